@@ -1,0 +1,45 @@
+/** The four istanbul metrics thresholds can name. */
+export type Metric = 'statements' | 'branches' | 'functions' | 'lines';
+
+/** A threshold: one number for every metric, or a number per metric. */
+export type Threshold = number | Partial<Record<Metric, number>>;
+
+export type ReporterName = 'text' | 'text-summary' | 'lcov' | 'json' | 'json-summary' | 'cobertura' | 'html';
+
+/** `.coveragerc.json` after defaults, project overrides and validation. */
+export interface CoverageConfig {
+  run: {
+    /** Globs, relative to the project root, of the sources to measure. */
+    include: string[];
+    /** Globs, relative to the project root, taken out of `include`; added to the default omit list. */
+    omit: string[];
+    /** Count source files under `include` that no test loaded, at 0. */
+    all: boolean;
+    /** Data directory, relative to the workspace root. */
+    dataDir: string;
+    /** `project`: only the project's own files; `workspace`: every workspace file its tests run. */
+    source: 'project' | 'workspace';
+  };
+  /** coverage.py's [paths]: each list's first entry is the canonical prefix the others map onto. */
+  paths: Record<string, string[]>;
+  report: {
+    failUnder?: Threshold;
+    perProject: Record<string, Threshold>;
+    perFile?: Threshold;
+    skipCovered: boolean;
+    skipEmpty: boolean;
+    showMissing: boolean;
+    precision: number;
+    sort: 'name' | 'statements' | 'branches' | 'functions' | 'lines';
+  };
+  reporters: ReporterName[];
+}
+
+/** Where the configuration came from, for messages ("`.coveragerc.json`: …"). */
+export interface LoadedConfig {
+  config: CoverageConfig;
+  /** Absolute path of the rc file, or undefined when the defaults were used. */
+  file?: string;
+  /** sha256 of the resolved configuration: recorded in meta.json, changes invalidate data. */
+  hash: string;
+}
