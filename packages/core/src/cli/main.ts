@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { isMonocovError } from '../errors';
+import { TOOL_VERSION } from '../version';
+import type { CliContext, Command } from './command';
+import { EXIT, exitCodeFor } from './exit-codes';
+import { runCommand } from './commands/run';
+
+const COMMANDS: Record<string, Command> = {
+  run: runCommand,
+};
+
+const DOCS = 'https://github.com/monocov/monocov/blob/main/docs/troubleshooting.md';
+
+export async function main(argv: string[], context: CliContext = processContext()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    context.stdout.write(helpText());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    context.stdout.write(`${TOOL_VERSION}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    context.stderr.write(`monocov: unknown command "${name}"\n\n${helpText()}`);
+    return EXIT.usage;
+  }
+  // `monocov run [options] -- <command...>`: everything after `--` belongs to the test command.
+  const separator = rest.indexOf('--');
+  const own = separator === -1 ? rest : rest.slice(0, separator);
+  const passthrough = separator === -1 ? [] : rest.slice(separator + 1);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: own, options: { help: { type: 'boolean', short: 'h' }, ...command.options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    context.stderr.write(`monocov ${name}: ${(error as Error).message}\n\n${command.usage}\n`);
+    return EXIT.usage;
+  }
+  if (parsed.values.help) {
+    context.stdout.write(`${command.usage}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return await command.execute({ options: parsed.values, positionals: [...parsed.positionals, ...passthrough] }, context);
+  } catch (error) {
+    if (isMonocovError(error)) {
+      context.stderr.write(`monocov ${name}: ${error.message}\n(see ${DOCS})\n`);
+      return exitCodeFor(error.code);
+    }
+    context.stderr.write(`monocov ${name}: unexpected error, please report it:\n${(error as Error).stack ?? String(error)}\n`);
+    return EXIT.internal;
+  }
+}
+
+function helpText(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return `Usage: monocov <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "monocov <command> --help" for a command's options.\n`;
+}
+
+function processContext(): CliContext {
+  return { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr };
+}

@@ -1,0 +1,71 @@
+import type { CoverageMapData } from 'istanbul-lib-coverage';
+import type { LoadedConfig } from './config/types';
+import { coverageEnv, createRawDir, removeRawDir, type TestOutcome } from './collect';
+import { convertV8Directory, emptyFileCoverage } from './convert';
+import { createSourceFilter, listSourceFiles } from './files';
+import { toPortableCoverage, writeProjectData } from './store';
+import { TOOL_NAME, TOOL_VERSION } from './version';
+
+export interface ProjectCoverageOptions {
+  workspaceRoot: string;
+  /** Workspace-relative project folder. */
+  projectRoot: string;
+  project: string;
+  /** The target or command name recorded in meta.json. */
+  target: string;
+  loaded: LoadedConfig;
+  /** Environment the tests start from (default: this process's); NODE_V8_COVERAGE is added to it. */
+  env?: NodeJS.ProcessEnv;
+  /** Runs the tests in the given environment (NODE_V8_COVERAGE set) and reports how they ended. */
+  runTests(env: NodeJS.ProcessEnv): Promise<TestOutcome>;
+}
+
+export interface ProjectCoverageResult {
+  outcome: TestOutcome;
+  /** Folder the data was written to. */
+  dataDir: string;
+  /** The data as written: keyed by workspace-relative paths. */
+  coverage: CoverageMapData;
+}
+
+/**
+ * One project's whole collection: fresh raw dir → tests under NODE_V8_COVERAGE → conversion of
+ * the project's sources → never-loaded sources at 0 → portable data on disk. Shared by the Nx
+ * executor and `monocov run`, so both write the same bytes. Data is written even when the tests
+ * fail: it shows what ran up to the failure, and the caller still fails with the tests' status.
+ */
+export async function collectProjectCoverage(options: ProjectCoverageOptions): Promise<ProjectCoverageResult> {
+  const { workspaceRoot, projectRoot, loaded } = options;
+  const run = loaded.config.run;
+  const include = createSourceFilter({ workspaceRoot, projectRoot, run });
+  const rawDir = createRawDir();
+  try {
+    const outcome = await options.runTests(coverageEnv(rawDir, options.env));
+    const coverage = await convertV8Directory({ rawDir, include });
+    if (run.all) {
+      for (const file of listSourceFiles({ workspaceRoot, projectRoot, run })) {
+        coverage[file] ??= await emptyFileCoverage(file);
+      }
+    }
+    const dataDir = writeProjectData({
+      workspaceRoot,
+      dataDir: run.dataDir,
+      projectRoot,
+      coverage,
+      meta: {
+        tool: { name: TOOL_NAME, version: TOOL_VERSION },
+        project: options.project,
+        projectRoot,
+        target: options.target,
+        node: process.version,
+        configHash: loaded.hash,
+        collector: 'v8',
+        tests: { exitCode: outcome.exitCode, signal: outcome.signal },
+      },
+    });
+    return { outcome, dataDir, coverage: toPortableCoverage(coverage, workspaceRoot) };
+  } finally {
+    removeRawDir(rawDir);
+  }
+}
+
