@@ -1,0 +1,83 @@
+import { logger, runExecutor, type ExecutorContext } from '@nx/devkit';
+import { collectProjectCoverage, isMonocovError, loadConfig, testsPassed, type CoverageConfig, type TestOutcome } from '@monocov/core';
+import { relative } from 'node:path';
+import type { CoverageExecutorOptions } from './schema';
+
+/**
+ * Runs the project's test target in this process with NODE_V8_COVERAGE set, so whatever the
+ * target starts (run-commands, a package.json script, another executor's child processes)
+ * inherits it; then hands the raw data to the core, which writes the project's data.
+ */
+export default async function coverageExecutor(
+  options: CoverageExecutorOptions,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  try {
+    return await measureProject(options, context);
+  } catch (error) {
+    // Config and data problems are the user's to fix: one clear message, no stack trace.
+    if (!isMonocovError(error)) throw error;
+    logger.error(`monocov: ${error.message}`);
+    return { success: false };
+  }
+}
+
+async function measureProject(options: CoverageExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const project = context.projectName;
+  if (!project) throw new Error('@monocov/nx:coverage must run as a project target');
+  const projectRoot = context.projectsConfigurations.projects[project].root;
+  const testTarget = options.testTarget ?? 'test';
+  const loaded = loadConfig({ workspaceRoot: context.root, overrides: runOverrides(options) });
+
+  const result = await collectProjectCoverage({
+    workspaceRoot: context.root,
+    projectRoot,
+    project,
+    target: context.targetName ?? 'coverage',
+    loaded,
+    runTests: (env) => runTestTarget({ project, testTarget, configuration: options.testConfiguration ?? context.configurationName, env, context }),
+  });
+
+  const files = Object.keys(result.coverage).length;
+  logger.info(`monocov: ${files} source file(s) of ${project} → ${relative(context.root, result.dataDir)}`);
+  if (!testsPassed(result.outcome)) logger.error(`monocov: ${project}:${testTarget} failed; its coverage data was still written`);
+  return { success: testsPassed(result.outcome) };
+}
+
+function runOverrides(options: CoverageExecutorOptions): { run?: Partial<CoverageConfig['run']> } {
+  const run: Partial<CoverageConfig['run']> = {};
+  if (options.include !== undefined) run.include = options.include;
+  if (options.omit !== undefined) run.omit = options.omit;
+  if (options.all !== undefined) run.all = options.all;
+  if (options.source !== undefined) run.source = options.source;
+  return Object.keys(run).length > 0 ? { run } : {};
+}
+
+async function runTestTarget(args: {
+  project: string;
+  testTarget: string;
+  configuration: string | undefined;
+  env: NodeJS.ProcessEnv;
+  context: ExecutorContext;
+}): Promise<TestOutcome> {
+  const { project, testTarget, context } = args;
+  const target = context.projectsConfigurations.projects[project].targets?.[testTarget];
+  if (!target) {
+    throw new Error(`project "${project}" has no "${testTarget}" target to measure; set the coverage target's testTarget option`);
+  }
+  const configuration = args.configuration && target.configurations?.[args.configuration] ? args.configuration : undefined;
+  // Executors run in this process and start their children with process.env: set the variable
+  // here for the duration of the test target, then put the environment back as it was.
+  const previous = process.env.NODE_V8_COVERAGE;
+  process.env.NODE_V8_COVERAGE = args.env.NODE_V8_COVERAGE;
+  try {
+    let success = true;
+    for await (const output of await runExecutor({ project, target: testTarget, configuration }, {}, context)) {
+      success &&= output.success;
+    }
+    return { exitCode: success ? 0 : 1, signal: null };
+  } finally {
+    if (previous === undefined) delete process.env.NODE_V8_COVERAGE;
+    else process.env.NODE_V8_COVERAGE = previous;
+  }
+}
