@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+
+/** This repository: its node_modules (nx, tsx, uvu, and our own packages linked by npm) serve the fixtures. */
+export const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
+const NX_BIN = join(REPO_ROOT, 'node_modules', 'nx', 'bin', 'nx.js');
+
+/**
+ * A real Nx workspace in a temp folder: the given files, plus a node_modules link to this
+ * repository's installed packages (so no network and no install per test).
+ */
+export function createFixtureWorkspace(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'monocov-ws-'));
+  writeFiles(root, files);
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  return root;
+}
+
+export function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [path, contents] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), contents);
+  }
+}
+
+export function removeWorkspace(root: string): void {
+  rmSync(root, { recursive: true, force: true });
+}
+
+export interface RunResult {
+  status: number | null;
+  output: string;
+}
+
+/** Runs the real nx CLI in the workspace, without the daemon or Nx Cloud. */
+export function runNx(root: string, args: string[], env: NodeJS.ProcessEnv = {}): RunResult {
+  const result = spawnSync(process.execPath, [NX_BIN, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0', ...env },
+    timeout: 240_000,
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** Every file under `dir`, relative POSIX path → contents, for byte-for-byte comparisons. */
+export function snapshotFiles(dir: string): Record<string, string> {
+  const snapshot: Record<string, string> = {};
+  const walk = (current: string) => {
+    for (const entry of readdirSync(current).sort()) {
+      const path = join(current, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else snapshot[relative(dir, path).split('\\').join('/')] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(dir);
+  return snapshot;
+}
+
+export function readJson<T = any>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
