@@ -43,3 +43,16 @@ export interface LoadedConfig {
   /** sha256 of the resolved configuration: recorded in meta.json, changes invalidate data. */
   hash: string;
 }
+
+/**
+ * A layer over the defaults: the rc file's contents or overrides (executor options, CLI flags),
+ * in the same shape. Objects merge key by key; arrays replace.
+ */
+export interface PartialCoverageConfig {
+  /** The rc file's schema pointer; accepted and ignored. */
+  $schema?: string;
+  run?: Partial<CoverageConfig['run']>;
+  paths?: CoverageConfig['paths'];
+  report?: Partial<CoverageConfig['report']>;
+  reporters?: ReporterName[];
+}

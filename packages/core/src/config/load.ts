@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ConfigError } from '../errors';
+import { stableStringify } from '../stable-json';
+import { findJsonSyntaxError } from './json-syntax';
+import { defaultConfig } from './options';
+import type { CoverageConfig, LoadedConfig, PartialCoverageConfig } from './types';
+import { isPlainObject, validateConfigInput, type ConfigProblem } from './validate';
+
+/** The rc file's name; it lives at the workspace root. */
+export const RC_FILE = '.coveragerc.json';
+
+export interface LoadConfigOptions {
+  workspaceRoot: string;
+  /** Executor options or CLI flags, shaped like the file; validated like it and merged over it. */
+  overrides?: PartialCoverageConfig;
+  /** How messages name the overrides: "executor option `run.include` must be …". Default "option". */
+  overridesSource?: string;
+}
+
+/**
+ * defaults → `<workspaceRoot>/.coveragerc.json` (optional) → overrides. Throws one ConfigError
+ * listing every problem in the file and the overrides, one line each.
+ */
+export function loadConfig(options: LoadConfigOptions): LoadedConfig {
+  const workspaceRoot = resolve(options.workspaceRoot);
+  const file = join(workspaceRoot, RC_FILE);
+  const fileLabel = `\`${RC_FILE}\``;
+  const problems: string[] = [];
+
+  let fileLayer: PartialCoverageConfig = {};
+  const text = readRcFile(file, fileLabel);
+  if (text !== undefined) {
+    const parsed = validateConfigInput(parseJson(text, fileLabel));
+    fileLayer = parsed.value;
+    problems.push(...parsed.problems.map((problem) => fileProblem(fileLabel, problem)));
+  }
+
+  let overrideLayer: PartialCoverageConfig = {};
+  if (options.overrides !== undefined) {
+    const source = options.overridesSource ?? 'option';
+    const parsed = validateConfigInput(options.overrides);
+    overrideLayer = parsed.value;
+    problems.push(...parsed.problems.map((problem) => overrideProblem(source, problem)));
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  const config = mergeConfig(mergeConfig(defaultConfig(), fileLayer), overrideLayer);
+  return { config, file: text === undefined ? undefined : file, hash: configHash(config) };
+}
+
+/** A new config: `layer` over `base`. Objects merge key by key; arrays and other values replace. */
+export function mergeConfig(base: CoverageConfig, layer: PartialCoverageConfig): CoverageConfig {
+  return mergeValue(base, layer) as CoverageConfig;
+}
+
+function mergeValue(base: unknown, layer: unknown): unknown {
+  if (!isPlainObject(layer)) return structuredClone(layer);
+  const result: Record<string, unknown> = isPlainObject(base) ? structuredClone(base) : {};
+  for (const [key, value] of Object.entries(layer)) {
+    if (value === undefined) continue;
+    // defineProperty, not assignment: a `__proto__` key must stay data, never a prototype.
+    Object.defineProperty(result, key, { value: mergeValue(result[key], value), enumerable: true, writable: true, configurable: true });
+  }
+  return result;
+}
+
+/** sha256 of the config's stable JSON: equal configs hash equal whatever their key order. */
+export function configHash(config: CoverageConfig): string {
+  return createHash('sha256').update(stableStringify(config)).digest('hex');
+}
+
+function readRcFile(file: string, label: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw new ConfigError(`${label}: cannot be read (${code ?? (error as Error).message})`);
+  }
+}
+
+function parseJson(text: string, label: string): unknown {
+  const body = text.replace(/^\uFEFF/, ''); // a BOM left by some Windows editors is not an error
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    const syntax = findJsonSyntaxError(body);
+    if (syntax === undefined) throw new ConfigError(`${label}: invalid JSON (${(error as Error).message})`);
+    throw new ConfigError(`${label}: invalid JSON at line ${syntax.line}, column ${syntax.column}: ${syntax.reason}`);
+  }
+}
+
+function fileProblem(label: string, problem: ConfigProblem): string {
+  return problem.key === '' ? `${label} ${problem.message}` : `${label}: \`${problem.key}\` ${problem.message}`;
+}
+
+function overrideProblem(source: string, problem: ConfigProblem): string {
+  return problem.key === '' ? `${source}s ${problem.message}` : `${source} \`${problem.key}\` ${problem.message}`;
+}
+
+/**
+ * The workspace root for a directory, walking up from `startDir` (itself included):
+ *  1. the nearest folder holding `nx.json`, `pnpm-workspace.yaml` or a package.json with
+ *     `workspaces` — a monorepo root, so an rc file misplaced in a package below it is passed
+ *     over and paths stay relative to the whole workspace;
+ *  2. else the nearest folder holding `.coveragerc.json` (a single-package repository);
+ *  3. else the nearest folder holding a package.json;
+ *  4. else `startDir` itself.
+ * The nearest monorepo root wins over outer ones, so fixtures nested in a repository are roots.
+ */
+export function findWorkspaceRoot(startDir: string): string {
+  const start = resolve(startDir);
+  let rcDir: string | undefined;
+  let packageDir: string | undefined;
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (isMonorepoRoot(dir)) return dir;
+    if (rcDir === undefined && existsSync(join(dir, RC_FILE))) rcDir = dir;
+    if (packageDir === undefined && existsSync(join(dir, 'package.json'))) packageDir = dir;
+    if (dirname(dir) === dir) break;
+  }
+  return rcDir ?? packageDir ?? start;
+}
+
+function isMonorepoRoot(dir: string): boolean {
+  if (existsSync(join(dir, 'nx.json')) || existsSync(join(dir, 'pnpm-workspace.yaml'))) return true;
+  try {
+    const manifest: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    return isPlainObject(manifest) && manifest.workspaces !== undefined;
+  } catch {
+    return false; // no package.json, or one we cannot read: not a marker either way
+  }
+}
