@@ -1,0 +1,192 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import picomatch from 'picomatch';
+import type { CoverageConfig } from './config/types';
+
+/**
+ * Which files are sources to measure: `run.include` minus the built-in omit list, `run.omit`
+ * and the data directory. The filter runs for every script V8 reports, so globs are compiled
+ * once and directory lookups are cached.
+ */
+
+/** Always left out, whatever `run.omit` says: tests, declarations, generated code, dependencies, build output, config. */
+export const BUILTIN_OMIT: readonly string[] = [
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/test/**',
+  '**/tests/**',
+  '**/__tests__/**',
+  '**/__mocks__/**',
+  '**/*.d.ts',
+  '**/*.d.mts',
+  '**/*.d.cts',
+  '**/generated/**',
+  '**/*.generated.*',
+  '**/*.gen.*',
+  '**/node_modules/**',
+  '**/dist/**',
+  '**/build/**',
+  '**/out/**',
+  '**/coverage/**',
+  '**/*.config.*',
+];
+
+/** Folders whose whole content BUILTIN_OMIT leaves out (plus VCS and Nx caches): listing never descends into them. */
+const SKIPPED_DIRS = new Set(['test', 'tests', '__tests__', '__mocks__', 'generated', 'node_modules', 'dist', 'build', 'out', 'coverage', '.git', '.nx']);
+
+export interface SourceFilterOptions {
+  workspaceRoot: string;
+  /** The project's root: workspace-relative as Nx gives it (`packages/core`, `.` for the root project), or absolute. */
+  projectRoot: string;
+  run: Pick<CoverageConfig['run'], 'include' | 'omit' | 'source' | 'dataDir'>;
+}
+
+/** True when `absPath` (or a `file://` URL, as V8 reports scripts) is a source to measure. */
+export function createSourceFilter(options: SourceFilterOptions): (absPath: string) => boolean {
+  const selector = new SourceSelector(options);
+  return (absPath) => selector.accepts(absPath);
+}
+
+export interface SourceScan {
+  /** Absolute paths of every source under the project root, sorted. */
+  files: string[];
+  /** `run.include` globs that selected no file (after omits): worth a warning, likely a typo. */
+  unmatchedIncludes: string[];
+}
+
+/**
+ * Every source file under the project root, for `run.all` (sources no test loaded count at 0).
+ * Symlinks are not followed: Node loads modules by their real path, so a linked file would be
+ * counted twice (or at 0 under a name V8 never reports), and linked folders can loop.
+ */
+export function scanSourceFiles(options: SourceFilterOptions): SourceScan {
+  const selector = new SourceSelector(options);
+  // Globs without a leading `.` segment never match dot folders, so .next, .cache… are not walked.
+  const walkDotDirs = options.run.include.some((glob) => /(^|\/)\./.test(glob));
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // vanished or unreadable folder: it holds nothing we could measure
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (SKIPPED_DIRS.has(entry.name) || (!walkDotDirs && entry.name.startsWith('.')) || selector.isDataDir(path)) continue;
+        walk(path);
+      } else if (entry.isFile() && selector.accepts(path)) {
+        files.push(path);
+      }
+    }
+  };
+  walk(selector.projectDir);
+  files.sort();
+
+  const matched = new Set<string>();
+  const globs = options.run.include.map((glob) => ({ glob, match: picomatch(glob, { dot: false }) }));
+  for (const file of files) {
+    const globPath = selector.globPath(file);
+    if (globPath === undefined) continue;
+    for (const { glob, match } of globs) if (!matched.has(glob) && match(globPath)) matched.add(glob);
+  }
+  return { files, unmatchedIncludes: options.run.include.filter((glob) => !matched.has(glob)) };
+}
+
+/** Absolute paths, sorted, of every source file under the project root. */
+export function listSourceFiles(options: SourceFilterOptions): string[] {
+  return scanSourceFiles(options).files;
+}
+
+class SourceSelector {
+  readonly projectDir: string;
+  private readonly workspaceDir: string;
+  private readonly workspacePrefix: string;
+  private readonly projectPrefix: string;
+  private readonly dataDirPrefix: string;
+  private readonly source: 'project' | 'workspace';
+  private readonly include: (path: string) => boolean;
+  private readonly omit: (path: string) => boolean;
+  private readonly verdicts = new Map<string, boolean>();
+  private readonly packageDirs = new Map<string, string>();
+
+  constructor(options: SourceFilterOptions) {
+    this.workspaceDir = resolve(options.workspaceRoot);
+    this.projectDir = resolve(this.workspaceDir, options.projectRoot);
+    this.workspacePrefix = withSep(this.workspaceDir);
+    this.projectPrefix = withSep(this.projectDir);
+    this.dataDirPrefix = withSep(resolve(this.workspaceDir, options.run.dataDir));
+    this.source = options.run.source;
+    // Include globs skip dot paths (.storybook, .eslintrc.js) unless they name one; omit globs
+    // apply to dot paths too, so `**/test/**` also leaves out `.hidden/test/x.ts`.
+    this.include = picomatch(options.run.include, { dot: false });
+    this.omit = picomatch([...BUILTIN_OMIT, ...options.run.omit], { dot: true });
+  }
+
+  accepts(pathOrUrl: string): boolean {
+    let verdict = this.verdicts.get(pathOrUrl);
+    if (verdict === undefined) {
+      verdict = this.decide(pathOrUrl);
+      this.verdicts.set(pathOrUrl, verdict);
+    }
+    return verdict;
+  }
+
+  isDataDir(absDir: string): boolean {
+    return withSep(absDir) === this.dataDirPrefix || absDir.startsWith(this.dataDirPrefix);
+  }
+
+  /** The POSIX path globs are matched against, or undefined when the file is out of reach. */
+  globPath(absPath: string): string | undefined {
+    if (!absPath.startsWith(this.workspacePrefix)) return undefined;
+    const workspaceRelative = toPosix(absPath.slice(this.workspacePrefix.length));
+    if (workspaceRelative.startsWith('node_modules/') || workspaceRelative.includes('/node_modules/')) return undefined;
+    if (absPath.startsWith(this.dataDirPrefix)) return undefined;
+    if (this.source === 'project') {
+      return absPath.startsWith(this.projectPrefix) ? toPosix(absPath.slice(this.projectPrefix.length)) : undefined;
+    }
+    const packageDir = this.packageDirOf(dirname(absPath));
+    return toPosix(absPath.slice(withSep(packageDir).length));
+  }
+
+  private decide(pathOrUrl: string): boolean {
+    let absPath = pathOrUrl;
+    if (pathOrUrl.startsWith('file:')) {
+      try {
+        absPath = fileURLToPath(pathOrUrl);
+      } catch {
+        return false;
+      }
+    } else if (/^[a-z][a-z\d+.-]+:/i.test(pathOrUrl)) {
+      return false; // node:internal, data:, http: — never a workspace file (two letters or more, so not C:)
+    }
+    const globPath = this.globPath(absPath);
+    return globPath !== undefined && this.include(globPath) && !this.omit(globPath);
+  }
+
+  /** The file's nearest folder with package.json or project.json, not above the workspace root. */
+  private packageDirOf(dir: string): string {
+    const cached = this.packageDirs.get(dir);
+    if (cached !== undefined) return cached;
+    let found: string;
+    if (dir === this.workspaceDir || !dir.startsWith(this.workspacePrefix)) {
+      found = this.workspaceDir;
+    } else if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, 'project.json'))) {
+      found = dir;
+    } else {
+      found = this.packageDirOf(dirname(dir));
+    }
+    this.packageDirs.set(dir, found);
+    return found;
+  }
+}
+
+function withSep(dir: string): string {
+  return dir.endsWith(sep) ? dir : dir + sep;
+}
+
+function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
