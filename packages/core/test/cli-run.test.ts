@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+// `monocov run` is exercised through the real bin (built by `npm test`), as a user runs it.
+const BIN = join(__dirname, '..', 'bin', 'monocov.js');
+
+function workspace(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'monocov-cli-'));
+  for (const [path, contents] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), contents);
+  }
+  return root;
+}
+
+function monocov(cwd: string, args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+}
+
+const root = workspace({
+  'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+  '.coveragerc.json': JSON.stringify({ run: { include: ['lib/**'] } }),
+  'packages/greeter/package.json': JSON.stringify({ name: '@ws/greeter' }),
+  'packages/greeter/lib/greet.js': `exports.greet = (name) => (name ? 'hi ' + name : 'hi');\n`,
+  'packages/greeter/lib/never.js': `exports.never = () => 1;\n`,
+  'packages/greeter/greet.test.js': `const { test } = require('node:test');
+const assert = require('node:assert');
+const { greet } = require('./lib/greet');
+test('greets', () => assert.equal(greet(process.env.WHO), process.env.WHO ? 'hi ' + process.env.WHO : 'hi'));
+`,
+});
+const pkg = join(root, 'packages/greeter');
+const dataFile = join(root, 'coverage/projects/packages/greeter/coverage-final.json');
+test.after(() => rmSync(root, { recursive: true, force: true }));
+
+test('writes the package data under the workspace data dir and passes the exit code through', () => {
+  const result = monocov(pkg, ['run', '--', process.execPath, '--test', 'greet.test.js']);
+  assert.is(result.status, 0, result.stderr);
+  assert.match(result.stderr, /2 source file\(s\) of @ws\/greeter written to/);
+  const data = JSON.parse(readFileSync(dataFile, 'utf8'));
+  assert.equal(Object.keys(data), ['packages/greeter/lib/greet.js', 'packages/greeter/lib/never.js']);
+  assert.equal(Object.values(data['packages/greeter/lib/greet.js'].f), [1]);
+  assert.equal(Object.values(data['packages/greeter/lib/never.js'].f), [0]);
+  const meta = JSON.parse(readFileSync(join(dirname(dataFile), 'meta.json'), 'utf8'));
+  assert.is(meta.project, '@ws/greeter');
+  assert.is(meta.target, 'run');
+});
+
+test('a failing command keeps its exit status, and its data is written', () => {
+  rmSync(dataFile);
+  const result = monocov(pkg, ['run', '--', process.execPath, '-e', 'require("./lib/greet").greet("x"); process.exit(3)']);
+  assert.is(result.status, 3);
+  assert.ok(existsSync(dataFile));
+});
+
+test('a command killed by a signal exits 128 + the signal number', () => {
+  const result = monocov(pkg, ['run', '--', process.execPath, '-e', 'process.kill(process.pid, "SIGTERM")']);
+  assert.is(result.status, 143);
+  assert.match(result.stderr, /killed by SIGTERM/);
+});
+
+test('an unknown command is named, not a stack trace', () => {
+  const result = monocov(pkg, ['run', '--', 'no-such-command-xyz']);
+  assert.is(result.status, 127);
+  assert.match(result.stderr, /command not found: no-such-command-xyz/);
+  assert.not.match(result.stderr, /\n\s+at /);
+});
+
+test('no command is a usage error', () => {
+  const result = monocov(pkg, ['run']);
+  assert.is(result.status, 64);
+  assert.match(result.stderr, /no test command given/);
+});
+
+test.run();
