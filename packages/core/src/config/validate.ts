@@ -40,7 +40,7 @@ export function validateConfigInput(input: unknown): ValidationResult {
     if (isSection(name)) {
       const section = validateSection(name, raw, problems);
       if (section !== undefined) value[name] = section;
-    } else if (Object.hasOwn(OPTIONS, name)) {
+    } else if (Object.hasOwn(OPTIONS, name) && !name.includes('.')) {
       const checked = validateOption(name as OptionKey, raw, problems);
       if (checked !== INVALID && name !== '$schema') value[name] = checked;
     } else {
@@ -238,7 +238,10 @@ interface Candidate {
   suggestion: string;
 }
 
-/** The suggestion of the nearest candidate within a typo's reach; `elsewhere` loses ties to `here`. */
+/**
+ * The suggestion of the nearest candidate within a typo's reach; `elsewhere` loses ties to `here`.
+ * Failing that, a candidate the name extends or shortens (`lcovonly` → `lcov`).
+ */
 function closest(name: string, here: Candidate[], elsewhere: Candidate[] = []): string | undefined {
   const target = normalizeKey(name);
   const reach = Math.max(1, Math.floor(target.length / 3));
@@ -253,7 +256,13 @@ function closest(name: string, here: Candidate[], elsewhere: Candidate[] = []): 
   };
   consider(here, 0);
   consider(elsewhere, 0.5);
-  return best?.suggestion;
+  if (best !== undefined) return best.suggestion;
+  const affix = [...here, ...elsewhere].find((candidate) => {
+    const known = normalizeKey(candidate.name);
+    const [shorter, longer] = known.length < target.length ? [known, target] : [target, known];
+    return shorter.length >= 4 && longer.startsWith(shorter);
+  });
+  return affix?.suggestion;
 }
 
 // `fail_under`, `fail-under` and `FailUnder` are all the same key to a human.
