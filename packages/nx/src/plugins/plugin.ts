@@ -1,0 +1,192 @@
+import {
+  createNodesFromFiles,
+  readJsonFile,
+  type CreateNodesContextV2,
+  type CreateNodesResult,
+  type CreateNodesV2,
+  type NxJsonConfiguration,
+  type TargetConfiguration,
+} from '@nx/devkit';
+import { loadConfig } from '@monocov/core';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import picomatch from 'picomatch';
+
+export interface MonocovPluginOptions {
+  /** Name of the per-project coverage target (default `coverage`). */
+  targetName?: string;
+  /** Name of the target that runs a project's tests (default `test`). */
+  testTargetName?: string;
+  /** Name of the workspace-level merge target on the root project (default: `targetName`, so `run-many -t coverage` ends with the merge). */
+  mergeTargetName?: string;
+}
+
+type NormalizedOptions = Required<MonocovPluginOptions>;
+
+const PROJECT_FILES = '**/{project.json,package.json}';
+
+/**
+ * Adds a cached `coverage` target to every project that has a test target, and a merge target to
+ * the workspace root project. Tests run by other plugins' inferred targets are recognised by their
+ * config files, since a plugin cannot see targets another plugin inferred.
+ */
+export const createNodesV2: CreateNodesV2<MonocovPluginOptions> = [
+  PROJECT_FILES,
+  async (configFiles, options, context) => {
+    const normalized = normalizeOptions(options);
+    const workspace = readWorkspaceFacts(context);
+    return createNodesFromFiles(
+      (file, _options, ctx) => createNodesForFile(file, normalized, ctx, workspace),
+      // project.json wins over package.json in the same folder, as in Nx itself.
+      configFiles.filter((file) => !(basename(file) === 'package.json' && configFiles.includes(join(dirname(file), 'project.json')))),
+      normalized,
+      context,
+    );
+  },
+];
+
+function normalizeOptions(options: MonocovPluginOptions | undefined): NormalizedOptions {
+  const targetName = options?.targetName ?? 'coverage';
+  return {
+    targetName,
+    testTargetName: options?.testTargetName ?? 'test',
+    mergeTargetName: options?.mergeTargetName ?? targetName,
+  };
+}
+
+interface WorkspaceFacts {
+  dataDir: string;
+  /** Installed packages whose version can change the numbers: monocov itself, c8, test runners. */
+  toolPackages: string[];
+  isWorkspaceMember: (projectRoot: string) => boolean;
+  rootProjectName: string;
+}
+
+function readWorkspaceFacts(context: CreateNodesContextV2): WorkspaceFacts {
+  const root = context.workspaceRoot;
+  const manifest = existsSync(join(root, 'package.json')) ? readJsonFile(join(root, 'package.json')) : {};
+  const workspaces: string[] = Array.isArray(manifest.workspaces) ? manifest.workspaces : (manifest.workspaces?.packages ?? []);
+  const installed = { ...manifest.dependencies, ...manifest.devDependencies };
+  return {
+    dataDir: configuredDataDir(root),
+    toolPackages: TOOL_PACKAGES.filter((name) => name in installed),
+    isWorkspaceMember: workspaces.length > 0 ? picomatch(workspaces.map((glob) => glob.replace(/\/$/, ''))) : () => false,
+    rootProjectName: typeof manifest.name === 'string' ? manifest.name : basename(root),
+  };
+}
+
+const TOOL_PACKAGES = ['@monocov/core', '@monocov/nx', 'c8', 'tsx', 'ts-node', 'uvu', 'mocha', 'jest', 'ts-jest', 'babel-jest', '@swc/jest', 'vitest', 'ava', 'tap'];
+
+// Nx hashes the installed version of each: upgrading monocov or a test runner re-runs coverage.
+function versionInputs(workspace: WorkspaceFacts): NonNullable<TargetConfiguration['inputs']> {
+  return workspace.toolPackages.length > 0 ? [{ externalDependencies: workspace.toolPackages }] : [];
+}
+
+// A broken .coveragerc.json must not break the project graph: the coverage tasks report it.
+function configuredDataDir(workspaceRoot: string): string {
+  try {
+    return loadConfig({ workspaceRoot }).config.run.dataDir;
+  } catch {
+    return 'coverage';
+  }
+}
+
+function createNodesForFile(
+  file: string,
+  options: NormalizedOptions,
+  context: CreateNodesContextV2,
+  workspace: WorkspaceFacts,
+): CreateNodesResult {
+  const projectRoot = dirname(file);
+  const isRoot = projectRoot === '.';
+  const projects: NonNullable<CreateNodesResult['projects']> = {};
+  if (isRoot) {
+    const name = readName(context.workspaceRoot, file) ?? workspace.rootProjectName;
+    projects['.'] = { name, targets: { [options.mergeTargetName]: mergeTarget(options, workspace, name) } };
+  }
+  const testTarget = findTestTarget(context.workspaceRoot, file, options.testTargetName, workspace);
+  if (testTarget === undefined || (isRoot && options.mergeTargetName === options.targetName)) return { projects };
+  const coverage = coverageTarget(testTarget, options, context.nxJsonConfiguration, workspace);
+  projects[projectRoot] = { ...projects[projectRoot], targets: { ...projects[projectRoot]?.targets, [options.targetName]: coverage } };
+  return { projects };
+}
+
+function readName(workspaceRoot: string, file: string): string | undefined {
+  const name = readJsonFile(join(workspaceRoot, file)).name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/**
+ * The project's own test target, if the file shows one: explicit in project.json or package.json
+ * `nx.targets`, a package.json script (for workspace members, as Nx infers them), or a Jest or
+ * Vitest config that @nx/jest or @nx/vite turn into a test target.
+ */
+function findTestTarget(
+  workspaceRoot: string,
+  file: string,
+  testTargetName: string,
+  workspace: WorkspaceFacts,
+): Partial<TargetConfiguration> | undefined {
+  const json = readJsonFile(join(workspaceRoot, file));
+  const projectRoot = dirname(file);
+  if (basename(file) === 'project.json') {
+    if (json.targets?.[testTargetName]) return json.targets[testTargetName];
+  } else {
+    if (projectRoot !== '.' && !workspace.isWorkspaceMember(projectRoot) && !json.nx) return undefined;
+    if (json.nx?.targets?.[testTargetName]) return json.nx.targets[testTargetName];
+    const script = json.scripts?.[testTargetName];
+    if (typeof script === 'string' && !script.includes('Error: no test specified')) return {};
+  }
+  return hasRunnerConfig(join(workspaceRoot, projectRoot)) ? {} : undefined;
+}
+
+const RUNNER_CONFIGS = ['jest.config', 'vitest.config', 'vite.config'];
+const CONFIG_EXTENSIONS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs', 'json'];
+
+function hasRunnerConfig(dir: string): boolean {
+  return RUNNER_CONFIGS.some((name) => CONFIG_EXTENSIONS.some((ext) => existsSync(join(dir, `${name}.${ext}`))));
+}
+
+function coverageTarget(
+  testTarget: Partial<TargetConfiguration>,
+  options: NormalizedOptions,
+  nxJson: NxJsonConfiguration,
+  workspace: WorkspaceFacts,
+): TargetConfiguration {
+  const testDefaults = nxJson.targetDefaults?.[options.testTargetName] ?? {};
+  const testInputs = testTarget.inputs ?? testDefaults.inputs ?? (nxJson.namedInputs?.production ? ['default', '^production'] : ['default', '^default']);
+  return {
+    executor: '@monocov/nx:coverage',
+    options: { testTarget: options.testTargetName },
+    cache: true,
+    dependsOn: testTarget.dependsOn ?? testDefaults.dependsOn,
+    inputs: [
+      ...testInputs,
+      '{workspaceRoot}/.coveragerc.json',
+      ...versionInputs(workspace),
+    ],
+    outputs: [`{workspaceRoot}/${workspace.dataDir}/projects/{projectRoot}`],
+    metadata: {
+      description: `Runs the "${options.testTargetName}" target under V8 coverage and writes this project's coverage data`,
+      technologies: ['monocov'],
+    },
+  };
+}
+
+function mergeTarget(options: NormalizedOptions, workspace: WorkspaceFacts, rootProjectName: string): TargetConfiguration {
+  return {
+    executor: '@monocov/nx:merge',
+    cache: true,
+    dependsOn: [{ target: options.targetName, projects: ['*', `!${rootProjectName}`] }],
+    inputs: [
+      '{workspaceRoot}/.coveragerc.json',
+      { dependentTasksOutputFiles: '**/*.json', transitive: true },
+      ...versionInputs(workspace),
+    ],
+    outputs: [`{workspaceRoot}/${workspace.dataDir}/workspace`],
+    metadata: {
+      description: "Merges every project's coverage data into the workspace report and checks thresholds",
+      technologies: ['monocov'],
+    },
+  };
+}
