@@ -1,0 +1,153 @@
+// Writes the two files generated from the option table (packages/core/src/config/options.ts):
+//   packages/core/coveragerc.schema.json   the JSON Schema editors use
+//   docs/configuration.md                  the configuration reference
+// Usage: node --import tsx tools/gen-config-reference.ts [--check]
+// With --check it writes nothing and exits 1 when either file is out of date.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OPTIONS, SECTIONS, docType, isSection, optionKeys, sectionOptions, topLevelKeys } from '../packages/core/src/config/options';
+import { renderConfigSchema } from '../packages/core/src/config/schema';
+import { BUILTIN_OMIT } from '../packages/core/src/files';
+
+export const REGENERATE_COMMAND = 'node --import tsx tools/gen-config-reference.ts';
+
+const root = join(__dirname, '..');
+
+export const GENERATED_FILES: Record<string, () => string> = {
+  'packages/core/coveragerc.schema.json': renderConfigSchema,
+  'docs/configuration.md': renderConfigurationDoc,
+};
+
+export function renderConfigurationDoc(): string {
+  const lines: string[] = [
+    `<!-- Generated from packages/core/src/config/options.ts by \`${REGENERATE_COMMAND}\`; edit the table, not this file. -->`,
+    '',
+    '# Configuration reference',
+    '',
+    'monocov reads one file, `.coveragerc.json`, at the workspace root. Every key is optional; a missing',
+    'file means all defaults. Sections follow coverage.py (`[run]`, `[paths]`, `[report]`) in camelCase.',
+    'Point `$schema` at the schema shipped in `@monocov/core` and editors complete and check the file:',
+    '',
+    '```json',
+    '{ "$schema": "./node_modules/@monocov/core/coveragerc.schema.json" }',
+    '```',
+    '',
+    '## Where the workspace root is',
+    '',
+    'Walking up from the current folder (or the Nx workspace root, for the Nx plugin):',
+    '',
+    '1. the nearest folder holding `nx.json`, `pnpm-workspace.yaml` or a `package.json` with `workspaces`;',
+    '   an rc file misplaced in a package below it is not used;',
+    '2. otherwise the nearest folder holding `.coveragerc.json`;',
+    '3. otherwise the nearest folder holding a `package.json`; otherwise the current folder.',
+    '',
+    '## Layers',
+    '',
+    'Defaults, then `.coveragerc.json`, then executor options or CLI flags (same shape as the file).',
+    'Objects merge key by key; arrays and other values replace what is below them. Every layer is',
+    'validated the same way, and every problem is reported at once, one line each:',
+    '',
+    '```text',
+    '`.coveragerc.json`: `report.failUnder` must be a number from 0 to 100 or an object of metrics, got "eighty"',
+    '`.coveragerc.json`: `run.failUnder` is not a known key; did you mean `report.failUnder`?',
+    '```',
+    '',
+    'Unknown keys are errors, so a typo cannot silently switch a threshold off. `run.dataDir`, the',
+    'include/omit globs and the canonical (first) prefix of each `paths` list must stay inside the',
+    'workspace: no absolute paths, no `..`. The configuration\'s hash is recorded in each',
+    "project's `meta.json`; changing the configuration invalidates the data made under the old one.",
+    '',
+    '## Top-level keys',
+    '',
+    ...table(topLevelKeys().map((name) => (isSection(name) ? { key: name, type: 'object', defaultText: '', description: SECTIONS[name] } : row(name)))),
+  ];
+  for (const section of Object.keys(SECTIONS) as Array<keyof typeof SECTIONS>) {
+    lines.push('', `## \`${section}\``, '', SECTIONS[section], '', ...table(sectionOptions(section).map(([, key]) => row(key))));
+  }
+  lines.push(
+    '',
+    '## Built-in omit list',
+    '',
+    'Always left out of `run.include`, before `run.omit` (which adds to this list), together with the',
+    'data directory (`run.dataDir`):',
+    '',
+    ...BUILTIN_OMIT.map((glob) => `- \`${glob}\``),
+    '',
+    'Globs are matched against the path relative to the project root (`source: "project"`) or to the',
+    'file\'s nearest folder holding a `package.json` or `project.json` (`source: "workspace"`).',
+    'Include globs do not match dot folders unless they name one; node_modules is never measured.',
+    '',
+    '## Full example',
+    '',
+    'Every key, with its default or an example value:',
+    '',
+    '```json',
+    JSON.stringify(fullExample(), null, 2),
+    '```',
+    '',
+  );
+  return lines.join('\n');
+}
+
+interface Row {
+  key: string;
+  type: string;
+  defaultText: string;
+  description: string;
+}
+
+function row(key: keyof typeof OPTIONS): Row {
+  const option = OPTIONS[key];
+  return {
+    key,
+    type: docType(option.type),
+    defaultText: option.default === undefined ? '(not set)' : `\`${JSON.stringify(option.default)}\``,
+    description: option.description,
+  };
+}
+
+function table(rows: Row[]): string[] {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  return [
+    '| Key | Type | Default | Description |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| \`${r.key}\` | ${r.type ? `\`${cell(r.type)}\`` : ''} | ${cell(r.defaultText)} | ${cell(r.description)} |`),
+  ];
+}
+
+function fullExample(): Record<string, unknown> {
+  const example: Record<string, Record<string, unknown> | unknown> = {};
+  for (const key of optionKeys()) {
+    const option = OPTIONS[key];
+    const value = option.example ?? option.default;
+    const [first, leaf] = key.split('.') as [string, string | undefined];
+    if (leaf === undefined) example[first] = value;
+    else ((example[first] ??= {}) as Record<string, unknown>)[leaf] = value;
+  }
+  return example;
+}
+
+function main(): void {
+  const check = process.argv.includes('--check');
+  let stale = 0;
+  for (const [path, render] of Object.entries(GENERATED_FILES)) {
+    const absolute = join(root, path);
+    const wanted = render();
+    let current: string | undefined;
+    try {
+      current = readFileSync(absolute, 'utf8');
+    } catch {
+      current = undefined;
+    }
+    if (current === wanted) continue;
+    stale++;
+    if (check) console.error(`${path} is out of date; run: ${REGENERATE_COMMAND}`);
+    else {
+      writeFileSync(absolute, wanted);
+      console.log(`wrote ${path}`);
+    }
+  }
+  if (check && stale > 0) process.exitCode = 1;
+}
+
+if (require.main === module) main();
