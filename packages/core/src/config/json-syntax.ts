@@ -64,7 +64,12 @@ class Scanner {
   describe(offset: number): string {
     if (offset >= this.text.length) return 'end of file';
     const word = /^[A-Za-z_$][\w$]*/.exec(this.text.slice(offset, offset + 40))?.[0];
-    return `\`${word ?? this.text[offset]}\``;
+    const char = this.text.codePointAt(offset)!;
+    // Invisible characters are named by code point, or the message would show nothing.
+    if (word === undefined && (char < 0x20 || (char >= 0x7f && char <= 0xa0) || char === 0xfeff)) {
+      return `character U+${char.toString(16).toUpperCase().padStart(4, '0')}`;
+    }
+    return `\`${word ?? String.fromCodePoint(char)}\``;
   }
 
   skipSpace(): void {
