@@ -1,0 +1,5 @@
+export interface ConfigurationGeneratorOptions {
+  project: string;
+  testTarget?: string;
+  targetName?: string;
+}

@@ -1,0 +1,5 @@
+export interface InitGeneratorOptions {
+  targetName?: string;
+  testTargetName?: string;
+  skipFormat?: boolean;
+}
