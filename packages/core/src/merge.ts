@@ -88,10 +88,10 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
       if (list) list.push(coverage);
       else byPath.set(path, [coverage]);
     }
-    if (data.meta) {
-      const id = `${data.meta.projectRoot}\0${data.meta.project}`;
-      const project = projects.get(id) ?? { ...data.meta, files: [] };
-      project.files = [...new Set([...project.files, ...data.entries.map(([path]) => path)])].sort();
+    for (const found of data.projects) {
+      const id = `${found.projectRoot}\0${found.project}`;
+      const project = projects.get(id) ?? { projectRoot: found.projectRoot, project: found.project, files: [] };
+      project.files = [...new Set([...project.files, ...found.files])].sort(compareStrings);
       projects.set(id, project);
     }
   }
@@ -191,38 +191,75 @@ function realOrSelf(path: string): string {
   }
 }
 
+/**
+ * meta.json beside a merged coverage-final.json (`<dataDir>/workspace/meta.json`): the projects
+ * the merge held, so reports of stored data keep their project rows and merged data from CI
+ * shards can be merged again.
+ */
+export interface WorkspaceMeta {
+  formatVersion: number;
+  tool: { name: string; version: string };
+  kind: 'workspace';
+  projects: MergedProject[];
+}
+
 interface DataFile {
   entries: Array<[string, FileCoverageData]>;
-  meta?: { projectRoot: string; project: string };
+  projects: MergedProject[];
 }
 
 function readDataFile(file: string, mapPath: ReturnType<typeof createPathMapper>): DataFile {
-  let meta: DataFile['meta'];
   const metaPath = join(dirname(file), META_FILE);
+  // Only a coverage-final.json has a meta.json of its own; any other file name is bare istanbul data.
+  let meta: Record<string, unknown> | undefined;
   if (basename(file) === COVERAGE_FILE && existsSync(metaPath)) {
-    const read = readProjectMeta(metaPath);
-    if (typeof read.project !== 'string' || typeof read.projectRoot !== 'string') {
-      throw new DataError(`${metaPath}: "project" and "projectRoot" must be strings; the data beside it was skipped`, file);
+    try {
+      meta = readProjectMeta(metaPath) as unknown as Record<string, unknown>;
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      throw new DataError(`${error.message}; the data beside it was skipped`, file);
     }
-    const isRoot = read.projectRoot === '' || read.projectRoot === '.';
-    const root = isRoot ? undefined : mapPath(read.projectRoot);
-    const projectRoot = isRoot ? '.' : root?.ok ? root.path : undefined;
-    if (projectRoot === undefined) {
-      throw new DataError(`${metaPath}: projectRoot "${read.projectRoot}" is not a folder of this workspace; the data beside it was skipped`, file);
-    }
-    meta = { projectRoot, project: read.project };
   }
 
   const raw = readCoverageFile(file); // JSON and top-level shape; throws DataError naming the file
   const entries: Array<[string, FileCoverageData]> = [];
+  const mappedKeys = new Map<string, string>();
   for (const key of Object.keys(raw)) {
     const reason = checkFileCoverage(raw[key]);
     if (reason) throw new DataError(`${file}: entry "${key}": ${reason}; the file was skipped`, file);
     const mapped = mapPath(key);
     if (!mapped.ok) throw new DataError(`${file}: ${mapped.reason}; the file was skipped`, file);
     entries.push([mapped.path, raw[key]!]);
+    mappedKeys.set(key, mapped.path);
   }
-  return { entries, meta };
+  const files = [...new Set(mappedKeys.values())].sort(compareStrings);
+
+  if (meta === undefined) return { entries, projects: [] };
+  const bad = (what: string): DataError => new DataError(`${metaPath}: ${what}; the data beside it was skipped`, file);
+  const projectRoot = (value: unknown): string => {
+    if (typeof value !== 'string') throw bad(`projectRoot ${JSON.stringify(value)} is not a string`);
+    if (value === '' || value === '.' || value === './') return '.';
+    const mapped = mapPath(value);
+    if (!mapped.ok) throw bad(`projectRoot "${value}" is not a folder of this workspace`);
+    return mapped.path;
+  };
+  if (meta.kind === 'workspace') {
+    if (!Array.isArray(meta.projects)) throw bad('"projects" is not a list');
+    const projects = meta.projects.map((entry: unknown): MergedProject => {
+      const project = entry as Record<string, unknown>;
+      if (typeof project?.project !== 'string') throw bad('a project without a "project" name');
+      if (!Array.isArray(project.files) || !project.files.every((path) => typeof path === 'string')) throw bad(`project "${project.project}" has no "files" list`);
+      const held = project.files.map((path: string) => mappedKeys.get(path) ?? mapPath(path)).map((mapped) => (typeof mapped === 'string' ? mapped : mapped.ok ? mapped.path : undefined));
+      return {
+        projectRoot: projectRoot(project.projectRoot),
+        project: project.project,
+        files: [...new Set(held.filter((path): path is string => path !== undefined))].sort(compareStrings),
+      };
+    });
+    return { entries, projects };
+  }
+  if (typeof meta.project !== 'string') throw bad(`project ${JSON.stringify(meta.project)} is not a string`);
+  return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }] };
 }
 
 // ---------------------------------------------------------------------------------------------

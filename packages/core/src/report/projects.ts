@@ -1,0 +1,55 @@
+import type { CoverageMapData } from 'istanbul-lib-coverage';
+import type { MergedProject } from '../merge';
+
+/** A project as reports and thresholds see it: the merged files that lie under its root. */
+export interface ProjectGroup {
+  /** Workspace-relative root ('.' for the root project); undefined for files no project owns. */
+  projectRoot?: string;
+  /** Project name; undefined for files no project owns. */
+  project?: string;
+  /** Workspace-relative paths, sorted. */
+  files: string[];
+}
+
+/**
+ * Groups merged files by the project whose root holds them (the deepest root wins; a project
+ * at '.' takes whatever no other project holds). A file's hits come from every project whose
+ * tests ran it, so a library's row shows the library's code as the whole workspace exercised
+ * it. Files under no known root are grouped last, without a project.
+ */
+export function groupByProject(coverage: CoverageMapData, projects: ReadonlyArray<Pick<MergedProject, 'projectRoot' | 'project'>>): ProjectGroup[] {
+  // One group per root: two names for one root (renamed project, old data) share the first name.
+  const byRoot = new Map<string, ProjectGroup>();
+  for (const { projectRoot, project } of projects) {
+    const root = normalizeRoot(projectRoot);
+    if (!byRoot.has(root)) byRoot.set(root, { projectRoot: root, project, files: [] });
+  }
+  const roots = [...byRoot.keys()].filter((root) => root !== '.').sort((a, b) => b.length - a.length);
+  const unowned: ProjectGroup = { files: [] };
+  for (const path of Object.keys(coverage).sort()) {
+    const root = roots.find((candidate) => path.startsWith(`${candidate}/`)) ?? (byRoot.has('.') ? '.' : undefined);
+    (root === undefined ? unowned : byRoot.get(root)!).files.push(path);
+  }
+  const groups = [...byRoot.values()].sort((a, b) => compare(a.projectRoot!, b.projectRoot!));
+  if (unowned.files.length > 0) groups.push(unowned);
+  return groups;
+}
+
+/** `./packages/core/` → `packages/core`; '' and './' → '.'. */
+export function normalizeRoot(root: string): string {
+  const trimmed = root.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  return trimmed === '' || trimmed === '.' ? '.' : trimmed;
+}
+
+/** `packages/core (core)`, or just the root when the name is its last segment or the group has no project. */
+export function projectLabel(group: ProjectGroup): string {
+  if (group.projectRoot === undefined) return '(files outside any project)';
+  const last = group.projectRoot.split('/').pop();
+  return group.project === undefined || group.project === group.projectRoot || group.project === last
+    ? group.projectRoot
+    : `${group.projectRoot} (${group.project})`;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

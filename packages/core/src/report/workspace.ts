@@ -1,0 +1,166 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { CoverageMapData } from 'istanbul-lib-coverage';
+import type { CoverageConfig } from '../config/types';
+import { DataError, NoDataError } from '../errors';
+import { mergeCoverage, type MergedProject, type MergeResult, type WorkspaceMeta } from '../merge';
+import { COVERAGE_FILE, FORMAT_VERSION, META_FILE, toPosix } from '../store';
+import { stableStringify } from '../stable-json';
+import { TOOL_NAME, TOOL_VERSION } from '../version';
+import { sumTotals, type Totals } from './metrics';
+import { groupByProject } from './projects';
+import { formatSummary, formatTable } from './table';
+import { checkThresholds, type ThresholdMiss } from './thresholds';
+import { writeReports } from './writers';
+
+export interface WorkspaceReportOptions {
+  /** Absolute workspace root. */
+  workspaceRoot: string;
+  /** The resolved configuration (loadConfig). */
+  config: CoverageConfig;
+  /** Data files or folders to merge, absolute or workspace-relative (default `<dataDir>/projects`). */
+  inputs?: string[];
+  /** Folder the reports go to, absolute or workspace-relative (default `<dataDir>/workspace`). */
+  outputDir?: string;
+  /** Unreadable data files are still reported in `problems`, but no longer fail the outcome. */
+  ignoreErrors?: boolean;
+  /** Per-file rows under each project in the text table. */
+  perFile?: boolean;
+  /** HTML footer and cobertura timestamp (default: the newest input's modification time, so the same data gives the same bytes). */
+  timestamp?: Date;
+}
+
+export interface WorkspaceReport {
+  /** Merged coverage keyed by workspace-relative paths. */
+  coverage: CoverageMapData;
+  /** Data files merged (absolute). */
+  inputs: string[];
+  projects: MergedProject[];
+  /** Data files skipped, each a DataError naming the file. */
+  problems: DataError[];
+  /** Workspace totals. */
+  totals: Totals;
+  /** What `text` / `text-summary` print; '' when neither reporter is chosen. */
+  summaryText: string;
+  /** Missed thresholds, one line each in `message`. */
+  misses: ThresholdMiss[];
+  /** Thresholds checked. */
+  checked: number;
+  /** Absolute paths of the files written (coverage-final.json, lcov.info, …, html/index.html). */
+  written: string[];
+  /**
+   * What the caller should do: `data-error` when data was skipped and errors are not ignored
+   * (CLI exit 4), `threshold-missed` when a threshold was missed (exit 2), else `ok`.
+   */
+  outcome: 'ok' | 'data-error' | 'threshold-missed';
+}
+
+/**
+ * The workspace-level merge (`monocov merge`, the Nx merge executor): merge the data, write
+ * every configured report into `<dataDir>/workspace`, render the text table and check the
+ * thresholds. Prints nothing and never exits: the caller reads `outcome`.
+ * Throws NoDataError when there is no data at all, DataError when no data file could be read.
+ */
+export function mergeWorkspace(options: WorkspaceReportOptions): WorkspaceReport {
+  const { workspaceRoot, outputDir } = locate(options);
+  const inputs = options.inputs ?? [join(options.config.run.dataDir, 'projects')];
+  const merged = mergeCoverage({ workspaceRoot, inputs, paths: options.config.paths, exclude: [outputDir] });
+  requireData(merged, workspaceRoot, inputs);
+  return finish(options, merged, { workspaceRoot, outputDir, write: true });
+}
+
+/**
+ * `monocov report`: the reports again from the stored merged data
+ * (`<dataDir>/workspace/coverage-final.json`), or from a fresh merge of `<dataDir>/projects`
+ * when nothing was merged yet. No tests run.
+ */
+export function reportWorkspace(options: Omit<WorkspaceReportOptions, 'inputs'>): WorkspaceReport {
+  const located = locate(options);
+  return finish(options, loadStoredData(options.config, located), { ...located, write: true });
+}
+
+/** `monocov check`: thresholds against the stored merged data (or a merge of `<dataDir>/projects` in memory); writes nothing. */
+export function checkWorkspace(options: Omit<WorkspaceReportOptions, 'inputs'>): WorkspaceReport {
+  const located = locate(options);
+  return finish({ ...options, config: { ...options.config, reporters: [] } }, loadStoredData(options.config, located), { ...located, write: false });
+}
+
+function locate(options: Pick<WorkspaceReportOptions, 'workspaceRoot' | 'config' | 'outputDir'>): { workspaceRoot: string; outputDir: string } {
+  const workspaceRoot = resolve(options.workspaceRoot);
+  const outputDir = resolve(workspaceRoot, options.outputDir ?? join(options.config.run.dataDir, 'workspace'));
+  return { workspaceRoot, outputDir };
+}
+
+function loadStoredData(config: CoverageConfig, { workspaceRoot, outputDir }: { workspaceRoot: string; outputDir: string }): MergeResult {
+  const stored = join(outputDir, COVERAGE_FILE);
+  const inputs = existsSync(stored) ? [stored] : [join(config.run.dataDir, 'projects')];
+  const merged = mergeCoverage({ workspaceRoot, inputs, paths: config.paths, exclude: [outputDir] });
+  requireData(merged, workspaceRoot, inputs);
+  return merged;
+}
+
+function requireData(merged: MergeResult, workspaceRoot: string, inputs: string[]): void {
+  if (merged.inputs.length > 0) return;
+  if (merged.problems.length > 0) {
+    const lines = merged.problems.map((problem) => `  ${problem.message}`).join('\n');
+    throw new DataError(`no usable coverage data: ${merged.problems.length} data file(s) or folder(s) could not be read:\n${lines}`);
+  }
+  const where = inputs.map((input) => toPosix(relative(workspaceRoot, resolve(workspaceRoot, input))) || '.').join(', ');
+  throw new NoDataError(`no coverage data (coverage-final.json) found in ${where}; run the coverage target first (nx run-many -t coverage, or monocov run -- <test command>)`);
+}
+
+function finish(
+  options: WorkspaceReportOptions,
+  merged: MergeResult,
+  { workspaceRoot, outputDir, write }: { workspaceRoot: string; outputDir: string; write: boolean },
+): WorkspaceReport {
+  const { config } = options;
+  const { coverage } = merged;
+  const groups = groupByProject(coverage, merged.projects);
+  const totals = sumTotals(coverage);
+
+  let written: string[] = [];
+  if (write) {
+    const meta: WorkspaceMeta = { formatVersion: FORMAT_VERSION, tool: { name: TOOL_NAME, version: TOOL_VERSION }, kind: 'workspace', projects: merged.projects };
+    written = writeReports({
+      workspaceRoot,
+      coverage,
+      reporters: config.reporters,
+      outputDir,
+      timestamp: options.timestamp ?? newestInput(merged.inputs),
+      extraFiles: { [META_FILE]: stableStringify(meta, 2) },
+      skipEmpty: config.report.skipEmpty,
+    });
+  }
+
+  let summaryText = '';
+  if (config.reporters.includes('text')) summaryText += formatTable(coverage, groups, { ...config.report, perFile: options.perFile ?? false });
+  if (config.reporters.includes('text-summary')) summaryText += formatSummary(totals, config.report.precision);
+
+  const { misses, checked } = checkThresholds({ coverage, groups, report: config.report });
+  const dataFailed = merged.problems.length > 0 && !options.ignoreErrors;
+  return {
+    coverage,
+    inputs: merged.inputs,
+    projects: merged.projects,
+    problems: merged.problems,
+    totals,
+    summaryText,
+    misses,
+    checked,
+    written,
+    outcome: dataFailed ? 'data-error' : misses.length > 0 ? 'threshold-missed' : 'ok',
+  };
+}
+
+function newestInput(inputs: string[]): Date {
+  let newest = 0;
+  for (const input of inputs) {
+    try {
+      newest = Math.max(newest, Math.floor(statSync(input).mtimeMs));
+    } catch {
+      // read a moment ago; a file removed since leaves the others to decide
+    }
+  }
+  return new Date(newest);
+}

@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import libCoverage from 'istanbul-lib-coverage';
+import type { CoverageMapData } from 'istanbul-lib-coverage';
+import libReport from 'istanbul-lib-report';
+import reports from 'istanbul-reports';
+import type { ReporterName } from '../config/types';
+import { COVERAGE_FILE } from '../store';
+import { stableStringify } from '../stable-json';
+
+/** The file each file reporter writes, relative to the output folder. */
+export const REPORT_FILES: Partial<Record<ReporterName, string>> = {
+  json: COVERAGE_FILE,
+  lcov: 'lcov.info',
+  'json-summary': 'coverage-summary.json',
+  cobertura: 'cobertura-coverage.xml',
+  html: 'html/index.html',
+};
+
+export interface WriteReportsOptions {
+  /** Absolute workspace root: sources for the HTML report are read from here. */
+  workspaceRoot: string;
+  /** Merged coverage keyed by workspace-relative POSIX paths. */
+  coverage: CoverageMapData;
+  /** Reporters to run; `text` and `text-summary` print and are ignored here. */
+  reporters: readonly ReporterName[];
+  /** Absolute output folder (`<dataDir>/workspace`). */
+  outputDir: string;
+  /** Shown in the HTML footer and cobertura's `timestamp`; a fixed value keeps reruns byte-identical. */
+  timestamp: Date;
+  /** Extra files written the same way (name → contents), e.g. the merged data's meta.json. */
+  extraFiles?: Record<string, string>;
+  /** Leave files without statements out of the HTML report. */
+  skipEmpty?: boolean;
+}
+
+/**
+ * Writes the merged data (always: it is what `monocov report` and `check` read) and each file
+ * report, returning the absolute paths of the files a user opens.
+ *
+ * Paths in every report are workspace-relative: the coverage is keyed by relative paths and the
+ * writers get `projectRoot: '.'`, so lcov's `SF:` and cobertura's `filename` are
+ * `path.relative('.', 'packages/a/src/x.ts')` = `packages/a/src/x.ts` whatever the process's
+ * cwd, and cobertura's `<source>` is `.`. The HTML report reads sources through a finder that
+ * resolves them against the workspace root.
+ *
+ * Atomicity: istanbul's writers write files directly, a piece at a time, so they write into a
+ * fresh uniquely named folder inside the output folder (same file system) and each finished
+ * file is then renamed over the old one — rename() replaces a file in one step, so a reader, a
+ * CI upload or a second merge running at the same time sees the old file or the new one, never
+ * half of either. The `html/` folder cannot be replaced in one rename (rename() refuses a
+ * non-empty target), so the old folder is first renamed aside and then removed; a reader may
+ * briefly find no `html/`, never a partial one. Two concurrent merges of the same data write
+ * the same bytes, so whichever lands last, the result is complete and identical.
+ */
+export function writeReports(options: WriteReportsOptions): string[] {
+  const { workspaceRoot, coverage, outputDir } = options;
+  mkdirSync(outputDir, { recursive: true });
+  const staging = mkdtempSync(join(outputDir, `.staging-${process.pid}-`));
+  try {
+    const written: string[] = [];
+    writeFileSync(join(staging, COVERAGE_FILE), stableStringify(coverage));
+    written.push(COVERAGE_FILE);
+    for (const [name, contents] of Object.entries(options.extraFiles ?? {})) writeFileSync(join(staging, name), contents);
+
+    const map = libCoverage.createCoverageMap(structuredClone(coverage));
+    const sourceFinder = createSourceFinder(workspaceRoot, coverage);
+    const context = (summarizer: 'pkg' | 'flat') =>
+      libReport.createContext({ dir: staging, coverageMap: map, sourceFinder, defaultSummarizer: summarizer });
+    const unique = [...new Set(options.reporters)];
+    for (const reporter of unique) {
+      switch (reporter) {
+        case 'lcov':
+          // `lcovonly`: istanbul's `lcov` would also write a second HTML report (lcov-report/).
+          reports.create('lcovonly', { file: 'lcov.info', projectRoot: '.' }).execute(context('pkg'));
+          break;
+        case 'json-summary':
+          reports.create('json-summary', { file: 'coverage-summary.json' }).execute(context('pkg'));
+          break;
+        case 'cobertura': {
+          const options_ = { file: 'cobertura-coverage.xml', projectRoot: '.', timestamp: String(options.timestamp.getTime()) };
+          reports.create('cobertura', options_).execute(context('pkg'));
+          break;
+        }
+        case 'html': {
+          const report = reports.create('html', { subdir: 'html', skipEmpty: options.skipEmpty ?? false });
+          // The footer's "generated at": the data's time rather than the wall clock, so the same data gives the same bytes.
+          (report as unknown as { date: string }).date = options.timestamp.toISOString();
+          // A flat index lists every file of every package on one sortable page.
+          report.execute(context('flat'));
+          break;
+        }
+        default:
+          break; // json is coverage-final.json, written above; text and text-summary print
+      }
+      const file = REPORT_FILES[reporter];
+      if (file !== undefined && reporter !== 'json') written.push(file);
+    }
+
+    // Merged data last: its arrival marks the reports beside it as complete.
+    const entries = readdirSync(staging).sort((a, b) => Number(a === COVERAGE_FILE) - Number(b === COVERAGE_FILE));
+    for (const entry of entries) moveIntoPlace(join(staging, entry), join(outputDir, entry));
+    return written.map((file) => join(outputDir, file));
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Sources for the HTML report; a file gone since the data was made shows a note instead of failing the report. */
+function createSourceFinder(workspaceRoot: string, coverage: CoverageMapData): (path: string) => string {
+  return (path) => {
+    const absolute = isAbsolute(path) ? path : join(workspaceRoot, path);
+    try {
+      return readFileSync(absolute, 'utf8');
+    } catch {
+      const file = coverage[path];
+      let lines = 1;
+      if (file) {
+        for (const range of Object.values(file.statementMap)) lines = Math.max(lines, range.end.line ?? 0, range.start.line);
+        for (const fn of Object.values(file.fnMap)) lines = Math.max(lines, fn.loc.end.line ?? 0);
+        for (const branch of Object.values(file.branchMap)) lines = Math.max(lines, branch.loc.end.line ?? 0);
+      }
+      return [`// monocov: source not found in the workspace: ${path}`, ...new Array<string>(Math.max(0, lines - 1)).fill('')].join('\n');
+    }
+  };
+}
+
+function moveIntoPlace(from: string, to: string): void {
+  if (!statSync(from).isDirectory()) {
+    // Same bytes already there: keep the old file (and its mtime) rather than churn it.
+    if (existsSync(to) && statSync(to).isFile() && readFileSync(to).equals(readFileSync(from))) return;
+    renameSync(from, to);
+    return;
+  }
+  const asides: string[] = [];
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        renameSync(from, to);
+        return;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if ((code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM' && code !== 'EISDIR') || attempt >= 20) throw error;
+      }
+      // A folder is in the way (the old report, or another merge's that just landed): move it aside and retry.
+      const aside = join(dirname(to), `.${basename(to)}.old-${process.pid}-${randomBytes(4).toString('hex')}`);
+      try {
+        renameSync(to, aside);
+        asides.push(aside);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+  } finally {
+    for (const aside of asides) rmSync(aside, { recursive: true, force: true });
+  }
+}
