@@ -1,0 +1,55 @@
+import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
+import { DataError } from '../errors';
+import { addHits } from './apply-hits';
+import { FileMapsCache } from './file-maps-cache';
+import { RangeTree } from './range-tree';
+import { listRawFiles, readRawFile } from './raw-files';
+import { scriptPath } from './script-mapping';
+import { ScriptResolver } from './script-resolver';
+
+export interface ConvertOptions {
+  /** Folder that NODE_V8_COVERAGE wrote (coverage-*.json files, possibly from many processes). */
+  rawDir: string;
+  /** Absolute path of an original source file → whether to measure it. Decide per script URL before doing expensive work. */
+  include: (absPath: string) => boolean;
+}
+
+/** Maps are shared by every script and process that loads a file; each result gets its own copy. */
+const freshCoverage = (coverage: FileCoverageData): FileCoverageData => structuredClone(coverage);
+
+/** Raw V8 coverage → istanbul coverage keyed by absolute path of the ORIGINAL source (after source maps). Hits from every process are summed. */
+export async function convertV8Directory(options: ConvertOptions): Promise<CoverageMapData> {
+  const files = new FileMapsCache();
+  const resolver = new ScriptResolver(files, options.include);
+  const result: CoverageMapData = {};
+  // One raw file at a time: they can be large, and only included scripts outlive the loop.
+  for (const rawPath of await listRawFiles(options.rawDir)) {
+    const raw = await readRawFile(rawPath);
+    const sourceMapCache = raw['source-map-cache'];
+    for (const script of raw.result) {
+      const path = scriptPath(script.url);
+      if (path === undefined) continue;
+      const targets = await resolver.resolve({
+        url: script.url,
+        path,
+        cacheEntry: sourceMapCache?.[script.url],
+        hasSourceMapCache: sourceMapCache !== undefined,
+      });
+      if (targets.length === 0) continue;
+      const ranges = new RangeTree(script.functions);
+      for (const target of targets) {
+        const coverage = (result[target.path] ??= freshCoverage(target.maps.coverage)) as FileCoverageData;
+        addHits(coverage, target.offsets, ranges);
+      }
+    }
+  }
+  return result;
+}
+
+/** Istanbul coverage of a file no test loaded: its true maps, every count 0. */
+export async function emptyFileCoverage(absPath: string): Promise<FileCoverageData> {
+  const files = new FileMapsCache();
+  const code = await files.text(absPath);
+  if (code === undefined) throw new DataError(`cannot measure ${absPath}: the file does not exist`, absPath);
+  return freshCoverage(files.maps(absPath, code).coverage);
+}

@@ -1,0 +1,142 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  AnyMap,
+  GREATEST_LOWER_BOUND,
+  LEAST_UPPER_BOUND,
+  generatedPositionFor,
+  type TraceMap,
+} from '@jridgewell/trace-mapping';
+import type { Position } from './file-maps';
+import type { SourceMapCacheEntry } from './v8-data';
+
+/** How positions of a script's original sources find their place in the code V8 executed. */
+export interface ScriptMapping {
+  /** Absolute paths of the original files the script was made from (the script itself when it has no map). */
+  readonly sources: readonly string[];
+  /** Offset in the executed code of an original position, or undefined when that code is not in the script. */
+  generatedOffset(sourceIndex: number, position: Position): number | undefined;
+  /** The original text the map carries (`sourcesContent`), for sources no longer on disk. */
+  sourceContent(sourceIndex: number): string | undefined;
+}
+
+/** Absolute path of a `file:` URL without query or hash (tsx may add a query), else undefined. */
+export function scriptPath(url: string): string | undefined {
+  if (!url.startsWith('file:')) return undefined;
+  try {
+    const parsed = new URL(url);
+    parsed.search = '';
+    parsed.hash = '';
+    return fileURLToPath(parsed);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Offset of the first character of each line; terminators as Node splits `lineLengths`. */
+function lineStartsFromLengths(lengths: readonly number[]): Int32Array {
+  const starts = new Int32Array(lengths.length);
+  let offset = 0;
+  lengths.forEach((length, i) => {
+    starts[i] = offset;
+    offset += length + 1;
+  });
+  return starts;
+}
+
+/** Line starts of source text as babel counts lines (\r\n, \r, \n, \u2028, \u2029). */
+export function lineStartsOf(text: string): Int32Array {
+  const starts = [0];
+  const terminator = /\r\n?|[\n\u2028\u2029]/g;
+  for (let match = terminator.exec(text); match; match = terminator.exec(text)) starts.push(match.index + match[0].length);
+  return Int32Array.from(starts);
+}
+
+/** The script is its own source: original positions are executed positions. */
+export function identityMapping(path: string, code: string): ScriptMapping {
+  let starts: Int32Array | undefined;
+  return {
+    sources: [path],
+    generatedOffset(_sourceIndex, position) {
+      starts ??= lineStartsOf(code);
+      const lineStart = starts[position.line - 1];
+      return lineStart === undefined ? undefined : lineStart + position.column;
+    },
+    sourceContent: () => code,
+  };
+}
+
+function sourcePath(source: string): string | undefined {
+  if (source.startsWith('file:')) return scriptPath(source);
+  if (isAbsolute(source)) return resolve(source);
+  return undefined;
+}
+
+/**
+ * Mapping through a source map. The map is decoded on first use only: scripts whose sources are
+ * all excluded never pay for it.
+ */
+export function sourceMapMapping(options: {
+  map: unknown;
+  mapUrl: string;
+  lineLengths: readonly number[];
+}): ScriptMapping {
+  const map = new AnyMap(options.map as ConstructorParameters<typeof AnyMap>[0], options.mapUrl) as TraceMap;
+  const sources = map.resolvedSources.map((source) => sourcePath(source) ?? '');
+  let starts: Int32Array | undefined;
+  return {
+    sources,
+    generatedOffset(sourceIndex, position) {
+      const source = map.resolvedSources[sourceIndex];
+      if (source === undefined) return undefined;
+      const needle = { source, line: position.line, column: position.column };
+      // The mapping at or just after the position on its line, else the one just before.
+      let found = generatedPositionFor(map, { ...needle, bias: LEAST_UPPER_BOUND });
+      if (found.line === null) found = generatedPositionFor(map, { ...needle, bias: GREATEST_LOWER_BOUND });
+      if (found.line === null) return undefined;
+      starts ??= lineStartsFromLengths(options.lineLengths);
+      const lineStart = starts[found.line - 1];
+      return lineStart === undefined ? undefined : lineStart + found.column;
+    },
+    sourceContent: (sourceIndex) => map.sourcesContent?.[sourceIndex] ?? undefined,
+  };
+}
+
+/** A map Node recorded in the raw file's `source-map-cache`. */
+export function cachedMapping(scriptUrl: string, entry: SourceMapCacheEntry): ScriptMapping | undefined {
+  if (!entry.data || !Array.isArray(entry.lineLengths)) return undefined;
+  return sourceMapMapping({ map: entry.data, mapUrl: entry.url ?? scriptUrl, lineLengths: entry.lineLengths });
+}
+
+const SOURCE_MAPPING_URL = /(?:\/\/[#@]\s*sourceMappingURL=([^\s'"]+)\s*$)|(?:\/\*[#@]\s*sourceMappingURL=([^\s*'"]+)\s*\*\/\s*$)/m;
+
+/**
+ * A map referenced by the script file itself, for raw data written without Node's
+ * `source-map-cache` (collectors other than NODE_V8_COVERAGE).
+ */
+export function mappingFromScriptFile(path: string, code: string): ScriptMapping | undefined {
+  const tail = code.slice(Math.max(0, code.lastIndexOf('sourceMappingURL=') - 4));
+  const match = SOURCE_MAPPING_URL.exec(tail);
+  const reference = match?.[1] ?? match?.[2];
+  if (!reference) return undefined;
+  const lineLengths = code.split(/\n|\u2028|\u2029/).map((line) => line.length);
+  const scriptUrl = pathToFileURL(path).href;
+  try {
+    if (reference.startsWith('data:')) {
+      const comma = reference.indexOf(',');
+      const payload = reference.slice(comma + 1);
+      const json = /;base64$/.test(reference.slice(0, comma))
+        ? Buffer.from(payload, 'base64').toString('utf8')
+        : decodeURIComponent(payload);
+      return sourceMapMapping({ map: JSON.parse(json), mapUrl: scriptUrl, lineLengths });
+    }
+    const mapPath = reference.startsWith('file:') ? fileURLToPath(reference) : resolve(dirname(path), reference);
+    if (!existsSync(mapPath)) return undefined;
+    const map: unknown = JSON.parse(readFileSync(mapPath, 'utf8'));
+    return sourceMapMapping({ map, mapUrl: pathToFileURL(mapPath).href, lineLengths });
+  } catch {
+    // An unreadable or malformed map: the script is treated as its own source, as Node does.
+    return undefined;
+  }
+}

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import type { FileMapsCache } from './file-maps-cache';
+import { probeOffsets, type ProbeOffsets } from './apply-hits';
+import type { FileMaps } from './file-maps';
+import { cachedMapping, identityMapping, mappingFromScriptFile, type ScriptMapping } from './script-mapping';
+import type { SourceMapCacheEntry } from './v8-data';
+
+/** An original file a script was made from, with where its probes sit in that script. */
+export interface ScriptTarget {
+  path: string;
+  maps: FileMaps;
+  offsets: ProbeOffsets;
+}
+
+export interface ScriptToResolve {
+  url: string;
+  path: string;
+  /** Node's record of the script's source map; undefined when it had none. */
+  cacheEntry: SourceMapCacheEntry | undefined;
+  /** Whether the raw file has a source-map-cache at all (NODE_V8_COVERAGE writes one; other collectors may not). */
+  hasSourceMapCache: boolean;
+}
+
+/**
+ * Resolves each distinct script once (however many processes ran it): its source map, which of
+ * its original files are included, their maps and probe offsets. Scripts with nothing included
+ * resolve to an empty list before any file is parsed.
+ */
+export class ScriptResolver {
+  private readonly resolved = new Map<string, Promise<ScriptTarget[]>>();
+
+  constructor(
+    private readonly files: FileMapsCache,
+    private readonly include: (absPath: string) => boolean,
+  ) {}
+
+  resolve(script: ScriptToResolve): Promise<ScriptTarget[]> {
+    const cacheKey = `${script.url}\0${fingerprint(script.cacheEntry)}`;
+    let targets = this.resolved.get(cacheKey);
+    if (!targets) {
+      targets = this.resolveUncached(script);
+      this.resolved.set(cacheKey, targets);
+    }
+    return targets;
+  }
+
+  private async resolveUncached(script: ScriptToResolve): Promise<ScriptTarget[]> {
+    let mapping = script.cacheEntry ? cachedMapping(script.url, script.cacheEntry) : undefined;
+    if (!mapping && !script.hasSourceMapCache && !script.path.includes('/node_modules/')) {
+      const code = await this.files.text(script.path);
+      if (code !== undefined) mapping = mappingFromScriptFile(script.path, code);
+    }
+    if (!mapping) {
+      if (!this.include(script.path)) return [];
+      const code = await this.files.text(script.path);
+      if (code === undefined) return [];
+      mapping = identityMapping(script.path, code);
+    }
+    return this.targetsOf(mapping);
+  }
+
+  private async targetsOf(mapping: ScriptMapping): Promise<ScriptTarget[]> {
+    const targets: ScriptTarget[] = [];
+    for (const [sourceIndex, path] of mapping.sources.entries()) {
+      if (path === '' || !this.include(path)) continue;
+      const code = (await this.files.text(path)) ?? mapping.sourceContent(sourceIndex);
+      if (code === undefined) continue;
+      const maps = this.files.maps(path, code);
+      targets.push({ path, maps, offsets: probeOffsets(maps, mapping, sourceIndex) });
+    }
+    return targets;
+  }
+}
+
+/** Distinguishes builds of one URL with different maps (a file rebuilt between processes). */
+function fingerprint(entry: SourceMapCacheEntry | undefined): string {
+  if (!entry) return 'no-map';
+  const data = entry.data as { mappings?: unknown; sections?: unknown } | null;
+  return createHash('sha1')
+    .update(JSON.stringify(entry.lineLengths ?? []))
+    .update(JSON.stringify(data?.mappings ?? data?.sections ?? null))
+    .digest('hex');
+}
