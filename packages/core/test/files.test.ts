@@ -1,0 +1,207 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import picomatch from 'picomatch';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { defaultConfig } from '../src/config';
+import type { CoverageConfig } from '../src/config/types';
+import { BUILTIN_OMIT, createSourceFilter, listSourceFiles, scanSourceFiles } from '../src/files';
+
+const temps: string[] = [];
+test.after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function tree(files: Record<string, string>): string {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'monocov-files-')));
+  temps.push(root);
+  for (const [path, contents] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), contents);
+  }
+  return root;
+}
+
+function runConfig(overrides: Partial<CoverageConfig['run']> = {}): CoverageConfig['run'] {
+  return { ...defaultConfig().run, ...overrides };
+}
+
+// Project mode, default include: paths relative to the project root and whether they are sources.
+const PROJECT_CASES: Array<[string, boolean]> = [
+  ['src/a.ts', true],
+  ['index.mjs', true],
+  ['src/deep/x/y.cts', true],
+  ['src/view.tsx', true],
+  ['src/legacy.cjs', true],
+  ['src/latest.ts', true], // "test" inside a name is not a test file
+  ['src/contest/x.ts', true],
+  ['src/testing.ts', true],
+  ['src/distance.ts', true],
+  ['src/output/x.ts', true],
+  ['src/config.ts', true], // only *.config.* is a config file
+  ['src/generator.ts', true],
+  ['src/styles.css', false],
+  ['package.json', false],
+  ['src/.eslintrc.js', false], // include globs skip dot files
+  ['.storybook/main.ts', false],
+  // every built-in omit
+  ['src/a.test.ts', false],
+  ['src/a.spec.tsx', false],
+  ['test/a.ts', false],
+  ['src/tests/a.ts', false],
+  ['src/__tests__/a.ts', false],
+  ['__mocks__/fs.js', false],
+  ['src/types.d.ts', false],
+  ['src/types.d.mts', false],
+  ['src/types.d.cts', false],
+  ['src/generated/api.ts', false],
+  ['src/api.generated.ts', false],
+  ['src/schema.gen.ts', false],
+  ['node_modules/dep/index.js', false],
+  ['dist/index.js', false],
+  ['build/index.js', false],
+  ['out/index.js', false],
+  ['coverage/lcov-report/prettify.js', false],
+  ['vite.config.ts', false],
+  ['src/jest.config.cjs', false],
+];
+
+const ws = tree({ 'nx.json': '{}', 'packages/a/package.json': '{}', 'packages/b/package.json': '{}' });
+
+for (const [path, expected] of PROJECT_CASES) {
+  test(`project mode: ${path} → ${expected ? 'source' : 'left out'}`, () => {
+    const accepts = createSourceFilter({ workspaceRoot: ws, projectRoot: 'packages/a', run: runConfig() });
+    assert.is(accepts(join(ws, 'packages/a', path)), expected);
+  });
+}
+
+test('every built-in omit glob is exercised by a case above', () => {
+  const omitted = PROJECT_CASES.filter(([, expected]) => !expected).map(([path]) => path);
+  for (const glob of BUILTIN_OMIT) {
+    const matches = picomatch(glob, { dot: true });
+    assert.ok(omitted.some((path) => matches(path)), `no case for ${glob}`);
+  }
+});
+
+test('project mode: files outside the project, in node_modules, the data dir or other schemes are left out', () => {
+  const accepts = createSourceFilter({ workspaceRoot: ws, projectRoot: 'packages/a', run: runConfig() });
+  assert.is(accepts(join(ws, 'packages/b/src/x.ts')), false);
+  assert.is(accepts(join(ws, 'packages/ab/src/x.ts')), false, 'a sibling sharing a name prefix is another project');
+  assert.is(accepts(join(ws, 'node_modules/dep/index.js')), false);
+  assert.is(accepts(join(dirname(ws), 'elsewhere/x.ts')), false);
+  assert.is(accepts('node:internal/modules/cjs/loader'), false);
+  assert.is(accepts('data:text/javascript,1'), false);
+  assert.is(accepts(pathToFileURL(join(ws, 'packages/a/src/x.ts')).href), true, 'V8 reports file:// URLs');
+});
+
+test('project mode: the root project, and a data dir inside it', () => {
+  const accepts = createSourceFilter({ workspaceRoot: ws, projectRoot: '.', run: runConfig({ dataDir: 'reports/cov' }) });
+  assert.is(accepts(join(ws, 'tools/script.ts')), true);
+  assert.is(accepts(join(ws, 'reports/cov/html/x.js')), false);
+  assert.is(accepts(join(ws, 'reports/other.js')), true);
+});
+
+test('project mode: include and omit globs are project-relative', () => {
+  const accepts = createSourceFilter({
+    workspaceRoot: ws,
+    projectRoot: join(ws, 'packages/a'), // absolute project roots work too
+    run: runConfig({ include: ['src/**'], omit: ['src/legacy/**', '**/*.stories.tsx'] }),
+  });
+  assert.is(accepts(join(ws, 'packages/a/src/x.ts')), true);
+  assert.is(accepts(join(ws, 'packages/a/lib/x.ts')), false);
+  assert.is(accepts(join(ws, 'packages/a/src/legacy/x.ts')), false);
+  assert.is(accepts(join(ws, 'packages/a/src/button.stories.tsx')), false);
+  assert.is(accepts(join(ws, 'packages/a/src/test/x.ts')), false, 'user omits add to the built-in ones');
+});
+
+test('workspace mode: globs are relative to each file\'s nearest package folder', () => {
+  const root = tree({
+    'package.json': '{"workspaces":["packages/*"]}',
+    'packages/a/package.json': '{}',
+    'packages/b/package.json': '{}',
+    'libs/c/project.json': '{}',
+  });
+  const accepts = createSourceFilter({ workspaceRoot: root, projectRoot: 'packages/a', run: runConfig({ source: 'workspace', include: ['src/**'] }) });
+  assert.is(accepts(join(root, 'packages/a/src/x.ts')), true);
+  assert.is(accepts(join(root, 'packages/b/src/x.ts')), true, 'other packages count');
+  assert.is(accepts(join(root, 'packages/b/src/deep/y.ts')), true);
+  assert.is(accepts(join(root, 'libs/c/src/x.ts')), true, 'project.json marks a package folder');
+  assert.is(accepts(join(root, 'packages/b/lib/x.ts')), false);
+  assert.is(accepts(join(root, 'packages/b/src/x.test.ts')), false);
+  assert.is(accepts(join(root, 'packages/b/dist/src/x.js')), false);
+  assert.is(accepts(join(root, 'packages/b/node_modules/dep/src/x.js')), false, 'never node_modules');
+  assert.is(accepts(join(root, 'node_modules/dep/src/x.js')), false);
+  assert.is(accepts(join(root, 'src/root-level.ts')), true, 'outside any package: relative to the workspace root');
+  assert.is(accepts(join(dirname(root), 'other/src/x.ts')), false, 'never outside the workspace');
+  assert.is(accepts(join(root, 'coverage/src/x.js')), false, 'never the data dir');
+});
+
+test('listSourceFiles: a real tree, sorted absolute paths, without tests, build output, dot folders or symlinks', () => {
+  const root = tree({
+    'nx.json': '{}',
+    'packages/a/package.json': '{}',
+    'packages/a/src/b.ts': '',
+    'packages/a/src/a.ts': '',
+    'packages/a/src/util/index.mts': '',
+    'packages/a/src/a.test.ts': '',
+    'packages/a/src/__tests__/x.ts': '',
+    'packages/a/src/types.d.ts': '',
+    'packages/a/test/helper.ts': '',
+    'packages/a/dist/a.js': '',
+    'packages/a/node_modules/dep/index.js': '',
+    'packages/a/.cache/x.js': '',
+    'packages/a/vitest.config.ts': '',
+    'packages/a/README.md': '',
+    'packages/b/src/other.ts': '',
+    'shared/linked.ts': '',
+  });
+  symlinkSync(join(root, 'shared'), join(root, 'packages/a/src/shared-dir'), 'dir');
+  symlinkSync(join(root, 'shared/linked.ts'), join(root, 'packages/a/src/linked.ts'), 'file');
+  const files = listSourceFiles({ workspaceRoot: root, projectRoot: 'packages/a', run: runConfig() });
+  assert.equal(
+    files,
+    ['src/a.ts', 'src/b.ts', 'src/util/index.mts'].map((path) => join(root, 'packages/a', path)),
+  );
+});
+
+test('listSourceFiles: include/omit, a data dir inside the project, and dot folders named by a glob', () => {
+  const root = tree({
+    'nx.json': '{}',
+    'app/src/main.ts': '',
+    'app/lib/x.ts': '',
+    'app/reports/x.js': '',
+    'app/.storybook/preview.ts': '',
+  });
+  const run = runConfig({ include: ['src/**', 'reports/**', '.storybook/**'], dataDir: 'app/reports' });
+  assert.equal(listSourceFiles({ workspaceRoot: root, projectRoot: 'app', run }), [join(root, 'app/.storybook/preview.ts'), join(root, 'app/src/main.ts')]);
+});
+
+test('scanSourceFiles: include globs that select nothing are reported', () => {
+  const root = tree({ 'nx.json': '{}', 'app/src/main.ts': '', 'app/src/main.test.ts': '', 'app/spec/x.spec.ts': '' });
+  const scan = scanSourceFiles({
+    workspaceRoot: root,
+    projectRoot: 'app',
+    run: runConfig({ include: ['src/**', 'scr/**', 'spec/**'] }),
+  });
+  assert.equal(scan.files, [join(root, 'app/src/main.ts')]);
+  assert.equal(scan.unmatchedIncludes, ['scr/**', 'spec/**'], 'a glob whose matches are all omitted counts too');
+});
+
+test('scanSourceFiles: a missing project root gives no files and every glob unmatched', () => {
+  const root = tree({ 'nx.json': '{}' });
+  const scan = scanSourceFiles({ workspaceRoot: root, projectRoot: 'nope', run: runConfig() });
+  assert.equal(scan, { files: [], unmatchedIncludes: [runConfig().include[0]!] });
+});
+
+test('the filter is fast enough to run for every script V8 reports', () => {
+  const root = tree({ 'package.json': '{"workspaces":["p/*"]}', 'p/a/package.json': '{}' });
+  const accepts = createSourceFilter({ workspaceRoot: root, projectRoot: 'p/a', run: runConfig({ source: 'workspace' }) });
+  const paths = Array.from({ length: 20000 }, (_, i) => join(root, `p/a/src/dir${i % 50}/file${i}.ts`));
+  const started = performance.now();
+  for (const path of paths) accepts(path);
+  for (const path of paths) accepts(path); // second pass: cached verdicts
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed < 3000, `40k calls took ${elapsed.toFixed(0)} ms`);
+});
+
+test.run();
