@@ -39,7 +39,7 @@ function runFile(file) {
     const started = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', file], {
       cwd: root,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+      env: { ...process.env, NO_COLOR: '1', NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -39,7 +39,7 @@ export function runNx(root: string, args: string[], env: NodeJS.ProcessEnv = {})
   const result = spawnSync(process.execPath, [NX_BIN, ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0', ...env },
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', ...env },
     timeout: 240_000,
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
