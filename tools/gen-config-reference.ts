@@ -59,7 +59,7 @@ export function renderConfigurationDoc(): string {
     '',
     '## Top-level keys',
     '',
-    ...table(topLevelKeys().map((name) => (isSection(name) ? { key: name, type: 'object', defaultText: '', description: SECTIONS[name] } : row(name)))),
+    ...table(topLevelKeys().map((name) => (isSection(name) ? { key: name, type: 'object', defaultText: '', description: SECTIONS[name] } : row(name as keyof typeof OPTIONS)))),
   ];
   for (const section of Object.keys(SECTIONS) as Array<keyof typeof SECTIONS>) {
     lines.push('', `## \`${section}\``, '', SECTIONS[section], '', ...table(sectionOptions(section).map(([, key]) => row(key))));
