@@ -70,6 +70,19 @@ test('reads the rc file over the defaults; $schema is accepted even when it poin
   assert.not.ok('$schema' in loaded.config);
 });
 
+test('the example in the design contract loads', () => {
+  const root = tree({
+    '.coveragerc.json': `{
+  "$schema": "./node_modules/@monocov/core/coveragerc.schema.json",
+  "run":    { "include": ["src/**"], "omit": ["**/*.test.ts", "**/generated/**"], "all": true, "dataDir": "coverage" },
+  "paths":  { "source": ["packages/", "/ci/agent-*/work/packages/"] },
+  "report": { "failUnder": 80, "perProject": { "packages/core": { "lines": 90 } }, "skipCovered": false, "showMissing": true, "precision": 2 },
+  "reporters": ["text", "lcov", "json", "json-summary", "cobertura", "html"]
+}`,
+  });
+  assert.is(loadConfig({ workspaceRoot: root }).config.report.failUnder, 80);
+});
+
 test('a BOM before the JSON is not an error', () => {
   const root = tree({ '.coveragerc.json': '\uFEFF{"run":{"all":false}}' });
   assert.is(loadConfig({ workspaceRoot: root }).config.run.all, false);
