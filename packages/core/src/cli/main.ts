@@ -3,10 +3,16 @@ import { isMonocovError } from '../errors';
 import { TOOL_VERSION } from '../version';
 import type { CliContext, Command } from './command';
 import { EXIT, exitCodeFor } from './exit-codes';
+import { checkCommand } from './commands/check';
+import { mergeCommand } from './commands/merge';
+import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
 
 const COMMANDS: Record<string, Command> = {
   run: runCommand,
+  merge: mergeCommand,
+  report: reportCommand,
+  check: checkCommand,
 };
 
 const DOCS = 'https://github.com/monocov/monocov/blob/main/docs/troubleshooting.md';

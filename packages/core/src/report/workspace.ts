@@ -30,6 +30,9 @@ export interface WorkspaceReportOptions {
   timestamp?: Date;
 }
 
+/** What the caller should do: see WorkspaceReport.outcome. */
+export type ReportOutcome = 'ok' | 'data-error' | 'threshold-missed';
+
 export interface WorkspaceReport {
   /** Merged coverage keyed by workspace-relative paths. */
   coverage: CoverageMapData;
@@ -52,7 +55,7 @@ export interface WorkspaceReport {
    * What the caller should do: `data-error` when data was skipped and errors are not ignored
    * (CLI exit 4), `threshold-missed` when a threshold was missed (exit 2), else `ok`.
    */
-  outcome: 'ok' | 'data-error' | 'threshold-missed';
+  outcome: ReportOutcome;
 }
 
 /**

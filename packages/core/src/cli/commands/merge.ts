@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import { mergeWorkspace } from '../../report/workspace';
+import type { Command } from '../command';
+import { optionHelp, pickOptions, printOutcome, resolveReportOptions, type ReportOptionName } from '../report-options';
+
+const OPTIONS = ['ignore-errors', 'output-dir', 'reporter', 'files', 'fail-under', 'skip-covered', 'skip-empty', 'show-missing', 'precision', 'sort'] as const satisfies readonly ReportOptionName[];
+
+export const mergeCommand: Command = {
+  summary: 'combine data files and folders into the workspace reports, then check thresholds',
+  usage: `Usage: monocov merge [options] [data files or folders...]
+
+Like \`coverage combine\` + \`coverage report\`: merges every coverage-final.json found in the
+given files and folders (default <dataDir>/projects), mapping paths from other machines or
+clones with \`paths\`, writes the configured reports into <dataDir>/workspace, prints the
+table and checks the thresholds. Inputs are never modified.
+
+Exit status: 0 ok, 2 a threshold missed, 4 a data file could not be read (unless
+--ignore-errors), 5 no data found, 3 a configuration error.
+
+Options:
+${optionHelp(OPTIONS)}`,
+  options: pickOptions(OPTIONS),
+  async execute({ options, positionals }, context) {
+    const resolved = resolveReportOptions(options, context);
+    const result = mergeWorkspace({
+      workspaceRoot: resolved.workspaceRoot,
+      config: resolved.config,
+      inputs: positionals.length > 0 ? positionals.map((input) => resolve(context.cwd, input)) : undefined,
+      outputDir: resolved.outputDir,
+      ignoreErrors: resolved.ignoreErrors,
+      perFile: resolved.perFile,
+    });
+    return printOutcome('merge', result, context, resolved.ignoreErrors);
+  },
+};

@@ -1,0 +1,36 @@
+import { reportWorkspace } from '../../report/workspace';
+import type { Command } from '../command';
+import { EXIT } from '../exit-codes';
+import { optionHelp, pickOptions, printOutcome, resolveReportOptions, type ReportOptionName } from '../report-options';
+
+const OPTIONS = ['ignore-errors', 'output-dir', 'reporter', 'files', 'fail-under', 'skip-covered', 'skip-empty', 'show-missing', 'precision', 'sort'] as const satisfies readonly ReportOptionName[];
+
+export const reportCommand: Command = {
+  summary: 'print and rewrite the reports from stored data, without running tests',
+  usage: `Usage: monocov report [options]
+
+Like \`coverage report\`: reads the merged data (<dataDir>/workspace/coverage-final.json, or
+merges <dataDir>/projects when nothing was merged yet), rewrites the configured reports,
+prints the table and checks the thresholds.
+
+Exit status: 0 ok, 2 a threshold missed, 4 unreadable data, 5 no data, 3 a configuration error.
+
+Options:
+${optionHelp(OPTIONS)}`,
+  options: pickOptions(OPTIONS),
+  async execute({ options, positionals }, context) {
+    if (positionals.length > 0) {
+      context.stderr.write(`monocov report: takes no file arguments (got ${positionals.join(' ')}); use \`monocov merge <files...>\` to combine data\n`);
+      return EXIT.usage;
+    }
+    const resolved = resolveReportOptions(options, context);
+    const result = reportWorkspace({
+      workspaceRoot: resolved.workspaceRoot,
+      config: resolved.config,
+      outputDir: resolved.outputDir,
+      ignoreErrors: resolved.ignoreErrors,
+      perFile: resolved.perFile,
+    });
+    return printOutcome('report', result, context, resolved.ignoreErrors);
+  },
+};
