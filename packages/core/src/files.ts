@@ -32,6 +32,12 @@ export const BUILTIN_OMIT: readonly string[] = [
   '**/*.config.*',
 ];
 
+/**
+ * Only JavaScript and TypeScript can be measured: a broad include such as `src/**` must not
+ * pull in JSON, CSS or Markdown that happen to sit beside the code.
+ */
+const SOURCE_EXTENSION = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
 /** Folders whose whole content BUILTIN_OMIT leaves out (plus VCS and Nx caches): listing never descends into them. */
 const SKIPPED_DIRS = new Set(['test', 'tests', '__tests__', '__mocks__', 'generated', 'node_modules', 'dist', 'build', 'out', 'coverage', '.git', '.nx']);
 
@@ -162,6 +168,7 @@ class SourceSelector {
     } else if (/^[a-z][a-z\d+.-]+:/i.test(pathOrUrl)) {
       return false; // node:internal, data:, http: — never a workspace file (two letters or more, so not C:)
     }
+    if (!SOURCE_EXTENSION.test(absPath)) return false;
     const globPath = this.globPath(absPath);
     return globPath !== undefined && this.include(globPath) && !this.omit(globPath);
   }

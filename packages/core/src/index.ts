@@ -1,10 +1,20 @@
 // The public API of @monocov/core: what the Nx plugin and other integrations build on.
 export { ConfigError, DataError, MonocovError, NoDataError, isMonocovError, type MonocovErrorCode } from './errors';
 export type { CoverageConfig, LoadedConfig, Metric, ReporterName, Threshold } from './config/types';
-export { findWorkspaceRoot, loadConfig } from './config';
+export { findWorkspaceRoot, loadConfig, mergeConfig, type PartialCoverageConfig } from './config';
 export { coverageEnv, createRawDir, removeRawDir, runCommand, testsPassed, type TestOutcome } from './collect';
 export { convertV8Directory, emptyFileCoverage } from './convert';
-export { createSourceFilter, listSourceFiles } from './files';
+export { BUILTIN_OMIT, createSourceFilter, listSourceFiles, scanSourceFiles } from './files';
+export { mergeCoverage, type MergeResult } from './merge';
+export {
+  checkWorkspace,
+  mergeWorkspace,
+  reportWorkspace,
+  type ReportOutcome,
+  type ThresholdMiss,
+  type WorkspaceReport,
+  type WorkspaceReportOptions,
+} from './report';
 export { collectProjectCoverage, type ProjectCoverageOptions, type ProjectCoverageResult } from './project-coverage';
 export {
   FORMAT_VERSION,

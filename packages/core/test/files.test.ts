@@ -75,6 +75,14 @@ for (const [path, expected] of PROJECT_CASES) {
   });
 }
 
+test('a broad include still measures only JavaScript and TypeScript', () => {
+  const accepts = createSourceFilter({ workspaceRoot: ws, projectRoot: 'packages/a', run: runConfig({ include: ['src/**'] }) });
+  assert.is(accepts(join(ws, 'packages/a/src/index.ts')), true);
+  assert.is(accepts(join(ws, 'packages/a/src/executors/schema.json')), false);
+  assert.is(accepts(join(ws, 'packages/a/src/styles.css')), false);
+  assert.is(accepts(join(ws, 'packages/a/src/README.md')), false);
+});
+
 test('every built-in omit glob is exercised by a case above', () => {
   const omitted = PROJECT_CASES.filter(([, expected]) => !expected).map(([path]) => path);
   for (const glob of BUILTIN_OMIT) {

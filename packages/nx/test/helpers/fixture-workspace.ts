@@ -39,10 +39,19 @@ export function runNx(root: string, args: string[], env: NodeJS.ProcessEnv = {})
   const result = spawnSync(process.execPath, [NX_BIN, ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', ...env },
+    env: { ...outsideNx(process.env), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', ...env },
     timeout: 240_000,
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/**
+ * The environment without the NX_* variables of an Nx run we may be inside (this repository
+ * measures itself with Nx): an inherited NX_SKIP_NX_CACHE or NX_TASK_TARGET_PROJECT would
+ * change what the fixture's own nx does.
+ */
+function outsideNx(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('NX_')));
 }
 
 /** Every file under `dir`, relative POSIX path → contents, for byte-for-byte comparisons. */

@@ -27,7 +27,7 @@ async function measureProject(options: CoverageExecutorOptions, context: Executo
   if (!project) throw new Error('@monocov/nx:coverage must run as a project target');
   const projectRoot = context.projectsConfigurations.projects[project].root;
   const testTarget = options.testTarget ?? 'test';
-  const loaded = loadConfig({ workspaceRoot: context.root, overrides: runOverrides(options) });
+  const loaded = loadConfig({ workspaceRoot: context.root, overrides: runOverrides(options), overridesSource: 'executor option' });
 
   const result = await collectProjectCoverage({
     workspaceRoot: context.root,

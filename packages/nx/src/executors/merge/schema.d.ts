@@ -1,0 +1,6 @@
+export interface MergeExecutorOptions {
+  inputs?: string[];
+  outputDir?: string;
+  ignoreErrors?: boolean;
+  files?: boolean;
+}
