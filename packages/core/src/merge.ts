@@ -57,6 +57,12 @@ export interface MergeResult {
   problems: DataError[];
   /** Projects whose data (with a meta.json) was merged, sorted by root then name. */
   projects: MergedProject[];
+  /**
+   * When the newest merged data was made: a data file's modification time, or the `dataTime`
+   * recorded in a merged workspace's meta.json. Reports show it, so the same data gives the
+   * same bytes. The epoch when nothing was merged.
+   */
+  dataTime: Date;
 }
 
 /** Finds, checks, remaps and merges data files. Never throws for bad data: see `problems`. */
@@ -73,6 +79,7 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
   const byPath = new Map<string, FileCoverageData[]>();
   const projects = new Map<string, MergedProject>();
   const inputs: string[] = [];
+  let dataTime = 0;
   for (const file of files) {
     let data: DataFile;
     try {
@@ -83,6 +90,7 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
       continue;
     }
     inputs.push(file);
+    dataTime = Math.max(dataTime, data.time);
     for (const [path, coverage] of data.entries) {
       const list = byPath.get(path);
       if (list) list.push(coverage);
@@ -106,6 +114,7 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
     inputs,
     problems,
     projects: [...projects.values()].sort((a, b) => compareStrings(a.projectRoot, b.projectRoot) || compareStrings(a.project, b.project)),
+    dataTime: new Date(dataTime),
   };
 }
 
@@ -200,12 +209,16 @@ export interface WorkspaceMeta {
   formatVersion: number;
   tool: { name: string; version: string };
   kind: 'workspace';
+  /** ISO time of the newest data merged (MergeResult.dataTime). */
+  dataTime: string;
   projects: MergedProject[];
 }
 
 interface DataFile {
   entries: Array<[string, FileCoverageData]>;
   projects: MergedProject[];
+  /** ms since the epoch */
+  time: number;
 }
 
 function readDataFile(file: string, mapPath: ReturnType<typeof createPathMapper>): DataFile {
@@ -233,8 +246,14 @@ function readDataFile(file: string, mapPath: ReturnType<typeof createPathMapper>
     mappedKeys.set(key, mapped.path);
   }
   const files = [...new Set(mappedKeys.values())].sort(compareStrings);
+  let time = 0;
+  try {
+    time = Math.floor(statSync(file).mtimeMs);
+  } catch {
+    // read a moment ago; without a time the others decide
+  }
 
-  if (meta === undefined) return { entries, projects: [] };
+  if (meta === undefined) return { entries, projects: [], time };
   const bad = (what: string): DataError => new DataError(`${metaPath}: ${what}; the data beside it was skipped`, file);
   const projectRoot = (value: unknown): string => {
     if (typeof value !== 'string') throw bad(`projectRoot ${JSON.stringify(value)} is not a string`);
@@ -256,10 +275,11 @@ function readDataFile(file: string, mapPath: ReturnType<typeof createPathMapper>
         files: [...new Set(held.filter((path): path is string => path !== undefined))].sort(compareStrings),
       };
     });
-    return { entries, projects };
+    const recorded = typeof meta.dataTime === 'string' ? Date.parse(meta.dataTime) : NaN;
+    return { entries, projects, time: Number.isFinite(recorded) ? recorded : time };
   }
   if (typeof meta.project !== 'string') throw bad(`project ${JSON.stringify(meta.project)} is not a string`);
-  return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }] };
+  return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }], time };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import type { CoverageConfig } from '../config/types';
@@ -26,7 +26,7 @@ export interface WorkspaceReportOptions {
   ignoreErrors?: boolean;
   /** Per-file rows under each project in the text table. */
   perFile?: boolean;
-  /** HTML footer and cobertura timestamp (default: the newest input's modification time, so the same data gives the same bytes). */
+  /** HTML footer and cobertura timestamp (default: when the newest data was made, so the same data gives the same bytes). */
   timestamp?: Date;
 }
 
@@ -66,7 +66,7 @@ export interface WorkspaceReport {
  */
 export function mergeWorkspace(options: WorkspaceReportOptions): WorkspaceReport {
   const { workspaceRoot, outputDir } = locate(options);
-  const inputs = options.inputs ?? [join(options.config.run.dataDir, 'projects')];
+  const inputs = options.inputs ?? [defaultInput(options.config, workspaceRoot)];
   const merged = mergeCoverage({ workspaceRoot, inputs, paths: options.config.paths, exclude: [outputDir] });
   requireData(merged, workspaceRoot, inputs);
   return finish(options, merged, { workspaceRoot, outputDir, write: true });
@@ -96,10 +96,19 @@ function locate(options: Pick<WorkspaceReportOptions, 'workspaceRoot' | 'config'
 
 function loadStoredData(config: CoverageConfig, { workspaceRoot, outputDir }: { workspaceRoot: string; outputDir: string }): MergeResult {
   const stored = join(outputDir, COVERAGE_FILE);
-  const inputs = existsSync(stored) ? [stored] : [join(config.run.dataDir, 'projects')];
+  const inputs = existsSync(stored) ? [stored] : [defaultInput(config, workspaceRoot)];
   const merged = mergeCoverage({ workspaceRoot, inputs, paths: config.paths, exclude: [outputDir] });
   requireData(merged, workspaceRoot, inputs);
   return merged;
+}
+
+/** `<dataDir>/projects`; its absence means no project has written data yet, which is NoData, not bad data. */
+function defaultInput(config: CoverageConfig, workspaceRoot: string): string {
+  const dir = join(config.run.dataDir, 'projects');
+  if (!existsSync(resolve(workspaceRoot, dir))) {
+    throw new NoDataError(`no coverage data: ${toPosix(dir)} does not exist; run the coverage target first (nx run-many -t coverage, or monocov run -- <test command>)`);
+  }
+  return dir;
 }
 
 function requireData(merged: MergeResult, workspaceRoot: string, inputs: string[]): void {
@@ -124,13 +133,20 @@ function finish(
 
   let written: string[] = [];
   if (write) {
-    const meta: WorkspaceMeta = { formatVersion: FORMAT_VERSION, tool: { name: TOOL_NAME, version: TOOL_VERSION }, kind: 'workspace', projects: merged.projects };
+    const timestamp = options.timestamp ?? merged.dataTime;
+    const meta: WorkspaceMeta = {
+      formatVersion: FORMAT_VERSION,
+      tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      kind: 'workspace',
+      dataTime: timestamp.toISOString(),
+      projects: merged.projects,
+    };
     written = writeReports({
       workspaceRoot,
       coverage,
       reporters: config.reporters,
       outputDir,
-      timestamp: options.timestamp ?? newestInput(merged.inputs),
+      timestamp,
       extraFiles: { [META_FILE]: stableStringify(meta, 2) },
       skipEmpty: config.report.skipEmpty,
     });
@@ -154,16 +170,4 @@ function finish(
     written,
     outcome: dataFailed ? 'data-error' : misses.length > 0 ? 'threshold-missed' : 'ok',
   };
-}
-
-function newestInput(inputs: string[]): Date {
-  let newest = 0;
-  for (const input of inputs) {
-    try {
-      newest = Math.max(newest, Math.floor(statSync(input).mtimeMs));
-    } catch {
-      // read a moment ago; a file removed since leaves the others to decide
-    }
-  }
-  return new Date(newest);
 }

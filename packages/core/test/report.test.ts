@@ -1,0 +1,247 @@
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { DataError, NoDataError } from '../src/errors';
+import { checkWorkspace, mergeWorkspace, reportWorkspace } from '../src/report';
+import { formatPercentShort, roundPercent } from '../src/report/metrics';
+import { groupByProject } from '../src/report/projects';
+import { formatSummary, formatTable } from '../src/report/table';
+import { sumTotals } from '../src/report/metrics';
+import { config, coverageOf, makeWorkspace, snapshot, source, writeFiles, writeProject } from './fixtures/merge/helpers';
+
+const ALL = ['text', 'text-summary', 'lcov', 'json', 'json-summary', 'cobertura', 'html'] as const;
+
+const roots: string[] = [];
+test.after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
+function fixture() {
+  const root = makeWorkspace({
+    'packages/a/src/a.ts': source(6),
+    'packages/b/src/b.ts': source(4),
+    'libs/shared/src/s.ts': source(4),
+    'libs/shared/src/empty.ts': '// types only\n',
+  });
+  roots.push(root);
+  writeProject(root, {
+    projectRoot: 'packages/a',
+    coverage: coverageOf({ 'packages/a/src/a.ts': { s: [1, 0, 2, 0], f: [1, 0], b: [[1, 0]] }, 'libs/shared/src/s.ts': { s: [1, 0, 0, 0], f: [1], b: [[0, 1]] } }),
+  });
+  writeProject(root, { projectRoot: 'packages/b', project: '@ws/b', coverage: coverageOf({ 'packages/b/src/b.ts': { s: [3, 3, 3, 3], f: [2], b: [[1, 1, 1]] } }) });
+  writeProject(root, { projectRoot: 'libs/shared', project: 'shared', coverage: coverageOf({ 'libs/shared/src/s.ts': { s: [0, 5, 0, 0], f: [0], b: [[2, 0]] }, 'libs/shared/src/empty.ts': { s: [] } }) });
+  return root;
+}
+
+test('every reporter writes its file into <dataDir>/workspace, with workspace-relative paths', () => {
+  const root = fixture();
+  const result = mergeWorkspace({ workspaceRoot: root, config: config({ reporters: [...ALL] }) });
+  const out = join(root, 'coverage/workspace');
+  assert.equal(result.written, ['coverage-final.json', 'lcov.info', 'coverage-summary.json', 'cobertura-coverage.xml', 'html/index.html'].map((file) => join(out, file)));
+  for (const file of result.written) assert.ok(existsSync(file), file);
+
+  const lcov = readFileSync(join(out, 'lcov.info'), 'utf8');
+  assert.equal(lcov.match(/^SF:.*$/gm), ['SF:libs/shared/src/empty.ts', 'SF:libs/shared/src/s.ts', 'SF:packages/a/src/a.ts', 'SF:packages/b/src/b.ts']);
+  const cobertura = readFileSync(join(out, 'cobertura-coverage.xml'), 'utf8');
+  assert.equal(cobertura.match(/filename="[^"]*"/g), ['filename="libs/shared/src/empty.ts"', 'filename="libs/shared/src/s.ts"', 'filename="packages/a/src/a.ts"', 'filename="packages/b/src/b.ts"']);
+  assert.match(cobertura, '<source>.</source>');
+  assert.not.match(cobertura, root);
+  const summary = JSON.parse(readFileSync(join(out, 'coverage-summary.json'), 'utf8'));
+  assert.equal(Object.keys(summary).sort(), ['libs/shared/src/empty.ts', 'libs/shared/src/s.ts', 'packages/a/src/a.ts', 'packages/b/src/b.ts', 'total']);
+  const merged = JSON.parse(readFileSync(join(out, 'coverage-final.json'), 'utf8'));
+  assert.equal(Object.keys(merged), ['libs/shared/src/empty.ts', 'libs/shared/src/s.ts', 'packages/a/src/a.ts', 'packages/b/src/b.ts']);
+  const index = readFileSync(join(out, 'html/index.html'), 'utf8');
+  for (const file of Object.keys(merged)) assert.ok(index.includes(file.split('/').pop()!), `index lists ${file}`);
+  assert.ok(existsSync(join(out, 'html/packages/a/src/a.ts.html')));
+  assert.match(readFileSync(join(out, 'html/packages/a/src/a.ts.html'), 'utf8'), 'export const v5 = 5;');
+  // No staging folders left behind.
+  assert.equal(readdirSync(out).filter((name) => name.startsWith('.')), []);
+  for (const text of [lcov, cobertura, JSON.stringify(summary), JSON.stringify(merged)]) assert.not.ok(text.includes(root), 'no absolute paths');
+});
+
+test('the same data merged twice, or from inputs listed in another order, gives byte-identical reports', () => {
+  const root = fixture();
+  const cfg = config({ reporters: [...ALL] });
+  const inputs = ['coverage/projects/packages/a', 'coverage/projects/libs/shared', 'coverage/projects/packages/b'];
+  mergeWorkspace({ workspaceRoot: root, config: cfg, inputs, outputDir: 'out1' });
+  mergeWorkspace({ workspaceRoot: root, config: cfg, inputs: [...inputs].reverse(), outputDir: 'out2' });
+  const first = snapshot(join(root, 'out1'));
+  assert.equal(snapshot(join(root, 'out2')), first);
+  mergeWorkspace({ workspaceRoot: root, config: cfg, inputs, outputDir: 'out1' });
+  assert.equal(snapshot(join(root, 'out1')), first);
+});
+
+test('reports of stored data: report rewrites them from workspace/coverage-final.json; check writes nothing', () => {
+  const root = fixture();
+  const cfg = config({ reporters: [...ALL], report: { failUnder: 10 } });
+  const merged = mergeWorkspace({ workspaceRoot: root, config: cfg });
+  const out = join(root, 'coverage/workspace');
+  const before = snapshot(out);
+  // Project data gone: report and check still work from the stored merged data, projects included.
+  rmSync(join(root, 'coverage/projects'), { recursive: true });
+  rmSync(join(out, 'lcov.info'));
+  const again = reportWorkspace({ workspaceRoot: root, config: cfg });
+  assert.equal(snapshot(out), before);
+  assert.is(again.summaryText, merged.summaryText);
+  assert.equal(again.projects, merged.projects);
+  const mtime = statSync(join(out, 'coverage-final.json')).mtimeMs;
+  const check = checkWorkspace({ workspaceRoot: root, config: cfg });
+  assert.equal(check.written, []);
+  assert.is(check.outcome, 'ok');
+  assert.is(check.checked, 4);
+  assert.is(statSync(join(out, 'coverage-final.json')).mtimeMs, mtime);
+});
+
+test('report without merged data merges <dataDir>/projects', () => {
+  const root = fixture();
+  const result = reportWorkspace({ workspaceRoot: root, config: config({ reporters: ['json'] }) });
+  assert.is(result.inputs.length, 3);
+  assert.ok(existsSync(join(root, 'coverage/workspace/coverage-final.json')));
+});
+
+test('no data at all is a NoDataError; only unreadable data is a DataError listing each file', () => {
+  const root = makeWorkspace();
+  roots.push(root);
+  const noData = (pattern: RegExp) => (error: unknown) => error instanceof NoDataError && pattern.test((error as Error).message);
+  assert.throws(() => mergeWorkspace({ workspaceRoot: root, config: config() }), noData(/^no coverage data: coverage\/projects does not exist; run the coverage target first/));
+  assert.throws(() => checkWorkspace({ workspaceRoot: root, config: config() }), noData(/coverage\/projects does not exist/));
+  writeFiles(root, { 'coverage/projects/x/notes.txt': 'no data here' });
+  assert.throws(() => mergeWorkspace({ workspaceRoot: root, config: config() }), noData(/^no coverage data \(coverage-final\.json\) found in coverage\/projects;/));
+  writeFiles(root, { 'coverage/projects/x/coverage-final.json': '{"trunc' });
+  assert.throws(
+    () => mergeWorkspace({ workspaceRoot: root, config: config() }),
+    (error: unknown) => error instanceof DataError && (error as Error).message.includes(join(root, 'coverage/projects/x/coverage-final.json')),
+  );
+  assert.not.ok(existsSync(join(root, 'coverage/workspace')), 'nothing written over good reports');
+});
+
+test('skipped data fails the outcome unless ignoreErrors; the rest is reported', () => {
+  const root = fixture();
+  writeFiles(root, { 'coverage/projects/packages/bad/coverage-final.json': '{"trunc' });
+  const strict = mergeWorkspace({ workspaceRoot: root, config: config({ reporters: ['json'] }) });
+  assert.is(strict.outcome, 'data-error');
+  assert.is(strict.problems.length, 1);
+  assert.is(Object.keys(strict.coverage).length, 4);
+  const lenient = mergeWorkspace({ workspaceRoot: root, config: config({ reporters: ['json'] }), ignoreErrors: true });
+  assert.is(lenient.outcome, 'ok');
+  assert.is(lenient.problems.length, 1);
+});
+
+test('the HTML report shows a note, not a crash, for a source deleted since the data was made', () => {
+  const root = fixture();
+  rmSync(join(root, 'packages/a/src/a.ts'));
+  const result = mergeWorkspace({ workspaceRoot: root, config: config({ reporters: ['html'] }) });
+  const page = readFileSync(join(root, 'coverage/workspace/html/packages/a/src/a.ts.html'), 'utf8');
+  assert.match(page, 'source not found in the workspace: packages/a/src/a.ts');
+  assert.is(result.outcome, 'ok');
+});
+
+test('the timestamp is the newest input time, so reruns keep the same bytes', () => {
+  const root = fixture();
+  utimesSync(join(root, 'coverage/projects/packages/b/coverage-final.json'), new Date('2024-05-01T10:00:00Z'), new Date('2024-05-01T10:00:00Z'));
+  for (const dir of ['packages/a', 'libs/shared']) {
+    utimesSync(join(root, 'coverage/projects', dir, 'coverage-final.json'), new Date('2024-04-01T00:00:00Z'), new Date('2024-04-01T00:00:00Z'));
+  }
+  mergeWorkspace({ workspaceRoot: root, config: config({ reporters: ['cobertura', 'html'] }) });
+  assert.match(readFileSync(join(root, 'coverage/workspace/cobertura-coverage.xml'), 'utf8'), `timestamp="${Date.parse('2024-05-01T10:00:00Z')}"`);
+  assert.match(readFileSync(join(root, 'coverage/workspace/html/index.html'), 'utf8'), '2024-05-01T10:00:00.000Z');
+});
+
+// ---------------------------------------------------------------------------------------------
+// The text table
+
+const tableCoverage = coverageOf({
+  'packages/a/src/a.ts': { s: [1, 0, 2, 0, 0, 1], f: [1, 0], b: [[1, 0]] },
+  'packages/a/src/full.ts': { s: [1, 1], f: [1] },
+  'packages/a/src/types.ts': { s: [] },
+  'packages/b/src/b.ts': { s: [3, 0, 3], f: [2], b: [[1, 1, 0]] },
+  'tools/x.ts': { s: [0] },
+});
+const tableProjects = [
+  { projectRoot: 'packages/a', project: 'a' },
+  { projectRoot: 'packages/b', project: '@ws/b' },
+];
+const defaults = { skipCovered: false, skipEmpty: false, showMissing: true, precision: 2, sort: 'name' as const };
+
+test('table: one row per project, a total row, and files unowned by any project last', () => {
+  const text = formatTable(tableCoverage, groupByProject(tableCoverage, tableProjects), defaults);
+  assert.fixture(
+    text,
+    [
+      '-----------------------------|---------|----------|---------|--------',
+      'Project / file               | % Stmts | % Branch | % Funcs | % Lines',
+      '-----------------------------|---------|----------|---------|--------',
+      'All files                    |   58.33 |    60.00 |   75.00 |   58.33',
+      ' (files outside any project) |    0.00 |   100.00 |  100.00 |    0.00',
+      ' packages/a                  |   62.50 |    50.00 |   66.67 |   62.50',
+      ' packages/b (@ws/b)          |   66.67 |    66.67 |  100.00 |   66.67',
+      '-----------------------------|---------|----------|---------|--------',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('table --files: per-file rows with uncovered line ranges; skipCovered and skipEmpty count what they hide', () => {
+  const text = formatTable(tableCoverage, groupByProject(tableCoverage, tableProjects), { ...defaults, perFile: true, skipCovered: true, skipEmpty: true });
+  assert.fixture(
+    text,
+    [
+      '-----------------------------|---------|----------|---------|---------|----------------',
+      'Project / file               | % Stmts | % Branch | % Funcs | % Lines | Uncovered lines',
+      '-----------------------------|---------|----------|---------|---------|----------------',
+      'All files                    |   58.33 |    60.00 |   75.00 |   58.33 |',
+      ' (files outside any project) |    0.00 |   100.00 |  100.00 |    0.00 |',
+      '  tools/x.ts                 |    0.00 |   100.00 |  100.00 |    0.00 | 1',
+      ' packages/a                  |   62.50 |    50.00 |   66.67 |   62.50 |',
+      '  packages/a/src/a.ts        |   50.00 |    50.00 |   50.00 |   50.00 | 2, 4-5',
+      ' packages/b (@ws/b)          |   66.67 |    66.67 |  100.00 |   66.67 |',
+      '  packages/b/src/b.ts        |   66.67 |    66.67 |  100.00 |   66.67 | 2',
+      '-----------------------------|---------|----------|---------|---------|----------------',
+      '1 fully covered file not shown.',
+      '1 empty file not shown.',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('table: sort by a metric (lowest first), precision, and no Missing column without showMissing', () => {
+  const text = formatTable(tableCoverage, groupByProject(tableCoverage, tableProjects), { ...defaults, perFile: true, showMissing: false, precision: 0, sort: 'statements' });
+  const labels = text.split('\n').slice(3, -2).map((line) => line.split('|')[0]!.trimEnd());
+  assert.equal(labels, [
+    'All files',
+    ' (files outside any project)',
+    '  tools/x.ts',
+    ' packages/a',
+    '  packages/a/src/a.ts',
+    '  packages/a/src/full.ts',
+    '  packages/a/src/types.ts',
+    ' packages/b (@ws/b)',
+    '  packages/b/src/b.ts',
+  ]);
+  assert.match(text, /^All files\s+\|\s+58 \|\s+60 \|\s+75 \|\s+58$/m);
+  assert.not.match(text, 'Uncovered');
+});
+
+test('text-summary block', () => {
+  assert.fixture(
+    formatSummary(sumTotals(tableCoverage), 2),
+    [
+      '=============================== Coverage summary ===============================',
+      'Statements   : 58.33% ( 7/12 )',
+      'Branches     : 60.00% ( 3/5 )',
+      'Functions    : 75.00% ( 3/4 )',
+      'Lines        : 58.33% ( 7/12 )',
+      '================================================================================',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('percentages never round onto a boundary they did not reach', () => {
+  assert.is(roundPercent(99.999, 2), 99.99);
+  assert.is(roundPercent(0.001, 2), 0.01);
+  assert.is(roundPercent(200 / 3, 2), 66.67);
+  assert.is(formatPercentShort(79.996, 2, 80), '79.99');
+  assert.is(formatPercentShort(50, 2), '50');
+});
+
+test.run();
