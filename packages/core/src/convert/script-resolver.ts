@@ -54,15 +54,15 @@ export class ScriptResolver {
       if (!this.include(script.path)) return [];
       const code = await this.files.text(script.path);
       if (code === undefined) return [];
-      mapping = identityMapping(script.path, code);
+      return this.targetsOf(identityMapping(script.path, code), () => true);
     }
-    return this.targetsOf(mapping);
+    return this.targetsOf(mapping, this.include);
   }
 
-  private async targetsOf(mapping: ScriptMapping): Promise<ScriptTarget[]> {
+  private async targetsOf(mapping: ScriptMapping, include: (absPath: string) => boolean): Promise<ScriptTarget[]> {
     const targets: ScriptTarget[] = [];
     for (const [sourceIndex, path] of mapping.sources.entries()) {
-      if (path === '' || !this.include(path)) continue;
+      if (path === '' || !include(path)) continue;
       const code = (await this.files.text(path)) ?? mapping.sourceContent(sourceIndex);
       if (code === undefined) continue;
       const maps = this.files.maps(path, code);
