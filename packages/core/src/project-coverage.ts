@@ -3,6 +3,7 @@ import type { LoadedConfig } from './config/types';
 import { coverageEnv, createRawDir, removeRawDir, type TestOutcome } from './collect';
 import { convertV8Directory, emptyFileCoverage } from './convert';
 import { createSourceFilter, listSourceFiles } from './files';
+import { checkThresholds, formatTable, groupByProject, normalizeRoot, type ThresholdMiss } from './report';
 import { toPortableCoverage, writeProjectData } from './store';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 
@@ -26,6 +27,10 @@ export interface ProjectCoverageResult {
   dataDir: string;
   /** The data as written: keyed by workspace-relative paths. */
   coverage: CoverageMapData;
+  /** The project's per-file text table, to print. */
+  table: string;
+  /** This project's missed `report.perProject` and `report.perFile` thresholds. */
+  misses: ThresholdMiss[];
 }
 
 /**
@@ -33,6 +38,8 @@ export interface ProjectCoverageResult {
  * the project's sources → never-loaded sources at 0 → portable data on disk. Shared by the Nx
  * executor and `monocov run`, so both write the same bytes. Data is written even when the tests
  * fail: it shows what ran up to the failure, and the caller still fails with the tests' status.
+ * The project's own thresholds (`report.perProject` for it, `report.perFile`) are checked on
+ * this run's data; the workspace total (`report.failUnder`) is the merge's to check.
  */
 export async function collectProjectCoverage(options: ProjectCoverageOptions): Promise<ProjectCoverageResult> {
   const { workspaceRoot, projectRoot, loaded } = options;
@@ -63,7 +70,15 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
         tests: { exitCode: outcome.exitCode, signal: outcome.signal },
       },
     });
-    return { outcome, dataDir, coverage: toPortableCoverage(coverage, workspaceRoot) };
+    const portable = toPortableCoverage(coverage, workspaceRoot);
+    const groups = groupByProject(portable, [{ projectRoot, project: options.project }]);
+    const report = loaded.config.report;
+    const table = formatTable(portable, groups, { ...report, perFile: true });
+    const ownThresholds = Object.fromEntries(
+      Object.entries(report.perProject).filter(([key]) => key === options.project || normalizeRoot(key) === normalizeRoot(projectRoot)),
+    );
+    const { misses } = checkThresholds({ coverage: portable, groups, report: { ...report, failUnder: undefined, perProject: ownThresholds } });
+    return { outcome, dataDir, coverage: portable, table, misses };
   } finally {
     removeRawDir(rawDir);
   }

@@ -40,7 +40,8 @@ test.after(() => rmSync(root, { recursive: true, force: true }));
 test('writes the package data under the workspace data dir and passes the exit code through', () => {
   const result = monocov(pkg, ['run', '--', process.execPath, '--test', 'greet.test.js']);
   assert.is(result.status, 0, result.stderr);
-  assert.match(result.stderr, /2 source file\(s\) of @ws\/greeter written to/);
+  assert.match(result.stderr, /@ws\/greeter data written to \.\.\/\.\.\/coverage\/projects\/packages\/greeter/);
+  assert.match(result.stdout, /packages\/greeter\/lib\/greet\.js/);
   const data = JSON.parse(readFileSync(dataFile, 'utf8'));
   assert.equal(Object.keys(data), ['packages/greeter/lib/greet.js', 'packages/greeter/lib/never.js']);
   assert.equal(Object.values(data['packages/greeter/lib/greet.js'].f), [1]);
@@ -61,6 +62,19 @@ test('a command killed by a signal exits 128 + the signal number', () => {
   const result = monocov(pkg, ['run', '--', process.execPath, '-e', 'process.kill(process.pid, "SIGTERM")']);
   assert.is(result.status, 143);
   assert.match(result.stderr, /killed by SIGTERM/);
+});
+
+test("the project's own thresholds are checked on its run: one line per miss, exit 2", () => {
+  const rc = join(root, '.coveragerc.json');
+  const original = readFileSync(rc, 'utf8');
+  writeFileSync(rc, JSON.stringify({ run: { include: ['lib/**'] }, report: { perProject: { '@ws/greeter': { functions: 100 } } } }));
+  try {
+    const result = monocov(pkg, ['run', '--', process.execPath, '--test', 'greet.test.js']);
+    assert.is(result.status, 2, result.stderr);
+    assert.match(result.stderr, /threshold missed: functions 50% < 100% \(project @ws\/greeter\)/);
+  } finally {
+    writeFileSync(rc, original);
+  }
 });
 
 test('an unknown command is named, not a stack trace', () => {

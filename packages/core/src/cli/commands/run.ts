@@ -44,9 +44,10 @@ Options:
         return { exitCode: 127, signal: null };
       }),
     });
-    const fileCount = Object.keys(result.coverage).length;
-    context.stderr.write(`monocov: ${fileCount} source file(s) of ${project} written to ${toPosix(relative(context.cwd, result.dataDir)) || '.'}\n`);
-    if (testsPassed(result.outcome)) return EXIT.ok;
+    context.stdout.write(result.table);
+    context.stderr.write(`monocov: ${project} data written to ${toPosix(relative(context.cwd, result.dataDir)) || '.'}\n`);
+    for (const miss of result.misses) context.stderr.write(`monocov: threshold missed: ${miss.message}\n`);
+    if (testsPassed(result.outcome)) return result.misses.length > 0 ? EXIT.thresholdMissed : EXIT.ok;
     if (result.outcome.signal !== null) {
       context.stderr.write(`monocov: the test command was killed by ${result.outcome.signal}\n`);
       return signalExitCode(result.outcome.signal);

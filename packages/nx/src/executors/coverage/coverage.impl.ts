@@ -38,10 +38,11 @@ async function measureProject(options: CoverageExecutorOptions, context: Executo
     runTests: (env) => runTestTarget({ project, testTarget, configuration: options.testConfiguration ?? context.configurationName, env, context }),
   });
 
-  const files = Object.keys(result.coverage).length;
-  logger.info(`monocov: ${files} source file(s) of ${project} → ${relative(context.root, result.dataDir)}`);
+  process.stdout.write(result.table);
+  logger.info(`monocov: ${project} data written to ${relative(context.root, result.dataDir)}`);
+  for (const miss of result.misses) logger.error(`monocov: threshold missed: ${miss.message}`);
   if (!testsPassed(result.outcome)) logger.error(`monocov: ${project}:${testTarget} failed; its coverage data was still written`);
-  return { success: testsPassed(result.outcome) };
+  return { success: testsPassed(result.outcome) && result.misses.length === 0 };
 }
 
 function runOverrides(options: CoverageExecutorOptions): { run?: Partial<CoverageConfig['run']> } {
