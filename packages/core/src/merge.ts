@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { BranchMapping, CoverageMapData, FileCoverageData, FunctionMapping, Range } from 'istanbul-lib-coverage';
 import { DataError } from './errors';
 import { createPathMapper } from './paths';
-import { COVERAGE_FILE, META_FILE, readCoverageFile, readProjectMeta, toPosix } from './store';
+import { COVERAGE_FILE, META_FILE, hashContent, readCoverageFile, readProjectMeta, toPosix } from './store';
 import { stableStringify } from './stable-json';
 
 /**
@@ -22,6 +22,8 @@ import { stableStringify } from './stable-json';
  * - Inputs with `all: true` (placeholders for never-loaded files) give way to real data.
  * - Only the istanbul fields (path, maps, hits, bT, all) are carried over; inputs are never
  *   mutated, modified on disk or deleted.
+ * - A file edited or deleted since its data was collected (meta.json `sources` hashes) has that
+ *   data left out and reported: its line numbers would point at the wrong code.
  * - Every input is checked at the door. A file that cannot be used (not JSON, not coverage
  *   data, a meta.json of another format version, hostile keys, counts that are not whole
  *   numbers, paths outside the workspace that `paths` does not map) is skipped whole and
@@ -37,6 +39,12 @@ export interface MergeOptions {
   paths?: Record<string, string[]>;
   /** Folders never searched inside an input folder (the merged output, so it is not counted twice). */
   exclude?: string[];
+  /**
+   * Leave out (and report) a file's data when the file changed or was deleted since the data was
+   * collected, judged by the content hash in meta.json `sources` (default true). Line endings
+   * do not count: a CRLF checkout matches data made from an LF one.
+   */
+  checkSources?: boolean;
 }
 
 export interface MergedProject {
@@ -63,6 +71,8 @@ export interface MergeResult {
    * same bytes. The epoch when nothing was merged.
    */
   dataTime: Date;
+  /** Content hash of each merged file, as recorded in the data and matching the file now (meta.json `sources`). */
+  sources: Record<string, string>;
 }
 
 /** Finds, checks, remaps and merges data files. Never throws for bad data: see `problems`. */
@@ -79,6 +89,8 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
   const byPath = new Map<string, FileCoverageData[]>();
   const projects = new Map<string, MergedProject>();
   const inputs: string[] = [];
+  const sources: Record<string, string> = {};
+  const current = currentSources(workspaceRoot);
   let dataTime = 0;
   for (const file of files) {
     let data: DataFile;
@@ -91,7 +103,19 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
     }
     inputs.push(file);
     dataTime = Math.max(dataTime, data.time);
+    const stale = new Set<string>();
     for (const [path, coverage] of data.entries) {
+      const recorded = data.sources[path];
+      if (recorded !== undefined && options.checkSources !== false) {
+        const now = current(path);
+        if (!now.has(recorded)) {
+          stale.add(path);
+          const what = now.size === 0 ? 'was deleted' : 'changed';
+          problems.push(new DataError(`${file}: ${path} ${what} since this data was collected, so its lines no longer match; its data was left out — rerun this project's coverage`, file));
+          continue;
+        }
+        sources[path] = recorded;
+      }
       const list = byPath.get(path);
       if (list) list.push(coverage);
       else byPath.set(path, [coverage]);
@@ -99,7 +123,7 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
     for (const found of data.projects) {
       const id = `${found.projectRoot}\0${found.project}`;
       const project = projects.get(id) ?? { projectRoot: found.projectRoot, project: found.project, files: [] };
-      project.files = [...new Set([...project.files, ...found.files])].sort(compareStrings);
+      project.files = [...new Set([...project.files, ...found.files.filter((path) => !stale.has(path))])].sort(compareStrings);
       projects.set(id, project);
     }
   }
@@ -108,11 +132,12 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
   for (const path of [...byPath.keys()].sort()) {
     coverage[path] = mergeFileCoverage(path, byPath.get(path)!);
   }
-  problems.sort((a, b) => compareStrings(a.path ?? '', b.path ?? ''));
+  problems.sort((a, b) => compareStrings(a.path ?? '', b.path ?? '') || compareStrings(a.message, b.message));
   return {
     coverage,
     inputs,
     problems,
+    sources: Object.fromEntries(Object.keys(coverage).filter((path) => sources[path] !== undefined).map((path) => [path, sources[path]!])),
     projects: [...projects.values()].sort((a, b) => compareStrings(a.projectRoot, b.projectRoot) || compareStrings(a.project, b.project)),
     dataTime: new Date(dataTime),
   };
@@ -192,6 +217,31 @@ function findDataFiles(inputs: string[], exclude: string[], problems: DataError[
   return [...found.values()].sort(compareStrings);
 }
 
+/**
+ * The content hashes a workspace file matches now: as it is, with LF line endings and with CRLF
+ * ones (a checkout's line endings are not an edit). Empty when the file is gone. Cached.
+ */
+function currentSources(workspaceRoot: string): (path: string) => Set<string> {
+  const cache = new Map<string, Set<string>>();
+  return (path) => {
+    let hashes = cache.get(path);
+    if (hashes === undefined) {
+      hashes = new Set();
+      try {
+        const bytes = readFileSync(join(workspaceRoot, path));
+        hashes.add(hashContent(bytes));
+        const lf = bytes.toString('latin1').replace(/\r\n/g, '\n');
+        hashes.add(hashContent(Buffer.from(lf, 'latin1')));
+        hashes.add(hashContent(Buffer.from(lf.replace(/\n/g, '\r\n'), 'latin1')));
+      } catch {
+        // deleted (or unreadable): no hash matches
+      }
+      cache.set(path, hashes);
+    }
+    return hashes;
+  };
+}
+
 function realOrSelf(path: string): string {
   try {
     return realpathSync(path);
@@ -212,6 +262,8 @@ export interface WorkspaceMeta {
   /** ISO time of the newest data merged (MergeResult.dataTime). */
   dataTime: string;
   projects: MergedProject[];
+  /** Content hash of each merged file (MergeResult.sources), so reports of stored data still notice edits. */
+  sources: Record<string, string>;
 }
 
 interface DataFile {
@@ -219,6 +271,8 @@ interface DataFile {
   projects: MergedProject[];
   /** ms since the epoch */
   time: number;
+  /** meta.json `sources`, keyed by mapped path. */
+  sources: Record<string, string>;
 }
 
 function readDataFile(file: string, mapPath: ReturnType<typeof createPathMapper>): DataFile {
@@ -253,7 +307,7 @@ function readDataFile(file: string, mapPath: ReturnType<typeof createPathMapper>
     // read a moment ago; without a time the others decide
   }
 
-  if (meta === undefined) return { entries, projects: [], time };
+  if (meta === undefined) return { entries, projects: [], time, sources: {} };
   const bad = (what: string): DataError => new DataError(`${metaPath}: ${what}; the data beside it was skipped`, file);
   const projectRoot = (value: unknown): string => {
     if (typeof value !== 'string') throw bad(`projectRoot ${JSON.stringify(value)} is not a string`);
@@ -262,6 +316,16 @@ function readDataFile(file: string, mapPath: ReturnType<typeof createPathMapper>
     if (!mapped.ok) throw bad(`projectRoot "${value}" is not a folder of this workspace`);
     return mapped.path;
   };
+  const sources: Record<string, string> = Object.create(null);
+  if (meta.sources !== undefined) {
+    if (!isObject(meta.sources) || !Object.values(meta.sources).every((hash) => typeof hash === 'string')) {
+      throw bad('"sources" is not an object of content hashes');
+    }
+    for (const [key, hash] of Object.entries(meta.sources)) {
+      const mapped = mappedKeys.get(key);
+      if (mapped !== undefined) sources[mapped] = hash as string; // hashes of files without data here do not matter
+    }
+  }
   if (meta.kind === 'workspace') {
     if (!Array.isArray(meta.projects)) throw bad('"projects" is not a list');
     const projects = meta.projects.map((entry: unknown): MergedProject => {
@@ -276,10 +340,10 @@ function readDataFile(file: string, mapPath: ReturnType<typeof createPathMapper>
       };
     });
     const recorded = typeof meta.dataTime === 'string' ? Date.parse(meta.dataTime) : NaN;
-    return { entries, projects, time: Number.isFinite(recorded) ? recorded : time };
+    return { entries, projects, time: Number.isFinite(recorded) ? recorded : time, sources };
   }
   if (typeof meta.project !== 'string') throw bad(`project ${JSON.stringify(meta.project)} is not a string`);
-  return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }], time };
+  return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }], time, sources };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../src/cli/main';
 import { stableStringify } from '../src/stable-json';
-import { coverageOf, makeWorkspace, source, writeFiles, writeProject } from './fixtures/merge/helpers';
+import { coverageOf, makeWorkspace, snapshot, source, writeFiles, writeProject } from './fixtures/merge/helpers';
 
 // `monocov merge | report | check` run in-process through main() with captured streams, and
 // through the real bin (built by `npm test`) for the exit status a shell sees.
@@ -160,6 +160,19 @@ test('the real bin: exit statuses a shell sees', () => {
   const check = run(['check']);
   assert.is(check.status, 4);
   assert.match(check.stderr, 'no usable coverage data');
+});
+
+test('concurrent merges of the same data leave complete, byte-identical reports', async () => {
+  const root = fixture();
+  const sequential = spawnSync(process.execPath, [BIN, 'merge', '--output-dir', 'expected'], { cwd: root, encoding: 'utf8' });
+  assert.is(sequential.status, 0, sequential.stderr);
+  const runs = Array.from({ length: 6 }, () =>
+    new Promise<number | null>((done) => spawn(process.execPath, [BIN, 'merge'], { cwd: root, stdio: 'ignore' }).on('close', done)),
+  );
+  assert.equal(await Promise.all(runs), [0, 0, 0, 0, 0, 0]);
+  const expected = snapshot(join(root, 'expected'));
+  assert.equal(snapshot(join(root, 'coverage/workspace')), expected);
+  assert.equal(readdirSync(join(root, 'coverage/workspace')).filter((name) => name.startsWith('.')), [], 'no staging or aside folders left');
 });
 
 test.run();

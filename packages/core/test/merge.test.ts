@@ -8,6 +8,7 @@ import { DataError } from '../src/errors';
 import { mergeCoverage, mergeCoverageMaps } from '../src/merge';
 import { sumTotals } from '../src/report/metrics';
 import { stableStringify } from '../src/stable-json';
+import { writeProjectData } from '../src/store';
 import { coverageOf, fileCoverage, makeWorkspace, snapshot, source, writeFiles, writeProject } from './fixtures/merge/helpers';
 
 function setup() {
@@ -245,6 +246,32 @@ test('merged output with its workspace meta.json can be merged again (CI shards)
   assert.equal(again.problems, []);
   assert.is(stableStringify(again.coverage), stableStringify(first.coverage));
   assert.equal(again.projects, first.projects);
+});
+
+test('a source edited or deleted since its data was collected is left out and named; line endings do not count', () => {
+  const root = makeWorkspace({ 'packages/s/src/edit.ts': source(2), 'packages/s/src/crlf.ts': source(2), 'packages/s/src/gone.ts': source(2), 'packages/s/src/same.ts': source(2) });
+  roots.push(root);
+  const dir = writeProjectData({
+    workspaceRoot: root,
+    dataDir: 'coverage',
+    projectRoot: 'packages/s',
+    coverage: coverageOf(Object.fromEntries(['edit', 'crlf', 'gone', 'same'].map((name) => [`packages/s/src/${name}.ts`, { s: [1, 1] }]))),
+    meta: { tool: { name: '@monocov/core', version: '0.1.0' }, project: 's', projectRoot: 'packages/s', target: 'coverage', node: 'v20', configHash: 'x', collector: 'v8', tests: { exitCode: 0, signal: null } },
+  });
+  writeFiles(root, { 'packages/s/src/edit.ts': source(3), 'packages/s/src/crlf.ts': source(2).replace(/\n/g, '\r\n') });
+  rmSync(join(root, 'packages/s/src/gone.ts'));
+  const data = join(dir, 'coverage-final.json');
+  const result = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
+  assert.equal(result.problems.map((problem) => problem.message), [
+    `${data}: packages/s/src/edit.ts changed since this data was collected, so its lines no longer match; its data was left out — rerun this project's coverage`,
+    `${data}: packages/s/src/gone.ts was deleted since this data was collected, so its lines no longer match; its data was left out — rerun this project's coverage`,
+  ]);
+  assert.equal(Object.keys(result.coverage), ['packages/s/src/crlf.ts', 'packages/s/src/same.ts']);
+  assert.equal(Object.keys(result.sources), ['packages/s/src/crlf.ts', 'packages/s/src/same.ts']);
+  assert.equal(result.projects[0]!.files, ['packages/s/src/crlf.ts', 'packages/s/src/same.ts']);
+  const unchecked = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects'], checkSources: false });
+  assert.equal(unchecked.problems, []);
+  assert.is(Object.keys(unchecked.coverage).length, 4);
 });
 
 test.run();

@@ -8,6 +8,7 @@ import { formatPercentShort, roundPercent } from '../src/report/metrics';
 import { groupByProject } from '../src/report/projects';
 import { formatSummary, formatTable } from '../src/report/table';
 import { sumTotals } from '../src/report/metrics';
+import { hashContent } from '../src/store';
 import { config, coverageOf, makeWorkspace, snapshot, source, writeFiles, writeProject } from './fixtures/merge/helpers';
 
 const ALL = ['text', 'text-summary', 'lcov', 'json', 'json-summary', 'cobertura', 'html'] as const;
@@ -144,6 +145,21 @@ test('the timestamp is the newest input time, so reruns keep the same bytes', ()
   mergeWorkspace({ workspaceRoot: root, config: config({ reporters: ['cobertura', 'html'] }) });
   assert.match(readFileSync(join(root, 'coverage/workspace/cobertura-coverage.xml'), 'utf8'), `timestamp="${Date.parse('2024-05-01T10:00:00Z')}"`);
   assert.match(readFileSync(join(root, 'coverage/workspace/html/index.html'), 'utf8'), '2024-05-01T10:00:00.000Z');
+});
+
+test('reports of stored data still notice a source edited since the merge', () => {
+  const root = fixture();
+  const cfg = config({ reporters: ['json'] });
+  // Give the stored merged data real content hashes, as the store writes them.
+  writeFiles(root, {
+    'coverage/projects/packages/b/meta.json': readFileSync(join(root, 'coverage/projects/packages/b/meta.json'), 'utf8').replace('"sources": {}', `"sources": { "packages/b/src/b.ts": "${hashContent(readFileSync(join(root, 'packages/b/src/b.ts')))}" }`),
+  });
+  assert.is(mergeWorkspace({ workspaceRoot: root, config: cfg }).outcome, 'ok');
+  writeFiles(root, { 'packages/b/src/b.ts': source(9) });
+  const result = reportWorkspace({ workspaceRoot: root, config: cfg });
+  assert.is(result.outcome, 'data-error');
+  assert.match(result.problems[0]!.message, `${join(root, 'coverage/workspace/coverage-final.json')}: packages/b/src/b.ts changed since this data was collected`);
+  assert.not.ok('packages/b/src/b.ts' in result.coverage);
 });
 
 // ---------------------------------------------------------------------------------------------

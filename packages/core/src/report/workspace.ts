@@ -140,6 +140,7 @@ function finish(
       kind: 'workspace',
       dataTime: timestamp.toISOString(),
       projects: merged.projects,
+      sources: merged.sources,
     };
     written = writeReports({
       workspaceRoot,
