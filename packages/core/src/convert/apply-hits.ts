@@ -1,5 +1,5 @@
 import type { FileCoverageData } from 'istanbul-lib-coverage';
-import type { ArmProbe, FileMaps, Position } from './file-maps';
+import type { ArmProbe, FileMaps, Span } from './file-maps';
 import type { RangeTree } from './range-tree';
 import type { ScriptMapping } from './script-mapping';
 
@@ -11,7 +11,7 @@ export interface ProbeOffsets {
 }
 
 export function probeOffsets(maps: FileMaps, mapping: ScriptMapping, sourceIndex: number): ProbeOffsets {
-  const offset = (position: Position): number | undefined => mapping.generatedOffset(sourceIndex, position);
+  const offset = (span: Span): number | undefined => mapping.generatedOffset(sourceIndex, span);
   const arm = (probe: ArmProbe) =>
     'at' in probe ? { at: offset(probe.at) } : { whole: offset(probe.whole), minus: offset(probe.minus) };
   return {

@@ -10,17 +10,23 @@ export interface Position {
   column: number;
 }
 
+/** The original code an entry stands for; its count is read where this code starts in the executed script. */
+export interface Span {
+  start: Position;
+  end: Position;
+}
+
 /**
  * Where V8 tells how often one branch arm ran: the count at `at`, or, for an `if` without `else`
  * (nothing in the code to point at), the `if`'s count minus its consequent's.
  */
-export type ArmProbe = { at: Position } | { whole: Position; minus: Position };
+export type ArmProbe = { at: Span } | { whole: Span; minus: Span };
 
 /** A file's istanbul maps (every count 0) and, for each entry, where to read its count from V8. */
 export interface FileMaps {
   readonly coverage: FileCoverageData;
-  readonly statementProbes: readonly Position[];
-  readonly functionProbes: readonly Position[];
+  readonly statementProbes: readonly Span[];
+  readonly functionProbes: readonly Span[];
   readonly branchProbes: readonly (readonly ArmProbe[])[];
 }
 
@@ -45,9 +51,9 @@ export function buildFileMaps(path: string, code: string): FileMaps {
   const ast = parseSource(code, path);
   const comments = ast.comments ?? [];
   adoptNodeHints(comments);
-  const consequentStarts = collectIfConsequentStarts(ast);
+  const consequents = collectIfConsequents(ast);
   const coverage = runIstanbulVisitor(ast, path);
-  const probes = deriveProbes(coverage, consequentStarts);
+  const probes = deriveProbes(coverage, consequents);
   return dropIgnoredLines({ coverage, ...probes }, ignoredLines(comments));
 }
 
@@ -75,12 +81,12 @@ function runIstanbulVisitor(ast: File, path: string): FileCoverageData {
   };
 }
 
-/** `if` statement start → start of its consequent, the code V8's "then" range begins at. */
-function collectIfConsequentStarts(ast: File): Map<string, Position> {
-  const starts = new Map<string, Position>();
+/** `if` statement start → its consequent, the code V8's "then" range covers. */
+function collectIfConsequents(ast: File): Map<string, Span> {
+  const consequents = new Map<string, Span>();
   const visit = (node: Node): void => {
     if (node.type === 'IfStatement' && node.loc && node.consequent.loc) {
-      starts.set(key(node.loc.start), { line: node.consequent.loc.start.line, column: node.consequent.loc.start.column });
+      consequents.set(key(node.loc.start), spanOf(node.consequent.loc));
     }
     for (const field of types.VISITOR_KEYS[node.type] ?? []) {
       const child = (node as unknown as Record<string, unknown>)[field];
@@ -92,30 +98,33 @@ function collectIfConsequentStarts(ast: File): Map<string, Position> {
     }
   };
   visit(ast.program);
-  return starts;
+  return consequents;
 }
 
-function startOf(range: Range): Position {
-  return { line: range.start.line, column: range.start.column };
+function spanOf(range: Range): Span {
+  return {
+    start: { line: range.start.line, column: range.start.column },
+    end: { line: range.end.line, column: range.end.column },
+  };
 }
 
 function sameRange(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.column === b.start.column && a.end.line === b.end.line && a.end.column === b.end.column;
 }
 
-function deriveProbes(coverage: FileCoverageData, consequentStarts: Map<string, Position>): Omit<FileMaps, 'coverage'> {
-  const statementProbes = Object.values(coverage.statementMap).map(startOf);
+function deriveProbes(coverage: FileCoverageData, consequents: Map<string, Span>): Omit<FileMaps, 'coverage'> {
+  const statementProbes = Object.values(coverage.statementMap).map(spanOf);
   // A function runs as often as its body is entered; the body lies inside V8's range for the function.
-  const functionProbes = Object.values(coverage.fnMap).map((fn) => startOf(fn.loc));
+  const functionProbes = Object.values(coverage.fnMap).map((fn) => spanOf(fn.loc));
   const branchProbes = Object.values(coverage.branchMap).map((branch) =>
     branch.locations.map((location): ArmProbe => {
-      if (branch.type !== 'if') return { at: startOf(location) };
-      const whole = startOf(branch.loc);
-      const consequent = consequentStarts.get(key(whole)) ?? whole;
+      if (branch.type !== 'if') return { at: spanOf(location) };
+      const whole = spanOf(branch.loc);
+      const consequent = consequents.get(key(whole.start)) ?? whole;
       // istanbul records the consequent arm at the `if` itself, and an absent else with no location.
       if (location.start.line === undefined) return { whole, minus: consequent };
       if (sameRange(location, branch.loc)) return { at: consequent };
-      return { at: startOf(location) };
+      return { at: spanOf(location) };
     }),
   );
   return { statementProbes, functionProbes, branchProbes };
@@ -127,7 +136,7 @@ function dropIgnoredLines(maps: FileMaps, ignored: IgnoredLines): FileMaps {
   const { coverage } = maps;
   const statementMap: Record<string, Range> = {};
   const s: Record<string, number> = {};
-  const statementProbes: Position[] = [];
+  const statementProbes: Span[] = [];
   Object.values(coverage.statementMap).forEach((range, i) => {
     if (ignored.has(range.start.line)) return;
     const id = statementProbes.length;
@@ -137,7 +146,7 @@ function dropIgnoredLines(maps: FileMaps, ignored: IgnoredLines): FileMaps {
   });
   const fnMap: Record<string, FunctionMapping> = {};
   const f: Record<string, number> = {};
-  const functionProbes: Position[] = [];
+  const functionProbes: Span[] = [];
   Object.values(coverage.fnMap).forEach((fn, i) => {
     if (ignored.has(fn.decl.start.line)) return;
     const id = functionProbes.length;

@@ -1,22 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  AnyMap,
-  GREATEST_LOWER_BOUND,
-  LEAST_UPPER_BOUND,
-  generatedPositionFor,
-  type TraceMap,
-} from '@jridgewell/trace-mapping';
-import type { Position } from './file-maps';
+import { AnyMap, decodedMappings, type TraceMap } from '@jridgewell/trace-mapping';
+import type { Span } from './file-maps';
+import { OriginalPositionIndex } from './original-index';
 import type { SourceMapCacheEntry } from './v8-data';
 
 /** How positions of a script's original sources find their place in the code V8 executed. */
 export interface ScriptMapping {
   /** Absolute paths of the original files the script was made from (the script itself when it has no map). */
   readonly sources: readonly string[];
-  /** Offset in the executed code of an original position, or undefined when that code is not in the script. */
-  generatedOffset(sourceIndex: number, position: Position): number | undefined;
+  /** Offset in the executed code where an original span begins, or undefined when that code is not in the script. */
+  generatedOffset(sourceIndex: number, span: Span): number | undefined;
   /** The original text the map carries (`sourcesContent`), for sources no longer on disk. */
   sourceContent(sourceIndex: number): string | undefined;
 }
@@ -58,10 +53,10 @@ export function identityMapping(path: string, code: string): ScriptMapping {
   let starts: Int32Array | undefined;
   return {
     sources: [path],
-    generatedOffset(_sourceIndex, position) {
+    generatedOffset(_sourceIndex, span) {
       starts ??= lineStartsOf(code);
-      const lineStart = starts[position.line - 1];
-      return lineStart === undefined ? undefined : lineStart + position.column;
+      const lineStart = starts[span.start.line - 1];
+      return lineStart === undefined ? undefined : lineStart + span.start.column;
     },
     sourceContent: () => code,
   };
@@ -84,20 +79,12 @@ export function sourceMapMapping(options: {
 }): ScriptMapping {
   const map = new AnyMap(options.map as ConstructorParameters<typeof AnyMap>[0], options.mapUrl) as TraceMap;
   const sources = map.resolvedSources.map((source) => sourcePath(source) ?? '');
-  let starts: Int32Array | undefined;
+  let index: OriginalPositionIndex | undefined;
   return {
     sources,
-    generatedOffset(sourceIndex, position) {
-      const source = map.resolvedSources[sourceIndex];
-      if (source === undefined) return undefined;
-      const needle = { source, line: position.line, column: position.column };
-      // The mapping at or just after the position on its line, else the one just before.
-      let found = generatedPositionFor(map, { ...needle, bias: LEAST_UPPER_BOUND });
-      if (found.line === null) found = generatedPositionFor(map, { ...needle, bias: GREATEST_LOWER_BOUND });
-      if (found.line === null) return undefined;
-      starts ??= lineStartsFromLengths(options.lineLengths);
-      const lineStart = starts[found.line - 1];
-      return lineStart === undefined ? undefined : lineStart + found.column;
+    generatedOffset(sourceIndex, span) {
+      index ??= new OriginalPositionIndex(decodedMappings(map), lineStartsFromLengths(options.lineLengths), sources.length);
+      return index.firstOffsetWithin(sourceIndex, span);
     },
     sourceContent: (sourceIndex) => map.sourcesContent?.[sourceIndex] ?? undefined,
   };
