@@ -516,8 +516,8 @@ function mergeItems<Item, H extends Hits>(
   zeroOf: (item: Item) => H,
 ): { map: Record<string, Item>; hits: Record<string, H> } {
   // Usual case: one source, one converter, the same map everywhere — keep keys, add hits.
-  const firstMap = stableStringify(parts[0]!.map);
-  if (parts.every((part, index) => index === 0 || stableStringify(part.map) === firstMap)) {
+  const firstMap = parts.length === 1 ? '' : stableStringify(parts[0]!.map);
+  if (parts.length === 1 || parts.every((part, index) => index === 0 || stableStringify(part.map) === firstMap)) {
     const map = structuredClone(parts[0]!.map);
     const hits: Record<string, H> = {};
     for (const key of Object.keys(map)) {

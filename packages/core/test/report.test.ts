@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -90,6 +91,19 @@ test('reports of stored data: report rewrites them from workspace/coverage-final
   assert.is(check.outcome, 'ok');
   assert.is(check.checked, 4);
   assert.is(statSync(join(out, 'coverage-final.json')).mtimeMs, mtime);
+});
+
+test('folders left by a killed merge (its pid gone) are removed; those of a running one are kept', () => {
+  const root = fixture();
+  const out = join(root, 'coverage/workspace');
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+  writeFiles(out, {
+    [`.staging-${dead}-abc123/lcov.info`]: 'TN:\nSF:half',
+    [`.html.old-${dead}-deadbeef/index.html`]: '<html>',
+    [`.staging-${process.ppid}-live01/lcov.info`]: 'in progress',
+  });
+  mergeWorkspace({ workspaceRoot: root, config: config({ reporters: ['json'] }) });
+  assert.equal(readdirSync(out).filter((name) => name.startsWith('.')), [`.staging-${process.ppid}-live01`]);
 });
 
 test('report without merged data merges <dataDir>/projects', () => {

@@ -52,11 +52,13 @@ export interface WriteReportsOptions {
  * half of either. The `html/` folder cannot be replaced in one rename (rename() refuses a
  * non-empty target), so the old folder is first renamed aside and then removed; a reader may
  * briefly find no `html/`, never a partial one. Two concurrent merges of the same data write
- * the same bytes, so whichever lands last, the result is complete and identical.
+ * the same bytes, so whichever lands last, the result is complete and identical. A merge killed
+ * before its cleanup leaves only hidden `.staging-<pid>-*` folders, which the next merge removes.
  */
 export function writeReports(options: WriteReportsOptions): string[] {
   const { workspaceRoot, coverage, outputDir } = options;
   mkdirSync(outputDir, { recursive: true });
+  removeAbandoned(outputDir);
   const staging = mkdtempSync(join(outputDir, `.staging-${process.pid}-`));
   try {
     const written: string[] = [];
@@ -124,6 +126,28 @@ function createSourceFinder(workspaceRoot: string, coverage: CoverageMapData): (
       return [`// monocov: source not found in the workspace: ${path}`, ...new Array<string>(Math.max(0, lines - 1)).fill('')].join('\n');
     }
   };
+}
+
+/**
+ * Staging and set-aside folders left by a merge that was killed (Ctrl-C, SIGKILL) before its
+ * cleanup ran: their names carry the writer's pid, and a pid that is no longer running cannot
+ * be writing. Folders of live processes (a concurrent merge) are left alone.
+ */
+function removeAbandoned(outputDir: string): void {
+  for (const name of readdirSync(outputDir)) {
+    const pid = /^\.(?:staging|.+\.old)-(\d+)-/.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || isRunning(Number(pid))) continue;
+    rmSync(join(outputDir, name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
+  }
 }
 
 function moveIntoPlace(from: string, to: string): void {
