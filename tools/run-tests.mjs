@@ -34,6 +34,10 @@ const files = readdirSync(join(root, 'packages'))
   .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
   .sort();
 
+function lastMatch(text, pattern) {
+  return [...text.matchAll(pattern)].at(-1)?.[1];
+}
+
 function runFile(file) {
   return new Promise((resolve) => {
     const started = Date.now();
@@ -46,9 +50,10 @@ function runFile(file) {
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('close', (code, signal) => {
-      const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? NaN);
-      const passed = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? NaN);
-      const skipped = Number(/Skipped:\s+(\d+)/.exec(output)?.[1] ?? 0);
+      // The file's own summary is the last one: fixture runs may print uvu summaries of their own.
+      const total = Number(lastMatch(output, /Total:\s+(\d+)/g) ?? NaN);
+      const passed = Number(lastMatch(output, /Passed:\s+(\d+)/g) ?? NaN);
+      const skipped = Number(lastMatch(output, /Skipped:\s+(\d+)/g) ?? 0);
       let result;
       if (Number.isNaN(total) || Number.isNaN(passed)) {
         // The file crashed before uvu could print its summary: count it as one failure.

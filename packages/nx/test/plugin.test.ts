@@ -56,14 +56,15 @@ test('the root project gets the merge target, depending on every other coverage 
   assert.is(rootProject.name, 'acme');
   const merge = rootProject.targets.coverage;
   assert.is(merge.executor, '@monocov/nx:merge');
-  assert.equal(merge.dependsOn, [{ target: 'coverage', projects: ['*', '!acme'] }]);
+  assert.equal(rootProject.implicitDependencies, ['*']);
+  assert.equal(merge.dependsOn, ['^coverage']);
   assert.equal(merge.outputs, ['{workspaceRoot}/coverage/workspace']);
 });
 
 test('target names follow the options', async () => {
   const projects = await inferred({ targetName: 'cov', testTargetName: 'test', mergeTargetName: 'cov-merge' });
   assert.ok(projects['libs/scripted'].targets.cov);
-  assert.equal(projects['.'].targets['cov-merge'].dependsOn, [{ target: 'cov', projects: ['*', '!acme'] }]);
+  assert.equal(projects['.'].targets['cov-merge'].dependsOn, ['^cov']);
 });
 
 test.run();

@@ -101,8 +101,13 @@ function createNodesForFile(
   const isRoot = projectRoot === '.';
   const projects: NonNullable<CreateNodesResult['projects']> = {};
   if (isRoot) {
-    const name = readName(context.workspaceRoot, file) ?? workspace.rootProjectName;
-    projects['.'] = { name, targets: { [options.mergeTargetName]: mergeTarget(options, workspace, name) } };
+    // Depending on every project makes the root affected by any change, so `nx affected -t
+    // coverage` always ends with the merge, and `^coverage` names every project's data.
+    projects['.'] = {
+      name: readName(context.workspaceRoot, file) ?? workspace.rootProjectName,
+      implicitDependencies: ['*'],
+      targets: { [options.mergeTargetName]: mergeTarget(options, workspace) },
+    };
   }
   const testTarget = findTestTarget(context.workspaceRoot, file, options.testTargetName, workspace);
   if (testTarget === undefined || (isRoot && options.mergeTargetName === options.targetName)) return { projects };
@@ -173,11 +178,11 @@ function coverageTarget(
   };
 }
 
-function mergeTarget(options: NormalizedOptions, workspace: WorkspaceFacts, rootProjectName: string): TargetConfiguration {
+function mergeTarget(options: NormalizedOptions, workspace: WorkspaceFacts): TargetConfiguration {
   return {
     executor: '@monocov/nx:merge',
     cache: true,
-    dependsOn: [{ target: options.targetName, projects: ['*', `!${rootProjectName}`] }],
+    dependsOn: [`^${options.targetName}`],
     inputs: [
       '{workspaceRoot}/.coveragerc.json',
       { dependentTasksOutputFiles: '**/*.json', transitive: true },
