@@ -61,7 +61,7 @@ export interface MergeResult {
   coverage: CoverageMapData;
   /** Absolute paths of the data files merged, sorted. */
   inputs: string[];
-  /** One DataError per input that was skipped (its `path` is the input), sorted by path. */
+  /** DataErrors, sorted by path: one per input skipped whole, one per file whose data was left out as stale (`path` is the input). */
   problems: DataError[];
   /** Projects whose data (with a meta.json) was merged, sorted by root then name. */
   projects: MergedProject[];
