@@ -1,0 +1,136 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createFixtureWorkspace, readJson, removeWorkspace, runNx, snapshotFiles } from './helpers/fixture-workspace';
+import { threeProjectFiles } from './helpers/three-projects';
+
+// Issue 4's acceptance: four projects, only the plugin registered, no coverage target written by
+// hand. A shared cache folder lets a second clone at another path restore from the first.
+const cacheDir = mkdtempSync(join(tmpdir(), 'monocov-nx-cache-'));
+const env = { NX_CACHE_DIRECTORY: cacheDir };
+
+function inferenceFiles(): Record<string, string> {
+  const files = threeProjectFiles();
+  for (const path of ['libs/ts-lib/package.json', 'libs/js-lib/package.json']) {
+    const manifest = JSON.parse(files[path]!);
+    delete manifest.nx;
+    files[path] = JSON.stringify(manifest, null, 2);
+  }
+  const app = JSON.parse(files['apps/cli-app/project.json']!);
+  delete app.targets.coverage;
+  files['apps/cli-app/project.json'] = JSON.stringify(app, null, 2);
+  files['nx.json'] = JSON.stringify({ namedInputs: { default: ['{projectRoot}/**/*'], production: ['default', '!{projectRoot}/test/**/*'] }, plugins: ['@monocov/nx'] }, null, 2);
+  // A fourth project that depends on ts-lib: a change to ts-lib affects it too.
+  files['libs/report-lib/package.json'] = JSON.stringify(
+    { name: 'report-lib', private: true, type: 'module', scripts: { test: 'node --test' }, dependencies: { 'ts-lib': '*' } },
+    null,
+    2,
+  );
+  files['libs/report-lib/src/format.js'] = `export function formatTotal(total) {\n  return total.toFixed(1);\n}\n`;
+  files['libs/report-lib/test/format.test.js'] = `import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatTotal } from '../src/format.js';
+
+test('formats', () => assert.equal(formatTotal(2), '2.0'));
+`;
+  files['.gitignore'] = 'node_modules\ncoverage\n.nx\n';
+  return files;
+}
+
+const root = createFixtureWorkspace(inferenceFiles());
+const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' });
+git('init', '-q', '-b', 'main');
+git('-c', 'user.name=t', '-c', 'user.email=t@t', 'add', '-A');
+git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'fixture');
+const coverageDir = join(root, 'coverage');
+test.after(() => {
+  removeWorkspace(root);
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+function ran(output: string): string[] {
+  // Tasks Nx actually ran print "> nx run x:coverage" without a cache mark.
+  return [...output.matchAll(/> nx run ([\w-]+:coverage)(?!\s+\[)/g)].map((match) => match[1]!).sort();
+}
+
+let firstRun: Record<string, string>;
+
+test('with only the plugin registered, run-many -t coverage writes every project and the merged report', () => {
+  const result = runNx(root, ['run-many', '-t', 'coverage'], env);
+  assert.is(result.status, 0, result.output);
+  firstRun = snapshotFiles(coverageDir);
+  for (const project of ['apps/cli-app', 'libs/js-lib', 'libs/report-lib', 'libs/ts-lib']) {
+    assert.ok(firstRun[`projects/${project}/coverage-final.json`], `${project} has data`);
+  }
+  for (const report of ['coverage-final.json', 'lcov.info', 'coverage-summary.json', 'cobertura-coverage.xml', 'html/index.html']) {
+    assert.ok(firstRun[`workspace/${report}`], `workspace/${report} is written`);
+  }
+  const merged = readJson(join(coverageDir, 'workspace/coverage-final.json'));
+  assert.equal(Object.keys(merged), [
+    'apps/cli-app/src/cli.js',
+    'apps/cli-app/src/greet.js',
+    'libs/js-lib/src/strings.js',
+    'libs/report-lib/src/format.js',
+    'libs/ts-lib/src/math.ts',
+    'libs/ts-lib/src/unused.ts',
+  ]);
+});
+
+test('a second run is all cache hits and leaves byte-identical data and reports', () => {
+  const result = runNx(root, ['run-many', '-t', 'coverage'], env);
+  assert.is(result.status, 0, result.output);
+  assert.equal(ran(result.output), []);
+  assert.match(result.output, /from the cache instead of running the command for 5 out of 5 tasks/);
+  assert.equal(snapshotFiles(coverageDir), firstRun);
+});
+
+test('a clone at another absolute path restores the same bytes from the shared cache', () => {
+  const clone = mkdtempSync(join(tmpdir(), 'monocov-clone-'));
+  try {
+    // Nx 22 only restores artifacts its cache database knows, and keeps that database in
+    // .nx/workspace-data: the clone takes it along, as a CI cache step restoring .nx would.
+    cpSync(root, clone, { recursive: true, verbatimSymlinks: true, filter: (path) => !/\/coverage$/.test(path) });
+    const result = runNx(clone, ['run-many', '-t', 'coverage'], env);
+    assert.is(result.status, 0, result.output);
+    assert.equal(ran(result.output), []);
+    assert.equal(snapshotFiles(join(clone, 'coverage')), firstRun);
+  } finally {
+    rmSync(clone, { recursive: true, force: true });
+  }
+});
+
+test("a project's source change re-runs that project and its dependents only; the report stays complete", () => {
+  const source = join(root, 'libs/ts-lib/src/math.ts');
+  const original = readFileSync(source, 'utf8');
+  writeFileSync(source, original.replace("return 'never';", "return 'never!';"));
+  try {
+    const result = runNx(root, ['affected', '-t', 'coverage', '--files=libs/ts-lib/src/math.ts'], env);
+    assert.is(result.status, 0, result.output);
+    assert.equal(ran(result.output), ['fixture:coverage', 'report-lib:coverage', 'ts-lib:coverage']);
+    const summary = readJson(join(coverageDir, 'workspace/coverage-summary.json'));
+    for (const file of ['apps/cli-app/src/cli.js', 'libs/js-lib/src/strings.js', 'libs/ts-lib/src/math.ts']) {
+      assert.ok(summary[file], `${file} is still in the merged report`);
+    }
+  } finally {
+    writeFileSync(source, original);
+  }
+});
+
+test('changing .coveragerc.json invalidates every coverage task', () => {
+  const rc = join(root, '.coveragerc.json');
+  const original = readFileSync(rc, 'utf8');
+  writeFileSync(rc, JSON.stringify({ run: { include: ['src/**'], omit: ['**/unused.ts'] } }));
+  try {
+    const result = runNx(root, ['run-many', '-t', 'coverage'], env);
+    assert.is(result.status, 0, result.output);
+    assert.equal(ran(result.output), ['cli-app:coverage', 'fixture:coverage', 'js-lib:coverage', 'report-lib:coverage', 'ts-lib:coverage']);
+    assert.not.ok(readJson(join(coverageDir, 'workspace/coverage-final.json'))['libs/ts-lib/src/unused.ts']);
+  } finally {
+    writeFileSync(rc, original);
+  }
+});
+
+test.run();
