@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every uvu test file (packages/*/test/**/*.test.ts) through tsx, each in its own process,
+// Runs every uvu test file (packages/*/test/**/*.test.ts, tools/test/*.test.ts) through tsx, each in its own process,
 // two at a time, and ends with the plain summary line CI reads: "N passed, N failed".
 // Usage: node tools/run-tests.mjs [path-substring ...]
 import { spawn } from 'node:child_process';
@@ -21,9 +21,9 @@ function findTests(dir) {
   return found;
 }
 
-const files = readdirSync(join(root, 'packages'))
-  .flatMap((pkg) => {
-    const testDir = join(root, 'packages', pkg, 'test');
+const testDirs = [...readdirSync(join(root, 'packages')).map((pkg) => join(root, 'packages', pkg, 'test')), join(root, 'tools', 'test')];
+const files = testDirs
+  .flatMap((testDir) => {
     try {
       return findTests(testDir);
     } catch {
