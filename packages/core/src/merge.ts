@@ -65,12 +65,6 @@ export interface MergeResult {
   problems: DataError[];
   /** Projects whose data (with a meta.json) was merged, sorted by root then name. */
   projects: MergedProject[];
-  /**
-   * When the newest merged data was made: a data file's modification time, or the `dataTime`
-   * recorded in a merged workspace's meta.json. Reports show it, so the same data gives the
-   * same bytes. The epoch when nothing was merged.
-   */
-  dataTime: Date;
   /** Content hash of each merged file, as recorded in the data and matching the file now (meta.json `sources`). */
   sources: Record<string, string>;
 }
@@ -91,7 +85,6 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
   const inputs: string[] = [];
   const sources: Record<string, string> = {};
   const current = currentSources(workspaceRoot);
-  let dataTime = 0;
   for (const file of files) {
     let data: DataFile;
     try {
@@ -102,7 +95,6 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
       continue;
     }
     inputs.push(file);
-    dataTime = Math.max(dataTime, data.time);
     const stale = new Set<string>();
     for (const [path, coverage] of data.entries) {
       const recorded = data.sources[path];
@@ -139,7 +131,6 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
     problems,
     sources: Object.fromEntries(Object.keys(coverage).filter((path) => sources[path] !== undefined).map((path) => [path, sources[path]!])),
     projects: [...projects.values()].sort((a, b) => compareStrings(a.projectRoot, b.projectRoot) || compareStrings(a.project, b.project)),
-    dataTime: new Date(dataTime),
   };
 }
 
@@ -259,7 +250,7 @@ export interface WorkspaceMeta {
   formatVersion: number;
   tool: { name: string; version: string };
   kind: 'workspace';
-  /** ISO time of the newest data merged (MergeResult.dataTime). */
+  /** ISO time the reports show (see reportTime in report/workspace.ts). */
   dataTime: string;
   projects: MergedProject[];
   /** Content hash of each merged file (MergeResult.sources), so reports of stored data still notice edits. */
@@ -269,8 +260,6 @@ export interface WorkspaceMeta {
 interface DataFile {
   entries: Array<[string, FileCoverageData]>;
   projects: MergedProject[];
-  /** ms since the epoch */
-  time: number;
   /** meta.json `sources`, keyed by mapped path. */
   sources: Record<string, string>;
 }
@@ -300,14 +289,7 @@ function readDataFile(file: string, mapPath: ReturnType<typeof createPathMapper>
     mappedKeys.set(key, mapped.path);
   }
   const files = [...new Set(mappedKeys.values())].sort(compareStrings);
-  let time = 0;
-  try {
-    time = Math.floor(statSync(file).mtimeMs);
-  } catch {
-    // read a moment ago; without a time the others decide
-  }
-
-  if (meta === undefined) return { entries, projects: [], time, sources: {} };
+  if (meta === undefined) return { entries, projects: [], sources: {} };
   const bad = (what: string): DataError => new DataError(`${metaPath}: ${what}; the data beside it was skipped`, file);
   const projectRoot = (value: unknown): string => {
     if (typeof value !== 'string') throw bad(`projectRoot ${JSON.stringify(value)} is not a string`);
@@ -339,11 +321,10 @@ function readDataFile(file: string, mapPath: ReturnType<typeof createPathMapper>
         files: [...new Set(held.filter((path): path is string => path !== undefined))].sort(compareStrings),
       };
     });
-    const recorded = typeof meta.dataTime === 'string' ? Date.parse(meta.dataTime) : NaN;
-    return { entries, projects, time: Number.isFinite(recorded) ? recorded : time, sources };
+    return { entries, projects, sources };
   }
   if (typeof meta.project !== 'string') throw bad(`project ${JSON.stringify(meta.project)} is not a string`);
-  return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }], time, sources };
+  return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }], sources };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
@@ -150,15 +151,33 @@ test('the HTML report shows a note, not a crash, for a source deleted since the 
   assert.is(result.outcome, 'ok');
 });
 
-test('the timestamp is the newest input time, so reruns keep the same bytes', () => {
+test('the report time is never the clock or a file time: SOURCE_DATE_EPOCH, else the commit, else the epoch', () => {
   const root = fixture();
+  // File times change on every cache restore; the reports must not.
   utimesSync(join(root, 'coverage/projects/packages/b/coverage-final.json'), new Date('2024-05-01T10:00:00Z'), new Date('2024-05-01T10:00:00Z'));
-  for (const dir of ['packages/a', 'libs/shared']) {
-    utimesSync(join(root, 'coverage/projects', dir, 'coverage-final.json'), new Date('2024-04-01T00:00:00Z'), new Date('2024-04-01T00:00:00Z'));
+  const cobertura = () => readFileSync(join(root, 'coverage/workspace/cobertura-coverage.xml'), 'utf8');
+  const html = () => readFileSync(join(root, 'coverage/workspace/html/index.html'), 'utf8');
+  const cfg = config({ reporters: ['cobertura', 'html'] });
+
+  mergeWorkspace({ workspaceRoot: root, config: cfg });
+  assert.match(cobertura(), 'timestamp="0"', 'not a git checkout: the epoch');
+
+  execFileSync('git', ['init', '-q'], { cwd: root });
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'x'], {
+    cwd: root,
+    env: { ...process.env, GIT_COMMITTER_DATE: '2024-06-01T12:00:00Z', GIT_AUTHOR_DATE: '2024-06-01T12:00:00Z' },
+  });
+  mergeWorkspace({ workspaceRoot: root, config: cfg });
+  assert.match(cobertura(), `timestamp="${Date.parse('2024-06-01T12:00:00Z')}"`);
+  assert.match(html(), '2024-06-01T12:00:00.000Z');
+
+  process.env.SOURCE_DATE_EPOCH = '1700000000';
+  try {
+    mergeWorkspace({ workspaceRoot: root, config: cfg });
+    assert.match(cobertura(), 'timestamp="1700000000000"');
+  } finally {
+    delete process.env.SOURCE_DATE_EPOCH;
   }
-  mergeWorkspace({ workspaceRoot: root, config: config({ reporters: ['cobertura', 'html'] }) });
-  assert.match(readFileSync(join(root, 'coverage/workspace/cobertura-coverage.xml'), 'utf8'), `timestamp="${Date.parse('2024-05-01T10:00:00Z')}"`);
-  assert.match(readFileSync(join(root, 'coverage/workspace/html/index.html'), 'utf8'), '2024-05-01T10:00:00.000Z');
 });
 
 test('reports of stored data still notice a source edited since the merge', () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
@@ -121,6 +122,24 @@ function requireData(merged: MergeResult, workspaceRoot: string, inputs: string[
   throw new NoDataError(`no coverage data (coverage-final.json) found in ${where}; run the coverage target first (nx run-many -t coverage, or monocov run -- <test command>)`);
 }
 
+/**
+ * The time reports show (HTML footer, cobertura `timestamp`). Never the clock or file times:
+ * a merge on another machine, a cache restore or a shard merge must give the same bytes.
+ * SOURCE_DATE_EPOCH (the reproducible-builds convention) wins; else the time of the commit the
+ * workspace is at; else the epoch.
+ */
+function reportTime(workspaceRoot: string): Date {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000);
+  try {
+    const seconds = execFileSync('git', ['log', '-1', '--format=%ct'], { cwd: workspaceRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (/^\d+$/.test(seconds)) return new Date(Number(seconds) * 1000);
+  } catch {
+    // not a git checkout, or git is missing: the epoch
+  }
+  return new Date(0);
+}
+
 function finish(
   options: WorkspaceReportOptions,
   merged: MergeResult,
@@ -133,7 +152,7 @@ function finish(
 
   let written: string[] = [];
   if (write) {
-    const timestamp = options.timestamp ?? merged.dataTime;
+    const timestamp = options.timestamp ?? reportTime(workspaceRoot);
     const meta: WorkspaceMeta = {
       formatVersion: FORMAT_VERSION,
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
