@@ -5,6 +5,7 @@ export { findWorkspaceRoot, loadConfig, mergeConfig, type PartialCoverageConfig 
 export { coverageEnv, createRawDir, removeRawDir, runCommand, testsPassed, type TestOutcome } from './collect';
 export { convertV8Directory, emptyFileCoverage } from './convert';
 export { BUILTIN_OMIT, createSourceFilter, listSourceFiles, scanSourceFiles } from './files';
+export { changedLines, type DiffBase } from './git-diff';
 export { mergeCoverage, type MergeResult } from './merge';
 export {
   checkWorkspace,

@@ -2,6 +2,7 @@ import { relative, resolve } from 'node:path';
 import { findWorkspaceRoot, loadConfig, METRICS, REPORTERS } from '../config';
 import type { CoverageConfig, PartialCoverageConfig, ReporterName } from '../config/types';
 import { ConfigError } from '../errors';
+import type { DiffBase } from '../git-diff';
 import type { ReportOutcome } from '../report/workspace';
 import { toPosix } from '../store';
 import type { CliContext, Command, ParsedOptions } from './command';
@@ -22,6 +23,7 @@ export const REPORT_OPTIONS = {
   'show-missing': { type: 'boolean' },
   precision: { type: 'string' },
   sort: { type: 'string' },
+  diff: { type: 'string' },
 } as const satisfies Command['options'];
 
 export type ReportOptionName = keyof typeof REPORT_OPTIONS;
@@ -38,6 +40,7 @@ export const REPORT_OPTION_HELP: Record<ReportOptionName, string> = {
   'show-missing': '--show-missing         show uncovered line numbers (with --files)',
   precision: '--precision <digits>   decimal places of percentages (0-10)',
   sort: `--sort <key>           order rows by ${['name', ...METRICS].join(', ')}`,
+  diff: '--diff <base>          also measure the lines changed since this git ref (gate: `report.failUnderDiff`)',
 };
 
 export function pickOptions<K extends ReportOptionName>(names: readonly K[]): Pick<typeof REPORT_OPTIONS, K> {
@@ -55,6 +58,7 @@ export interface ReportCliOptions {
   outputDir?: string;
   ignoreErrors: boolean;
   perFile: boolean;
+  diff?: DiffBase;
 }
 
 /** Finds the workspace from the cwd, loads `.coveragerc.json` and lays the flags over it. */
@@ -95,6 +99,7 @@ export function resolveReportOptions(options: ParsedOptions, context: CliContext
     outputDir: outputDir === undefined ? undefined : resolve(context.cwd, outputDir),
     ignoreErrors: Boolean(options['ignore-errors']),
     perFile: Boolean(options.files),
+    diff: typeof options.diff === 'string' ? { base: options.diff } : undefined,
   };
 }
 

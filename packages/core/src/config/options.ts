@@ -206,6 +206,11 @@ export const OPTIONS: { readonly [K in OptionKey]: OptionSpec } = {
     description: 'Fail when any single source file is below this threshold.',
     example: { lines: 50 },
   },
+  'report.failUnderDiff': {
+    type: { kind: 'number', min: 0, max: 100, label: 'a percentage from 0 to 100' },
+    description: 'With a diff base (`--diff <base>`, or the merge executor\'s `diff` option), fail when fewer of the changed executable lines are covered than this percentage.',
+    example: 100,
+  },
   'report.skipCovered': {
     type: { kind: 'boolean' },
     default: false,

@@ -26,6 +26,8 @@ export interface CoverageConfig {
     failUnder?: Threshold;
     perProject: Record<string, Threshold>;
     perFile?: Threshold;
+    /** Percentage of changed executable lines (since a diff base) that must be covered. */
+    failUnderDiff?: number;
     skipCovered: boolean;
     skipEmpty: boolean;
     showMissing: boolean;

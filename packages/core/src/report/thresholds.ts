@@ -5,7 +5,7 @@ import { normalizeRoot, type ProjectGroup } from './projects';
 
 /** One missed threshold (or a perProject key no project answers to); `message` is the whole line. */
 export interface ThresholdMiss {
-  scope: 'workspace' | 'project' | 'file';
+  scope: 'workspace' | 'project' | 'file' | 'diff';
   /** The project key as configured, or the file path; undefined for the workspace total. */
   subject?: string;
   /** Undefined when `report.perProject` names a project the data does not hold. */

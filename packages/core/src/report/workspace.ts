@@ -8,9 +8,11 @@ import { mergeCoverage, type MergedProject, type MergeResult, type WorkspaceMeta
 import { COVERAGE_FILE, FORMAT_VERSION, META_FILE, toPosix } from '../store';
 import { stableStringify } from '../stable-json';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
-import { sumTotals, type Totals } from './metrics';
+import { formatPercentShort, sumTotals, type Totals } from './metrics';
 import { groupByProject } from './projects';
 import { formatSummary, formatTable } from './table';
+import { changedLines, type DiffBase } from '../git-diff';
+import { diffCoverage, diffPercent, formatDiffCoverage, formatUncovered, type DiffCoverage } from './diff-coverage';
 import { checkThresholds, type ThresholdMiss } from './thresholds';
 import { writeReports } from './writers';
 
@@ -27,6 +29,8 @@ export interface WorkspaceReportOptions {
   ignoreErrors?: boolean;
   /** Per-file rows under each project in the text table. */
   perFile?: boolean;
+  /** Also measure the lines changed since this git base (`report.failUnderDiff` gates it). */
+  diff?: DiffBase;
   /** HTML footer and cobertura timestamp (default: when the newest data was made, so the same data gives the same bytes). */
   timestamp?: Date;
 }
@@ -46,6 +50,8 @@ export interface WorkspaceReport {
   totals: Totals;
   /** What `text` / `text-summary` print; '' when neither reporter is chosen. */
   summaryText: string;
+  /** Coverage of the changed lines, when `diff` was given. */
+  diff?: DiffCoverage;
   /** Missed thresholds, one line each in `message`. */
   misses: ThresholdMiss[];
   /** Thresholds checked. */
@@ -177,6 +183,13 @@ function finish(
   if (config.reporters.includes('text-summary')) summaryText += formatSummary(totals, config.report.precision);
 
   const { misses, checked } = checkThresholds({ coverage, groups, report: config.report });
+  let diff: DiffCoverage | undefined;
+  if (options.diff) {
+    diff = diffCoverage(coverage, changedLines(workspaceRoot, options.diff));
+    summaryText += formatDiffCoverage(diff, options.diff.base, config.report.precision);
+    const miss = checkDiffThreshold(diff, options.diff.base, config.report);
+    if (miss) misses.push(miss);
+  }
   const dataFailed = merged.problems.length > 0 && !options.ignoreErrors;
   return {
     coverage,
@@ -185,9 +198,24 @@ function finish(
     problems: merged.problems,
     totals,
     summaryText,
+    diff,
     misses,
-    checked,
+    checked: checked + (diff && config.report.failUnderDiff !== undefined ? 1 : 0),
     written,
     outcome: dataFailed ? 'data-error' : misses.length > 0 ? 'threshold-missed' : 'ok',
+  };
+}
+
+function checkDiffThreshold(diff: DiffCoverage, base: string, report: CoverageConfig['report']): ThresholdMiss | undefined {
+  const required = report.failUnderDiff;
+  const measured = diffPercent(diff);
+  if (required === undefined || measured >= required) return undefined;
+  const uncovered = formatUncovered(diff).join(', ');
+  return {
+    scope: 'diff',
+    subject: base,
+    measured,
+    required,
+    message: `diff coverage ${formatPercentShort(measured, report.precision, required)}% < ${required}% (lines changed since ${base}); not covered: ${uncovered}`,
   };
 }

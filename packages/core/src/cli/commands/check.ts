@@ -4,7 +4,7 @@ import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { optionHelp, pickOptions, printOutcome, resolveReportOptions, type ReportOptionName } from '../report-options';
 
-const OPTIONS = ['ignore-errors', 'output-dir', 'fail-under', 'precision'] as const satisfies readonly ReportOptionName[];
+const OPTIONS = ['ignore-errors', 'output-dir', 'fail-under', 'precision', 'diff'] as const satisfies readonly ReportOptionName[];
 
 export const checkCommand: Command = {
   summary: 'check the thresholds against stored data',
@@ -31,12 +31,13 @@ ${optionHelp(OPTIONS)}`,
       config: resolved.config,
       outputDir: resolved.outputDir,
       ignoreErrors: resolved.ignoreErrors,
+      diff: resolved.diff,
     });
     const { precision } = resolved.config.report;
     const totals = METRIC_ORDER.map((metric) => `${metric} ${formatPercentShort(percent(result.totals[metric]), precision)}%`).join(', ');
     const verdict =
       result.checked === 0
-        ? 'no thresholds configured (report.failUnder, report.perProject, report.perFile)'
+        ? 'no thresholds configured (report.failUnder, report.perProject, report.perFile, report.failUnderDiff)'
         : result.misses.length === 0
           ? `all ${result.checked} threshold(s) met`
           : `${result.misses.length} of ${result.checked} threshold(s) missed`;

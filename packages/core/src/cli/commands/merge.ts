@@ -3,7 +3,7 @@ import { mergeWorkspace } from '../../report/workspace';
 import type { Command } from '../command';
 import { optionHelp, pickOptions, printOutcome, resolveReportOptions, type ReportOptionName } from '../report-options';
 
-const OPTIONS = ['ignore-errors', 'output-dir', 'reporter', 'files', 'fail-under', 'skip-covered', 'skip-empty', 'show-missing', 'precision', 'sort'] as const satisfies readonly ReportOptionName[];
+const OPTIONS = ['ignore-errors', 'output-dir', 'reporter', 'files', 'fail-under', 'skip-covered', 'skip-empty', 'show-missing', 'precision', 'sort', 'diff'] as const satisfies readonly ReportOptionName[];
 
 export const mergeCommand: Command = {
   summary: 'combine data files and folders into the workspace reports, then check thresholds',
@@ -29,6 +29,7 @@ ${optionHelp(OPTIONS)}`,
       outputDir: resolved.outputDir,
       ignoreErrors: resolved.ignoreErrors,
       perFile: resolved.perFile,
+      diff: resolved.diff,
     });
     return printOutcome('merge', result, context, resolved.ignoreErrors);
   },

@@ -1,5 +1,5 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { isMonocovError, loadConfig, mergeWorkspace } from '@monocov/core';
+import { isMonocovError, loadConfig, mergeWorkspace, type DiffBase } from '@monocov/core';
 import { join, relative, resolve } from 'node:path';
 import type { MergeExecutorOptions } from './schema';
 
@@ -15,6 +15,7 @@ export default async function mergeExecutor(options: MergeExecutorOptions, conte
       outputDir,
       ignoreErrors: options.ignoreErrors ?? false,
       perFile: options.files ?? false,
+      diff: diffBase(options.diff),
     });
     if (report.summaryText !== '') process.stdout.write(report.summaryText);
     for (const problem of report.problems) logger.warn(`monocov: ${options.ignoreErrors ? 'ignored' : 'error'}: ${problem.message}`);
@@ -26,4 +27,11 @@ export default async function mergeExecutor(options: MergeExecutorOptions, conte
     logger.error(`monocov: ${error.message}`);
     return { success: false };
   }
+}
+
+/** `diff: true` follows Nx's own base and head (NX_BASE / NX_HEAD, as `nx affected` uses them). */
+function diffBase(diff: MergeExecutorOptions['diff']): DiffBase | undefined {
+  if (diff === undefined || diff === false) return undefined;
+  if (typeof diff === 'string') return { base: diff, head: process.env.NX_HEAD || undefined };
+  return { base: process.env.NX_BASE || 'main', head: process.env.NX_HEAD || undefined };
 }

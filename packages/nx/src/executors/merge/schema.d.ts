@@ -3,4 +3,5 @@ export interface MergeExecutorOptions {
   outputDir?: string;
   ignoreErrors?: boolean;
   files?: boolean;
+  diff?: boolean | string;
 }
