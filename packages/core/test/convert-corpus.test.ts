@@ -19,6 +19,7 @@ import {
   mapsOf,
   removeCopies,
   runCovered,
+  statementIdsAt,
 } from './convert-harness';
 
 interface Variant {
@@ -178,6 +179,18 @@ js('a variable initialised with a function counts its declaration, not the calls
 
 js('switch with an empty case falling through', () => {
   assert.equal(lib.b[branchIdsAt(lib, 'switch', 16)[0]!], [1, 1, 2, 2]);
+});
+
+js('after an early return, statements past the cut-short V8 range count only the calls that got there', () => {
+  const at = (line: number) => lib.s[statementIdsAt(lib, line)[0]!];
+  assert.is(at(72), 5); // if (x) return 'early';
+  assert.is(at(73), 2); // const label = x === 0 ? … (inside V8's continuation range)
+  assert.is(at(74), 2); // const size = label.length; (V8 reports the function's 5 here)
+  assert.is(at(75), 2);
+});
+
+js('after a call that threw, the continuation counter is exact', () => {
+  assert.is(lib.s[statementIdsAt(lib, 83)[0]!], 1); // return 'ok' ran once of two calls
 });
 
 for (const test of [ts, js]) test.run();

@@ -39,7 +39,7 @@ export async function convertV8Directory(options: ConvertOptions): Promise<Cover
       const ranges = new RangeTree(script.functions);
       for (const target of targets) {
         const coverage = (result[target.path] ??= freshCoverage(target.maps.coverage)) as FileCoverageData;
-        addHits(coverage, target.offsets, ranges);
+        addHits(coverage, target.maps, target.offsets, ranges);
       }
     }
   }

@@ -46,17 +46,27 @@ export class RangeTree {
   }
 
   /**
-   * Count of the innermost range containing `offset`. A function that starts exactly at `offset`
-   * is passed over: a probe there stands for the code that *defines* that function (a variable's
-   * initialiser, a ternary arm), which runs as often as its surroundings, not as often as the
-   * function is called.
+   * Index of the innermost range containing `offset`, or -1. A function that starts exactly at
+   * `offset` is passed over: a probe there stands for the code that *defines* that function (a
+   * variable's initialiser, a ternary arm), which runs as often as its surroundings, not as often
+   * as the function is called.
    */
-  countAt(offset: number): number | undefined {
+  indexAt(offset: number): number {
     let i = this.lastStartingAtOrBefore(offset);
     while (i !== -1 && (this.ends[i]! <= offset || (this.isFunction[i] === 1 && this.starts[i] === offset))) {
       i = this.parents[i]!;
     }
-    return i === -1 ? undefined : this.counts[i];
+    return i;
+  }
+
+  /** Whether the range at `index` contains `offset`. */
+  contains(index: number, offset: number): boolean {
+    return index !== -1 && this.starts[index]! <= offset && offset < this.ends[index]!;
+  }
+
+  /** Count of the range at `index` (from indexAt); 0 for -1, code V8 has no range for. */
+  countOf(index: number): number {
+    return index === -1 ? 0 : this.counts[index]!;
   }
 
   private lastStartingAtOrBefore(offset: number): number {
