@@ -1,0 +1,310 @@
+#!/usr/bin/env node
+// monocov benchmark: plain tests, monocov, c8 and nyc side by side, in one process tree, the
+// variants of a suite run in rotating order for several repetitions; medians and paired ratios.
+// Results go to docs/performance.md (between the bench markers) or --out.
+//
+//   npm run bench                      full run (the committed numbers; about 20 minutes)
+//   npm run bench -- --quick           a few minutes: small sizes, fewer suites, to tmp/performance-quick.md
+//   npm run bench -- --help            every option
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, release, tmpdir, totalmem, type } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT, parseSize } from './generate.mjs';
+import { HAVE_GNU_TIME, median, rotate, runOnce, runSteps } from './measure.mjs';
+import { mergeSuite, nxCachedSuite, qsSuite, syntheticSuite, workspaceSuite } from './suites.mjs';
+
+const ALL_TOOLS = ['plain', 'monocov', 'c8', 'nyc'];
+const ALL_SUITES = ['qs', 'synthetic', 'merge', 'nx', 'workspace'];
+const PRESETS = {
+  full: {
+    sizes: '50x40@3,200x100@1:plain+monocov+c8',
+    suites: ALL_SUITES.join(','),
+    reps: 3,
+    'qs-reps': 7,
+    'merge-reps': 5,
+    'nx-reps': 5,
+    'workspace-reps': 1,
+    out: 'docs/performance.md',
+  },
+  quick: {
+    sizes: '10x20@3',
+    suites: 'qs,synthetic,merge,nx',
+    reps: 3,
+    'qs-reps': 3,
+    'merge-reps': 3,
+    'nx-reps': 3,
+    'workspace-reps': 1,
+    out: 'tmp/performance-quick.md',
+  },
+};
+
+const HELP = `Usage: npm run bench -- [options]
+
+  --quick                 small preset that finishes in a few minutes (writes tmp/performance-quick.md)
+  --sizes <list>          synthetic monorepos, comma-separated SIZE[@REPS][:TOOL+TOOL…], SIZE = <projects>x<files>
+                          (full: ${PRESETS.full.sizes}; quick: ${PRESETS.quick.sizes})
+  --suites <list>         any of ${ALL_SUITES.join(', ')} (full: all; quick: ${PRESETS.quick.suites})
+  --tools <list>          default tools for the test suites (${ALL_TOOLS.join(',')})
+  --reps <n>              repetitions per size without @REPS (3)
+  --qs-reps <n>           repetitions of the qs suite (full 7, quick 3)
+  --merge-reps <n>        repetitions of the merge suite (full 5, quick 3)
+  --nx-reps <n>           repetitions of the cached nx runs (full 5, quick 3)
+  --workspace-reps <n>    repetitions of this workspace's core tests (1)
+  --merge-size <size>     synthetic size whose monocov data is merged (default: the largest)
+  --nx-size <size>        synthetic size used for the cached nx runs (default: the first)
+  --out <file>            markdown to write (full: docs/performance.md; quick: tmp/performance-quick.md)
+  --bench-dir <dir>       scratch folder (default: $TMPDIR/monocov-bench); removed at the end unless --keep
+  --keep                  keep the scratch folder
+`;
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    sizes: { type: 'string' },
+    suites: { type: 'string' },
+    tools: { type: 'string' },
+    reps: { type: 'string' },
+    'qs-reps': { type: 'string' },
+    'merge-reps': { type: 'string' },
+    'nx-reps': { type: 'string' },
+    'workspace-reps': { type: 'string' },
+    'merge-size': { type: 'string' },
+    'nx-size': { type: 'string' },
+    out: { type: 'string' },
+    'bench-dir': { type: 'string' },
+    keep: { type: 'boolean' },
+  },
+  strict: true,
+});
+if (flags.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const preset = PRESETS[flags.quick ? 'quick' : 'full'];
+const option = (name) => flags[name] ?? preset[name];
+const count = (name) => {
+  const value = Number(option(name));
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1, got ${option(name)}`);
+  return value;
+};
+const list = (text, allowed, what) => {
+  const items = String(text).split(',').map((item) => item.trim()).filter(Boolean);
+  for (const item of items) if (!allowed.includes(item)) throw new Error(`unknown ${what} "${item}"; choose from ${allowed.join(', ')}`);
+  return items;
+};
+
+const tools = list(option('tools') ?? ALL_TOOLS.join(','), ALL_TOOLS, 'tool');
+const suites = list(option('suites'), ALL_SUITES, 'suite');
+const sizes = String(option('sizes'))
+  .split(',')
+  .filter(Boolean)
+  .map((spec) => {
+    const match = /^(\d+x\d+)(?:@(\d+))?(?::(.+))?$/.exec(spec.trim());
+    if (!match) throw new Error(`--sizes entry "${spec}" is not SIZE[@REPS][:TOOLS]`);
+    return { ...parseSize(match[1]), label: match[1], reps: match[2] ? Number(match[2]) : count('reps'), tools: match[3] ? list(match[3].replace(/\+/g, ','), ALL_TOOLS, 'tool') : tools };
+  });
+const benchDir = flags['bench-dir'] ?? join(tmpdir(), 'monocov-bench');
+const outFile = join(REPO_ROOT, option('out'));
+const commandLine = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const seconds = (ms) => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
+
+/**
+ * Runs every variant of a suite `reps` times, rotating the order each repetition so drift on a
+ * noisy machine falls on all of them alike. Returns per-variant samples and paired ratios.
+ */
+async function measureSuite(suite, reps) {
+  const samples = new Map(suite.variants.map((variant) => [variant.name, { ms: [], rssKB: [], failures: [], notes: new Set() }]));
+  const load = [loadavg()[0]];
+  for (let rep = 0; rep < reps; rep++) {
+    for (const variant of rotate(suite.variants, rep)) {
+      variant.prepare?.();
+      const result = await runSteps(variant.steps());
+      const sample = samples.get(variant.name);
+      sample.ms.push(result.ms);
+      sample.rssKB.push(result.rssKB);
+      if (result.code !== 0) sample.failures.push(`exit ${result.code}: ${result.failed.output.trim().split('\n').slice(-3).join(' / ')}`);
+      if (variant.check) {
+        sample.notes.add(variant.check(result.lastOutput));
+      }
+      log(`[${suite.id}] ${rep + 1}/${reps} ${variant.name.padEnd(30)} ${seconds(result.ms).padStart(7)} s  ${(result.rssKB / 1024).toFixed(0).padStart(5)} MB${result.code !== 0 ? `  (exit ${result.code})` : ''}`);
+    }
+    load.push(loadavg()[0]);
+  }
+  const rows = suite.variants.map((variant) => {
+    const sample = samples.get(variant.name);
+    const measured = variant.measured?.();
+    return { name: variant.name, ...sample, medianMs: median(sample.ms), medianRssKB: median(sample.rssKB), measured };
+  });
+  const ratio = (name, against) => {
+    const a = samples.get(name)?.ms;
+    const b = samples.get(against)?.ms;
+    if (!a || !b) return NaN;
+    return median(a.map((ms, i) => ms / b[i]));
+  };
+  return { ...suite, reps, rows, ratio, load };
+}
+
+function machineFacts() {
+  const version = (pkg) => {
+    try {
+      return JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+    } catch {
+      return 'not installed';
+    }
+  };
+  const git = (...args) => {
+    try {
+      return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    } catch {
+      return '?';
+    }
+  };
+  let npm = '?';
+  try {
+    npm = execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    // npm not on PATH
+  }
+  const cpu = cpus();
+  return [
+    ['machine', `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM (${(freemem() / 2 ** 30).toFixed(1)} GB free at start), ${type()} ${release()}`],
+    ['load average at start', loadavg().map((value) => value.toFixed(2)).join(' / ')],
+    ['node / npm', `${process.version} / ${npm}`],
+    ['monocov', `${JSON.parse(readFileSync(join(REPO_ROOT, 'packages/core/package.json'), 'utf8')).version} at ${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'packages/core/src') ? ' (+ uncommitted changes in packages/core/src)' : ''}`],
+    ['c8 / nyc / nx / tape / qs', ['c8', 'nyc', 'nx', 'tape', 'qs'].map(version).join(' / ')],
+    ['peak memory', HAVE_GNU_TIME ? 'GNU time %M: largest resident set of any one process of the run, in MB' : 'not measured (/usr/bin/time missing)'],
+    ['date', new Date().toISOString().replace(/\.\d+Z$/, 'Z')],
+  ];
+}
+
+function formatRatio(value) {
+  return Number.isFinite(value) ? `${value.toFixed(2)}x` : '–';
+}
+
+function renderSuite(result) {
+  const hasC8 = result.rows.some((row) => row.name === 'c8');
+  const header = ['variant', 'median (s)', `× ${result.baseline}`];
+  if (hasC8) header.push('× c8');
+  header.push('peak RSS (MB)', 'lines %', 'runs');
+  const lines = [`### ${result.title}`, '', `| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  for (const row of result.rows) {
+    const cells = [row.name, seconds(row.medianMs), formatRatio(result.ratio(row.name, result.baseline))];
+    if (hasC8) cells.push(row.name === 'plain' ? '–' : formatRatio(result.ratio(row.name, 'c8')));
+    const measured = row.measured ? `${Number.isFinite(row.measured.pct) ? row.measured.pct.toFixed(2) : 'n/a'} (${row.measured.files} files)` : (row.notes.size > 0 ? [...row.notes].join('; ') : '–');
+    cells.push((row.medianRssKB / 1024).toFixed(0), measured, `${row.ms.length}${row.failures.length > 0 ? ` (${row.failures.length} failed)` : ''}`);
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  lines.push('', `Load average (1 min) before / after each repetition: ${result.load.map((value) => value.toFixed(1)).join(', ')}.`);
+  const failures = result.rows.flatMap((row) => row.failures.map((failure) => `${row.name}: ${failure}`));
+  if (failures.length > 0) lines.push('', 'Failed runs (their times are still counted):', '', ...[...new Set(failures)].slice(0, 6).map((failure) => `- ${failure.slice(0, 300)}`));
+  return lines.join('\n');
+}
+
+function renderGoals(results) {
+  const byId = new Map(results.map((result) => [result.id, result]));
+  const goals = [];
+  const add = (goal, value, limit, note = '') => {
+    if (!Number.isFinite(value)) return;
+    goals.push(`| ${goal} | ${value.toFixed(2)} | ≤ ${limit} | ${value <= limit ? 'met' : '**missed**'} | ${note} |`);
+  };
+  const synthetic = results.find((result) => result.id === 'synthetic-50x40') ?? results.find((result) => result.id.startsWith('synthetic-'));
+  for (const suite of [synthetic, byId.get('qs')].filter(Boolean)) {
+    add(`${suite.id}: monocov run / plain`, suite.ratio('monocov', 'plain'), 1.15);
+    add(`${suite.id}: monocov / c8`, suite.ratio('monocov', 'c8'), 0.6);
+  }
+  const merge = byId.get('merge');
+  if (merge) {
+    const [monocov, nyc] = ['monocov merge', 'nyc merge + nyc report'].map((name) => merge.rows.find((row) => row.name === name));
+    add(`${merge.id}: monocov merge / (nyc merge + nyc report)`, merge.ratio('monocov merge', 'nyc merge + nyc report'), 0.5);
+    if (monocov && nyc) add(`${merge.id}: peak RSS monocov / nyc`, monocov.medianRssKB / nyc.medianRssKB, 1, `${(monocov.medianRssKB / 1024).toFixed(0)} MB vs ${(nyc.medianRssKB / 1024).toFixed(0)} MB`);
+  }
+  const nx = byId.get('nx-cached');
+  if (nx) add(`${nx.id}: run-many -t coverage / -t test`, nx.ratio('nx run-many -t coverage', 'nx run-many -t test'), 1.2);
+  if (goals.length === 0) return '';
+  return ['| goal (issue 6) | measured (median of paired ratios) | target | | note |', '|---|---:|---:|---|---|', ...goals].join('\n');
+}
+
+function render(results, facts, startedAt) {
+  const minutes = ((Date.now() - startedAt) / 60_000).toFixed(1);
+  return [
+    '<!-- bench:start (generated by tools/bench; everything up to bench:end is rewritten by `npm run bench`) -->',
+    '## Benchmark results',
+    '',
+    `Reproduce: \`${commandLine}\` (this run took ${minutes} min).`,
+    '',
+    '| | |',
+    '|---|---|',
+    ...facts.map(([key, value]) => `| ${key} | ${value} |`),
+    '',
+    'Times are wall-clock medians over the repetitions; each repetition runs every variant once, in an',
+    'order rotated from one repetition to the next. "× baseline" and "× c8" are medians of the ratios',
+    'within a repetition (paired), which keeps load drift on a shared machine out of the ratio.',
+    '"lines %" is each tool\'s own line coverage of the same sources, a check that they measured the same code.',
+    '',
+    renderGoals(results),
+    '',
+    ...results.flatMap((result) => [renderSuite(result), '']),
+    '<!-- bench:end -->',
+  ].join('\n');
+}
+
+function writeResults(markdown) {
+  mkdirSync(dirname(outFile), { recursive: true });
+  const existing = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
+  const start = existing.indexOf('<!-- bench:start');
+  const endMarker = '<!-- bench:end -->';
+  const end = existing.indexOf(endMarker);
+  const text = start >= 0 && end > start ? `${existing.slice(0, start)}${markdown}${existing.slice(end + endMarker.length)}` : `# monocov benchmark\n\n${markdown}\n`;
+  writeFileSync(outFile, text);
+  log(`results written to ${relative(process.cwd(), outFile) || outFile}`);
+}
+
+async function main() {
+  const startedAt = Date.now();
+  const facts = machineFacts();
+  rmSync(benchDir, { recursive: true, force: true });
+  mkdirSync(benchDir, { recursive: true });
+  log(`monocov bench: scratch ${benchDir}; ${commandLine}`);
+  const results = [];
+  const synthetic = new Map();
+  try {
+    if (suites.includes('qs')) results.push(await measureSuite(qsSuite({ benchDir, tools }), count('qs-reps')));
+    for (const size of sizes) {
+      const needed = suites.includes('synthetic') || (suites.includes('merge') && size.label === (flags['merge-size'] ?? largest(sizes))) || (suites.includes('nx') && size.label === (flags['nx-size'] ?? sizes[0]?.label));
+      if (!needed) continue;
+      const suite = syntheticSuite({ benchDir, projects: size.projects, files: size.files, tools: suites.includes('synthetic') ? size.tools : ['monocov'] });
+      synthetic.set(size.label, suite.workspace);
+      const result = await measureSuite(suite, suites.includes('synthetic') ? size.reps : 1);
+      if (suites.includes('synthetic')) results.push(result);
+    }
+    if (suites.includes('merge')) {
+      const label = flags['merge-size'] ?? largest(sizes);
+      results.push(await measureSuite(mergeSuite({ benchDir, workspace: synthetic.get(label) }), count('merge-reps')));
+    }
+    if (suites.includes('nx')) {
+      const label = flags['nx-size'] ?? sizes[0].label;
+      const projects = parseSize(label).projects;
+      log(`[nx-cached] filling the Nx cache for ${label} (not measured)`);
+      const suite = await nxCachedSuite({ workspace: synthetic.get(label), projects, warm: (step) => runOnce(step) });
+      results.push(await measureSuite(suite, count('nx-reps')));
+    }
+    if (suites.includes('workspace')) results.push(await measureSuite(workspaceSuite({ benchDir, tools }), count('workspace-reps')));
+  } finally {
+    if (results.length > 0) writeResults(render(results, facts, startedAt));
+    if (!flags.keep) rmSync(benchDir, { recursive: true, force: true });
+  }
+}
+
+function largest(list) {
+  return [...list].sort((a, b) => b.projects * b.files - a.projects * a.files)[0]?.label;
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench: ${error.stack ?? error}\n`);
+  process.exitCode = 1;
+});

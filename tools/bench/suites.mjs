@@ -1,0 +1,255 @@
+// What the benchmark runs: each suite sets up its material once, then names its variants, each
+// a list of commands (steps) run one after another. index.mjs alternates the variants.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { REPO_ROOT, generateWorkspace } from './generate.mjs';
+
+const require = createRequire(import.meta.url);
+const NODE = process.execPath;
+export const BIN = {
+  monocov: join(REPO_ROOT, 'packages/core/bin/monocov.js'),
+  c8: join(REPO_ROOT, 'node_modules/c8/bin/c8.js'),
+  nyc: join(REPO_ROOT, 'node_modules/nyc/bin/nyc.js'),
+  nx: join(REPO_ROOT, 'node_modules/nx/bin/nx.js'),
+  tape: join(REPO_ROOT, 'node_modules/tape/bin/tape'),
+  istanbulMerge: join(REPO_ROOT, 'tools/bench/istanbul-merge.mjs'),
+};
+
+/** The environment every measured command starts from: nothing inherited that changes what it measures. */
+export function cleanEnv(extra = {}) {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith('NX_') || key === 'NODE_V8_COVERAGE' || key === 'NODE_OPTIONS' || key.startsWith('NYC_') || key === 'FORCE_COLOR') continue;
+    env[key] = value;
+  }
+  return { ...env, NO_COLOR: '1', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', ...extra };
+}
+
+/**
+ * One project's test command under each tool, with the same reports: a text table on stdout
+ * and istanbul JSON (coverage-final.json) on disk; `all` on (never-loaded sources at 0) and the
+ * same include glob. c8 and nyc write into `out` so nothing lands in the measured tree.
+ */
+export function toolStep(tool, { test, cwd, include, out }) {
+  const [command, ...args] = test;
+  const env = cleanEnv();
+  switch (tool) {
+    case 'plain':
+      return { command, args, cwd, env };
+    case 'monocov':
+      return { command: NODE, args: [BIN.monocov, 'run', '--', command, ...args], cwd, env };
+    case 'c8':
+      return {
+        command: NODE,
+        args: [BIN.c8, '--all', '--include', include, '--reporter=text', '--reporter=json', '--report-dir', join(out, 'report'), '--temp-directory', join(out, 'tmp'), command, ...args],
+        cwd,
+        env,
+      };
+    case 'nyc':
+      return {
+        command: NODE,
+        args: [
+          BIN.nyc,
+          '--all',
+          '--include',
+          include,
+          '--reporter=text',
+          '--reporter=json',
+          '--report-dir',
+          join(out, 'report'),
+          '--temp-dir',
+          join(out, 'tmp'),
+          '--cache-dir',
+          join(out, '..', 'nyc-cache'), // nyc's default cache (instrumented code), kept between repetitions as it is by default
+          command,
+          ...args,
+        ],
+        cwd,
+        env,
+      };
+    default:
+      throw new Error(`unknown tool ${tool}`);
+  }
+}
+
+/** Line coverage (%) of istanbul JSON files: a check that every tool measured the same code. */
+export function linePct(files) {
+  const libCoverage = require('istanbul-lib-coverage');
+  const map = libCoverage.createCoverageMap({});
+  for (const file of files) if (existsSync(file)) map.merge(JSON.parse(readFileSync(file, 'utf8')));
+  if (map.files().length === 0) return { pct: NaN, files: 0 };
+  return { pct: map.getCoverageSummary().lines.pct, files: map.files().length };
+}
+
+/** Every `name` file under `dir`. */
+export function findFiles(dir, name) {
+  const found = [];
+  if (!existsSync(dir)) return found;
+  const walk = (current) => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name === name) found.push(path);
+    }
+  };
+  walk(dir);
+  return found.sort();
+}
+
+/**
+ * A test suite run per project under each tool. `projects`: [{ dir, test }] with absolute dirs;
+ * `monocovData`: the folder monocov writes these projects' data into (cleared before its runs).
+ */
+function projectSuite({ id, title, workspace, monocovData = join(workspace, 'coverage', 'projects'), projects, include, tools, out }) {
+  const outOf = (tool, dir) => join(out, tool, relative(workspace, dir) || 'root');
+  return {
+    id,
+    title,
+    baseline: 'plain',
+    variants: tools.map((tool) => ({
+      name: tool,
+      prepare() {
+        if (tool === 'monocov') rmSync(monocovData, { recursive: true, force: true });
+        if (tool === 'c8' || tool === 'nyc') rmSync(join(out, tool), { recursive: true, force: true });
+      },
+      steps: () => projects.map((project) => toolStep(tool, { test: project.test, cwd: project.dir, include, out: outOf(tool, project.dir) })),
+      measured() {
+        if (tool === 'plain') return undefined;
+        if (tool === 'monocov') return linePct(findFiles(monocovData, 'coverage-final.json'));
+        return linePct(findFiles(join(out, tool), 'coverage-final.json'));
+      },
+    })),
+  };
+}
+
+export function syntheticSuite({ benchDir, projects, files, tools }) {
+  const workspace = join(benchDir, `ws-${projects}x${files}`);
+  const roots = generateWorkspace({ root: workspace, projects, files });
+  return {
+    workspace,
+    ...projectSuite({
+      id: `synthetic-${projects}x${files}`,
+      title: `synthetic monorepo, ${projects} projects x ${files} source files (\`node --test\`, one project after another)`,
+      workspace,
+      projects: roots.map((root) => ({ dir: join(workspace, root), test: [NODE, '--test'] })),
+      include: 'src/**',
+      tools,
+      out: join(benchDir, 'out', `synthetic-${projects}x${files}`),
+    }),
+  };
+}
+
+/** qs's own tape suite, from the qs package installed from npm (its tarball ships test/). */
+export function qsSuite({ benchDir, tools }) {
+  const workspace = join(benchDir, 'qs');
+  const installed = join(REPO_ROOT, 'node_modules', 'qs');
+  rmSync(workspace, { recursive: true, force: true });
+  mkdirSync(workspace, { recursive: true });
+  for (const entry of ['package.json', 'lib', 'test']) cpSync(join(installed, entry), join(workspace, entry), { recursive: true });
+  writeFileSync(join(workspace, '.coveragerc.json'), `${JSON.stringify({ run: { include: ['lib/**'] } }, null, 2)}\n`);
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(workspace, 'node_modules'), 'dir');
+  const version = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).version;
+  return projectSuite({
+    id: 'qs',
+    title: `qs ${version}: its own tape suite (\`tape 'test/**/*.js'\`, one process)`,
+    workspace,
+    projects: [{ dir: workspace, test: [NODE, BIN.tape, 'test/**/*.js'] }],
+    include: 'lib/**',
+    tools,
+    out: join(benchDir, 'out', 'qs'),
+  });
+}
+
+/** This repository's @monocov/core tests (uvu through tsx, many child processes, real nx runs). */
+export function workspaceSuite({ benchDir, tools }) {
+  const dir = join(REPO_ROOT, 'packages', 'core');
+  return projectSuite({
+    id: 'workspace',
+    title: 'this workspace: packages/core tests (`node ../../tools/run-tests.mjs packages/core/`: uvu via tsx, two files at a time)',
+    workspace: REPO_ROOT,
+    monocovData: join(REPO_ROOT, 'coverage', 'projects', 'packages', 'core'),
+    projects: [{ dir, test: [NODE, '../../tools/run-tests.mjs', 'packages/core/'] }],
+    include: 'src/**',
+    tools,
+    out: join(benchDir, 'out', 'workspace'),
+  });
+}
+
+/**
+ * Merging many projects' data and writing lcov + json-summary + cobertura: `monocov merge`,
+ * `nyc merge` + `nyc report`, and a plain istanbul-lib-coverage script, on the same files.
+ */
+export function mergeSuite({ benchDir, workspace }) {
+  const dataFiles = findFiles(join(workspace, 'coverage', 'projects'), 'coverage-final.json');
+  if (dataFiles.length === 0) throw new Error(`no monocov data in ${workspace}/coverage/projects to merge`);
+  const flat = join(benchDir, 'merge-input');
+  rmSync(flat, { recursive: true, force: true });
+  mkdirSync(flat, { recursive: true });
+  dataFiles.forEach((file, index) => cpSync(file, join(flat, `${String(index).padStart(4, '0')}.json`)));
+  const out = join(benchDir, 'out', 'merge');
+  const env = cleanEnv();
+  const reporters = ['lcov', 'json-summary', 'cobertura'];
+  const variants = [
+    {
+      name: 'monocov merge',
+      prepare: () => rmSync(join(out, 'monocov'), { recursive: true, force: true }),
+      steps: () => [
+        { command: NODE, args: [BIN.monocov, 'merge', ...reporters.flatMap((r) => ['--reporter', r]), '--output-dir', join(out, 'monocov')], cwd: workspace, env },
+      ],
+      measured: () => linePct([join(out, 'monocov', 'coverage-final.json')]),
+    },
+    {
+      name: 'nyc merge + nyc report',
+      prepare: () => rmSync(join(out, 'nyc'), { recursive: true, force: true }),
+      steps: () => [
+        { command: NODE, args: [BIN.nyc, 'merge', flat, join(out, 'nyc', 'merged', 'coverage.json')], cwd: workspace, env },
+        {
+          command: NODE,
+          args: [BIN.nyc, 'report', '--temp-dir', join(out, 'nyc', 'merged'), '--report-dir', join(out, 'nyc', 'report'), '--reporter=lcovonly', '--reporter=json-summary', '--reporter=cobertura'],
+          cwd: workspace,
+          env,
+        },
+      ],
+      measured: () => linePct([join(out, 'nyc', 'merged', 'coverage.json')]),
+    },
+    {
+      name: 'istanbul-lib-coverage script',
+      prepare: () => rmSync(join(out, 'istanbul'), { recursive: true, force: true }),
+      steps: () => [{ command: NODE, args: [BIN.istanbulMerge, flat, join(out, 'istanbul')], cwd: workspace, env }],
+      measured: () => linePct([join(out, 'istanbul', 'coverage-final.json')]),
+    },
+  ];
+  return {
+    id: 'merge',
+    title: `merge of ${dataFiles.length} projects' data (${relative(benchDir, workspace)}), writing lcov + json-summary + cobertura`,
+    baseline: 'nyc merge + nyc report',
+    variants,
+  };
+}
+
+/** A fully cached `nx run-many -t coverage` against a fully cached `nx run-many -t test`. */
+export async function nxCachedSuite({ workspace, projects, warm }) {
+  const env = cleanEnv();
+  const nx = (target) => ({ command: NODE, args: [BIN.nx, 'run-many', '-t', target, '--parallel=1'], cwd: workspace, env });
+  // Fill the cache once (not measured); the measured runs must all be cache hits.
+  for (const target of ['test', 'coverage']) {
+    const result = await warm(nx(target));
+    if (result.code !== 0) throw new Error(`nx run-many -t ${target} failed while filling the cache:\n${result.output}`);
+  }
+  const hits = (output) => {
+    const match = /from the cache instead of running the command for (\d+) out of (\d+) tasks/.exec(output);
+    return match ? `${match[1]}/${match[2]} tasks from cache` : 'cache hits: not reported';
+  };
+  return {
+    id: 'nx-cached',
+    title: `fully cached \`nx run-many\` over ${projects} projects (NX_DAEMON=false, --parallel=1)`,
+    baseline: 'nx run-many -t test',
+    variants: ['test', 'coverage'].map((target) => ({
+      name: `nx run-many -t ${target}`,
+      prepare() {},
+      steps: () => [nx(target)],
+      check: hits,
+    })),
+  };
+}
