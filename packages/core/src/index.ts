@@ -3,11 +3,13 @@ export { ConfigError, DataError, MonocovError, NoDataError, isMonocovError, type
 export type { CoverageConfig, LoadedConfig, Metric, ReporterName, Threshold } from './config/types';
 export { findWorkspaceRoot, loadConfig, mergeConfig, type PartialCoverageConfig } from './config';
 export { coverageEnv, createRawDir, removeRawDir, runCommand, testsPassed, type TestOutcome } from './collect';
+export { signalOfStatus, watchChildExits, type ChildExitWatch } from './child-exits';
 export { convertV8Directory, emptyFileCoverage } from './convert';
 export { BUILTIN_OMIT, createSourceFilter, listSourceFiles, scanSourceFiles } from './files';
 export { changedLines, type DiffBase } from './git-diff';
 export { mergeCoverage, type MergeResult } from './merge';
 export {
+  checkReportFolder,
   checkWorkspace,
   mergeWorkspace,
   reportWorkspace,
@@ -16,7 +18,7 @@ export {
   type WorkspaceReport,
   type WorkspaceReportOptions,
 } from './report';
-export { collectProjectCoverage, type ProjectCoverageOptions, type ProjectCoverageResult } from './project-coverage';
+export { collectProjectCoverage, unmatchedIncludeWarning, type ProjectCoverageOptions, type ProjectCoverageResult } from './project-coverage';
 export {
   FORMAT_VERSION,
   projectDataDir,

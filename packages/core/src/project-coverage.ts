@@ -2,7 +2,7 @@ import type { CoverageMapData } from 'istanbul-lib-coverage';
 import type { LoadedConfig } from './config/types';
 import { coverageEnv, createRawDir, removeRawDir, type TestOutcome } from './collect';
 import { convertV8Directory, emptyFileCoverage } from './convert';
-import { createSourceFilter, listSourceFiles } from './files';
+import { createSourceFilter, scanSourceFiles } from './files';
 import { checkThresholds, formatTable, groupByProject, normalizeRoot, type ThresholdMiss } from './report';
 import { toPortableCoverage, writeProjectData } from './store';
 import { TOOL_NAME, TOOL_VERSION } from './version';
@@ -31,6 +31,8 @@ export interface ProjectCoverageResult {
   table: string;
   /** This project's missed `report.perProject` and `report.perFile` thresholds. */
   misses: ThresholdMiss[];
+  /** `run.include` globs that select no source file of the project (likely a typo): the caller prints a warning. */
+  unmatchedIncludes: string[];
 }
 
 /**
@@ -49,8 +51,10 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
   try {
     const outcome = await options.runTests(coverageEnv(rawDir, options.env));
     const coverage = await convertV8Directory({ rawDir, include });
+    // Scanned even without `run.all`: an include glob that selects nothing is worth a warning.
+    const scan = scanSourceFiles({ workspaceRoot, projectRoot, run });
     if (run.all) {
-      for (const file of listSourceFiles({ workspaceRoot, projectRoot, run })) {
+      for (const file of scan.files) {
         coverage[file] ??= await emptyFileCoverage(file);
       }
     }
@@ -78,9 +82,13 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
       Object.entries(report.perProject).filter(([key]) => key === options.project || normalizeRoot(key) === normalizeRoot(projectRoot)),
     );
     const { misses } = checkThresholds({ coverage: portable, groups, report: { ...report, failUnder: undefined, perProject: ownThresholds } });
-    return { outcome, dataDir, coverage: portable, table, misses };
+    return { outcome, dataDir, coverage: portable, table, misses, unmatchedIncludes: scan.unmatchedIncludes };
   } finally {
     removeRawDir(rawDir);
   }
 }
 
+/** The warning for a `run.include` glob that selects no file, worded the same by every adapter. */
+export function unmatchedIncludeWarning(glob: string, projectRoot: string): string {
+  return `warning: run.include glob "${glob}" matches no source file in ${projectRoot}; check it for a typo (globs are relative to the project root)`;
+}

@@ -5,4 +5,4 @@ export { groupByProject, normalizeRoot, projectLabel, type ProjectGroup } from '
 export { formatSummary, formatTable, type TableOptions } from './table';
 export { checkThresholds, type ThresholdMiss, type ThresholdOptions, type ThresholdResult } from './thresholds';
 export { REPORT_FILES, writeReports, type WriteReportsOptions } from './writers';
-export { checkWorkspace, mergeWorkspace, reportWorkspace, type ReportOutcome, type WorkspaceReport, type WorkspaceReportOptions } from './workspace';
+export { checkReportFolder, checkWorkspace, mergeWorkspace, reportWorkspace, type ReportOutcome, type WorkspaceReport, type WorkspaceReportOptions } from './workspace';

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import type { CoverageConfig } from '../config/types';
-import { DataError, NoDataError } from '../errors';
+import { ConfigError, DataError, NoDataError } from '../errors';
 import { mergeCoverage, type MergedProject, type MergeResult, type WorkspaceMeta } from '../merge';
 import { COVERAGE_FILE, FORMAT_VERSION, META_FILE, toPosix } from '../store';
 import { stableStringify } from '../stable-json';
@@ -93,6 +93,20 @@ export function reportWorkspace(options: Omit<WorkspaceReportOptions, 'inputs'>)
 export function checkWorkspace(options: Omit<WorkspaceReportOptions, 'inputs'>): WorkspaceReport {
   const located = locate(options);
   return finish({ ...options, config: { ...options.config, reporters: [] } }, loadStoredData(options.config, located), { ...located, write: false });
+}
+
+/**
+ * Refuses a configured report folder (the Nx merge executor's `outputDir`) outside the workspace,
+ * or the workspace root itself: like `run.dataDir`, configuration must not send files out of the
+ * workspace, and replacing `html/` there would remove a folder nothing of ours made. The CLI's
+ * `--output-dir` is a one-off choice on the command line and may point anywhere.
+ */
+export function checkReportFolder(workspaceRoot: string, outputDir: string, label: string): void {
+  const root = resolve(workspaceRoot);
+  const inside = relative(root, resolve(root, outputDir));
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    throw new ConfigError(`${label} must be a folder inside the workspace, got ${JSON.stringify(outputDir)}`);
+  }
 }
 
 function locate(options: Pick<WorkspaceReportOptions, 'workspaceRoot' | 'config' | 'outputDir'>): { workspaceRoot: string; outputDir: string } {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { runCommand as runTestCommand, testsPassed } from '../../collect';
 import { findWorkspaceRoot, loadConfig } from '../../config';
-import { collectProjectCoverage } from '../../project-coverage';
+import { collectProjectCoverage, unmatchedIncludeWarning } from '../../project-coverage';
 import { toPosix } from '../../store';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
@@ -45,6 +45,7 @@ Options:
       }),
     });
     context.stdout.write(result.table);
+    for (const glob of result.unmatchedIncludes) context.stderr.write(`monocov: ${unmatchedIncludeWarning(glob, projectRoot)}\n`);
     context.stderr.write(`monocov: ${project} data written to ${toPosix(relative(context.cwd, result.dataDir)) || '.'}\n`);
     for (const miss of result.misses) context.stderr.write(`monocov: threshold missed: ${miss.message}\n`);
     if (testsPassed(result.outcome)) return result.misses.length > 0 ? EXIT.thresholdMissed : EXIT.ok;

@@ -1,5 +1,14 @@
 import { logger, runExecutor, type ExecutorContext } from '@nx/devkit';
-import { collectProjectCoverage, isMonocovError, loadConfig, testsPassed, type CoverageConfig, type TestOutcome } from '@monocov/core';
+import {
+  collectProjectCoverage,
+  isMonocovError,
+  loadConfig,
+  testsPassed,
+  unmatchedIncludeWarning,
+  watchChildExits,
+  type CoverageConfig,
+  type TestOutcome,
+} from '@monocov/core';
 import { relative } from 'node:path';
 import type { CoverageExecutorOptions } from './schema';
 
@@ -39,9 +48,12 @@ async function measureProject(options: CoverageExecutorOptions, context: Executo
   });
 
   process.stdout.write(result.table);
+  for (const glob of result.unmatchedIncludes) logger.warn(`monocov: ${unmatchedIncludeWarning(glob, projectRoot)}`);
   logger.info(`monocov: ${project} data written to ${relative(context.root, result.dataDir)}`);
   for (const miss of result.misses) logger.error(`monocov: threshold missed: ${miss.message}`);
-  if (!testsPassed(result.outcome)) logger.error(`monocov: ${project}:${testTarget} failed; its coverage data was still written`);
+  const { signal } = result.outcome;
+  if (signal !== null) logger.error(`monocov: ${project}:${testTarget} was killed by ${signal}; its coverage data was still written`);
+  else if (!testsPassed(result.outcome)) logger.error(`monocov: ${project}:${testTarget} failed; its coverage data was still written`);
   return { success: testsPassed(result.outcome) && result.misses.length === 0 };
 }
 
@@ -71,12 +83,21 @@ async function runTestTarget(args: {
   // here for the duration of the test target, then put the environment back as it was.
   const previous = process.env.NODE_V8_COVERAGE;
   process.env.NODE_V8_COVERAGE = args.env.NODE_V8_COVERAGE;
+  // runExecutor reports only success (run-commands adds its exit code): the processes it starts
+  // tell whether the tests were killed by a signal, so the failure can name it.
+  const children = watchChildExits();
+  let success = true;
+  let exitCode: number | undefined;
   try {
-    let success = true;
     for await (const output of await runExecutor({ project, target: testTarget, configuration }, {}, context)) {
       success &&= output.success;
+      const code = (output as { code?: unknown }).code; // nx:run-commands reports its command's status
+      if (!output.success && typeof code === 'number') exitCode ??= code;
     }
-    return { exitCode: success ? 0 : 1, signal: null };
+    return children.finish({ passed: success, exitCode });
+  } catch (error) {
+    children.finish({ passed: false });
+    throw error;
   } finally {
     if (previous === undefined) delete process.env.NODE_V8_COVERAGE;
     else process.env.NODE_V8_COVERAGE = previous;

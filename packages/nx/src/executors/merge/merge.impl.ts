@@ -1,5 +1,5 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { isMonocovError, loadConfig, mergeWorkspace, type DiffBase } from '@monocov/core';
+import { checkReportFolder, isMonocovError, loadConfig, mergeWorkspace, type DiffBase } from '@monocov/core';
 import { join, relative, resolve } from 'node:path';
 import type { MergeExecutorOptions } from './schema';
 
@@ -7,6 +7,7 @@ import type { MergeExecutorOptions } from './schema';
 export default async function mergeExecutor(options: MergeExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   try {
     const { config } = loadConfig({ workspaceRoot: context.root });
+    if (options.outputDir !== undefined) checkReportFolder(context.root, options.outputDir, 'executor option `outputDir`');
     const outputDir = resolve(context.root, options.outputDir ?? join(config.run.dataDir, 'workspace'));
     const report = mergeWorkspace({
       workspaceRoot: context.root,
