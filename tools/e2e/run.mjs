@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// `npm run e2e`: packs both packages once, then runs every tools/e2e/*.e2e.ts scenario (an uvu
+// file run through tsx) one after another — each installs from the npm registry into its own
+// temp folder — and ends with the plain summary line CI reads: "N passed, N failed".
+// Usage: node tools/e2e/run.mjs [name-substring ...]
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { packAll, REPO_ROOT } from '../pack.mjs';
+
+const filters = process.argv.slice(2);
+const scenarios = readdirSync(import.meta.dirname)
+  .filter((file) => file.endsWith('.e2e.ts'))
+  .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
+  .sort()
+  .map((file) => join(import.meta.dirname, file));
+
+function runScenario(file) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const name = relative(REPO_ROOT, file);
+    console.log(`...  ${name}`);
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (code) => {
+      const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? NaN);
+      const passed = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? NaN);
+      // A scenario that crashed before uvu's summary counts as one failure.
+      const result = Number.isNaN(total) || Number.isNaN(passed) ? { passed: 0, failed: 1 } : { passed, failed: total - passed + (code !== 0 && total === passed ? 1 : 0) };
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      console.log(`${result.failed > 0 ? 'FAIL' : 'ok  '} ${name} (${result.passed} passed, ${result.failed} failed, ${seconds}s)`);
+      if (result.failed > 0 || process.env.MONOCOV_E2E_VERBOSE) console.log(output.replace(/^/gm, '     | '));
+      resolve(result);
+    });
+  });
+}
+
+const totals = { passed: 0, failed: 0 };
+try {
+  const tarballs = packAll();
+  console.log(`packed ${tarballs.map((tarball) => relative(REPO_ROOT, tarball)).join(', ')}`);
+  process.env.MONOCOV_E2E_TARBALLS = join(tarballs[0], '..');
+  if (scenarios.length === 0) {
+    console.log('no e2e scenario matched');
+    totals.failed += 1;
+  }
+  for (const scenario of scenarios) {
+    const result = await runScenario(scenario);
+    totals.passed += result.passed;
+    totals.failed += result.failed;
+  }
+} catch (error) {
+  console.log(`FAIL packing the tarballs: ${error.message}`);
+  totals.failed += 1;
+}
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exitCode = totals.failed > 0 ? 1 : 0;
