@@ -49,10 +49,10 @@ export function addHits(coverage: FileCoverageData, maps: FileMaps, offsets: Pro
     if (statement !== undefined && index !== -1 && index === statementRanges[statement]) return statementCounts[statement]!;
     return ranges.countOf(index);
   };
-  offsets.branches.forEach((arms, id) => {
-    const counts = coverage.b[id]!;
+  offsets.branches.forEach((arms, index) => {
+    const counts = coverage.b[maps.branchIds[index]!]!;
     arms.forEach((offsetsOfArm, arm) => {
-      const { statement } = maps.branchProbes[id]![arm]!;
+      const { statement } = maps.branchProbes[index]![arm]!;
       const count =
         'at' in offsetsOfArm
           ? armCount(offsetsOfArm.at, statement)

@@ -42,56 +42,18 @@ const COUNTED_STATEMENTS = new Set([
 
 const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 
+// @babel/types exports through getters: read them once.
+const { VISITOR_KEYS, isFunction, isStatement } = types;
+
+// How control can leave code other than by its end, as bits. Calls that throw are not seen: V8
+// does not see them either.
+const ABRUPT = 1; // return, throw, await, yield (await and yield may never resume)
+const BREAKS = 2; // an unlabelled break aimed past the code
+const CONTINUES = 4; // an unlabelled continue aimed past the code
+const LABELLED = 8; // a labelled break or continue (kept, to stay on the safe side)
+
 function spanOf(loc: SourceLocation): Span {
   return { start: { line: loc.start.line, column: loc.start.column }, end: { line: loc.end.line, column: loc.end.column } };
-}
-
-function childrenOf(node: Node): Node[] {
-  const children: Node[] = [];
-  for (const field of types.VISITOR_KEYS[node.type] ?? []) {
-    const value = (node as unknown as Record<string, unknown>)[field];
-    if (Array.isArray(value)) {
-      for (const item of value) if (item && typeof item === 'object' && 'type' in item) children.push(item as Node);
-    } else if (value && typeof value === 'object' && 'type' in value) {
-      children.push(value as Node);
-    }
-  }
-  return children;
-}
-
-/**
- * Whether control always leaves `node` by its end (when it leaves at all): no return, throw,
- * await or yield inside, and no break or continue aimed outside it. Calls that throw are not
- * seen — V8 does not see them either.
- */
-function isStraightLine(node: Node): boolean {
-  const labels = new Set<string>();
-  const walk = (current: Node, loops: number, breakables: number): boolean => {
-    switch (current.type) {
-      case 'ReturnStatement':
-      case 'ThrowStatement':
-      case 'YieldExpression':
-      case 'AwaitExpression':
-        return false;
-      case 'BreakStatement':
-        return current.label ? labels.has(current.label.name) : breakables > 0;
-      case 'ContinueStatement':
-        return current.label ? labels.has(current.label.name) : loops > 0;
-      case 'ForOfStatement':
-        if (current.await) return false;
-        break;
-      case 'LabeledStatement':
-        labels.add(current.label.name);
-        break;
-      default:
-        // Code in nested functions and class bodies runs when called, not here.
-        if (types.isFunction(current) || current.type === 'ClassBody') return true;
-    }
-    const isLoop = LOOPS.has(current.type);
-    const isBreakable = isLoop || current.type === 'SwitchStatement';
-    return childrenOf(current).every((child) => walk(child, loops + (isLoop ? 1 : 0), breakables + (isBreakable ? 1 : 0)));
-  };
-  return walk(node, 0, 0);
 }
 
 export function analyzeControlFlow(ast: File): ControlFlow {
@@ -101,66 +63,112 @@ export function analyzeControlFlow(ast: File): ControlFlow {
     if (node?.loc && statement !== undefined) flow.enclosingStatement.set(spanKey(node.loc), statement);
   };
 
-  /** Walks a statement list; `entry` is a statement known to run exactly as often as the list's start. */
-  const visitList = (statements: readonly Statement[], entry: string | undefined, enclosing: string | undefined) => {
+  /**
+   * Walks a statement list; `entry` is a statement known to run exactly as often as the list's
+   * start. A statement after straight-line code follows the last counted statement before it.
+   */
+  const visitList = (statements: readonly Statement[], entry: string | undefined, enclosing: string | undefined): number => {
     let carry = entry;
+    let exits = 0;
+    /** A counted piece of code at this level: the statement, or a declarator's initialiser. */
+    const counted = (node: Node, visitIt: () => number) => {
+      const key = spanKey(node.loc!);
+      if (carry !== undefined) flow.follows.set(key, carry);
+      const own = visitIt();
+      carry = own === 0 ? key : undefined;
+      exits |= own;
+    };
     for (const statement of statements) {
-      if (statement.type === 'BlockStatement') {
+      const declaration =
+        (statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration') && isStatement(statement.declaration)
+          ? statement.declaration
+          : statement;
+      if (declaration.type === 'BlockStatement') {
         // A bare block has no range of its own in V8: it runs as often as what came before.
-        visitList(statement.body, carry, enclosing);
-        if (!isStraightLine(statement)) carry = undefined;
-        continue;
+        const own = visitList(declaration.body, carry, enclosing);
+        if (own !== 0) carry = undefined;
+        exits |= own;
+      } else if (COUNTED_STATEMENTS.has(declaration.type) && declaration.loc) {
+        counted(declaration, () => visit(declaration, spanKey(declaration.loc!)));
+      } else if (declaration.type === 'VariableDeclaration') {
+        for (const declarator of declaration.declarations) {
+          exits |= visit(declarator.id, enclosing);
+          const init = declarator.init;
+          // istanbul counts a declarator at its initialiser.
+          if (init?.loc) counted(init, () => visit(init, spanKey(init.loc!)));
+        }
+      } else {
+        const own = visit(statement, enclosing);
+        if (own !== 0) carry = undefined;
+        exits |= own;
       }
-      const parts = countedParts(statement);
-      for (const part of parts) {
-        const key = spanKey(part.loc!);
-        if (carry !== undefined) flow.follows.set(key, carry);
-        carry = isStraightLine(part) ? key : undefined;
-      }
-      if (parts.length === 0 && !isStraightLine(statement)) carry = undefined;
-      const own = COUNTED_STATEMENTS.has(statement.type) && statement.loc ? spanKey(statement.loc) : enclosing;
-      visit(statement, own);
     }
+    return exits;
   };
 
-  const visit = (node: Node, enclosing: string | undefined): void => {
+  const visitChildren = (node: Node, enclosing: string | undefined): number => {
+    let exits = 0;
+    for (const key of VISITOR_KEYS[node.type] ?? []) {
+      const value = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) {
+        for (const child of value) if (child && typeof child === 'object' && 'type' in child) exits |= visitChild(child as Node, enclosing);
+      } else if (value && typeof value === 'object' && 'type' in value) {
+        exits |= visitChild(value as Node, enclosing);
+      }
+    }
+    return exits;
+  };
+
+  const visitChild = (child: Node, enclosing: string | undefined): number =>
+    isStatement(child) && child.type !== 'BlockStatement' ? visitList([child], undefined, enclosing) : visit(child, enclosing);
+
+  /** Visits `node`; returns how control can leave it other than by its end. */
+  const visit = (node: Node, enclosing: string | undefined): number => {
     switch (node.type) {
+      case 'ReturnStatement':
+      case 'ThrowStatement':
+      case 'YieldExpression':
+      case 'AwaitExpression':
+        return ABRUPT | visitChildren(node, enclosing);
+      case 'BreakStatement':
+        return node.label ? LABELLED : BREAKS;
+      case 'ContinueStatement':
+        return node.label ? LABELLED : CONTINUES;
       case 'IfStatement':
         if (enclosing !== undefined && node.consequent.loc) flow.consequents.set(enclosing, spanOf(node.consequent.loc));
         noteBranchLocation(node.alternate, enclosing);
-        break;
-      case 'TryStatement':
+        return visitChildren(node, enclosing);
+      case 'TryStatement': {
         // V8 has no range for the try block: it runs as often as the try statement.
-        visitList(node.block.body, enclosing, enclosing);
-        if (node.handler) visit(node.handler, enclosing);
-        if (node.finalizer) visit(node.finalizer, enclosing);
-        return;
+        let exits = visitList(node.block.body, enclosing, enclosing);
+        if (node.handler) exits |= visit(node.handler, enclosing);
+        if (node.finalizer) exits |= visit(node.finalizer, enclosing);
+        return exits;
+      }
       case 'LabeledStatement':
         return visitList([node.body], enclosing, enclosing);
+      case 'SwitchStatement':
+        return visitChildren(node, enclosing) & ~BREAKS;
+      case 'SwitchCase': {
+        noteBranchLocation(node, enclosing);
+        const exits = node.test ? visit(node.test, enclosing) : 0;
+        return exits | visitList(node.consequent, undefined, enclosing);
+      }
       case 'LogicalExpression':
         noteBranchLocation(node.left, enclosing);
         noteBranchLocation(node.right, enclosing);
-        break;
+        return visitChildren(node, enclosing);
       case 'ConditionalExpression':
         noteBranchLocation(node.consequent, enclosing);
         noteBranchLocation(node.alternate, enclosing);
-        break;
-      case 'SwitchCase':
-        noteBranchLocation(node, enclosing);
-        if (node.test) visit(node.test, enclosing);
-        return visitList(node.consequent, undefined, enclosing);
+        return visitChildren(node, enclosing);
       case 'VariableDeclarator':
-        // istanbul counts a declarator at its initialiser.
-        if (node.init?.loc) visit(node.init, spanKey(node.init.loc));
-        return;
+        // Outside a statement list (a for-loop head): counted at the initialiser all the same.
+        return visit(node.id, enclosing) | (node.init?.loc ? visit(node.init, spanKey(node.init.loc)) : 0);
       case 'ClassProperty':
       case 'ClassPrivateProperty':
         if (node.value?.loc) visit(node.value, spanKey(node.value.loc));
-        return;
-      case 'ArrowFunctionExpression':
-        // istanbul counts an expression body as a statement of its own.
-        if (!types.isBlockStatement(node.body) && node.body.loc) return visit(node.body, spanKey(node.body.loc));
-        break;
+        return 0;
       case 'BlockStatement':
       case 'Program':
       case 'StaticBlock':
@@ -170,23 +178,23 @@ export function analyzeControlFlow(ast: File): ControlFlow {
       default:
         break;
     }
-    const inner = types.isFunction(node) ? undefined : enclosing;
-    for (const child of childrenOf(node)) {
-      if (types.isStatement(child) && child.type !== 'BlockStatement') visitList([child], undefined, inner);
-      else visit(child, inner);
+    if (isFunction(node)) {
+      // Its code runs when called, not here; an expression body is a statement of istanbul's own.
+      if (node.type === 'ArrowFunctionExpression' && node.body.type !== 'BlockStatement' && node.body.loc) {
+        for (const param of node.params) visit(param, undefined);
+        visit(node.body, spanKey(node.body.loc));
+      } else {
+        visitChildren(node, undefined);
+      }
+      return 0;
     }
+    let exits = visitChildren(node, enclosing);
+    if (LOOPS.has(node.type)) exits &= ~(BREAKS | CONTINUES);
+    if (node.type === 'ForOfStatement' && node.await) exits |= ABRUPT;
+    if (node.type === 'ClassBody') return 0;
+    return exits;
   };
 
   visit(ast.program, undefined);
   return flow;
-}
-
-/** The counted pieces of a statement, in execution order: the statement itself, or each initialiser of a declaration. */
-function countedParts(statement: Statement): Node[] {
-  if (COUNTED_STATEMENTS.has(statement.type)) return statement.loc ? [statement] : [];
-  if (statement.type === 'VariableDeclaration') return statement.declarations.flatMap((d) => (d.init?.loc ? [d.init] : []));
-  if ((statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration') && types.isStatement(statement.declaration)) {
-    return countedParts(statement.declaration);
-  }
-  return [];
 }

@@ -62,6 +62,7 @@ export function dropIgnoredLines(maps: FileMaps, ignored: IgnoredLines): FileMap
     coverage: { path: coverage.path, statementMap, fnMap, branchMap, s, f, b },
     statementProbes,
     functionProbes,
+    branchIds: branchProbes.map((_, id) => String(id)),
     branchProbes,
   };
 }

@@ -1,9 +1,8 @@
-import * as types from '@babel/types';
-import type { File, Node } from '@babel/types';
 import type { FileCoverageData, Range } from 'istanbul-lib-coverage';
 import { analyzeControlFlow, spanKey, type ControlFlow } from './control-flow';
 import { dropIgnoredLines } from './drop-ignored';
 import { adoptNodeHints, ignoredLines } from './ignore-hints';
+import { istanbulMaps } from './istanbul-maps';
 import { parseSource } from './parse-source';
 
 /** A position in the original source: line from 1, column from 0 (UTF-16 units), as istanbul writes them. */
@@ -37,56 +36,23 @@ export interface FileMaps {
   readonly coverage: FileCoverageData;
   readonly statementProbes: readonly StatementProbe[];
   readonly functionProbes: readonly Span[];
+  /** Keys of `coverage.branchMap`, in order (istanbul leaves a gap where every arm of a branch is ignored). */
+  readonly branchIds: readonly string[];
   readonly branchProbes: readonly (readonly ArmProbe[])[];
 }
 
-interface ProgramVisitor {
-  enter(path: unknown): void;
-  exit(path: unknown): { fileCoverage: FileCoverageData } | undefined;
-}
-// Neither package ships type declarations; these are the only members used.
-const { programVisitor } = require('istanbul-lib-instrument') as {
-  programVisitor: (babelTypes: typeof types, path: string, options: object) => ProgramVisitor;
-};
-const traverse = (require('@babel/traverse') as { default: (ast: Node, visitors: object) => void }).default;
-
 /**
- * Builds a file's maps with istanbul-lib-instrument's own visitor on the original source, so
- * statements, functions and branches are exactly the ones nyc and Jest report; then derives where
- * each entry's count is read.
+ * Builds a file's maps as istanbul-lib-instrument's visitor defines them on the original source,
+ * so statements, functions and branches are exactly the ones nyc and Jest report; then derives
+ * where each entry's count is read.
  */
 export function buildFileMaps(path: string, code: string): FileMaps {
   const ast = parseSource(code, path);
   const comments = ast.comments ?? [];
   adoptNodeHints(comments);
-  // Read before istanbul's visitor rewrites the tree (it adds blocks and counters).
   const flow = analyzeControlFlow(ast);
-  const coverage = runIstanbulVisitor(ast, path);
+  const coverage = istanbulMaps(ast, path);
   return dropIgnoredLines({ coverage, ...deriveProbes(coverage, flow) }, ignoredLines(comments));
-}
-
-function runIstanbulVisitor(ast: File, path: string): FileCoverageData {
-  const visitor = programVisitor(types, path, { coverageVariable: '__coverage__' });
-  let result: { fileCoverage: FileCoverageData } | undefined;
-  traverse(ast, {
-    Program: {
-      enter: visitor.enter,
-      exit(programPath: unknown) {
-        result = visitor.exit(programPath);
-      },
-    },
-  });
-  const data = result?.fileCoverage;
-  if (!data) throw new Error(`istanbul-lib-instrument produced no coverage for ${path}`);
-  return {
-    path,
-    statementMap: data.statementMap,
-    fnMap: data.fnMap,
-    branchMap: data.branchMap,
-    s: data.s,
-    f: data.f,
-    b: data.b,
-  };
 }
 
 function spanOf(range: Range): Span {
@@ -117,6 +83,7 @@ function deriveProbes(coverage: FileCoverageData, flow: ControlFlow): Omit<FileM
   });
   // A function runs as often as its body is entered; the body lies inside V8's range for the function.
   const functionProbes = Object.values(coverage.fnMap).map((fn) => spanOf(fn.loc));
+  const branchIds = Object.keys(coverage.branchMap);
   const branchProbes = Object.values(coverage.branchMap).map((branch) =>
     branch.locations.map((location): ArmProbe => {
       if (branch.type !== 'if') {
@@ -132,7 +99,7 @@ function deriveProbes(coverage: FileCoverageData, flow: ControlFlow): Omit<FileM
       return withStatement({ at: spanOf(location) }, statement);
     }),
   );
-  return { statementProbes, functionProbes, branchProbes };
+  return { statementProbes, functionProbes, branchIds, branchProbes };
 }
 
 function withStatement(probe: ArmProbe, statement: number | undefined): ArmProbe {

@@ -38,8 +38,6 @@ export function parseSource(code: string, path: string): File {
       sourceType,
       sourceFilename: path,
       allowReturnOutsideFunction: true,
-      allowImportExportEverywhere: true,
-      allowAwaitOutsideFunction: true,
       plugins: [...plugins, ...extra],
     });
   const attempts: Array<() => File> = [() => attempt('module'), () => attempt('script')];
