@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { BranchMapping, CoverageMapData, FileCoverageData, FunctionMapping, Range } from 'istanbul-lib-coverage';
+import type { ProjectCompleteness } from './completeness';
 import { DataError } from './errors';
 import { createPathMapper } from './paths';
-import { COVERAGE_FILE, META_FILE, hashContent, readCoverageFile, readProjectMeta, toPosix } from './store';
+import { CONTEXTS_FILE, COVERAGE_FILE, META_FILE, hashContent, readCoverageFile, readProjectMeta, toPosix } from './store';
 import { stableStringify } from './stable-json';
 
 /**
@@ -21,7 +23,10 @@ import { stableStringify } from './stable-json';
  *   are capped at Number.MAX_SAFE_INTEGER so JSON stays exact.
  * - Inputs with `all: true` (placeholders for never-loaded files) give way to real data.
  * - Only the istanbul fields (path, maps, hits, bT, all) are carried over; inputs are never
- *   mutated, modified on disk or deleted.
+ *   mutated, modified on disk or deleted (coverage.py's combine deletes them unless `--keep`).
+ * - A data file whose bytes (with its meta.json) equal those of one already merged is a copy of
+ *   the same run — an artifact downloaded twice, a shard folder given twice — and is counted
+ *   once, as coverage.py's combine skips duplicate data files.
  * - A file edited or deleted since its data was collected (meta.json `sources` hashes) has that
  *   data left out and reported: its line numbers would point at the wrong code.
  * - Every input is checked at the door. A file that cannot be used (not JSON, not coverage
@@ -67,6 +72,24 @@ export interface MergeResult {
   projects: MergedProject[];
   /** Content hash of each merged file, as recorded in the data and matching the file now (meta.json `sources`). */
   sources: Record<string, string>;
+  /** Inputs left out as copies of one merged before them (same bytes), sorted by input. */
+  duplicates: Array<{ input: string; sameAs: string }>;
+  /** Each per-project data file merged (one with a project meta.json), for completeness checks; sorted by input. */
+  projectInputs: ProjectInput[];
+}
+
+/** One project's data as collected, before stale files were left out. */
+export interface ProjectInput {
+  projectRoot: string;
+  project: string;
+  /** The data file (absolute). */
+  input: string;
+  /** meta.json `configHash`: the collection options the data was made with. */
+  configHash: string;
+  /** Every file the data holds, stale ones included, sorted. */
+  files: string[];
+  /** Files left out because they changed or were deleted since collection, sorted. */
+  staleFiles: string[];
 }
 
 /** Finds, checks, remaps and merges data files. Never throws for bad data: see `problems`. */
@@ -85,6 +108,9 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
   const inputs: string[] = [];
   const sources: Record<string, string> = {};
   const current = currentSources(workspaceRoot);
+  const firstWithContent = new Map<string, string>();
+  const duplicates: MergeResult['duplicates'] = [];
+  const projectInputs: ProjectInput[] = [];
   for (const file of files) {
     let data: DataFile;
     try {
@@ -94,6 +120,13 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
       problems.push(error);
       continue;
     }
+    const content = contentHash(file);
+    const sameAs = firstWithContent.get(content);
+    if (sameAs !== undefined) {
+      duplicates.push({ input: file, sameAs });
+      continue;
+    }
+    firstWithContent.set(content, file);
     inputs.push(file);
     const stale = new Set<string>();
     for (const [path, coverage] of data.entries) {
@@ -111,6 +144,10 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
       const list = byPath.get(path);
       if (list) list.push(coverage);
       else byPath.set(path, [coverage]);
+    }
+    if (data.configHash !== undefined) {
+      const [found] = data.projects;
+      projectInputs.push({ projectRoot: found!.projectRoot, project: found!.project, input: file, configHash: data.configHash, files: found!.files, staleFiles: [...stale].sort(compareStrings) });
     }
     for (const found of data.projects) {
       const id = `${found.projectRoot}\0${found.project}`;
@@ -131,6 +168,8 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
     problems,
     sources: Object.fromEntries(Object.keys(coverage).filter((path) => sources[path] !== undefined).map((path) => [path, sources[path]!])),
     projects: [...projects.values()].sort((a, b) => compareStrings(a.projectRoot, b.projectRoot) || compareStrings(a.project, b.project)),
+    duplicates,
+    projectInputs,
   };
 }
 
@@ -233,6 +272,23 @@ function currentSources(workspaceRoot: string): (path: string) => Set<string> {
   };
 }
 
+/** sha256 of a data file with its meta.json and contexts.json (each absent one counts as absent). */
+function contentHash(file: string): string {
+  const hash = createHash('sha256');
+  const companions = basename(file) === COVERAGE_FILE ? [META_FILE, CONTEXTS_FILE] : [];
+  for (const path of [file, ...companions.map((name) => join(dirname(file), name))]) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      hash.update(`${basename(path)}:absent\0`);
+      continue;
+    }
+    hash.update(`${basename(path)}:${bytes.length}\0`).update(bytes);
+  }
+  return hash.digest('hex');
+}
+
 function realOrSelf(path: string): string {
   try {
     return realpathSync(path);
@@ -255,6 +311,8 @@ export interface WorkspaceMeta {
   projects: MergedProject[];
   /** Content hash of each merged file (MergeResult.sources), so reports of stored data still notice edits. */
   sources: Record<string, string>;
+  /** Each expected project's state, when the merge was told which projects to expect. */
+  completeness?: ProjectCompleteness[];
 }
 
 interface DataFile {
@@ -262,6 +320,8 @@ interface DataFile {
   projects: MergedProject[];
   /** meta.json `sources`, keyed by mapped path. */
   sources: Record<string, string>;
+  /** meta.json `configHash` of per-project data; undefined for bare istanbul files and merged workspace data. */
+  configHash?: string;
 }
 
 function readDataFile(file: string, mapPath: ReturnType<typeof createPathMapper>): DataFile {
@@ -324,7 +384,8 @@ function readDataFile(file: string, mapPath: ReturnType<typeof createPathMapper>
     return { entries, projects, sources };
   }
   if (typeof meta.project !== 'string') throw bad(`project ${JSON.stringify(meta.project)} is not a string`);
-  return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }], sources };
+  const configHash = typeof meta.configHash === 'string' ? meta.configHash : '';
+  return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }], sources, configHash };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ export const FORMAT_VERSION = 1;
 
 export const COVERAGE_FILE = 'coverage-final.json';
 export const META_FILE = 'meta.json';
+/** Which tests ran each line (`run.contexts: "test"`); see contexts/data.ts. */
+export const CONTEXTS_FILE = 'contexts.json';
 
 export interface ProjectMeta {
   formatVersion: number;

@@ -88,12 +88,14 @@ test('a BOM before the JSON is not an error', () => {
   assert.is(loadConfig({ workspaceRoot: root }).config.run.all, false);
 });
 
-test('the hash ignores key order and $schema, and follows every value', () => {
+test('the hash ignores key order, $schema and merge-only options (thresholds, reporters), and follows every run value', () => {
   const a = loadConfig({ workspaceRoot: tree({ '.coveragerc.json': '{"run":{"all":false,"dataDir":"cov"}}' }) });
   const b = loadConfig({ workspaceRoot: tree({ '.coveragerc.json': '{"$schema":"x.json","run":{"dataDir":"cov","all":false}}' }) });
   const c = loadConfig({ workspaceRoot: tree({ '.coveragerc.json': '{"run":{"all":true,"dataDir":"cov"}}' }) });
+  const d = loadConfig({ workspaceRoot: tree({ '.coveragerc.json': '{"run":{"all":false,"dataDir":"cov"},"report":{"failUnder":90},"reporters":["lcov"]}' }) });
   assert.is(a.hash, b.hash);
   assert.is.not(a.hash, c.hash);
+  assert.is(a.hash, d.hash);
 });
 
 test('overrides: validated, deep-merged over the file, arrays replaced', () => {

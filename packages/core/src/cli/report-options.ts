@@ -1,6 +1,8 @@
-import { relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { findWorkspaceRoot, loadConfig, METRICS, REPORTERS } from '../config';
 import type { CoverageConfig, PartialCoverageConfig, ReporterName } from '../config/types';
+import { describeCompleteness, findExpectedProjects, isIncomplete, type Completeness, type ExpectedProject } from '../completeness';
 import { ConfigError } from '../errors';
 import type { DiffBase } from '../git-diff';
 import type { ReportOutcome } from '../report/workspace';
@@ -24,6 +26,8 @@ export const REPORT_OPTIONS = {
   precision: { type: 'string' },
   sort: { type: 'string' },
   diff: { type: 'string' },
+  expect: { type: 'string', multiple: true },
+  'require-complete': { type: 'boolean' },
 } as const satisfies Command['options'];
 
 export type ReportOptionName = keyof typeof REPORT_OPTIONS;
@@ -41,6 +45,8 @@ export const REPORT_OPTION_HELP: Record<ReportOptionName, string> = {
   precision: '--precision <digits>   decimal places of percentages (0-10)',
   sort: `--sort <key>           order rows by ${['name', ...METRICS].join(', ')}`,
   diff: '--diff <base>          also measure the lines changed since this git ref (gate: `report.failUnderDiff`)',
+  expect: '--expect <dir|glob>    a project that should have data, repeatable (`packages/*`); lists missing and stale ones',
+  'require-complete': '--require-complete     fail (exit 4) when an expected project has no data or stale data; without --expect, expects every package.json workspace',
 };
 
 export function pickOptions<K extends ReportOptionName>(names: readonly K[]): Pick<typeof REPORT_OPTIONS, K> {
@@ -59,6 +65,9 @@ export interface ReportCliOptions {
   ignoreErrors: boolean;
   perFile: boolean;
   diff?: DiffBase;
+  /** From --expect, or the package.json workspaces with --require-complete alone. */
+  expected?: ExpectedProject[];
+  requireComplete: boolean;
 }
 
 /** Finds the workspace from the cwd, loads `.coveragerc.json` and lays the flags over it. */
@@ -100,7 +109,31 @@ export function resolveReportOptions(options: ParsedOptions, context: CliContext
     ignoreErrors: Boolean(options['ignore-errors']),
     perFile: Boolean(options.files),
     diff: typeof options.diff === 'string' ? { base: options.diff } : undefined,
+    expected: expectedProjects(options, workspaceRoot, loaded.config.run.dataDir),
+    requireComplete: Boolean(options['require-complete']),
   };
+}
+
+function expectedProjects(options: ParsedOptions, workspaceRoot: string, dataDir: string): ExpectedProject[] | undefined {
+  const patterns = options.expect as string[] | undefined;
+  if (patterns !== undefined) return findExpectedProjects(workspaceRoot, patterns, dataDir);
+  if (!options['require-complete']) return undefined;
+  const workspaces = packageWorkspaces(workspaceRoot);
+  if (workspaces.length === 0) {
+    throw new ConfigError('--require-complete needs the projects to expect: --expect <project folder or glob>, repeatable (or `workspaces` in package.json)');
+  }
+  return findExpectedProjects(workspaceRoot, workspaces, dataDir);
+}
+
+/** The root package.json's `workspaces` globs (npm, yarn), [] when there are none. */
+function packageWorkspaces(workspaceRoot: string): string[] {
+  try {
+    const manifest = JSON.parse(readFileSync(join(workspaceRoot, 'package.json'), 'utf8'));
+    const globs: unknown = Array.isArray(manifest?.workspaces) ? manifest.workspaces : manifest?.workspaces?.packages;
+    return Array.isArray(globs) ? globs.filter((glob): glob is string => typeof glob === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 function numberFlag(flag: string, text: string, range: { min: number; max: number; integer?: boolean; what: string }): number {
@@ -122,15 +155,26 @@ export function printOutcome(
     written: string[];
     problems: Array<{ message: string }>;
     misses: Array<{ message: string }>;
+    duplicates?: Array<{ input: string; sameAs: string }>;
+    completeness?: Completeness;
     outcome: ReportOutcome;
   },
   context: CliContext,
   ignoreErrors: boolean,
 ): number {
   if (result.summaryText !== '') context.stdout.write(result.summaryText);
-  if (result.written.length > 0) {
-    const shown = result.written.map((file) => toPosix(relative(context.cwd, file)) || '.');
-    context.stderr.write(`monocov ${name}: wrote ${shown.join(', ')}\n`);
+  const shown = (file: string): string => toPosix(relative(context.cwd, file)) || '.';
+  if (result.written.length > 0) context.stderr.write(`monocov ${name}: wrote ${result.written.map(shown).join(', ')}\n`);
+  for (const { input, sameAs } of result.duplicates ?? []) {
+    context.stderr.write(`monocov ${name}: skipped ${shown(input)}: the same data as ${shown(sameAs)}, counted once\n`);
+  }
+  if (result.completeness) {
+    for (const line of describeCompleteness(result.completeness)) context.stderr.write(`monocov ${name}: ${line}\n`);
+    const incomplete = result.completeness.projects.filter(isIncomplete).length;
+    if (incomplete > 0) {
+      const verdict = result.outcome === 'incomplete' ? 'the merge fails (--require-complete)' : 'pass --require-complete to fail on this';
+      context.stderr.write(`monocov ${name}: ${incomplete} project(s) without current data; ${verdict}\n`);
+    }
   }
   for (const problem of result.problems) {
     context.stderr.write(`monocov ${name}: ${ignoreErrors ? 'ignored' : 'error'}: ${problem.message}\n`);
@@ -141,6 +185,7 @@ export function printOutcome(
   }
   switch (result.outcome) {
     case 'data-error':
+    case 'incomplete':
       return EXIT.dataError;
     case 'threshold-missed':
       return EXIT.thresholdMissed;

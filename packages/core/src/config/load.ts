@@ -66,9 +66,13 @@ function mergeValue(base: unknown, layer: unknown): unknown {
   return result;
 }
 
-/** sha256 of the config's stable JSON: equal configs hash equal whatever their key order. */
-export function configHash(config: CoverageConfig): string {
-  return createHash('sha256').update(stableStringify(config)).digest('hex');
+/**
+ * sha256 of the options that shape collected data (`run`), as stable JSON: data made under other
+ * ones is recognisable, while thresholds and reporters, which only the merge reads, do not
+ * make data stale. Equal options hash equal whatever their key order.
+ */
+export function configHash(config: Pick<CoverageConfig, 'run'>): string {
+  return createHash('sha256').update(stableStringify(config.run)).digest('hex');
 }
 
 function readRcFile(file: string, label: string): string | undefined {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
+import { checkCompleteness, isIncomplete, type Completeness, type ExpectedProject } from '../completeness';
 import type { CoverageConfig } from '../config/types';
 import { ConfigError, DataError, NoDataError } from '../errors';
 import { mergeCoverage, type MergedProject, type MergeResult, type WorkspaceMeta } from '../merge';
@@ -33,10 +34,14 @@ export interface WorkspaceReportOptions {
   diff?: DiffBase;
   /** HTML footer and cobertura timestamp (default: when the newest data was made, so the same data gives the same bytes). */
   timestamp?: Date;
+  /** Projects that should have data (Nx project graph, `monocov merge --expect`); see `completeness`. Merge only. */
+  expected?: ExpectedProject[];
+  /** Missing, stale or unexpected project data fails the outcome (`incomplete`). */
+  requireComplete?: boolean;
 }
 
 /** What the caller should do: see WorkspaceReport.outcome. */
-export type ReportOutcome = 'ok' | 'data-error' | 'threshold-missed';
+export type ReportOutcome = 'ok' | 'data-error' | 'incomplete' | 'threshold-missed';
 
 export interface WorkspaceReport {
   /** Merged coverage keyed by workspace-relative paths. */
@@ -46,6 +51,10 @@ export interface WorkspaceReport {
   projects: MergedProject[];
   /** Data files skipped, each a DataError naming the file. */
   problems: DataError[];
+  /** Inputs left out as byte-for-byte copies of one merged before them. */
+  duplicates: Array<{ input: string; sameAs: string }>;
+  /** Each expected project's state, when `expected` was given. */
+  completeness?: Completeness;
   /** Workspace totals. */
   totals: Totals;
   /** What `text` / `text-summary` print; '' when neither reporter is chosen. */
@@ -60,7 +69,8 @@ export interface WorkspaceReport {
   written: string[];
   /**
    * What the caller should do: `data-error` when data was skipped and errors are not ignored
-   * (CLI exit 4), `threshold-missed` when a threshold was missed (exit 2), else `ok`.
+   * (CLI exit 4), `incomplete` when `requireComplete` and a project's data is missing, stale or
+   * unexpected (exit 4), `threshold-missed` when a threshold was missed (exit 2), else `ok`.
    */
   outcome: ReportOutcome;
 }
@@ -76,7 +86,8 @@ export function mergeWorkspace(options: WorkspaceReportOptions): WorkspaceReport
   const inputs = options.inputs ?? [defaultInput(options.config, workspaceRoot)];
   const merged = mergeCoverage({ workspaceRoot, inputs, paths: options.config.paths, exclude: [outputDir] });
   requireData(merged, workspaceRoot, inputs);
-  return finish(options, merged, { workspaceRoot, outputDir, write: true });
+  const completeness = options.expected && checkCompleteness({ workspaceRoot, expected: options.expected, merged, run: options.config.run });
+  return finish(options, merged, { workspaceRoot, outputDir, write: true, completeness });
 }
 
 /**
@@ -163,7 +174,7 @@ function reportTime(workspaceRoot: string): Date {
 function finish(
   options: WorkspaceReportOptions,
   merged: MergeResult,
-  { workspaceRoot, outputDir, write }: { workspaceRoot: string; outputDir: string; write: boolean },
+  { workspaceRoot, outputDir, write, completeness }: { workspaceRoot: string; outputDir: string; write: boolean; completeness?: Completeness },
 ): WorkspaceReport {
   const { config } = options;
   const { coverage } = merged;
@@ -180,6 +191,7 @@ function finish(
       dataTime: timestamp.toISOString(),
       projects: merged.projects,
       sources: merged.sources,
+      ...(completeness ? { completeness: completeness.projects } : {}),
     };
     written = writeReports({
       workspaceRoot,
@@ -205,18 +217,21 @@ function finish(
     if (miss) misses.push(miss);
   }
   const dataFailed = merged.problems.length > 0 && !options.ignoreErrors;
+  const incomplete = options.requireComplete === true && (completeness?.projects.some(isIncomplete) ?? false);
   return {
     coverage,
     inputs: merged.inputs,
     projects: merged.projects,
     problems: merged.problems,
+    duplicates: merged.duplicates,
+    completeness,
     totals,
     summaryText,
     diff,
     misses,
     checked: checked + (diff && config.report.failUnderDiff !== undefined ? 1 : 0),
     written,
-    outcome: dataFailed ? 'data-error' : misses.length > 0 ? 'threshold-missed' : 'ok',
+    outcome: dataFailed ? 'data-error' : incomplete ? 'incomplete' : misses.length > 0 ? 'threshold-missed' : 'ok',
   };
 }
 

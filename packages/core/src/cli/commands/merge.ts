@@ -3,7 +3,7 @@ import { mergeWorkspace } from '../../report/workspace';
 import type { Command } from '../command';
 import { optionHelp, pickOptions, printOutcome, resolveReportOptions, type ReportOptionName } from '../report-options';
 
-const OPTIONS = ['ignore-errors', 'output-dir', 'reporter', 'files', 'fail-under', 'skip-covered', 'skip-empty', 'show-missing', 'precision', 'sort', 'diff'] as const satisfies readonly ReportOptionName[];
+const OPTIONS = ['ignore-errors', 'output-dir', 'reporter', 'files', 'fail-under', 'skip-covered', 'skip-empty', 'show-missing', 'precision', 'sort', 'diff', 'expect', 'require-complete'] as const satisfies readonly ReportOptionName[];
 
 export const mergeCommand: Command = {
   summary: 'combine data files and folders into the workspace reports, then check thresholds',
@@ -12,10 +12,14 @@ export const mergeCommand: Command = {
 Like \`coverage combine\` + \`coverage report\`: merges every coverage-final.json found in the
 given files and folders (default <dataDir>/projects), mapping paths from other machines or
 clones with \`paths\`, writes the configured reports into <dataDir>/workspace, prints the
-table and checks the thresholds. Inputs are never modified.
+table and checks the thresholds. Inputs are never modified or deleted (coverage.py's
+combine deletes them unless --keep; here they are always kept), and a data file with the
+same bytes as one already merged is counted once. With --expect, every expected project
+without data, or with data made for other sources or options, is named.
 
 Exit status: 0 ok, 2 a threshold missed, 4 a data file could not be read (unless
---ignore-errors), 5 no data found, 3 a configuration error.
+--ignore-errors) or, with --require-complete, a project's data is missing or stale,
+5 no data found, 3 a configuration error.
 
 Options:
 ${optionHelp(OPTIONS)}`,
@@ -30,6 +34,8 @@ ${optionHelp(OPTIONS)}`,
       ignoreErrors: resolved.ignoreErrors,
       perFile: resolved.perFile,
       diff: resolved.diff,
+      expected: resolved.expected,
+      requireComplete: resolved.requireComplete,
     });
     return printOutcome('merge', result, context, resolved.ignoreErrors);
   },

@@ -1,0 +1,223 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import picomatch from 'picomatch';
+import { configHash } from './config/load';
+import type { CoverageConfig } from './config/types';
+import { listSourceFiles } from './files';
+import type { MergeResult } from './merge';
+import { normalizeRoot } from './report/projects';
+import { toPosix } from './store';
+
+/**
+ * Which projects the merged data should hold, and which it lacks. A merge of whatever data
+ * happens to be on disk silently shrinks the denominator when a project's data is missing (its
+ * coverage never ran, failed before writing, or was deleted) or when old data stands in for
+ * code that has changed. Given the projects that should have data (from the Nx project graph,
+ * or `monocov merge --expect`), this names each one that does not, and why.
+ *
+ * Data is stale when it was made for other inputs than the project has now:
+ * - another configuration: meta.json `configHash` differs from the hash of the `run` options the
+ *   project's coverage would use now (rc file plus its target's own options);
+ * - other sources: a file the data holds changed or was deleted since (meta.json `sources`), or,
+ *   with `run.all`, a source file the project's include selects now is absent from the data
+ *   (added since: the data cannot count it, not even at 0%).
+ */
+
+export interface ExpectedProject {
+  project: string;
+  /** Workspace-relative folder ('.' for the root project). */
+  projectRoot: string;
+  /** Why the project is not expected to have data ("no test target"); absent when it is. */
+  untested?: string;
+  /** The `run` options its coverage would be collected with now; default the rc file's. */
+  run?: CoverageConfig['run'];
+}
+
+/**
+ * - `current`: data present and made for the project as it is now
+ * - `missing`: the project should have data and has none
+ * - `stale`: data present but made for other inputs (see `reasons`)
+ * - `untested`: no data expected (no test target); listed so the omission is visible
+ * - `unexpected`: data of a project that is not expected to have any (removed, renamed, or no
+ *   longer tested): it counts files the workspace may no longer have
+ */
+export type ProjectDataState = 'current' | 'missing' | 'stale' | 'untested' | 'unexpected';
+
+export interface ProjectCompleteness {
+  project: string;
+  projectRoot: string;
+  state: ProjectDataState;
+  /** Why the state is what it is, one phrase each; empty for `current` and `missing`. */
+  reasons: string[];
+}
+
+export interface Completeness {
+  /** Every expected project and every unexpected one found in the data, sorted by root. */
+  projects: ProjectCompleteness[];
+}
+
+export interface CompletenessOptions {
+  workspaceRoot: string;
+  expected: ExpectedProject[];
+  merged: Pick<MergeResult, 'projects' | 'projectInputs'>;
+  /** The rc file's `run` options, for expected projects that bring none of their own. */
+  run: CoverageConfig['run'];
+}
+
+/** States that make the data incomplete: `--require-complete` fails on them. */
+export const INCOMPLETE_STATES: readonly ProjectDataState[] = ['missing', 'stale', 'unexpected'];
+
+export function isIncomplete(entry: ProjectCompleteness): boolean {
+  return INCOMPLETE_STATES.includes(entry.state);
+}
+
+export function checkCompleteness(options: CompletenessOptions): Completeness {
+  const workspaceRoot = resolve(options.workspaceRoot);
+  const expectedRoots = new Set(options.expected.map((project) => normalizeRoot(project.projectRoot)));
+  const present = new Set(options.merged.projects.map((project) => normalizeRoot(project.projectRoot)));
+  const entries: ProjectCompleteness[] = [];
+
+  for (const expected of options.expected) {
+    const root = normalizeRoot(expected.projectRoot);
+    const base = { project: expected.project, projectRoot: root };
+    if (expected.untested !== undefined) {
+      entries.push(present.has(root) ? { ...base, state: 'unexpected', reasons: [`${expected.untested}, yet data was merged (left from an earlier run?)`] } : { ...base, state: 'untested', reasons: [expected.untested] });
+      continue;
+    }
+    if (!present.has(root)) {
+      entries.push({ ...base, state: 'missing', reasons: [] });
+      continue;
+    }
+    const reasons = staleReasons(workspaceRoot, root, expected.run ?? options.run, options.merged.projectInputs);
+    entries.push({ ...base, state: reasons.length > 0 ? 'stale' : 'current', reasons });
+  }
+
+  for (const found of options.merged.projects) {
+    const root = normalizeRoot(found.projectRoot);
+    if (expectedRoots.has(root) || entries.some((entry) => entry.projectRoot === root)) continue;
+    entries.push({ project: found.project, projectRoot: root, state: 'unexpected', reasons: ['not a project of the workspace now (removed or moved?)'] });
+  }
+  return { projects: entries.sort((a, b) => compare(a.projectRoot, b.projectRoot) || compare(a.project, b.project)) };
+}
+
+function staleReasons(workspaceRoot: string, root: string, run: CoverageConfig['run'], inputs: MergeResult['projectInputs']): string[] {
+  // Only per-project data records how it was made; merged workspace data (CI shards) cannot be judged.
+  const own = inputs.filter((input) => normalizeRoot(input.projectRoot) === root);
+  if (own.length === 0) return [];
+  const reasons: string[] = [];
+  const hash = configHash({ run });
+  if (own.some((input) => input.configHash !== hash)) {
+    reasons.push('collected with other `run` options than the project has now (.coveragerc.json or its coverage target changed)');
+  }
+  const changed = [...new Set(own.flatMap((input) => input.staleFiles))].sort();
+  if (changed.length > 0) reasons.push(`${changed.length} source file(s) changed or deleted since: ${sample(changed)}`);
+  if (run.all) {
+    const held = new Set(own.flatMap((input) => input.files));
+    const added = listSourceFiles({ workspaceRoot, projectRoot: root, run })
+      .map((file) => toPosix(relative(workspaceRoot, file)))
+      .filter((file) => !held.has(file));
+    if (added.length > 0) reasons.push(`${added.length} source file(s) added since: ${sample(added)}`);
+  }
+  return reasons;
+}
+
+function sample(paths: string[]): string {
+  return paths.length <= 3 ? paths.join(', ') : `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more`;
+}
+
+/** One line per project that is not `current`, as the CLI and the Nx executor print them. */
+export function describeCompleteness(completeness: Completeness): string[] {
+  return completeness.projects
+    .filter((entry) => entry.state !== 'current')
+    .map((entry) => {
+      const label = entry.project === entry.projectRoot || entry.project === basename(entry.projectRoot) ? entry.projectRoot : `${entry.projectRoot} (${entry.project})`;
+      switch (entry.state) {
+        case 'missing':
+          return `${label}: no data — its coverage did not run, failed before writing, or its data was deleted`;
+        case 'stale':
+          return `${label}: stale data — ${entry.reasons.join('; ')}`;
+        case 'unexpected':
+          return `${label}: unexpected data — ${entry.reasons.join('; ')}`;
+        default:
+          return `${label}: not measured — ${entry.reasons.join('; ')}`;
+      }
+    });
+}
+
+/**
+ * The projects `monocov merge --expect` names: each argument a project folder or a glob of
+ * folders (`packages/*`), relative to the workspace root. A glob selects folders holding a
+ * package.json or project.json. A project without a `test` script or target is untested.
+ */
+export function findExpectedProjects(workspaceRoot: string, patterns: string[], dataDir: string): ExpectedProject[] {
+  const root = resolve(workspaceRoot);
+  const roots = new Set<string>();
+  for (const pattern of patterns) {
+    const normalized = normalizeRoot(pattern);
+    if (!picomatch.scan(normalized).isGlob) {
+      roots.add(normalized);
+      continue;
+    }
+    const matches = picomatch(normalized);
+    for (const dir of projectFolders(root, dataDir)) if (matches(dir)) roots.add(dir);
+  }
+  return [...roots].sort(compare).map((projectRoot) => describeFolder(root, projectRoot));
+}
+
+/** Workspace-relative folders holding a package.json or project.json, outside node_modules, dot folders and the data dir. */
+function projectFolders(workspaceRoot: string, dataDir: string): string[] {
+  const skipped = normalizeRoot(dataDir);
+  const found: string[] = [];
+  const walk = (rel: string): void => {
+    const abs = join(workspaceRoot, rel);
+    let entries;
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (rel !== '' && entries.some((entry) => entry.isFile() && (entry.name === 'package.json' || entry.name === 'project.json'))) found.push(rel);
+    for (const entry of entries) {
+      if (!entry.isDirectory() || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (child !== skipped) walk(child);
+    }
+  };
+  walk('');
+  return found;
+}
+
+function describeFolder(workspaceRoot: string, projectRoot: string): ExpectedProject {
+  const dir = join(workspaceRoot, projectRoot);
+  const project = readJson(join(dir, 'project.json'));
+  const manifest = readJson(join(dir, 'package.json'));
+  const name = stringOr(project?.name) ?? stringOr(manifest?.name) ?? (projectRoot === '.' ? basename(workspaceRoot) : basename(projectRoot));
+  const script = (manifest?.scripts as Record<string, unknown> | undefined)?.test;
+  const hasTests =
+    (project?.targets as Record<string, unknown> | undefined)?.test !== undefined ||
+    ((manifest?.nx as { targets?: Record<string, unknown> } | undefined)?.targets?.test !== undefined) ||
+    (typeof script === 'string' && !script.includes('no test specified'));
+  const exists = existsSync(dir);
+  return {
+    project: name,
+    projectRoot,
+    ...(exists && !hasTests ? { untested: 'no test script or target' } : {}),
+  };
+}
+
+function readJson(path: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,179 @@
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { main } from '../src/cli/main';
+import { checkCompleteness, describeCompleteness, findExpectedProjects } from '../src/completeness';
+import { loadConfig } from '../src/config';
+import { mergeCoverage } from '../src/merge';
+import { mergeWorkspace } from '../src/report/workspace';
+import { writeProjectData } from '../src/store';
+import { coverageOf, makeWorkspace, source, writeFiles } from './fixtures/merge/helpers';
+
+// Graph-aware completeness (issue 11): which expected projects have no data or stale data, and
+// identical data files counted once.
+
+const roots: string[] = [];
+test.after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
+/** Three tested packages (a, b, c) and one without tests (docs), each with data written as the collector writes it. */
+function workspace(): string {
+  const root = makeWorkspace({
+    'nx.json': '{}',
+    '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] } }),
+    'packages/a/package.json': JSON.stringify({ name: 'a', scripts: { test: 'node --test' } }),
+    'packages/a/src/a.ts': source(2),
+    'packages/b/package.json': JSON.stringify({ name: '@ws/b', scripts: { test: 'node --test' } }),
+    'packages/b/src/b.ts': source(2),
+    'packages/c/package.json': JSON.stringify({ name: 'c', scripts: { test: 'node --test' } }),
+    'packages/c/src/c.ts': source(2),
+    'packages/docs/package.json': JSON.stringify({ name: 'docs', scripts: { test: 'echo "Error: no test specified" && exit 1' } }),
+  });
+  roots.push(root);
+  for (const name of ['a', 'b', 'c']) collect(root, name);
+  return root;
+}
+
+function collect(root: string, name: string, run: Record<string, unknown> = {}): string {
+  const loaded = loadConfig({ workspaceRoot: root, overrides: { run } });
+  return writeProjectData({
+    workspaceRoot: root,
+    dataDir: 'coverage',
+    projectRoot: `packages/${name}`,
+    coverage: coverageOf({ [`packages/${name}/src/${name}.ts`]: { s: [1, 0] } }),
+    meta: { tool: { name: '@monocov/core', version: '0.1.0' }, project: name, projectRoot: `packages/${name}`, target: 'coverage', node: 'v20', configHash: loaded.hash, collector: 'v8', tests: { exitCode: 0, signal: null } },
+  });
+}
+
+function states(root: string) {
+  const { config } = loadConfig({ workspaceRoot: root });
+  const merged = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
+  const expected = findExpectedProjects(root, ['packages/*'], 'coverage');
+  const completeness = checkCompleteness({ workspaceRoot: root, expected, merged, run: config.run });
+  return { completeness, lines: describeCompleteness(completeness), byRoot: Object.fromEntries(completeness.projects.map((entry) => [entry.projectRoot, entry.state])) };
+}
+
+async function monocov(cwd: string, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (write: (text: string) => void) =>
+    new Writable({
+      write(chunk, _encoding, done) {
+        write(String(chunk));
+        done();
+      },
+    });
+  const status = await main(args, { cwd, env: {}, stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)) });
+  return { status, stdout, stderr };
+}
+
+test('every project current: nothing listed but the project without tests', () => {
+  const root = workspace();
+  const { byRoot, lines } = states(root);
+  assert.equal(byRoot, { 'packages/a': 'current', 'packages/b': 'current', 'packages/c': 'current', 'packages/docs': 'untested' });
+  assert.equal(lines, ['packages/docs: not measured — no test script or target']);
+});
+
+test('deleted data: the project is named as missing', () => {
+  const root = workspace();
+  rmSync(join(root, 'coverage/projects/packages/b'), { recursive: true });
+  const { byRoot, lines } = states(root);
+  assert.is(byRoot['packages/b'], 'missing');
+  assert.ok(lines.includes('packages/b (@ws/b): no data — its coverage did not run, failed before writing, or its data was deleted'), lines.join('\n'));
+});
+
+test('stale data: other run options, an edited source, a source added since', () => {
+  const root = workspace();
+  collect(root, 'a', { all: false });
+  writeFiles(root, { 'packages/b/src/b.ts': source(3), 'packages/c/src/new.ts': source(1) });
+  const { completeness } = states(root);
+  const reasons = Object.fromEntries(completeness.projects.map((entry) => [entry.projectRoot, entry.reasons]));
+  assert.equal(reasons['packages/a'], ['collected with other `run` options than the project has now (.coveragerc.json or its coverage target changed)']);
+  assert.equal(reasons['packages/b'], ['1 source file(s) changed or deleted since: packages/b/src/b.ts']);
+  assert.equal(reasons['packages/c'], ['1 source file(s) added since: packages/c/src/new.ts']);
+  assert.ok(completeness.projects.filter((entry) => entry.state === 'stale').length === 3);
+});
+
+test('a threshold or reporter change does not make data stale (only `run` options shape it)', () => {
+  const root = workspace();
+  writeFiles(root, { '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] }, report: { failUnder: 90 }, reporters: ['lcov'] }) });
+  assert.is(states(root).byRoot['packages/a'], 'current');
+});
+
+test('data of a project the workspace no longer has is unexpected', () => {
+  const root = workspace();
+  cpSync(join(root, 'coverage/projects/packages/c'), join(root, 'coverage/projects/packages/old'), { recursive: true });
+  writeFiles(root, { 'coverage/projects/packages/old/meta.json': JSON.stringify({ formatVersion: 1, project: 'old', projectRoot: 'packages/old', configHash: 'x', sources: {} }) });
+  const { byRoot, lines } = states(root);
+  assert.is(byRoot['packages/old'], 'unexpected');
+  assert.ok(lines.includes('packages/old: unexpected data — not a project of the workspace now (removed or moved?)'), lines.join('\n'));
+});
+
+test('mergeWorkspace: incomplete data is listed; requireComplete makes it the outcome', () => {
+  const root = workspace();
+  rmSync(join(root, 'coverage/projects/packages/b'), { recursive: true });
+  const { config } = loadConfig({ workspaceRoot: root });
+  const expected = findExpectedProjects(root, ['packages/*'], 'coverage');
+  const listed = mergeWorkspace({ workspaceRoot: root, config: { ...config, reporters: [] }, expected });
+  assert.is(listed.outcome, 'ok');
+  assert.is(listed.completeness!.projects.find((entry) => entry.projectRoot === 'packages/b')!.state, 'missing');
+  const required = mergeWorkspace({ workspaceRoot: root, config: { ...config, reporters: [] }, expected, requireComplete: true });
+  assert.is(required.outcome, 'incomplete');
+});
+
+test('monocov merge --expect names the missing project; --require-complete fails with exit 4', async () => {
+  const root = workspace();
+  rmSync(join(root, 'coverage/projects/packages/b'), { recursive: true });
+  const listed = await monocov(root, ['merge', '--reporter', 'json', '--expect', 'packages/*']);
+  assert.is(listed.status, 0, listed.stderr);
+  assert.match(listed.stderr, 'monocov merge: packages/b (@ws/b): no data');
+  assert.match(listed.stderr, 'monocov merge: 1 project(s) without current data; pass --require-complete to fail on this');
+
+  const failed = await monocov(root, ['merge', '--reporter', 'json', '--expect', 'packages/a', '--expect', 'packages/b', '--require-complete']);
+  assert.is(failed.status, 4, failed.stderr);
+  assert.match(failed.stderr, 'monocov merge: packages/b (@ws/b): no data');
+  assert.match(failed.stderr, 'the merge fails (--require-complete)');
+  // packages/c was not expected here, so its data is named too.
+  assert.match(failed.stderr, 'monocov merge: packages/c: unexpected data');
+});
+
+test('monocov merge --require-complete alone expects the package.json workspaces', async () => {
+  const root = workspace();
+  rmSync(join(root, 'coverage/projects/packages/c'), { recursive: true });
+  const result = await monocov(root, ['merge', '--reporter', 'json', '--require-complete']);
+  assert.is(result.status, 4, result.stderr);
+  assert.match(result.stderr, 'monocov merge: packages/c: no data');
+  assert.match(result.stderr, 'monocov merge: packages/docs: not measured — no test script or target');
+});
+
+test('identical data files (an artifact downloaded twice) are counted once and named', async () => {
+  const root = workspace();
+  cpSync(join(root, 'coverage/projects'), join(root, 'shard-1'), { recursive: true });
+  cpSync(join(root, 'coverage/projects'), join(root, 'shard-2'), { recursive: true });
+  const merged = mergeCoverage({ workspaceRoot: root, inputs: ['shard-1', 'shard-2'] });
+  assert.equal(merged.coverage['packages/a/src/a.ts']!.s, { 0: 1, 1: 0 });
+  assert.is(merged.inputs.length, 3);
+  assert.equal(
+    merged.duplicates.map(({ input, sameAs }) => [input.slice(root.length + 1), sameAs.slice(root.length + 1)]),
+    [
+      ['shard-2/packages/a/coverage-final.json', 'shard-1/packages/a/coverage-final.json'],
+      ['shard-2/packages/b/coverage-final.json', 'shard-1/packages/b/coverage-final.json'],
+      ['shard-2/packages/c/coverage-final.json', 'shard-1/packages/c/coverage-final.json'],
+    ],
+  );
+  const cli = await monocov(root, ['merge', '--reporter', 'json', 'shard-1', 'shard-2']);
+  assert.is(cli.status, 0, cli.stderr);
+  assert.match(cli.stderr, 'monocov merge: skipped shard-2/packages/a/coverage-final.json: the same data as shard-1/packages/a/coverage-final.json, counted once');
+});
+
+test('data with the same coverage but another project meta.json is not a duplicate', () => {
+  const root = workspace();
+  cpSync(join(root, 'coverage/projects/packages/a'), join(root, 'other/a'), { recursive: true });
+  writeFiles(root, { 'other/a/meta.json': JSON.stringify({ formatVersion: 1, project: 'a-e2e', projectRoot: 'packages/a', configHash: 'x', sources: {} }) });
+  const merged = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects/packages/a', 'other/a'] });
+  assert.equal(merged.duplicates, []);
+  assert.equal(merged.coverage['packages/a/src/a.ts']!.s, { 0: 2, 1: 0 });
+});
+
+test.run();
