@@ -6,20 +6,46 @@ export function stableStringify(value: unknown, indent = 0): string {
   return JSON.stringify(sortKeys(value), null, indent) + '\n';
 }
 
+/**
+ * `value` with keys in canonical order. Objects already in that order (all data read back from
+ * files this module wrote) are returned as they are, not copied: copying every `{ line, column }`
+ * of a large workspace was most of the cost of writing its merged data.
+ */
 function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== 'object') return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort(compareKeys)) {
-    sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = sortKeys(value[i]);
+      if (item !== value[i]) (copy ??= value.slice())[i] = item;
+    }
+    return copy ?? value;
   }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  const prototype = Object.getPrototypeOf(record);
+  // Only plain objects are kept as they are: JSON.stringify would call a class's toJSON, which a copy never has.
+  let changed = prototype !== Object.prototype && prototype !== null;
+  for (let i = 1; i < keys.length && !changed; i++) changed = compareKeys(keys[i - 1]!, keys[i]!) > 0;
+  const values = new Array<unknown>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const child = record[keys[i]!];
+    values[i] = sortKeys(child);
+    if (values[i] !== child) changed = true;
+  }
+  if (!changed) return record;
+  const order = keys.map((_, i) => i).sort((a, b) => compareKeys(keys[a]!, keys[b]!));
+  const sorted: Record<string, unknown> = {};
+  for (const i of order) sorted[keys[i]!] = values[i];
   return sorted;
 }
 
+const INDEX = /^\d+$/;
+
 // Numeric keys ("0", "1", "10") in numeric order, as istanbul writes its maps; others by code unit.
 function compareKeys(a: string, b: string): number {
-  const numA = /^\d+$/.test(a) ? Number(a) : NaN;
-  const numB = /^\d+$/.test(b) ? Number(b) : NaN;
+  const numA = INDEX.test(a) ? Number(a) : NaN;
+  const numB = INDEX.test(b) ? Number(b) : NaN;
   if (!Number.isNaN(numA) && !Number.isNaN(numB)) return numA - numB;
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -21,12 +21,19 @@ export function emptyTotals(): Totals {
   };
 }
 
-/** One file's counts, as istanbul computes them (lines from statement starts). */
+/** Per data object: the table, the totals and each threshold ask for the same files' counts. */
+const totalsOf = new WeakMap<FileCoverageData, Totals>();
+
+/** One file's counts, as istanbul computes them (lines from statement starts). Callers must not change the result. */
 export function fileTotals(file: FileCoverageData): Totals {
-  const summary = libCoverage.createFileCoverage(file).toSummary();
-  const totals = emptyTotals();
-  for (const metric of METRIC_ORDER) {
-    totals[metric] = { covered: summary[metric].covered, total: summary[metric].total };
+  let totals = totalsOf.get(file);
+  if (totals === undefined) {
+    const summary = libCoverage.createFileCoverage(file).toSummary();
+    totals = emptyTotals();
+    for (const metric of METRIC_ORDER) {
+      totals[metric] = { covered: summary[metric].covered, total: summary[metric].total };
+    }
+    totalsOf.set(file, totals);
   }
   return totals;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import libCoverage from 'istanbul-lib-coverage';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
@@ -66,10 +66,20 @@ export function writeReports(options: WriteReportsOptions): string[] {
     written.push(COVERAGE_FILE);
     for (const [name, contents] of Object.entries(options.extraFiles ?? {})) writeFileSync(join(staging, name), contents);
 
-    const map = libCoverage.createCoverageMap(structuredClone(coverage));
+    // No copy: FileCoverage wraps each file's data as it is, and istanbul's reporters only read it.
+    const map = libCoverage.createCoverageMap(coverage);
     const sourceFinder = createSourceFinder(workspaceRoot, coverage);
-    const context = (summarizer: 'pkg' | 'flat') =>
-      libReport.createContext({ dir: staging, coverageMap: map, sourceFinder, defaultSummarizer: summarizer });
+    // One context per summarizer, so the summary tree is built once for all reporters that use it.
+    const contexts = new Map<'pkg' | 'flat', libReport.Context>();
+    const context = (summarizer: 'pkg' | 'flat'): libReport.Context => {
+      let found = contexts.get(summarizer);
+      if (!found) {
+        found = libReport.createContext({ dir: staging, coverageMap: map, sourceFinder, defaultSummarizer: summarizer });
+        bufferWrites(found);
+        contexts.set(summarizer, found);
+      }
+      return found;
+    };
     const unique = [...new Set(options.reporters)];
     for (const reporter of unique) {
       switch (reporter) {
@@ -107,6 +117,57 @@ export function writeReports(options: WriteReportsOptions): string[] {
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** Bytes collected before one write: istanbul's writers emit a report a line at a time. */
+const WRITE_CHUNK = 1 << 16;
+
+/**
+ * Gives the context a file writer that buffers: istanbul's own writes every `println` with a
+ * separate write(2), which made the file system calls the largest cost of an lcov or cobertura
+ * report of a big workspace.
+ */
+function bufferWrites(context: libReport.Context): void {
+  // The runtime method is `writerForDir` (the typings call it writeForDir); the HTML report uses it.
+  interface Writer {
+    baseDir: string;
+    writerForDir(subdir: string): Writer;
+    writeFile(file: string | null): libReport.ContentWriter;
+  }
+  const FileWriter = context.writer.constructor as new (baseDir: string) => Writer;
+  class BufferedFileWriter extends FileWriter {
+    override writerForDir(subdir: string): Writer {
+      return new BufferedFileWriter(super.writerForDir(subdir).baseDir);
+    }
+
+    override writeFile(file: string | null): libReport.ContentWriter {
+      if (file === null || file === '-') return super.writeFile(file);
+      const plain = super.writeFile(file) as libReport.ContentWriter & { fd: number };
+      let pending: string[] = [];
+      let size = 0;
+      const flush = (): void => {
+        if (size === 0) return;
+        writeSync(plain.fd, pending.join(''));
+        pending = [];
+        size = 0;
+      };
+      return Object.assign(plain, {
+        write(text: string): void {
+          pending.push(text);
+          size += text.length;
+          if (size >= WRITE_CHUNK) flush();
+        },
+        println(text: string): void {
+          this.write(`${text}\n`);
+        },
+        close(): void {
+          flush();
+          closeSync(plain.fd);
+        },
+      });
+    }
+  }
+  Object.defineProperty(context, 'writer', { value: new BufferedFileWriter(context.dir), enumerable: true });
 }
 
 /** Sources for the HTML report; a file gone since the data was made shows a note instead of failing the report. */
