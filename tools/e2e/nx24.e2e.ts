@@ -2,6 +2,6 @@
 import { test } from 'uvu';
 import { nxAdoptionScenario } from './nx-workspace';
 
-nxAdoptionScenario({ nodeMajor: 22, nx: '24.0.6', devkit: '24.0.0', typescript: '7.0.2', c8: '12.0.0' });
+nxAdoptionScenario({ node: '22.23.3', nx: '24.0.6', devkit: '24.0.0', typescript: '7.0.2', c8: '12.0.0' });
 
 test.run();
