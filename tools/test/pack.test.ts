@@ -45,7 +45,8 @@ for (const [name, pack] of [['@monocov/core', core], ['@monocov/nx', nx]] as con
     for (const target of targets) assert.ok(pack.paths.includes(normalize(target)), `${target} is not in the ${name} tarball`);
   });
 
-  test(`${name}: engines and files are declared`, () => {
+  test(`${name}: engines, files and a README for the registry page`, () => {
+    assert.ok(pack.paths.includes('README.md'));
     assert.type(pack.manifest.engines?.node, 'string');
     assert.ok(Array.isArray(pack.manifest.files) && pack.manifest.files.length > 0);
     assert.is(pack.manifest.publishConfig?.access, 'public', 'scoped packages publish as restricted unless told otherwise');
