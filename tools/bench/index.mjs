@@ -118,7 +118,7 @@ const seconds = (ms) => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
  * noisy machine falls on all of them alike. Returns per-variant samples and paired ratios.
  */
 async function measureSuite(suite, reps) {
-  const samples = new Map(suite.variants.map((variant) => [variant.name, { ms: [], rssKB: [], failures: [], notes: new Set() }]));
+  const samples = new Map(suite.variants.map((variant) => [variant.name, { ms: [], cpuMs: [], rssKB: [], failures: [], notes: new Set() }]));
   const load = [loadavg()[0]];
   for (let rep = 0; rep < reps; rep++) {
     for (const variant of rotate(suite.variants, rep)) {
@@ -126,23 +126,24 @@ async function measureSuite(suite, reps) {
       const result = await runSteps(variant.steps());
       const sample = samples.get(variant.name);
       sample.ms.push(result.ms);
+      sample.cpuMs.push(result.cpuMs);
       sample.rssKB.push(result.rssKB);
       if (result.code !== 0) sample.failures.push(`exit ${result.code}: ${result.failed.output.trim().split('\n').slice(-3).join(' / ')}`);
       if (variant.check) {
         sample.notes.add(variant.check(result.lastOutput));
       }
-      log(`[${suite.id}] ${rep + 1}/${reps} ${variant.name.padEnd(30)} ${seconds(result.ms).padStart(7)} s  ${(result.rssKB / 1024).toFixed(0).padStart(5)} MB${result.code !== 0 ? `  (exit ${result.code})` : ''}`);
+      log(`[${suite.id}] ${rep + 1}/${reps} ${variant.name.padEnd(30)} ${seconds(result.ms).padStart(7)} s  cpu ${seconds(result.cpuMs).padStart(7)} s  ${(result.rssKB / 1024).toFixed(0).padStart(5)} MB${result.code !== 0 ? `  (exit ${result.code})` : ''}`);
     }
     load.push(loadavg()[0]);
   }
   const rows = suite.variants.map((variant) => {
     const sample = samples.get(variant.name);
     const measured = variant.measured?.();
-    return { name: variant.name, ...sample, medianMs: median(sample.ms), medianRssKB: median(sample.rssKB), measured };
+    return { name: variant.name, ...sample, medianMs: median(sample.ms), medianCpuMs: median(sample.cpuMs), medianRssKB: median(sample.rssKB), measured };
   });
-  const ratio = (name, against) => {
-    const a = samples.get(name)?.ms;
-    const b = samples.get(against)?.ms;
+  const ratio = (name, against, field = 'ms') => {
+    const a = samples.get(name)?.[field];
+    const b = samples.get(against)?.[field];
     if (!a || !b) return NaN;
     return median(a.map((ms, i) => ms / b[i]));
   };
@@ -190,13 +191,13 @@ function renderSuite(result) {
   const hasC8 = result.rows.some((row) => row.name === 'c8');
   const header = ['variant', 'median (s)', `× ${result.baseline}`];
   if (hasC8) header.push('× c8');
-  header.push('peak RSS (MB)', 'lines %', 'runs');
+  header.push('CPU (s)', `CPU × ${result.baseline}`, 'peak RSS (MB)', 'lines %', 'runs');
   const lines = [`### ${result.title}`, '', `| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const row of result.rows) {
     const cells = [row.name, seconds(row.medianMs), formatRatio(result.ratio(row.name, result.baseline))];
     if (hasC8) cells.push(row.name === 'plain' ? '–' : formatRatio(result.ratio(row.name, 'c8')));
     const measured = row.measured ? `${Number.isFinite(row.measured.pct) ? row.measured.pct.toFixed(2) : 'n/a'} (${row.measured.files} files)` : (row.notes.size > 0 ? [...row.notes].join('; ') : '–');
-    cells.push((row.medianRssKB / 1024).toFixed(0), measured, `${row.ms.length}${row.failures.length > 0 ? ` (${row.failures.length} failed)` : ''}`);
+    cells.push(seconds(row.medianCpuMs), formatRatio(result.ratio(row.name, result.baseline, 'cpuMs')), (row.medianRssKB / 1024).toFixed(0), measured, `${row.ms.length}${row.failures.length > 0 ? ` (${row.failures.length} failed)` : ''}`);
     lines.push(`| ${cells.join(' | ')} |`);
   }
   lines.push('', `Load average (1 min) before / after each repetition: ${result.load.map((value) => value.toFixed(1)).join(', ')}.`);
@@ -208,25 +209,26 @@ function renderSuite(result) {
 function renderGoals(results) {
   const byId = new Map(results.map((result) => [result.id, result]));
   const goals = [];
-  const add = (goal, value, limit, note = '') => {
+  const add = (goal, value, cpu, limit, note = '') => {
     if (!Number.isFinite(value)) return;
-    goals.push(`| ${goal} | ${value.toFixed(2)} | ≤ ${limit} | ${value <= limit ? 'met' : '**missed**'} | ${note} |`);
+    goals.push(`| ${goal} | ${value.toFixed(2)} | ${Number.isFinite(cpu) ? cpu.toFixed(2) : '–'} | ≤ ${limit} | ${value <= limit ? 'met' : '**missed**'} | ${note} |`);
   };
+  const both = (suite, name, against) => [suite.ratio(name, against), suite.ratio(name, against, 'cpuMs')];
   const synthetic = results.find((result) => result.id === 'synthetic-50x40') ?? results.find((result) => result.id.startsWith('synthetic-'));
   for (const suite of [synthetic, byId.get('qs')].filter(Boolean)) {
-    add(`${suite.id}: monocov run / plain`, suite.ratio('monocov', 'plain'), 1.15);
-    add(`${suite.id}: monocov / c8`, suite.ratio('monocov', 'c8'), 0.6);
+    add(`${suite.id}: monocov run / plain`, ...both(suite, 'monocov', 'plain'), 1.15);
+    add(`${suite.id}: monocov / c8`, ...both(suite, 'monocov', 'c8'), 0.6);
   }
   const merge = byId.get('merge');
   if (merge) {
     const [monocov, nyc] = ['monocov merge', 'nyc merge + nyc report'].map((name) => merge.rows.find((row) => row.name === name));
-    add(`${merge.id}: monocov merge / (nyc merge + nyc report)`, merge.ratio('monocov merge', 'nyc merge + nyc report'), 0.5);
-    if (monocov && nyc) add(`${merge.id}: peak RSS monocov / nyc`, monocov.medianRssKB / nyc.medianRssKB, 1, `${(monocov.medianRssKB / 1024).toFixed(0)} MB vs ${(nyc.medianRssKB / 1024).toFixed(0)} MB`);
+    add(`${merge.id}: monocov merge / (nyc merge + nyc report)`, ...both(merge, 'monocov merge', 'nyc merge + nyc report'), 0.5);
+    if (monocov && nyc) add(`${merge.id}: peak RSS monocov / nyc`, monocov.medianRssKB / nyc.medianRssKB, NaN, 1, `${(monocov.medianRssKB / 1024).toFixed(0)} MB vs ${(nyc.medianRssKB / 1024).toFixed(0)} MB`);
   }
   const nx = byId.get('nx-cached');
-  if (nx) add(`${nx.id}: run-many -t coverage / -t test`, nx.ratio('nx run-many -t coverage', 'nx run-many -t test'), 1.2);
+  if (nx) add(`${nx.id}: run-many -t coverage / -t test`, ...both(nx, 'nx run-many -t coverage', 'nx run-many -t test'), 1.2);
   if (goals.length === 0) return '';
-  return ['| goal (issue 6) | measured (median of paired ratios) | target | | note |', '|---|---:|---:|---|---|', ...goals].join('\n');
+  return ['| goal (issue 6) | wall ratio | CPU ratio | target | | note |', '|---|---:|---:|---:|---|---|', ...goals].join('\n');
 }
 
 function render(results, facts, startedAt) {
@@ -244,6 +246,7 @@ function render(results, facts, startedAt) {
     'Times are wall-clock medians over the repetitions; each repetition runs every variant once, in an',
     'order rotated from one repetition to the next. "× baseline" and "× c8" are medians of the ratios',
     'within a repetition (paired), which keeps load drift on a shared machine out of the ratio.',
+    '"CPU" is user + system time of the whole process tree (GNU time), less disturbed by other load than wall time.',
     '"lines %" is each tool\'s own line coverage of the same sources, a check that they measured the same code.',
     '',
     renderGoals(results),

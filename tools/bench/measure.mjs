@@ -13,12 +13,13 @@ let counter = 0;
 /**
  * Runs one command to its end, keeping the tail of its output. Wall time is taken
  * here; peak memory is GNU time's %M: the largest resident set of any single process in the
- * command's tree (the kernel's ru_maxrss of waited-for children), in KB.
- * Returns { ms, rssKB, code, output }.
+ * command's tree (the kernel's ru_maxrss of waited-for children), in KB; CPU time is %U + %S,
+ * user and system time of the whole tree, which other load on the machine disturbs less than
+ * wall time. Returns { ms, rssKB, cpuMs, code, output }.
  */
 export function runOnce({ command, args, cwd, env = process.env }) {
   const rssFile = join(scratch, `rss-${counter++}`);
-  const [file, argv] = HAVE_GNU_TIME ? [GNU_TIME, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
+  const [file, argv] = HAVE_GNU_TIME ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, command, ...args]] : [command, args];
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(file, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -33,25 +34,29 @@ export function runOnce({ command, args, cwd, env = process.env }) {
     child.on('close', (code, signal) => {
       const ms = performance.now() - started;
       let rssKB = NaN;
+      let cpuMs = NaN;
       if (HAVE_GNU_TIME) {
         try {
           // GNU time writes "Command exited with non-zero status N" first when the command fails.
           const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
-          rssKB = Number(lines[lines.length - 1]);
+          const [rss, user, system] = lines[lines.length - 1].split(' ').map(Number);
+          rssKB = rss;
+          cpuMs = (user + system) * 1000;
         } catch {
           // killed before time could write: no memory figure
         }
         rmSync(rssFile, { force: true });
       }
-      resolve({ ms, rssKB, code: signal ? 128 : code, output });
+      resolve({ ms, rssKB, cpuMs, code: signal ? 128 : code, output });
     });
   });
 }
 
-/** Runs steps one after another: total wall time, the largest peak RSS, the first failure's exit code. */
+/** Runs steps one after another: total wall and CPU time, the largest peak RSS, the first failure's exit code. */
 export async function runSteps(steps) {
   let ms = 0;
   let rssKB = 0;
+  let cpuMs = 0;
   let code = 0;
   let failed;
   let lastOutput = '';
@@ -59,13 +64,14 @@ export async function runSteps(steps) {
     const result = await runOnce(step);
     lastOutput = result.output;
     ms += result.ms;
+    cpuMs += result.cpuMs;
     rssKB = Math.max(rssKB, result.rssKB);
     if (result.code !== 0 && code === 0) {
       code = result.code;
       failed = { step, output: result.output };
     }
   }
-  return { ms, rssKB, code, failed, lastOutput };
+  return { ms, rssKB, cpuMs, code, failed, lastOutput };
 }
 
 export function median(values) {

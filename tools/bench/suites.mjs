@@ -192,12 +192,11 @@ export function mergeSuite({ benchDir, workspace }) {
   const reporters = ['lcov', 'json-summary', 'cobertura'];
   const variants = [
     {
+      // Default input (coverage/projects) and output (coverage/workspace, which must lie inside the workspace).
       name: 'monocov merge',
-      prepare: () => rmSync(join(out, 'monocov'), { recursive: true, force: true }),
-      steps: () => [
-        { command: NODE, args: [BIN.monocov, 'merge', ...reporters.flatMap((r) => ['--reporter', r]), '--output-dir', join(out, 'monocov')], cwd: workspace, env },
-      ],
-      measured: () => linePct([join(out, 'monocov', 'coverage-final.json')]),
+      prepare: () => rmSync(join(workspace, 'coverage', 'workspace'), { recursive: true, force: true }),
+      steps: () => [{ command: NODE, args: [BIN.monocov, 'merge', ...reporters.flatMap((r) => ['--reporter', r])], cwd: workspace, env }],
+      measured: () => linePct([join(workspace, 'coverage', 'workspace', 'coverage-final.json')]),
     },
     {
       name: 'nyc merge + nyc report',
