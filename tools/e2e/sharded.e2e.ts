@@ -1,0 +1,83 @@
+// Sharded CI (docs/ci.md): clones at other absolute paths each measure a share of the projects,
+// their coverage/projects folders travel as CI artifacts to a third clone, and `monocov merge`
+// there — or the Nx merge target pointed at them — gives the single-machine report, byte for byte.
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { assertSameFiles, cloneOrigin, coverageFiles, createOrigin } from './clones';
+import { log, removeDir, runOk } from './lib';
+import { localPaths, nxOk, type NxWorkspace } from './nx-workspace';
+import { checkWorkspaceReports, PROJECT_ROOTS } from './three-projects';
+
+/** The root project (package.json `name`), which holds the merge target. */
+const ROOT_PROJECT = 'e2e-workspace';
+const SHARDS = 2;
+/** Where each machine checks the repository out: other folders, other depths. */
+const SHARD_CHECKOUTS = ['agent-1/_work/e2e/e2e', 'runner-two/ws'];
+const MERGE_CHECKOUT = 'merge-job/checkout/workspace';
+
+let origin: NxWorkspace | undefined;
+let singleMachine: Record<string, string>;
+const shards: NxWorkspace[] = [];
+let mergeJob: NxWorkspace;
+
+test.after(() => {
+  if (origin) removeDir(origin.scratch);
+});
+
+test('one machine: nx run-many -t coverage measures every project and merges (the reference report)', async () => {
+  origin = await createOrigin('sharded');
+  assert.match(nxOk(origin, ['run-many', '-t', 'coverage']), /Successfully ran target coverage for 4 projects/);
+  checkWorkspaceReports(origin.root, localPaths(origin));
+  singleMachine = coverageFiles(origin, 'workspace');
+});
+
+test(`${SHARDS} shards at other paths each measure their share of the projects (the docs' command picks it) and run no merge`, () => {
+  const measured: string[] = [];
+  for (let shard = 1; shard <= SHARDS; shard++) {
+    const clone = cloneOrigin(origin!, SHARD_CHECKOUTS[shard - 1]!);
+    // The shard's projects, exactly as docs/ci.md computes them in each matrix job.
+    const projects = runOk(clone.shell, clone.root, 'bash', [
+      '-c',
+      `npx nx show projects --with-target coverage --exclude ${ROOT_PROJECT} | sort | awk -v shard=${shard} -v total=${SHARDS} '(NR - 1) % total == shard - 1' | paste -sd, -`,
+    ]).trim();
+    log(`shard ${shard}: ${projects}`);
+    assert.ok(projects !== '', `shard ${shard} has projects`);
+    const count = projects.split(',').length;
+    const output = nxOk(clone, ['run-many', '-t', 'coverage', `--projects=${projects}`]);
+    assert.ok(output.includes(`Successfully ran target coverage for ${count === 1 ? `project ${projects}` : `${count} projects`}`), output);
+    assert.not.ok(existsSync(join(clone.root, 'coverage/workspace')), `shard ${shard} ran no merge`);
+    measured.push(...projects.split(','));
+    shards.push(clone);
+  }
+  assert.equal(measured.sort(), ['cli-app', 'js-lib', 'ts-lib'], 'the shards together measure every project once');
+});
+
+test('merge job: monocov merge of the downloaded artifact folders writes byte-identical reports (every reporter)', () => {
+  mergeJob = cloneOrigin(origin!, MERGE_CHECKOUT);
+  // What actions/download-artifact leaves: one folder per artifact, named after it.
+  shards.forEach((shard, index) => cpSync(join(shard.root, 'coverage/projects'), join(mergeJob.root, `coverage-artifacts/coverage-shard-${index + 1}`), { recursive: true }));
+  const output = runOk(mergeJob.shell, mergeJob.root, 'npx', ['--no-install', 'monocov', 'merge', ...shards.map((_, index) => `coverage-artifacts/coverage-shard-${index + 1}`)]);
+  for (const projectRoot of PROJECT_ROOTS) assert.ok(output.includes(projectRoot), `the table lists ${projectRoot}`);
+  checkWorkspaceReports(mergeJob.root, localPaths(mergeJob));
+  assertSameFiles(coverageFiles(mergeJob, 'workspace'), singleMachine, 'monocov merge of the shards vs one machine');
+  assert.not.ok(existsSync(join(mergeJob.root, 'coverage/projects')), 'nothing was measured in the merge job');
+});
+
+test('merge job: the Nx merge target with `inputs` set to the artifact folders gives the same bytes and runs no coverage task', () => {
+  rmSync(join(mergeJob.root, 'coverage'), { recursive: true, force: true });
+  const output = nxOk(mergeJob, [
+    'run',
+    `${ROOT_PROJECT}:coverage`,
+    '--exclude-task-dependencies',
+    '--skip-nx-cache',
+    ...shards.map((_, index) => `--inputs=coverage-artifacts/coverage-shard-${index + 1}`),
+  ]);
+  assert.match(output, /Successfully ran target coverage for project e2e-workspace/);
+  assert.not.match(output, /Successfully ran target coverage for project e2e-workspace and \d+ task/, 'no dependent task ran');
+  assertSameFiles(coverageFiles(mergeJob, 'workspace'), singleMachine, 'Nx merge target over the shards vs one machine');
+  assert.not.ok(existsSync(join(mergeJob.root, 'coverage/projects')), 'no coverage task ran in the merge job');
+});
+
+test.run();
