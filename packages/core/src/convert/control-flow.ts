@@ -1,5 +1,5 @@
-import * as types from '@babel/types';
 import type { File, Node, SourceLocation, Statement } from '@babel/types';
+import { childKeys, isFunctionNode as isFunction, isStatementNode as isStatement } from './babel-tables';
 import type { Span } from './file-maps';
 
 /** Identifies a piece of original code by its exact location, as istanbul's maps record it. */
@@ -41,9 +41,6 @@ const COUNTED_STATEMENTS = new Set([
 ]);
 
 const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
-
-// @babel/types exports through getters: read them once.
-const { VISITOR_KEYS, isFunction, isStatement } = types;
 
 // How control can leave code other than by its end, as bits. Calls that throw are not seen: V8
 // does not see them either.
@@ -108,7 +105,7 @@ export function analyzeControlFlow(ast: File): ControlFlow {
 
   const visitChildren = (node: Node, enclosing: string | undefined): number => {
     let exits = 0;
-    for (const key of VISITOR_KEYS[node.type] ?? []) {
+    for (const key of childKeys(node)) {
       const value = (node as unknown as Record<string, unknown>)[key];
       if (Array.isArray(value)) {
         for (const child of value) if (child && typeof child === 'object' && 'type' in child) exits |= visitChild(child as Node, enclosing);

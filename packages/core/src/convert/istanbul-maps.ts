@@ -1,5 +1,5 @@
-import * as types from '@babel/types';
-import type { Comment, File, Node, SourceLocation } from '@babel/types';
+import type { Comment, File, Function as FunctionNode, Node, SourceLocation } from '@babel/types';
+import { childKeys } from './babel-tables';
 import type { BranchMapping, FileCoverageData, FunctionMapping, Range } from 'istanbul-lib-coverage';
 
 // istanbul-lib-instrument 6's visitor (src/visitor.js), reproduced as a read-only walk: the same
@@ -120,7 +120,7 @@ export function istanbulMaps(ast: File, path: string): FileCoverageData {
     branch.locations.push(cloneLocation(loc));
   };
 
-  const coverFunction = (node: types.Function) => {
+  const coverFunction = (node: FunctionNode) => {
     let decl: SourceLocation | null | undefined;
     if ((node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression') && node.id) decl = node.id.loc;
     decl ??= { ...node.loc!, end: { ...node.loc!.start, column: node.loc!.start.column + 1 } };
@@ -221,11 +221,11 @@ export function istanbulMaps(ast: File, path: string): FileCoverageData {
     if (
       node.type === 'ArrowFunctionExpression' &&
       !ignored &&
-      !types.isBlockStatement(node.body) &&
+      node.body.type !== 'BlockStatement' &&
       node.body.loc
     ) {
       // istanbul turns an expression body into `{ return <expression>; }`, counted as a statement.
-      for (const key of types.VISITOR_KEYS[node.type]!) {
+      for (const key of childKeys(node)) {
         if (key === 'body') {
           newStatement(node.body.loc);
           visit(node.body, node, ignored, false);
@@ -235,7 +235,7 @@ export function istanbulMaps(ast: File, path: string): FileCoverageData {
       }
       return;
     }
-    for (const key of types.VISITOR_KEYS[node.type] ?? []) visitField(node, key, ignored, skipped);
+    for (const key of childKeys(node)) visitField(node, key, ignored, skipped);
   };
 
   const visitField = (node: Node, key: string, ignored: boolean, skipped: Set<Node> | undefined) => {
