@@ -66,14 +66,15 @@ const { createInstrumenter } = require('istanbul-lib-instrument') as {
   createInstrumenter(options: object): Instrumenter;
 };
 
-/** istanbul-lib-instrument as nyc and Jest configure it (TypeScript and decorators plugins for .ts). */
+/** istanbul-lib-instrument as nyc and Jest configure it (TypeScript and decorators plugins for .ts, JSX for .jsx/.tsx). */
 export function istanbulInstrument(path: string, code = readFileSync(path, 'utf8')): { code: string; coverage: FileCoverageData } {
   const typescript = /\.[cm]?tsx?$/.test(path);
+  const jsx = /\.[jt]sx$/.test(path);
   const instrumenter = createInstrumenter({
     esModules: true,
     autoWrap: true,
     compact: false,
-    parserPlugins: [...PARSER_PLUGINS, ...(typescript ? ['typescript', 'decorators-legacy'] : [])],
+    parserPlugins: [...PARSER_PLUGINS, ...(typescript ? ['typescript', 'decorators-legacy'] : []), ...(jsx ? ['jsx'] : [])],
   });
   const instrumented = instrumenter.instrumentSync(code, path);
   return { code: instrumented, coverage: instrumenter.lastFileCoverage() };

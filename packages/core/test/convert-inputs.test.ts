@@ -30,6 +30,25 @@ test('a never-loaded file gets its true maps, every count 0', async () => {
   }
 });
 
+test('JSX, TC39 decorators and unparsable files', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'monocov-syntax-'));
+  writeFileSync(join(dir, 'view.tsx'), 'export const View = (p: { on?: boolean }) => (p.on ? <b>on</b> : <i>off</i>);\n');
+  const view = await emptyFileCoverage(join(dir, 'view.tsx'));
+  assert.equal(mapsOf(view), mapsOf(istanbulInstrument(join(dir, 'view.tsx')).coverage));
+  assert.is(Object.keys(view.branchMap).length, 1);
+  // `accessor` fields need TC39 decorators, which istanbul's TypeScript setup cannot parse.
+  writeFileSync(join(dir, 'auto.ts'), 'const log = (_v: unknown, _c: unknown) => {};\nexport class A {\n  @log accessor size = 1;\n}\n');
+  assert.is(Object.keys((await emptyFileCoverage(join(dir, 'auto.ts'))).fnMap).length, 1);
+  writeFileSync(join(dir, 'broken.js'), 'function (\n');
+  try {
+    await emptyFileCoverage(join(dir, 'broken.js'));
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    assert.instance(error, DataError);
+    assert.match((error as Error).message, /broken\.js.*run\.omit/);
+  }
+});
+
 test('a file no script loaded is not in the converted data', async () => {
   const dir = copyFixture('js-cjs');
   writeFileSync(join(dir, 'unused.js'), 'module.exports = 1;\n');

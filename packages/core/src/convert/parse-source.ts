@@ -41,8 +41,17 @@ export function parseSource(code: string, path: string): File {
       plugins: [...plugins, ...extra],
     });
   const attempts: Array<() => File> = [() => attempt('module'), () => attempt('script')];
-  // Plain .js files sometimes hold JSX; try that last so ordinary JS parses exactly as istanbul's defaults do.
+  // Syntax istanbul's defaults reject, tried last so that everything else parses exactly as istanbul
+  // parses it: JSX in .js files, TC39 decorators (`accessor` fields) instead of TypeScript's legacy ones.
   if (!plugins.includes('jsx') && !plugins.includes('typescript')) attempts.push(() => attempt('module', ['jsx']));
+  const modernDecorators = (extra: ParserPlugin[]) =>
+    parse(code, {
+      sourceType: 'module',
+      sourceFilename: path,
+      allowReturnOutsideFunction: true,
+      plugins: [...plugins.filter((plugin) => plugin !== 'decorators-legacy'), ['decorators', {}], 'decoratorAutoAccessors', ...extra],
+    });
+  attempts.push(() => modernDecorators([]));
   let firstError: unknown;
   for (const run of attempts) {
     try {
