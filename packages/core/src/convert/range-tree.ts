@@ -49,11 +49,12 @@ export class RangeTree {
    * Index of the innermost range containing `offset`, or -1. A function that starts exactly at
    * `offset` is passed over: a probe there stands for the code that *defines* that function (a
    * variable's initialiser, a ternary arm), which runs as often as its surroundings, not as often
-   * as the function is called.
+   * as the function is called. The script's own top-level range has nothing around it and
+   * holds its first statement (offset 0 of a CommonJS module) itself.
    */
   indexAt(offset: number): number {
     let i = this.lastStartingAtOrBefore(offset);
-    while (i !== -1 && (this.ends[i]! <= offset || (this.isFunction[i] === 1 && this.starts[i] === offset))) {
+    while (i !== -1 && (this.ends[i]! <= offset || (this.isFunction[i] === 1 && this.starts[i] === offset && this.parents[i] !== -1))) {
       i = this.parents[i]!;
     }
     return i;
