@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { configHash } from './config/load';
@@ -146,22 +146,24 @@ export function describeCompleteness(completeness: Completeness): string[] {
 
 /**
  * The projects `monocov merge --expect` names: each argument a project folder or a glob of
- * folders (`packages/*`), relative to the workspace root. A glob selects folders holding a
- * package.json or project.json. A project without a `test` script or target is untested.
+ * folders (`packages/*`), relative to the workspace root. A folder named outright is expected
+ * to have data. A glob selects folders holding a package.json or project.json, and those
+ * without a `test` script or target are listed as untested instead.
  */
 export function findExpectedProjects(workspaceRoot: string, patterns: string[], dataDir: string): ExpectedProject[] {
   const root = resolve(workspaceRoot);
-  const roots = new Set<string>();
+  const named = new Set<string>();
+  const matched = new Set<string>();
   for (const pattern of patterns) {
     const normalized = normalizeRoot(pattern);
     if (!picomatch.scan(normalized).isGlob) {
-      roots.add(normalized);
+      named.add(normalized);
       continue;
     }
     const matches = picomatch(normalized);
-    for (const dir of projectFolders(root, dataDir)) if (matches(dir)) roots.add(dir);
+    for (const dir of projectFolders(root, dataDir)) if (matches(dir)) matched.add(dir);
   }
-  return [...roots].sort(compare).map((projectRoot) => describeFolder(root, projectRoot));
+  return [...new Set([...named, ...matched])].sort(compare).map((projectRoot) => describeFolder(root, projectRoot, named.has(projectRoot)));
 }
 
 /** Workspace-relative folders holding a package.json or project.json, outside node_modules, dot folders and the data dir. */
@@ -187,7 +189,7 @@ function projectFolders(workspaceRoot: string, dataDir: string): string[] {
   return found;
 }
 
-function describeFolder(workspaceRoot: string, projectRoot: string): ExpectedProject {
+function describeFolder(workspaceRoot: string, projectRoot: string, named: boolean): ExpectedProject {
   const dir = join(workspaceRoot, projectRoot);
   const project = readJson(join(dir, 'project.json'));
   const manifest = readJson(join(dir, 'package.json'));
@@ -197,12 +199,7 @@ function describeFolder(workspaceRoot: string, projectRoot: string): ExpectedPro
     (project?.targets as Record<string, unknown> | undefined)?.test !== undefined ||
     ((manifest?.nx as { targets?: Record<string, unknown> } | undefined)?.targets?.test !== undefined) ||
     (typeof script === 'string' && !script.includes('no test specified'));
-  const exists = existsSync(dir);
-  return {
-    project: name,
-    projectRoot,
-    ...(exists && !hasTests ? { untested: 'no test script or target' } : {}),
-  };
+  return { project: name, projectRoot, ...(named || hasTests ? {} : { untested: 'no test script or target' }) };
 }
 
 function readJson(path: string): Record<string, unknown> | undefined {

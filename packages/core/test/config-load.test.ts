@@ -172,7 +172,7 @@ const FILE_ERRORS: Array<[string, string, string]> = [
   ['paths: one entry', '{"paths": {"source": ["packages/"]}}', '`.coveragerc.json`: `paths.source` must be an array of at least two path prefixes, got ["packages/"]'],
   ['paths: absolute canonical', '{"paths": {"source": ["/ci/work/", "packages/"]}}', '`.coveragerc.json`: `paths.source[0]` must be a workspace-relative prefix (the canonical one comes first), got "/ci/work/"'],
   ['paths: not lists', '{"paths": ["packages/"]}', '`.coveragerc.json`: `paths` must be an object of path-prefix lists, got ["packages/"]'],
-  ['reporters: unknown name', '{"reporters": ["lcov", "lcovonly"]}', '`.coveragerc.json`: `reporters[1]` must be one of "text", "text-summary", "lcov", "json", "json-summary", "cobertura", "html", got "lcovonly"; did you mean "lcov"?'],
+  ['reporters: unknown name', '{"reporters": ["lcov", "lcovonly"]}', '`.coveragerc.json`: `reporters[1]` must be one of "text", "text-summary", "lcov", "json", "json-summary", "cobertura", "html", "markdown", got "lcovonly"; did you mean "lcov"?'],
   ['reporters: repeated', '{"reporters": ["lcov", "html", "lcov"]}', '`.coveragerc.json`: `reporters[2]` repeats "lcov"; list each value once'],
   ['$schema: not a string', '{"$schema": 1}', '`.coveragerc.json`: `$schema` must be a string, got 1'],
   ['long values are shortened', `{"run": {"all": "${'x'.repeat(100)}"}}`, `\`.coveragerc.json\`: \`run.all\` must be true or false, got "${'x'.repeat(56)}…`],
@@ -206,7 +206,7 @@ test('overrides are validated the same way and named by their source', () => {
   ]);
   assert.is(
     errorFor('{}', { reporters: ['pdf'] } as unknown as PartialCoverageConfig),
-    'option `reporters[0]` must be one of "text", "text-summary", "lcov", "json", "json-summary", "cobertura", "html", got "pdf"',
+    'option `reporters[0]` must be one of "text", "text-summary", "lcov", "json", "json-summary", "cobertura", "html", "markdown", got "pdf"',
   );
 });
 

@@ -5,6 +5,7 @@ import type { CliContext, Command } from './command';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { checkCommand } from './commands/check';
 import { mergeCommand } from './commands/merge';
+import { ratchetCommand } from './commands/ratchet';
 import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
 
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   merge: mergeCommand,
   report: reportCommand,
   check: checkCommand,
+  ratchet: ratchetCommand,
 };
 
 const DOCS = 'https://github.com/monocov/monocov/blob/main/docs/troubleshooting.md';

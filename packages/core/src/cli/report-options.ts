@@ -5,6 +5,7 @@ import type { CoverageConfig, PartialCoverageConfig, ReporterName } from '../con
 import { describeCompleteness, findExpectedProjects, isIncomplete, type Completeness, type ExpectedProject } from '../completeness';
 import { ConfigError } from '../errors';
 import type { DiffBase } from '../git-diff';
+import type { BaselineSource } from '../report/baseline';
 import type { ReportOutcome } from '../report/workspace';
 import { toPosix } from '../store';
 import type { CliContext, Command, ParsedOptions } from './command';
@@ -28,6 +29,9 @@ export const REPORT_OPTIONS = {
   diff: { type: 'string' },
   expect: { type: 'string', multiple: true },
   'require-complete': { type: 'boolean' },
+  format: { type: 'string' },
+  baseline: { type: 'string' },
+  'baseline-ref': { type: 'string' },
 } as const satisfies Command['options'];
 
 export type ReportOptionName = keyof typeof REPORT_OPTIONS;
@@ -47,6 +51,9 @@ export const REPORT_OPTION_HELP: Record<ReportOptionName, string> = {
   diff: '--diff <base>          also measure the lines changed since this git ref (gate: `report.failUnderDiff`)',
   expect: '--expect <dir|glob>    a project that should have data, repeatable (`packages/*`); lists missing and stale ones',
   'require-complete': '--require-complete     fail (exit 4) when an expected project has no data or stale data; without --expect, expects every package.json workspace',
+  format: '--format <name>        what to print: text (the tables, default) or markdown (the summary, also written to summary.md)',
+  baseline: '--baseline <path>      show each project\'s change in summary.md against this data dir, merged folder or coverage-final.json',
+  'baseline-ref': '--baseline-ref <ref>   the same against <dataDir>/workspace/coverage-final.json as committed at this git ref',
 };
 
 export function pickOptions<K extends ReportOptionName>(names: readonly K[]): Pick<typeof REPORT_OPTIONS, K> {
@@ -68,7 +75,12 @@ export interface ReportCliOptions {
   /** From --expect, or the package.json workspaces with --require-complete alone. */
   expected?: ExpectedProject[];
   requireComplete: boolean;
+  /** What stdout gets: the text reporters' tables, or the Markdown summary. */
+  format: OutputFormat;
+  baseline?: BaselineSource;
 }
+
+export type OutputFormat = 'text' | 'markdown';
 
 /** Finds the workspace from the cwd, loads `.coveragerc.json` and lays the flags over it. */
 export function resolveReportOptions(options: ParsedOptions, context: CliContext): ReportCliOptions {
@@ -100,7 +112,12 @@ export function resolveReportOptions(options: ParsedOptions, context: CliContext
   if (options['show-missing']) report.showMissing = true;
   if (Object.keys(report).length > 0) overrides.report = report;
 
+  const format = (options.format as string | undefined) ?? 'text';
+  if (format !== 'text' && format !== 'markdown') throw new ConfigError(`--format ${JSON.stringify(format)} is not a format; choose text or markdown`);
+  const baseline = baselineSource(options, context);
   const loaded = loadConfig({ workspaceRoot, overrides, overridesSource: 'command-line option' });
+  // A Markdown summary asked for on stdout, or a baseline to compare with, needs the markdown reporter.
+  if ((format === 'markdown' || baseline !== undefined) && !loaded.config.reporters.includes('markdown')) loaded.config.reporters.push('markdown');
   const outputDir = options['output-dir'] as string | undefined;
   return {
     workspaceRoot,
@@ -111,7 +128,17 @@ export function resolveReportOptions(options: ParsedOptions, context: CliContext
     diff: typeof options.diff === 'string' ? { base: options.diff } : undefined,
     expected: expectedProjects(options, workspaceRoot, loaded.config.run.dataDir),
     requireComplete: Boolean(options['require-complete']),
+    format,
+    baseline,
   };
+}
+
+function baselineSource(options: ParsedOptions, context: CliContext): BaselineSource | undefined {
+  const path = options.baseline as string | undefined;
+  const ref = options['baseline-ref'] as string | undefined;
+  if (path !== undefined && ref !== undefined) throw new ConfigError('--baseline and --baseline-ref both name a baseline; give one');
+  if (path !== undefined) return { path: resolve(context.cwd, path) };
+  return ref === undefined ? undefined : { ref };
 }
 
 function expectedProjects(options: ParsedOptions, workspaceRoot: string, dataDir: string): ExpectedProject[] | undefined {
@@ -152,6 +179,7 @@ export function printOutcome(
   name: string,
   result: {
     summaryText: string;
+    markdown?: string;
     written: string[];
     problems: Array<{ message: string }>;
     misses: Array<{ message: string }>;
@@ -161,8 +189,10 @@ export function printOutcome(
   },
   context: CliContext,
   ignoreErrors: boolean,
+  format: OutputFormat = 'text',
 ): number {
-  if (result.summaryText !== '') context.stdout.write(result.summaryText);
+  const printed = format === 'markdown' ? (result.markdown ?? '') : result.summaryText;
+  if (printed !== '') context.stdout.write(printed);
   const shown = (file: string): string => toPosix(relative(context.cwd, file)) || '.';
   if (result.written.length > 0) context.stderr.write(`monocov ${name}: wrote ${result.written.map(shown).join(', ')}\n`);
   for (const { input, sameAs } of result.duplicates ?? []) {

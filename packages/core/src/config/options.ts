@@ -17,6 +17,7 @@ export const REPORTERS: readonly ReporterName[] = [
   'json-summary',
   'cobertura',
   'html',
+  'markdown',
 ];
 
 /** Every JS/TS source extension Node or a TypeScript toolchain can load. */
@@ -244,9 +245,9 @@ export const OPTIONS: { readonly [K in OptionKey]: OptionSpec } = {
       label: 'an array of reporter names',
       docType: 'string[]',
     },
-    default: REPORTERS.filter((name) => name !== 'text-summary'),
+    default: REPORTERS.filter((name) => name !== 'text-summary' && name !== 'markdown'),
     description:
-      'Reports to produce: `text` and `text-summary` print to the console, the others write files under `<dataDir>/workspace`.',
+      'Reports to produce: `text` and `text-summary` print to the console, the others write files under `<dataDir>/workspace` (`markdown`: summary.md, a per-project table for a CI job summary or pull-request comment).',
   },
 };
 

@@ -4,7 +4,7 @@ export type Metric = 'statements' | 'branches' | 'functions' | 'lines';
 /** A threshold: one number for every metric, or a number per metric. */
 export type Threshold = number | Partial<Record<Metric, number>>;
 
-export type ReporterName = 'text' | 'text-summary' | 'lcov' | 'json' | 'json-summary' | 'cobertura' | 'html';
+export type ReporterName = 'text' | 'text-summary' | 'lcov' | 'json' | 'json-summary' | 'cobertura' | 'html' | 'markdown';
 
 /** `.coveragerc.json` after defaults, project overrides and validation. */
 export interface CoverageConfig {

@@ -1,14 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
-import { checkCompleteness, isIncomplete, type Completeness, type ExpectedProject } from '../completeness';
+import { checkCompleteness, isIncomplete, type Completeness, type ExpectedProject, type ProjectCompleteness } from '../completeness';
 import type { CoverageConfig } from '../config/types';
 import { ConfigError, DataError, NoDataError } from '../errors';
 import { mergeCoverage, type MergedProject, type MergeResult, type WorkspaceMeta } from '../merge';
 import { COVERAGE_FILE, FORMAT_VERSION, META_FILE, toPosix } from '../store';
 import { stableStringify } from '../stable-json';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
+import { loadBaseline, type BaselineSource } from './baseline';
+import { formatMarkdownSummary, SUMMARY_FILE } from './markdown';
 import { formatPercentShort, sumTotals, type Totals } from './metrics';
 import { groupByProject } from './projects';
 import { formatSummary, formatTable } from './table';
@@ -38,6 +40,8 @@ export interface WorkspaceReportOptions {
   expected?: ExpectedProject[];
   /** Missing, stale or unexpected project data fails the outcome (`incomplete`). */
   requireComplete?: boolean;
+  /** Coverage the `markdown` summary shows each project's change against. */
+  baseline?: BaselineSource;
 }
 
 /** What the caller should do: see WorkspaceReport.outcome. */
@@ -59,6 +63,8 @@ export interface WorkspaceReport {
   totals: Totals;
   /** What `text` / `text-summary` print; '' when neither reporter is chosen. */
   summaryText: string;
+  /** The `markdown` reporter's summary (summary.md), when it is chosen. */
+  markdown?: string;
   /** Coverage of the changed lines, when `diff` was given. */
   diff?: DiffCoverage;
   /** Missed thresholds, one line each in `message`. */
@@ -97,13 +103,28 @@ export function mergeWorkspace(options: WorkspaceReportOptions): WorkspaceReport
  */
 export function reportWorkspace(options: Omit<WorkspaceReportOptions, 'inputs'>): WorkspaceReport {
   const located = locate(options);
-  return finish(options, loadStoredData(options.config, located), { ...located, write: true });
+  return finish(options, loadStoredData(options.config, located), { ...located, write: true, completeness: storedCompleteness(located.outputDir) });
 }
 
 /** `monocov check`: thresholds against the stored merged data (or a merge of `<dataDir>/projects` in memory); writes nothing. */
 export function checkWorkspace(options: Omit<WorkspaceReportOptions, 'inputs'>): WorkspaceReport {
   const located = locate(options);
-  return finish({ ...options, config: { ...options.config, reporters: [] } }, loadStoredData(options.config, located), { ...located, write: false });
+  return finish({ ...options, config: { ...options.config, reporters: [] } }, loadStoredData(options.config, located), {
+    ...located,
+    write: false,
+    completeness: storedCompleteness(located.outputDir),
+  });
+}
+
+/** What the last merge recorded of the expected projects (meta.json `completeness`), so reports of stored data still say what it lacks. */
+function storedCompleteness(outputDir: string): Completeness | undefined {
+  if (!existsSync(join(outputDir, COVERAGE_FILE))) return undefined;
+  try {
+    const recorded: unknown = JSON.parse(readFileSync(join(outputDir, META_FILE), 'utf8')).completeness;
+    return Array.isArray(recorded) ? { projects: recorded as ProjectCompleteness[] } : undefined;
+  } catch {
+    return undefined; // no meta.json, or one the merge of this data already reported on
+  }
 }
 
 /**
@@ -181,6 +202,28 @@ function finish(
   const groups = groupByProject(coverage, merged.projects);
   const totals = sumTotals(coverage);
 
+  const { misses, checked } = checkThresholds({ coverage, groups, report: config.report });
+  let diff: DiffCoverage | undefined;
+  let diffText = '';
+  if (options.diff) {
+    diff = diffCoverage(coverage, changedLines(workspaceRoot, options.diff));
+    diffText = formatDiffCoverage(diff, options.diff.base, config.report.precision);
+    const miss = checkDiffThreshold(diff, options.diff.base, config.report);
+    if (miss) misses.push(miss);
+  }
+
+  let markdown: string | undefined;
+  if (config.reporters.includes('markdown')) {
+    markdown = formatMarkdownSummary({
+      coverage,
+      projects: merged.projects,
+      precision: config.report.precision,
+      baseline: options.baseline && loadBaseline(options.baseline, { workspaceRoot, config }),
+      completeness: completeness?.projects,
+      misses,
+    });
+  }
+
   let written: string[] = [];
   if (write) {
     const timestamp = options.timestamp ?? reportTime(workspaceRoot);
@@ -199,23 +242,16 @@ function finish(
       reporters: config.reporters,
       outputDir,
       timestamp,
-      extraFiles: { [META_FILE]: stableStringify(meta, 2) },
+      extraFiles: { [META_FILE]: stableStringify(meta, 2), ...(markdown === undefined ? {} : { [SUMMARY_FILE]: markdown }) },
       skipEmpty: config.report.skipEmpty,
     });
+    if (markdown !== undefined) written.push(join(outputDir, SUMMARY_FILE));
   }
 
   let summaryText = '';
   if (config.reporters.includes('text')) summaryText += formatTable(coverage, groups, { ...config.report, perFile: options.perFile ?? false });
   if (config.reporters.includes('text-summary')) summaryText += formatSummary(totals, config.report.precision);
-
-  const { misses, checked } = checkThresholds({ coverage, groups, report: config.report });
-  let diff: DiffCoverage | undefined;
-  if (options.diff) {
-    diff = diffCoverage(coverage, changedLines(workspaceRoot, options.diff));
-    summaryText += formatDiffCoverage(diff, options.diff.base, config.report.precision);
-    const miss = checkDiffThreshold(diff, options.diff.base, config.report);
-    if (miss) misses.push(miss);
-  }
+  summaryText += diffText;
   const dataFailed = merged.problems.length > 0 && !options.ignoreErrors;
   const incomplete = options.requireComplete === true && (completeness?.projects.some(isIncomplete) ?? false);
   return {
@@ -227,6 +263,7 @@ function finish(
     completeness,
     totals,
     summaryText,
+    markdown,
     diff,
     misses,
     checked: checked + (diff && config.report.failUnderDiff !== undefined ? 1 : 0),

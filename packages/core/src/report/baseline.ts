@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import type { CoverageConfig } from '../config/types';
+import { DataError } from '../errors';
+import { mergeCoverage } from '../merge';
+import { COVERAGE_FILE, META_FILE, toPosix } from '../store';
+import type { Baseline } from './markdown';
+
+/** Where the baseline comes from: a path (data dir, merged folder or file), or a git ref holding the merged data. */
+export type BaselineSource = { path: string } | { ref: string };
+
+/**
+ * Reads the coverage to compare with. A path may be a data dir (its `workspace/` merged data,
+ * else its `projects/`), a merged folder or a coverage-final.json. A ref reads
+ * `<dataDir>/workspace/coverage-final.json` (and its meta.json) as committed at that ref, e.g.
+ * on a branch CI pushes the main branch's merged data to. Sources are not checked against the
+ * workspace: the baseline was made from other code on purpose.
+ */
+export function loadBaseline(source: BaselineSource, options: { workspaceRoot: string; config: CoverageConfig }): Baseline {
+  const workspaceRoot = resolve(options.workspaceRoot);
+  if ('ref' in source) return fromGit(source.ref, workspaceRoot, options.config);
+  const path = resolve(workspaceRoot, source.path);
+  const label = toPosix(relative(workspaceRoot, path)) || '.';
+  if (!existsSync(path)) throw new DataError(`baseline ${label}: no such file or folder`, path);
+  let input = path;
+  if (statSync(path).isDirectory()) {
+    const merged = join(path, 'workspace', COVERAGE_FILE);
+    if (existsSync(merged)) input = merged;
+    else if (existsSync(join(path, 'projects'))) input = join(path, 'projects');
+  }
+  return read(input, label, workspaceRoot, options.config);
+}
+
+function fromGit(ref: string, workspaceRoot: string, config: CoverageConfig): Baseline {
+  const folder = toPosix(join(config.run.dataDir, 'workspace'));
+  const dir = mkdtempSync(join(tmpdir(), 'monocov-baseline-'));
+  try {
+    for (const name of [COVERAGE_FILE, META_FILE]) {
+      let bytes: Buffer;
+      try {
+        // `<ref>:./<path>` is relative to the cwd, so a workspace inside a larger repository works too.
+        bytes = execFileSync('git', ['show', `${ref}:./${folder}/${name}`], { cwd: workspaceRoot, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1024 * 1024 * 1024 });
+      } catch (error) {
+        if (name === META_FILE) continue; // optional: without it rows are grouped by today's projects
+        const reason = String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim().split('\n')[0];
+        throw new DataError(`baseline ${ref}: ${folder}/${name} cannot be read from git (${reason}); commit the merged data there, or pass --baseline <folder>`);
+      }
+      writeFileSync(join(dir, name), bytes);
+    }
+    return read(join(dir, COVERAGE_FILE), ref, workspaceRoot, config);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function read(input: string, label: string, workspaceRoot: string, config: CoverageConfig): Baseline {
+  const merged = mergeCoverage({ workspaceRoot, inputs: [input], paths: config.paths, checkSources: false });
+  if (merged.problems.length > 0 || merged.inputs.length === 0) {
+    const reasons = merged.problems.map((problem) => problem.message).join('; ') || 'no coverage-final.json found';
+    throw new DataError(`baseline ${label}: ${reasons}`);
+  }
+  return { label, coverage: merged.coverage, projects: merged.projects };
+}
