@@ -14,8 +14,13 @@ export interface ConvertOptions {
   include: (absPath: string) => boolean;
 }
 
-/** Maps are shared by every script and process that loads a file; each result gets its own copy. */
-const freshCoverage = (coverage: FileCoverageData): FileCoverageData => structuredClone(coverage);
+/** A result of its own for a file: fresh counters; the maps are built per call and shared with nothing else. */
+const freshCoverage = (coverage: FileCoverageData): FileCoverageData => ({
+  ...coverage,
+  s: { ...coverage.s },
+  f: { ...coverage.f },
+  b: Object.fromEntries(Object.entries(coverage.b).map(([id, counts]) => [id, [...counts]])),
+});
 
 /** Raw V8 coverage → istanbul coverage keyed by absolute path of the ORIGINAL source (after source maps). Hits from every process are summed. */
 export async function convertV8Directory(options: ConvertOptions): Promise<CoverageMapData> {

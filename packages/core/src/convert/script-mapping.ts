@@ -43,8 +43,11 @@ function lineStartsFromLengths(lengths: readonly number[]): Int32Array {
 /** Line starts of source text as babel counts lines (\r\n, \r, \n, \u2028, \u2029). */
 export function lineStartsOf(text: string): Int32Array {
   const starts = [0];
-  const terminator = /\r\n?|[\n\u2028\u2029]/g;
-  for (let match = terminator.exec(text); match; match = terminator.exec(text)) starts.push(match.index + match[0].length);
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (char === 10 || char === 0x2028 || char === 0x2029) starts.push(i + 1);
+    else if (char === 13) starts.push(text.charCodeAt(i + 1) === 10 ? ++i + 1 : i + 1);
+  }
   return Int32Array.from(starts);
 }
 
