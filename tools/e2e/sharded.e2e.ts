@@ -1,12 +1,12 @@
 // Sharded CI (docs/ci.md): clones at other absolute paths each measure a share of the projects,
 // their coverage/projects folders travel as CI artifacts to a third clone, and `monocov merge`
 // there — or the Nx merge target pointed at them — gives the single-machine report, byte for byte.
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { assertSameFiles, cloneOrigin, coverageFiles, createOrigin } from './clones';
-import { log, removeDir, runOk } from './lib';
+import { log, removeDir, REPO_ROOT, runOk } from './lib';
 import { localPaths, nxOk, type NxWorkspace } from './nx-workspace';
 import { checkWorkspaceReports, PROJECT_ROOTS } from './three-projects';
 
@@ -37,11 +37,7 @@ test(`${SHARDS} shards at other paths each measure their share of the projects (
   const measured: string[] = [];
   for (let shard = 1; shard <= SHARDS; shard++) {
     const clone = cloneOrigin(origin!, SHARD_CHECKOUTS[shard - 1]!);
-    // The shard's projects, exactly as docs/ci.md computes them in each matrix job.
-    const projects = runOk(clone.shell, clone.root, 'bash', [
-      '-c',
-      `npx nx show projects --with-target coverage --exclude ${ROOT_PROJECT} | sort | awk -v shard=${shard} -v total=${SHARDS} '(NR - 1) % total == shard - 1' | paste -sd, -`,
-    ]).trim();
+    const projects = runOk(clone.shell, clone.root, 'bash', ['-c', shardCommand(shard)]).trim();
     log(`shard ${shard}: ${projects}`);
     assert.ok(projects !== '', `shard ${shard} has projects`);
     const count = projects.split(',').length;
@@ -58,7 +54,8 @@ test('merge job: monocov merge of the downloaded artifact folders writes byte-id
   mergeJob = cloneOrigin(origin!, MERGE_CHECKOUT);
   // What actions/download-artifact leaves: one folder per artifact, named after it.
   shards.forEach((shard, index) => cpSync(join(shard.root, 'coverage/projects'), join(mergeJob.root, `coverage-artifacts/coverage-shard-${index + 1}`), { recursive: true }));
-  const output = runOk(mergeJob.shell, mergeJob.root, 'npx', ['--no-install', 'monocov', 'merge', ...shards.map((_, index) => `coverage-artifacts/coverage-shard-${index + 1}`)]);
+  // The merge job's command in docs/ci.md; the shell expands the glob to one folder per shard.
+  const output = runOk(mergeJob.shell, mergeJob.root, 'bash', ['-c', 'npx monocov merge coverage-artifacts/*']);
   for (const projectRoot of PROJECT_ROOTS) assert.ok(output.includes(projectRoot), `the table lists ${projectRoot}`);
   checkWorkspaceReports(mergeJob.root, localPaths(mergeJob));
   assertSameFiles(coverageFiles(mergeJob, 'workspace'), singleMachine, 'monocov merge of the shards vs one machine');
@@ -79,5 +76,18 @@ test('merge job: the Nx merge target with `inputs` set to the artifact folders g
   assertSameFiles(coverageFiles(mergeJob, 'workspace'), singleMachine, 'Nx merge target over the shards vs one machine');
   assert.not.ok(existsSync(join(mergeJob.root, 'coverage/projects')), 'no coverage task ran in the merge job');
 });
+
+/**
+ * The matrix job's shard command from docs/ci.md, with this workspace's root project and the
+ * matrix values filled in, so the docs and the e2e cannot drift apart.
+ */
+function shardCommand(shard: number): string {
+  const line = /^\s*projects=\$\((npx nx show projects .+)\)$/m.exec(readFileSync(join(REPO_ROOT, 'docs/ci.md'), 'utf8'))?.[1];
+  if (!line) throw new Error('docs/ci.md has no `projects=$(npx nx show projects ...)` line');
+  return line
+    .replace('my-workspace', ROOT_PROJECT)
+    .replace('${{ matrix.shard }}', String(shard))
+    .replace('${{ strategy.job-total }}', String(SHARDS));
+}
 
 test.run();
