@@ -1,0 +1,175 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+// Issue 7, item 3 (processes), through the real `monocov run` bin (built by `npm test`):
+// tests killed mid-run, signals sent to monocov itself, a test that forks 100 children, and
+// data files that survive a writer killed at any moment.
+
+const BIN = join(__dirname, '..', 'bin', 'monocov.js');
+
+const root = mkdtempSync(join(tmpdir(), 'monocov-faults-'));
+test.after(() => rmSync(root, { recursive: true, force: true }));
+function write(path: string, contents: string): void {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), contents);
+}
+
+write('package.json', JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }));
+write('.coveragerc.json', JSON.stringify({ run: { include: ['lib/**'] } }));
+write('packages/p/package.json', JSON.stringify({ name: 'p' }));
+write('packages/p/lib/lib.js', `exports.hit = function hit() {\n  return 1;\n};\nexports.other = function other() {\n  return 2;\n};\n`);
+// Runs lib code, tells the test it is under way (its pid in the marker file), then waits to be killed.
+write(
+  'packages/p/wait.js',
+  `require('./lib/lib').hit();\nrequire('node:fs').writeFileSync(process.argv[2], String(process.pid));\nsetInterval(() => {}, 1000);\n`,
+);
+// Forks 100 short-lived children one after another; each calls hit() once and exits.
+write(
+  'packages/p/fork100.js',
+  `const { fork } = require('node:child_process');
+if (process.argv[2] === 'child') {
+  require('./lib/lib').hit();
+  process.exit(0);
+}
+let left = 100;
+const next = () => {
+  if (left === 0) return;
+  left--;
+  fork(__filename, ['child']).on('exit', (code) => {
+    if (code !== 0) process.exit(1);
+    next();
+  });
+};
+for (let i = 0; i < 4; i++) next(); // four at a time
+`,
+);
+const pkg = join(root, 'packages/p');
+const dataDir = join(root, 'coverage/projects/packages/p');
+
+function dataFile(): Record<string, any> {
+  return JSON.parse(readFileSync(join(dataDir, 'coverage-final.json'), 'utf8'));
+}
+function meta(): Record<string, any> {
+  return JSON.parse(readFileSync(join(dataDir, 'meta.json'), 'utf8'));
+}
+function hitsOf(name: string): number {
+  const file = dataFile()['packages/p/lib/lib.js'];
+  const [key] = Object.entries(file.fnMap).find(([, fn]: [string, any]) => fn.name === name)!;
+  return file.f[key];
+}
+
+/** Resolves once `path` exists (a child's "I am under way" marker); rejects if `child` ends first. */
+function whenExists(path: string, child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const poll = setInterval(() => {
+      if (existsSync(path) && readFileSync(path, 'utf8') !== '') {
+        clearInterval(poll);
+        resolve();
+      }
+    }, 20);
+    child.once('exit', () => {
+      clearInterval(poll);
+      if (!existsSync(path)) reject(new Error(`the child ended before writing ${path}`));
+    });
+  });
+}
+
+function collect(child: ChildProcess): Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (status, signal) => resolve({ status, signal, stderr })));
+}
+
+for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+  // Guards: runCommand reporting the child's signal, and `monocov run` turning it into 128+n with
+  // a message naming it (cli/commands/run.ts), after writing what data there is.
+  test(`a test process killed by ${signal} mid-run fails monocov run with that signal, data still written`, async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    const marker = join(root, `marker-${signal}`);
+    const run = spawn(process.execPath, [BIN, 'run', '--', process.execPath, 'wait.js', marker], { cwd: pkg, stdio: ['ignore', 'ignore', 'pipe'] });
+    const result = collect(run);
+    await whenExists(marker, run);
+    process.kill(Number(readFileSync(marker, 'utf8')), signal);
+    const { status, stderr } = await result;
+    assert.is(status, signal === 'SIGKILL' ? 137 : 143, stderr);
+    assert.match(stderr, `monocov: the test command was killed by ${signal}`);
+    assert.equal(meta().tests, { exitCode: null, signal });
+    // The killed process wrote no V8 data: its files are in the data at 0, never missing.
+    assert.is(hitsOf('hit'), 0);
+  });
+}
+
+// Guards: runCommand forwarding SIGTERM to the tests (collect.ts FORWARDED_SIGNALS). Without
+// it monocov dies at once, leaving no data and no message.
+test('SIGTERM sent to monocov run reaches the tests; monocov writes the data and exits 143', async () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  const marker = join(root, 'marker-forward');
+  const run = spawn(process.execPath, [BIN, 'run', '--', process.execPath, 'wait.js', marker], { cwd: pkg, stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = collect(run);
+  await whenExists(marker, run);
+  run.kill('SIGTERM');
+  const { status, signal, stderr } = await result;
+  assert.equal({ status, signal }, { status: 143, signal: null }, stderr);
+  assert.match(stderr, 'killed by SIGTERM');
+  assert.equal(meta().tests, { exitCode: null, signal: 'SIGTERM' });
+});
+
+// Guards: NODE_V8_COVERAGE inherited by every child (coverageEnv) and the hits of every raw
+// file summed (convert): 100 children, each calling hit() once, give exactly 100.
+test('a test that forks 100 short-lived children: exact hit counts', () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  const result = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, 'fork100.js'], { cwd: pkg, encoding: 'utf8' });
+  assert.is(result.status, 0, result.stderr);
+  assert.is(hitsOf('hit'), 100);
+  assert.is(hitsOf('other'), 0);
+  const lib = dataFile()['packages/p/lib/lib.js'];
+  // Only the children load lib: each assigns both exports once and calls hit() once.
+  assert.equal(Object.values(lib.s), [100, 100, 100, 0]);
+});
+
+// Guards: writeFileAtomic (temp file + rename) in store.ts, through the built dist (`npm test` builds first). A writer SIGKILLed in the middle of
+// writing large data files, again and again, must leave either the old or the new complete file;
+// its hidden temp file is removed by the next write. Writing in place fails this at once.
+test('a data writer killed at any moment leaves complete files; its temp files are cleaned up', async () => {
+  const target = join(root, 'atomic');
+  const writer = `
+const { writeProjectData } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'store.js'))});
+const coverage = {};
+for (let i = 0; i < 4000; i++) {
+  const statementMap = {}, s = {};
+  for (let j = 0; j < 20; j++) { statementMap[j] = { start: { line: j + 1, column: 0 }, end: { line: j + 1, column: 30 } }; s[j] = j; }
+  coverage['src/f' + i + '.js'] = { path: 'src/f' + i + '.js', statementMap, s, fnMap: {}, f: {}, branchMap: {}, b: {} };
+}
+const meta = { tool: { name: 'x', version: '0' }, project: 'p', projectRoot: 'p', target: 't', node: 'v', configHash: 'h', collector: 'v8', tests: { exitCode: 0, signal: null } };
+for (let round = 0; ; round++) {
+  coverage['src/f0.js'].s[0] = round;
+  writeProjectData({ workspaceRoot: process.argv[1], dataDir: 'coverage', projectRoot: 'p', coverage, meta });
+  if (round === 0) process.stdout.write('written\\n');
+}
+`;
+  const dir = join(target, 'coverage/projects/p');
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const child = spawn(process.execPath, ['-e', writer, target], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    // Let it get into another write; the exact moment varies from attempt to attempt.
+    await new Promise((resolve) => setTimeout(resolve, 15 + attempt * 25));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('close', resolve));
+    for (const name of ['coverage-final.json', 'meta.json']) {
+      const text = readFileSync(join(dir, name), 'utf8');
+      assert.not.throws(() => JSON.parse(text), `${name} is complete after kill ${attempt + 1}`);
+    }
+    const visible = readdirSync(dir).filter((name) => !name.startsWith('.'));
+    assert.equal(visible.sort(), ['coverage-final.json', 'meta.json']);
+  }
+  // One more complete write by a live process: leftovers of the dead writers are gone.
+  const again = spawnSync(process.execPath, ['-e', writer.replace('for (let round = 0; ; round++)', 'for (let round = 0; round < 1; round++)'), target], { encoding: 'utf8' });
+  assert.is(again.status, 0, again.stderr);
+  assert.equal(readdirSync(dir).sort(), ['coverage-final.json', 'meta.json']);
+});
+
+test.run();
