@@ -53,10 +53,11 @@ for (const [name, pack] of [['@monocov/core', core], ['@monocov/nx', nx]] as con
   });
 }
 
-test('@monocov/core: the monocov bin and the rc file schema are in the tarball', () => {
+test('@monocov/core: the monocov bin, the runner hook and the rc file schema are in the tarball', () => {
   assert.equal(core.manifest.bin, { monocov: './bin/monocov.js' });
   assert.ok(core.paths.includes('bin/monocov.js'));
   assert.ok(core.paths.includes('dist/cli/main.js'));
+  assert.ok(core.paths.includes('hooks/runner-argv.cjs'), 'Node preloads it into Jest and Vitest commands');
   assert.ok(core.paths.includes('coveragerc.schema.json'));
 });
 

@@ -1,6 +1,6 @@
 // The public API of @monocov/core: what the Nx plugin and other integrations build on.
 export { ConfigError, DataError, MonocovError, NoDataError, isMonocovError, type MonocovErrorCode } from './errors';
-export type { CoverageConfig, LoadedConfig, Metric, ReporterName, Threshold } from './config/types';
+export type { Collector, CoverageConfig, LoadedConfig, Metric, ReporterName, Threshold } from './config/types';
 export { findWorkspaceRoot, loadConfig, mergeConfig, type PartialCoverageConfig } from './config';
 export { coverageEnv, createRawDir, removeRawDir, runCommand, testsPassed, type TestOutcome } from './collect';
 export { signalOfStatus, watchChildExits, type ChildExitWatch } from './child-exits';
@@ -18,7 +18,24 @@ export {
   type WorkspaceReport,
   type WorkspaceReportOptions,
 } from './report';
-export { collectProjectCoverage, unmatchedIncludeWarning, type ProjectCoverageOptions, type ProjectCoverageResult } from './project-coverage';
+export {
+  collectProjectCoverage,
+  unmatchedIncludeWarning,
+  type ProjectCoverageOptions,
+  type ProjectCoverageResult,
+  type TestSetup,
+} from './project-coverage';
+export {
+  RUNNER_LABELS,
+  detectCommandRunner,
+  detectTargetRunner,
+  resolveCollection,
+  runnerOfExecutor,
+  type CollectionRoute,
+  type FlagValue,
+  type RunnerDetection,
+  type TestRunner,
+} from './runners';
 export {
   FORMAT_VERSION,
   projectDataDir,

@@ -1,9 +1,22 @@
-import type { CoverageMapData } from 'istanbul-lib-coverage';
-import type { LoadedConfig } from './config/types';
-import { coverageEnv, createRawDir, removeRawDir, type TestOutcome } from './collect';
+import { join } from 'node:path';
+import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
+import type { CoverageConfig, LoadedConfig } from './config/types';
+import { coverageEnv, createRawDir, removeRawDir, testsPassed, type TestOutcome } from './collect';
 import { convertV8Directory, emptyFileCoverage } from './convert';
+import { DataError } from './errors';
 import { createSourceFilter, scanSourceFiles } from './files';
 import { checkThresholds, formatTable, groupByProject, normalizeRoot, type ThresholdMiss } from './report';
+import {
+  RUNNER_LABELS,
+  readIstanbulJson,
+  readRunnerOutput,
+  runnerFlags,
+  runnerHookVariables,
+  type CollectionRoute,
+  type FlagValue,
+  type IstanbulInput,
+  type TestRunner,
+} from './runners';
 import { toPortableCoverage, writeProjectData } from './store';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 
@@ -15,10 +28,30 @@ export interface ProjectCoverageOptions {
   /** The target or command name recorded in meta.json. */
   target: string;
   loaded: LoadedConfig;
-  /** Environment the tests start from (default: this process's); NODE_V8_COVERAGE is added to it. */
+  /** How hits are collected: `run.collector` resolved for this target (resolveCollection). Default V8. */
+  route?: CollectionRoute;
+  /** Environment the tests start from (default: this process's); the route's variables are added to it. */
   env?: NodeJS.ProcessEnv;
-  /** Runs the tests in the given environment (NODE_V8_COVERAGE set) and reports how they ended. */
-  runTests(env: NodeJS.ProcessEnv): Promise<TestOutcome>;
+  /** Runs the tests as `setup` says and reports how they ended. */
+  runTests(setup: TestSetup): Promise<TestOutcome>;
+}
+
+/** What a test run needs for the chosen route. */
+export interface TestSetup {
+  /** The starting environment plus `variables`, for tests run as a child process. */
+  env: NodeJS.ProcessEnv;
+  /**
+   * monocov's variables alone (NODE_V8_COVERAGE, or the runner hook's NODE_OPTIONS), for tests
+   * run in this process: set them on process.env for the duration, so the processes the tests
+   * start inherit them.
+   */
+  variables: Record<string, string>;
+  /**
+   * Runner route: each runner's coverage flags, output folder included, for callers that start
+   * the runner through options (the Nx Jest and Vitest executors) instead of a command, which
+   * the hook in `variables` cannot reach.
+   */
+  runnerFlags: Array<{ runner: TestRunner; flags: Record<string, FlagValue> }>;
 }
 
 export interface ProjectCoverageResult {
@@ -36,26 +69,30 @@ export interface ProjectCoverageResult {
 }
 
 /**
- * One project's whole collection: fresh raw dir → tests under NODE_V8_COVERAGE → conversion of
- * the project's sources → never-loaded sources at 0 → portable data on disk. Shared by the Nx
- * executor and `monocov run`, so both write the same bytes. Data is written even when the tests
- * fail: it shows what ran up to the failure, and the caller still fails with the tests' status.
- * The project's own thresholds (`report.perProject` for it, `report.perFile`) are checked on
- * this run's data; the workspace total (`report.failUnder`) is the merge's to check.
+ * One project's whole collection: fresh raw dir → tests run for the route (under
+ * NODE_V8_COVERAGE, or with Jest/Vitest told to write istanbul JSON) → the project's sources
+ * picked by the same filter on every route → never-loaded sources at 0 → portable data on disk.
+ * Shared by the Nx executor and `monocov run`, so both write the same bytes. Data is written
+ * even when the tests fail: it shows what ran up to the failure, and the caller still fails with
+ * the tests' status. The project's own thresholds (`report.perProject` for it, `report.perFile`)
+ * are checked on this run's data; the workspace total (`report.failUnder`) is the merge's to check.
  */
 export async function collectProjectCoverage(options: ProjectCoverageOptions): Promise<ProjectCoverageResult> {
   const { workspaceRoot, projectRoot, loaded } = options;
   const run = loaded.config.run;
+  const route = options.route ?? { kind: 'v8' };
   const include = createSourceFilter({ workspaceRoot, projectRoot, run });
   const rawDir = createRawDir();
   try {
-    const outcome = await options.runTests(coverageEnv(rawDir, options.env));
-    const coverage = await convertV8Directory({ rawDir, include });
+    // Whole seconds: some file systems keep modification times no finer.
+    const started = Math.floor(Date.now() / 1000) * 1000;
+    const outcome = await options.runTests(testSetup(route, rawDir, options.env ?? process.env, { workspaceRoot, projectRoot, run }));
+    const { coverage, collector } = await gatherCoverage(route, { rawDir, include, started, outcome, workspaceRoot, projectRoot });
     // Scanned even without `run.all`: an include glob that selects nothing is worth a warning.
     const scan = scanSourceFiles({ workspaceRoot, projectRoot, run });
     if (run.all) {
       for (const file of scan.files) {
-        coverage[file] ??= await emptyFileCoverage(file);
+        coverage[file] ??= placeholder(await emptyFileCoverage(file));
       }
     }
     const dataDir = writeProjectData({
@@ -70,7 +107,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
         target: options.target,
         node: process.version,
         configHash: loaded.hash,
-        collector: 'v8',
+        collector,
         tests: { exitCode: outcome.exitCode, signal: outcome.signal },
       },
     });
@@ -91,4 +128,70 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
 /** The warning for a `run.include` glob that selects no file, worded the same by every adapter. */
 export function unmatchedIncludeWarning(glob: string, projectRoot: string): string {
   return `warning: run.include glob "${glob}" matches no source file in ${projectRoot}; check it for a typo (globs are relative to the project root)`;
+}
+
+function testSetup(
+  route: CollectionRoute,
+  rawDir: string,
+  env: NodeJS.ProcessEnv,
+  flagsOptions: { workspaceRoot: string; projectRoot: string; run: CoverageConfig['run'] },
+): TestSetup {
+  if (route.kind === 'v8') {
+    const full = coverageEnv(rawDir, env);
+    return { env: full, variables: { NODE_V8_COVERAGE: full.NODE_V8_COVERAGE! }, runnerFlags: [] };
+  }
+  if (route.kind === 'istanbul-json') return { env, variables: {}, runnerFlags: [] };
+  const sets = route.runners.map((runner) => runnerFlags(runner, flagsOptions));
+  const variables = runnerHookVariables(sets, rawDir, env);
+  return {
+    env: { ...env, ...variables },
+    variables,
+    runnerFlags: sets.map((set) => ({ runner: set.runner, flags: { ...set.flags, [set.outputFlag]: join(rawDir, set.runner) } })),
+  };
+}
+
+interface GatherOptions {
+  rawDir: string;
+  include: (absPath: string) => boolean;
+  /** When the tests started (ms): istanbul JSON older than this is from another run. */
+  started: number;
+  outcome: TestOutcome;
+  workspaceRoot: string;
+  projectRoot: string;
+}
+
+/** The route's coverage of the project's sources, keyed by absolute path, and the `collector` named in meta.json. */
+async function gatherCoverage(route: CollectionRoute, options: GatherOptions): Promise<{ coverage: CoverageMapData; collector: string }> {
+  if (route.kind === 'v8') {
+    return { coverage: await convertV8Directory({ rawDir: options.rawDir, include: options.include }), collector: 'v8' };
+  }
+  const roots = { workspaceRoot: options.workspaceRoot, projectRoot: options.projectRoot };
+  const input: IstanbulInput =
+    route.kind === 'runner' ? readRunnerOutput(options.rawDir, roots) : readIstanbulJson(route.path, options.started, roots);
+  // Nothing written after passing tests means the route never reached the runner: an error, not
+  // an empty report. After failing tests, the failure is the news; the data shows what there is.
+  if (input.collectors.length === 0 && testsPassed(options.outcome)) {
+    throw new DataError(route.kind === 'runner' ? noRunnerOutputMessage(route.runners) : noIstanbulJsonMessage(route.path), route.kind === 'runner' ? undefined : route.path);
+  }
+  const coverage: CoverageMapData = {};
+  for (const [path, file] of Object.entries(input.coverage)) if (options.include(path)) coverage[path] = file;
+  return { coverage, collector: input.collectors.join(', ') || (route.kind === 'runner' ? route.runners.join(', ') : 'istanbul-json') };
+}
+
+function noRunnerOutputMessage(runners: TestRunner[]): string {
+  const names = runners.map((runner) => RUNNER_LABELS[runner]).join(' or ');
+  return (
+    `the tests passed but ${names} wrote no coverage for monocov. monocov reaches the runner through the Nx Jest/Vitest executor's options, ` +
+    `or through NODE_OPTIONS (a preload that adds flags to the runner's command line); a target that starts it another way ` +
+    `(in-process from a custom executor, or with NODE_OPTIONS replaced) is out of reach: run the runner from a command or script, or set \`run.collector\` (see docs/runners.md)`
+  );
+}
+
+function noIstanbulJsonMessage(path: string): string {
+  return `${path}: the tests passed but wrote no istanbul JSON there during this run; check \`run.istanbulJsonPath\` (relative to the project root) and that the tests write coverage-final.json`;
+}
+
+/** A never-loaded file's coverage, marked the way nyc marks it, so merges let real data for it win over the zeros. */
+function placeholder(file: FileCoverageData): FileCoverageData {
+  return { ...file, all: true } as FileCoverageData;
 }

@@ -39,7 +39,7 @@ test('defaults when there is no rc file', () => {
   const loaded = loadConfig({ workspaceRoot: root });
   assert.is(loaded.file, undefined);
   assert.equal(loaded.config, {
-    run: { include: ['**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}'], omit: [], all: true, dataDir: 'coverage', source: 'project' },
+    run: { include: ['**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}'], omit: [], all: true, dataDir: 'coverage', source: 'project', collector: 'auto' },
     paths: {},
     report: { perProject: {}, skipCovered: false, skipEmpty: false, showMissing: true, precision: 2, sort: 'name' },
     reporters: ['text', 'lcov', 'json', 'json-summary', 'cobertura', 'html'],
@@ -143,7 +143,7 @@ const FILE_ERRORS: Array<[string, string, string]> = [
   ['unknown key: transposed letters', '{"report": {"skipCoverd": true}}', '`.coveragerc.json`: `report.skipCoverd` is not a known key; did you mean `report.skipCovered`?'],
   ['unknown key: c8 name', '{"run": {"exclude": ["a/**"]}}', '`.coveragerc.json`: `run.exclude` is not a known key; did you mean `run.omit`?'],
   ['unknown key: top-level reporter', '{"reporter": ["lcov"]}', '`.coveragerc.json`: `reporter` is not a known key; did you mean `reporters`?'],
-  ['unknown key: nothing close', '{"run": {"zzzzzz": 1}}', '`.coveragerc.json`: `run.zzzzzz` is not a known key (known keys in `run`: `include`, `omit`, `all`, `dataDir`, `source`)'],
+  ['unknown key: nothing close', '{"run": {"zzzzzz": 1}}', '`.coveragerc.json`: `run.zzzzzz` is not a known key (known keys in `run`: `include`, `omit`, `all`, `dataDir`, `source`, `collector`, `istanbulJsonPath`)'],
   ['unknown top-level key: nothing close', '{"qwerty": 1}', '`.coveragerc.json`: `qwerty` is not a known key (known keys: `$schema`, `run`, `paths`, `report`, `reporters`)'],
   ['dotted key', '{"report.failUnder": 80}', '`.coveragerc.json`: `report.failUnder` is not a key; write it nested: { "report": { "failUnder": … } }'],
   ['unknown metric', '{"report": {"failUnder": {"line": 80}}}', '`.coveragerc.json`: `report.failUnder.line` is not a known key; did you mean `report.failUnder.lines`?'],
@@ -155,6 +155,8 @@ const FILE_ERRORS: Array<[string, string, string]> = [
   ['precision: fraction', '{"report": {"precision": 1.5}}', '`.coveragerc.json`: `report.precision` must be an integer from 0 to 10, got 1.5'],
   ['precision: too large', '{"report": {"precision": 11}}', '`.coveragerc.json`: `report.precision` must be an integer from 0 to 10, got 11'],
   ['sort: near miss', '{"report": {"sort": "line"}}', '`.coveragerc.json`: `report.sort` must be one of "name", "statements", "branches", "functions", "lines", got "line"; did you mean "lines"?'],
+  ['collector: near miss', '{"run": {"collector": "vitests"}}', '`.coveragerc.json`: `run.collector` must be one of "auto", "v8", "jest", "vitest", "istanbul-json", got "vitests"; did you mean "vitest"?'],
+  ['istanbulJsonPath: absolute', '{"run": {"istanbulJsonPath": "/ci/out/coverage-final.json"}}', '`.coveragerc.json`: `run.istanbulJsonPath` must be relative to the project root, got "/ci/out/coverage-final.json"'],
   ['boolean as string', '{"run": {"all": "yes"}}', '`.coveragerc.json`: `run.all` must be true or false, got "yes"'],
   ['section not an object', '{"run": ["src/**"]}', '`.coveragerc.json`: `run` must be an object (the `run` section), got ["src/**"]'],
   ['include: a string', '{"run": {"include": "src/**"}}', '`.coveragerc.json`: `run.include` must be an array of glob strings, got "src/**"'],

@@ -15,6 +15,7 @@ const files = {
   'libs/untested/package.json': JSON.stringify({ name: 'untested', scripts: { test: 'echo "Error: no test specified" && exit 1' } }),
   'libs/jested/project.json': JSON.stringify({ name: 'jested', targets: {} }),
   'libs/jested/jest.config.ts': 'export default {};\n',
+  'libs/vitested/package.json': JSON.stringify({ name: 'vitested', scripts: { test: 'vitest run' } }),
   'fixtures/stray/package.json': JSON.stringify({ name: 'stray', scripts: { test: 'node --test' } }),
 };
 const root = createFixtureWorkspace(files);
@@ -34,7 +35,7 @@ async function inferred(options?: Record<string, string>) {
 
 test('every project with a test target gets a cached coverage target, and only those', async () => {
   const projects = await inferred();
-  assert.equal(Object.keys(projects).sort(), ['.', 'libs/explicit', 'libs/jested', 'libs/scripted']);
+  assert.equal(Object.keys(projects).sort(), ['.', 'libs/explicit', 'libs/jested', 'libs/scripted', 'libs/vitested']);
   const coverage = projects['libs/scripted'].targets.coverage;
   assert.is(coverage.executor, '@monocov/nx:coverage');
   assert.equal(coverage.options, { testTarget: 'test' });
@@ -43,6 +44,16 @@ test('every project with a test target gets a cached coverage target, and only t
   assert.equal(coverage.inputs, ['default', '^production', '{workspaceRoot}/.coveragerc.json', { externalDependencies: ['tsx', 'uvu'] }]);
   assert.match(coverage.metadata.description, /under V8 coverage/);
   assert.equal(coverage.metadata.technologies, ['monocov']);
+});
+
+test("Jest and Vitest projects: the coverage target says it collects through the runner's own coverage", async () => {
+  const projects = await inferred();
+  const jest = projects['libs/jested'].targets.coverage;
+  assert.match(jest.metadata.description, /with Jest's own coverage/);
+  assert.equal(jest.metadata.technologies, ['monocov', 'jest']);
+  const vitest = projects['libs/vitested'].targets.coverage;
+  assert.match(vitest.metadata.description, /with Vitest's own coverage/);
+  assert.equal(vitest.metadata.technologies, ['monocov', 'vitest']);
 });
 
 test("the test target's own dependsOn and inputs carry over", async () => {

@@ -1,5 +1,5 @@
 import { isAbsolute, posix, win32 } from 'node:path';
-import type { CoverageConfig, Metric, ReporterName } from './types';
+import type { Collector, CoverageConfig, Metric, ReporterName } from './types';
 
 /**
  * The option table: the one place that knows every `.coveragerc.json` key. Defaults, the JSON
@@ -19,6 +19,8 @@ export const REPORTERS: readonly ReporterName[] = [
   'html',
   'markdown',
 ];
+
+export const COLLECTORS: readonly Collector[] = ['auto', 'v8', 'jest', 'vitest', 'istanbul-json'];
 
 /** Every JS/TS source extension Node or a TypeScript toolchain can load. */
 export const DEFAULT_INCLUDE = '**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}';
@@ -161,6 +163,22 @@ export const OPTIONS: { readonly [K in OptionKey]: OptionSpec } = {
     default: 'project',
     description:
       "`project`: measure only files inside the project's root; `workspace`: every workspace file its tests run, other packages included.",
+  },
+  'run.collector': {
+    type: { kind: 'enum', values: COLLECTORS },
+    default: 'auto',
+    description:
+      '`auto`: targets run by Jest or Vitest collect through the runner\'s own coverage, others under V8; `v8`, `jest` and `vitest` force a route; `istanbul-json` reads what the tests write at `istanbulJsonPath`.',
+  },
+  'run.istanbulJsonPath': {
+    type: { kind: 'string', nonEmpty: true },
+    description:
+      'With `collector: "istanbul-json"`: the istanbul JSON file, or a folder of `coverage-final.json` files, that the test target writes (Karma, Playwright, a custom harness); relative to the project root.',
+    example: 'coverage/coverage-final.json',
+    check: (path: string) =>
+      isAbsolute(path) || posix.isAbsolute(path) || win32.isAbsolute(path)
+        ? [['', `must be relative to the project root, got ${JSON.stringify(path)}`]]
+        : [],
   },
   paths: {
     type: {

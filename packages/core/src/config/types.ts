@@ -4,6 +4,8 @@ export type Metric = 'statements' | 'branches' | 'functions' | 'lines';
 /** A threshold: one number for every metric, or a number per metric. */
 export type Threshold = number | Partial<Record<Metric, number>>;
 
+export type Collector = 'auto' | 'v8' | 'jest' | 'vitest' | 'istanbul-json';
+
 export type ReporterName = 'text' | 'text-summary' | 'lcov' | 'json' | 'json-summary' | 'cobertura' | 'html' | 'markdown';
 
 /** `.coveragerc.json` after defaults, project overrides and validation. */
@@ -19,6 +21,10 @@ export interface CoverageConfig {
     dataDir: string;
     /** `project`: only the project's own files; `workspace`: every workspace file its tests run. */
     source: 'project' | 'workspace';
+    /** How hits are collected; `auto` picks the runner's own coverage for Jest and Vitest targets, V8 otherwise. */
+    collector: Collector;
+    /** With `collector: "istanbul-json"`: the file, or folder of coverage-final.json files, the tests write; relative to the project root. */
+    istanbulJsonPath?: string;
   };
   /** coverage.py's [paths]: each list's first entry is the canonical prefix the others map onto. */
   paths: Record<string, string[]>;

@@ -7,7 +7,7 @@ import {
   type NxJsonConfiguration,
   type TargetConfiguration,
 } from '@nx/devkit';
-import { loadConfig } from '@monocov/core';
+import { RUNNER_LABELS, detectTargetRunner, loadConfig, type RunnerDetection, type TestRunner } from '@monocov/core';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import picomatch from 'picomatch';
@@ -111,7 +111,7 @@ function createNodesForFile(
   }
   const testTarget = findTestTarget(context.workspaceRoot, file, options.testTargetName, workspace);
   if (testTarget === undefined || (isRoot && options.mergeTargetName === options.targetName)) return { projects };
-  const coverage = coverageTarget(testTarget, options, context.nxJsonConfiguration, workspace);
+  const coverage = coverageTarget(testTarget.target, testTarget.runner, options, context.nxJsonConfiguration, workspace);
   projects[projectRoot] = { ...projects[projectRoot], targets: { ...projects[projectRoot]?.targets, [options.targetName]: coverage } };
   return { projects };
 }
@@ -121,39 +121,57 @@ function readName(workspaceRoot: string, file: string): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
+interface FoundTestTarget {
+  /** The target as the file declares it (empty when another plugin infers it). */
+  target: Partial<TargetConfiguration>;
+  /** Jest or Vitest, when the target or config file shows it: the coverage target collects through the runner. */
+  runner: RunnerDetection | undefined;
+}
+
 /**
  * The project's own test target, if the file shows one: explicit in project.json or package.json
  * `nx.targets`, a package.json script (for workspace members, as Nx infers them), or a Jest or
  * Vitest config that @nx/jest or @nx/vite turn into a test target.
  */
-function findTestTarget(
-  workspaceRoot: string,
-  file: string,
-  testTargetName: string,
-  workspace: WorkspaceFacts,
-): Partial<TargetConfiguration> | undefined {
+function findTestTarget(workspaceRoot: string, file: string, testTargetName: string, workspace: WorkspaceFacts): FoundTestTarget | undefined {
   const json = readJsonFile(join(workspaceRoot, file));
   const projectRoot = dirname(file);
+  const projectDir = join(workspaceRoot, projectRoot);
+  const declared = (target: Partial<TargetConfiguration>): FoundTestTarget => ({ target, runner: detectTargetRunner(target, projectDir) });
   if (basename(file) === 'project.json') {
-    if (json.targets?.[testTargetName]) return json.targets[testTargetName];
+    if (json.targets?.[testTargetName]) return declared(json.targets[testTargetName]);
   } else {
     if (projectRoot !== '.' && !workspace.isWorkspaceMember(projectRoot) && !json.nx) return undefined;
-    if (json.nx?.targets?.[testTargetName]) return json.nx.targets[testTargetName];
+    if (json.nx?.targets?.[testTargetName]) return declared(json.nx.targets[testTargetName]);
     const script = json.scripts?.[testTargetName];
-    if (typeof script === 'string' && !script.includes('Error: no test specified')) return {};
+    if (typeof script === 'string' && !script.includes('Error: no test specified')) {
+      return { target: {}, runner: detectTargetRunner({ executor: 'nx:run-script', options: { script: testTargetName } }, projectDir) };
+    }
   }
-  return hasRunnerConfig(join(workspaceRoot, projectRoot)) ? {} : undefined;
+  const config = runnerConfig(projectDir);
+  return config ? { target: {}, runner: { runners: [config.runner], evidence: config.file } } : undefined;
 }
 
-const RUNNER_CONFIGS = ['jest.config', 'vitest.config', 'vite.config'];
+const RUNNER_CONFIGS: ReadonlyArray<[string, TestRunner]> = [
+  ['jest.config', 'jest'],
+  ['vitest.config', 'vitest'],
+  ['vite.config', 'vitest'],
+];
 const CONFIG_EXTENSIONS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs', 'json'];
 
-function hasRunnerConfig(dir: string): boolean {
-  return RUNNER_CONFIGS.some((name) => CONFIG_EXTENSIONS.some((ext) => existsSync(join(dir, `${name}.${ext}`))));
+function runnerConfig(dir: string): { file: string; runner: TestRunner } | undefined {
+  for (const [name, runner] of RUNNER_CONFIGS) {
+    for (const ext of CONFIG_EXTENSIONS) {
+      const file = `${name}.${ext}`;
+      if (existsSync(join(dir, file))) return { file, runner };
+    }
+  }
+  return undefined;
 }
 
 function coverageTarget(
   testTarget: Partial<TargetConfiguration>,
+  runner: RunnerDetection | undefined,
   options: NormalizedOptions,
   nxJson: NxJsonConfiguration,
   workspace: WorkspaceFacts,
@@ -172,8 +190,10 @@ function coverageTarget(
     ],
     outputs: [`{workspaceRoot}/${workspace.dataDir}/projects/{projectRoot}`],
     metadata: {
-      description: `Runs the "${options.testTargetName}" target under V8 coverage and writes this project's coverage data`,
-      technologies: ['monocov'],
+      description: runner
+        ? `Runs the "${options.testTargetName}" target with ${runner.runners.map((name) => RUNNER_LABELS[name]).join(' and ')}'s own coverage and writes this project's coverage data`
+        : `Runs the "${options.testTargetName}" target under V8 coverage and writes this project's coverage data`,
+      technologies: ['monocov', ...(runner?.runners ?? [])],
     },
   };
 }

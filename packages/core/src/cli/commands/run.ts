@@ -1,25 +1,31 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { runCommand as runTestCommand, testsPassed } from '../../collect';
-import { findWorkspaceRoot, loadConfig } from '../../config';
+import { findWorkspaceRoot, loadConfig, type Collector, type PartialCoverageConfig } from '../../config';
 import { collectProjectCoverage, unmatchedIncludeWarning } from '../../project-coverage';
+import { detectCommandRunner, resolveCollection } from '../../runners';
 import { toPosix } from '../../store';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { signalExitCode } from '../signals';
 
 export const runCommand: Command = {
-  summary: 'run a test command under V8 coverage and write the project data',
-  usage: `Usage: monocov run [--project <name>] -- <test command...>
+  summary: 'run a test command under coverage and write the project data',
+  usage: `Usage: monocov run [--project <name>] [--collector <name>] -- <test command...>
 
-Runs the command in the current folder (a workspace package) with NODE_V8_COVERAGE set,
-converts what it ran and writes <dataDir>/projects/<package folder>/coverage-final.json and
-meta.json. Exits with the test command's status.
+Runs the command in the current folder (a workspace package) with coverage on: under
+NODE_V8_COVERAGE, or through Jest's or Vitest's own coverage when the command runs them. Writes
+<dataDir>/projects/<package folder>/coverage-final.json and meta.json. Exits with the test
+command's status.
 
 Options:
-  --project <name>  project name recorded in meta.json (default: package.json "name")`,
+  --project <name>              project name recorded in meta.json (default: package.json "name")
+  --collector <name>            auto, v8, jest, vitest or istanbul-json; replaces \`run.collector\`
+  --istanbul-json-path <path>   with istanbul-json: the JSON file or folder the command writes`,
   options: {
     project: { type: 'string' },
+    collector: { type: 'string' },
+    'istanbul-json-path': { type: 'string' },
   },
   async execute({ options, positionals }, context) {
     const [command, ...args] = positionals;
@@ -30,15 +36,23 @@ Options:
     const workspaceRoot = findWorkspaceRoot(context.cwd);
     const projectRoot = toPosix(relative(workspaceRoot, context.cwd)) || '.';
     const project = (options.project as string | undefined) ?? packageName(context.cwd) ?? basename(context.cwd);
-    const loaded = loadConfig({ workspaceRoot });
+    const loaded = loadConfig({ workspaceRoot, overrides: collectorOverrides(options), overridesSource: 'option' });
+    const route = resolveCollection({
+      run: loaded.config.run,
+      detection: detectCommandRunner(positionals, context.cwd),
+      subject: 'the test command',
+      workspaceRoot,
+      projectRoot,
+    });
     const result = await collectProjectCoverage({
       workspaceRoot,
       projectRoot,
       project,
       target: 'run',
       loaded,
+      route,
       env: context.env,
-      runTests: (env) => runTestCommand({ command, args, cwd: context.cwd, env }).catch((error: NodeJS.ErrnoException) => {
+      runTests: ({ env }) => runTestCommand({ command, args, cwd: context.cwd, env }).catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
         context.stderr.write(`monocov run: command not found: ${command}\n`);
         return { exitCode: 127, signal: null };
@@ -56,6 +70,13 @@ Options:
     return result.outcome.exitCode ?? EXIT.testsFailed;
   },
 };
+
+function collectorOverrides(options: Record<string, unknown>): PartialCoverageConfig {
+  const run: PartialCoverageConfig['run'] = {};
+  if (options.collector !== undefined) run.collector = options.collector as Collector;
+  if (options['istanbul-json-path'] !== undefined) run.istanbulJsonPath = options['istanbul-json-path'] as string;
+  return { run };
+}
 
 function packageName(dir: string): string | undefined {
   const manifest = join(dir, 'package.json');

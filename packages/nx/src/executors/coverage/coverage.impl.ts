@@ -1,21 +1,29 @@
-import { logger, runExecutor, type ExecutorContext } from '@nx/devkit';
+import { logger, runExecutor, type ExecutorContext, type TargetConfiguration } from '@nx/devkit';
 import {
   collectProjectCoverage,
+  detectTargetRunner,
   isMonocovError,
   loadConfig,
+  resolveCollection,
+  runnerOfExecutor,
   testsPassed,
   unmatchedIncludeWarning,
   watchChildExits,
   type CoverageConfig,
+  type FlagValue,
   type TestOutcome,
+  type TestRunner,
+  type TestSetup,
 } from '@monocov/core';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { CoverageExecutorOptions } from './schema';
 
 /**
- * Runs the project's test target in this process with NODE_V8_COVERAGE set, so whatever the
- * target starts (run-commands, a package.json script, another executor's child processes)
- * inherits it; then hands the raw data to the core, which writes the project's data.
+ * Runs the project's test target in this process, set up for the collection route: with
+ * NODE_V8_COVERAGE, or for Jest and Vitest with their own coverage pointed at monocov's raw
+ * folder (through the Nx runner executor's options, or the runner hook in NODE_OPTIONS for
+ * commands and scripts). Whatever the target starts inherits the environment. Then the core
+ * writes the project's data.
  */
 export default async function coverageExecutor(
   options: CoverageExecutorOptions,
@@ -36,7 +44,23 @@ async function measureProject(options: CoverageExecutorOptions, context: Executo
   if (!project) throw new Error('@monocov/nx:coverage must run as a project target');
   const projectRoot = context.projectsConfigurations.projects[project].root;
   const testTarget = options.testTarget ?? 'test';
+  const target = context.projectsConfigurations.projects[project].targets?.[testTarget];
+  if (!target) {
+    throw new Error(`project "${project}" has no "${testTarget}" target to measure; set the coverage target's testTarget option`);
+  }
+  const wanted = options.testConfiguration ?? context.configurationName;
+  const configuration = wanted && target.configurations?.[wanted] ? wanted : undefined;
   const loaded = loadConfig({ workspaceRoot: context.root, overrides: runOverrides(options), overridesSource: 'executor option' });
+  const route = resolveCollection({
+    run: loaded.config.run,
+    detection: detectTargetRunner(
+      { executor: target.executor, options: { ...target.options, ...(configuration && target.configurations?.[configuration]) } },
+      join(context.root, projectRoot),
+    ),
+    subject: `${project}:${testTarget}`,
+    workspaceRoot: context.root,
+    projectRoot,
+  });
 
   const result = await collectProjectCoverage({
     workspaceRoot: context.root,
@@ -44,7 +68,8 @@ async function measureProject(options: CoverageExecutorOptions, context: Executo
     project,
     target: context.targetName ?? 'coverage',
     loaded,
-    runTests: (env) => runTestTarget({ project, testTarget, configuration: options.testConfiguration ?? context.configurationName, env, context }),
+    route,
+    runTests: (setup) => runTestTarget({ project, testTarget, target, configuration, setup, context }),
   });
 
   process.stdout.write(result.table);
@@ -57,39 +82,41 @@ async function measureProject(options: CoverageExecutorOptions, context: Executo
   return { success: testsPassed(result.outcome) && result.misses.length === 0 };
 }
 
-function runOverrides(options: CoverageExecutorOptions): { run?: Partial<CoverageConfig['run']> } {
+/** The executor options that lay over the rc file's `run` section (the merge executor reads them too, to judge stale data). */
+export function runOverrides(options: CoverageExecutorOptions): { run?: Partial<CoverageConfig['run']> } {
   const run: Partial<CoverageConfig['run']> = {};
   if (options.include !== undefined) run.include = options.include;
   if (options.omit !== undefined) run.omit = options.omit;
   if (options.all !== undefined) run.all = options.all;
   if (options.source !== undefined) run.source = options.source;
+  if (options.collector !== undefined) run.collector = options.collector;
+  if (options.istanbulJsonPath !== undefined) run.istanbulJsonPath = options.istanbulJsonPath;
   return Object.keys(run).length > 0 ? { run } : {};
 }
 
 async function runTestTarget(args: {
   project: string;
   testTarget: string;
+  target: TargetConfiguration;
   configuration: string | undefined;
-  env: NodeJS.ProcessEnv;
+  setup: TestSetup;
   context: ExecutorContext;
 }): Promise<TestOutcome> {
-  const { project, testTarget, context } = args;
-  const target = context.projectsConfigurations.projects[project].targets?.[testTarget];
-  if (!target) {
-    throw new Error(`project "${project}" has no "${testTarget}" target to measure; set the coverage target's testTarget option`);
-  }
-  const configuration = args.configuration && target.configurations?.[args.configuration] ? args.configuration : undefined;
-  // Executors run in this process and start their children with process.env: set the variable
-  // here for the duration of the test target, then put the environment back as it was.
-  const previous = process.env.NODE_V8_COVERAGE;
-  process.env.NODE_V8_COVERAGE = args.env.NODE_V8_COVERAGE;
+  const { project, testTarget, configuration, setup, context } = args;
+  // An Nx runner executor starts Jest or Vitest in this process, out of the hook's reach: it
+  // takes the runner's flags as options. Everything else starts processes, which inherit
+  // monocov's variables from process.env.
+  const runner = runnerOfExecutor(args.target.executor);
+  const flags = runner && setup.runnerFlags.find((set) => set.runner === runner)?.flags;
+  const overrides = runner && flags ? runnerExecutorOptions(runner, flags, context.root) : {};
+  const restore = setTemporarily(flags ? {} : setup.variables);
   // runExecutor reports only success (run-commands adds its exit code): the processes it starts
   // tell whether the tests were killed by a signal, so the failure can name it.
   const children = watchChildExits();
   let success = true;
   let exitCode: number | undefined;
   try {
-    for await (const output of await runExecutor({ project, target: testTarget, configuration }, {}, context)) {
+    for await (const output of await runExecutor({ project, target: testTarget, configuration }, overrides, context)) {
       success &&= output.success;
       const code = (output as { code?: unknown }).code; // nx:run-commands reports its command's status
       if (!output.success && typeof code === 'number') exitCode ??= code;
@@ -99,7 +126,37 @@ async function runTestTarget(args: {
     children.finish({ passed: false });
     throw error;
   } finally {
-    if (previous === undefined) delete process.env.NODE_V8_COVERAGE;
-    else process.env.NODE_V8_COVERAGE = previous;
+    restore();
   }
+}
+
+/**
+ * The runner's flags as the Nx executor's options. @nx/vitest turns its options back into
+ * Vitest CLI flags, so they pass as they are; its `reportsDirectory` option would override the
+ * output folder, so it is set too. @nx/jest names coverage `codeCoverage`, joins
+ * `coverageDirectory` to the workspace root, and hands options it does not know (the rest) to
+ * Jest's CLI parser.
+ */
+function runnerExecutorOptions(runner: TestRunner, flags: Record<string, FlagValue>, workspaceRoot: string): Record<string, unknown> {
+  if (runner === 'vitest') return { ...flags, reportsDirectory: flags['coverage.reportsDirectory'] };
+  const { coverage, coverageDirectory, ...rest } = flags;
+  return { ...rest, codeCoverage: coverage, coverageDirectory: relative(workspaceRoot, String(coverageDirectory)) };
+}
+
+/**
+ * Sets variables on process.env (executors run in this process and start their children with
+ * it) and returns the undo. process.argv is restored too: @nx/jest appends the options it
+ * passes through to it.
+ */
+function setTemporarily(variables: Record<string, string>): () => void {
+  const argv = [...process.argv];
+  const previous = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, variables);
+  return () => {
+    process.argv = argv;
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
 }

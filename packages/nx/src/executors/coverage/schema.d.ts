@@ -5,4 +5,6 @@ export interface CoverageExecutorOptions {
   omit?: string[];
   all?: boolean;
   source?: 'project' | 'workspace';
+  collector?: 'auto' | 'v8' | 'jest' | 'vitest' | 'istanbul-json';
+  istanbulJsonPath?: string;
 }

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Test runners whose own coverage monocov collects through (they transform code in memory, so V8 alone misplaces hits). */
+export type TestRunner = 'jest' | 'vitest';
+
+export const TEST_RUNNERS: readonly TestRunner[] = ['jest', 'vitest'];
+
+export const RUNNER_LABELS: Readonly<Record<TestRunner, string>> = { jest: 'Jest', vitest: 'Vitest' };
+
+/** What runs a test target, and what showed it. */
+export interface RunnerDetection {
+  /** Usually one; a command that runs both (`jest && vitest run`) lists both. */
+  runners: TestRunner[];
+  /** For messages: `executor "@nx/jest:jest"`, `command "vitest run"`, `package.json script "test" ("jest --ci")`. */
+  evidence: string;
+}
+
+/** Nx executors that start a runner in the calling process, taking its flags as options. */
+const RUNNER_EXECUTORS: Readonly<Record<string, TestRunner>> = {
+  '@nx/jest:jest': 'jest',
+  '@nrwl/jest:jest': 'jest',
+  '@nx/vite:test': 'vitest',
+  '@nx/vitest:test': 'vitest',
+  '@nrwl/vite:test': 'vitest',
+};
+
+export function runnerOfExecutor(executor: string | undefined): TestRunner | undefined {
+  return executor === undefined ? undefined : RUNNER_EXECUTORS[executor];
+}
+
+// A runner's name as a command word: `jest`, `npx vitest run`, `node node_modules/jest/bin/jest.js`
+// (the file, not the folder), `cross-env CI=1 jest`; not `ts-jest`, `jest-junit` or `jest.config.ts`.
+const RUNNER_WORD = /(?:^|[\s;&|()'"=/])(jest|vitest)(?:\.m?js)?(?=$|[\s;&|()'"])/g;
+
+/** The runners a shell command line starts, in the order they appear. */
+export function runnersInCommand(command: string): TestRunner[] {
+  return [...new Set([...command.matchAll(RUNNER_WORD)].map((match) => match[1] as TestRunner))];
+}
+
+export interface TargetDescription {
+  executor?: string;
+  options?: Record<string, unknown>;
+}
+
+/**
+ * Which runner a project's test target runs, read from its configuration: an Nx runner executor,
+ * the command of `nx:run-commands` (inferred @nx/jest and @nx/vitest targets are of that kind),
+ * or the package.json script behind `nx:run-script`. Undefined when nothing shows Jest or Vitest.
+ */
+export function detectTargetRunner(target: TargetDescription, projectDir: string): RunnerDetection | undefined {
+  const executor = target.executor ?? 'nx:run-commands';
+  const byExecutor = runnerOfExecutor(executor);
+  if (byExecutor) return { runners: [byExecutor], evidence: `executor "${executor}"` };
+  const options = target.options ?? {};
+  if (executor === 'nx:run-commands') {
+    const commands = commandsOf(options);
+    return fromCommand(commands.join(' && '), `command "${commands.join(' && ')}"`);
+  }
+  if (executor === 'nx:run-script' && typeof options.script === 'string') {
+    return fromScript(projectDir, options.script);
+  }
+  return undefined;
+}
+
+/**
+ * Which runner a command line (`monocov run -- <command...>`) starts. `npm test`, `npm run x`,
+ * `pnpm x`, `yarn x` are read through the package.json script they run.
+ */
+export function detectCommandRunner(argv: string[], cwd: string): RunnerDetection | undefined {
+  const script = packageScriptName(argv);
+  if (script !== undefined) {
+    const detection = fromScript(cwd, script);
+    if (detection) return detection;
+  }
+  const command = argv.join(' ');
+  return fromCommand(command, `command "${command}"`);
+}
+
+function commandsOf(options: Record<string, unknown>): string[] {
+  const commands: string[] = [];
+  if (typeof options.command === 'string') commands.push(options.command);
+  if (Array.isArray(options.commands)) {
+    for (const entry of options.commands) {
+      if (typeof entry === 'string') commands.push(entry);
+      else if (entry && typeof entry === 'object' && typeof (entry as { command?: unknown }).command === 'string') {
+        commands.push((entry as { command: string }).command);
+      }
+    }
+  }
+  return commands;
+}
+
+function fromCommand(command: string, evidence: string): RunnerDetection | undefined {
+  const runners = runnersInCommand(command);
+  return runners.length > 0 ? { runners, evidence } : undefined;
+}
+
+function fromScript(dir: string, name: string): RunnerDetection | undefined {
+  let scripts: unknown;
+  try {
+    scripts = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts;
+  } catch {
+    return undefined; // no readable package.json: nothing to learn from it
+  }
+  const script = scripts && typeof scripts === 'object' ? (scripts as Record<string, unknown>)[name] : undefined;
+  return typeof script === 'string' ? fromCommand(script, `package.json script "${name}" ("${script}")`) : undefined;
+}
+
+const PACKAGE_MANAGERS = new Set(['npm', 'pnpm', 'yarn', 'bun']);
+const BUILT_IN_SCRIPTS = new Set(['test', 't', 'tst']);
+
+/** `npm test` → test, `npm run unit` → unit, `yarn unit` → unit; undefined for anything else. */
+function packageScriptName(argv: string[]): string | undefined {
+  const [command, first, second] = argv;
+  if (command === undefined || !PACKAGE_MANAGERS.has(command.replace(/\.(?:cmd|exe)$/, '')) || first === undefined) return undefined;
+  if (BUILT_IN_SCRIPTS.has(first)) return 'test';
+  if ((first === 'run' || first === 'run-script') && second !== undefined) return second;
+  return command === 'npm' || first.startsWith('-') ? undefined : first;
+}

@@ -1,0 +1,82 @@
+import { resolve } from 'node:path';
+import type { CoverageConfig } from '../config/types';
+import { BUILTIN_OMIT } from '../files';
+import type { TestRunner } from './detect';
+
+/** A flag's value as the runner's CLI (and the Nx executor wrapping it) takes it. */
+export type FlagValue = boolean | string | string[];
+
+/** The runner options that make Jest or Vitest write istanbul JSON for monocov, in the runner's own CLI vocabulary. */
+export interface RunnerFlags {
+  runner: TestRunner;
+  /** Flag name (without `--`) → value; everything but the output folder. */
+  flags: Record<string, FlagValue>;
+  /** The flag naming the folder the runner writes coverage-final.json into. */
+  outputFlag: string;
+}
+
+export interface RunnerFlagsOptions {
+  workspaceRoot: string;
+  projectRoot: string;
+  run: Pick<CoverageConfig['run'], 'include' | 'source'>;
+}
+
+/**
+ * What each runner is told. Coverage on with the `json` reporter only; the user's thresholds
+ * off (ours are checked on the normalised data); and a file selection wide enough that every
+ * file monocov may measure is instrumented: monocov's own filter (files.ts) decides afterwards,
+ * so include/omit mean the same for every runner.
+ */
+export function runnerFlags(runner: TestRunner, options: RunnerFlagsOptions): RunnerFlags {
+  return runner === 'jest' ? jestFlags() : vitestFlags(options);
+}
+
+function jestFlags(): RunnerFlags {
+  return {
+    runner: 'jest',
+    flags: {
+      coverage: true,
+      coverageReporters: ['json'],
+      // Jest reads collectCoverageFrom relative to its rootDir, which is known only once it has
+      // read its config: cleared, Jest instruments every file the tests load, and monocov adds
+      // the files none loaded.
+      collectCoverageFrom: '[]',
+      coveragePathIgnorePatterns: ['[\\\\/]node_modules[\\\\/]'],
+      coverageThreshold: '{}',
+    },
+    outputFlag: 'coverageDirectory',
+  };
+}
+
+function vitestFlags({ workspaceRoot, projectRoot, run }: RunnerFlagsOptions): RunnerFlags {
+  // Vitest matches coverage.include anywhere in a file's absolute path, and lists the untested
+  // files it matches under its root. Anchored at the project folder, our globs select exactly
+  // the project's sources; with source "workspace" they stay relative, so files of other
+  // packages the tests load match too.
+  const projectDir = resolve(workspaceRoot, projectRoot).split('\\').join('/');
+  const include = run.source === 'project' ? run.include.map((glob) => `${escapeGlob(projectDir)}/${glob}`) : run.include;
+  const flags: Record<string, FlagValue> = {
+    run: true,
+    'coverage.enabled': true,
+    'coverage.reporter': ['json'],
+    'coverage.include': include,
+    'coverage.exclude': [...BUILTIN_OMIT],
+    'coverage.thresholds': false,
+    'coverage.reportOnFailure': true,
+  };
+  if (run.source === 'workspace') flags['coverage.allowExternal'] = true;
+  return { runner: 'vitest', flags, outputFlag: 'coverage.reportsDirectory' };
+}
+
+/** Flags as command-line arguments: `--name`, `--name=value`, an array as one flag per item. */
+export function flagsToArgv(flags: Record<string, FlagValue>): string[] {
+  return Object.entries(flags).flatMap(([name, value]) => {
+    if (value === true) return [`--${name}`];
+    if (Array.isArray(value)) return value.map((item) => `--${name}=${item}`);
+    return [`--${name}=${String(value)}`];
+  });
+}
+
+function escapeGlob(path: string): string {
+  return path.replace(/[*?[\]{}()!+@]/g, '\\$&');
+}

@@ -1,0 +1,135 @@
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve, sep } from 'node:path';
+import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
+import { mergeCoverageMaps } from '../merge';
+import { COVERAGE_FILE, readCoverageFile } from '../store';
+import { TEST_RUNNERS, type TestRunner } from './detect';
+
+/** istanbul JSON made by a runner or another tool, keyed by absolute path, and what made it. */
+export interface IstanbulInput {
+  coverage: CoverageMapData;
+  /** `jest/babel`, `vitest/v8`, … one per distinct maker, sorted. */
+  collectors: string[];
+}
+
+/**
+ * Reads what Jest and Vitest wrote into the raw folder: one `<runner>…/coverage-final.json` per
+ * runner process (see runner-argv.cjs) or per Nx runner executor. Empty when none was written.
+ */
+export function readRunnerOutput(rawDir: string, roots: PathRoots): IstanbulInput {
+  const maps: CoverageMapData[] = [];
+  const collectors = new Set<string>();
+  for (const entry of readdirSync(rawDir).sort()) {
+    const runner = TEST_RUNNERS.find((name) => entry.startsWith(name));
+    const file = join(rawDir, entry, COVERAGE_FILE);
+    if (runner === undefined || !existsSync(file)) continue;
+    const coverage = readCoverageFile(file);
+    const provider = providerOf(runner, coverage);
+    collectors.add(provider ? `${runner}/${provider}` : runner);
+    maps.push(normalizeKeys(coverage, roots));
+  }
+  return { coverage: combine(maps), collectors: [...collectors].sort() };
+}
+
+/**
+ * Reads istanbul JSON another runner wrote (`collector: "istanbul-json"`): the file at `path`, or
+ * every coverage-final.json under it. Files older than `since` are left from an earlier run and
+ * ignored, as stale numbers must never pass for new ones; `collectors` is empty when none is new.
+ */
+export function readIstanbulJson(path: string, since: number, roots: PathRoots): IstanbulInput {
+  const files = (isDirectory(path) ? findCoverageFiles(path) : existsSync(path) ? [path] : []).filter(
+    (file) => statSync(file).mtimeMs >= since,
+  );
+  return {
+    coverage: combine(files.map((file) => normalizeKeys(readCoverageFile(file), roots))),
+    collectors: files.length > 0 ? ['istanbul-json'] : [],
+  };
+}
+
+/**
+ * Which coverage provider made a runner's data, from the marks each leaves: v8-to-istanbul
+ * (Jest's `v8` provider) writes `all` on every file, ast-v8-to-istanbul (Vitest's `v8`) writes
+ * `meta`; istanbul's instrumenter (Jest's `babel`, Vitest's `istanbul`) writes neither.
+ */
+function providerOf(runner: TestRunner, coverage: CoverageMapData): string | undefined {
+  const files = Object.values(coverage) as Array<FileCoverageData & Record<string, unknown>>;
+  if (files.length === 0) return undefined;
+  const v8Mark = runner === 'jest' ? 'all' : 'meta';
+  if (files.every((file) => v8Mark in file)) return 'v8';
+  return runner === 'jest' ? 'babel' : 'istanbul';
+}
+
+/** Where relative keys are looked up, and the workspace folder whose real path runners may report. */
+export interface PathRoots {
+  workspaceRoot: string;
+  projectRoot: string;
+}
+
+/**
+ * Absolute keys under the workspace as monocov names it (a runner reports real paths, which
+ * differ when the workspace is reached through a symlink), each entry cut to istanbul's fields:
+ * runner extras (`meta`, `hash`, `_coverageSchema`, `all: false`) would break byte equality.
+ * Relative keys are taken from the project folder, else the workspace root (the usual cwds).
+ */
+function normalizeKeys(coverage: CoverageMapData, { workspaceRoot, projectRoot }: PathRoots): CoverageMapData {
+  const root = resolve(workspaceRoot);
+  const realRoot = realOrSelf(root);
+  const projectDir = resolve(root, projectRoot);
+  const normalized: CoverageMapData = {};
+  for (const [key, file] of Object.entries(coverage)) {
+    let path: string;
+    if (isAbsolute(key)) path = resolve(key);
+    else path = [projectDir, root].map((dir) => resolve(dir, key)).find((candidate) => existsSync(candidate)) ?? resolve(projectDir, key);
+    if (realRoot !== root && (path === realRoot || path.startsWith(realRoot + sep))) path = root + path.slice(realRoot.length);
+    normalized[path] = istanbulFields(file, path);
+  }
+  return normalized;
+}
+
+function istanbulFields(file: FileCoverageData, path: string): FileCoverageData {
+  const { statementMap, s, fnMap, f, branchMap, b } = file;
+  const extra = file as FileCoverageData & { all?: unknown; bT?: unknown };
+  return {
+    path,
+    statementMap,
+    s,
+    fnMap,
+    f,
+    branchMap,
+    b,
+    ...(extra.bT !== undefined && { bT: extra.bT }),
+    // `all: true` marks a placeholder for a file no test loaded (nyc's rule); merges let real data win.
+    ...(extra.all === true && { all: true }),
+  } as FileCoverageData;
+}
+
+/** Maps (two runner processes, two JSON files) summed by source location; each entry's shape is checked on the way. */
+function combine(maps: CoverageMapData[]): CoverageMapData {
+  return maps.length === 0 ? {} : mergeCoverageMaps(maps);
+}
+
+function findCoverageFiles(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== 'node_modules') found.push(...findCoverageFiles(path));
+    else if (entry.isFile() && entry.name === COVERAGE_FILE) found.push(path);
+  }
+  return found.sort();
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}

@@ -1,0 +1,182 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { defaultConfig } from '../src/config';
+import { readRunnerOutput, runnerFlags, runnerHookVariables } from '../src/runners';
+
+// The runner route without the Nx executors: the NODE_OPTIONS hook in front of stand-in runner
+// CLIs, reading what runners write, and `monocov run` with istanbul JSON and with real Vitest.
+const REPO_ROOT = join(__dirname, '..', '..', '..');
+const BIN = join(__dirname, '..', 'bin', 'monocov.js');
+
+const temps: string[] = [];
+test.after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function tree(files: Record<string, string>): string {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'monocov-runners-')));
+  temps.push(root);
+  for (const [path, contents] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), contents);
+  }
+  return root;
+}
+
+// A stand-in CLI that records the arguments and title it ran with.
+const RECORDER = `require('node:fs').writeFileSync(process.env.RECORD_TO, JSON.stringify({ args: process.argv.slice(2), title: process.title }));\n`;
+
+test('the hook gives the runner CLI its flags, with an output folder per process, and nothing to other processes', () => {
+  const root = tree({
+    'node_modules/jest/bin/jest.js': RECORDER,
+    'node_modules/vitest/vitest.mjs': `import { createRequire } from 'node:module';\ncreateRequire(import.meta.url)('../../recorder.cjs');\n`,
+    'recorder.cjs': RECORDER,
+    'other.js': RECORDER,
+  });
+  mkdirSync(join(root, 'node_modules/.bin'));
+  symlinkSync('../jest/bin/jest.js', join(root, 'node_modules/.bin/jest'));
+  const outputDir = join(root, 'raw');
+  const options = { workspaceRoot: root, projectRoot: '.', run: defaultConfig().run };
+  const variables = runnerHookVariables([runnerFlags('jest', options), runnerFlags('vitest', options)], outputDir, { NODE_OPTIONS: '--title=under-test' });
+  const record = (script: string, ...args: string[]) => {
+    const recordTo = join(root, 'record.json');
+    const result = spawnSync(process.execPath, [script, ...args], { cwd: root, env: { ...process.env, ...variables, RECORD_TO: recordTo }, encoding: 'utf8' });
+    assert.is(result.status, 0, result.stderr);
+    return JSON.parse(readFileSync(recordTo, 'utf8')) as { args: string[]; title: string };
+  };
+
+  const jest = record('node_modules/.bin/jest', '--ci');
+  assert.equal(jest.args.slice(0, 3), ['--ci', '--coverage', '--coverageReporters=json']);
+  assert.match(jest.args.at(-1)!, new RegExp(`^--coverageDirectory=${outputDir}/jest-\\w+$`));
+  assert.is(jest.title, 'under-test', "the command's own NODE_OPTIONS still apply");
+
+  const vitest = record('node_modules/vitest/vitest.mjs', 'run');
+  assert.equal(vitest.args.slice(0, 3), ['run', '--run', '--coverage.enabled']);
+  assert.match(vitest.args.at(-1)!, /^--coverage\.reportsDirectory=.*\/raw\/vitest-\w+$/);
+
+  assert.equal(record('other.js', 'x').args, ['x']);
+  assert.equal(readdirSync(outputDir).map((name) => name.replace(/-\w+$/, '')).sort(), ['jest', 'vitest']);
+});
+
+test('runner output: provider told by its marks, extras dropped, processes summed, keys under the workspace name', () => {
+  const real = tree({ 'src/a.ts': 'export const a = 1;\n' });
+  const linked = join(tmpdir(), `monocov-link-${process.pid}`);
+  symlinkSync(real, linked);
+  temps.push(linked);
+  const file = (extra: Record<string, unknown>, hits: number) => ({
+    path: join(real, 'src/a.ts'),
+    statementMap: { '0': { start: { line: 1, column: 0 }, end: { line: 1, column: 20 } } },
+    s: { '0': hits },
+    fnMap: {},
+    f: {},
+    branchMap: {},
+    b: {},
+    ...extra,
+  });
+  const raw = join(real, 'raw');
+  const write = (folder: string, data: unknown) => {
+    mkdirSync(join(raw, folder), { recursive: true });
+    writeFileSync(join(raw, folder, 'coverage-final.json'), JSON.stringify(data));
+  };
+  write('jest-1', { [join(real, 'src/a.ts')]: file({ all: false }, 2) });
+  write('jest-2', { [join(real, 'src/a.ts')]: file({ all: false }, 3) });
+  write('vitest-1', { [join(real, 'src/a.ts')]: file({ hash: 'h', _coverageSchema: 'x' }, 1) });
+
+  const output = readRunnerOutput(raw, { workspaceRoot: linked, projectRoot: '.' });
+  assert.equal(output.collectors, ['jest/v8', 'vitest/istanbul']);
+  const key = join(linked, 'src/a.ts');
+  assert.equal(Object.keys(output.coverage), [key]);
+  assert.equal(output.coverage[key]!.s, { '0': 6 });
+  assert.equal(Object.keys(output.coverage[key]!).sort(), ['b', 'branchMap', 'f', 'fnMap', 'path', 's', 'statementMap']);
+});
+
+function monocov(cwd: string, args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+}
+
+// A custom harness that writes istanbul JSON itself, as Karma or Playwright do.
+const HARNESS = `const { mkdirSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+require('./lib/used.js').used();
+const path = join(__dirname, 'lib/used.js');
+mkdirSync('out', { recursive: true });
+writeFileSync('out/coverage-final.json', JSON.stringify({ [path]: {
+  path, hash: 'from-the-harness',
+  statementMap: { '0': { start: { line: 1, column: 23 }, end: { line: 1, column: 31 } } }, s: { '0': 1 },
+  fnMap: { '0': { name: 'used', decl: { start: { line: 1, column: 16 }, end: { line: 1, column: 20 } }, loc: { start: { line: 1, column: 20 }, end: { line: 1, column: 33 } }, line: 1 } }, f: { '0': 1 },
+  branchMap: {}, b: {},
+} }));
+`;
+
+test('collector istanbul-json: what the tests write is the data, untested files at 0, stale JSON refused', () => {
+  const root = tree({
+    'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+    '.coveragerc.json': JSON.stringify({ run: { include: ['lib/**'], collector: 'istanbul-json', istanbulJsonPath: 'out' } }),
+    'packages/karma-like/package.json': JSON.stringify({ name: 'karma-like' }),
+    'packages/karma-like/harness.js': HARNESS,
+    'packages/karma-like/lib/used.js': 'exports.used = () => 1;\n',
+    'packages/karma-like/lib/untested.js': 'exports.untested = () => 2;\n',
+  });
+  const pkg = join(root, 'packages/karma-like');
+  const result = monocov(pkg, ['run', '--', process.execPath, 'harness.js']);
+  assert.is(result.status, 0, result.stderr);
+  const dataDir = join(root, 'coverage/projects/packages/karma-like');
+  const data = JSON.parse(readFileSync(join(dataDir, 'coverage-final.json'), 'utf8'));
+  assert.equal(Object.keys(data), ['packages/karma-like/lib/untested.js', 'packages/karma-like/lib/used.js']);
+  assert.equal(data['packages/karma-like/lib/used.js'].f, { '0': 1 });
+  assert.is(data['packages/karma-like/lib/used.js'].hash, undefined, 'runner extras are dropped');
+  assert.is(data['packages/karma-like/lib/untested.js'].all, true, 'a placeholder for a file no test loaded');
+  assert.is(JSON.parse(readFileSync(join(dataDir, 'meta.json'), 'utf8')).collector, 'istanbul-json');
+
+  // The JSON left from that run is older than the next one, which writes none.
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(join(pkg, 'out/coverage-final.json'), old, old);
+  const stale = monocov(pkg, ['run', '--', process.execPath, '-e', '0']);
+  assert.is(stale.status, 4, stale.stderr);
+  assert.match(stale.stderr, /the tests passed but wrote no istanbul JSON there during this run/);
+});
+
+// One real runner through the CLI: detection from the command, the hook, Vitest's own coverage.
+const VITEST_TEST = `import { expect, test } from 'vitest';
+import { half } from '../src/half';
+
+test('half', () => expect(half(4)).toBe(2));
+`;
+const HALF_TS = `type N = number;
+
+export function half(n: N): N {
+  if (n % 2) {
+    throw new Error('odd');
+  }
+  return n / 2;
+}
+`;
+
+test('monocov run -- vitest run: collected through Vitest, forced v8 refused', () => {
+  const root = tree({
+    'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+    '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] } }),
+    'packages/vt/package.json': JSON.stringify({ name: 'vt', type: 'module', scripts: { test: 'vitest run' } }),
+    'packages/vt/src/half.ts': HALF_TS,
+    'packages/vt/src/idle.ts': 'export const idle = (): number => 0;\n',
+    'packages/vt/test/half.test.ts': VITEST_TEST,
+  });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  const pkg = join(root, 'packages/vt');
+  const result = monocov(pkg, ['run', '--', 'npm', 'test']);
+  assert.is(result.status, 0, result.stderr + result.stdout);
+  assert.match(result.stdout, /packages\/vt\/src\/half\.ts\s.*\| 5\s*$/m);
+  const dataDir = join(root, 'coverage/projects/packages/vt');
+  assert.is(JSON.parse(readFileSync(join(dataDir, 'meta.json'), 'utf8')).collector, 'vitest/v8');
+  const data = JSON.parse(readFileSync(join(dataDir, 'coverage-final.json'), 'utf8'));
+  assert.equal(Object.keys(data), ['packages/vt/src/half.ts', 'packages/vt/src/idle.ts']);
+  assert.equal(readdirSync(pkg).sort(), ['node_modules', 'package.json', 'src', 'test'], 'no report of its own left in the package');
+
+  const forced = monocov(pkg, ['run', '--collector', 'v8', '--', 'npm', 'test']);
+  assert.is(forced.status, 3);
+  assert.match(forced.stderr, /`run\.collector` "v8" cannot measure the test command: it runs Vitest \(package\.json script "test" \("vitest run"\)\)/);
+});
+
+test.run();

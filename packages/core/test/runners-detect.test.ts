@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { defaultConfig } from '../src/config';
+import type { CoverageConfig } from '../src/config/types';
+import { ConfigError } from '../src/errors';
+import { detectCommandRunner, detectTargetRunner, flagsToArgv, resolveCollection, runnerFlags, runnersInCommand } from '../src/runners';
+
+const dir = mkdtempSync(join(tmpdir(), 'monocov-detect-'));
+writeFileSync(
+  join(dir, 'package.json'),
+  JSON.stringify({ scripts: { test: 'jest --ci', unit: 'cross-env TZ=UTC vitest run', lint: 'eslint .', both: 'jest && vitest run' } }),
+);
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+// Command line → the runners it starts.
+const COMMANDS: Array<[string, string[]]> = [
+  ['jest', ['jest']],
+  ['jest --ci --coverage=false', ['jest']],
+  ['npx jest', ['jest']],
+  ['cross-env TZ=UTC jest', ['jest']],
+  ['node --experimental-vm-modules node_modules/jest/bin/jest.js', ['jest']],
+  ['./node_modules/.bin/jest -c jest.config.ts', ['jest']],
+  ['vitest', ['vitest']],
+  ['vitest run --reporter=dot', ['vitest']],
+  ['pnpm exec vitest run', ['vitest']],
+  ['node node_modules/vitest/vitest.mjs run', ['vitest']],
+  ['tsc -b && jest', ['jest']],
+  ['jest && vitest run', ['jest', 'vitest']],
+  ['uvu -r tsx/cjs test', []],
+  ['node --test', []],
+  ['ts-jest-runner', []],
+  ['jest-junit', []],
+  ['eslint jest.config.ts vitest.config.ts', []],
+  ['nx run @nx/jest-plugin:build', []],
+];
+
+for (const [command, runners] of COMMANDS) {
+  test(`command ${JSON.stringify(command)} runs ${runners.join(' and ') || 'no known runner'}`, () => {
+    assert.equal(runnersInCommand(command), runners);
+  });
+}
+
+test('targets: the Nx runner executors, run-commands commands, run-script scripts', () => {
+  assert.equal(detectTargetRunner({ executor: '@nx/jest:jest', options: { jestConfig: 'x' } }, dir), {
+    runners: ['jest'],
+    evidence: 'executor "@nx/jest:jest"',
+  });
+  assert.equal(detectTargetRunner({ executor: '@nx/vitest:test' }, dir)?.runners, ['vitest']);
+  assert.equal(detectTargetRunner({ executor: '@nx/vite:test' }, dir)?.runners, ['vitest']);
+  // What @nx/jest/plugin and @nx/vitest infer: run-commands with the runner as the command.
+  assert.equal(detectTargetRunner({ executor: 'nx:run-commands', options: { command: 'jest', cwd: 'libs/a' } }, dir), {
+    runners: ['jest'],
+    evidence: 'command "jest"',
+  });
+  assert.equal(detectTargetRunner({ options: { commands: ['tsc -p .', { command: 'vitest run' }] } }, dir)?.runners, ['vitest']);
+  assert.equal(detectTargetRunner({ executor: 'nx:run-script', options: { script: 'unit' } }, dir), {
+    runners: ['vitest'],
+    evidence: 'package.json script "unit" ("cross-env TZ=UTC vitest run")',
+  });
+  assert.is(detectTargetRunner({ executor: 'nx:run-script', options: { script: 'lint' } }, dir), undefined);
+  assert.is(detectTargetRunner({ executor: '@acme/custom:test' }, dir), undefined);
+});
+
+test('monocov run commands: package manager scripts are read through package.json', () => {
+  assert.equal(detectCommandRunner(['npm', 'test'], dir)?.evidence, 'package.json script "test" ("jest --ci")');
+  assert.equal(detectCommandRunner(['npm', 'run', 'unit'], dir)?.runners, ['vitest']);
+  assert.equal(detectCommandRunner(['yarn', 'unit'], dir)?.runners, ['vitest']);
+  assert.equal(detectCommandRunner(['pnpm', 'run', 'both'], dir)?.runners, ['jest', 'vitest']);
+  assert.equal(detectCommandRunner(['npx', 'vitest', 'run'], dir), { runners: ['vitest'], evidence: 'command "npx vitest run"' });
+  assert.is(detectCommandRunner(['npm', 'run', 'lint'], dir), undefined);
+  assert.is(detectCommandRunner([process.execPath, '--test'], dir), undefined);
+});
+
+function run(overrides: Partial<CoverageConfig['run']>): CoverageConfig['run'] {
+  return { ...defaultConfig().run, ...overrides };
+}
+
+const jestTarget = { runners: ['jest' as const], evidence: 'executor "@nx/jest:jest"' };
+const where = { subject: 'web:test', workspaceRoot: '/ws', projectRoot: 'apps/web' };
+
+test('collector auto follows the detection; jest and vitest force the runner route', () => {
+  assert.equal(resolveCollection({ run: run({}), detection: jestTarget, ...where }), { kind: 'runner', runners: ['jest'] });
+  assert.equal(resolveCollection({ run: run({}), detection: undefined, ...where }), { kind: 'v8' });
+  assert.equal(resolveCollection({ run: run({ collector: 'vitest' }), detection: undefined, ...where }), { kind: 'runner', runners: ['vitest'] });
+  assert.equal(resolveCollection({ run: run({ collector: 'v8' }), detection: undefined, ...where }), { kind: 'v8' });
+  assert.equal(resolveCollection({ run: run({ collector: 'istanbul-json', istanbulJsonPath: 'out/cov' }), detection: jestTarget, ...where }), {
+    kind: 'istanbul-json',
+    path: join('/ws', 'apps/web', 'out/cov'),
+  });
+});
+
+test('collector v8 on a Jest target fails, saying why and what to use', () => {
+  try {
+    resolveCollection({ run: run({ collector: 'v8' }), detection: jestTarget, ...where });
+    assert.unreachable('v8 on Jest must fail');
+  } catch (error) {
+    assert.instance(error, ConfigError);
+    assert.is(
+      (error as Error).message,
+      '`run.collector` "v8" cannot measure web:test: it runs Jest (executor "@nx/jest:jest"), and Jest compiles each file in memory (ts-jest, babel-jest) ' +
+        'and runs it in a vm context whose source maps Node never sees, so V8\'s counts would land on the wrong lines or not on your files at all. ' +
+        'Use collector "jest" (or "auto"); for V8-based counts, set Jest\'s `coverageProvider: "v8"` in its own config.',
+    );
+  }
+});
+
+test('collector istanbul-json needs its path', () => {
+  assert.throws(
+    () => resolveCollection({ run: run({ collector: 'istanbul-json' }), detection: undefined, ...where }),
+    (error: Error) => error instanceof ConfigError && /`run\.istanbulJsonPath` is not set/.test(error.message),
+  );
+});
+
+test('the flags each runner is given', () => {
+  const options = { workspaceRoot: '/ws', projectRoot: 'libs/a (old)', run: run({ include: ['src/**'] }) };
+  const jest = runnerFlags('jest', options);
+  assert.is(jest.outputFlag, 'coverageDirectory');
+  assert.equal(flagsToArgv(jest.flags), [
+    '--coverage',
+    '--coverageReporters=json',
+    '--collectCoverageFrom=[]',
+    '--coveragePathIgnorePatterns=[\\\\/]node_modules[\\\\/]',
+    '--coverageThreshold={}',
+  ]);
+  const vitest = runnerFlags('vitest', options);
+  assert.is(vitest.outputFlag, 'coverage.reportsDirectory');
+  const argv = flagsToArgv(vitest.flags);
+  assert.equal(argv.slice(0, 4), ['--run', '--coverage.enabled', '--coverage.reporter=json', '--coverage.include=/ws/libs/a \\(old\\)/src/**']);
+  assert.ok(argv.includes('--coverage.exclude=**/*.test.*'));
+  assert.ok(argv.includes('--coverage.thresholds=false'));
+  assert.ok(argv.includes('--coverage.reportOnFailure'));
+  assert.not.ok(argv.some((arg) => arg.startsWith('--coverage.allowExternal')));
+  // source "workspace": globs stay relative, so other packages' files the tests load match too.
+  const workspace = flagsToArgv(runnerFlags('vitest', { ...options, run: run({ include: ['src/**'], source: 'workspace' }) }).flags);
+  assert.ok(workspace.includes('--coverage.include=src/**'));
+  assert.ok(workspace.includes('--coverage.allowExternal'));
+});
+
+test.run();

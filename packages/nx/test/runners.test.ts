@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFileCoverage, type FileCoverageData } from 'istanbul-lib-coverage';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadConfig, mergeWorkspace } from '@monocov/core';
+import { REPO_ROOT, createFixtureWorkspace, readJson, removeWorkspace, runNx, snapshotFiles } from './helpers/fixture-workspace';
+import { UNCOVERED_LINES, runnerProjectFiles } from './helpers/runner-projects';
+
+// One workspace for the file: the real runner runs are the slow part, so each test builds on the first.
+const root = createFixtureWorkspace(runnerProjectFiles());
+const projectsDir = join(root, 'coverage', 'projects');
+test.after(() => removeWorkspace(root));
+
+/** Project → the `collector` its meta.json must name. */
+const COLLECTORS: Record<string, string> = {
+  'jest-lib': 'jest/babel',
+  'jest-v8-lib': 'jest/v8',
+  'vitest-lib': 'vitest/v8',
+  'vitest-nx-lib': 'vitest/istanbul',
+  'uvu-lib': 'v8',
+};
+const PROJECTS = Object.keys(COLLECTORS);
+const FILES = Object.keys(UNCOVERED_LINES).sort();
+
+function dataOf(project: string): Record<string, FileCoverageData> {
+  return readJson(join(projectsDir, 'libs', project, 'coverage-final.json'));
+}
+
+function lineHits(file: FileCoverageData): Record<string, number> {
+  return { ...createFileCoverage(file).getLineCoverage() }; // a plain object, to compare with one
+}
+
+function uncoveredLines(file: FileCoverageData): number[] {
+  return Object.entries(lineHits(file))
+    .filter(([, hits]) => hits === 0)
+    .map(([line]) => Number(line));
+}
+
+test('run-many -t coverage: Jest and Vitest through their own coverage, uvu under V8, then the merge', () => {
+  const result = runNx(root, ['run-many', '-t', 'coverage', '--parallel=2', '--skip-nx-cache']);
+  assert.is(result.status, 0, result.output);
+  for (const project of PROJECTS) {
+    const meta = readJson(join(projectsDir, 'libs', project, 'meta.json'));
+    assert.is(meta.collector, COLLECTORS[project], project);
+    assert.equal(meta.tests, { exitCode: 0, signal: null }, `${project}: the runner's own 100% threshold was not applied`);
+    assert.equal(Object.keys(dataOf(project)), FILES.map((file) => `libs/${project}/${file}`), project);
+    assert.not.ok(readFileSync(join(projectsDir, 'libs', project, 'coverage-final.json'), 'utf8').includes(root), `${project}: no absolute path`);
+    assert.not.ok(existsSync(join(root, 'libs', project, 'coverage')), `${project}: the runner wrote no report of its own`);
+  }
+  const merged = readJson(join(root, 'coverage', 'workspace', 'coverage-final.json'));
+  assert.is(Object.keys(merged).length, PROJECTS.length * FILES.length);
+});
+
+test('uncovered lines are the same for every runner and provider that maps statements (V8 ranges mark whole blocks)', () => {
+  for (const project of ['jest-lib', 'vitest-lib', 'vitest-nx-lib', 'uvu-lib']) {
+    const data = dataOf(project);
+    for (const file of FILES) assert.equal(uncoveredLines(data[`libs/${project}/${file}`]!), UNCOVERED_LINES[file], `${project} ${file}`);
+  }
+  // v8-to-istanbul (Jest's v8 provider) counts lines from V8's block ranges: the braces and
+  // the declaration of an uncalled function are lines too.
+  const jestV8 = dataOf('jest-v8-lib');
+  assert.equal(uncoveredLines(jestV8['libs/jest-v8-lib/src/math.ts']!), [11, 12, 16, 17, 18]);
+  assert.equal(uncoveredLines(jestV8['libs/jest-v8-lib/src/format.ts']!), [5, 6]);
+  assert.equal(uncoveredLines(jestV8['libs/jest-v8-lib/src/unused.ts']!), UNCOVERED_LINES['src/unused.ts']);
+});
+
+test('files no test loads are in the data at 0 (they were outside the runner\'s own coverage selection)', () => {
+  for (const project of PROJECTS) {
+    const unused = dataOf(project)[`libs/${project}/src/unused.ts`]!;
+    assert.ok(Object.keys(unused.statementMap).length > 0, project);
+    assert.ok(Object.values(unused.s).every((hits) => hits === 0), project);
+  }
+});
+
+/** line → hits of each file in an lcov report, keyed by file name. */
+function readLcov(path: string): Record<string, Record<string, number>> {
+  const files: Record<string, Record<string, number>> = {};
+  let current: Record<string, number> = {};
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.startsWith('SF:')) files[line.slice(3).split(/[\\/]/).at(-1)!] = current = {};
+    const hit = /^DA:(\d+),(\d+)/.exec(line);
+    if (hit) current[hit[1]!] = Number(hit[2]);
+  }
+  return files;
+}
+
+const OWN_RUNS: Record<string, string[]> = {
+  'jest-lib': ['node_modules/jest/bin/jest.js', '--coverage'],
+  'jest-v8-lib': ['node_modules/jest/bin/jest.js', '--coverage'],
+  'vitest-lib': ['node_modules/vitest/vitest.mjs', 'run', '--coverage'],
+  'vitest-nx-lib': ['node_modules/vitest/vitest.mjs', 'run', '--coverage'],
+};
+
+test("per-file line hits agree with the runner's own coverage report of the same tests", () => {
+  for (const [project, [script, ...args]] of Object.entries(OWN_RUNS)) {
+    // The runner as the user runs it, with its own config (lcov; its 100% threshold fails the run).
+    spawnSync(process.execPath, [join(REPO_ROOT, script!), ...args], { cwd: join(root, 'libs', project), encoding: 'utf8' });
+    const own = readLcov(join(root, 'libs', project, 'coverage', 'lcov.info'));
+    const data = dataOf(project);
+    for (const file of ['src/math.ts', 'src/format.ts']) {
+      const name = file.split('/').at(-1)!;
+      assert.ok(own[name], `${project}: its own report has ${file}`);
+      assert.equal(lineHits(data[`libs/${project}/${file}`]!), own[name], `${project} ${file}`);
+    }
+  }
+});
+
+test('the same tests give the same bytes', () => {
+  const before = snapshotFiles(projectsDir);
+  const result = runNx(root, ['run-many', '-t', 'coverage', '--projects=jest-lib,vitest-lib', '--parallel=2', '--skip-nx-cache']);
+  assert.is(result.status, 0, result.output);
+  assert.equal(snapshotFiles(projectsDir), before);
+});
+
+test('mergeWorkspace: one report of the five projects, each file as its project measured it', () => {
+  const report = mergeWorkspace({ workspaceRoot: root, config: loadConfig({ workspaceRoot: root }).config });
+  assert.is(report.outcome, 'ok');
+  assert.equal(report.projects.map((project) => project.project).sort(), [...PROJECTS].sort());
+  for (const project of PROJECTS) {
+    const data = dataOf(project);
+    for (const [path, file] of Object.entries(data)) assert.equal(lineHits(report.coverage[path]!), lineHits(file), path);
+  }
+});
+
+test('collector v8 forced on the Jest project fails before the tests run, saying why and what to use', () => {
+  const result = runNx(root, ['run', 'jest-lib:coverage', '--collector=v8', '--skip-nx-cache']);
+  assert.is.not(result.status, 0);
+  assert.match(result.output, /`run\.collector` "v8" cannot measure jest-lib:test: it runs Jest \(executor "@nx\/jest:jest"\)/);
+  assert.match(result.output, /Use collector "jest" \(or "auto"\)/);
+  assert.not.match(result.output, /PASS/, 'the tests did not run');
+});
+
+test.run();
