@@ -9,6 +9,16 @@ export { BUILTIN_OMIT, createSourceFilter, listSourceFiles, scanSourceFiles } fr
 export { changedLines, type DiffBase } from './git-diff';
 export { mergeCoverage, type MergeResult } from './merge';
 export {
+  checkCompleteness,
+  describeCompleteness,
+  findExpectedProjects,
+  isIncomplete,
+  type Completeness,
+  type ExpectedProject,
+  type ProjectCompleteness,
+  type ProjectDataState,
+} from './completeness';
+export {
   checkReportFolder,
   checkWorkspace,
   mergeWorkspace,

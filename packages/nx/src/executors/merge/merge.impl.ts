@@ -1,12 +1,28 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
-import { checkReportFolder, isMonocovError, loadConfig, mergeWorkspace, type DiffBase } from '@monocov/core';
+import {
+  checkReportFolder,
+  ConfigError,
+  describeCompleteness,
+  isIncomplete,
+  isMonocovError,
+  loadConfig,
+  mergeWorkspace,
+  type DiffBase,
+  type ExpectedProject,
+} from '@monocov/core';
 import { join, relative, resolve } from 'node:path';
+import { runOverrides } from '../coverage/coverage.impl';
+import type { CoverageExecutorOptions } from '../coverage/schema';
 import type { MergeExecutorOptions } from './schema';
+
+const COVERAGE_EXECUTOR = '@monocov/nx:coverage';
 
 /** The workspace-level merge: the core does the work, this adapter only prints and reports success. */
 export default async function mergeExecutor(options: MergeExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   try {
     const { config } = loadConfig({ workspaceRoot: context.root });
+    // A baseline is only shown by the markdown summary.
+    if ((options.baseline !== undefined || options.baselineRef !== undefined) && !config.reporters.includes('markdown')) config.reporters.push('markdown');
     if (options.outputDir !== undefined) checkReportFolder(context.root, options.outputDir, 'executor option `outputDir`');
     const outputDir = resolve(context.root, options.outputDir ?? join(config.run.dataDir, 'workspace'));
     const report = mergeWorkspace({
@@ -17,9 +33,22 @@ export default async function mergeExecutor(options: MergeExecutorOptions, conte
       ignoreErrors: options.ignoreErrors ?? false,
       perFile: options.files ?? false,
       diff: diffBase(options.diff),
+      expected: expectedProjects(context),
+      requireComplete: options.requireComplete ?? false,
+      baseline: baselineSource(options),
     });
     if (report.summaryText !== '') process.stdout.write(report.summaryText);
     for (const problem of report.problems) logger.warn(`monocov: ${options.ignoreErrors ? 'ignored' : 'error'}: ${problem.message}`);
+    for (const { input, sameAs } of report.duplicates) {
+      logger.info(`monocov: skipped ${relative(context.root, input)}: the same data as ${relative(context.root, sameAs)}, counted once`);
+    }
+    for (const line of describeCompleteness(report.completeness!)) {
+      if (options.requireComplete) logger.error(`monocov: ${line}`);
+      else logger.warn(`monocov: ${line}`);
+    }
+    if (!options.requireComplete && report.completeness!.projects.some(isIncomplete)) {
+      logger.warn('monocov: the totals are not those of the whole workspace as it is now; set requireComplete to fail the merge on this');
+    }
     for (const miss of report.misses) logger.error(`monocov: threshold missed: ${miss.message}`);
     if (report.written.length > 0) logger.info(`monocov: workspace reports written to ${relative(context.root, outputDir)}`);
     return { success: report.outcome === 'ok' };
@@ -28,6 +57,37 @@ export default async function mergeExecutor(options: MergeExecutorOptions, conte
     logger.error(`monocov: ${error.message}`);
     return { success: false };
   }
+}
+
+/**
+ * The projects that should have data, from the project graph: each with a coverage target (its
+ * `run` options as that target resolves them, to judge staleness). Every other project, except
+ * the one running this merge, is listed as untested.
+ */
+function expectedProjects(context: ExecutorContext): ExpectedProject[] {
+  const projects = context.projectsConfigurations?.projects ?? {};
+  return Object.entries(projects).flatMap(([name, project]): ExpectedProject[] => {
+    const targets = project.targets ?? {};
+    const coverage = Object.keys(targets)
+      .sort()
+      .map((targetName) => targets[targetName]!)
+      .find((target) => target.executor === COVERAGE_EXECUTOR);
+    if (coverage) {
+      const overrides = runOverrides((coverage.options ?? {}) as CoverageExecutorOptions);
+      const { config } = loadConfig({ workspaceRoot: context.root, overrides, overridesSource: `project "${name}" coverage option` });
+      return [{ project: name, projectRoot: project.root, run: config.run }];
+    }
+    if (name === context.projectName) return [];
+    return [{ project: name, projectRoot: project.root, untested: targets.test ? `a test target but no ${COVERAGE_EXECUTOR} target` : 'no test target' }];
+  });
+}
+
+function baselineSource(options: MergeExecutorOptions): { path: string } | { ref: string } | undefined {
+  if (options.baseline !== undefined && options.baselineRef !== undefined) {
+    throw new ConfigError('executor options `baseline` and `baselineRef` both name a baseline; give one');
+  }
+  if (options.baseline !== undefined) return { path: options.baseline };
+  return options.baselineRef === undefined ? undefined : { ref: options.baselineRef };
 }
 
 /** `diff: true` follows Nx's own base and head (NX_BASE / NX_HEAD, as `nx affected` uses them). */

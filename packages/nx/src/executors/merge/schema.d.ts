@@ -4,4 +4,7 @@ export interface MergeExecutorOptions {
   ignoreErrors?: boolean;
   files?: boolean;
   diff?: boolean | string;
+  requireComplete?: boolean;
+  baseline?: string;
+  baselineRef?: string;
 }
