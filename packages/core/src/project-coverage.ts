@@ -171,7 +171,8 @@ async function gatherCoverage(route: CollectionRoute, options: GatherOptions): P
   // Nothing written after passing tests means the route never reached the runner: an error, not
   // an empty report. After failing tests, the failure is the news; the data shows what there is.
   if (input.collectors.length === 0 && testsPassed(options.outcome)) {
-    throw new DataError(route.kind === 'runner' ? noRunnerOutputMessage(route.runners) : noIstanbulJsonMessage(route.path), route.kind === 'runner' ? undefined : route.path);
+    if (route.kind === 'runner') throw new DataError(noRunnerOutputMessage(route.runners));
+    throw new DataError(noIstanbulJsonMessage(route.path), route.path);
   }
   const coverage: CoverageMapData = {};
   for (const [path, file] of Object.entries(input.coverage)) if (options.include(path)) coverage[path] = file;

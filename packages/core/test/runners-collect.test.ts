@@ -138,6 +138,13 @@ test('collector istanbul-json: what the tests write is the data, untested files 
   assert.match(stale.stderr, /the tests passed but wrote no istanbul JSON there during this run/);
 });
 
+test('collector jest on a command that never starts Jest: an error after passing tests, not an empty report', () => {
+  const root = tree({ 'package.json': JSON.stringify({ name: 'plain' }), 'lib/a.js': 'exports.a = 1;\n' });
+  const result = monocov(root, ['run', '--collector', 'jest', '--', process.execPath, '-e', 'require("./lib/a.js")']);
+  assert.is(result.status, 4, result.stderr);
+  assert.match(result.stderr, /the tests passed but Jest wrote no coverage for monocov/);
+});
+
 // One real runner through the CLI: detection from the command, the hook, Vitest's own coverage.
 const VITEST_TEST = `import { expect, test } from 'vitest';
 import { half } from '../src/half';
