@@ -7,6 +7,32 @@ export function stableStringify(value: unknown, indent = 0): string {
 }
 
 /**
+ * stableStringify(value) (no indent) in pieces, one per top-level entry, so a large object is
+ * written without ever holding all of its text: the pieces joined are the same bytes.
+ */
+export function* stableStringifyChunks(value: unknown): Generator<string> {
+  const record = value as Record<string, unknown>;
+  const prototype = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.getPrototypeOf(value) : undefined;
+  if (prototype !== Object.prototype && prototype !== null) {
+    yield stableStringify(value);
+    return;
+  }
+  // The order JSON.stringify gives an object built with its keys inserted sorted: V8 lists
+  // array-index keys first, so "02" (sorted as 2) still comes after "10".
+  const order: Record<string, true> = {};
+  for (const key of Object.keys(record).sort(compareKeys)) order[key] = true;
+  const keys = Object.keys(order);
+  let separator = '{';
+  for (const key of keys) {
+    const text = JSON.stringify(sortKeys(record[key]));
+    if (text === undefined) continue; // JSON.stringify leaves out undefined, functions and symbols
+    yield `${separator}${JSON.stringify(key)}:${text}`;
+    separator = ',';
+  }
+  yield separator === '{' ? '{}\n' : '}\n';
+}
+
+/**
  * `value` with keys in canonical order. Objects already in that order (all data read back from
  * files this module wrote) are returned as they are, not copied: copying every `{ line, column }`
  * of a large workspace was most of the cost of writing its merged data.

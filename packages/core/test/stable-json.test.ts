@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { stableStringify } from '../src/stable-json';
+import { stableStringify, stableStringifyChunks } from '../src/stable-json';
 
 // The plain definition the fast one must agree with: copy every object with its keys sorted.
 function reference(value: unknown, indent = 0): string {
@@ -62,6 +62,7 @@ test('gives the same bytes as sorting a copy of every object, on random data', (
     const value = randomValue(next, 0);
     assert.is(stableStringify(value), reference(value));
     assert.is(stableStringify(value, 2), reference(value, 2));
+    assert.is([...stableStringifyChunks(value)].join(''), reference(value));
   }
 });
 

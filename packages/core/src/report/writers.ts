@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import libCoverage from 'istanbul-lib-coverage';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
@@ -7,7 +7,7 @@ import libReport from 'istanbul-lib-report';
 import reports from 'istanbul-reports';
 import type { ReporterName } from '../config/types';
 import { COVERAGE_FILE } from '../store';
-import { stableStringify } from '../stable-json';
+import { stableStringifyChunks } from '../stable-json';
 
 /** The file each file reporter writes, relative to the output folder. */
 export const REPORT_FILES: Partial<Record<ReporterName, string>> = {
@@ -62,7 +62,7 @@ export function writeReports(options: WriteReportsOptions): string[] {
   const staging = mkdtempSync(join(outputDir, `.staging-${process.pid}-`));
   try {
     const written: string[] = [];
-    writeFileSync(join(staging, COVERAGE_FILE), stableStringify(coverage));
+    writeChunks(join(staging, COVERAGE_FILE), stableStringifyChunks(coverage));
     written.push(COVERAGE_FILE);
     for (const [name, contents] of Object.entries(options.extraFiles ?? {})) writeFileSync(join(staging, name), contents);
 
@@ -121,6 +121,27 @@ export function writeReports(options: WriteReportsOptions): string[] {
 
 /** Bytes collected before one write: istanbul's writers emit a report a line at a time. */
 const WRITE_CHUNK = 1 << 16;
+
+/** Writes text given in pieces, a buffer's worth at a time, without joining it all first. */
+function writeChunks(path: string, chunks: Iterable<string>): void {
+  const fd = openSync(path, 'w');
+  try {
+    let pending: string[] = [];
+    let size = 0;
+    for (const chunk of chunks) {
+      pending.push(chunk);
+      size += chunk.length;
+      if (size >= WRITE_CHUNK) {
+        writeSync(fd, pending.join(''));
+        pending = [];
+        size = 0;
+      }
+    }
+    if (size > 0) writeSync(fd, pending.join(''));
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * Gives the context a file writer that buffers: istanbul's own writes every `println` with a
@@ -211,10 +232,42 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/**
+ * Whether `to` is a file with the same bytes as `from`: sizes first, then a block at a time, so
+ * comparing a large merged file never holds two copies of it in memory.
+ */
+function sameFileContents(from: string, to: string): boolean {
+  let target;
+  try {
+    target = statSync(to);
+  } catch {
+    return false;
+  }
+  if (!target.isFile() || target.size !== statSync(from).size) return false;
+  const a = openSync(from, 'r');
+  try {
+    const b = openSync(to, 'r');
+    try {
+      const blockA = Buffer.allocUnsafe(WRITE_CHUNK);
+      const blockB = Buffer.allocUnsafe(WRITE_CHUNK);
+      for (let position = 0; position < target.size; position += WRITE_CHUNK) {
+        const length = readSync(a, blockA, 0, WRITE_CHUNK, position);
+        if (readSync(b, blockB, 0, WRITE_CHUNK, position) !== length || !blockA.subarray(0, length).equals(blockB.subarray(0, length))) return false;
+        if (length === 0) break;
+      }
+      return true;
+    } finally {
+      closeSync(b);
+    }
+  } finally {
+    closeSync(a);
+  }
+}
+
 function moveIntoPlace(from: string, to: string): void {
   if (!statSync(from).isDirectory()) {
     // Same bytes already there: keep the old file (and its mtime) rather than churn it.
-    if (existsSync(to) && statSync(to).isFile() && readFileSync(to).equals(readFileSync(from))) return;
+    if (sameFileContents(from, to)) return;
     renameSync(from, to);
     return;
   }
