@@ -1,0 +1,241 @@
+#!/usr/bin/env node
+// Merge cost as the workspace grows (docs/scale.md). Measures:
+//   1. data volume: bytes of coverage-final.json + meta.json per project, per source file and per
+//      source line, in any workspace that has coverage/projects (--real, e.g. this repository
+//      after `nx run-many -t coverage`) and in a generated template workspace whose projects
+//      really ran under coverage (tools/bench/generate.mjs, then `nx run-many -t coverage`);
+//   2. `monocov merge` wall time and peak RSS for growing numbers of projects, each a copy of one
+//      of the template's projects (sources and data, renamed), for the CI reporters and with html;
+//   3. a linear fit of both, projected to 5,000 projects, next to the limits that end a merge.
+// A size whose merge fails is recorded with its error and ends the sweep.
+//
+// Usage: node tools/bench/merge-scale.mjs [--sizes 50,100,250,500,1000] [--template 10x20]
+//          [--repeat 3] [--real <workspace>] [--dir <scratch>] [--out <results.json>]
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import { getHeapStatistics } from 'node:v8';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateWorkspace, parseSize, REPO_ROOT } from './generate.mjs';
+import { median, runOnce } from './measure.mjs';
+import { BIN, cleanEnv } from './suites.mjs';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '50,100,250,500,1000' },
+    template: { type: 'string', default: '10x20' },
+    repeat: { type: 'string', default: '3' },
+    real: { type: 'string', multiple: true, default: [] },
+    dir: { type: 'string', default: join(REPO_ROOT, 'tmp', 'merge-scale') },
+    out: { type: 'string' },
+  },
+});
+const sizes = values.sizes.split(',').map(Number);
+const repeat = Number(values.repeat);
+const scratch = values.dir;
+const CI_REPORTERS = ['text', 'json', 'lcov', 'json-summary', 'cobertura'];
+const VARIANTS = [
+  { name: 'CI reporters', reporters: CI_REPORTERS },
+  { name: 'CI reporters + html', reporters: [...CI_REPORTERS, 'html'] },
+];
+const PROJECTION = 5000;
+
+// ---------------------------------------------------------------------------------------------
+// Data volume
+
+function projectDataDirs(workspace) {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(join(dir, entry.name));
+      else if (entry.name === 'meta.json') found.push(dir);
+    }
+  };
+  walk(join(workspace, 'coverage', 'projects'));
+  return found.sort();
+}
+
+function countLines(path) {
+  const text = readFileSync(path, 'utf8');
+  return text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+
+/** Per project: files measured, their source lines, and the bytes of its data files. */
+function dataVolume(workspace) {
+  return projectDataDirs(workspace).map((dir) => {
+    const coverage = JSON.parse(readFileSync(join(dir, 'coverage-final.json'), 'utf8'));
+    const files = Object.keys(coverage);
+    return {
+      project: relative(join(workspace, 'coverage', 'projects'), dir),
+      files: files.length,
+      lines: files.reduce((sum, file) => sum + countLines(join(workspace, file)), 0),
+      items: files.reduce((sum, file) => sum + Object.keys(coverage[file].s).length + Object.keys(coverage[file].f).length + Object.keys(coverage[file].b).length, 0),
+      coverageBytes: statSync(join(dir, 'coverage-final.json')).size,
+      metaBytes: statSync(join(dir, 'meta.json')).size,
+    };
+  });
+}
+
+function volumeSummary(label, rows) {
+  const sum = (key) => rows.reduce((total, row) => total + row[key], 0);
+  const bytes = sum('coverageBytes') + sum('metaBytes');
+  return {
+    label,
+    projects: rows.length,
+    files: sum('files'),
+    lines: sum('lines'),
+    bytes,
+    bytesPerProject: Math.round(bytes / rows.length),
+    bytesPerFile: Math.round(bytes / sum('files')),
+    bytesPerLine: Number((bytes / sum('lines')).toFixed(1)),
+    metaBytesPerProject: Math.round(sum('metaBytes') / rows.length),
+    rows,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Template: a generated workspace whose projects really ran under coverage
+
+function templateWorkspace() {
+  const { projects, files } = parseSize(values.template);
+  const root = join(scratch, `template-${values.template}`);
+  // The template's data does not change between sweeps: measure it once per size.
+  if (!existsSync(join(root, 'coverage', 'projects'))) {
+    generateWorkspace({ root, projects, files });
+    console.log(`running the coverage of ${projects} generated projects in ${relative(REPO_ROOT, root)} ...`);
+    execFileSync(process.execPath, [BIN.nx, 'run-many', '-t', 'coverage', '--parallel=2'], { cwd: root, env: cleanEnv(), stdio: 'ignore' });
+  }
+  return root;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synthetic workspaces of N projects: copies of the template's projects under new names
+
+function buildScaled(template, count) {
+  const root = join(scratch, `scaled-${count}`);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  cpSync(join(template, '.coveragerc.json'), join(root, '.coveragerc.json'));
+  // `workspaces` marks the monorepo root: monocov must not look further up for one.
+  writeFileSync(join(root, 'package.json'), `${JSON.stringify({ name: 'scaled-workspace', private: true, workspaces: ['packages/*'] }, null, 2)}\n`);
+  const sources = projectDataDirs(template).map((dir) => relative(join(template, 'coverage', 'projects'), dir));
+  const width = String(count - 1).length + 1;
+  for (let index = 0; index < count; index++) {
+    const from = sources[index % sources.length];
+    const to = `packages/s${String(index).padStart(width, '0')}`;
+    cpSync(join(template, from, 'src'), join(root, to, 'src'), { recursive: true });
+    const rename = (text) => text.replaceAll(`"${from}/`, `"${to}/`).replaceAll(`"projectRoot": "${from}"`, `"projectRoot": "${to}"`);
+    const dataDir = join(root, 'coverage', 'projects', to);
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, 'coverage-final.json'), rename(readFileSync(join(template, 'coverage', 'projects', from, 'coverage-final.json'), 'utf8')));
+    const meta = JSON.parse(rename(readFileSync(join(template, 'coverage', 'projects', from, 'meta.json'), 'utf8')));
+    meta.project = to.slice('packages/'.length);
+    writeFileSync(join(dataDir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  }
+  return root;
+}
+
+function folderBytes(path) {
+  if (!existsSync(path)) return { bytes: 0, files: 0 };
+  if (statSync(path).isFile()) return { bytes: statSync(path).size, files: 1 };
+  return readdirSync(path).reduce(
+    (total, entry) => {
+      const inner = folderBytes(join(path, entry));
+      return { bytes: total.bytes + inner.bytes, files: total.files + inner.files };
+    },
+    { bytes: 0, files: 0 },
+  );
+}
+
+async function measureMerge(root, variant) {
+  const outputDir = join(root, 'merged');
+  const runs = [];
+  for (let attempt = 0; attempt < repeat; attempt++) {
+    rmSync(outputDir, { recursive: true, force: true });
+    const args = [BIN.monocov, 'merge', ...variant.reporters.flatMap((reporter) => ['--reporter', reporter]), '--output-dir', outputDir];
+    const result = await runOnce({ command: process.execPath, args, cwd: root, env: cleanEnv() });
+    if (result.code !== 0) return { failed: true, code: result.code, error: result.output.trim().split('\n').slice(-6).join('\n'), rssKB: result.rssKB, ms: result.ms };
+    runs.push(result);
+  }
+  return {
+    ms: Math.round(median(runs.map((run) => run.ms))),
+    rssMB: Math.round(median(runs.map((run) => run.rssKB)) / 1024),
+    outputs: {
+      'coverage-final.json': folderBytes(join(outputDir, 'coverage-final.json')).bytes,
+      'lcov.info': folderBytes(join(outputDir, 'lcov.info')).bytes,
+      'cobertura-coverage.xml': folderBytes(join(outputDir, 'cobertura-coverage.xml')).bytes,
+      html: folderBytes(join(outputDir, 'html')),
+    },
+  };
+}
+
+/** Least squares y = a + b·x. */
+function linearFit(points) {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  const b = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0) / points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  return { a: my - b * mx, b };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+mkdirSync(scratch, { recursive: true });
+const results = {
+  node: process.version,
+  limits: { maxStringLength: constants.MAX_STRING_LENGTH, heapLimitMB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20) },
+  volume: [],
+  merges: [],
+  projection: {},
+};
+
+for (const workspace of values.real) results.volume.push(volumeSummary(relative(process.cwd(), workspace) || '.', dataVolume(workspace)));
+const template = templateWorkspace();
+const templateVolume = volumeSummary(`generated ${values.template}`, dataVolume(template));
+results.volume.push(templateVolume);
+for (const volume of results.volume) {
+  console.log(`${volume.label}: ${volume.projects} projects, ${volume.files} files, ${volume.lines} lines, ${volume.bytes} B of data: ${volume.bytesPerFile} B per file, ${volume.bytesPerLine} B per line, meta.json ${volume.metaBytesPerProject} B per project`);
+}
+
+let stopped = false;
+for (const count of sizes) {
+  if (stopped) break;
+  const root = buildScaled(template, count);
+  const input = folderBytes(join(root, 'coverage', 'projects'));
+  for (const variant of VARIANTS) {
+    const measured = await measureMerge(root, variant);
+    const row = { projects: count, files: count * (templateVolume.files / templateVolume.projects), inputBytes: input.bytes, variant: variant.name, ...measured };
+    results.merges.push(row);
+    console.log(
+      measured.failed
+        ? `${count} projects, ${variant.name}: FAILED (exit ${measured.code}, ${Math.round(measured.ms)} ms, ${Math.round(measured.rssKB / 1024)} MB)\n${measured.error}`
+        : `${count} projects, ${variant.name}: ${measured.ms} ms, peak RSS ${measured.rssMB} MB, input ${(input.bytes / 2 ** 20).toFixed(1)} MiB, merged json ${(measured.outputs['coverage-final.json'] / 2 ** 20).toFixed(1)} MiB`,
+    );
+    if (measured.failed) stopped = true;
+  }
+  rmSync(root, { recursive: true, force: true });
+}
+
+for (const variant of VARIANTS) {
+  const ok = results.merges.filter((row) => row.variant === variant.name && !row.failed);
+  if (ok.length < 2) continue;
+  const time = linearFit(ok.map((row) => [row.projects, row.ms]));
+  const rss = linearFit(ok.map((row) => [row.projects, row.rssMB]));
+  const json = linearFit(ok.map((row) => [row.projects, row.outputs['coverage-final.json']]));
+  results.projection[variant.name] = {
+    msPerProject: Number(time.b.toFixed(1)),
+    rssMBPerProject: Number(rss.b.toFixed(2)),
+    mergedJsonBytesPerProject: Math.round(json.b),
+    [`ms at ${PROJECTION}`]: Math.round(time.a + time.b * PROJECTION),
+    [`rssMB at ${PROJECTION}`]: Math.round(rss.a + rss.b * PROJECTION),
+    [`merged json MiB at ${PROJECTION}`]: Math.round((json.a + json.b * PROJECTION) / 2 ** 20),
+    projectsAtMaxStringLength: Math.floor((constants.MAX_STRING_LENGTH - json.a) / json.b),
+    projectsAtHeapLimit: Math.floor((results.limits.heapLimitMB - rss.a) / rss.b),
+  };
+  console.log(`${variant.name}: ${JSON.stringify(results.projection[variant.name])}`);
+}
+
+const out = values.out ?? join(scratch, 'results.json');
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`results written to ${relative(process.cwd(), out)}`);
