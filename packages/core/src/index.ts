@@ -37,7 +37,6 @@ export {
 } from './project-coverage';
 export {
   RUNNER_LABELS,
-  detectCommandRunner,
   detectTargetRunner,
   resolveCollection,
   runnerOfExecutor,

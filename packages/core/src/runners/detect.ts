@@ -26,7 +26,7 @@ const RUNNER_EXECUTORS: Readonly<Record<string, TestRunner>> = {
 };
 
 export function runnerOfExecutor(executor: string | undefined): TestRunner | undefined {
-  return executor === undefined ? undefined : RUNNER_EXECUTORS[executor];
+  return executor !== undefined && Object.hasOwn(RUNNER_EXECUTORS, executor) ? RUNNER_EXECUTORS[executor] : undefined;
 }
 
 // A runner's name as a command word: `jest`, `npx vitest run`, `node node_modules/jest/bin/jest.js`

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { TestRunner } from './detect';
 import { flagsToArgv, type RunnerFlags } from './flags';
 
-export const RUNNER_HOOK_VARIABLE = 'MONOCOV_RUNNER_HOOK';
+/** Read by name in hooks/runner-argv.cjs. */
+const RUNNER_HOOK_VARIABLE = 'MONOCOV_RUNNER_HOOK';
 
 /** Plain CommonJS shipped beside dist/ (two levels up from src/runners and dist/runners alike), so Node can preload it. */
 const HOOK_FILE = join(__dirname, '..', '..', 'hooks', 'runner-argv.cjs');
