@@ -114,7 +114,7 @@ export function nxAdoptionScenario(versions: NxVersions): void {
   const label = `Nx ${versions.nx}${versions.node ? ` on Node ${versions.node}` : ''}`;
   let created: NxWorkspace | undefined;
   let firstRun: Record<string, string>;
-  let firstRunOutput = '';
+  let affectedOutput = '';
   // Later steps build on the install: without it they fail with one clear line, not a stack.
   const ws = (): NxWorkspace => {
     if (!created) throw new Error('no workspace: the install step failed');
@@ -165,8 +165,8 @@ export function nxAdoptionScenario(versions: NxVersions): void {
 
   test(`${label}: nx run-many -t coverage writes portable per-project data with exact hits`, () => {
     const workspace = ws();
-    firstRunOutput = nxOk(workspace, ['run-many', '-t', 'coverage']);
-    assert.match(firstRunOutput, /Successfully ran target coverage for 4 projects/);
+    const output = nxOk(workspace, ['run-many', '-t', 'coverage']);
+    assert.match(output, /Successfully ran target coverage for 4 projects/);
     checkProjectData(workspace.root, localPaths(workspace));
   });
 
@@ -188,9 +188,10 @@ export function nxAdoptionScenario(versions: NxVersions): void {
     const source = join(workspace.root, 'libs/js-lib/src/strings.js');
     writeFileSync(source, readFileSync(source, 'utf8').replace('return text.toLowerCase();', "return text.toLowerCase() + '.';"));
     commitAll(workspace, 'change js-lib');
-    const output = nxOk(workspace, ['affected', '-t', 'coverage', '--base=HEAD~1', '--head=HEAD']);
+    // As in docs/ci.md's GitLab job: static output style, so Nx 23+ prints the tables of tasks that succeeded.
+    affectedOutput = nxOk(workspace, ['affected', '-t', 'coverage', '--output-style=static', '--base=HEAD~1', '--head=HEAD']);
     // js-lib and the merge run; ts-lib's and cli-app's data come from the cache.
-    assert.match(output, /from the cache instead of running the command for 2 out of 4 tasks/);
+    assert.match(affectedOutput, /from the cache instead of running the command for 2 out of 4 tasks/);
     checkProjectData(workspace.root, localPaths(workspace));
     checkWorkspaceReports(workspace.root, localPaths(workspace));
   });
@@ -199,8 +200,8 @@ export function nxAdoptionScenario(versions: NxVersions): void {
     const workspace = ws();
     // GitLab takes the last line that matches: the merged table, printed after every project's own.
     const gitlabRegex = documentedGitlabCoverageRegex();
-    const matches = [...firstRunOutput.matchAll(gitlabRegex)];
-    assert.is(matches.at(-1)?.[1], '56.25', `GitLab coverage regex ${gitlabRegex} on the run-many output`);
+    const matches = [...affectedOutput.matchAll(gitlabRegex)];
+    assert.is(matches.at(-1)?.[1], '56.25', `GitLab coverage regex ${gitlabRegex} on the affected run's output`);
     for (const projectRoot of PROJECT_ROOTS) {
       runOk(workspace.shell, workspace.root, 'npx', ['--no-install', 'monocov', 'merge', `coverage/projects/${projectRoot}`, '--reporter', 'lcov', '--output-dir', `coverage/upload/${projectRoot}`]);
       const lcov = readFileSync(join(workspace.root, 'coverage/upload', projectRoot, 'lcov.info'), 'utf8');
