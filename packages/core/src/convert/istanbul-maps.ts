@@ -84,7 +84,7 @@ function cloneLocation(loc: SourceLocation | null | undefined): Range {
   } as Range;
 }
 
-export function isFileIgnored(comments: readonly Comment[]): boolean {
+function isFileIgnored(comments: readonly Comment[]): boolean {
   return comments.some((comment) => COMMENT_FILE_RE.test(comment.value));
 }
 

@@ -76,8 +76,6 @@ export class ScriptResolver {
 function fingerprint(entry: SourceMapCacheEntry | undefined): string {
   if (!entry) return 'no-map';
   const data = entry.data as { mappings?: unknown; sections?: unknown } | null;
-  return createHash('sha1')
-    .update(JSON.stringify(entry.lineLengths ?? []))
-    .update(JSON.stringify(data?.mappings ?? data?.sections ?? null))
-    .digest('hex');
+  const mappings = typeof data?.mappings === 'string' ? data.mappings : JSON.stringify(data?.sections ?? null);
+  return createHash('sha1').update(String(entry.lineLengths ?? [])).update('\0').update(mappings).digest('hex');
 }
