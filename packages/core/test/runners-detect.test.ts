@@ -11,7 +11,16 @@ import { detectCommandRunner, detectTargetRunner, flagsToArgv, resolveCollection
 const dir = mkdtempSync(join(tmpdir(), 'monocov-detect-'));
 writeFileSync(
   join(dir, 'package.json'),
-  JSON.stringify({ scripts: { test: 'jest --ci', unit: 'cross-env TZ=UTC vitest run', lint: 'eslint .', both: 'jest && vitest run' } }),
+  JSON.stringify({
+    scripts: {
+      test: 'jest --ci',
+      unit: 'cross-env TZ=UTC vitest run',
+      lint: 'eslint .',
+      both: 'jest && vitest run',
+      ci: 'npm run lint && npm run unit -- --silent',
+      loop: 'npm run loop',
+    },
+  }),
 );
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -71,6 +80,12 @@ test('monocov run commands: package manager scripts are read through package.jso
   assert.equal(detectCommandRunner(['pnpm', 'run', 'both'], dir)?.runners, ['jest', 'vitest']);
   assert.equal(detectCommandRunner(['npx', 'vitest', 'run'], dir), { runners: ['vitest'], evidence: 'command "npx vitest run"' });
   assert.is(detectCommandRunner(['npm', 'run', 'lint'], dir), undefined);
+  // A script that runs others: followed, each once.
+  assert.equal(detectCommandRunner(['npm', 'run', 'ci'], dir), {
+    runners: ['vitest'],
+    evidence: 'package.json script "ci" ("npm run lint && npm run unit -- --silent")',
+  });
+  assert.is(detectCommandRunner(['npm', 'run', 'loop'], dir), undefined);
   assert.is(detectCommandRunner([process.execPath, '--test'], dir), undefined);
 });
 

@@ -54,8 +54,8 @@ export function detectTargetRunner(target: TargetDescription, projectDir: string
   if (byExecutor) return { runners: [byExecutor], evidence: `executor "${executor}"` };
   const options = target.options ?? {};
   if (executor === 'nx:run-commands') {
-    const commands = commandsOf(options);
-    return fromCommand(commands.join(' && '), `command "${commands.join(' && ')}"`);
+    const command = commandsOf(options).join(' && ');
+    return detection(runnersInCommand(command), `command "${command}"`);
   }
   if (executor === 'nx:run-script' && typeof options.script === 'string') {
     return fromScript(projectDir, options.script);
@@ -69,12 +69,9 @@ export function detectTargetRunner(target: TargetDescription, projectDir: string
  */
 export function detectCommandRunner(argv: string[], cwd: string): RunnerDetection | undefined {
   const script = packageScriptName(argv);
-  if (script !== undefined) {
-    const detection = fromScript(cwd, script);
-    if (detection) return detection;
-  }
+  if (script !== undefined) return fromScript(cwd, script);
   const command = argv.join(' ');
-  return fromCommand(command, `command "${command}"`);
+  return detection(runnersInCommand(command), `command "${command}"`);
 }
 
 function commandsOf(options: Record<string, unknown>): string[] {
@@ -91,20 +88,37 @@ function commandsOf(options: Record<string, unknown>): string[] {
   return commands;
 }
 
-function fromCommand(command: string, evidence: string): RunnerDetection | undefined {
-  const runners = runnersInCommand(command);
+function detection(runners: TestRunner[], evidence: string): RunnerDetection | undefined {
   return runners.length > 0 ? { runners, evidence } : undefined;
 }
 
 function fromScript(dir: string, name: string): RunnerDetection | undefined {
+  const scripts = readScripts(dir);
+  const script = scripts[name];
+  return script === undefined ? undefined : detection(scriptRunners(script, scripts, new Set([name])), `package.json script "${name}" ("${script}")`);
+}
+
+/** The runners a script starts, itself or through the scripts it runs (`"test": "npm run unit"`), each script read once. */
+function scriptRunners(script: string, scripts: Record<string, string>, seen: Set<string>): TestRunner[] {
+  const runners = new Set(runnersInCommand(script));
+  for (const segment of script.split(/&&|\|\||[;|&]/)) {
+    const name = packageScriptName(segment.trim().split(/\s+/));
+    if (name === undefined || seen.has(name) || scripts[name] === undefined) continue;
+    seen.add(name);
+    for (const runner of scriptRunners(scripts[name], scripts, seen)) runners.add(runner);
+  }
+  return [...runners];
+}
+
+function readScripts(dir: string): Record<string, string> {
   let scripts: unknown;
   try {
     scripts = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).scripts;
   } catch {
-    return undefined; // no readable package.json: nothing to learn from it
+    return {}; // no readable package.json: nothing to learn from it
   }
-  const script = scripts && typeof scripts === 'object' ? (scripts as Record<string, unknown>)[name] : undefined;
-  return typeof script === 'string' ? fromCommand(script, `package.json script "${name}" ("${script}")`) : undefined;
+  if (scripts === null || typeof scripts !== 'object') return {};
+  return Object.fromEntries(Object.entries(scripts).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 const PACKAGE_MANAGERS = new Set(['npm', 'pnpm', 'yarn', 'bun']);
