@@ -3,6 +3,7 @@ import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'n
 import { basename, dirname, join, resolve } from 'node:path';
 import type { BranchMapping, CoverageMapData, FileCoverageData, FunctionMapping, Range } from 'istanbul-lib-coverage';
 import type { ProjectCompleteness } from './completeness';
+import { addLine, fromContextsData, readContextsFile, toContextsData, type ContextsData, type LinesByTest } from './contexts/data';
 import { DataError } from './errors';
 import { createPathMapper } from './paths';
 import { CONTEXTS_FILE, COVERAGE_FILE, META_FILE, hashContent, readCoverageFile, readProjectMeta, toPosix } from './store';
@@ -29,6 +30,8 @@ import { stableStringify } from './stable-json';
  *   once, as coverage.py's combine skips duplicate data files.
  * - A file edited or deleted since its data was collected (meta.json `sources` hashes) has that
  *   data left out and reported: its line numbers would point at the wrong code.
+ * - Test contexts (contexts.json beside a data file) merge as the union of the tests per line,
+ *   under the same path remapping and staleness rules.
  * - Every input is checked at the door. A file that cannot be used (not JSON, not coverage
  *   data, a meta.json of another format version, hostile keys, counts that are not whole
  *   numbers, paths outside the workspace that `paths` does not map) is skipped whole and
@@ -76,6 +79,8 @@ export interface MergeResult {
   duplicates: Array<{ input: string; sameAs: string }>;
   /** Each per-project data file merged (one with a project meta.json), for completeness checks; sorted by input. */
   projectInputs: ProjectInput[];
+  /** Which tests ran each line, merged from the contexts.json beside the inputs (stale files left out); absent when no input had one. */
+  contexts?: ContextsData;
 }
 
 /** One project's data as collected, before stale files were left out. */
@@ -111,6 +116,8 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
   const firstWithContent = new Map<string, string>();
   const duplicates: MergeResult['duplicates'] = [];
   const projectInputs: ProjectInput[] = [];
+  const contextLines: LinesByTest = new Map();
+  let hasContexts = false;
   for (const file of files) {
     let data: DataFile;
     try {
@@ -128,6 +135,7 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
     }
     firstWithContent.set(content, file);
     inputs.push(file);
+    hasContexts ||= data.contexts !== undefined;
     const stale = new Set<string>();
     for (const [path, coverage] of data.entries) {
       const recorded = data.sources[path];
@@ -144,6 +152,10 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
       const list = byPath.get(path);
       if (list) list.push(coverage);
       else byPath.set(path, [coverage]);
+    }
+    for (const [path, byLine] of data.contexts ?? []) {
+      if (stale.has(path)) continue;
+      for (const [line, names] of byLine) for (const name of names) addLine(contextLines, path, line, name);
     }
     if (data.configHash !== undefined) {
       const [found] = data.projects;
@@ -171,6 +183,7 @@ export function mergeCoverage(options: MergeOptions): MergeResult {
     projects: [...projects.values()].sort((a, b) => compareStrings(a.projectRoot, b.projectRoot) || compareStrings(a.project, b.project)),
     duplicates,
     projectInputs,
+    ...(hasContexts ? { contexts: toContextsData(contextLines) } : {}),
   };
 }
 
@@ -333,6 +346,8 @@ interface DataFile {
   sources: Record<string, string>;
   /** meta.json `configHash` of per-project data; undefined for bare istanbul files and merged workspace data. */
   configHash?: string;
+  /** contexts.json beside the data, keyed by mapped path. */
+  contexts?: LinesByTest;
 }
 
 function readDataFile(file: string, mapPath: ReturnType<typeof createPathMapper>): DataFile {
@@ -360,7 +375,13 @@ function readDataFile(file: string, mapPath: ReturnType<typeof createPathMapper>
     mappedKeys.set(key, mapped.path);
   }
   const files = [...new Set(mappedKeys.values())].sort(compareStrings);
-  if (meta === undefined) return { entries, projects: [], sources: {} };
+  const contextsPath = join(dirname(file), CONTEXTS_FILE);
+  let contexts: LinesByTest | undefined;
+  if (basename(file) === COVERAGE_FILE && existsSync(contextsPath)) {
+    // A source named only in contexts.json has no data here to be judged by: it is left out.
+    contexts = fromContextsData(readContextsFile(contextsPath), new Map(), (path) => mappedKeys.get(path));
+  }
+  if (meta === undefined) return { entries, projects: [], sources: {}, contexts };
   const bad = (what: string): DataError => new DataError(`${metaPath}: ${what}; the data beside it was skipped`, file);
   const projectRoot = (value: unknown): string => {
     if (typeof value !== 'string') throw bad(`projectRoot ${JSON.stringify(value)} is not a string`);
@@ -392,11 +413,11 @@ function readDataFile(file: string, mapPath: ReturnType<typeof createPathMapper>
         files: [...new Set(held.filter((path): path is string => path !== undefined))].sort(compareStrings),
       };
     });
-    return { entries, projects, sources };
+    return { entries, projects, sources, contexts };
   }
   if (typeof meta.project !== 'string') throw bad(`project ${JSON.stringify(meta.project)} is not a string`);
   const configHash = typeof meta.configHash === 'string' ? meta.configHash : '';
-  return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }], sources, configHash };
+  return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }], sources, configHash, contexts };
 }
 
 // ---------------------------------------------------------------------------------------------

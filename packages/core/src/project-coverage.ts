@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import type { CoverageConfig, LoadedConfig } from './config/types';
-import { coverageEnv, createRawDir, removeRawDir, testsPassed, type TestOutcome } from './collect';
+import { createRawDir, removeRawDir, testsPassed, type TestOutcome } from './collect';
+import { collectContexts, contextVariables } from './contexts/collect';
+import type { ContextsData } from './contexts/data';
 import { convertV8Directory, emptyFileCoverage } from './convert';
 import { DataError } from './errors';
 import { createSourceFilter, scanSourceFiles } from './files';
@@ -66,6 +68,8 @@ export interface ProjectCoverageResult {
   misses: ThresholdMiss[];
   /** `run.include` globs that select no source file of the project (likely a typo): the caller prints a warning. */
   unmatchedIncludes: string[];
+  /** Other warnings for the caller to print, one line each. */
+  warnings: string[];
 }
 
 /**
@@ -88,6 +92,15 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     const started = Math.floor(Date.now() / 1000) * 1000;
     const outcome = await options.runTests(testSetup(route, rawDir, options.env ?? process.env, { workspaceRoot, projectRoot, run }));
     const { coverage, collector } = await gatherCoverage(route, { rawDir, include, started, outcome, workspaceRoot, projectRoot });
+    const warnings: string[] = [];
+    let contexts: ContextsData | undefined;
+    if (run.contexts === 'test' && route.kind !== 'v8') {
+      warnings.push(`warning: run.contexts "test" works with the V8 collector (node:test, uvu); this target collects through ${collector}, so no test contexts were recorded`);
+    } else if (run.contexts === 'test') {
+      const collected = await collectContexts({ rawDir, include, workspaceRoot });
+      if (collected.tests > 0) contexts = collected.data;
+      else warnings.push('warning: run.contexts is "test" but no test boundary was seen: contexts come from node:test run by `node --test` and from uvu loaded through require (docs/contexts.md)');
+    }
     // Scanned even without `run.all`: an include glob that selects nothing is worth a warning.
     const scan = scanSourceFiles({ workspaceRoot, projectRoot, run });
     if (run.all) {
@@ -100,6 +113,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
       dataDir: run.dataDir,
       projectRoot,
       coverage,
+      contexts,
       meta: {
         tool: { name: TOOL_NAME, version: TOOL_VERSION },
         project: options.project,
@@ -119,7 +133,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
       Object.entries(report.perProject).filter(([key]) => key === options.project || normalizeRoot(key) === normalizeRoot(projectRoot)),
     );
     const { misses } = checkThresholds({ coverage: portable, groups, report: { ...report, failUnder: undefined, perProject: ownThresholds } });
-    return { outcome, dataDir, coverage: portable, table, misses, unmatchedIncludes: scan.unmatchedIncludes };
+    return { outcome, dataDir, coverage: portable, table, misses, unmatchedIncludes: scan.unmatchedIncludes, warnings };
   } finally {
     removeRawDir(rawDir);
   }
@@ -137,8 +151,9 @@ function testSetup(
   flagsOptions: { workspaceRoot: string; projectRoot: string; run: CoverageConfig['run'] },
 ): TestSetup {
   if (route.kind === 'v8') {
-    const full = coverageEnv(rawDir, env);
-    return { env: full, variables: { NODE_V8_COVERAGE: full.NODE_V8_COVERAGE! }, runnerFlags: [] };
+    // With contexts, a preload takes a coverage snapshot at each test boundary (contexts/collect.ts).
+    const variables = { NODE_V8_COVERAGE: rawDir, ...(flagsOptions.run.contexts === 'test' ? contextVariables(env) : {}) };
+    return { env: { ...env, ...variables }, variables, runnerFlags: [] };
   }
   if (route.kind === 'istanbul-json') return { env, variables: {}, runnerFlags: [] };
   const sets = route.runners.map((runner) => runnerFlags(runner, flagsOptions));

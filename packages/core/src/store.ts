@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
+import type { ContextsData } from './contexts/data';
 import { DataError } from './errors';
 import { writeFileAtomic } from './fs-atomic';
 import { stableStringify } from './stable-json';
@@ -77,9 +78,11 @@ export interface WriteProjectDataOptions {
   /** Keyed by absolute or workspace-relative paths. */
   coverage: CoverageMapData;
   meta: Omit<ProjectMeta, 'formatVersion' | 'sources'>;
+  /** Which tests ran each line (`run.contexts: "test"`); without it an old contexts.json is removed. */
+  contexts?: ContextsData;
 }
 
-/** Writes coverage-final.json and meta.json atomically; returns the folder written. */
+/** Writes coverage-final.json, contexts.json and meta.json atomically; returns the folder written. */
 export function writeProjectData(options: WriteProjectDataOptions): string {
   const { workspaceRoot, dataDir, projectRoot } = options;
   const coverage = toPortableCoverage(options.coverage, workspaceRoot);
@@ -92,6 +95,8 @@ export function writeProjectData(options: WriteProjectDataOptions): string {
   const dir = projectDataDir(workspaceRoot, dataDir, projectRoot);
   // Coverage first, meta last: a meta.json is the mark of a complete data folder.
   writeFileAtomic(join(dir, COVERAGE_FILE), stableStringify(coverage));
+  if (options.contexts) writeFileAtomic(join(dir, CONTEXTS_FILE), stableStringify(options.contexts));
+  else rmSync(join(dir, CONTEXTS_FILE), { force: true });
   writeFileAtomic(join(dir, META_FILE), stableStringify(meta, 2));
   return dir;
 }

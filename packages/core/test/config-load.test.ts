@@ -39,7 +39,7 @@ test('defaults when there is no rc file', () => {
   const loaded = loadConfig({ workspaceRoot: root });
   assert.is(loaded.file, undefined);
   assert.equal(loaded.config, {
-    run: { include: ['**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}'], omit: [], all: true, dataDir: 'coverage', source: 'project', collector: 'auto' },
+    run: { include: ['**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}'], omit: [], all: true, dataDir: 'coverage', source: 'project', collector: 'auto', contexts: 'none' },
     paths: {},
     report: { perProject: {}, skipCovered: false, skipEmpty: false, showMissing: true, precision: 2, sort: 'name' },
     reporters: ['text', 'lcov', 'json', 'json-summary', 'cobertura', 'html'],
@@ -143,7 +143,7 @@ const FILE_ERRORS: Array<[string, string, string]> = [
   ['unknown key: transposed letters', '{"report": {"skipCoverd": true}}', '`.coveragerc.json`: `report.skipCoverd` is not a known key; did you mean `report.skipCovered`?'],
   ['unknown key: c8 name', '{"run": {"exclude": ["a/**"]}}', '`.coveragerc.json`: `run.exclude` is not a known key; did you mean `run.omit`?'],
   ['unknown key: top-level reporter', '{"reporter": ["lcov"]}', '`.coveragerc.json`: `reporter` is not a known key; did you mean `reporters`?'],
-  ['unknown key: nothing close', '{"run": {"zzzzzz": 1}}', '`.coveragerc.json`: `run.zzzzzz` is not a known key (known keys in `run`: `include`, `omit`, `all`, `dataDir`, `source`, `collector`, `istanbulJsonPath`)'],
+  ['unknown key: nothing close', '{"run": {"zzzzzz": 1}}', '`.coveragerc.json`: `run.zzzzzz` is not a known key (known keys in `run`: `include`, `omit`, `all`, `dataDir`, `source`, `collector`, `istanbulJsonPath`, `contexts`)'],
   ['unknown top-level key: nothing close', '{"qwerty": 1}', '`.coveragerc.json`: `qwerty` is not a known key (known keys: `$schema`, `run`, `paths`, `report`, `reporters`)'],
   ['dotted key', '{"report.failUnder": 80}', '`.coveragerc.json`: `report.failUnder` is not a key; write it nested: { "report": { "failUnder": … } }'],
   ['unknown metric', '{"report": {"failUnder": {"line": 80}}}', '`.coveragerc.json`: `report.failUnder.line` is not a known key; did you mean `report.failUnder.lines`?'],

@@ -8,6 +8,7 @@ import { mergeCommand } from './commands/merge';
 import { ratchetCommand } from './commands/ratchet';
 import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
+import { whoTestsCommand } from './commands/who-tests';
 
 const COMMANDS: Record<string, Command> = {
   run: runCommand,
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   report: reportCommand,
   check: checkCommand,
   ratchet: ratchetCommand,
+  'who-tests': whoTestsCommand,
 };
 
 const DOCS = 'https://github.com/monocov/monocov/blob/main/docs/troubleshooting.md';

@@ -180,6 +180,12 @@ export const OPTIONS: { readonly [K in OptionKey]: OptionSpec } = {
         ? [['', `must be relative to the project root, got ${JSON.stringify(path)}`]]
         : [],
   },
+  'run.contexts': {
+    type: { kind: 'enum', values: ['none', 'test'] },
+    default: 'none',
+    description:
+      '`test`: record which tests ran each line (node:test run by `node --test`, uvu), for `monocov who-tests` and the HTML report; costs a coverage snapshot per test (docs/contexts.md).',
+  },
   paths: {
     type: {
       kind: 'map',

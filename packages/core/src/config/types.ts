@@ -25,6 +25,8 @@ export interface CoverageConfig {
     collector: Collector;
     /** With `collector: "istanbul-json"`: the file, or folder of coverage-final.json files, the tests write; relative to the project root. */
     istanbulJsonPath?: string;
+    /** `test`: record which tests ran each line (contexts.json); `none`: only hits. */
+    contexts: 'none' | 'test';
   };
   /** coverage.py's [paths]: each list's first entry is the canonical prefix the others map onto. */
   paths: Record<string, string[]>;

@@ -6,7 +6,8 @@ import { checkCompleteness, isIncomplete, type Completeness, type ExpectedProjec
 import type { CoverageConfig } from '../config/types';
 import { ConfigError, DataError, NoDataError } from '../errors';
 import { mergeCoverage, type MergedProject, type MergeResult, type WorkspaceMeta } from '../merge';
-import { COVERAGE_FILE, FORMAT_VERSION, META_FILE, toPosix } from '../store';
+import type { ContextsData } from '../contexts/data';
+import { CONTEXTS_FILE, COVERAGE_FILE, FORMAT_VERSION, META_FILE, toPosix } from '../store';
 import { stableStringify } from '../stable-json';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
 import { loadBaseline, type BaselineSource } from './baseline';
@@ -65,6 +66,8 @@ export interface WorkspaceReport {
   summaryText: string;
   /** The `markdown` reporter's summary (summary.md), when it is chosen. */
   markdown?: string;
+  /** Which tests ran each line, when the data recorded test contexts (contexts.json beside it). */
+  contexts?: ContextsData;
   /** Coverage of the changed lines, when `diff` was given. */
   diff?: DiffCoverage;
   /** Missed thresholds, one line each in `message`. */
@@ -242,7 +245,11 @@ function finish(
       reporters: config.reporters,
       outputDir,
       timestamp,
-      extraFiles: { [META_FILE]: stableStringify(meta, 2), ...(markdown === undefined ? {} : { [SUMMARY_FILE]: markdown }) },
+      extraFiles: {
+        [META_FILE]: stableStringify(meta, 2),
+        ...(markdown === undefined ? {} : { [SUMMARY_FILE]: markdown }),
+        ...(merged.contexts === undefined ? {} : { [CONTEXTS_FILE]: stableStringify(merged.contexts) }),
+      },
       skipEmpty: config.report.skipEmpty,
     });
     if (markdown !== undefined) written.push(join(outputDir, SUMMARY_FILE));
@@ -264,6 +271,7 @@ function finish(
     totals,
     summaryText,
     markdown,
+    contexts: merged.contexts,
     diff,
     misses,
     checked: checked + (diff && config.report.failUnderDiff !== undefined ? 1 : 0),

@@ -60,6 +60,7 @@ Options:
     });
     context.stdout.write(result.table);
     for (const glob of result.unmatchedIncludes) context.stderr.write(`monocov: ${unmatchedIncludeWarning(glob, projectRoot)}\n`);
+    for (const warning of result.warnings) context.stderr.write(`monocov: ${warning}\n`);
     context.stderr.write(`monocov: ${project} data written to ${toPosix(relative(context.cwd, result.dataDir)) || '.'}\n`);
     for (const miss of result.misses) context.stderr.write(`monocov: threshold missed: ${miss.message}\n`);
     if (testsPassed(result.outcome)) return result.misses.length > 0 ? EXIT.thresholdMissed : EXIT.ok;

@@ -74,6 +74,7 @@ async function measureProject(options: CoverageExecutorOptions, context: Executo
 
   process.stdout.write(result.table);
   for (const glob of result.unmatchedIncludes) logger.warn(`monocov: ${unmatchedIncludeWarning(glob, projectRoot)}`);
+  for (const warning of result.warnings) logger.warn(`monocov: ${warning}`);
   logger.info(`monocov: ${project} data written to ${relative(context.root, result.dataDir)}`);
   for (const miss of result.misses) logger.error(`monocov: threshold missed: ${miss.message}`);
   const { signal } = result.outcome;

@@ -1,0 +1,166 @@
+'use strict';
+// monocov's test-context hook (`run.contexts: "test"`), preloaded (NODE_OPTIONS=--require) into
+// every Node process a covered test command starts. Around each test of node:test and uvu it
+// calls v8.takeCoverage(), which writes the hits counted since the previous call into
+// NODE_V8_COVERAGE and resets the counters, and logs which test that file belongs to. monocov
+// then converts each test's files on their own: the lines with hits are the lines that test ran.
+// A process started during a test (a CLI the test spawns) counts for that test as a whole.
+// Plain CommonJS without dependencies: Node loads it as is. See docs/contexts.md.
+const { appendFileSync } = require('node:fs');
+const Module = require('node:module');
+const { join } = require('node:path');
+const { fileURLToPath } = require('node:url');
+const v8 = require('node:v8');
+const { threadId } = require('node:worker_threads');
+
+/** Carries the running test's name to the processes it starts. */
+const INHERITED = 'MONOCOV_TEST_CONTEXT';
+const rawDir = process.env.NODE_V8_COVERAGE;
+if (rawDir) install(rawDir);
+
+function install(rawDir) {
+  const log = join(rawDir, `monocov-contexts-${process.pid}-${threadId}.jsonl`);
+  const inherited = parseContext(process.env[INHERITED]);
+  /** The tests running now, innermost last (subtests nest). */
+  const running = [];
+  let lastTake = 0;
+
+  const current = () => (running.length > 0 ? running[running.length - 1] : inherited);
+  const write = (entry) => appendFileSync(log, `${JSON.stringify(entry)}\n`);
+  // V8 names each file coverage-<pid>-<ms>-<thread>.json: a second file in the same millisecond
+  // would replace the first, losing its hits, so a take always waits for the next millisecond.
+  const nextMillisecond = () => {
+    while (Date.now() <= lastTake) {
+      // spin: at most a millisecond
+    }
+  };
+  /** Everything run since the previous take counts for `context` (null: no test). */
+  const take = (context) => {
+    nextMillisecond();
+    const before = Date.now();
+    v8.takeCoverage();
+    lastTake = Date.now();
+    write({ before, after: lastTake, context });
+  };
+  const enter = (context) => {
+    take(current());
+    running.push(context);
+    process.env[INHERITED] = JSON.stringify(context);
+  };
+  const leave = () => {
+    take(current());
+    running.pop();
+    if (current()) process.env[INHERITED] = JSON.stringify(current());
+    else delete process.env[INHERITED];
+  };
+
+  if (inherited) write({ inherited });
+  // Node writes a last file as the process exits; it must not land in the last take's millisecond.
+  process.on('exit', nextMillisecond);
+
+  /** `fn` run as the test `context`, whether it returns or resolves. */
+  const asContext = (context, fn) => {
+    const wrapped = function (...args) {
+      enter(context);
+      let result;
+      try {
+        result = fn.apply(this, args);
+      } catch (error) {
+        leave();
+        throw error;
+      }
+      if (result && typeof result.then === 'function') {
+        return result.then(
+          (value) => {
+            leave();
+            return value;
+          },
+          (error) => {
+            leave();
+            throw error;
+          },
+        );
+      }
+      leave();
+      return result;
+    };
+    Object.defineProperty(wrapped, 'length', { value: fn.length });
+    Object.defineProperty(wrapped, 'name', { value: fn.name });
+    return wrapped;
+  };
+
+  // A process a test started inherits NODE_TEST_CONTEXT too, but runs no tests: hooks would make
+  // node:test report (an empty run) on its stdout.
+  if (!inherited) hookNodeTest(enter, leave);
+  hookUvu(asContext);
+}
+
+/**
+ * node:test, in the processes `node --test` runs test files in (it sets NODE_TEST_CONTEXT):
+ * root-level beforeEach/afterEach hooks, which every test and subtest of the file inherits.
+ * Registered before the file's own hooks, so its beforeEach hooks count for the test and its
+ * afterEach hooks do not. `t.fullName` names nested tests (`suite > test > subtest`).
+ */
+function hookNodeTest(enter, leave) {
+  if (!process.env.NODE_TEST_CONTEXT || !process.argv[1]) return;
+  const { beforeEach, afterEach } = require('node:test');
+  const file = process.argv[1];
+  beforeEach((t) => enter([file, t.fullName ?? t.name]));
+  afterEach(() => leave());
+}
+
+/**
+ * uvu, loaded through require (CommonJS tests, TypeScript through tsx's CJS hook): every suite's
+ * tests, named by suite and title. uvu's ESM build (tests that `import` it natively) is not hooked.
+ */
+function hookUvu(asContext) {
+  const patched = new WeakSet();
+  const originalLoad = Module._load;
+  Module._load = function (request, ...rest) {
+    const exports = originalLoad.call(this, request, ...rest);
+    if (request === 'uvu' && exports && typeof exports.suite === 'function' && !patched.has(exports)) {
+      patched.add(exports);
+      const wrapSuite = (suite, name) => {
+        const handler = (title, fn) => (typeof fn === 'function' ? asContext([callerFile(), name, title].filter(Boolean), fn) : fn);
+        const wrapped = (title, fn) => suite(title, handler(title, fn));
+        Object.assign(wrapped, suite, { only: (title, fn) => suite.only(title, handler(title, fn)) });
+        return wrapped;
+      };
+      const originalSuite = exports.suite;
+      exports.test = wrapSuite(exports.test, '');
+      exports.suite = (name, state) => wrapSuite(originalSuite(name, state), name);
+    }
+    return exports;
+  };
+}
+
+/** The file that registered a test: the first stack frame outside node internals, dependencies and this hook. */
+function callerFile() {
+  const previous = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  let sites = [];
+  try {
+    Error.stackTraceLimit = 30;
+    Error.prepareStackTrace = (_error, callSites) => callSites;
+    sites = new Error().stack;
+  } finally {
+    Error.prepareStackTrace = previous;
+    Error.stackTraceLimit = limit;
+  }
+  for (const site of Array.isArray(sites) ? sites : []) {
+    let file = site.getFileName();
+    if (!file || file === __filename || file.startsWith('node:') || /[\\/]node_modules[\\/]/.test(file)) continue;
+    if (file.startsWith('file:')) file = fileURLToPath(file);
+    return file;
+  }
+  return '<unknown file>';
+}
+
+function parseContext(text) {
+  try {
+    const value = JSON.parse(text || 'null');
+    return Array.isArray(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
