@@ -1,10 +1,13 @@
 // The public API of @monocov/core: what the Nx plugin and other integrations build on.
+import type * as ConvertModule from './convert';
+import type * as ProjectCoverageModule from './project-coverage';
+import type * as ReportModule from './report';
+
 export { ConfigError, DataError, MonocovError, NoDataError, isMonocovError, type MonocovErrorCode } from './errors';
 export type { Collector, CoverageConfig, LoadedConfig, Metric, ReporterName, Threshold } from './config/types';
 export { findWorkspaceRoot, loadConfig, mergeConfig, type PartialCoverageConfig } from './config';
 export { coverageEnv, createRawDir, removeRawDir, runCommand, testsPassed, type TestOutcome } from './collect';
 export { signalOfStatus, watchChildExits, type ChildExitWatch } from './child-exits';
-export { convertV8Directory, emptyFileCoverage } from './convert';
 export { BUILTIN_OMIT, createSourceFilter, listSourceFiles, scanSourceFiles } from './files';
 export { changedLines, type DiffBase } from './git-diff';
 export { mergeCoverage, type MergeResult } from './merge';
@@ -18,23 +21,8 @@ export {
   type ProjectCompleteness,
   type ProjectDataState,
 } from './completeness';
-export {
-  checkReportFolder,
-  checkWorkspace,
-  mergeWorkspace,
-  reportWorkspace,
-  type ReportOutcome,
-  type ThresholdMiss,
-  type WorkspaceReport,
-  type WorkspaceReportOptions,
-} from './report';
-export {
-  collectProjectCoverage,
-  unmatchedIncludeWarning,
-  type ProjectCoverageOptions,
-  type ProjectCoverageResult,
-  type TestSetup,
-} from './project-coverage';
+export type { ReportOutcome, ThresholdMiss, WorkspaceReport, WorkspaceReportOptions } from './report';
+export type { ProjectCoverageOptions, ProjectCoverageResult, TestSetup } from './project-coverage';
 export {
   RUNNER_LABELS,
   detectTargetRunner,
@@ -54,3 +42,18 @@ export {
   type ProjectMeta,
 } from './store';
 export { TOOL_VERSION } from './version';
+
+// Conversion (Babel) and reporting (istanbul's report libraries) load on first use: the Nx
+// plugin reads only the configuration, on every nx command, and should not pay for them.
+const convert = (): typeof ConvertModule => require('./convert');
+const report = (): typeof ReportModule => require('./report');
+const projectCoverage = (): typeof ProjectCoverageModule => require('./project-coverage');
+
+export const convertV8Directory: typeof ConvertModule.convertV8Directory = (...args) => convert().convertV8Directory(...args);
+export const emptyFileCoverage: typeof ConvertModule.emptyFileCoverage = (...args) => convert().emptyFileCoverage(...args);
+export const checkReportFolder: typeof ReportModule.checkReportFolder = (...args) => report().checkReportFolder(...args);
+export const checkWorkspace: typeof ReportModule.checkWorkspace = (...args) => report().checkWorkspace(...args);
+export const mergeWorkspace: typeof ReportModule.mergeWorkspace = (...args) => report().mergeWorkspace(...args);
+export const reportWorkspace: typeof ReportModule.reportWorkspace = (...args) => report().reportWorkspace(...args);
+export const collectProjectCoverage: typeof ProjectCoverageModule.collectProjectCoverage = (...args) => projectCoverage().collectProjectCoverage(...args);
+export const unmatchedIncludeWarning: typeof ProjectCoverageModule.unmatchedIncludeWarning = (...args) => projectCoverage().unmatchedIncludeWarning(...args);
