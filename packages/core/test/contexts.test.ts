@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'uvu';
@@ -151,6 +151,19 @@ test('node:test and uvu: who-tests names exactly the tests that ran each line', 
     'packages/uvu-lib/src/lib.ts:8',
     `  ${uvu} > group > beta and gamma`,
   ]);
+});
+
+test('the HTML report names the tests on each line\'s hit count', async () => {
+  const result = await monocov(root, ['merge', '--reporter', 'html']);
+  assert.is(result.status, 0, result.stderr);
+  const html = join(root, 'coverage/workspace/html');
+  const page = readdirSync(html, { recursive: true }).map(String).find((file) => file.endsWith('node-lib/src/lib.js.html'))!;
+  const text = readFileSync(join(html, page), 'utf8');
+  const column = /<td class="line-coverage quiet">([\s\S]*?)<\/td>/.exec(text)![1]!.split('\n');
+  const node = 'packages/node-lib/test/lib.test.js';
+  assert.match(column[1]!, `title="1 test ran this line:&#10;${node} &gt; alpha"`);
+  assert.match(column[4]!, `title="2 tests ran this line:&#10;${node} &gt; group &gt; beta&#10;${node} &gt; group &gt; beta and gamma"`);
+  assert.not.match(column[0]!, 'title=');
 });
 
 test('contexts change nothing in coverage-final.json: the per-test snapshots add up to the same hits', async () => {

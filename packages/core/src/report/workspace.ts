@@ -251,6 +251,7 @@ function finish(
         ...(merged.contexts === undefined ? {} : { [CONTEXTS_FILE]: stableStringify(merged.contexts) }),
       },
       skipEmpty: config.report.skipEmpty,
+      contexts: merged.contexts,
     });
     if (markdown !== undefined) written.push(join(outputDir, SUMMARY_FILE));
   }

@@ -6,8 +6,10 @@ import type { CoverageMapData } from 'istanbul-lib-coverage';
 import libReport from 'istanbul-lib-report';
 import reports from 'istanbul-reports';
 import type { ReporterName } from '../config/types';
+import type { ContextsData } from '../contexts/data';
 import { COVERAGE_FILE } from '../store';
 import { stableStringifyChunks } from '../stable-json';
+import { addContextsToHtml } from './html-contexts';
 
 /** The file each file reporter writes, relative to the output folder. */
 export const REPORT_FILES: Partial<Record<ReporterName, string>> = {
@@ -33,6 +35,8 @@ export interface WriteReportsOptions {
   extraFiles?: Record<string, string>;
   /** Leave files without statements out of the HTML report. */
   skipEmpty?: boolean;
+  /** Which tests ran each line: the HTML report names them on each line's hit count. */
+  contexts?: ContextsData;
 }
 
 /**
@@ -101,6 +105,7 @@ export function writeReports(options: WriteReportsOptions): string[] {
           (report as unknown as { date: string }).date = options.timestamp.toISOString();
           // A flat index lists every file of every package on one sortable page.
           report.execute(context('flat'));
+          if (options.contexts) addContextsToHtml(context('flat'), join(staging, 'html'), options.contexts);
           break;
         }
         default:
