@@ -2,12 +2,14 @@ import { join } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import type { CoverageConfig, LoadedConfig } from './config/types';
 import { createRawDir, removeRawDir, testsPassed, type TestOutcome } from './collect';
-import { collectContexts, contextVariables } from './contexts/collect';
+import type * as ContextsModule from './contexts/collect';
 import type { ContextsData } from './contexts/data';
-import { convertV8Directory, emptyFileCoverage } from './convert';
+import type * as ConvertModule from './convert';
 import { DataError } from './errors';
 import { createSourceFilter, scanSourceFiles } from './files';
-import { checkThresholds, formatTable, groupByProject, normalizeRoot, type ThresholdMiss } from './report';
+import { groupByProject, normalizeRoot } from './report/projects';
+import { formatTable } from './report/table';
+import { checkThresholds, type ThresholdMiss } from './report/thresholds';
 import {
   RUNNER_LABELS,
   readIstanbulJson,
@@ -81,6 +83,11 @@ export interface ProjectCoverageResult {
  * the tests' status. The project's own thresholds (`report.perProject` for it, `report.perFile`)
  * are checked on this run's data; the workspace total (`report.failUnder`) is the merge's to check.
  */
+// The converter (Babel, istanbul's map definitions) and the test-context collector load on first
+// use: `monocov run` starts the tests first and loads them while the tests run.
+const convert = (): typeof ConvertModule => require('./convert');
+const contextsCollector = (): typeof ContextsModule => require('./contexts/collect');
+
 export async function collectProjectCoverage(options: ProjectCoverageOptions): Promise<ProjectCoverageResult> {
   const { workspaceRoot, projectRoot, loaded } = options;
   const run = loaded.config.run;
@@ -90,14 +97,17 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
   try {
     // Whole seconds: some file systems keep modification times no finer.
     const started = Math.floor(Date.now() / 1000) * 1000;
-    const outcome = await options.runTests(testSetup(route, rawDir, options.env ?? process.env, { workspaceRoot, projectRoot, run }));
+    const running = options.runTests(testSetup(route, rawDir, options.env ?? process.env, { workspaceRoot, projectRoot, run }));
+    // The tests are under way (usually on another core): load the converter now rather than after them.
+    if (route.kind === 'v8' || run.all) setImmediate(convert);
+    const outcome = await running;
     const { coverage, collector } = await gatherCoverage(route, { rawDir, include, started, outcome, workspaceRoot, projectRoot });
     const warnings: string[] = [];
     let contexts: ContextsData | undefined;
     if (run.contexts === 'test' && route.kind !== 'v8') {
       warnings.push(`warning: run.contexts "test" works with the V8 collector (node:test, uvu); this target collects through ${collector}, so no test contexts were recorded`);
     } else if (run.contexts === 'test') {
-      const collected = await collectContexts({ rawDir, include, workspaceRoot });
+      const collected = await contextsCollector().collectContexts({ rawDir, include, workspaceRoot });
       if (collected.tests > 0) contexts = collected.data;
       else warnings.push('warning: run.contexts is "test" but no test boundary was seen: contexts come from node:test run by `node --test` and from uvu loaded through require (docs/contexts.md)');
     }
@@ -105,7 +115,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     const scan = scanSourceFiles({ workspaceRoot, projectRoot, run });
     if (run.all) {
       for (const file of scan.files) {
-        coverage[file] ??= placeholder(await emptyFileCoverage(file));
+        coverage[file] ??= placeholder(await convert().emptyFileCoverage(file));
       }
     }
     const dataDir = writeProjectData({
@@ -152,7 +162,7 @@ function testSetup(
 ): TestSetup {
   if (route.kind === 'v8') {
     // With contexts, a preload takes a coverage snapshot at each test boundary (contexts/collect.ts).
-    const variables = { NODE_V8_COVERAGE: rawDir, ...(flagsOptions.run.contexts === 'test' ? contextVariables(env) : {}) };
+    const variables = { NODE_V8_COVERAGE: rawDir, ...(flagsOptions.run.contexts === 'test' ? contextsCollector().contextVariables(env) : {}) };
     return { env: { ...env, ...variables }, variables, runnerFlags: [] };
   }
   if (route.kind === 'istanbul-json') return { env, variables: {}, runnerFlags: [] };
@@ -178,7 +188,7 @@ interface GatherOptions {
 /** The route's coverage of the project's sources, keyed by absolute path, and the `collector` named in meta.json. */
 async function gatherCoverage(route: CollectionRoute, options: GatherOptions): Promise<{ coverage: CoverageMapData; collector: string }> {
   if (route.kind === 'v8') {
-    return { coverage: await convertV8Directory({ rawDir: options.rawDir, include: options.include }), collector: 'v8' };
+    return { coverage: await convert().convertV8Directory({ rawDir: options.rawDir, include: options.include }), collector: 'v8' };
   }
   const roots = { workspaceRoot: options.workspaceRoot, projectRoot: options.projectRoot };
   const input: IstanbulInput =

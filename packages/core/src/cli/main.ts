@@ -3,20 +3,16 @@ import { isMonocovError } from '../errors';
 import { TOOL_VERSION } from '../version';
 import type { CliContext, Command } from './command';
 import { EXIT, exitCodeFor } from './exit-codes';
-import { checkCommand } from './commands/check';
-import { mergeCommand } from './commands/merge';
-import { ratchetCommand } from './commands/ratchet';
-import { reportCommand } from './commands/report';
-import { runCommand } from './commands/run';
-import { whoTestsCommand } from './commands/who-tests';
 
-const COMMANDS: Record<string, Command> = {
-  run: runCommand,
-  merge: mergeCommand,
-  report: reportCommand,
-  check: checkCommand,
-  ratchet: ratchetCommand,
-  'who-tests': whoTestsCommand,
+// Each command's module (and what it needs: Babel for `run`, istanbul's reporters for `merge`)
+// is loaded only when that command runs: startup time is paid on every project's test run.
+const COMMANDS: Record<string, () => Command> = {
+  run: () => (require('./commands/run') as typeof import('./commands/run')).runCommand,
+  merge: () => (require('./commands/merge') as typeof import('./commands/merge')).mergeCommand,
+  report: () => (require('./commands/report') as typeof import('./commands/report')).reportCommand,
+  check: () => (require('./commands/check') as typeof import('./commands/check')).checkCommand,
+  ratchet: () => (require('./commands/ratchet') as typeof import('./commands/ratchet')).ratchetCommand,
+  'who-tests': () => (require('./commands/who-tests') as typeof import('./commands/who-tests')).whoTestsCommand,
 };
 
 const DOCS = 'https://github.com/monocov/monocov/blob/main/docs/troubleshooting.md';
@@ -31,7 +27,7 @@ export async function main(argv: string[], context: CliContext = processContext(
     context.stdout.write(`${TOOL_VERSION}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name]!() : undefined;
   if (!command) {
     context.stderr.write(`monocov: unknown command "${name}"\n\n${helpText()}`);
     return EXIT.usage;
@@ -65,7 +61,7 @@ export async function main(argv: string[], context: CliContext = processContext(
 
 function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
-  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command().summary}`);
   return `Usage: monocov <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "monocov <command> --help" for a command's options.\n`;
 }
 
