@@ -131,45 +131,59 @@ test('a test that forks 100 short-lived children: exact hit counts', () => {
   assert.equal(Object.values(lib.s), [100, 100, 100, 0]);
 });
 
-// Guards: writeFileAtomic (temp file + rename) in store.ts, through the built dist (`npm test` builds first). A writer SIGKILLed in the middle of
-// writing large data files, again and again, must leave either the old or the new complete file;
-// its hidden temp file is removed by the next write. Writing in place fails this at once.
-test('a data writer killed at any moment leaves complete files; its temp files are cleaned up', async () => {
-  const target = join(root, 'atomic');
+// Guards: writeFileAtomic (fs-atomic.ts: temp file + rename), through the built dist (`npm test`
+// builds first). A writer SIGKILLed again and again while it rewrites a large data file must
+// leave the old or the new file complete, never a part; its hidden temp files are removed by the
+// next write. The bytes are made once, so nearly all of the writer's time is spent writing:
+// with an in-place write, the kills land in the middle of one.
+test('a data file writer killed at any moment leaves the file complete; its temp files are cleaned up', async () => {
+  const dir = join(root, 'atomic');
   const writer = `
-const { writeProjectData } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'store.js'))});
-const coverage = {};
-for (let i = 0; i < 4000; i++) {
-  const statementMap = {}, s = {};
-  for (let j = 0; j < 20; j++) { statementMap[j] = { start: { line: j + 1, column: 0 }, end: { line: j + 1, column: 30 } }; s[j] = j; }
-  coverage['src/f' + i + '.js'] = { path: 'src/f' + i + '.js', statementMap, s, fnMap: {}, f: {}, branchMap: {}, b: {} };
-}
-const meta = { tool: { name: 'x', version: '0' }, project: 'p', projectRoot: 'p', target: 't', node: 'v', configHash: 'h', collector: 'v8', tests: { exitCode: 0, signal: null } };
-for (let round = 0; ; round++) {
-  coverage['src/f0.js'].s[0] = round;
-  writeProjectData({ workspaceRoot: process.argv[1], dataDir: 'coverage', projectRoot: 'p', coverage, meta });
+const { writeFileAtomic } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'fs-atomic.js'))});
+const target = require('node:path').join(process.argv[1], 'coverage-final.json');
+const contents = ['[' + '1234567890,'.repeat(3e6) + '0]', '[' + '9876543210,'.repeat(3e6) + '1]'].map((text) => Buffer.from(text));
+const rounds = Number(process.argv[2]);
+for (let round = 0; round < rounds; round++) {
+  writeFileAtomic(target, contents[round % 2]);
   if (round === 0) process.stdout.write('written\\n');
 }
 `;
-  const dir = join(target, 'coverage/projects/p');
-  for (let attempt = 0; attempt < 6; attempt++) {
-    const child = spawn(process.execPath, ['-e', writer, target], { stdio: ['ignore', 'pipe', 'inherit'] });
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const child = spawn(process.execPath, ['-e', writer, dir, 'Infinity'], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
-    // Let it get into another write; the exact moment varies from attempt to attempt.
-    await new Promise((resolve) => setTimeout(resolve, 15 + attempt * 25));
+    // Into a later write; the exact moment varies from attempt to attempt.
+    await new Promise((resolve) => setTimeout(resolve, 10 + attempt * 17));
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('close', resolve));
-    for (const name of ['coverage-final.json', 'meta.json']) {
-      const text = readFileSync(join(dir, name), 'utf8');
-      assert.not.throws(() => JSON.parse(text), `${name} is complete after kill ${attempt + 1}`);
-    }
-    const visible = readdirSync(dir).filter((name) => !name.startsWith('.'));
-    assert.equal(visible.sort(), ['coverage-final.json', 'meta.json']);
+    const text = readFileSync(join(dir, 'coverage-final.json'), 'utf8');
+    assert.ok(text.endsWith('0]') || text.endsWith('1]'), `complete after kill ${attempt + 1} (${text.length} characters)`);
+    assert.equal(readdirSync(dir).filter((name) => !name.startsWith('.')), ['coverage-final.json']);
   }
-  // One more complete write by a live process: leftovers of the dead writers are gone.
-  const again = spawnSync(process.execPath, ['-e', writer.replace('for (let round = 0; ; round++)', 'for (let round = 0; round < 1; round++)'), target], { encoding: 'utf8' });
+  const again = spawnSync(process.execPath, ['-e', writer, dir, '1'], { encoding: 'utf8' });
   assert.is(again.status, 0, again.stderr);
-  assert.equal(readdirSync(dir).sort(), ['coverage-final.json', 'meta.json']);
+  assert.equal(readdirSync(dir), ['coverage-final.json'], 'temp files of the killed writers are gone');
+});
+
+// Guards: store.ts writing both data files through writeFileAtomic, meta.json last (a meta.json
+// marks a complete data folder).
+test('project data goes to disk by rename from hidden temp files, coverage first and meta.json last', () => {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const { writeProjectData } = require('../src/store') as typeof import('../src/store');
+  const renames: string[] = [];
+  const original = fs.renameSync;
+  fs.renameSync = ((from: string, to: string) => {
+    renames.push(`${from.split('/').pop()} -> ${to.split('/').pop()}`);
+    return original(from, to);
+  }) as typeof fs.renameSync;
+  try {
+    const meta = { tool: { name: 'x', version: '0' }, project: 'p', projectRoot: 'q', target: 't', node: 'v', configHash: 'h', collector: 'v8', tests: { exitCode: 0, signal: null } };
+    writeProjectData({ workspaceRoot: root, dataDir: 'coverage', projectRoot: 'q', coverage: {}, meta });
+  } finally {
+    fs.renameSync = original;
+  }
+  assert.is(renames.length, 2, renames.join('\n'));
+  assert.match(renames[0]!, /^\.coverage-final\.json\.\d+\.[0-9a-f]+\.tmp -> coverage-final\.json$/);
+  assert.match(renames[1]!, /^\.meta\.json\.\d+\.[0-9a-f]+\.tmp -> meta\.json$/);
 });
 
 test.run();
