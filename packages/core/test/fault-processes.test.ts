@@ -78,10 +78,24 @@ function whenExists(path: string, child: ChildProcess): Promise<void> {
   });
 }
 
-function collect(child: ChildProcess): Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+/**
+ * How `monocov run` ended, with its stderr. Once it has exited, the test process (pid in the
+ * marker) is killed if still alive: were monocov to die without stopping it, it would hold the
+ * output open and linger, and the test must fail rather than hang.
+ */
+function collect(child: ChildProcess, marker: string): Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (status, signal) => resolve({ status, signal, stderr })));
+  return new Promise((resolve) =>
+    child.on('exit', (status, signal) => {
+      try {
+        process.kill(Number(readFileSync(marker, 'utf8')), 'SIGKILL');
+      } catch {
+        // already gone, as it should be
+      }
+      child.on('close', () => resolve({ status, signal, stderr }));
+    }),
+  );
 }
 
 for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
@@ -91,7 +105,7 @@ for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
     rmSync(dataDir, { recursive: true, force: true });
     const marker = join(root, `marker-${signal}`);
     const run = spawn(process.execPath, [BIN, 'run', '--', process.execPath, 'wait.js', marker], { cwd: pkg, stdio: ['ignore', 'ignore', 'pipe'] });
-    const result = collect(run);
+    const result = collect(run, marker);
     await whenExists(marker, run);
     process.kill(Number(readFileSync(marker, 'utf8')), signal);
     const { status, stderr } = await result;
@@ -109,7 +123,7 @@ test('SIGTERM sent to monocov run reaches the tests; monocov writes the data and
   rmSync(dataDir, { recursive: true, force: true });
   const marker = join(root, 'marker-forward');
   const run = spawn(process.execPath, [BIN, 'run', '--', process.execPath, 'wait.js', marker], { cwd: pkg, stdio: ['ignore', 'ignore', 'pipe'] });
-  const result = collect(run);
+  const result = collect(run, marker);
   await whenExists(marker, run);
   run.kill('SIGTERM');
   const { status, signal, stderr } = await result;
