@@ -59,8 +59,9 @@ test.before(() => {
   signalRun = runNx(root, ['run-many', '-t', 'coverage', '--projects=killed,termed,typo', '--parallel=3']);
 });
 
-// Guards: watchChildExits (core child-exits.ts) used by the coverage executor to learn how the
-// test target's processes ended; without it the task only says "failed".
+// Guards: the coverage executor learning how the test target's processes ended: the status
+// run-commands reports (137 here) or, for executors that report only success (nx:run-script),
+// the child-process watch (core child-exits.ts). Without both, the task only says "failed".
 test('a test target killed by SIGKILL (run-commands) fails its task naming SIGKILL; data still written', () => {
   assert.is.not(signalRun.status, 0);
   assert.match(signalRun.output, 'monocov: killed:test was killed by SIGKILL; its coverage data was still written');
