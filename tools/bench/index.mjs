@@ -19,17 +19,18 @@ const ALL_TOOLS = ['plain', 'monocov', 'c8', 'nyc'];
 const ALL_SUITES = ['qs', 'synthetic', 'merge', 'nx', 'workspace'];
 const PRESETS = {
   full: {
-    sizes: '50x40@3,200x100@1:plain+monocov+c8',
+    // nyc costs 10x the plain run on node --test suites: one repetition of it, separately.
+    sizes: '50x40@3:plain+monocov+c8,50x40@1:plain+nyc,200x40@1:plain+monocov',
     suites: ALL_SUITES.join(','),
     reps: 3,
     'qs-reps': 7,
-    'merge-reps': 5,
+    'merge-reps': 3,
     'nx-reps': 5,
     'workspace-reps': 1,
     out: 'docs/performance.md',
   },
   quick: {
-    sizes: '10x20@3',
+    sizes: '8x20@3:plain+monocov+c8,8x20@1:plain+nyc',
     suites: 'qs,synthetic,merge,nx',
     reps: 3,
     'qs-reps': 3,
@@ -49,7 +50,7 @@ const HELP = `Usage: npm run bench -- [options]
   --tools <list>          default tools for the test suites (${ALL_TOOLS.join(',')})
   --reps <n>              repetitions per size without @REPS (3)
   --qs-reps <n>           repetitions of the qs suite (full 7, quick 3)
-  --merge-reps <n>        repetitions of the merge suite (full 5, quick 3)
+  --merge-reps <n>        repetitions of the merge suite (3)
   --nx-reps <n>           repetitions of the cached nx runs (full 5, quick 3)
   --workspace-reps <n>    repetitions of this workspace's core tests (1)
   --merge-size <size>     synthetic size whose monocov data is merged (default: the largest)
@@ -277,10 +278,12 @@ async function main() {
   const synthetic = new Map();
   try {
     if (suites.includes('qs')) results.push(await measureSuite(qsSuite({ benchDir, tools }), count('qs-reps')));
-    for (const size of sizes) {
+    for (const [index, size] of sizes.entries()) {
       const needed = suites.includes('synthetic') || (suites.includes('merge') && size.label === (flags['merge-size'] ?? largest(sizes))) || (suites.includes('nx') && size.label === (flags['nx-size'] ?? sizes[0]?.label));
       if (!needed) continue;
       const suite = syntheticSuite({ benchDir, projects: size.projects, files: size.files, tools: suites.includes('synthetic') ? size.tools : ['monocov'] });
+      // The same size listed again (other tools, other repetitions) gets an id of its own.
+      if (sizes.slice(0, index).some((other) => other.label === size.label)) suite.id += `-${index + 1}`;
       synthetic.set(size.label, suite.workspace);
       const result = await measureSuite(suite, suites.includes('synthetic') ? size.reps : 1);
       if (suites.includes('synthetic')) results.push(result);
