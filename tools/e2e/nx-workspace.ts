@@ -152,15 +152,18 @@ export function nxAdoptionScenario(versions: NxVersions): void {
 
   test(`${label}: the plugin infers a cached coverage target for every project and the merge on the root project`, () => {
     const workspace = ws();
+    // One graph export instead of `nx show project` per project: each nx start costs seconds.
+    const graphFile = join(workspace.scratch, 'graph.json');
+    nxOk(workspace, ['graph', `--file=${graphFile}`]);
+    const targetsOf = (project: string) => readJson(graphFile).graph.nodes[project]?.data.targets ?? {};
     for (const project of ['ts-lib', 'js-lib', 'cli-app']) {
-      const coverage = JSON.parse(nxOk(workspace, ['show', 'project', project, '--json'])).targets?.coverage;
+      const coverage = targetsOf(project).coverage;
       assert.is(coverage?.executor, '@monocov/nx:coverage', `${project} has an inferred coverage target`);
       assert.is(coverage.cache, true);
       assert.equal(coverage.outputs, ['{workspaceRoot}/coverage/projects/{projectRoot}']);
       assert.ok(coverage.inputs.includes('{workspaceRoot}/.coveragerc.json'));
     }
-    const merge = JSON.parse(nxOk(workspace, ['show', 'project', 'e2e-workspace', '--json'])).targets?.coverage;
-    assert.is(merge?.executor, '@monocov/nx:merge');
+    assert.is(targetsOf('e2e-workspace').coverage?.executor, '@monocov/nx:merge');
   });
 
   test(`${label}: nx run-many -t coverage writes portable per-project data with exact hits`, () => {

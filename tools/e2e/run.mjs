@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run e2e`: packs both packages once, then runs every tools/e2e/*.e2e.ts scenario (an uvu
-// file run through tsx) one after another — each installs from the npm registry into its own
-// temp folder — and ends with the plain summary line CI reads: "N passed, N failed".
+// file run through tsx), two at a time (MONOCOV_E2E_JOBS) — each installs from the npm registry
+// into its own temp folder, so they share nothing but npm's cache — and ends with the plain
+// summary line CI reads: "N passed, N failed".
 // Usage: node tools/e2e/run.mjs [name-substring ...]
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -50,11 +51,18 @@ try {
     console.log('no e2e scenario matched');
     totals.failed += 1;
   }
-  for (const scenario of scenarios) {
-    const result = await runScenario(scenario);
-    totals.passed += result.passed;
-    totals.failed += result.failed;
-  }
+  // Scenarios wait mostly on npm and on nx starting up, so two at a time fit two cores.
+  const queue = [...scenarios];
+  const jobs = Math.max(1, Number(process.env.MONOCOV_E2E_JOBS ?? 2));
+  await Promise.all(
+    Array.from({ length: jobs }, async () => {
+      while (queue.length > 0) {
+        const result = await runScenario(queue.shift());
+        totals.passed += result.passed;
+        totals.failed += result.failed;
+      }
+    }),
+  );
 } catch (error) {
   console.log(`FAIL packing the tarballs: ${error.message}`);
   totals.failed += 1;
