@@ -157,7 +157,7 @@ async function measureMerge(root, variant) {
     rmSync(outputDir, { recursive: true, force: true });
     const args = [BIN.monocov, 'merge', ...variant.reporters.flatMap((reporter) => ['--reporter', reporter]), '--output-dir', outputDir];
     const result = await runOnce({ command: process.execPath, args, cwd: root, env: cleanEnv() });
-    if (result.code !== 0) return { failed: true, code: result.code, error: result.output.trim().split('\n').slice(-6).join('\n'), rssKB: result.rssKB, ms: result.ms };
+    if (result.code !== 0) return { failed: true, code: result.code, error: firstError(result.output), rssKB: result.rssKB, ms: result.ms };
     runs.push(result);
   }
   return {
@@ -171,6 +171,11 @@ async function measureMerge(root, variant) {
       html: folderBytes(join(outputDir, 'html')),
     },
   };
+}
+
+/** The message of a failed merge without its stack frames. */
+function firstError(output) {
+  return output.split('\n').filter((line) => line.trim() !== '' && !/^\s+at /.test(line)).slice(-4).join('\n');
 }
 
 /** Least squares y = a + b·x. */
