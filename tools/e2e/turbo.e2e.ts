@@ -92,9 +92,9 @@ test(`npm workspaces: npm installs turbo ${TURBO} and @monocov/core from its tar
   assert.match(runOk(shell, root, 'npx', ['--no-install', 'turbo', '--version']), TURBO);
 });
 
-test('npm workspaces without turbo: `npm run coverage --workspaces`, then `monocov merge`', () => {
+test('npm workspaces without turbo: `npm run coverage --workspaces --if-present`, then `monocov merge`', () => {
   requireWorkspace();
-  runOk(shell, root, 'npm', ['run', 'coverage', '--workspaces']);
+  runOk(shell, root, 'npm', ['run', 'coverage', '--workspaces', '--if-present']);
   checkProjectData(root, localPaths());
   runOk(shell, root, 'npx', ['--no-install', 'monocov', 'merge']);
   checkWorkspaceReports(root, localPaths());
