@@ -1,17 +1,19 @@
 'use strict';
 // monocov's test-context hook (`run.contexts: "test"`), preloaded (NODE_OPTIONS=--require) into
 // every Node process a covered test command starts. Around each test of node:test and uvu it
-// calls v8.takeCoverage(), which writes the hits counted since the previous call into
-// NODE_V8_COVERAGE and resets the counters, and logs which test that file belongs to. monocov
+// takes V8's precise coverage (the hits counted since the previous take; taking resets the
+// counters), writes it into NODE_V8_COVERAGE and logs which test that file belongs to. monocov
 // then converts each test's files on their own: the lines with hits are the lines that test ran.
 // A process started during a test (a CLI the test spawns) counts for that test as a whole.
 // Plain CommonJS without dependencies: Node loads it as is. See docs/contexts.md.
-const { appendFileSync } = require('node:fs');
+const { appendFileSync, existsSync, renameSync, writeFileSync } = require('node:fs');
+const { Session } = require('node:inspector');
 const Module = require('node:module');
+const { findSourceMap } = Module;
 const { join } = require('node:path');
 const { fileURLToPath } = require('node:url');
 const v8 = require('node:v8');
-const { threadId } = require('node:worker_threads');
+const { isMainThread, threadId } = require('node:worker_threads');
 
 /** Carries the running test's name to the processes it starts. */
 const INHERITED = 'MONOCOV_TEST_CONTEXT';
@@ -23,24 +25,62 @@ function install(rawDir) {
   const inherited = parseContext(process.env[INHERITED]);
   /** The tests running now, innermost last (subtests nest). */
   const running = [];
-  let lastTake = 0;
+  let taken = 0;
 
   const current = () => (running.length > 0 ? running[running.length - 1] : inherited);
   const write = (entry) => appendFileSync(log, `${JSON.stringify(entry)}\n`);
-  // V8 names each file coverage-<pid>-<ms>-<thread>.json: a second file in the same millisecond
-  // would replace the first, losing its hits, so a take always waits for the next millisecond.
-  const nextMillisecond = () => {
-    while (Date.now() <= lastTake) {
-      // spin: at most a millisecond
-    }
-  };
-  /** Everything run since the previous take counts for `context` (null: no test). */
+  let session;
+  /**
+   * Everything run since the previous take counts for `context` (null: no test). V8's counters
+   * are per process, so a take resets them for Node's own last file too, and each file, named
+   * coverage-*.json like Node's, counts in the totals as well.
+   */
   const take = (context) => {
-    nextMillisecond();
+    const file = session ? takeWithSession() : takeFirst();
+    if (file) write({ file, context });
+  };
+  /**
+   * The first take goes through Node (all hits since the process started), then this hook's own
+   * inspector session starts precise coverage, which restarts V8's call counts: nothing has run
+   * since the take.
+   */
+  const takeFirst = () => {
     const before = Date.now();
     v8.takeCoverage();
-    lastTake = Date.now();
-    write({ before, after: lastTake, context });
+    const after = Date.now();
+    session = new Session();
+    session.connect();
+    session.post('Profiler.enable');
+    session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
+    // Node names it coverage-<pid>-<ms>-<thread>.json, which its last file could reuse: renamed.
+    for (let ms = before; ms <= after; ms++) {
+      const written = join(rawDir, `coverage-${process.pid}-${ms}-${threadId}.json`);
+      if (!existsSync(written)) continue;
+      const file = `coverage-${process.pid}-${threadId}-take${++taken}.json`;
+      renameSync(written, join(rawDir, file));
+      return file;
+    }
+    return null;
+  };
+  /**
+   * Later takes read the hits through the session and write only what can be a source, with
+   * its source maps: Node would repeat every cached source map (node_modules' included) in every
+   * file, which made a take several times slower.
+   */
+  const takeWithSession = () => {
+    let scripts = [];
+    session.post('Profiler.takePreciseCoverage', (error, coverage) => {
+      if (!error) scripts = coverage.result;
+    });
+    const result = scripts.filter((script) => script.url !== '' && !script.url.startsWith('node:') && !/[\\/]node_modules[\\/]/.test(script.url));
+    const sourceMaps = {};
+    for (const script of result) {
+      const map = findSourceMap(script.url);
+      if (map) sourceMaps[script.url] = { lineLengths: map.lineLengths, data: map.payload, url: null };
+    }
+    const file = `coverage-${process.pid}-${threadId}-take${++taken}.json`;
+    writeFileSync(join(rawDir, file), JSON.stringify({ result, 'source-map-cache': sourceMaps }));
+    return file;
   };
   const enter = (context) => {
     take(current());
@@ -55,8 +95,6 @@ function install(rawDir) {
   };
 
   if (inherited) write({ inherited });
-  // Node writes a last file as the process exits; it must not land in the last take's millisecond.
-  process.on('exit', nextMillisecond);
 
   /** `fn` run as the test `context`, whether it returns or resolves. */
   const asContext = (context, fn) => {
@@ -102,7 +140,7 @@ function install(rawDir) {
  * afterEach hooks do not. `t.fullName` names nested tests (`suite > test > subtest`).
  */
 function hookNodeTest(enter, leave) {
-  if (!process.env.NODE_TEST_CONTEXT || !process.argv[1]) return;
+  if (!process.env.NODE_TEST_CONTEXT || !process.argv[1] || !isMainThread) return;
   const { beforeEach, afterEach } = require('node:test');
   const file = process.argv[1];
   beforeEach((t) => enter([file, t.fullName ?? t.name]));

@@ -28,49 +28,40 @@ export interface ContextsResult {
   tests: number;
 }
 
-interface ProcessLog {
-  takes: Array<{ before: number; after: number; context: string[] | null }>;
-  /** The test that started the process: its files all count for that test. */
-  inherited: string[] | null;
-}
-
 const LOG_NAME = /^monocov-contexts-(\d+)-(\d+)\.jsonl$/;
-const RAW_NAME = /^coverage-(\d+)-(\d+)-(\d+)\.json$/;
+/** Node's own name for a process's file: `coverage-<pid>-<ms>-<thread>.json`. */
+const RAW_NAME = /^coverage-(\d+)-\d+-(\d+)\.json$/;
 
 /**
  * Which tests ran which lines, from a raw folder the hook took part in. Each raw file holds the
- * hits between two takes of one process (or a process a test started); the file is matched to
- * its take by process, thread and the millisecond in its name, converted on its own, and every
- * line with a hit is credited to the take's test. Maps are built once for all files.
+ * hits between two takes of one process; the log names the test of each file the hook took.
+ * Node's own last file of a process counts for the test that started the process, if one did.
+ * Each file is converted on its own and every line with a hit is credited to its test; maps
+ * are built once for all files.
  */
 export async function collectContexts(options: { rawDir: string; include: (absPath: string) => boolean; workspaceRoot: string }): Promise<ContextsResult> {
   const names = (await readdir(options.rawDir)).sort();
-  const logs = new Map<string, ProcessLog>();
+  const contextOfFile = new Map<string, string[] | null>();
+  const inheritedBy = new Map<string, string[]>(); // `<pid>-<thread>` → the test that started it
   let tests = 0;
   for (const name of names) {
     const match = LOG_NAME.exec(name);
     if (!match) continue;
-    const log: ProcessLog = { takes: [], inherited: null };
     for (const line of (await readFile(join(options.rawDir, name), 'utf8')).split('\n')) {
       if (line.trim() === '') continue;
-      const entry = JSON.parse(line) as { before?: number; after?: number; context?: string[] | null; inherited?: string[] };
-      if (entry.inherited) log.inherited = entry.inherited;
-      else log.takes.push({ before: entry.before!, after: entry.after!, context: entry.context ?? null });
+      const entry = JSON.parse(line) as { file?: string; context?: string[] | null; inherited?: string[] };
+      if (entry.inherited) inheritedBy.set(`${match[1]}-${match[2]}`, entry.inherited);
+      else if (entry.file) contextOfFile.set(entry.file, entry.context ?? null);
+      if (entry.context) tests++;
     }
-    tests += log.takes.filter((take) => take.context !== null).length;
-    logs.set(`${match[1]}-${match[2]}`, log);
   }
 
   const files = new FileMapsCache();
   const resolver = new ScriptResolver(files, options.include);
   const lines: LinesByTest = new Map();
   for (const name of names) {
-    const match = RAW_NAME.exec(name);
-    const log = match && logs.get(`${match[1]}-${match[3]}`);
-    if (!log) continue;
-    const time = Number(match![2]);
-    const take = log.takes.find((candidate) => candidate.before <= time && time <= candidate.after);
-    const context = take ? take.context : log.inherited;
+    const node = RAW_NAME.exec(name);
+    const context = contextOfFile.has(name) ? contextOfFile.get(name) : node ? inheritedBy.get(`${node[1]}-${node[2]}`) : undefined;
     if (!context) continue;
     const label = contextName(context, options.workspaceRoot);
 
@@ -79,7 +70,8 @@ export async function collectContexts(options: { rawDir: string; include: (absPa
     const sourceMapCache = raw['source-map-cache'];
     for (const script of raw.result) {
       const path = scriptPath(script.url);
-      if (path === undefined) continue;
+      // Dependencies are no one's sources (and their source maps are costly to resolve per file).
+      if (path === undefined || /[\\/]node_modules[\\/]/.test(path)) continue;
       const targets = await resolver.resolve({ url: script.url, path, cacheEntry: sourceMapCache?.[script.url], hasSourceMapCache: sourceMapCache !== undefined });
       if (targets.length === 0) continue;
       const ranges = new RangeTree(script.functions);
