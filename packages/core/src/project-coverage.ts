@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import type { CoverageConfig, LoadedConfig } from './config/types';
@@ -97,11 +98,25 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
   try {
     // Whole seconds: some file systems keep modification times no finer.
     const started = Math.floor(Date.now() / 1000) * 1000;
+    const cacheDir = mapsCacheDir(workspaceRoot, options.env ?? process.env);
+    // With `run.all` every source needs its maps: listed now, they are prepared while the tests run.
+    const sources = route.kind === 'v8' && run.all ? scanSourceFiles({ workspaceRoot, projectRoot, run }).files : [];
     const running = options.runTests(testSetup(route, rawDir, options.env ?? process.env, { workspaceRoot, projectRoot, run }));
-    // The tests are under way (usually on another core): load the converter now rather than after them.
-    if (route.kind === 'v8' || run.all) setImmediate(convert);
-    const outcome = await running;
-    const { coverage, collector } = await gatherCoverage(route, { rawDir, include, started, outcome, workspaceRoot, projectRoot });
+    // The tests are under way (usually leaving a core idle): load the converter and parse the
+    // sources now rather than after them; whatever is not done when they end is done on demand.
+    let testsEnded = false;
+    const preparing =
+      route.kind === 'v8' || run.all
+        ? new Promise((resolve) => setImmediate(resolve)).then(() => convert().prepareFileMaps(sources, { cacheDir, stop: () => testsEnded }))
+        : Promise.resolve();
+    let outcome: TestOutcome;
+    try {
+      outcome = await running;
+    } finally {
+      testsEnded = true;
+    }
+    await preparing.catch(() => undefined); // a failure here meets the conversion again, which reports it
+    const { coverage, collector } = await gatherCoverage(route, { rawDir, include, started, outcome, workspaceRoot, projectRoot, cacheDir });
     const warnings: string[] = [];
     let contexts: ContextsData | undefined;
     if (run.contexts === 'test' && route.kind !== 'v8') {
@@ -115,7 +130,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     const scan = scanSourceFiles({ workspaceRoot, projectRoot, run });
     if (run.all) {
       for (const file of scan.files) {
-        coverage[file] ??= placeholder(await convert().emptyFileCoverage(file));
+        coverage[file] ??= placeholder(await convert().emptyFileCoverage(file, { cacheDir }));
       }
     }
     const dataDir = writeProjectData({
@@ -147,6 +162,17 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
   } finally {
     removeRawDir(rawDir);
   }
+}
+
+/**
+ * Where parsed maps are kept between runs: `node_modules/.cache/monocov` at the workspace root (the
+ * usual home of tool caches, and already cached by most CI setups). `MONOCOV_CACHE=off` turns it
+ * off; without a node_modules folder there is none.
+ */
+function mapsCacheDir(workspaceRoot: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (/^(?:off|0|false|no)$/i.test(env.MONOCOV_CACHE ?? '')) return undefined;
+  const modules = join(workspaceRoot, 'node_modules');
+  return existsSync(modules) ? join(modules, '.cache', 'monocov') : undefined;
 }
 
 /** The warning for a `run.include` glob that selects no file, worded the same by every adapter. */
@@ -183,12 +209,13 @@ interface GatherOptions {
   outcome: TestOutcome;
   workspaceRoot: string;
   projectRoot: string;
+  cacheDir: string | undefined;
 }
 
 /** The route's coverage of the project's sources, keyed by absolute path, and the `collector` named in meta.json. */
 async function gatherCoverage(route: CollectionRoute, options: GatherOptions): Promise<{ coverage: CoverageMapData; collector: string }> {
   if (route.kind === 'v8') {
-    return { coverage: await convert().convertV8Directory({ rawDir: options.rawDir, include: options.include }), collector: 'v8' };
+    return { coverage: await convert().convertV8Directory({ rawDir: options.rawDir, include: options.include, cacheDir: options.cacheDir }), collector: 'v8' };
   }
   const roots = { workspaceRoot: options.workspaceRoot, projectRoot: options.projectRoot };
   const input: IstanbulInput =

@@ -1,11 +1,33 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { buildFileMaps, type FileMaps } from './file-maps';
+import { extname, join } from 'node:path';
+import { TOOL_VERSION } from '../version';
+import type { FileMaps } from './file-maps';
 
-/** Maps per file path and content: the AST work is done once however many scripts or processes load a file. */
+/** Babel and the map definitions load only when a file's maps must be built (not cached). */
+const buildFileMaps = (path: string, code: string): FileMaps => (require('./file-maps') as typeof import('./file-maps')).buildFileMaps(path, code);
+
+/**
+ * Maps per file path and content, for every FileMapsCache of this process: the AST work is done
+ * once however many scripts, processes or calls (conversion, never-loaded files, the warm-up while
+ * the tests run) need a file. Results share these maps and never change them.
+ */
+const built = new Map<string, FileMaps>();
+
+/** Forgets the maps built in this process (tests of the on-disk cache). */
+export function forgetBuiltMaps(): void {
+  built.clear();
+}
+
 export class FileMapsCache {
-  private readonly byContent = new Map<string, FileMaps>();
   private readonly texts = new Map<string, Promise<string | undefined>>();
+  private readonly store: MapsStore | undefined;
+
+  /** `cacheDir`: where maps are kept between runs (see MapsStore); none: this process only. */
+  constructor(cacheDir?: string) {
+    this.store = cacheDir === undefined ? undefined : new MapsStore(cacheDir);
+  }
 
   /** Text of a source file, read once; undefined when it no longer exists. */
   text(path: string): Promise<string | undefined> {
@@ -25,11 +47,83 @@ export class FileMapsCache {
 
   maps(path: string, code: string): FileMaps {
     const cacheKey = `${path}\0${createHash('sha1').update(code).digest('hex')}`;
-    let maps = this.byContent.get(cacheKey);
+    let maps = built.get(cacheKey);
     if (!maps) {
-      maps = buildFileMaps(path, code);
-      this.byContent.set(cacheKey, maps);
+      maps = this.store?.load(path, code);
+      if (!maps) {
+        maps = buildFileMaps(path, code);
+        this.store?.save(path, code, maps);
+      }
+      built.set(cacheKey, maps);
     }
     return maps;
   }
+}
+
+/** Version of the stored entries' layout; part of every key. */
+const STORE_FORMAT = 1;
+
+/**
+ * Maps kept on disk between runs (`<cacheDir>/maps/<2 hex>/<sha256>.json`), keyed by the file's
+ * content, its extension (which decides how it is parsed), monocov's version and the converter's
+ * own code, so a changed file, another monocov or an edited converter never reads stale maps.
+ * Parsing a file is most of a conversion; most files of a monorepo are unchanged between runs.
+ * Entries are written to a temp file and renamed, so parallel tasks share the folder safely; an
+ * unreadable or unwritable cache is ignored (the maps are then built as without it).
+ */
+class MapsStore {
+  private readonly madeDirs = new Set<string>();
+
+  constructor(private readonly dir: string) {}
+
+  load(path: string, code: string): FileMaps | undefined {
+    try {
+      const stored = JSON.parse(readFileSync(this.entryPath(path, code), 'utf8')) as { format: number; maps: FileMaps };
+      if (stored.format !== STORE_FORMAT) return undefined;
+      return { ...stored.maps, coverage: { ...stored.maps.coverage, path } };
+    } catch {
+      return undefined; // not cached yet, or an entry cut short: build it
+    }
+  }
+
+  save(path: string, code: string, maps: FileMaps): void {
+    const target = this.entryPath(path, code);
+    const dir = join(target, '..');
+    const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      if (!this.madeDirs.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        this.madeDirs.add(dir);
+      }
+      // The path is left out: the same content elsewhere (another clone, a copied file) has the same maps.
+      writeFileSync(temp, JSON.stringify({ format: STORE_FORMAT, maps: { ...maps, coverage: { ...maps.coverage, path: '' } } }));
+      renameSync(temp, target);
+    } catch {
+      rmSync(temp, { force: true });
+    }
+  }
+
+  private entryPath(path: string, code: string): string {
+    const key = createHash('sha256').update(`${converterVersion()}\0${extname(path).toLowerCase()}\0`).update(code).digest('hex');
+    return join(this.dir, 'maps', key.slice(0, 2), `${key}.json`);
+  }
+}
+
+let version: string | undefined;
+
+/** monocov's version, the parser's, and a hash of this folder's code (the converter as built). */
+function converterVersion(): string {
+  if (version === undefined) {
+    const hash = createHash('sha256').update(`${TOOL_VERSION}\0${STORE_FORMAT}\0`);
+    try {
+      hash.update((require('@babel/parser/package.json') as { version: string }).version);
+    } catch {
+      hash.update('parser?');
+    }
+    for (const name of readdirSync(__dirname).sort()) {
+      if (/\.(?:js|ts)$/.test(name) && !name.endsWith('.d.ts')) hash.update(name).update(readFileSync(join(__dirname, name)));
+    }
+    version = hash.digest('hex');
+  }
+  return version;
 }

@@ -12,6 +12,8 @@ export interface ConvertOptions {
   rawDir: string;
   /** Absolute path of an original source file → whether to measure it. Decide per script URL before doing expensive work. */
   include: (absPath: string) => boolean;
+  /** Folder that keeps parsed maps between runs (see FileMapsCache); without it, maps last as long as this process. */
+  cacheDir?: string;
 }
 
 /** A result of its own for a file: fresh counters; the maps are built per call and shared with nothing else. */
@@ -24,7 +26,7 @@ const freshCoverage = (coverage: FileCoverageData): FileCoverageData => ({
 
 /** Raw V8 coverage → istanbul coverage keyed by absolute path of the ORIGINAL source (after source maps). Hits from every process are summed. */
 export async function convertV8Directory(options: ConvertOptions): Promise<CoverageMapData> {
-  const files = new FileMapsCache();
+  const files = new FileMapsCache(options.cacheDir);
   const resolver = new ScriptResolver(files, options.include);
   const result: CoverageMapData = {};
   // One raw file at a time: they can be large, and only included scripts outlive the loop.
@@ -52,9 +54,29 @@ export async function convertV8Directory(options: ConvertOptions): Promise<Cover
 }
 
 /** Istanbul coverage of a file no test loaded: its true maps, every count 0. */
-export async function emptyFileCoverage(absPath: string): Promise<FileCoverageData> {
-  const files = new FileMapsCache();
+export async function emptyFileCoverage(absPath: string, options: { cacheDir?: string } = {}): Promise<FileCoverageData> {
+  const files = new FileMapsCache(options.cacheDir);
   const code = await files.text(absPath);
   if (code === undefined) throw new DataError(`cannot measure ${absPath}: the file does not exist`, absPath);
   return freshCoverage(files.maps(absPath, code).coverage);
+}
+
+/**
+ * Builds (or loads from the cache) the maps of source files ahead of conversion, one file per turn
+ * of the event loop, until `stop()` says to: `monocov run` does this for the project's sources
+ * while the tests run, on the core they leave idle. A file that cannot be parsed is left for
+ * the conversion to report.
+ */
+export async function prepareFileMaps(paths: readonly string[], options: { cacheDir?: string; stop: () => boolean }): Promise<void> {
+  const files = new FileMapsCache(options.cacheDir);
+  for (const path of paths) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (options.stop()) return;
+    try {
+      const code = await files.text(path);
+      if (code !== undefined) files.maps(path, code);
+    } catch {
+      // reported by the conversion, which meets the same file
+    }
+  }
 }

@@ -1,0 +1,68 @@
+// The on-disk map cache (node_modules/.cache/monocov): maps read back give the same coverage as
+// maps built fresh, a changed file is parsed again, and a broken entry is rebuilt, not trusted.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { convertV8Directory, emptyFileCoverage, prepareFileMaps } from '../src/convert';
+import { forgetBuiltMaps } from '../src/convert/file-maps-cache';
+import { stableStringify } from '../src/stable-json';
+import { FIXTURES, copyFixture, removeCopies, runCovered } from './convert-harness';
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'monocov-maps-cache-'));
+test.after(() => {
+  removeCopies();
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+const entries = (): string[] => readdirSync(join(cacheDir, 'maps'), { recursive: true }).map(String).filter((name) => name.endsWith('.json'));
+
+test('a conversion from cached maps equals one from maps built fresh', async () => {
+  const dir = copyFixture('js-cjs');
+  const rawDir = runCovered(dir, ['driver.js']);
+  const include = (path: string) => path.endsWith('lib.js');
+  forgetBuiltMaps();
+  const fresh = stableStringify(await convertV8Directory({ rawDir, include }));
+  forgetBuiltMaps();
+  const stored = stableStringify(await convertV8Directory({ rawDir, include, cacheDir }));
+  assert.is(entries().length, 1, 'one source, one entry');
+  forgetBuiltMaps();
+  const loaded = stableStringify(await convertV8Directory({ rawDir, include, cacheDir }));
+  assert.is(stored, fresh);
+  assert.is(loaded, fresh);
+});
+
+test('never-loaded files and the warm-up share the cache; a changed file gets a new entry', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'monocov-maps-edit-'));
+  const file = join(dir, 'a.ts');
+  writeFileSync(file, 'export const a = (x: number) => (x > 1 ? 1 : 2);\n');
+  const before = entries().length;
+  forgetBuiltMaps();
+  await prepareFileMaps([file, join(FIXTURES, 'ts/src/bank.ts')], { cacheDir, stop: () => false });
+  assert.is(entries().length, before + 2);
+  forgetBuiltMaps();
+  const first = await emptyFileCoverage(file, { cacheDir });
+  assert.is(first.path, file, 'the path is the file asked for, not the one that stored the entry');
+  assert.is(Object.keys(first.branchMap).length, 1);
+  writeFileSync(file, 'export const a = (x: number) => x;\n');
+  forgetBuiltMaps();
+  const second = await emptyFileCoverage(file, { cacheDir });
+  assert.is(Object.keys(second.branchMap).length, 0);
+  assert.is(entries().length, before + 3);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a damaged entry is built again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'monocov-maps-bad-'));
+  const file = join(dir, 'b.js');
+  writeFileSync(file, 'module.exports = function b(x) { return x || 0; };\n');
+  forgetBuiltMaps();
+  const good = stableStringify(await emptyFileCoverage(file, { cacheDir }));
+  for (const name of entries()) writeFileSync(join(cacheDir, 'maps', name), '{"format":1,"maps":');
+  forgetBuiltMaps();
+  assert.is(stableStringify(await emptyFileCoverage(file, { cacheDir })), good);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test.run();
