@@ -116,8 +116,8 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
       testsEnded = true;
     }
     await preparing.catch(() => undefined); // a failure here meets the conversion again, which reports it
-    const { coverage, collector } = await gatherCoverage(route, { rawDir, include, started, outcome, workspaceRoot, projectRoot, cacheDir });
     const warnings: string[] = [];
+    const { coverage, collector } = await gatherCoverage(route, { rawDir, include, started, outcome, workspaceRoot, projectRoot, cacheDir, warnings });
     let contexts: ContextsData | undefined;
     if (run.contexts === 'test' && route.kind !== 'v8') {
       warnings.push(`warning: run.contexts "test" works with the V8 collector (node:test, uvu); this target collects through ${collector}, so no test contexts were recorded`);
@@ -210,12 +210,20 @@ interface GatherOptions {
   workspaceRoot: string;
   projectRoot: string;
   cacheDir: string | undefined;
+  /** Collects what the caller should print: a raw file a killed process left unreadable. */
+  warnings: string[];
 }
 
 /** The route's coverage of the project's sources, keyed by absolute path, and the `collector` named in meta.json. */
 async function gatherCoverage(route: CollectionRoute, options: GatherOptions): Promise<{ coverage: CoverageMapData; collector: string }> {
   if (route.kind === 'v8') {
-    return { coverage: await convert().convertV8Directory({ rawDir: options.rawDir, include: options.include, cacheDir: options.cacheDir }), collector: 'v8' };
+    const coverage = await convert().convertV8Directory({
+      rawDir: options.rawDir,
+      include: options.include,
+      cacheDir: options.cacheDir,
+      onSkippedRawFile: (problem) => options.warnings.push(`warning: ${problem.message}; the hits of that process are missing, the others are kept`),
+    });
+    return { coverage, collector: 'v8' };
   }
   const roots = { workspaceRoot: options.workspaceRoot, projectRoot: options.projectRoot };
   const input: IstanbulInput =

@@ -14,6 +14,12 @@ export interface ConvertOptions {
   include: (absPath: string) => boolean;
   /** Folder that keeps parsed maps between runs (see FileMapsCache); without it, maps last as long as this process. */
   cacheDir?: string;
+  /**
+   * Told about a raw file that cannot be read (a process killed while writing it leaves it
+   * truncated), which is then skipped so the other processes' hits still count. Without it,
+   * such a file is an error.
+   */
+  onSkippedRawFile?: (problem: DataError) => void;
 }
 
 /** A result of its own for a file: fresh counters; the maps are built per call and shared with nothing else. */
@@ -31,7 +37,14 @@ export async function convertV8Directory(options: ConvertOptions): Promise<Cover
   const result: CoverageMapData = {};
   // One raw file at a time: they can be large, and only included scripts outlive the loop.
   for (const rawPath of await listRawFiles(options.rawDir)) {
-    const raw = await readRawFile(rawPath);
+    let raw;
+    try {
+      raw = await readRawFile(rawPath);
+    } catch (error) {
+      if (!(error instanceof DataError) || !options.onSkippedRawFile) throw error;
+      options.onSkippedRawFile(error);
+      continue;
+    }
     const sourceMapCache = raw['source-map-cache'];
     for (const script of raw.result) {
       const path = scriptPath(script.url);
