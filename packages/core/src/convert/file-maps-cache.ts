@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { stableStringify } from '../stable-json';
 import { TOOL_VERSION } from '../version';
 import type { FileMaps } from './file-maps';
 
@@ -95,8 +96,9 @@ class MapsStore {
         mkdirSync(dir, { recursive: true });
         this.madeDirs.add(dir);
       }
-      // The path is left out: the same content elsewhere (another clone, a copied file) has the same maps.
-      writeFileSync(temp, JSON.stringify({ format: STORE_FORMAT, maps: { ...maps, coverage: { ...maps.coverage, path: '' } } }));
+      // The path is left out: the same content elsewhere (another clone, a copied file) has the same
+      // maps. Keys in canonical order, so the project's data made from them is written without copies.
+      writeFileSync(temp, stableStringify({ format: STORE_FORMAT, maps: { ...maps, coverage: { ...maps.coverage, path: '' } } }));
       renameSync(temp, target);
     } catch {
       rmSync(temp, { force: true });
