@@ -129,4 +129,17 @@ test('changing .coveragerc.json invalidates every coverage task', () => {
   assert.match(result.output, /Cached:\s+0 cached, 3 total/);
 });
 
+test('rolling out (docs/getting-started.md): from `failUnder: 0`, monocov ratchet --projects raises the thresholds to today\'s numbers, which monocov check then meets', () => {
+  requireWorkspace();
+  const rc = readJson(join(root, '.coveragerc.json'));
+  writeFiles(root, { '.coveragerc.json': JSON.stringify({ ...rc, report: { ...rc.report, failUnder: 0 } }, null, 2) + '\n' });
+  runOk(shell, root, 'npx', ['--no-install', 'monocov', 'merge']);
+  runOk(shell, root, 'npx', ['--no-install', 'monocov', 'ratchet', '--projects']);
+  const report = readJson(join(root, '.coveragerc.json')).report;
+  const floors = typeof report.failUnder === 'number' ? [report.failUnder] : Object.values<number>(report.failUnder);
+  assert.ok(floors.length > 0 && floors.every((floor) => floor > 0), `report.failUnder raised: ${JSON.stringify(report.failUnder)}`);
+  assert.equal(Object.keys(report.perProject ?? {}).length, PROJECT_ROOTS.length, 'one report.perProject entry per project');
+  runOk(shell, root, 'npx', ['--no-install', 'monocov', 'check']);
+});
+
 test.run();
