@@ -9,18 +9,18 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem, type } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, parseSize } from './generate.mjs';
 import { HAVE_GNU_TIME, median, rotate, runOnce, runSteps } from './measure.mjs';
-import { mergeSuite, nxCachedSuite, qsSuite, syntheticSuite, workspaceSuite } from './suites.mjs';
+import { BIN, mergeSuite, nxCachedSuite, qsSuite, syntheticSuite, workspaceSuite } from './suites.mjs';
 
-const ALL_TOOLS = ['plain', 'monocov', 'c8', 'nyc'];
+const ALL_TOOLS = ['plain', 'v8-only', 'monocov', 'monocov-nocache', 'c8', 'nyc'];
 const ALL_SUITES = ['qs', 'synthetic', 'merge', 'nx', 'workspace'];
 const PRESETS = {
   full: {
     // nyc costs 10x the plain run on node --test suites: one repetition of it, separately.
-    sizes: '50x40@3:plain+monocov+c8,50x40@1:plain+nyc,200x40@1:plain+monocov',
+    sizes: '50x40@3:plain+v8-only+monocov+c8,50x40@1:plain+monocov-nocache+nyc,200x40@1:plain+monocov',
     suites: ALL_SUITES.join(','),
     reps: 3,
     'qs-reps': 7,
@@ -30,7 +30,7 @@ const PRESETS = {
     out: 'docs/performance.md',
   },
   quick: {
-    sizes: '8x20@3:plain+monocov+c8,8x20@1:plain+nyc',
+    sizes: '8x20@3:plain+v8-only+monocov+c8,8x20@1:plain+monocov-nocache+nyc',
     suites: 'qs,synthetic,merge,nx',
     reps: 3,
     'qs-reps': 3,
@@ -56,6 +56,8 @@ const HELP = `Usage: npm run bench -- [options]
   --merge-size <size>     synthetic size whose monocov data is merged (default: the largest)
   --nx-size <size>        synthetic size used for the cached nx runs (default: the first)
   --out <file>            markdown to write (full: docs/performance.md; quick: tmp/performance-quick.md)
+  --monocov <bin>         monocov CLI to measure (default packages/core/bin/monocov.js; a built checkout elsewhere
+                          keeps the numbers from changing with the working tree; nx runs use node_modules/@monocov)
   --bench-dir <dir>       scratch folder (default: $TMPDIR/monocov-bench); removed at the end unless --keep
   --keep                  keep the scratch folder
 `;
@@ -76,6 +78,7 @@ const { values: flags } = parseArgs({
     'nx-size': { type: 'string' },
     out: { type: 'string' },
     'bench-dir': { type: 'string' },
+    monocov: { type: 'string' },
     keep: { type: 'boolean' },
   },
   strict: true,
@@ -108,6 +111,7 @@ const sizes = String(option('sizes'))
     return { ...parseSize(match[1]), label: match[1], reps: match[2] ? Number(match[2]) : count('reps'), tools: match[3] ? list(match[3].replace(/\+/g, ','), ALL_TOOLS, 'tool') : tools };
   });
 const benchDir = flags['bench-dir'] ?? join(tmpdir(), 'monocov-bench');
+if (flags.monocov) BIN.monocov = resolve(flags.monocov);
 const outFile = join(REPO_ROOT, option('out'));
 const commandLine = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 
@@ -166,6 +170,13 @@ function machineFacts() {
       return '?';
     }
   };
+  const gitAt = (dir) => {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown commit';
+    }
+  };
   let npm = '?';
   try {
     npm = execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim();
@@ -177,7 +188,7 @@ function machineFacts() {
     ['machine', `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM (${(freemem() / 2 ** 30).toFixed(1)} GB free at start), ${type()} ${release()}`],
     ['load average at start', loadavg().map((value) => value.toFixed(2)).join(' / ')],
     ['node / npm', `${process.version} / ${npm}`],
-    ['monocov', `${JSON.parse(readFileSync(join(REPO_ROOT, 'packages/core/package.json'), 'utf8')).version} at ${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'packages/core/src') ? ' (+ uncommitted changes in packages/core/src)' : ''}`],
+    ['monocov', flags.monocov ? `${BIN.monocov} (built from ${gitAt(join(dirname(BIN.monocov), '..'))})` : `${JSON.parse(readFileSync(join(REPO_ROOT, 'packages/core/package.json'), 'utf8')).version} at ${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'packages/core/src') ? ' (+ uncommitted changes in packages/core/src)' : ''}`],
     ['c8 / nyc / nx / tape / qs', ['c8', 'nyc', 'nx', 'tape', 'qs'].map(version).join(' / ')],
     ['peak memory', HAVE_GNU_TIME ? 'GNU time %M: largest resident set of any one process of the run, in MB' : 'not measured (/usr/bin/time missing)'],
     ['date', new Date().toISOString().replace(/\.\d+Z$/, 'Z')],
@@ -212,12 +223,17 @@ function renderGoals(results) {
   const goals = [];
   const add = (goal, value, cpu, limit, note = '') => {
     if (!Number.isFinite(value)) return;
-    goals.push(`| ${goal} | ${value.toFixed(2)} | ${Number.isFinite(cpu) ? cpu.toFixed(2) : '–'} | ≤ ${limit} | ${value <= limit ? 'met' : '**missed**'} | ${note} |`);
+    const verdict = limit === undefined ? 'reference' : value <= limit ? 'met' : '**missed**';
+    goals.push(`| ${goal} | ${value.toFixed(2)} | ${Number.isFinite(cpu) ? cpu.toFixed(2) : '–'} | ${limit === undefined ? '–' : `≤ ${limit}`} | ${verdict} | ${note} |`);
   };
   const both = (suite, name, against) => [suite.ratio(name, against), suite.ratio(name, against, 'cpuMs')];
   const synthetic = results.find((result) => result.id === 'synthetic-50x40') ?? results.find((result) => result.id.startsWith('synthetic-'));
   for (const suite of [synthetic, byId.get('qs')].filter(Boolean)) {
     add(`${suite.id}: monocov run / plain`, ...both(suite, 'monocov', 'plain'), 1.15);
+    add(`${suite.id}: NODE_V8_COVERAGE alone / plain`, ...both(suite, 'v8-only', 'plain'), undefined, 'the floor: V8 counting and raw files, nothing converted');
+    const first = results.find((other) => other.id.startsWith(`${suite.id}-`) && other.rows.some((row) => row.name === 'monocov-nocache'));
+    const cold = suite.rows.some((row) => row.name === 'monocov-nocache') ? suite : first;
+    if (cold) add(`${cold.id}: monocov without map cache / plain`, ...both(cold, 'monocov-nocache', 'plain'), 1.15, 'a first run, or CI without node_modules/.cache');
     add(`${suite.id}: monocov / c8`, ...both(suite, 'monocov', 'c8'), 0.6);
   }
   const merge = byId.get('merge');
@@ -299,7 +315,11 @@ async function main() {
       const suite = await nxCachedSuite({ workspace: synthetic.get(label), projects, warm: (step) => runOnce(step) });
       results.push(await measureSuite(suite, count('nx-reps')));
     }
-    if (suites.includes('workspace')) results.push(await measureSuite(workspaceSuite({ benchDir, tools }), count('workspace-reps')));
+    if (suites.includes('workspace')) {
+      // One repetition of a long suite: the variants that answer a question of their own only.
+      const workspaceTools = flags.tools ? tools : tools.filter((tool) => tool !== 'v8-only' && tool !== 'monocov-nocache');
+      results.push(await measureSuite(workspaceSuite({ benchDir, tools: workspaceTools }), count('workspace-reps')));
+    }
   } finally {
     if (results.length > 0) writeResults(render(results, facts, startedAt));
     if (!flags.keep) rmSync(benchDir, { recursive: true, force: true });

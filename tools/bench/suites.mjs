@@ -37,8 +37,14 @@ export function toolStep(tool, { test, cwd, include, out }) {
   switch (tool) {
     case 'plain':
       return { command, args, cwd, env };
+    case 'v8-only':
+      // NODE_V8_COVERAGE alone, nothing converted or reported: the floor any V8-based tool starts from.
+      return { command, args, cwd, env: { ...env, NODE_V8_COVERAGE: join(out, 'raw') } };
     case 'monocov':
       return { command: NODE, args: [BIN.monocov, 'run', '--', command, ...args], cwd, env };
+    case 'monocov-nocache':
+      // Without the map cache kept between runs: what a first run (or a fresh CI machine) costs.
+      return { command: NODE, args: [BIN.monocov, 'run', '--', command, ...args], cwd, env: { ...env, MONOCOV_CACHE: 'off' } };
     case 'c8':
       return {
         command: NODE,
@@ -110,13 +116,13 @@ function projectSuite({ id, title, workspace, monocovData = join(workspace, 'cov
     variants: tools.map((tool) => ({
       name: tool,
       prepare() {
-        if (tool === 'monocov') rmSync(monocovData, { recursive: true, force: true });
-        if (tool === 'c8' || tool === 'nyc') rmSync(join(out, tool), { recursive: true, force: true });
+        if (tool.startsWith('monocov')) rmSync(monocovData, { recursive: true, force: true });
+        if (tool === 'c8' || tool === 'nyc' || tool === 'v8-only') rmSync(join(out, tool), { recursive: true, force: true });
       },
       steps: () => projects.map((project) => toolStep(tool, { test: project.test, cwd: project.dir, include, out: outOf(tool, project.dir) })),
       measured() {
-        if (tool === 'plain') return undefined;
-        if (tool === 'monocov') return linePct(findFiles(monocovData, 'coverage-final.json'));
+        if (tool === 'plain' || tool === 'v8-only') return undefined;
+        if (tool.startsWith('monocov')) return linePct(findFiles(monocovData, 'coverage-final.json'));
         return linePct(findFiles(join(out, tool), 'coverage-final.json'));
       },
     })),
