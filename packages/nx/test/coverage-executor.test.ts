@@ -117,4 +117,20 @@ test('a failing test fails the task, and its data is still written', () => {
   }
 });
 
+test('a coverage target pointed at a missing test target fails with a message, not a stack trace', () => {
+  const projectFile = join(root, 'apps/cli-app/project.json');
+  const original = readFileSync(projectFile, 'utf8');
+  const project = JSON.parse(original);
+  project.targets.coverage.options = { testTarget: 'unit' };
+  writeFileSync(projectFile, JSON.stringify(project));
+  try {
+    const result = runNx(root, ['run', 'cli-app:coverage', '--skip-nx-cache']);
+    assert.is.not(result.status, 0);
+    assert.match(result.output, 'monocov: project "cli-app" has no "unit" target to measure; set the coverage target\'s testTarget option');
+    assert.not.match(result.output, /\n\s+at .*coverage\.impl/);
+  } finally {
+    writeFileSync(projectFile, original);
+  }
+});
+
 test.run();

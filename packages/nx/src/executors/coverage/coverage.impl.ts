@@ -1,5 +1,6 @@
 import { logger, runExecutor, type ExecutorContext, type TargetConfiguration } from '@nx/devkit';
 import {
+  ConfigError,
   collectProjectCoverage,
   detectTargetRunner,
   isMonocovError,
@@ -46,7 +47,7 @@ async function measureProject(options: CoverageExecutorOptions, context: Executo
   const testTarget = options.testTarget ?? 'test';
   const target = context.projectsConfigurations.projects[project].targets?.[testTarget];
   if (!target) {
-    throw new Error(`project "${project}" has no "${testTarget}" target to measure; set the coverage target's testTarget option`);
+    throw new ConfigError(`project "${project}" has no "${testTarget}" target to measure; set the coverage target's testTarget option`);
   }
   const wanted = options.testConfiguration ?? context.configurationName;
   const configuration = wanted && target.configurations?.[wanted] ? wanted : undefined;
