@@ -1,6 +1,6 @@
 'use strict';
 // monocov's test-context hook (`run.contexts: "test"`), preloaded (NODE_OPTIONS=--require) into
-// every Node process a covered test command starts. Around each test of node:test and uvu it
+// every Node process a covered test command starts. Around each test of node:test, uvu and mocha it
 // takes V8's precise coverage (the hits counted since the previous take; taking resets the
 // counters), writes it into NODE_V8_COVERAGE and logs which test that file belongs to. monocov
 // then converts each test's files on their own: the lines with hits are the lines that test ran.
@@ -130,7 +130,7 @@ function install(rawDir) {
   // A process a test started inherits NODE_TEST_CONTEXT too, but runs no tests: hooks would make
   // node:test report (an empty run) on its stdout.
   if (!inherited) hookNodeTest(enter, leave);
-  hookUvu(asContext);
+  hookRequire([uvuPatch(asContext), mochaPatch(enter, leave)]);
 }
 
 /**
@@ -147,17 +147,31 @@ function hookNodeTest(enter, leave) {
   afterEach(() => leave());
 }
 
-/**
- * uvu, loaded through require (CommonJS tests, TypeScript through tsx's CJS hook): every suite's
- * tests, named by suite and title. uvu's ESM build (tests that `import` it natively) is not hooked.
- */
-function hookUvu(asContext) {
+/** Patches a test runner's module the first time it is required: the first of `patches` whose `matches` accepts it. */
+function hookRequire(patches) {
   const patched = new WeakSet();
   const originalLoad = Module._load;
   Module._load = function (request, ...rest) {
     const exports = originalLoad.call(this, request, ...rest);
-    if (request === 'uvu' && exports && typeof exports.suite === 'function' && !patched.has(exports)) {
-      patched.add(exports);
+    if (exports && (typeof exports === 'object' || typeof exports === 'function') && !patched.has(exports)) {
+      const patch = patches.find((candidate) => candidate.matches(request, exports));
+      if (patch) {
+        patched.add(exports);
+        patch.apply(exports);
+      }
+    }
+    return exports;
+  };
+}
+
+/**
+ * uvu, loaded through require (CommonJS tests, TypeScript through tsx's CJS hook): every suite's
+ * tests, named by suite and title. uvu's ESM build (tests that `import` it natively) is not hooked.
+ */
+function uvuPatch(asContext) {
+  return {
+    matches: (request, exports) => request === 'uvu' && typeof exports.suite === 'function',
+    apply(exports) {
       const wrapSuite = (suite, name) => {
         const handler = (title, fn) => (typeof fn === 'function' ? asContext([callerFile(), name, title].filter(Boolean), fn) : fn);
         const wrapped = (title, fn) => suite(title, handler(title, fn));
@@ -167,8 +181,36 @@ function hookUvu(asContext) {
       const originalSuite = exports.suite;
       exports.test = wrapSuite(exports.test, '');
       exports.suite = (name, state) => wrapSuite(originalSuite(name, state), name);
-    }
-    return exports;
+    },
+  };
+}
+
+/**
+ * mocha: its Runner's `test` and `test end` events (serial and --parallel workers alike), named by
+ * the test's file and title path. `test` comes before the beforeEach hooks, `test end` before the
+ * afterEach hooks; a pending test ends without having begun.
+ */
+function mochaPatch(enter, leave) {
+  return {
+    matches: (request, exports) =>
+      /(^|[\\/])runner(\.js)?$/.test(request) && typeof exports === 'function' && exports.constants?.EVENT_TEST_BEGIN === 'test' && typeof exports.prototype.runTests === 'function',
+    apply(Runner) {
+      const { EVENT_TEST_BEGIN, EVENT_TEST_END } = Runner.constants;
+      const begun = new WeakSet();
+      const emit = Runner.prototype.emit;
+      Runner.prototype.emit = function (event, test, ...rest) {
+        if (event === EVENT_TEST_BEGIN && test) {
+          begun.add(test);
+          enter([test.file ?? '<unknown file>', ...test.titlePath()]);
+        }
+        const result = emit.call(this, event, test, ...rest);
+        if (event === EVENT_TEST_END && begun.has(test)) {
+          begun.delete(test);
+          leave();
+        }
+        return result;
+      };
+    },
   };
 }
 

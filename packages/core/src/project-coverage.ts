@@ -120,11 +120,11 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     const { coverage, collector } = await gatherCoverage(route, { rawDir, include, started, outcome, workspaceRoot, projectRoot, cacheDir, warnings });
     let contexts: ContextsData | undefined;
     if (run.contexts === 'test' && route.kind !== 'v8') {
-      warnings.push(`warning: run.contexts "test" works with the V8 collector (node:test, uvu); this target collects through ${collector}, so no test contexts were recorded`);
+      warnings.push(`warning: run.contexts "test" works with the V8 collector (node:test, uvu, mocha); this target collects through ${collector}, so no test contexts were recorded`);
     } else if (run.contexts === 'test') {
       const collected = await contextsCollector().collectContexts({ rawDir, include, workspaceRoot });
       if (collected.tests > 0) contexts = collected.data;
-      else warnings.push('warning: run.contexts is "test" but no test boundary was seen: contexts come from node:test run by `node --test` and from uvu loaded through require (docs/contexts.md)');
+      else warnings.push('warning: run.contexts is "test" but no test boundary was seen: contexts come from node:test run by `node --test`, uvu loaded through require, and mocha (docs/contexts.md)');
     }
     // Scanned even without `run.all`: an include glob that selects nothing is worth a warning.
     const scan = scanSourceFiles({ workspaceRoot, projectRoot, run });

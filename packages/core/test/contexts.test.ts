@@ -7,11 +7,12 @@ import { main } from '../src/cli/main';
 import { makeWorkspace, writeFiles } from './fixtures/merge/helpers';
 
 // Who tests what (issue 11): with `run.contexts: "test"`, each covered line records the tests
-// that ran it, for node:test (run by `node --test`) and uvu (through tsx's CJS hook); the merge
-// keeps them and `monocov who-tests` prints them.
+// that ran it, for node:test (run by `node --test`), uvu (through tsx's CJS hook) and mocha; the
+// merge keeps them and `monocov who-tests` prints them.
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 const UVU = join(REPO_ROOT, 'node_modules', 'uvu', 'bin.js');
+const MOCHA = join(REPO_ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
 
 const LIB = (ext: 'js' | 'ts') => `function alpha()${ext === 'ts' ? ': string' : ''} {
   return 'a';
@@ -58,6 +59,28 @@ const { join } = require('node:path');
 test('the CLI prints gamma', () => {
   const result = spawnSync(process.execPath, [join(__dirname, '..', 'src', 'cli.js')], { encoding: 'utf8' });
   assert.equal(result.stdout, 'c\\n');
+});
+`,
+    'packages/mocha-lib/package.json': JSON.stringify({ name: 'mocha-lib' }),
+    'packages/mocha-lib/src/lib.js': LIB('js'),
+    'packages/mocha-lib/test/lib.spec.js': `const assert = require('node:assert/strict');
+const { alpha, beta, gamma } = require('../src/lib');
+
+it('alpha', () => {
+  assert.equal(alpha(), 'a');
+});
+
+describe('group', () => {
+  it('beta', () => {
+    assert.equal(beta(), 'b');
+  });
+  it('beta and gamma', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(beta() + gamma(), 'bc');
+  });
+  it.skip('skipped', () => {
+    alpha();
+  });
 });
 `,
     'packages/uvu-lib/package.json': JSON.stringify({ name: 'uvu-lib' }),
@@ -109,7 +132,9 @@ async function collect(root: string): Promise<void> {
   assert.is(nodeLib.status, 0, nodeLib.stderr + nodeLib.stdout);
   const uvuLib = await monocov(join(root, 'packages/uvu-lib'), ['run', '--', process.execPath, UVU, '-r', 'tsx/cjs', 'test']);
   assert.is(uvuLib.status, 0, uvuLib.stderr + uvuLib.stdout);
-  assert.not.match(nodeLib.stderr + uvuLib.stderr, 'no test boundary');
+  const mochaLib = await monocov(join(root, 'packages/mocha-lib'), ['run', '--', process.execPath, MOCHA]);
+  assert.is(mochaLib.status, 0, mochaLib.stderr + mochaLib.stdout);
+  assert.not.match(nodeLib.stderr + uvuLib.stderr + mochaLib.stderr, 'no test boundary');
 }
 
 async function whoTests(root: string, at: string): Promise<string[]> {
@@ -120,7 +145,7 @@ async function whoTests(root: string, at: string): Promise<string[]> {
 
 let root: string;
 
-test('node:test and uvu: who-tests names exactly the tests that ran each line', async () => {
+test('node:test, uvu and mocha: who-tests names exactly the tests that ran each line', async () => {
   root = workspace('test');
   await collect(root);
   const merged = await monocov(root, ['merge']);
@@ -139,6 +164,11 @@ test('node:test and uvu: who-tests names exactly the tests that ran each line', 
   assert.equal(await whoTests(root, 'packages/uvu-lib/src/lib.ts:2'), [`${uvu} > alpha`]);
   assert.equal(await whoTests(root, 'packages/uvu-lib/src/lib.ts:5'), [`${uvu} > group > beta`, `${uvu} > group > beta and gamma`]);
   assert.equal(await whoTests(root, 'packages/uvu-lib/src/lib.ts:8'), [`${uvu} > group > beta and gamma`]);
+
+  const mocha = 'packages/mocha-lib/test/lib.spec.js';
+  assert.equal(await whoTests(root, 'packages/mocha-lib/src/lib.js:2'), [`${mocha} > alpha`]);
+  assert.equal(await whoTests(root, 'packages/mocha-lib/src/lib.js:5'), [`${mocha} > group > beta`, `${mocha} > group > beta and gamma`]);
+  assert.equal(await whoTests(root, 'packages/mocha-lib/src/lib.js:8'), [`${mocha} > group > beta and gamma`]);
 
   // Relative to the current folder, and a whole file.
   assert.equal(await whoTests(join(root, 'packages/uvu-lib'), 'src/lib.ts:2'), [`${uvu} > alpha`]);
@@ -169,7 +199,7 @@ test('the HTML report names the tests on each line\'s hit count', async () => {
 test('contexts change nothing in coverage-final.json: the per-test snapshots add up to the same hits', async () => {
   const plain = workspace('none');
   await collect(plain);
-  for (const project of ['packages/node-lib', 'packages/uvu-lib']) {
+  for (const project of ['packages/node-lib', 'packages/uvu-lib', 'packages/mocha-lib']) {
     const withContexts = readFileSync(join(root, 'coverage/projects', project, 'coverage-final.json'), 'utf8');
     assert.is(withContexts, readFileSync(join(plain, 'coverage/projects', project, 'coverage-final.json'), 'utf8'), project);
   }

@@ -184,7 +184,7 @@ export const OPTIONS: { readonly [K in OptionKey]: OptionSpec } = {
     type: { kind: 'enum', values: ['none', 'test'] },
     default: 'none',
     description:
-      '`test`: record which tests ran each line (node:test run by `node --test`, uvu), for `monocov who-tests` and the HTML report; costs a coverage snapshot per test (docs/contexts.md).',
+      '`test`: record which tests ran each line (node:test run by `node --test`, uvu, mocha), for `monocov who-tests` and the HTML report; costs two coverage snapshots per test (docs/contexts.md).',
   },
   paths: {
     type: {
