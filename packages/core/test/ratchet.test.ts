@@ -145,6 +145,21 @@ test('stale or unreadable data raises nothing (exit 4); no rc file is a configur
   assert.match(missing.stderr, 'ratchet edits .coveragerc.json, and there is none');
 });
 
+test('data the last merge found incomplete raises nothing; report and check still name the project', async () => {
+  const root = workspace(RC);
+  await monocov(root, ['merge', '--expect', 'packages/a', '--expect', 'packages/b', '--expect', 'packages/c']);
+  const check = await monocov(root, ['check']);
+  assert.match(check.stderr, 'monocov check: packages/c: no data');
+  // The fixture's meta.json records a made-up config hash: a and b count as stale as well.
+  assert.match(check.stderr, 'monocov check: 3 project(s) without current data; as the last merge found');
+  const result = await monocov(root, ['ratchet']);
+  assert.is(result.status, 4);
+  assert.match(result.stderr, 'monocov ratchet: packages/c: no data');
+  assert.is(rcText(root), RC);
+  assert.is((await monocov(root, ['ratchet', '--ignore-errors'])).status, 0);
+  assert.is.not(rcText(root), RC);
+});
+
 test('json-edit: members join inline objects inline and multi-line objects on their own line', () => {
   const text = '{ "a": { "x": 1 },\n  "b": {\n    "y": 2\n  },\n  "c": {} }';
   const tree = parseJsonTree(text);

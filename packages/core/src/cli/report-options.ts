@@ -202,7 +202,9 @@ export function printOutcome(
     for (const line of describeCompleteness(result.completeness)) context.stderr.write(`monocov ${name}: ${line}\n`);
     const incomplete = result.completeness.projects.filter(isIncomplete).length;
     if (incomplete > 0) {
-      const verdict = result.outcome === 'incomplete' ? 'the merge fails (--require-complete)' : 'pass --require-complete to fail on this';
+      // report, check and ratchet read what the last merge recorded; only the merge can require completeness.
+      const verdict =
+        name !== 'merge' ? 'as the last merge found' : result.outcome === 'incomplete' ? 'the merge fails (--require-complete)' : 'pass --require-complete to fail on this';
       context.stderr.write(`monocov ${name}: ${incomplete} project(s) without current data; ${verdict}\n`);
     }
   }
