@@ -42,6 +42,17 @@ export function tempDir(name: string): string {
   return dir;
 }
 
+/** Runs `setUp` in a new temp dir and returns its result; if it throws, the dir is removed first. */
+export async function inTempDir<T>(name: string, setUp: (dir: string) => T | Promise<T>): Promise<T> {
+  const dir = tempDir(name);
+  try {
+    return await setUp(dir);
+  } catch (error) {
+    removeDir(dir);
+    throw error;
+  }
+}
+
 export function removeDir(dir: string): void {
   if (process.env.MONOCOV_E2E_KEEP) console.log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,7 @@ import {
   run,
   runOk,
   snapshotFiles,
-  tempDir,
+  inTempDir,
   writeFiles,
   writeJson,
   type Shell,
@@ -52,45 +52,47 @@ export interface NxWorkspace {
 
 /** Creates the workspace and installs everything; monocov is installed but not yet set up. */
 export async function createNxWorkspace(versions: NxVersions, name = `nx${versions.nx.split('.')[0]}`): Promise<NxWorkspace> {
-  const scratch = tempDir(name);
-  const tarballs = await ourTarballs();
-  // Copies, so the workspace's package.json points at nothing inside this repository.
-  cpSync(tarballs.core, join(scratch, 'tarballs', basename(tarballs.core)));
-  cpSync(tarballs.nx, join(scratch, 'tarballs', basename(tarballs.nx)));
-  const node = versions.node === undefined ? undefined : installNode(versions.node, join(scratch, 'node'));
-  const shell: Shell = { nodeBinDir: node?.binDir };
-  const root = join(scratch, 'workspace');
-  writeFiles(root, {
-    ...threeProjectSources(),
-    'package.json': JSON.stringify({ name: 'e2e-workspace', private: true, workspaces: ['libs/*'] }, null, 2) + '\n',
-    // What `nx init` writes for an npm workspace, kept to the keys that matter here.
-    'nx.json': JSON.stringify(
-      {
-        $schema: './node_modules/nx/schemas/nx-schema.json',
-        namedInputs: { default: ['{projectRoot}/**/*'], production: ['default', '!{projectRoot}/test/**/*'] },
-        targetDefaults: { test: { cache: true, inputs: ['default', '^production'] } },
-      },
-      null,
-      2,
-    ) + '\n',
-    '.gitignore': 'node_modules\n.nx\n',
+  // A failed install leaves no temp folder behind.
+  return inTempDir(name, async (scratch) => {
+    const tarballs = await ourTarballs();
+    // Copies, so the workspace's package.json points at nothing inside this repository.
+    cpSync(tarballs.core, join(scratch, 'tarballs', basename(tarballs.core)));
+    cpSync(tarballs.nx, join(scratch, 'tarballs', basename(tarballs.nx)));
+    const node = versions.node === undefined ? undefined : installNode(versions.node, join(scratch, 'node'));
+    const shell: Shell = { nodeBinDir: node?.binDir };
+    const root = join(scratch, 'workspace');
+    writeFiles(root, {
+      ...threeProjectSources(),
+      'package.json': JSON.stringify({ name: 'e2e-workspace', private: true, workspaces: ['libs/*'] }, null, 2) + '\n',
+      // What `nx init` writes for an npm workspace, kept to the keys that matter here.
+      'nx.json': JSON.stringify(
+        {
+          $schema: './node_modules/nx/schemas/nx-schema.json',
+          namedInputs: { default: ['{projectRoot}/**/*'], production: ['default', '!{projectRoot}/test/**/*'] },
+          targetDefaults: { test: { cache: true, inputs: ['default', '^production'] } },
+        },
+        null,
+        2,
+      ) + '\n',
+      '.gitignore': 'node_modules\n.nx\n',
+    });
+    runOk(shell, root, 'npm', [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--save-dev',
+      `nx@${versions.nx}`,
+      `@nx/devkit@${versions.devkit}`,
+      `typescript@${versions.typescript}`,
+      `c8@${versions.c8}`,
+      ...RUNNERS,
+      `../tarballs/${basename(tarballs.core)}`,
+      `../tarballs/${basename(tarballs.nx)}`,
+    ]);
+    gitInitAndCommit(shell, root);
+    const nodeVersion = runOk(shell, root, 'node', ['--version']).trim();
+    return { scratch, root, shell, nodeVersion };
   });
-  runOk(shell, root, 'npm', [
-    'install',
-    '--no-audit',
-    '--no-fund',
-    '--save-dev',
-    `nx@${versions.nx}`,
-    `@nx/devkit@${versions.devkit}`,
-    `typescript@${versions.typescript}`,
-    `c8@${versions.c8}`,
-    ...RUNNERS,
-    `../tarballs/${basename(tarballs.core)}`,
-    `../tarballs/${basename(tarballs.nx)}`,
-  ]);
-  gitInitAndCommit(shell, root);
-  const nodeVersion = runOk(shell, root, 'node', ['--version']).trim();
-  return { scratch, root, shell, nodeVersion };
 }
 
 /** `npx nx ...` in the workspace, with the workspace's own nx and the scenario's node. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { gitInitAndCommit, installedInside, log, ourTarballs, readJson, removeDir, REPO_ROOT, run, runOk, snapshotFiles, tempDir, writeFiles, type Shell } from './lib';
+import { gitInitAndCommit, inTempDir, installedInside, log, ourTarballs, readJson, removeDir, REPO_ROOT, run, runOk, snapshotFiles, writeFiles, type Shell } from './lib';
 import { checkProjectData, checkWorkspaceReports, PROJECT_ROOTS, threeProjectSources } from './three-projects';
 
 const TURBO = '2.11.11';
@@ -78,15 +78,16 @@ test.after(() => {
 });
 
 test(`npm workspaces: npm installs turbo ${TURBO} and @monocov/core from its tarball into a fresh repository`, async () => {
-  const dir = tempDir('turbo');
-  const tarballs = await ourTarballs();
-  cpSync(tarballs.core, join(dir, 'tarballs', basename(tarballs.core)));
-  root = join(dir, 'workspace');
-  const npmVersion = runOk(shell, dir, 'npm', ['--version']).trim();
-  writeFiles(root, turboWorkspaceFiles(npmVersion));
-  runOk(shell, root, 'npm', ['install', '--no-audit', '--no-fund', '--save-dev', `turbo@${TURBO}`, ...RUNNERS, `../tarballs/${basename(tarballs.core)}`]);
-  gitInitAndCommit(shell, root);
-  scratch = dir;
+  scratch = await inTempDir('turbo', async (dir) => {
+    const tarballs = await ourTarballs();
+    cpSync(tarballs.core, join(dir, 'tarballs', basename(tarballs.core)));
+    root = join(dir, 'workspace');
+    const npmVersion = runOk(shell, dir, 'npm', ['--version']).trim();
+    writeFiles(root, turboWorkspaceFiles(npmVersion));
+    runOk(shell, root, 'npm', ['install', '--no-audit', '--no-fund', '--save-dev', `turbo@${TURBO}`, ...RUNNERS, `../tarballs/${basename(tarballs.core)}`]);
+    gitInitAndCommit(shell, root);
+    return dir;
+  });
   log(`workspace ${root}`);
   assert.ok(installedInside(root, '@monocov/core'));
   assert.match(runOk(shell, root, 'npx', ['--no-install', 'turbo', '--version']), TURBO);
