@@ -40,8 +40,10 @@ export interface ExpectedProject {
  * - `untested`: no data expected (no test target); listed so the omission is visible
  * - `unexpected`: data of a project that is not expected to have any (removed, renamed, or no
  *   longer tested): it counts files the workspace may no longer have
+ * - `carried-forward`: this run made none, so the data came from a baseline folder (an affected
+ *   run's unaffected project); still checked for staleness like any other data
  */
-export type ProjectDataState = 'current' | 'missing' | 'stale' | 'untested' | 'unexpected';
+export type ProjectDataState = 'current' | 'missing' | 'stale' | 'untested' | 'unexpected' | 'carried-forward';
 
 export interface ProjectCompleteness {
   project: string;
@@ -138,6 +140,8 @@ export function describeCompleteness(completeness: Completeness): string[] {
           return `${label}: stale data — ${entry.reasons.join('; ')}`;
         case 'unexpected':
           return `${label}: unexpected data — ${entry.reasons.join('; ')}`;
+        case 'carried-forward':
+          return `${label}: carried forward — ${entry.reasons.join('; ')}`;
         default:
           return `${label}: not measured — ${entry.reasons.join('; ')}`;
       }

@@ -29,6 +29,7 @@ export const REPORT_OPTIONS = {
   diff: { type: 'string' },
   expect: { type: 'string', multiple: true },
   'require-complete': { type: 'boolean' },
+  'carry-forward': { type: 'string' },
   format: { type: 'string' },
   baseline: { type: 'string' },
   'baseline-ref': { type: 'string' },
@@ -51,6 +52,7 @@ export const REPORT_OPTION_HELP: Record<ReportOptionName, string> = {
   diff: '--diff <base>          also measure the lines changed since this git ref (gate: `report.failUnderDiff`)',
   expect: '--expect <dir|glob>    a project that should have data, repeatable (`packages/*`); lists missing and stale ones',
   'require-complete': '--require-complete     fail (exit 4) when an expected project has no data or stale data; without --expect, expects every package.json workspace',
+  'carry-forward': '--carry-forward <dir>  an expected project with no data here takes it from this earlier <dataDir>/projects folder, marked carried forward',
   format: '--format <name>        what to print: text (the tables, default) or markdown (the summary, also written to summary.md)',
   baseline: '--baseline <path>      show each project\'s change in summary.md against this data dir, merged folder or coverage-final.json',
   'baseline-ref': '--baseline-ref <ref>   the same against <dataDir>/workspace/coverage-final.json as committed at this git ref',
@@ -75,6 +77,8 @@ export interface ReportCliOptions {
   /** From --expect, or the package.json workspaces with --require-complete alone. */
   expected?: ExpectedProject[];
   requireComplete: boolean;
+  /** From --carry-forward, absolute. */
+  carryForward?: string;
   /** What stdout gets: the text reporters' tables, or the Markdown summary. */
   format: OutputFormat;
   baseline?: BaselineSource;
@@ -128,6 +132,7 @@ export function resolveReportOptions(options: ParsedOptions, context: CliContext
     diff: typeof options.diff === 'string' ? { base: options.diff } : undefined,
     expected: expectedProjects(options, workspaceRoot, loaded.config.run.dataDir),
     requireComplete: Boolean(options['require-complete']),
+    carryForward: typeof options['carry-forward'] === 'string' ? resolve(context.cwd, options['carry-forward']) : undefined,
     format,
     baseline,
   };

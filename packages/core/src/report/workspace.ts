@@ -39,6 +39,12 @@ export interface WorkspaceReportOptions {
   timestamp?: Date;
   /** Projects that should have data (Nx project graph, `monocov merge --expect`); see `completeness`. Merge only. */
   expected?: ExpectedProject[];
+  /**
+   * A folder of per-project data from an earlier build (`<dataDir>/projects` of main's run, say):
+   * an expected project this merge has no data for takes its data from there, marked as carried
+   * forward — how `nx affected` without a shared cache still gives a whole-workspace report.
+   */
+  carryForward?: string;
   /** Missing, stale or unexpected project data fails the outcome (`incomplete`). */
   requireComplete?: boolean;
   /** Coverage the `markdown` summary shows each project's change against. */
@@ -93,9 +99,15 @@ export interface WorkspaceReport {
 export function mergeWorkspace(options: WorkspaceReportOptions): WorkspaceReport {
   const { workspaceRoot, outputDir } = locate(options);
   const inputs = options.inputs ?? [defaultInput(options.config, workspaceRoot)];
-  const merged = mergeCoverage({ workspaceRoot, inputs, paths: options.config.paths, exclude: [outputDir] });
+  const mergeInputs = (all: string[]) => mergeCoverage({ workspaceRoot, inputs: all, paths: options.config.paths, exclude: [outputDir] });
+  let merged = mergeInputs(inputs);
+  let completeness = options.expected && checkCompleteness({ workspaceRoot, expected: options.expected, merged, run: options.config.run });
+  const carried = completeness && options.carryForward ? carriedForwardData(workspaceRoot, options.carryForward, completeness) : [];
+  if (completeness && carried.length > 0) {
+    merged = mergeInputs([...inputs, ...carried.map(({ file }) => file)]);
+    completeness = markCarriedForward(checkCompleteness({ workspaceRoot, expected: options.expected!, merged, run: options.config.run }), carried, options.carryForward!);
+  }
   requireData(merged, workspaceRoot, inputs);
-  const completeness = options.expected && checkCompleteness({ workspaceRoot, expected: options.expected, merged, run: options.config.run });
   return finish(options, merged, { workspaceRoot, outputDir, write: true, completeness });
 }
 
@@ -117,6 +129,26 @@ export function checkWorkspace(options: Omit<WorkspaceReportOptions, 'inputs'>):
     write: false,
     completeness: storedCompleteness(located.outputDir),
   });
+}
+
+/** The baseline data file of each expected project this merge found no data for, where the baseline has one. */
+function carriedForwardData(workspaceRoot: string, baseline: string, completeness: Completeness): Array<{ projectRoot: string; file: string }> {
+  const dir = resolve(workspaceRoot, baseline);
+  return completeness.projects
+    .filter((entry) => entry.state === 'missing')
+    .map((entry) => ({ projectRoot: entry.projectRoot, file: join(dir, entry.projectRoot === '.' ? '.root' : entry.projectRoot, COVERAGE_FILE) }))
+    .filter(({ file }) => existsSync(file));
+}
+
+/** Carried-forward data that is still current for the project is marked as such; stale stays stale. */
+function markCarriedForward(completeness: Completeness, carried: Array<{ projectRoot: string }>, baseline: string): Completeness {
+  const roots = new Set(carried.map(({ projectRoot }) => projectRoot));
+  const from = `not run in this build; data from ${toPosix(baseline)}`;
+  return {
+    projects: completeness.projects.map((entry) =>
+      roots.has(entry.projectRoot) && entry.state === 'current' ? { ...entry, state: 'carried-forward', reasons: [from] } : entry,
+    ),
+  };
 }
 
 /** What the last merge recorded of the expected projects (meta.json `completeness`), so reports of stored data still say what it lacks. */

@@ -35,6 +35,7 @@ export default async function mergeExecutor(options: MergeExecutorOptions, conte
       diff: diffBase(options.diff),
       expected: expectedProjects(context),
       requireComplete: options.requireComplete ?? false,
+      carryForward: options.carryForward === undefined ? undefined : resolve(context.root, options.carryForward),
       baseline: baselineSource(options),
     });
     if (report.summaryText !== '') process.stdout.write(report.summaryText);

@@ -5,6 +5,7 @@ export interface MergeExecutorOptions {
   files?: boolean;
   diff?: boolean | string;
   requireComplete?: boolean;
+  carryForward?: string;
   baseline?: string;
   baselineRef?: string;
 }
