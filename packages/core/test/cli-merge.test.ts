@@ -1,30 +1,17 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../src/cli/main';
 import { stableStringify } from '../src/stable-json';
-import { coverageOf, makeWorkspace, snapshot, source, writeFiles, writeProject } from './fixtures/merge/helpers';
+import { coverageOf, makeWorkspace, snapshot, source, writeFiles, writeProject, runCli } from './fixtures/merge/helpers';
 
 // `monocov merge | report | check` run in-process through main() with captured streams, and
 // through the real bin (built by `npm test`) for the exit status a shell sees.
 const BIN = join(__dirname, '..', 'bin', 'monocov.js');
 
-async function monocov(cwd: string, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (write: (text: string) => void) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        write(String(chunk));
-        done();
-      },
-    });
-  const status = await main(args, { cwd, env: {}, stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)) });
-  return { status, stdout, stderr };
-}
+const monocov = runCli;
 
 const roots: string[] = [];
 test.after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));

@@ -1,15 +1,13 @@
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../src/cli/main';
 import { checkCompleteness, describeCompleteness, findExpectedProjects } from '../src/completeness';
 import { loadConfig } from '../src/config';
 import { mergeCoverage } from '../src/merge';
 import { mergeWorkspace } from '../src/report/workspace';
 import { writeProjectData } from '../src/store';
-import { coverageOf, makeWorkspace, source, writeFiles } from './fixtures/merge/helpers';
+import { coverageOf, makeWorkspace, source, writeFiles, runCli } from './fixtures/merge/helpers';
 
 // Graph-aware completeness (issue 11): which expected projects have no data or stale data, and
 // identical data files counted once.
@@ -54,19 +52,7 @@ function states(root: string) {
   return { completeness, lines: describeCompleteness(completeness), byRoot: Object.fromEntries(completeness.projects.map((entry) => [entry.projectRoot, entry.state])) };
 }
 
-async function monocov(cwd: string, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (write: (text: string) => void) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        write(String(chunk));
-        done();
-      },
-    });
-  const status = await main(args, { cwd, env: {}, stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)) });
-  return { status, stdout, stderr };
-}
+const monocov = runCli;
 
 test('every project current: nothing listed but the project without tests', () => {
   const root = workspace();

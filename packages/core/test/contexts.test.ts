@@ -1,10 +1,8 @@
 import { readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../src/cli/main';
-import { makeWorkspace, writeFiles } from './fixtures/merge/helpers';
+import { makeWorkspace, writeFiles, runCli } from './fixtures/merge/helpers';
 
 // Who tests what (issue 11): with `run.contexts: "test"`, each covered line records the tests
 // that ran it, for node:test (run by `node --test`), uvu (through tsx's CJS hook) and mocha; the
@@ -113,19 +111,7 @@ group.run();
 const roots: string[] = [];
 test.after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
-async function monocov(cwd: string, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (write: (text: string) => void) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        write(String(chunk));
-        done();
-      },
-    });
-  const status = await main(args, { cwd, env: { ...process.env, NODE_V8_COVERAGE: undefined, NODE_OPTIONS: undefined }, stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)) });
-  return { status, stdout, stderr };
-}
+const monocov = (cwd: string, args: string[]) => runCli(cwd, args, { ...process.env, NODE_V8_COVERAGE: undefined, NODE_OPTIONS: undefined });
 
 async function collect(root: string): Promise<void> {
   const nodeLib = await monocov(join(root, 'packages/node-lib'), ['run', '--', process.execPath, '--test']);

@@ -1,13 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { marked } from 'marked';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../src/cli/main';
 import { formatChange, formatMarkdownSummary } from '../src/report/markdown';
-import { coverageOf, makeWorkspace, source, writeProject } from './fixtures/merge/helpers';
+import { coverageOf, makeWorkspace, source, writeProject, runCli } from './fixtures/merge/helpers';
 
 // The markdown reporter (issue 11): summary.md, a per-project table with totals and, against a
 // baseline, the change per project; rendered by a Markdown renderer to prove it is a table.
@@ -15,19 +13,7 @@ import { coverageOf, makeWorkspace, source, writeProject } from './fixtures/merg
 const roots: string[] = [];
 test.after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
-async function monocov(cwd: string, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (write: (text: string) => void) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        write(String(chunk));
-        done();
-      },
-    });
-  const status = await main(args, { cwd, env: {}, stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)) });
-  return { status, stdout, stderr };
-}
+const monocov = runCli;
 
 /** Projects a, b (named @ws/b) and c; `hits` gives each project's statement hits (4 statements each). */
 function workspace(hits: Record<string, number[]>): string {

@@ -1,12 +1,10 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../src/cli/main';
 import { addMember, applyEdits, parseJsonTree } from '../src/config/json-edit';
 import { floorTo } from '../src/ratchet';
-import { coverageOf, makeWorkspace, source, writeFiles, writeProject } from './fixtures/merge/helpers';
+import { coverageOf, makeWorkspace, source, writeFiles, writeProject, runCli } from './fixtures/merge/helpers';
 
 // `monocov ratchet` (issue 11): raises only the thresholds below the measurement, never lowers
 // one, keeps the file's layout and key order, and a second run changes nothing.
@@ -14,19 +12,7 @@ import { coverageOf, makeWorkspace, source, writeFiles, writeProject } from './f
 const roots: string[] = [];
 test.after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
-async function monocov(cwd: string, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (write: (text: string) => void) =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        write(String(chunk));
-        done();
-      },
-    });
-  const status = await main(args, { cwd, env: {}, stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)) });
-  return { status, stdout, stderr };
-}
+const monocov = runCli;
 
 /**
  * Measured: packages/a statements 75, branches 50, functions 100, lines 75;
