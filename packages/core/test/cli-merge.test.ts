@@ -5,13 +5,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../src/cli/main';
 import { stableStringify } from '../src/stable-json';
-import { coverageOf, makeWorkspace, snapshot, source, writeFiles, writeProject, runCli } from './fixtures/merge/helpers';
+import { coverageOf, makeWorkspace, snapshot, source, writeFiles, writeProject, runCli as monocov } from './fixtures/merge/helpers';
 
 // `monocov merge | report | check` run in-process through main() with captured streams, and
 // through the real bin (built by `npm test`) for the exit status a shell sees.
 const BIN = join(__dirname, '..', 'bin', 'monocov.js');
 
-const monocov = runCli;
 
 const roots: string[] = [];
 test.after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));

@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config';
 import { mergeCoverage } from '../src/merge';
 import { mergeWorkspace } from '../src/report/workspace';
 import { writeProjectData } from '../src/store';
-import { coverageOf, makeWorkspace, source, writeFiles, runCli } from './fixtures/merge/helpers';
+import { coverageOf, makeWorkspace, source, writeFiles, runCli as monocov } from './fixtures/merge/helpers';
 
 // Graph-aware completeness (issue 11): which expected projects have no data or stale data, and
 // identical data files counted once.
@@ -52,7 +52,6 @@ function states(root: string) {
   return { completeness, lines: describeCompleteness(completeness), byRoot: Object.fromEntries(completeness.projects.map((entry) => [entry.projectRoot, entry.state])) };
 }
 
-const monocov = runCli;
 
 test('every project current: nothing listed but the project without tests', () => {
   const root = workspace();

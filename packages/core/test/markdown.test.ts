@@ -5,7 +5,7 @@ import { marked } from 'marked';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatChange, formatMarkdownSummary } from '../src/report/markdown';
-import { coverageOf, makeWorkspace, source, writeProject, runCli } from './fixtures/merge/helpers';
+import { coverageOf, makeWorkspace, source, writeProject, runCli as monocov } from './fixtures/merge/helpers';
 
 // The markdown reporter (issue 11): summary.md, a per-project table with totals and, against a
 // baseline, the change per project; rendered by a Markdown renderer to prove it is a table.
@@ -13,7 +13,6 @@ import { coverageOf, makeWorkspace, source, writeProject, runCli } from './fixtu
 const roots: string[] = [];
 test.after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
-const monocov = runCli;
 
 /** Projects a, b (named @ws/b) and c; `hits` gives each project's statement hits (4 statements each). */
 function workspace(hits: Record<string, number[]>): string {
