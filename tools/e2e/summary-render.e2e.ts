@@ -16,6 +16,8 @@ import { log, ourTarballs, removeDir, runOk, tempDir, writeFiles, type Shell } f
 const CHROMIUM = process.env.MONOCOV_CHROMIUM ?? '/usr/bin/chromium';
 const shell: Shell = {};
 let dir: string | undefined;
+/** The workspace the first test measured; the second renders its merged HTML report. */
+let root: string | undefined;
 
 test.after(() => {
   if (dir) removeDir(dir);
@@ -53,10 +55,10 @@ test('summary.md with per-project deltas renders as a laid-out table in headless
   dir = tempDir('summary');
   const tarballs = await ourTarballs();
   cpSync(tarballs.core, join(dir, basename(tarballs.core)));
-  const root = join(dir, 'workspace');
+  root = join(dir, 'workspace');
   writeFiles(root, {
     'package.json': JSON.stringify({ name: 'summary-ws', private: true, workspaces: ['libs/*'] }, null, 2),
-    '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] }, reporters: ['json', 'markdown'] }, null, 2),
+    '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] }, reporters: ['json', 'markdown', 'html'] }, null, 2),
     'libs/strings/package.json': JSON.stringify({ name: 'strings', private: true, scripts: { test: 'node --test' } }, null, 2),
     'libs/strings/src/strings.js': `exports.shout = (text) => text.toUpperCase() + '!';\nexports.whisper = (text) => {\n  return text.toLowerCase();\n};\n`,
     'libs/strings/test/shout.test.js': `const { test } = require('node:test');\nconst assert = require('node:assert');\nconst { shout } = require('../src/strings');\ntest('shout', () => assert.equal(shout('a'), 'A!'));\n`,
@@ -101,6 +103,17 @@ test('summary.md with per-project deltas renders as a laid-out table in headless
     assert.ok(row.every((cell) => cell.width > 0));
   }
   assert.ok(columns.every((x, i) => i === 0 || x > columns[i - 1]!), 'columns left to right');
+});
+
+test("the merged HTML report's index opens in headless Chromium and lists every measured file", () => {
+  assert.ok(root, 'the summary test made the workspace');
+  const index = join(root!, 'coverage/workspace/html/index.html');
+  const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'];
+  const rendered = spawnSync(CHROMIUM, [...flags, '--dump-dom', `file://${index}`], { encoding: 'utf8', timeout: 120_000 });
+  assert.is(rendered.status, 0, rendered.stderr);
+  // The rendered DOM (after the report's own scripts ran) links each file's page.
+  assert.match(rendered.stdout, /<a href="[^"]*strings\.js\.html">[^<]*strings\.js<\/a>/);
+  assert.match(rendered.stdout, 'All files');
 });
 
 test.run();
