@@ -33,3 +33,23 @@ export function isFunctionNode(node: Node): boolean {
 export function isStatementNode(node: unknown): node is import('@babel/types').Statement {
   return typeof node === 'object' && node !== null && STATEMENT_TYPES.has((node as Node).type);
 }
+
+/** Statement types istanbul gives a statement counter of their own (its visitor's `coverStatement` list). */
+export const COUNTED_STATEMENTS: ReadonlySet<string> = new Set([
+  'ExpressionStatement',
+  'BreakStatement',
+  'ContinueStatement',
+  'DebuggerStatement',
+  'ReturnStatement',
+  'ThrowStatement',
+  'TryStatement',
+  'IfStatement',
+  'ForStatement',
+  'ForInStatement',
+  'ForOfStatement',
+  'WhileStatement',
+  'DoWhileStatement',
+  'SwitchStatement',
+  'WithStatement',
+  'LabeledStatement',
+]);

@@ -1,5 +1,5 @@
 import type { File, Node, SourceLocation, Statement } from '@babel/types';
-import { childKeys, isFunctionNode as isFunction, isStatementNode as isStatement } from './babel-tables';
+import { COUNTED_STATEMENTS, childKeys, isFunctionNode as isFunction, isStatementNode as isStatement } from './babel-tables';
 import type { Span } from './file-maps';
 
 /** Identifies a piece of original code by its exact location, as istanbul's maps record it. */
@@ -20,25 +20,6 @@ export interface ControlFlow {
   /** Branch location (operand, arm, case, default value) → location of its innermost enclosing statement. */
   enclosingStatement: Map<string, string>;
 }
-
-const COUNTED_STATEMENTS = new Set([
-  'ExpressionStatement',
-  'BreakStatement',
-  'ContinueStatement',
-  'DebuggerStatement',
-  'ReturnStatement',
-  'ThrowStatement',
-  'TryStatement',
-  'IfStatement',
-  'ForStatement',
-  'ForInStatement',
-  'ForOfStatement',
-  'WhileStatement',
-  'DoWhileStatement',
-  'SwitchStatement',
-  'WithStatement',
-  'LabeledStatement',
-]);
 
 const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 

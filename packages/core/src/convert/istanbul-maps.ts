@@ -1,5 +1,5 @@
 import type { Comment, File, Function as FunctionNode, Node, SourceLocation } from '@babel/types';
-import { childKeys } from './babel-tables';
+import { COUNTED_STATEMENTS, childKeys } from './babel-tables';
 import type { BranchMapping, FileCoverageData, FunctionMapping, Range } from 'istanbul-lib-coverage';
 
 // istanbul-lib-instrument 6's visitor (src/visitor.js), reproduced as a read-only walk: the same
@@ -44,25 +44,6 @@ const VISITED = new Set([
   'LabeledStatement',
   'ConditionalExpression',
   'LogicalExpression',
-]);
-
-const COUNTED_STATEMENTS = new Set([
-  'ExpressionStatement',
-  'BreakStatement',
-  'ContinueStatement',
-  'DebuggerStatement',
-  'ReturnStatement',
-  'ThrowStatement',
-  'TryStatement',
-  'IfStatement',
-  'ForStatement',
-  'ForInStatement',
-  'ForOfStatement',
-  'WhileStatement',
-  'DoWhileStatement',
-  'SwitchStatement',
-  'WithStatement',
-  'LabeledStatement',
 ]);
 
 type Hint = 'if' | 'else' | 'next' | undefined;
