@@ -203,7 +203,7 @@ function renderSuite(result) {
   const hasC8 = result.rows.some((row) => row.name === 'c8');
   const header = ['variant', 'median (s)', `× ${result.baseline}`];
   if (hasC8) header.push('× c8');
-  header.push('CPU (s)', `CPU × ${result.baseline}`, 'peak RSS (MB)', 'lines %', 'runs');
+  header.push('CPU (s)', `CPU × ${result.baseline}`, 'peak RSS (MB)', 'lines % / check', 'runs');
   const lines = [`### ${result.title}`, '', `| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const row of result.rows) {
     const cells = [row.name, seconds(row.medianMs), formatRatio(result.ratio(row.name, result.baseline))];

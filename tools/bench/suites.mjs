@@ -136,7 +136,7 @@ export function syntheticSuite({ benchDir, projects, files, tools }) {
     workspace,
     ...projectSuite({
       id: `synthetic-${projects}x${files}`,
-      title: `synthetic monorepo, ${projects} projects x ${files} source files (\`node --test\`, one project after another)`,
+      title: `synthetic monorepo, ${projects} projects x ${files} source files (\`node --test\`, one project after another): ${tools.join(', ')}`,
       workspace,
       projects: roots.map((root) => ({ dir: join(workspace, root), test: [NODE, '--test'] })),
       include: 'src/**',
