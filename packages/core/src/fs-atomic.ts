@@ -29,12 +29,13 @@ function removeAbandonedTemps(dir: string, name: string): void {
   for (const entry of readdirSync(dir)) {
     if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
     const pid = Number(/^(\d+)\.[0-9a-f]+\.tmp$/.exec(entry.slice(prefix.length))?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid || isRunning(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || isProcessRunning(pid)) continue;
     rmSync(join(dir, entry), { force: true });
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this PID exists: cleanup must never take a live writer's temp file. */
+export function isProcessRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -7,6 +7,7 @@ import libReport from 'istanbul-lib-report';
 import reports from 'istanbul-reports';
 import type { ReporterName } from '../config/types';
 import type { ContextsData } from '../contexts/data';
+import { isProcessRunning } from '../fs-atomic';
 import { COVERAGE_FILE } from '../store';
 import { stableStringifyChunks } from '../stable-json';
 import { addContextsToHtml } from './html-contexts';
@@ -223,17 +224,8 @@ function createSourceFinder(workspaceRoot: string, coverage: CoverageMapData): (
 function removeAbandoned(outputDir: string): void {
   for (const name of readdirSync(outputDir)) {
     const pid = /^\.(?:staging|.+\.old)-(\d+)-/.exec(name)?.[1];
-    if (pid === undefined || Number(pid) === process.pid || isRunning(Number(pid))) continue;
+    if (pid === undefined || Number(pid) === process.pid || isProcessRunning(Number(pid))) continue;
     rmSync(join(outputDir, name), { recursive: true, force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
   }
 }
 
