@@ -1,25 +1,36 @@
 import type { Node } from '@babel/types';
+import * as generated from './babel-tables.generated';
 
 interface BabelTables {
   /** Child fields of each node type, in the order Babel's traversal (and so istanbul) visits them. */
   VISITOR_KEYS: Record<string, readonly string[]>;
-  /** Alias (Function, Statement, …) → node types. */
-  FLIPPED_ALIAS_KEYS: Record<string, readonly string[]>;
+  FUNCTION_TYPES: readonly string[];
+  STATEMENT_TYPES: readonly string[];
 }
 
-// The definitions alone load in a third of the time @babel/types takes (builders, validators…),
-// which a short conversion run feels; the package root is the fallback should the layout change.
+// Loading @babel/types' definitions takes longer than converting a small project's data, so the
+// tables come from a copy made at build time when that is the version installed; with another
+// version installed (the package's range allows newer ones), from its definitions.
 function loadTables(): BabelTables {
+  if ((require('@babel/types/package.json') as { version: string }).version === generated.BABEL_TYPES_VERSION) return generated;
+  type Definitions = { VISITOR_KEYS: Record<string, readonly string[]>; FLIPPED_ALIAS_KEYS: Record<string, readonly string[]> };
+  let definitions: Definitions;
   try {
-    return require('@babel/types/lib/definitions/index.js') as BabelTables;
+    // The definitions alone load in a third of the time of the package root (builders, validators…).
+    definitions = require('@babel/types/lib/definitions/index.js') as Definitions;
   } catch {
-    return require('@babel/types') as BabelTables;
+    definitions = require('@babel/types') as Definitions;
   }
+  return {
+    VISITOR_KEYS: definitions.VISITOR_KEYS,
+    FUNCTION_TYPES: definitions.FLIPPED_ALIAS_KEYS['Function']!,
+    STATEMENT_TYPES: definitions.FLIPPED_ALIAS_KEYS['Statement']!,
+  };
 }
 
 const tables = loadTables();
-const FUNCTION_TYPES = new Set(tables.FLIPPED_ALIAS_KEYS['Function']);
-const STATEMENT_TYPES = new Set(tables.FLIPPED_ALIAS_KEYS['Statement']);
+const FUNCTION_TYPES = new Set(tables.FUNCTION_TYPES);
+const STATEMENT_TYPES = new Set(tables.STATEMENT_TYPES);
 const NO_KEYS: readonly string[] = [];
 
 export function childKeys(node: Node): readonly string[] {

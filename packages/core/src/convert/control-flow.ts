@@ -30,8 +30,9 @@ const BREAKS = 2; // an unlabelled break aimed past the code
 const CONTINUES = 4; // an unlabelled continue aimed past the code
 const LABELLED = 8; // a labelled break or continue (kept, to stay on the safe side)
 
+// Keys in written (sorted) order: these spans end up in the map cache (see istanbul-maps.ts).
 function spanOf(loc: SourceLocation): Span {
-  return { start: { line: loc.start.line, column: loc.start.column }, end: { line: loc.end.line, column: loc.end.column } };
+  return { end: { column: loc.end.column, line: loc.end.line }, start: { column: loc.start.column, line: loc.start.line } };
 }
 
 export function analyzeControlFlow(ast: File): ControlFlow {

@@ -25,7 +25,7 @@ export function dropIgnoredLines(maps: FileMaps, ignored: IgnoredLines): FileMap
   };
   const statementProbes = kept.map((probe): StatementProbe => {
     const follows = remap(probe.follows);
-    return follows === undefined ? { span: probe.span } : { span: probe.span, follows };
+    return follows === undefined ? { span: probe.span } : { follows, span: probe.span };
   });
 
   const fnMap: Record<string, FunctionMapping> = {};
@@ -52,17 +52,22 @@ export function dropIgnoredLines(maps: FileMaps, ignored: IgnoredLines): FileMap
     branchProbes.push(
       arms.map(({ probe }) => {
         const { statement, ...rest } = probe;
-        const remapped = remap(statement);
-        return remapped === undefined ? rest : { ...rest, statement: remapped };
+        return withStatement(rest, remap(statement));
       }),
     );
   });
 
   return {
-    coverage: { path: coverage.path, statementMap, fnMap, branchMap, s, f, b },
-    statementProbes,
-    functionProbes,
     branchIds: branchProbes.map((_, id) => String(id)),
     branchProbes,
+    coverage: { b, branchMap, f, fnMap, path: coverage.path, s, statementMap },
+    functionProbes,
+    statementProbes,
   };
+}
+
+/** An arm probe that also names its innermost statement; keys in written (sorted) order, as in istanbul-maps.ts. */
+export function withStatement(probe: ArmProbe, statement: number | undefined): ArmProbe {
+  if (statement === undefined) return probe;
+  return 'at' in probe ? { at: probe.at, statement } : { minus: probe.minus, statement, whole: probe.whole };
 }

@@ -1,6 +1,6 @@
 import type { FileCoverageData, Range } from 'istanbul-lib-coverage';
 import { analyzeControlFlow, spanKey, type ControlFlow } from './control-flow';
-import { dropIgnoredLines } from './drop-ignored';
+import { dropIgnoredLines, withStatement } from './drop-ignored';
 import { adoptNodeHints, ignoredLines } from './ignore-hints';
 import { istanbulMaps } from './istanbul-maps';
 import { parseSource } from './parse-source';
@@ -52,13 +52,15 @@ export function buildFileMaps(path: string, code: string): FileMaps {
   adoptNodeHints(comments);
   const flow = analyzeControlFlow(ast);
   const coverage = istanbulMaps(ast, path);
-  return dropIgnoredLines({ coverage, ...deriveProbes(coverage, flow) }, ignoredLines(comments));
+  const { branchIds, branchProbes, functionProbes, statementProbes } = deriveProbes(coverage, flow);
+  return dropIgnoredLines({ branchIds, branchProbes, coverage, functionProbes, statementProbes }, ignoredLines(comments));
 }
 
+// Probes are kept in the map cache: keys in written (sorted) order, as in istanbul-maps.ts.
 function spanOf(range: Range): Span {
   return {
-    start: { line: range.start.line, column: range.start.column },
-    end: { line: range.end.line, column: range.end.column },
+    end: { column: range.end.column, line: range.end.line },
+    start: { column: range.start.column, line: range.start.line },
   };
 }
 
@@ -79,7 +81,7 @@ function deriveProbes(coverage: FileCoverageData, flow: ControlFlow): Omit<FileM
 
   const statementProbes = Object.values(coverage.statementMap).map((range, id): StatementProbe => {
     const follows = statementId(flow.follows.get(spanKey(range)));
-    return follows !== undefined && follows < id ? { span: spanOf(range), follows } : { span: spanOf(range) };
+    return follows !== undefined && follows < id ? { follows, span: spanOf(range) } : { span: spanOf(range) };
   });
   // A function runs as often as its body is entered; the body lies inside V8's range for the function.
   const functionProbes = Object.values(coverage.fnMap).map((fn) => spanOf(fn.loc));
@@ -94,14 +96,10 @@ function deriveProbes(coverage: FileCoverageData, flow: ControlFlow): Omit<FileM
       const statement = statementId(ifKey);
       const consequent = flow.consequents.get(ifKey) ?? whole;
       // istanbul records the consequent arm at the `if` itself, and an absent else with no location.
-      if (location.start.line === undefined) return withStatement({ whole, minus: consequent }, statement);
+      if (location.start.line === undefined) return withStatement({ minus: consequent, whole }, statement);
       if (spanKey(location) === ifKey) return withStatement({ at: consequent }, statement);
       return withStatement({ at: spanOf(location) }, statement);
     }),
   );
-  return { statementProbes, functionProbes, branchIds, branchProbes };
-}
-
-function withStatement(probe: ArmProbe, statement: number | undefined): ArmProbe {
-  return statement === undefined ? probe : { ...probe, statement };
+  return { branchIds, branchProbes, functionProbes, statementProbes };
 }

@@ -57,11 +57,15 @@ function hintFor(node: Node): Hint {
   return hint;
 }
 
-/** istanbul's cloneLocation: a missing location becomes one with undefined fields. */
+/**
+ * istanbul's cloneLocation: a missing location becomes one with undefined fields. Objects of the
+ * maps are built with their keys in the order they are written in (sorted, see stable-json), so
+ * that writing the data or the map cache copies none of them.
+ */
 function cloneLocation(loc: SourceLocation | null | undefined): Range {
   return {
-    start: { line: loc?.start.line, column: loc?.start.column },
-    end: { line: loc?.end.line, column: loc?.end.column },
+    end: { column: loc?.end.column, line: loc?.end.line },
+    start: { column: loc?.start.column, line: loc?.start.line },
   } as Range;
 }
 
@@ -71,7 +75,7 @@ function isFileIgnored(comments: readonly Comment[]): boolean {
 
 /** The statement, function and branch maps istanbul-lib-instrument makes of `ast`, every count 0. */
 export function istanbulMaps(ast: File, path: string): FileCoverageData {
-  const coverage: FileCoverageData = { path, statementMap: {}, fnMap: {}, branchMap: {}, s: {}, f: {}, b: {} };
+  const coverage: FileCoverageData = { b: {}, branchMap: {}, f: {}, fnMap: {}, path, s: {}, statementMap: {} };
   if (isFileIgnored(ast.comments ?? [])) return coverage;
   let statements = 0;
   let functions = 0;
@@ -84,15 +88,15 @@ export function istanbulMaps(ast: File, path: string): FileCoverageData {
   const newFunction = (name: string | undefined, decl: SourceLocation, loc: SourceLocation | null | undefined) => {
     const id = functions++;
     coverage.fnMap[id] = {
-      name: name || `(anonymous_${id})`,
       decl: cloneLocation(decl),
-      loc: cloneLocation(loc),
       line: loc?.start.line,
+      loc: cloneLocation(loc),
+      name: name || `(anonymous_${id})`,
     } as FunctionMapping;
     coverage.f[id] = 0;
   };
   const newBranch = (type: string, loc: SourceLocation): BranchMapping => {
-    const branch = { loc: cloneLocation(loc), type, locations: [] as Range[], line: loc.start.line } as BranchMapping;
+    const branch = { line: loc.start.line, loc: cloneLocation(loc), locations: [] as Range[], type } as BranchMapping;
     coverage.branchMap[branches] = branch;
     coverage.b[branches++] = [];
     return branch;
