@@ -13,10 +13,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, parseSize } from './generate.mjs';
 import { HAVE_GNU_TIME, median, rotate, runOnce, runSteps } from './measure.mjs';
-import { BIN, mergeSuite, nxCachedSuite, qsSuite, syntheticSuite, workspaceSuite } from './suites.mjs';
+import { BIN, convertSuites, mergeSuite, nxCachedSuite, qsSuite, syntheticSuite, workspaceSuite } from './suites.mjs';
 
 const ALL_TOOLS = ['plain', 'v8-only', 'monocov', 'monocov-nocache', 'c8', 'nyc'];
-const ALL_SUITES = ['qs', 'synthetic', 'merge', 'nx', 'workspace'];
+const ALL_SUITES = ['qs', 'synthetic', 'merge', 'nx', 'convert', 'workspace'];
 const PRESETS = {
   full: {
     // nyc costs 10x the plain run on node --test suites: one repetition of it, separately.
@@ -26,16 +26,18 @@ const PRESETS = {
     'qs-reps': 7,
     'merge-reps': 3,
     'nx-reps': 5,
+    'convert-reps': 7,
     'workspace-reps': 1,
     out: 'docs/performance.md',
   },
   quick: {
     sizes: '8x20@3:plain+v8-only+monocov+c8,8x20@1:plain+monocov-nocache+nyc',
-    suites: 'qs,synthetic,merge,nx',
+    suites: 'qs,synthetic,merge,nx,convert',
     reps: 3,
     'qs-reps': 3,
     'merge-reps': 3,
     'nx-reps': 3,
+    'convert-reps': 3,
     'workspace-reps': 1,
     out: 'tmp/performance-quick.md',
   },
@@ -52,6 +54,8 @@ const HELP = `Usage: npm run bench -- [options]
   --qs-reps <n>           repetitions of the qs suite (full 7, quick 3)
   --merge-reps <n>        repetitions of the merge suite (3)
   --nx-reps <n>           repetitions of the cached nx runs (full 5, quick 3)
+  --convert-reps <n>      repetitions of the conversion suites: c8 report and monocov on the same recorded
+                          raw V8 data, no tests run (full 7, quick 3)
   --workspace-reps <n>    repetitions of this workspace's core tests (1)
   --merge-size <size>     synthetic size whose monocov data is merged (default: the largest)
   --nx-size <size>        synthetic size used for the cached nx runs (default: the first)
@@ -73,6 +77,7 @@ const { values: flags } = parseArgs({
     'qs-reps': { type: 'string' },
     'merge-reps': { type: 'string' },
     'nx-reps': { type: 'string' },
+    'convert-reps': { type: 'string' },
     'workspace-reps': { type: 'string' },
     'merge-size': { type: 'string' },
     'nx-size': { type: 'string' },
@@ -212,6 +217,7 @@ function renderSuite(result) {
     cells.push(seconds(row.medianCpuMs), formatRatio(result.ratio(row.name, result.baseline, 'cpuMs')), (row.medianRssKB / 1024).toFixed(0), measured, `${row.ms.length}${row.failures.length > 0 ? ` (${row.failures.length} failed)` : ''}`);
     lines.push(`| ${cells.join(' | ')} |`);
   }
+  if (result.note) lines.push('', result.note);
   lines.push('', `Load average (1 min) before / after each repetition: ${result.load.map((value) => value.toFixed(1)).join(', ')}.`);
   const failures = result.rows.flatMap((row) => row.failures.map((failure) => `${row.name}: ${failure}`));
   if (failures.length > 0) lines.push('', 'Failed runs (their times are still counted):', '', ...[...new Set(failures)].slice(0, 6).map((failure) => `- ${failure.slice(0, 300)}`));
@@ -221,31 +227,35 @@ function renderSuite(result) {
 function renderGoals(results) {
   const byId = new Map(results.map((result) => [result.id, result]));
   const goals = [];
-  const add = (goal, value, cpu, limit, note = '') => {
+  const add = (issue, goal, value, cpu, limit, note = '') => {
     if (!Number.isFinite(value)) return;
     const verdict = limit === undefined ? 'reference' : value <= limit ? 'met' : '**missed**';
-    goals.push(`| ${goal} | ${value.toFixed(2)} | ${Number.isFinite(cpu) ? cpu.toFixed(2) : '–'} | ${limit === undefined ? '–' : `≤ ${limit}`} | ${verdict} | ${note} |`);
+    goals.push(`| ${goal} (#${issue}) | ${value.toFixed(2)} | ${Number.isFinite(cpu) ? cpu.toFixed(2) : '–'} | ${limit === undefined ? '–' : `≤ ${limit}`} | ${verdict} | ${note} |`);
   };
   const both = (suite, name, against) => [suite.ratio(name, against), suite.ratio(name, against, 'cpuMs')];
   const synthetic = results.find((result) => result.id === 'synthetic-50x40') ?? results.find((result) => result.id.startsWith('synthetic-'));
   for (const suite of [synthetic, byId.get('qs')].filter(Boolean)) {
-    add(`${suite.id}: monocov run / plain`, ...both(suite, 'monocov', 'plain'), 1.15);
-    add(`${suite.id}: NODE_V8_COVERAGE alone / plain`, ...both(suite, 'v8-only', 'plain'), undefined, 'the floor: V8 counting and raw files, nothing converted');
+    add(6, `${suite.id}: monocov run / plain`, ...both(suite, 'monocov', 'plain'), 1.15);
+    add(6, `${suite.id}: NODE_V8_COVERAGE alone / plain`, ...both(suite, 'v8-only', 'plain'), undefined, 'the floor: V8 counting and raw files, nothing converted');
     const first = results.find((other) => other.id.startsWith(`${suite.id}-`) && other.rows.some((row) => row.name === 'monocov-nocache'));
     const cold = suite.rows.some((row) => row.name === 'monocov-nocache') ? suite : first;
-    if (cold) add(`${cold.id}: monocov without map cache / plain`, ...both(cold, 'monocov-nocache', 'plain'), 1.15, 'a first run, or CI without node_modules/.cache');
-    add(`${suite.id}: monocov / c8`, ...both(suite, 'monocov', 'c8'), 0.6);
+    if (cold) add(6, `${cold.id}: monocov without map cache / plain`, ...both(cold, 'monocov-nocache', 'plain'), 1.15, 'a first run, or CI without node_modules/.cache');
+    add(6, `${suite.id}: monocov / c8`, ...both(suite, 'monocov', 'c8'), 0.6);
   }
   const merge = byId.get('merge');
   if (merge) {
     const [monocov, nyc] = ['monocov merge', 'nyc merge + nyc report'].map((name) => merge.rows.find((row) => row.name === name));
-    add(`${merge.id}: monocov merge / (nyc merge + nyc report)`, ...both(merge, 'monocov merge', 'nyc merge + nyc report'), 0.5);
-    if (monocov && nyc) add(`${merge.id}: peak RSS monocov / nyc`, monocov.medianRssKB / nyc.medianRssKB, NaN, 1, `${(monocov.medianRssKB / 1024).toFixed(0)} MB vs ${(nyc.medianRssKB / 1024).toFixed(0)} MB`);
+    add(6, `${merge.id}: monocov merge / (nyc merge + nyc report)`, ...both(merge, 'monocov merge', 'nyc merge + nyc report'), 0.5);
+    if (monocov && nyc) add(6, `${merge.id}: peak RSS monocov / nyc`, monocov.medianRssKB / nyc.medianRssKB, NaN, 1, `${(monocov.medianRssKB / 1024).toFixed(0)} MB vs ${(nyc.medianRssKB / 1024).toFixed(0)} MB`);
   }
   const nx = byId.get('nx-cached');
-  if (nx) add(`${nx.id}: run-many -t coverage / -t test`, ...both(nx, 'nx run-many -t coverage', 'nx run-many -t test'), 1.2);
+  if (nx) add(6, `${nx.id}: run-many -t coverage / -t test`, ...both(nx, 'nx run-many -t coverage', 'nx run-many -t test'), 1.2);
+  for (const convert of results.filter((result) => result.id.startsWith('convert-'))) {
+    add(9, `${convert.id}: monocov conversion without map cache / c8 report`, ...both(convert, 'monocov (no map cache)', 'c8 report'), 1, 'a first run; includes the cp of the raw files');
+    add(9, `${convert.id}: monocov conversion, map cache warm / c8 report`, ...both(convert, 'monocov (map cache warm)', 'c8 report'), 1);
+  }
   if (goals.length === 0) return '';
-  return ['| goal (issue 6) | wall ratio | CPU ratio | target | | note |', '|---|---:|---:|---:|---|---|', ...goals].join('\n');
+  return ['| goal (issue) | wall ratio | CPU ratio | target | | note |', '|---|---:|---:|---:|---|---|', ...goals].join('\n');
 }
 
 function render(results, facts, startedAt) {
@@ -314,6 +324,11 @@ async function main() {
       log(`[nx-cached] filling the Nx cache for ${label} (not measured)`);
       const suite = await nxCachedSuite({ workspace: synthetic.get(label), projects, warm: (step) => runOnce(step) });
       results.push(await measureSuite(suite, count('nx-reps')));
+    }
+    if (suites.includes('convert')) {
+      log('[convert] recording raw V8 data and filling the map cache (not measured)');
+      const convert = await convertSuites({ benchDir, record: (step) => runOnce(step) });
+      for (const suite of convert) results.push(await measureSuite(suite, count('convert-reps')));
     }
     if (suites.includes('workspace')) {
       // One repetition of a long suite: the variants that answer a question of their own only.

@@ -1,9 +1,11 @@
 // What the benchmark runs: each suite sets up its material once, then names its variants, each
 // a list of commands (steps) run one after another. index.mjs alternates the variants.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { REPO_ROOT, generateWorkspace } from './generate.mjs';
+import { median } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
 const NODE = process.execPath;
@@ -20,7 +22,7 @@ export const BIN = {
 export function cleanEnv(extra = {}) {
   const env = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('NX_') || key === 'NODE_V8_COVERAGE' || key === 'NODE_OPTIONS' || key.startsWith('NYC_') || key === 'FORCE_COLOR') continue;
+    if (key.startsWith('NX_') || key === 'NODE_V8_COVERAGE' || key === 'NODE_OPTIONS' || key.startsWith('NYC_') || key === 'MONOCOV_CACHE' || key === 'FORCE_COLOR') continue;
     env[key] = value;
   }
   return { ...env, NO_COLOR: '1', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', ...extra };
@@ -146,16 +148,21 @@ export function syntheticSuite({ benchDir, projects, files, tools }) {
   };
 }
 
-/** qs's own tape suite, from the qs package installed from npm (its tarball ships test/). */
+/** qs's installed package (its tarball ships test/) copied to `dir`, lib/** measured; returns its version. */
+function qsWorkspace(dir) {
+  const installed = join(REPO_ROOT, 'node_modules', 'qs');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const entry of ['package.json', 'lib', 'test']) cpSync(join(installed, entry), join(dir, entry), { recursive: true });
+  writeFileSync(join(dir, '.coveragerc.json'), `${JSON.stringify({ run: { include: ['lib/**'] } }, null, 2)}\n`);
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).version;
+}
+
+/** qs's own tape suite, from the qs package installed from npm. */
 export function qsSuite({ benchDir, tools }) {
   const workspace = join(benchDir, 'qs');
-  const installed = join(REPO_ROOT, 'node_modules', 'qs');
-  rmSync(workspace, { recursive: true, force: true });
-  mkdirSync(workspace, { recursive: true });
-  for (const entry of ['package.json', 'lib', 'test']) cpSync(join(installed, entry), join(workspace, entry), { recursive: true });
-  writeFileSync(join(workspace, '.coveragerc.json'), `${JSON.stringify({ run: { include: ['lib/**'] } }, null, 2)}\n`);
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(workspace, 'node_modules'), 'dir');
-  const version = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).version;
+  const version = qsWorkspace(workspace);
   return projectSuite({
     id: 'qs',
     title: `qs ${version}: its own tape suite (\`tape 'test/**/*.js'\`, one process)`,
@@ -257,4 +264,89 @@ export async function nxCachedSuite({ workspace, projects, warm }) {
       check: hits,
     })),
   };
+}
+
+/**
+ * The conversion alone (issue 9): raw V8 data recorded once, then turned into a text table and
+ * coverage-final.json by `c8 report` and by `monocov run`, whose command only copies the same raw
+ * files into the NODE_V8_COVERAGE folder monocov sets up. No tests run. `record` runs a step
+ * unmeasured: the recording, the cp timing and the run that fills monocov's map cache.
+ */
+async function convertSuite({ benchDir, key, title, workspace, dir, test, include, record }) {
+  const base = join(benchDir, 'convert', key);
+  const raw = join(base, 'raw');
+  const [command, ...args] = test;
+  const recorded = await record({ command, args, cwd: dir, env: cleanEnv({ NODE_V8_COVERAGE: raw }) });
+  const rawFiles = existsSync(raw) ? readdirSync(raw).filter((name) => name.endsWith('.json')) : [];
+  if (recorded.code !== 0 || rawFiles.length === 0) throw new Error(`convert-${key}: recording the raw data failed (exit ${recorded.code}, ${rawFiles.length} files):\n${recorded.output}`);
+  const rawMB = rawFiles.reduce((sum, name) => sum + statSync(join(raw, name)).size, 0) / 2 ** 20;
+  // The raw folder as $0, so no path is quoted into the script.
+  const copy = ['-c', 'cp "$0"/*.json "$NODE_V8_COVERAGE"', raw];
+  const monocov = (extra) => ({ command: NODE, args: [BIN.monocov, 'run', '--', 'sh', ...copy], cwd: dir, env: cleanEnv(extra) });
+  const copyTimes = [];
+  for (let i = 0; i < 5; i++) {
+    const target = join(base, `cp-${i}`);
+    mkdirSync(target, { recursive: true });
+    copyTimes.push((await record({ command: 'sh', args: copy, cwd: dir, env: cleanEnv({ NODE_V8_COVERAGE: target }) })).ms);
+    rmSync(target, { recursive: true, force: true });
+  }
+  const warmed = await record(monocov());
+  if (warmed.code !== 0) throw new Error(`convert-${key}: monocov failed while filling its map cache:\n${warmed.output}`);
+  const monocovData = join(workspace, 'coverage', 'projects');
+  const c8Out = join(base, 'c8');
+  const monocovVariant = (name, step) => ({
+    name,
+    prepare: () => rmSync(monocovData, { recursive: true, force: true }),
+    steps: () => [step],
+    measured() {
+      // Both monocov variants write the same folder: one more, unmeasured run makes the check this variant's own data.
+      rmSync(monocovData, { recursive: true, force: true });
+      spawnSync(step.command, step.args, { cwd: step.cwd, env: step.env, stdio: 'ignore' });
+      return linePct(findFiles(monocovData, 'coverage-final.json'));
+    },
+  });
+  return {
+    id: `convert-${key}`,
+    title: `${title}: its raw V8 data (${rawFiles.length} file${rawFiles.length === 1 ? '' : 's'}, ${rawMB.toFixed(1)} MB) converted to a text table + coverage-final.json, no tests run`,
+    note: `monocov's times include \`sh -c cp\` of the raw files into its NODE_V8_COVERAGE folder (${median(copyTimes).toFixed(0)} ms alone, median of 5); c8 report reads them in place.`,
+    baseline: 'c8 report',
+    variants: [
+      {
+        name: 'c8 report',
+        prepare: () => rmSync(c8Out, { recursive: true, force: true }),
+        steps: () => [
+          {
+            command: NODE,
+            args: [BIN.c8, 'report', '--temp-directory', raw, '--all', '--include', include, '--reporter=text', '--reporter=json', '--report-dir', c8Out],
+            cwd: dir,
+            env: cleanEnv(),
+          },
+        ],
+        measured: () => linePct([join(c8Out, 'coverage-final.json')]),
+      },
+      monocovVariant('monocov (no map cache)', monocov({ MONOCOV_CACHE: 'off' })),
+      monocovVariant('monocov (map cache warm)', monocov()),
+    ],
+  };
+}
+
+/** The conversion suites: qs's tape suite, and one synthetic project (p000, the same in every <projects>x40 size). */
+export async function convertSuites({ benchDir, record }) {
+  const qs = join(benchDir, 'convert', 'qs', 'workspace');
+  const version = qsWorkspace(qs);
+  const synthetic = join(benchDir, 'convert', 'synthetic-1x40', 'workspace');
+  const [root] = generateWorkspace({ root: synthetic, projects: 1, files: 40 });
+  return [
+    await convertSuite({ benchDir, key: 'qs', title: `qs ${version}, tape suite`, workspace: qs, dir: qs, test: [NODE, BIN.tape, 'test/**/*.js'], include: 'lib/**', record }),
+    await convertSuite({
+      benchDir,
+      key: 'synthetic-1x40',
+      title: `synthetic project ${root} (40 source files), \`node --test\``,
+      workspace: synthetic,
+      dir: join(synthetic, root),
+      test: [NODE, '--test'],
+      include: 'src/**',
+      record,
+    }),
+  ];
 }
