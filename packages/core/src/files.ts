@@ -92,7 +92,7 @@ export function scanSourceFiles(options: SourceFilterOptions): SourceScan {
   files.sort();
 
   const matched = new Set<string>();
-  const globs = options.run.include.map((glob) => ({ glob, match: picomatch(glob, { dot: false }) }));
+  const globs = options.run.include.map((glob) => ({ glob, match: compileGlobs([glob], false) }));
   for (const file of files) {
     const globPath = selector.globPath(file);
     if (globPath === undefined) continue;
@@ -127,8 +127,8 @@ class SourceSelector {
     this.source = options.run.source;
     // Include globs skip dot paths (.storybook, .eslintrc.js) unless they name one; omit globs
     // apply to dot paths too, so `**/test/**` also leaves out `.hidden/test/x.ts`.
-    this.include = picomatch(options.run.include, { dot: false });
-    this.omit = picomatch([...BUILTIN_OMIT, ...options.run.omit], { dot: true });
+    this.include = compileGlobs(options.run.include, false);
+    this.omit = compileGlobs([...BUILTIN_OMIT, ...options.run.omit], true);
   }
 
   accepts(pathOrUrl: string): boolean {
@@ -188,6 +188,22 @@ class SourceSelector {
     this.packageDirs.set(dir, found);
     return found;
   }
+}
+
+/**
+ * Compiled once per process for each list: a run builds a filter for the raw data and another to
+ * list the sources, and compiling some twenty globs is a noticeable part of a short conversion.
+ */
+const compiledGlobs = new Map<string, (path: string) => boolean>();
+
+function compileGlobs(globs: readonly string[], dot: boolean): (path: string) => boolean {
+  const key = JSON.stringify([dot, globs]);
+  let matcher = compiledGlobs.get(key);
+  if (!matcher) {
+    matcher = picomatch([...globs], { dot });
+    compiledGlobs.set(key, matcher);
+  }
+  return matcher;
 }
 
 function withSep(dir: string): string {

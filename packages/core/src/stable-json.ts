@@ -56,16 +56,18 @@ function sortKeys(value: unknown): unknown {
   // ascending, so a last key of "n-1" means they are all indices.
   const indexed = keys.length > 0 && keys[0] === '0' && keys[keys.length - 1] === String(keys.length - 1);
   for (let i = 1; i < keys.length && !changed && !indexed; i++) changed = compareKeys(keys[i - 1]!, keys[i]!) > 0;
-  const values = new Array<unknown>(keys.length);
+  // Most values are numbers or objects already in order: allocate only when one is not.
+  let values: unknown[] | undefined;
   for (let i = 0; i < keys.length; i++) {
     const child = record[keys[i]!];
-    values[i] = sortKeys(child);
-    if (values[i] !== child) changed = true;
+    if (child === null || typeof child !== 'object') continue;
+    const sorted = sortKeys(child);
+    if (sorted !== child) (values ??= keys.map((key) => record[key]))[i] = sorted;
   }
-  if (!changed) return record;
+  if (!changed && values === undefined) return record;
   const order = keys.map((_, i) => i).sort((a, b) => compareKeys(keys[a]!, keys[b]!));
   const sorted: Record<string, unknown> = {};
-  for (const i of order) sorted[keys[i]!] = values[i];
+  for (const i of order) sorted[keys[i]!] = values === undefined ? record[keys[i]!] : values[i];
   return sorted;
 }
 

@@ -48,9 +48,11 @@ const VISITED = new Set([
 
 type Hint = 'if' | 'else' | 'next' | undefined;
 
+const NO_COMMENTS: readonly Comment[] = [];
+
 function hintFor(node: Node): Hint {
   let hint: Hint;
-  for (const comment of node.leadingComments ?? []) {
+  for (const comment of node.leadingComments ?? NO_COMMENTS) {
     const match = COMMENT_RE.exec((comment.value || '').trim());
     if (match) hint = match[1] as Hint;
   }

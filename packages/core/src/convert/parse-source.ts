@@ -17,6 +17,9 @@ const ISTANBUL_DEFAULT_PLUGINS: ParserPlugin[] = [
   'topLevelAwait',
 ];
 
+/** Text every ignore hint (istanbul's, or c8's, v8's, node:coverage's spelling of them) contains. */
+const MAY_HOLD_HINT = /(?:istanbul|c8|v8|node:coverage)\s+ignore/;
+
 function pluginsFor(path: string): ParserPlugin[] {
   const typescript = /\.[cm]?tsx?$/i.test(path);
   const jsx = /\.(jsx|tsx)$/i.test(path);
@@ -33,11 +36,15 @@ function pluginsFor(path: string): ParserPlugin[] {
  */
 export function parseSource(code: string, path: string): File {
   const plugins = pluginsFor(path);
+  // Ignore hints are the only comments read from nodes; attaching comments to nodes is a good
+  // part of Babel's work on commented code, so it is skipped where no hint can be.
+  const attachComment = MAY_HOLD_HINT.test(code);
   const attempt = (sourceType: 'module' | 'script', extra: ParserPlugin[] = []): File =>
     parse(code, {
       sourceType,
       sourceFilename: path,
       allowReturnOutsideFunction: true,
+      attachComment,
       plugins: [...plugins, ...extra],
     });
   const attempts: Array<() => File> = [() => attempt('module'), () => attempt('script')];
@@ -49,6 +56,7 @@ export function parseSource(code: string, path: string): File {
       sourceType: 'module',
       sourceFilename: path,
       allowReturnOutsideFunction: true,
+      attachComment,
       plugins: [...plugins.filter((plugin) => plugin !== 'decorators-legacy'), ['decorators', {}], 'decoratorAutoAccessors', ...extra],
     });
   attempts.push(() => modernDecorators([]));
