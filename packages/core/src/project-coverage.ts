@@ -101,13 +101,34 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     const cacheDir = mapsCacheDir(workspaceRoot, options.env ?? process.env);
     // With `run.all` every source needs its maps: listed now, they are prepared while the tests run.
     const sources = route.kind === 'v8' && run.all ? scanSourceFiles({ workspaceRoot, projectRoot, run }).files : [];
+    const warnings: string[] = [];
     const running = options.runTests(testSetup(route, rawDir, options.env ?? process.env, { workspaceRoot, projectRoot, run }));
-    // The tests are under way (usually leaving a core idle): load the converter and parse the
-    // sources now rather than after them; whatever is not done when they end is done on demand.
+    // The tests are under way (usually leaving a core idle): load the converter, parse the sources
+    // and convert the raw files of processes that have ended now rather than after the tests;
+    // whatever is not done when they end is done then.
     let testsEnded = false;
+    const ended = running.then(
+      () => undefined,
+      () => undefined,
+    );
+    let conversion: ConvertModule.V8Conversion | undefined;
+    const v8Conversion = () =>
+      (conversion ??= new (convert().V8Conversion)({
+        rawDir,
+        include,
+        cacheDir,
+        onSkippedRawFile: (problem) => warnings.push(`warning: ${problem.message}; the hits of that process are missing, the others are kept`),
+      }));
     const preparing =
       route.kind === 'v8' || run.all
-        ? new Promise((resolve) => setImmediate(resolve)).then(() => convert().prepareFileMaps(sources, { cacheDir, stop: () => testsEnded }))
+        ? new Promise((resolve) => setImmediate(resolve)).then(async () => {
+            await convert().prepareFileMaps(sources, { cacheDir, stop: () => testsEnded });
+            if (route.kind !== 'v8') return;
+            while (!testsEnded) {
+              await v8Conversion().addCompleteFiles();
+              await Promise.race([ended, pause(RAW_POLL_MS)]);
+            }
+          })
         : Promise.resolve();
     let outcome: TestOutcome;
     try {
@@ -116,8 +137,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
       testsEnded = true;
     }
     await preparing.catch(() => undefined); // a failure here meets the conversion again, which reports it
-    const warnings: string[] = [];
-    const { coverage, collector } = await gatherCoverage(route, { rawDir, include, started, outcome, workspaceRoot, projectRoot, cacheDir, warnings });
+    const { coverage, collector } = await gatherCoverage(route, { rawDir, include, started, outcome, workspaceRoot, projectRoot, v8Conversion });
     let contexts: ContextsData | undefined;
     if (run.contexts === 'test' && route.kind !== 'v8') {
       warnings.push(`warning: run.contexts "test" works with the V8 collector (node:test, uvu, mocha); this target collects through ${collector}, so no test contexts were recorded`);
@@ -164,6 +184,12 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
   }
 }
 
+/** How often raw files are looked for while the tests run: a readdir, and a parse of each new file. */
+const RAW_POLL_MS = 200;
+
+/** A wait that does not keep the process alive by itself. */
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 /**
  * Where parsed maps are kept between runs: `node_modules/.cache/monocov` at the workspace root (the
  * usual home of tool caches, and already cached by most CI setups). `MONOCOV_CACHE=off` turns it
@@ -209,21 +235,14 @@ interface GatherOptions {
   outcome: TestOutcome;
   workspaceRoot: string;
   projectRoot: string;
-  cacheDir: string | undefined;
-  /** Collects what the caller should print: a raw file a killed process left unreadable. */
-  warnings: string[];
+  /** V8 route: the conversion, begun while the tests ran if there was time. */
+  v8Conversion: () => ConvertModule.V8Conversion;
 }
 
 /** The route's coverage of the project's sources, keyed by absolute path, and the `collector` named in meta.json. */
 async function gatherCoverage(route: CollectionRoute, options: GatherOptions): Promise<{ coverage: CoverageMapData; collector: string }> {
   if (route.kind === 'v8') {
-    const coverage = await convert().convertV8Directory({
-      rawDir: options.rawDir,
-      include: options.include,
-      cacheDir: options.cacheDir,
-      onSkippedRawFile: (problem) => options.warnings.push(`warning: ${problem.message}; the hits of that process are missing, the others are kept`),
-    });
-    return { coverage, collector: 'v8' };
+    return { coverage: await options.v8Conversion().finish(), collector: 'v8' };
   }
   const roots = { workspaceRoot: options.workspaceRoot, projectRoot: options.projectRoot };
   const input: IstanbulInput =

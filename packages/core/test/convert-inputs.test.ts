@@ -8,7 +8,7 @@ import type { FileCoverageData } from 'istanbul-lib-coverage';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DataError } from '../src/errors';
-import { convertV8Directory, emptyFileCoverage } from '../src/convert';
+import { V8Conversion, convertV8Directory, emptyFileCoverage } from '../src/convert';
 import { compileWithTsc, copyFixture, FIXTURES, istanbulInstrument, mapsOf, removeCopies, runCovered } from './convert-harness';
 
 test.after(removeCopies);
@@ -140,6 +140,54 @@ test('a malformed raw file is a DataError naming it; a missing raw dir is no dat
     assert.match((error as Error).message, 'coverage-9.json');
   }
   assert.equal(await convertV8Directory({ rawDir: join(rawDir, 'absent'), include: () => true }), {});
+});
+
+test('raw files converted while the tests run: one still being written waits, the sum is that of converting afterwards', async () => {
+  const dir = copyFixture('child');
+  const rawDir = runCovered(dir, ['parent.js']);
+  const include = (path: string) => path === join(dir, 'lib.js');
+  const afterwards = await convertV8Directory({ rawDir, include });
+  // The parent's file as a process still writing it leaves it: cut short.
+  const [first, ...others] = readdirSync(rawDir).sort();
+  const whole = readFileSync(join(rawDir, first!), 'utf8');
+  writeFileSync(join(rawDir, first!), whole.slice(0, whole.length / 2));
+  const skipped: string[] = [];
+  const conversion = new V8Conversion({ rawDir, include, onSkippedRawFile: (problem) => skipped.push(problem.message) });
+  await conversion.addCompleteFiles();
+  await conversion.addCompleteFiles(); // the complete files are not added twice
+  assert.ok(others.length >= 1);
+  writeFileSync(join(rawDir, first!), whole);
+  assert.equal(await conversion.finish(), afterwards);
+  assert.equal(skipped, []);
+});
+
+test('a raw file still cut short when the tests have ended is skipped with a warning; a failed add spoils the conversion', async () => {
+  const dir = copyFixture('child');
+  const rawDir = runCovered(dir, ['parent.js']);
+  const [first] = readdirSync(rawDir).sort();
+  writeFileSync(join(rawDir, first!), '{"result": [');
+  const skipped: string[] = [];
+  const conversion = new V8Conversion({ rawDir, include: (path) => path === join(dir, 'lib.js'), onSkippedRawFile: (problem) => skipped.push(problem.message) });
+  await conversion.addCompleteFiles();
+  assert.equal(skipped, []);
+  await conversion.finish();
+  assert.is(skipped.length, 1);
+  assert.match(skipped[0]!, first!);
+
+  // A source that cannot be parsed fails an add half way: finish() reports it, never a partial sum.
+  writeFileSync(join(dir, 'lib.js'), 'function (\n');
+  const brokenRaw = rawDirWith({
+    'coverage-1.json': { result: [{ scriptId: '1', url: pathToFileURL(join(dir, 'lib.js')).href, functions: [{ functionName: '', ranges: [{ startOffset: 0, endOffset: 10, count: 1 }], isBlockCoverage: true }] }] },
+  });
+  const broken = new V8Conversion({ rawDir: brokenRaw, include: (path) => path === join(dir, 'lib.js') });
+  let thrown = 0;
+  await broken.addCompleteFiles().catch(() => thrown++);
+  await broken.finish().catch((error: unknown) => {
+    thrown++;
+    assert.instance(error, DataError);
+    assert.match((error as Error).message, 'lib.js');
+  });
+  assert.is(thrown, 2);
 });
 
 test.run();

@@ -5,6 +5,7 @@ import { FileMapsCache } from './file-maps-cache';
 import { RangeTree } from './range-tree';
 import { listRawFiles, readRawFile } from './raw-files';
 import { scriptPath } from './script-mapping';
+import type { V8RawFile } from './v8-data';
 import { ScriptResolver } from './script-resolver';
 
 export interface ConvertOptions {
@@ -32,24 +33,75 @@ const freshCoverage = (coverage: FileCoverageData): FileCoverageData => ({
 
 /** Raw V8 coverage → istanbul coverage keyed by absolute path of the ORIGINAL source (after source maps). Hits from every process are summed. */
 export async function convertV8Directory(options: ConvertOptions): Promise<CoverageMapData> {
-  const files = new FileMapsCache(options.cacheDir);
-  const resolver = new ScriptResolver(files, options.include);
-  const result: CoverageMapData = {};
-  // One raw file at a time: they can be large, and only included scripts outlive the loop.
-  for (const rawPath of await listRawFiles(options.rawDir)) {
-    let raw;
-    try {
-      raw = await readRawFile(rawPath);
-    } catch (error) {
-      if (!(error instanceof DataError) || !options.onSkippedRawFile) throw error;
-      options.onSkippedRawFile(error);
-      continue;
+  return new V8Conversion(options).finish();
+}
+
+/**
+ * A conversion that can start before the tests end: each process writes its raw file when it
+ * exits, so a suite of many processes (`node --test`, child processes) leaves most of its files
+ * complete long before the last one. `monocov run` converts those while the tests still run and
+ * only the rest after them. Each raw file is added once and hits are summed, so when a file is
+ * added does not change the counts.
+ */
+export class V8Conversion {
+  private readonly files: FileMapsCache;
+  private readonly resolver: ScriptResolver;
+  private readonly result: CoverageMapData = {};
+  private readonly added = new Set<string>();
+  /** What stopped an add half way: its hits are partly in the result, so the conversion is spoilt. */
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly options: ConvertOptions) {
+    this.files = new FileMapsCache(options.cacheDir);
+    this.resolver = new ScriptResolver(this.files, options.include);
+  }
+
+  /**
+   * Adds the raw files complete so far. A file that does not parse may still be being written
+   * (a JSON object cut short never parses): it is left for the next call or for finish().
+   */
+  async addCompleteFiles(): Promise<void> {
+    await this.addNewFiles(() => undefined);
+  }
+
+  /** Adds every raw file not added yet, now that no process writes any more, and returns the coverage. */
+  async finish(): Promise<CoverageMapData> {
+    await this.addNewFiles((problem) => {
+      if (!this.options.onSkippedRawFile) throw problem;
+      this.options.onSkippedRawFile(problem);
+    });
+    return this.result;
+  }
+
+  /** One raw file at a time: they can be large, and only included scripts outlive the loop. */
+  private async addNewFiles(onUnreadable: (problem: DataError) => void): Promise<void> {
+    if (this.failure) throw this.failure.error;
+    for (const rawPath of await listRawFiles(this.options.rawDir)) {
+      if (this.added.has(rawPath)) continue;
+      let raw;
+      try {
+        raw = await readRawFile(rawPath);
+      } catch (error) {
+        if (!(error instanceof DataError)) throw error;
+        onUnreadable(error);
+        continue;
+      }
+      this.added.add(rawPath);
+      try {
+        await this.add(raw);
+      } catch (error) {
+        this.failure = { error };
+        throw error;
+      }
     }
+  }
+
+  private async add(raw: V8RawFile): Promise<void> {
     const sourceMapCache = raw['source-map-cache'];
     for (const script of raw.result) {
       const path = scriptPath(script.url);
       if (path === undefined) continue;
-      const targets = await resolver.resolve({
+      const targets = await this.resolver.resolve({
         url: script.url,
         path,
         cacheEntry: sourceMapCache?.[script.url],
@@ -58,12 +110,11 @@ export async function convertV8Directory(options: ConvertOptions): Promise<Cover
       if (targets.length === 0) continue;
       const ranges = new RangeTree(script.functions);
       for (const target of targets) {
-        const coverage = (result[target.path] ??= freshCoverage(target.maps.coverage)) as FileCoverageData;
+        const coverage = (this.result[target.path] ??= freshCoverage(target.maps.coverage)) as FileCoverageData;
         addHits(coverage, target.maps, target.offsets, ranges);
       }
     }
   }
-  return result;
 }
 
 /** Istanbul coverage of a file no test loaded: its true maps, every count 0. */
