@@ -13,7 +13,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, parseSize } from './generate.mjs';
 import { HAVE_GNU_TIME, median, rotate, runOnce, runSteps } from './measure.mjs';
-import { BIN, convertSuites, mergeSuite, nxCachedSuite, qsSuite, syntheticSuite, workspaceSuite } from './suites.mjs';
+import { BIN, convertSuites, mergeSuite, nxCachedSuite, nxUncachedSuite, qsSuite, syntheticSuite, workspaceSuite } from './suites.mjs';
 
 const ALL_TOOLS = ['plain', 'v8-only', 'monocov', 'monocov-nocache', 'c8', 'nyc'];
 const ALL_SUITES = ['qs', 'synthetic', 'merge', 'nx', 'convert', 'workspace'];
@@ -53,12 +53,12 @@ const HELP = `Usage: npm run bench -- [options]
   --reps <n>              repetitions per size without @REPS (3)
   --qs-reps <n>           repetitions of the qs suite (full 7, quick 3)
   --merge-reps <n>        repetitions of the merge suite (3)
-  --nx-reps <n>           repetitions of the cached nx runs (full 5, quick 3)
+  --nx-reps <n>           repetitions of the cached nx runs (full 5, quick 3); the uncached ones take --reps
   --convert-reps <n>      repetitions of the conversion suites: c8 report and monocov on the same recorded
                           raw V8 data, no tests run (full 7, quick 3)
   --workspace-reps <n>    repetitions of this workspace's core tests (1)
   --merge-size <size>     synthetic size whose monocov data is merged (default: the largest)
-  --nx-size <size>        synthetic size used for the cached nx runs (default: the first)
+  --nx-size <size>        synthetic size used for the nx runs (default: the first)
   --out <file>            markdown to write (full: docs/performance.md; quick: tmp/performance-quick.md)
   --monocov <bin>         monocov CLI to measure (default packages/core/bin/monocov.js; a built checkout elsewhere
                           keeps the numbers from changing with the working tree; nx runs use node_modules/@monocov)
@@ -250,6 +250,10 @@ function renderGoals(results) {
   }
   const nx = byId.get('nx-cached');
   if (nx) add(6, `${nx.id}: run-many -t coverage / -t test`, ...both(nx, 'nx run-many -t coverage', 'nx run-many -t test'), 1.2);
+  const nxUncached = byId.get('nx-uncached');
+  if (nxUncached) {
+    add(6, `${nxUncached.id}: run-many -t coverage / -t test`, ...both(nxUncached, 'nx run-many -t coverage', 'nx run-many -t test'), undefined, 'no cache: every project tested, the workspace merge included');
+  }
   for (const convert of results.filter((result) => result.id.startsWith('convert-'))) {
     add(9, `${convert.id}: monocov conversion without map cache / c8 report`, ...both(convert, 'monocov (no map cache)', 'c8 report'), 1, 'a first run; includes the cp of the raw files');
     add(9, `${convert.id}: monocov conversion, map cache warm / c8 report`, ...both(convert, 'monocov (map cache warm)', 'c8 report'), 1);
@@ -324,6 +328,7 @@ async function main() {
       log(`[nx-cached] filling the Nx cache for ${label} (not measured)`);
       const suite = await nxCachedSuite({ workspace: synthetic.get(label), projects, warm: (step) => runOnce(step) });
       results.push(await measureSuite(suite, count('nx-reps')));
+      results.push(await measureSuite(nxUncachedSuite({ workspace: synthetic.get(label), projects }), count('reps')));
     }
     if (suites.includes('convert')) {
       log('[convert] recording raw V8 data and filling the map cache (not measured)');

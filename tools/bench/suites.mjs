@@ -267,6 +267,32 @@ export async function nxCachedSuite({ workspace, projects, warm }) {
 }
 
 /**
+ * What switching a workspace from `nx run-many -t test` to `-t coverage` costs when nothing comes
+ * from Nx's cache: every project's tests run, under monocov for coverage, which also runs the
+ * workspace merge at the end. monocov's map cache is warm (filled by earlier runs), as on a
+ * developer's machine or a CI that keeps node_modules/.cache.
+ */
+export function nxUncachedSuite({ workspace, projects }) {
+  const env = cleanEnv();
+  const nx = (target) => ({ command: NODE, args: [BIN.nx, 'run-many', '-t', target, '--parallel=1', '--skip-nx-cache'], cwd: workspace, env });
+  const ran = (output) => {
+    const match = /Successfully ran target \S+ for (\d+) projects?(?: and (\d+) tasks? (?:it|they) depends? on)?/.exec(output);
+    return match ? `${Number(match[1]) + Number(match[2] ?? 0)} tasks run` : 'tasks: not reported';
+  };
+  return {
+    id: 'nx-uncached',
+    title: `\`nx run-many\` over ${projects} projects without Nx's cache (--skip-nx-cache, NX_DAEMON=false, --parallel=1)`,
+    baseline: 'nx run-many -t test',
+    variants: ['test', 'coverage'].map((target) => ({
+      name: `nx run-many -t ${target}`,
+      prepare() {},
+      steps: () => [nx(target)],
+      check: ran,
+    })),
+  };
+}
+
+/**
  * The conversion alone (issue 9): raw V8 data recorded once, then turned into a text table and
  * coverage-final.json by `c8 report` and by `monocov run`, whose command only copies the same raw
  * files into the NODE_V8_COVERAGE folder monocov sets up. No tests run. `record` runs a step
