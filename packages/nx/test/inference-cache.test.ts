@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createFixtureWorkspace, readJson, removeWorkspace, runNx, snapshotFiles } from './helpers/fixture-workspace';
-import { threeProjectFiles } from './helpers/three-projects';
+import { pluginOnlyThreeProjectFiles } from './helpers/three-projects';
 
 // Issue 4's acceptance: four projects, only the plugin registered, no coverage target written by
 // hand. A shared cache folder lets a second clone at another path restore from the first.
@@ -13,16 +13,7 @@ const cacheDir = mkdtempSync(join(tmpdir(), 'monocov-nx-cache-'));
 const env = { NX_CACHE_DIRECTORY: cacheDir };
 
 function inferenceFiles(): Record<string, string> {
-  const files = threeProjectFiles();
-  for (const path of ['libs/ts-lib/package.json', 'libs/js-lib/package.json']) {
-    const manifest = JSON.parse(files[path]!);
-    delete manifest.nx;
-    files[path] = JSON.stringify(manifest, null, 2);
-  }
-  const app = JSON.parse(files['apps/cli-app/project.json']!);
-  delete app.targets.coverage;
-  files['apps/cli-app/project.json'] = JSON.stringify(app, null, 2);
-  files['nx.json'] = JSON.stringify({ namedInputs: { default: ['{projectRoot}/**/*'], production: ['default', '!{projectRoot}/test/**/*'] }, plugins: ['@monocov/nx'] }, null, 2);
+  const files = pluginOnlyThreeProjectFiles({ namedInputs: { default: ['{projectRoot}/**/*'], production: ['default', '!{projectRoot}/test/**/*'] } });
   // A fourth project that depends on ts-lib: a change to ts-lib affects it too.
   files['libs/report-lib/package.json'] = JSON.stringify(
     { name: 'report-lib', private: true, type: 'module', scripts: { test: 'node --test' }, dependencies: { 'ts-lib': '*' } },

@@ -3,23 +3,14 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createFixtureWorkspace, readJson, removeWorkspace, runNx } from './helpers/fixture-workspace';
-import { threeProjectFiles } from './helpers/three-projects';
+import { pluginOnlyThreeProjectFiles } from './helpers/three-projects';
 
 // Issue 11's acceptance: the merge knows from the project graph which projects should have data.
 // A project whose data was deleted (and is not restored from the cache) is named, and
 // `requireComplete` fails the merge; a project without tests is listed as such.
 
 function files(): Record<string, string> {
-  const files = threeProjectFiles();
-  for (const path of ['libs/ts-lib/package.json', 'libs/js-lib/package.json']) {
-    const manifest = JSON.parse(files[path]!);
-    delete manifest.nx;
-    files[path] = JSON.stringify(manifest, null, 2);
-  }
-  const app = JSON.parse(files['apps/cli-app/project.json']!);
-  delete app.targets.coverage;
-  files['apps/cli-app/project.json'] = JSON.stringify(app, null, 2);
-  files['nx.json'] = JSON.stringify({ namedInputs: { default: ['{projectRoot}/**/*'] }, plugins: ['@monocov/nx'] }, null, 2);
+  const files = pluginOnlyThreeProjectFiles();
   files['libs/docs/package.json'] = JSON.stringify({ name: 'docs', private: true }, null, 2);
   return files;
 }

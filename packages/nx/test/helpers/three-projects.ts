@@ -138,3 +138,24 @@ test('the CLI greets by name', () => {
 `,
   };
 }
+
+/**
+ * The same three projects as a workspace that relies on inference alone (issue 4): no coverage
+ * target written by hand (the `nx` blocks of the libraries' package.json and cli-app's coverage
+ * target are gone) and an nx.json that registers only the @monocov/nx plugin, without the
+ * coverage targetDefaults. `namedInputs` replaces the base fixture's when given.
+ */
+export function pluginOnlyThreeProjectFiles(options: { namedInputs?: Record<string, string[]> } = {}): Record<string, string> {
+  const files = threeProjectFiles();
+  for (const path of ['libs/ts-lib/package.json', 'libs/js-lib/package.json']) {
+    const manifest = JSON.parse(files[path]!);
+    delete manifest.nx;
+    files[path] = JSON.stringify(manifest, null, 2);
+  }
+  const app = JSON.parse(files['apps/cli-app/project.json']!);
+  delete app.targets.coverage;
+  files['apps/cli-app/project.json'] = JSON.stringify(app, null, 2);
+  const { namedInputs } = JSON.parse(files['nx.json']!);
+  files['nx.json'] = JSON.stringify({ namedInputs: options.namedInputs ?? namedInputs, plugins: ['@monocov/nx'] }, null, 2);
+  return files;
+}
