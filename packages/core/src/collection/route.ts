@@ -1,0 +1,63 @@
+import type { CoverageMapData } from 'istanbul-lib-coverage';
+import type { CoverageConfig } from '../config/types';
+import type { TestOutcome } from '../collect';
+import type { ContextsData } from '../contexts/data';
+import type { FlagValue, TestRunner } from '../runners';
+
+/** What a test run needs for the chosen route. */
+export interface TestSetup {
+  /** The starting environment plus `variables`, for tests run as a child process. */
+  env: NodeJS.ProcessEnv;
+  /**
+   * monocov's variables alone (NODE_V8_COVERAGE, or the runner hook's NODE_OPTIONS), for tests
+   * run in this process: set them on process.env for the duration, so the processes the tests
+   * start inherit them.
+   */
+  variables: Record<string, string>;
+  /**
+   * Runner route: each runner's coverage flags, output folder included, for callers that start
+   * the runner through options (the Nx Jest and Vitest executors) instead of a command, which
+   * the hook in `variables` cannot reach.
+   */
+  runnerFlags: Array<{ runner: TestRunner; flags: Record<string, FlagValue> }>;
+}
+
+/** What every route works with: the project, its source filter and this run's folders. */
+export interface RouteContext {
+  workspaceRoot: string;
+  projectRoot: string;
+  run: CoverageConfig['run'];
+  include: (absPath: string) => boolean;
+  rawDir: string;
+  /** Environment the tests start from. */
+  env: NodeJS.ProcessEnv;
+  /** Where parsed maps are kept between runs, if anywhere. */
+  cacheDir: string | undefined;
+  /** Warnings for the caller to print, one line each: the route adds its own. */
+  warnings: string[];
+}
+
+/** The test run as the work done alongside it sees it. */
+export interface RunningTests {
+  ended: () => boolean;
+  /** Settles when the tests end, however they end. */
+  end: Promise<void>;
+}
+
+/** One route's part of a project's collection, set up before the tests start. */
+export interface RouteCollection {
+  setup: TestSetup;
+  /** Work begun once the tests are under way, that stops once `tests.ended()`: what it has not done by then is done after. */
+  whileTestsRun?: (tests: RunningTests) => Promise<void>;
+  /** What the route gathered, once the tests have ended. */
+  gather: (outcome: TestOutcome) => Promise<GatheredCoverage>;
+}
+
+export interface GatheredCoverage {
+  /** The route's coverage of the project's sources, keyed by absolute path. */
+  coverage: CoverageMapData;
+  /** The `collector` named in meta.json. */
+  collector: string;
+  /** Which tests ran each line, on the route that records it (`run.contexts: "test"`). */
+  contexts?: ContextsData;
+}

@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import { DataError } from '../errors';
+import { RUNNER_LABELS, readRunnerOutput, runnerFlags, runnerHookVariables, type TestRunner } from '../runners';
+import { istanbulInputCollection } from './istanbul-input';
+import type { RouteCollection, RouteContext } from './route';
+
+/** The runner route: Jest's or Vitest's own coverage, told to write istanbul JSON into the raw dir. */
+export function runnerCollection(runners: TestRunner[], context: RouteContext): RouteCollection {
+  const { workspaceRoot, projectRoot, run, rawDir, env } = context;
+  const sets = runners.map((runner) => runnerFlags(runner, { workspaceRoot, projectRoot, run }));
+  const variables = runnerHookVariables(sets, rawDir, env);
+  return istanbulInputCollection(context, {
+    setup: {
+      env: { ...env, ...variables },
+      variables,
+      runnerFlags: sets.map((set) => ({ runner: set.runner, flags: { ...set.flags, [set.outputFlag]: join(rawDir, set.runner) } })),
+    },
+    read: () => readRunnerOutput(rawDir, { workspaceRoot, projectRoot }),
+    noOutput: () => new DataError(noRunnerOutputMessage(runners)),
+    collector: runners.join(', '),
+  });
+}
+
+function noRunnerOutputMessage(runners: TestRunner[]): string {
+  const names = runners.map((runner) => RUNNER_LABELS[runner]).join(' or ');
+  return (
+    `the tests passed but ${names} wrote no coverage for monocov. monocov reaches the runner through the Nx Jest/Vitest executor's options, ` +
+    `or through NODE_OPTIONS (a preload that adds flags to the runner's command line); a target that starts it another way ` +
+    `(in-process from a custom executor, or with NODE_OPTIONS replaced) is out of reach: run the runner from a command or script, or set \`run.collector\` (see docs/runners.md)`
+  );
+}

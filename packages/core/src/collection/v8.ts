@@ -1,0 +1,53 @@
+import type { ContextsData } from '../contexts/data';
+import type * as ConvertModule from '../convert';
+import { scanSourceFiles } from '../files';
+import { contextsCollector, convert } from './lazy-modules';
+import type { RouteCollection, RouteContext } from './route';
+
+/** How often raw files are looked for while the tests run: a readdir, and a parse of each new file. */
+const RAW_POLL_MS = 200;
+
+/** A wait that does not keep the process alive by itself. */
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * The V8 route: the tests run under NODE_V8_COVERAGE, and monocov converts the raw files (convert/),
+ * those of processes that have ended while the tests still run.
+ */
+export function v8Collection(context: RouteContext): RouteCollection {
+  const { workspaceRoot, projectRoot, run, include, rawDir, env, cacheDir, warnings } = context;
+  // With `run.all` every source needs its maps: listed now, they are prepared while the tests run.
+  const sources = run.all ? scanSourceFiles({ workspaceRoot, projectRoot, run }).files : [];
+  // With contexts, a preload takes a coverage snapshot at each test boundary (contexts/collect.ts).
+  const variables = { NODE_V8_COVERAGE: rawDir, ...(run.contexts === 'test' ? contextsCollector().contextVariables(env) : {}) };
+  let conversion: ConvertModule.V8Conversion | undefined;
+  const v8Conversion = () =>
+    (conversion ??= new (convert().V8Conversion)({
+      rawDir,
+      include,
+      cacheDir,
+      onSkippedRawFile: (problem) => warnings.push(`warning: ${problem.message}; the hits of that process are missing, the others are kept`),
+    }));
+  return {
+    setup: { env: { ...env, ...variables }, variables, runnerFlags: [] },
+    whileTestsRun: async (tests) => {
+      await convert().prepareFileMaps(sources, { cacheDir, stop: tests.ended });
+      while (!tests.ended()) {
+        await v8Conversion().addCompleteFiles();
+        await Promise.race([tests.end, pause(RAW_POLL_MS)]);
+      }
+    },
+    gather: async () => {
+      const coverage = await v8Conversion().finish();
+      return { coverage, collector: 'v8', contexts: run.contexts === 'test' ? await testContexts(context) : undefined };
+    },
+  };
+}
+
+/** The contexts recorded at the test boundaries the preload saw. */
+async function testContexts({ rawDir, include, workspaceRoot, warnings }: RouteContext): Promise<ContextsData | undefined> {
+  const collected = await contextsCollector().collectContexts({ rawDir, include, workspaceRoot });
+  if (collected.tests > 0) return collected.data;
+  warnings.push('warning: run.contexts is "test" but no test boundary was seen: contexts come from node:test run by `node --test`, uvu loaded through require, and mocha (docs/contexts.md)');
+  return undefined;
+}
