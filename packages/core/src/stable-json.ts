@@ -6,6 +6,18 @@ export function stableStringify(value: unknown, indent = 0): string {
   return JSON.stringify(sortKeys(value), null, indent) + '\n';
 }
 
+/** Objects known to have their keys in canonical order all the way down, and never to change. */
+const canonical = new WeakSet<object>();
+
+/**
+ * Tells stableStringify that `value` is in canonical order at every level and will not change, so
+ * it is written without being walked: a file's maps, made in order (convert/istanbul-maps.ts) or
+ * read back from a file written here, are most of a project's data.
+ */
+export function markCanonical(value: object): void {
+  canonical.add(value);
+}
+
 /**
  * stableStringify(value) (no indent) in pieces, one per top-level entry, so a large object is
  * written without ever holding all of its text: the pieces joined are the same bytes.
@@ -38,7 +50,7 @@ export function* stableStringifyChunks(value: unknown): Generator<string> {
  * of a large workspace was most of the cost of writing its merged data.
  */
 function sortKeys(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object' || canonical.has(value)) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { stableStringify } from '../stable-json';
+import { markCanonical, stableStringify } from '../stable-json';
 import { TOOL_VERSION } from '../version';
 import type { FileMaps } from './file-maps';
 
@@ -55,6 +55,8 @@ export class FileMapsCache {
         maps = buildFileMaps(path, code);
         this.store?.save(path, code, maps);
       }
+      const { statementMap, fnMap, branchMap } = maps.coverage;
+      for (const map of [statementMap, fnMap, branchMap]) markCanonical(map);
       built.set(cacheKey, maps);
     }
     return maps;

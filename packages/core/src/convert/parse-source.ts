@@ -17,7 +17,7 @@ const ISTANBUL_DEFAULT_PLUGINS: ParserPlugin[] = [
   'topLevelAwait',
 ];
 
-/** Text every ignore hint (istanbul's, or c8's, v8's, node:coverage's spelling of them) contains. */
+/** Text in every hint read from nodes: istanbul's `ignore next|if|else|file`, or c8's, v8's, node:coverage's spelling of it. */
 const MAY_HOLD_HINT = /(?:istanbul|c8|v8|node:coverage)\s+ignore/;
 
 function pluginsFor(path: string): ParserPlugin[] {
