@@ -5,6 +5,7 @@ import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import type { ContextsData } from './contexts/data';
 import { DataError } from './errors';
 import { writeFileAtomic } from './fs-atomic';
+import { jsonObjectEntries } from './json-entries';
 import { stableStringify } from './stable-json';
 
 /**
@@ -101,31 +102,42 @@ export function writeProjectData(options: WriteProjectDataOptions): string {
   return dir;
 }
 
+/**
+ * Files up to this size are parsed as one string; larger ones (a merged file of thousands of
+ * projects) entry by entry, since one string of them would pass V8's limit of about 512 MiB.
+ */
+const WHOLE_PARSE_LIMIT = 256 * 2 ** 20;
+
 /** Reads one istanbul JSON file, checking its shape at the door so a bad file is named, not crashed on. */
 export function readCoverageFile(path: string): CoverageMapData {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
     throw new DataError(`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, path);
   }
-  let parsed: unknown;
+  const coverage: CoverageMapData = Object.create(null);
   try {
-    parsed = JSON.parse(text);
+    const entries = bytes.length > WHOLE_PARSE_LIMIT ? jsonObjectEntries(bytes) : wholeObjectEntries(bytes, path);
+    for (const [key, file] of entries) {
+      if (!isFileCoverageData(file)) {
+        throw new DataError(`${path}: entry "${key}" is not istanbul file coverage (needs path, statementMap, s, fnMap, f, branchMap, b)`, path);
+      }
+      coverage[key] = file;
+    }
   } catch (error) {
+    if (error instanceof DataError) throw error;
     throw new DataError(`${path}: is not valid JSON (${(error as Error).message}); the file may be truncated`, path);
   }
+  return coverage;
+}
+
+function wholeObjectEntries(bytes: Buffer, path: string): Array<[string, unknown]> {
+  const parsed: unknown = JSON.parse(bytes.toString('utf8'));
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new DataError(`${path}: is not istanbul coverage data (expected an object keyed by file path)`, path);
   }
-  const coverage: CoverageMapData = Object.create(null);
-  for (const [key, file] of Object.entries(parsed as Record<string, unknown>)) {
-    if (!isFileCoverageData(file)) {
-      throw new DataError(`${path}: entry "${key}" is not istanbul file coverage (needs path, statementMap, s, fnMap, f, branchMap, b)`, path);
-    }
-    coverage[key] = file;
-  }
-  return coverage;
+  return Object.entries(parsed);
 }
 
 function isFileCoverageData(value: unknown): value is FileCoverageData {
