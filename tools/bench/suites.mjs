@@ -253,15 +253,20 @@ export async function nxCachedSuite({ workspace, projects, warm }) {
     const match = /from the cache instead of running the command for (\d+) out of (\d+) tasks/.exec(output);
     return match ? `${match[1]}/${match[2]} tasks from cache` : 'cache hits: not reported';
   };
+  return nxTargetsSuite('nx-cached', `fully cached \`nx run-many\` over ${projects} projects (NX_DAEMON=false, --parallel=1)`, nx, hits);
+}
+
+/** `nx run-many -t coverage` against `-t test`, each as `nx(target)` runs it. */
+function nxTargetsSuite(id, title, nx, check) {
   return {
-    id: 'nx-cached',
-    title: `fully cached \`nx run-many\` over ${projects} projects (NX_DAEMON=false, --parallel=1)`,
+    id,
+    title,
     baseline: 'nx run-many -t test',
     variants: ['test', 'coverage'].map((target) => ({
       name: `nx run-many -t ${target}`,
       prepare() {},
       steps: () => [nx(target)],
-      check: hits,
+      check,
     })),
   };
 }
@@ -279,17 +284,7 @@ export function nxUncachedSuite({ workspace, projects }) {
     const match = /Successfully ran target \S+ for (\d+) projects?(?: and (\d+) tasks? (?:it|they) depends? on)?/.exec(output);
     return match ? `${Number(match[1]) + Number(match[2] ?? 0)} tasks run` : 'tasks: not reported';
   };
-  return {
-    id: 'nx-uncached',
-    title: `\`nx run-many\` over ${projects} projects without Nx's cache (--skip-nx-cache, NX_DAEMON=false, --parallel=1)`,
-    baseline: 'nx run-many -t test',
-    variants: ['test', 'coverage'].map((target) => ({
-      name: `nx run-many -t ${target}`,
-      prepare() {},
-      steps: () => [nx(target)],
-      check: ran,
-    })),
-  };
+  return nxTargetsSuite('nx-uncached', `\`nx run-many\` over ${projects} projects without Nx's cache (--skip-nx-cache, NX_DAEMON=false, --parallel=1)`, nx, ran);
 }
 
 /**
