@@ -6,8 +6,9 @@
 //      really ran under coverage (tools/bench/generate.mjs, then `nx run-many -t coverage`);
 //   2. `monocov merge` wall and CPU time and peak RSS for growing numbers of projects, each a copy of one
 //      of the template's projects (sources and data, renamed), for the CI reporters and with html;
-//   3. a linear fit of CPU time, RSS and merged size, projected to 5,000 projects, next to the
-//      limits that end a merge. CPU time (user + system) is fitted, not wall time: on a shared
+//   3. `monocov check` of each size's merged data: the merged coverage-final.json read back;
+//   4. a linear fit of CPU time, RSS and merged size, projected to 5,000 projects, next to the
+//      heap limit that ends a merge or a check. CPU time (user + system) is fitted, not wall time: on a shared
 //      machine the wall time mostly measures the other processes.
 // A size whose merge fails is recorded with its error and ends the sweep.
 //
@@ -15,7 +16,6 @@
 //          [--repeat 3] [--real <workspace>] [--dir <scratch>] [--out <results.json>]
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { constants } from 'node:buffer';
 import { getHeapStatistics } from 'node:v8';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -173,6 +173,14 @@ async function measureMerge(root, variant) {
   };
 }
 
+/** `monocov check` of the merged data a merge left in `<root>/merged`: the merged coverage-final.json read back whole. */
+async function measureReadBack(root) {
+  const args = [BIN.monocov, 'check', '--output-dir', join(root, 'merged')];
+  const result = await runOnce({ command: process.execPath, args, cwd: root, env: cleanEnv() });
+  if (result.code !== 0) return { failed: true, code: result.code, error: firstError(result.output), rssKB: result.rssKB, ms: result.ms };
+  return { ms: Math.round(result.ms), cpuMs: Math.round(result.cpuMs), rssMB: Math.round(result.rssKB / 1024) };
+}
+
 /** The message of a failed merge without its stack frames. */
 function firstError(output) {
   return output.split('\n').filter((line) => line.trim() !== '' && !/^\s+at /.test(line)).slice(-4).join('\n');
@@ -192,9 +200,10 @@ function linearFit(points) {
 mkdirSync(scratch, { recursive: true });
 const results = {
   node: process.version,
-  limits: { maxStringLength: constants.MAX_STRING_LENGTH, heapLimitMB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20) },
+  limits: { heapLimitMB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20) },
   volume: [],
   merges: [],
+  readBacks: [],
   projection: {},
 };
 
@@ -221,6 +230,14 @@ for (const count of sizes) {
         : `${count} projects, ${variant.name}: ${measured.ms} ms wall, ${measured.cpuMs} ms CPU, peak RSS ${measured.rssMB} MB, input ${(input.bytes / 2 ** 20).toFixed(1)} MiB, merged json ${(measured.outputs['coverage-final.json'] / 2 ** 20).toFixed(1)} MiB`,
     );
     if (measured.failed) stopped = true;
+    if (variant !== VARIANTS[0] || measured.failed) continue;
+    const check = await measureReadBack(root);
+    results.readBacks.push({ projects: count, mergedBytes: measured.outputs['coverage-final.json'], ...check });
+    console.log(
+      check.failed
+        ? `${count} projects, monocov check of the merged data: FAILED (exit ${check.code})\n${check.error}`
+        : `${count} projects, monocov check of the merged data: ${check.ms} ms wall, ${check.cpuMs} ms CPU, peak RSS ${check.rssMB} MB`,
+    );
   }
   rmSync(root, { recursive: true, force: true });
 }
@@ -238,10 +255,19 @@ for (const variant of VARIANTS) {
     [`cpuMs at ${PROJECTION}`]: Math.round(time.a + time.b * PROJECTION),
     [`rssMB at ${PROJECTION}`]: Math.round(rss.a + rss.b * PROJECTION),
     [`merged json MiB at ${PROJECTION}`]: Math.round((json.a + json.b * PROJECTION) / 2 ** 20),
-    projectsAtMaxStringLength: Math.floor((constants.MAX_STRING_LENGTH - json.a) / json.b),
     projectsAtHeapLimit: Math.floor((results.limits.heapLimitMB - rss.a) / rss.b),
   };
   console.log(`${variant.name}: ${JSON.stringify(results.projection[variant.name])}`);
+}
+const checks = results.readBacks.filter((row) => !row.failed);
+if (checks.length >= 2) {
+  const rss = linearFit(checks.map((row) => [row.projects, row.rssMB]));
+  results.projection['monocov check'] = {
+    rssMBPerProject: Number(rss.b.toFixed(2)),
+    [`rssMB at ${PROJECTION}`]: Math.round(rss.a + rss.b * PROJECTION),
+    projectsAtHeapLimit: Math.floor((results.limits.heapLimitMB - rss.a) / rss.b),
+  };
+  console.log(`monocov check: ${JSON.stringify(results.projection['monocov check'])}`);
 }
 
 const out = values.out ?? join(scratch, 'results.json');
