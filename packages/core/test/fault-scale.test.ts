@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
@@ -128,6 +128,39 @@ test(`500 projects in one merge, every reporter: within ${BUDGET_MB} MB`, () => 
   assert.is(Object.keys(merged).length, FILES);
   const workspaceMeta = JSON.parse(readFileSync(join(root, 'coverage/workspace/meta.json'), 'utf8'));
   assert.is(workspaceMeta.projects.length, 500);
+});
+
+test('merged data over 256 MiB (read entry by entry, not as one string) gives the same totals', () => {
+  // The 2,000 files' data repeated under new names until the merged file passes the size from
+  // which readCoverageFile reads it entry by entry; one V8 string holds at most 512 MiB.
+  const root = workspace({ 'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }) });
+  const dir = join(root, 'coverage', 'workspace');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'coverage-final.json');
+  const fd = openSync(file, 'w');
+  const keys = Object.keys(bigData).sort();
+  let copies = 0;
+  let separator = '{';
+  while (fstatSync(fd).size <= 260 * 2 ** 20) {
+    const chunk = keys.map((key) => {
+      const path = `packages/c${copies}/${key}`;
+      return `${JSON.stringify(path)}:${JSON.stringify({ ...bigData[key]!, path })}`;
+    });
+    writeSync(fd, separator + chunk.join(','));
+    separator = ',';
+    copies++;
+  }
+  writeSync(fd, '}\n');
+  closeSync(fd);
+  const result = measuredMonocov(root, ['report', '--reporter', 'json-summary']);
+  assert.is(result.status, 0, result.stderr);
+  console.log(`  monocov report, ${copies * FILES} files from a ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB merged file: peak RSS ${result.rssMB} MB`);
+  const summary = JSON.parse(readFileSync(join(dir, 'coverage-summary.json'), 'utf8')) as Record<string, { statements: { total: number; covered: number } }>;
+  assert.is(Object.keys(summary).length, copies * FILES + 1); // every file, and the total
+  const one = Object.values(bigData).reduce((sum, data) => sum + Object.keys(data.s).length, 0);
+  const covered = Object.values(bigData).reduce((sum, data) => sum + Object.values(data.s).filter((hits) => hits > 0).length, 0);
+  assert.is(summary.total!.statements.total, copies * one);
+  assert.is(summary.total!.statements.covered, copies * covered);
 });
 
 test.run();
