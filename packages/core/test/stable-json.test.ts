@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { emptyFileCoverage } from '../src/convert';
 import { stableStringify, stableStringifyChunks } from '../src/stable-json';
 
 // The plain definition the fast one must agree with: copy every object with its keys sorted.
@@ -74,6 +76,16 @@ test('data already in canonical order (read back from a written file) gives the 
   const written = stableStringify(coverage);
   assert.is(stableStringify(JSON.parse(written)), written);
   assert.is(written, reference(coverage));
+});
+
+test("a file's maps, written without a walk as canonical, are in canonical order", async () => {
+  // FileMapsCache marks maps canonical (markCanonical): built in order by istanbul-maps.ts, or read
+  // back from the map cache. Were they built out of order, these bytes would differ from a sort.
+  const fixtures = join(__dirname, 'fixtures', 'convert');
+  for (const file of ['ts/src/bank.ts', 'js-cjs/lib.js', 'js-esm/lib.mjs', 'hints/lib.js']) {
+    const coverage = await emptyFileCoverage(join(fixtures, file));
+    assert.is(stableStringify({ [file]: coverage }), reference({ [file]: coverage }), file);
+  }
 });
 
 test('does not change its input', () => {
