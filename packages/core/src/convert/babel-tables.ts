@@ -1,7 +1,7 @@
 import type { Node } from '@babel/types';
 import * as generated from './babel-tables.generated';
 
-interface BabelTables {
+export interface BabelTables {
   /** Child fields of each node type, in the order Babel's traversal (and so istanbul) visits them. */
   VISITOR_KEYS: Record<string, readonly string[]>;
   FUNCTION_TYPES: readonly string[];
@@ -11,8 +11,8 @@ interface BabelTables {
 // Loading @babel/types' definitions takes longer than converting a small project's data, so the
 // tables come from a copy made at build time when that is the version installed; with another
 // version installed (the package's range allows newer ones), from its definitions.
-function loadTables(): BabelTables {
-  if ((require('@babel/types/package.json') as { version: string }).version === generated.BABEL_TYPES_VERSION) return generated;
+export function tablesFor(installedVersion: string): BabelTables {
+  if (installedVersion === generated.BABEL_TYPES_VERSION) return generated;
   type Definitions = { VISITOR_KEYS: Record<string, readonly string[]>; FLIPPED_ALIAS_KEYS: Record<string, readonly string[]> };
   let definitions: Definitions;
   try {
@@ -28,7 +28,7 @@ function loadTables(): BabelTables {
   };
 }
 
-const tables = loadTables();
+const tables = tablesFor((require('@babel/types/package.json') as { version: string }).version);
 const FUNCTION_TYPES = new Set(tables.FUNCTION_TYPES);
 const STATEMENT_TYPES = new Set(tables.STATEMENT_TYPES);
 const NO_KEYS: readonly string[] = [];
