@@ -151,14 +151,18 @@ function isFileCoverageData(value: unknown): value is FileCoverageData {
   );
 }
 
-/** Reads meta.json; a format version other than ours is a DataError that says which tool wrote it. */
-export function readProjectMeta(path: string): ProjectMeta {
-  let meta: ProjectMeta;
+/** A small JSON file of ours (meta.json, contexts.json); unreadable or malformed is a DataError naming it. */
+export function readJsonFile(path: string): unknown {
   try {
-    meta = JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new DataError(`${path}: cannot be read as JSON (${(error as Error).message})`, path);
   }
+}
+
+/** Reads meta.json; a format version other than ours is a DataError that says which tool wrote it. */
+export function readProjectMeta(path: string): ProjectMeta {
+  const meta = readJsonFile(path) as ProjectMeta;
   if (meta?.formatVersion !== FORMAT_VERSION) {
     const writer = meta?.tool?.version ? ` (written by monocov ${meta.tool.version})` : '';
     throw new DataError(

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { DataError } from '../errors';
-import { FORMAT_VERSION } from '../store';
+import { FORMAT_VERSION, readJsonFile } from '../store';
 
 /**
  * contexts.json, beside a coverage-final.json (docs/data-format.md): which tests ran each line,
@@ -53,12 +52,7 @@ export function fromContextsData(data: ContextsData, into: LinesByTest, mapPath:
 
 /** Reads and checks a contexts.json; a malformed one is a DataError naming it. */
 export function readContextsFile(path: string): ContextsData {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new DataError(`${path}: cannot be read as JSON (${(error as Error).message})`, path);
-  }
+  const data = readJsonFile(path);
   const bad = (what: string) => new DataError(`${path}: ${what}; the data beside it was skipped`, path);
   if (!isObject(data)) throw bad('is not a contexts.json object');
   if (data.formatVersion !== FORMAT_VERSION) throw bad(`data format version ${String(data.formatVersion)} is not the version this monocov reads (${FORMAT_VERSION})`);
