@@ -24,6 +24,17 @@ function gamma()${ext === 'ts' ? ': string' : ''} {
 ${ext === 'ts' ? 'export { alpha, beta, gamma };' : 'module.exports = { alpha, beta, gamma };'}
 `;
 
+/** The describe/it block the node:test and mocha suites share, without its closing `});`: mocha's adds a skipped test. */
+const GROUP = `describe('group', () => {
+  it('beta', () => {
+    assert.equal(beta(), 'b');
+  });
+  it('beta and gamma', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(beta() + gamma(), 'bc');
+  });
+`;
+
 function workspace(contexts: 'none' | 'test'): string {
   const root = makeWorkspace({
     'nx.json': '{}',
@@ -39,15 +50,7 @@ test('alpha', () => {
   assert.equal(alpha(), 'a');
 });
 
-describe('group', () => {
-  it('beta', () => {
-    assert.equal(beta(), 'b');
-  });
-  it('beta and gamma', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    assert.equal(beta() + gamma(), 'bc');
-  });
-});
+${GROUP}});
 `,
     'packages/node-lib/test/cli.test.js': `const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -68,15 +71,7 @@ it('alpha', () => {
   assert.equal(alpha(), 'a');
 });
 
-describe('group', () => {
-  it('beta', () => {
-    assert.equal(beta(), 'b');
-  });
-  it('beta and gamma', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    assert.equal(beta() + gamma(), 'bc');
-  });
-  it.skip('skipped', () => {
+${GROUP}  it.skip('skipped', () => {
     alpha();
   });
 });

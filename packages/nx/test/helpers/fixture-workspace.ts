@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** This repository: its node_modules (nx, tsx, uvu, and our own packages linked by npm) serve the fixtures. */
 export const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
@@ -54,19 +54,8 @@ function outsideNx(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('NX_')));
 }
 
-/** Every file under `dir`, relative POSIX path → contents, for byte-for-byte comparisons. */
-export function snapshotFiles(dir: string): Record<string, string> {
-  const snapshot: Record<string, string> = {};
-  const walk = (current: string) => {
-    for (const entry of readdirSync(current).sort()) {
-      const path = join(current, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else snapshot[relative(dir, path).split('\\').join('/')] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(dir);
-  return snapshot;
-}
+// The e2e scenarios compare files the same way.
+export { snapshotFiles } from '../../../../tools/e2e/lib';
 
 export function readJson<T = any>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8'));
