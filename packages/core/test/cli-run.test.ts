@@ -51,6 +51,26 @@ test('writes the package data under the workspace data dir and passes the exit c
   assert.is(meta.target, 'run');
 });
 
+test("a process's raw file is converted while the tests still run", () => {
+  // The child calls greet and exits; the command then waits, and spoils the child's raw file just
+  // before it ends. Converted while the command ran, the child's hits count; left for after the
+  // command, the file would be skipped with a warning and greet would read 0.
+  const command = `const { execFileSync } = require('node:child_process');
+const { readdirSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+const child = execFileSync(process.execPath, ['-e', 'require("./lib/greet").greet("a"); process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+setTimeout(() => {
+  const dir = process.env.NODE_V8_COVERAGE;
+  const name = readdirSync(dir).find((entry) => entry.startsWith('coverage-' + child + '-'));
+  writeFileSync(join(dir, name), '{');
+}, 2500);`;
+  const result = monocov(pkg, ['run', '--', process.execPath, '-e', command]);
+  assert.is(result.status, 0, result.stderr);
+  assert.not.match(result.stderr, /not valid JSON/);
+  const data = JSON.parse(readFileSync(dataFile, 'utf8'));
+  assert.equal(Object.values(data['packages/greeter/lib/greet.js'].f), [1]);
+});
+
 test('a failing command keeps its exit status, and its data is written', () => {
   rmSync(dataFile);
   const result = monocov(pkg, ['run', '--', process.execPath, '-e', 'require("./lib/greet").greet("x"); process.exit(3)']);
