@@ -1,6 +1,8 @@
 // What the raw data can hold besides one plain run: never-loaded files, child processes, data
 // without Node's source-map-cache, internals and excluded scripts, malformed files.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -153,12 +155,33 @@ test('raw files converted while the tests run: one still being written waits, th
   writeFileSync(join(rawDir, first!), whole.slice(0, whole.length / 2));
   const skipped: string[] = [];
   const conversion = new V8Conversion({ rawDir, include, onSkippedRawFile: (problem) => skipped.push(problem.message) });
-  await conversion.addCompleteFiles();
-  await conversion.addCompleteFiles(); // the complete files are not added twice
+  await conversion.addFilesOfEndedProcesses();
+  await conversion.addFilesOfEndedProcesses(); // the complete files are not added twice
   assert.ok(others.length >= 1);
   writeFileSync(join(rawDir, first!), whole);
   assert.equal(await conversion.finish(), afterwards);
   assert.equal(skipped, []);
+});
+
+test("a running process's raw files wait: it may still rename them, as the contexts hook does", async () => {
+  const dir = copyFixture('child');
+  const rawDir = runCovered(dir, ['parent.js']);
+  const include = (path: string) => path === join(dir, 'lib.js');
+  const afterwards = await convertV8Directory({ rawDir, include });
+  const running = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+  try {
+    const [first] = readdirSync(rawDir).sort();
+    const written = join(rawDir, `coverage-${running.pid}-1-0.json`);
+    renameSync(join(rawDir, first!), written);
+    const conversion = new V8Conversion({ rawDir, include });
+    await conversion.addFilesOfEndedProcesses();
+    renameSync(written, join(rawDir, `coverage-${running.pid}-0-take1.json`));
+    running.kill();
+    await once(running, 'exit');
+    assert.equal(await conversion.finish(), afterwards); // each file counted once, under its last name
+  } finally {
+    running.kill();
+  }
 });
 
 test('a raw file still cut short when the tests have ended is skipped with a warning; a failed add spoils the conversion', async () => {
@@ -168,7 +191,7 @@ test('a raw file still cut short when the tests have ended is skipped with a war
   writeFileSync(join(rawDir, first!), '{"result": [');
   const skipped: string[] = [];
   const conversion = new V8Conversion({ rawDir, include: (path) => path === join(dir, 'lib.js'), onSkippedRawFile: (problem) => skipped.push(problem.message) });
-  await conversion.addCompleteFiles();
+  await conversion.addFilesOfEndedProcesses();
   assert.equal(skipped, []);
   await conversion.finish();
   assert.is(skipped.length, 1);
@@ -181,7 +204,7 @@ test('a raw file still cut short when the tests have ended is skipped with a war
   });
   const broken = new V8Conversion({ rawDir: brokenRaw, include: (path) => path === join(dir, 'lib.js') });
   let thrown = 0;
-  await broken.addCompleteFiles().catch(() => thrown++);
+  await broken.addFilesOfEndedProcesses().catch(() => thrown++);
   await broken.finish().catch((error: unknown) => {
     thrown++;
     assert.instance(error, DataError);

@@ -33,7 +33,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
     whileTestsRun: async (tests) => {
       await convert().prepareFileMaps(sources, { cacheDir, stop: tests.ended });
       while (!tests.ended()) {
-        await v8Conversion().addCompleteFiles();
+        await v8Conversion().addFilesOfEndedProcesses();
         await Promise.race([tests.end, pause(RAW_POLL_MS)]);
       }
     },

@@ -1,5 +1,7 @@
+import { basename } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { DataError } from '../errors';
+import { isProcessRunning } from '../fs-atomic';
 import { addHits } from './apply-hits';
 import { FileMapsCache } from './file-maps-cache';
 import { RangeTree } from './range-tree';
@@ -57,11 +59,13 @@ export class V8Conversion {
   }
 
   /**
-   * Adds the raw files complete so far. A file that does not parse may still be being written
-   * (a JSON object cut short never parses): it is left for the next call or for finish().
+   * Adds the raw files of processes that have exited. A process still running may yet write or
+   * rename its files (the test-contexts hook renames Node's file of its first take), so its files
+   * wait; so does a file that does not parse (a JSON object cut short never parses). What waits is
+   * added by the next call or by finish().
    */
-  async addCompleteFiles(): Promise<void> {
-    await this.addNewFiles(() => undefined);
+  async addFilesOfEndedProcesses(): Promise<void> {
+    await this.addNewFiles(() => undefined, (rawPath) => !writerIsRunning(rawPath));
   }
 
   /** Adds every raw file not added yet, now that no process writes any more, and returns the coverage. */
@@ -74,10 +78,10 @@ export class V8Conversion {
   }
 
   /** One raw file at a time: they can be large, and only included scripts outlive the loop. */
-  private async addNewFiles(onUnreadable: (problem: DataError) => void): Promise<void> {
+  private async addNewFiles(onUnreadable: (problem: DataError) => void, ready: (rawPath: string) => boolean = () => true): Promise<void> {
     if (this.failure) throw this.failure.error;
     for (const rawPath of await listRawFiles(this.options.rawDir)) {
-      if (this.added.has(rawPath)) continue;
+      if (this.added.has(rawPath) || !ready(rawPath)) continue;
       let raw;
       try {
         raw = await readRawFile(rawPath);
@@ -115,6 +119,12 @@ export class V8Conversion {
       }
     }
   }
+}
+
+/** Whether the process that named this raw file (`coverage-<pid>-…`) is still running. */
+function writerIsRunning(rawPath: string): boolean {
+  const pid = Number(/^coverage-(\d+)-/.exec(basename(rawPath))?.[1]);
+  return Number.isInteger(pid) && pid !== process.pid && isProcessRunning(pid);
 }
 
 /** Istanbul coverage of a file no test loaded: its true maps, every count 0. */
