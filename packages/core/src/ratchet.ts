@@ -44,7 +44,7 @@ export interface RatchetResult {
 
 export function ratchetThresholds(options: RatchetOptions): RatchetResult {
   const { coverage, precision } = options;
-  const reached = (totals: Totals, metric: Metric): number => floorTo(percent(totals[metric]), precision);
+  const reached = (totals: Totals, metric: Metric): number => percent(totals[metric], precision);
   const changes: RatchetChange[] = [];
   const edits: TextEdit[] = [];
 
@@ -114,14 +114,6 @@ function addNested(text: string, path: string[], key: string, value: unknown): s
     if (memberOf(node, next) === undefined) current = applyEdits(current, [addMember(current, node, next, {})]);
   }
   return current;
-}
-
-/** `value` rounded down to `places` decimals: a threshold at this value passes on the data it came from. */
-export function floorTo(value: number, places: number): number {
-  const scale = 10 ** places;
-  const steps = Math.floor(value * scale);
-  // value * scale can round up onto the next whole step; the threshold must not exceed the value.
-  return steps / scale > value ? (steps - 1) / scale : steps / scale;
 }
 
 function keyText(key: string): string {

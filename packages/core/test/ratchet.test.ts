@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { addMember, applyEdits, parseJsonTree } from '../src/config/json-edit';
-import { floorTo } from '../src/ratchet';
 import { coverageOf, makeWorkspace, source, writeFiles, writeProject, runCli as monocov } from './fixtures/merge/helpers';
 
 // `monocov ratchet` (issue 11): raises only the thresholds below the measurement, never lowers
@@ -152,17 +151,6 @@ test('json-edit: members join inline objects inline and multi-line objects on th
   assert.is(applyEdits(text, [addMember(text, object('a'), 'z', 3)]), '{ "a": { "x": 1, "z": 3 },\n  "b": {\n    "y": 2\n  },\n  "c": {} }');
   assert.is(applyEdits(text, [addMember(text, object('b'), 'z', [1, 2])]), '{ "a": { "x": 1 },\n  "b": {\n    "y": 2,\n    "z": [1, 2]\n  },\n  "c": {} }');
   assert.is(applyEdits(text, [addMember(text, object('c'), 'z', true)]), '{ "a": { "x": 1 },\n  "b": {\n    "y": 2\n  },\n  "c": {\n    "z": true\n  } }');
-});
-
-test('floorTo never rounds above the value', () => {
-  assert.is(floorTo(100 / 3, 2), 33.33);
-  assert.is(floorTo(200 / 3, 2), 66.66);
-  assert.is(floorTo(75, 2), 75);
-  assert.is(floorTo(0.29, 2), 0.28); // 0.29 * 100 is 28.999…: rounding down stays below
-  for (let covered = 0; covered <= 997; covered++) {
-    const value = (100 * covered) / 997;
-    for (const places of [0, 1, 2, 3]) assert.ok(floorTo(value, places) <= value, `${covered}/997 at ${places}`);
-  }
 });
 
 test.run();

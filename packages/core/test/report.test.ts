@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DataError, NoDataError } from '../src/errors';
 import { checkWorkspace, mergeWorkspace, reportWorkspace } from '../src/report';
-import { formatPercentShort, roundPercent } from '../src/report/metrics';
+import { formatPercent, formatPercentShort, percent } from '../src/report/metrics';
 import { groupByProject } from '../src/report/projects';
 import { formatSummary, formatTable } from '../src/report/table';
 import { sumTotals } from '../src/report/metrics';
@@ -221,8 +222,8 @@ test('table: one row per project, a total row, and files unowned by any project 
       '-----------------------------|---------|----------|---------|--------',
       'All files                    |   58.33 |    60.00 |   75.00 |   58.33',
       ' (files outside any project) |    0.00 |   100.00 |  100.00 |    0.00',
-      ' packages/a                  |   62.50 |    50.00 |   66.67 |   62.50',
-      ' packages/b (@ws/b)          |   66.67 |    66.67 |  100.00 |   66.67',
+      ' packages/a                  |   62.50 |    50.00 |   66.66 |   62.50',
+      ' packages/b (@ws/b)          |   66.66 |    66.66 |  100.00 |   66.66',
       '-----------------------------|---------|----------|---------|--------',
       '',
     ].join('\n'),
@@ -240,10 +241,10 @@ test('table --files: per-file rows with uncovered line ranges; skipCovered and s
       'All files                    |   58.33 |    60.00 |   75.00 |   58.33 |',
       ' (files outside any project) |    0.00 |   100.00 |  100.00 |    0.00 |',
       '  tools/x.ts                 |    0.00 |   100.00 |  100.00 |    0.00 | 1',
-      ' packages/a                  |   62.50 |    50.00 |   66.67 |   62.50 |',
+      ' packages/a                  |   62.50 |    50.00 |   66.66 |   62.50 |',
       '  packages/a/src/a.ts        |   50.00 |    50.00 |   50.00 |   50.00 | 2, 4-5',
-      ' packages/b (@ws/b)          |   66.67 |    66.67 |  100.00 |   66.67 |',
-      '  packages/b/src/b.ts        |   66.67 |    66.67 |  100.00 |   66.67 | 2',
+      ' packages/b (@ws/b)          |   66.66 |    66.66 |  100.00 |   66.66 |',
+      '  packages/b/src/b.ts        |   66.66 |    66.66 |  100.00 |   66.66 | 2',
       '-----------------------------|---------|----------|---------|---------|----------------',
       '1 fully covered file not shown.',
       '1 empty file not shown.',
@@ -285,12 +286,21 @@ test('text-summary block', () => {
   );
 });
 
-test('percentages never round onto a boundary they did not reach', () => {
-  assert.is(roundPercent(99.999, 2), 99.99);
-  assert.is(roundPercent(0.001, 2), 0.01);
-  assert.is(roundPercent(200 / 3, 2), 66.67);
-  assert.is(formatPercentShort(79.996, 2, 80), '79.99');
-  assert.is(formatPercentShort(50, 2), '50');
+test('a percentage is istanbul\'s number: truncated, the same digits at every precision', () => {
+  // istanbul-lib-coverage's own rule, which its HTML, json-summary and cobertura reports show.
+  const istanbulPercent = createRequire(import.meta.url)('istanbul-lib-coverage/lib/percent.js') as (covered: number, total: number) => number;
+  for (const total of [3, 7, 997, 6602]) {
+    for (let covered = 0; covered <= total; covered++) {
+      const shown = percent({ covered, total });
+      assert.is(shown, istanbulPercent(covered, total), `${covered}/${total}`);
+      assert.ok(formatPercent({ covered, total }, 2).startsWith(formatPercent({ covered, total }, 1)), `${covered}/${total}: 1 place is a prefix of 2`);
+    }
+  }
+  assert.is(percent({ covered: 2, total: 3 }), 66.66); // rounding would say 66.67
+  assert.is(percent({ covered: 99999, total: 100000 }), 99.99);
+  assert.is(percent({ covered: 0, total: 0 }), 100);
+  assert.is(formatPercentShort({ covered: 1, total: 2 }, 2), '50');
+  assert.is(formatPercent({ covered: 2, total: 3 }, 0), '66');
 });
 
 test.run();

@@ -254,7 +254,8 @@ export const OPTIONS: { readonly [K in OptionKey]: OptionSpec } = {
   'report.precision': {
     type: { kind: 'number', min: 0, max: 10, integer: true },
     default: 2,
-    description: 'Decimal places of the percentages in reports and threshold messages.',
+    description:
+      'Decimal places of the percentages printed (text table, Markdown summary, threshold messages); truncated as istanbul does, so they agree with the HTML, json-summary and cobertura reports, which always show 2.',
   },
   'report.sort': {
     type: { kind: 'enum', values: ['name', ...METRICS] },

@@ -1,5 +1,5 @@
 import libCoverage, { type CoverageMapData } from 'istanbul-lib-coverage';
-import { formatPercentShort } from './metrics';
+import { formatPercentShort, percent } from './metrics';
 
 export interface DiffFileCoverage {
   path: string;
@@ -39,9 +39,9 @@ export function diffCoverage(coverage: CoverageMapData, changed: Map<string, Set
   return { files, covered, total };
 }
 
-/** Nothing changed that holds code counts as fully covered, as with the other thresholds. */
-export function diffPercent(diff: DiffCoverage): number {
-  return diff.total === 0 ? 100 : (100 * diff.covered) / diff.total;
+/** The changed lines' percentage by the same rule as every other (`percent`); nothing changed that holds code counts as fully covered. */
+export function diffPercent(diff: DiffCoverage, precision: number): number {
+  return percent(diff, precision);
 }
 
 /** `path:12,14-16` for each file with uncovered changed lines. */
@@ -50,7 +50,7 @@ export function formatUncovered(diff: DiffCoverage): string[] {
 }
 
 export function formatDiffCoverage(diff: DiffCoverage, base: string, precision: number): string {
-  const lines = [`Diff coverage since ${base}: ${formatPercentShort(diffPercent(diff), precision)}% of ${diff.total} changed executable line(s) covered`];
+  const lines = [`Diff coverage since ${base}: ${formatPercentShort(diff, precision)}% of ${diff.total} changed executable line(s) covered`];
   for (const entry of formatUncovered(diff)) lines.push(`  not covered: ${entry}`);
   return lines.join('\n') + '\n';
 }

@@ -1,7 +1,7 @@
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import type { ProjectCompleteness } from '../completeness';
 import type { MergedProject } from '../merge';
-import { METRIC_ORDER, formatPercent, percent, roundPercent, sumTotals, type Totals } from './metrics';
+import { METRIC_ORDER, formatPercent, percent, sumTotals, type Totals } from './metrics';
 import { groupByProject, projectLabel, type ProjectGroup } from './projects';
 import type { ThresholdMiss } from './thresholds';
 
@@ -48,8 +48,8 @@ export function formatMarkdownSummary(options: MarkdownSummaryOptions): string {
   const row = (label: string, now: Totals, then: Totals | undefined, bold = false): string[] => [
     bold ? `**${label}**` : label,
     ...METRIC_ORDER.map((metric) => {
-      const value = `${formatPercent(percent(now[metric]), precision)}%`;
-      const cell = then === undefined ? value : `${value} (${formatChange(percent(now[metric]) - percent(then[metric]), precision)})`;
+      const value = `${formatPercent(now[metric], precision)}%`;
+      const cell = then === undefined ? value : `${value} (${formatChange(percent(now[metric], precision) - percent(then[metric], precision), precision)})`;
       return bold ? `**${cell}**` : cell;
     }),
   ];
@@ -94,7 +94,7 @@ function table(rows: string[][]): string[] {
 }
 
 function unchanged(now: Totals, then: Totals, precision: number): boolean {
-  return METRIC_ORDER.every((metric) => roundPercent(percent(now[metric]), precision) === roundPercent(percent(then[metric]), precision));
+  return METRIC_ORDER.every((metric) => percent(now[metric], precision) === percent(then[metric], precision));
 }
 
 /** `+1.25`, `-0.50`, `±0.00`: a change in percentage points at the report's precision. */

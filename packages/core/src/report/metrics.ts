@@ -55,31 +55,29 @@ export function sumTotals(coverage: CoverageMapData, paths: Iterable<string> = O
   return totals;
 }
 
-/** Exact percentage; nothing to cover counts as 100%, as in istanbul. */
-export function percent(count: Count): number {
-  return count.total === 0 ? 100 : (100 * count.covered) / count.total;
-}
-
 /**
- * A percentage rounded to `precision` places, never rounded onto a boundary it did not reach
- * (coverage.py's rule): 99.999 shows as 99.99, not 100; 0.001 as 0.01, not 0; and with
- * `below`, a value under a threshold never shows as the threshold (79.996 < 80 shows 79.99).
+ * A count's percentage: the one number every output shows. istanbul's rule
+ * (istanbul-lib-coverage's `percent`, which its HTML, json-summary and cobertura reports use):
+ * truncated, never rounded, to `precision` places — istanbul's own reports always use 2, the
+ * default. Nothing to cover counts as 100%. Truncation keeps the places that are shown the same
+ * at every precision (66.019 shows as 66.01 at 2 places and 66.0 at 1), and a value under a
+ * threshold never shows as the threshold. Thresholds compare this number, so a message shows
+ * exactly what was compared.
  */
-export function roundPercent(value: number, precision: number, below?: number): number {
+export function percent(count: Count, precision = 2): number {
+  if (count.total === 0) return 100;
   const scale = 10 ** precision;
-  let rounded = Math.round(value * scale) / scale;
-  if (rounded === 100 && value < 100) rounded = Math.floor(value * scale) / scale;
-  if (rounded === 0 && value > 0) rounded = Math.ceil(value * scale) / scale;
-  if (below !== undefined && value < below && rounded >= below) rounded = Math.floor(value * scale) / scale;
-  return rounded;
+  // istanbul's own arithmetic, `Math.floor((1000 * 100 * covered) / total / 10) / 100` at 2
+  // places, so that float steps land on the same side as in the reports it writes.
+  return Math.floor((10 * scale * 100 * count.covered) / count.total / 10) / scale;
 }
 
-/** Fixed places, for table columns: `71.43`, `100.00`. */
-export function formatPercent(value: number, precision: number): string {
-  return roundPercent(value, precision).toFixed(precision);
+/** Fixed places, for table columns: `71.42`, `100.00`. */
+export function formatPercent(count: Count, precision: number): string {
+  return percent(count, precision).toFixed(precision);
 }
 
-/** Shortest form, for messages: `71.43`, `50`, `0`. */
-export function formatPercentShort(value: number, precision: number, below?: number): string {
-  return String(roundPercent(value, precision, below));
+/** Shortest form, for messages: `71.42`, `50`, `0`. */
+export function formatPercentShort(count: Count, precision: number): string {
+  return String(percent(count, precision));
 }

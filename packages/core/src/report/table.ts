@@ -75,7 +75,7 @@ export function formatSummary(totals: Totals, precision: number): string {
   for (const metric of METRIC_ORDER) {
     const name = metric[0]!.toUpperCase() + metric.slice(1);
     const count = totals[metric];
-    lines.push(`${name.padEnd(12)} : ${formatPercent(percent(count), precision)}% ( ${count.covered}/${count.total} )`);
+    lines.push(`${name.padEnd(12)} : ${formatPercent(count, precision)}% ( ${count.covered}/${count.total} )`);
   }
   lines.push(rule);
   return lines.join('\n') + '\n';
@@ -88,14 +88,14 @@ function fullyCovered(totals: Totals): boolean {
 function sortRows(rows: Row[], sort: TableOptions['sort']): Row[] {
   const byName = (a: Row, b: Row): number => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
   if (sort === 'name') return [...rows].sort(byName);
-  return [...rows].sort((a, b) => percent(a.totals[sort]) - percent(b.totals[sort]) || byName(a, b));
+  return [...rows].sort((a, b) => percent(a.totals[sort], 10) - percent(b.totals[sort], 10) || byName(a, b));
 }
 
 function renderTable(rows: Row[], precision: number, withMissing: boolean): string[] {
   const header = ['Project / file', ...METRIC_ORDER.map((metric) => HEADERS[metric]), ...(withMissing ? ['Uncovered lines'] : [])];
   const body = rows.map((row) => [
     row.label,
-    ...METRIC_ORDER.map((metric) => formatPercent(percent(row.totals[metric]), precision)),
+    ...METRIC_ORDER.map((metric) => formatPercent(row.totals[metric], precision)),
     ...(withMissing ? [row.missing] : []),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]!.length)));

@@ -10,7 +10,7 @@ export interface ThresholdMiss {
   subject?: string;
   /** Undefined when `report.perProject` names a project the data does not hold. */
   metric?: Metric;
-  /** Exact percentage measured. */
+  /** The percentage measured, as every report shows it (`percent` at `report.precision`). */
   measured?: number;
   required?: number;
   /** e.g. `branches 71.43% < 80% (workspace total)`, `lines 50% < 90% (project packages/core)`. */
@@ -42,10 +42,9 @@ export function checkThresholds(options: ThresholdOptions): ThresholdResult {
   const check = (totals: Totals, threshold: Threshold | undefined, scope: ThresholdMiss['scope'], subject: string | undefined, where: string): void => {
     for (const [metric, required] of thresholdEntries(threshold)) {
       checked++;
-      const measured = percent(totals[metric]);
+      const measured = percent(totals[metric], report.precision);
       if (measured < required) {
-        const shown = formatPercentShort(measured, report.precision, required);
-        misses.push({ scope, subject, metric, measured, required, message: `${metric} ${shown}% < ${required}% (${where})` });
+        misses.push({ scope, subject, metric, measured, required, message: `${metric} ${formatPercentShort(totals[metric], report.precision)}% < ${required}% (${where})` });
       }
     }
   };

@@ -315,7 +315,7 @@ function finish(
 
 function checkDiffThreshold(diff: DiffCoverage, base: string, report: CoverageConfig['report']): ThresholdMiss | undefined {
   const required = report.failUnderDiff;
-  const measured = diffPercent(diff);
+  const measured = diffPercent(diff, report.precision);
   if (required === undefined || measured >= required) return undefined;
   const uncovered = formatUncovered(diff).join(', ');
   return {
@@ -323,6 +323,6 @@ function checkDiffThreshold(diff: DiffCoverage, base: string, report: CoverageCo
     subject: base,
     measured,
     required,
-    message: `diff coverage ${formatPercentShort(measured, report.precision, required)}% < ${required}% (lines changed since ${base}); not covered: ${uncovered}`,
+    message: `diff coverage ${formatPercentShort(diff, report.precision)}% < ${required}% (lines changed since ${base}); not covered: ${uncovered}`,
   };
 }

@@ -1,4 +1,4 @@
-import { formatPercentShort, METRIC_ORDER, percent } from '../../report/metrics';
+import { formatPercentShort, METRIC_ORDER } from '../../report/metrics';
 import { checkWorkspace } from '../../report/workspace';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
@@ -34,7 +34,7 @@ ${optionHelp(OPTIONS)}`,
       diff: resolved.diff,
     });
     const { precision } = resolved.config.report;
-    const totals = METRIC_ORDER.map((metric) => `${metric} ${formatPercentShort(percent(result.totals[metric]), precision)}%`).join(', ');
+    const totals = METRIC_ORDER.map((metric) => `${metric} ${formatPercentShort(result.totals[metric], precision)}%`).join(', ');
     const verdict =
       result.checked === 0
         ? 'no thresholds configured (report.failUnder, report.perProject, report.perFile, report.failUnderDiff)'
