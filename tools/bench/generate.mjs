@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** What only the benchmark needs (nyc, qs and its test dependencies): tools/bench's own install, not the workspace's. */
+export const BENCH_MODULES = join(REPO_ROOT, 'tools', 'bench', 'node_modules');
 
 /** Small deterministic PRNG (mulberry32). */
 function random(seed) {

@@ -4,14 +4,15 @@
 // Results go to docs/performance.md (between the bench markers) or --out.
 //
 //   npm run bench                      full run (the committed numbers; about 20 minutes)
+//                                      (first installs tools/bench/package.json's own dependencies: nyc, qs, tape…)
 //   npm run bench -- --quick           a few minutes: small sizes, fewer suites, to tmp/performance-quick.md
 //   npm run bench -- --help            every option
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, parseSize } from './generate.mjs';
+import { BENCH_MODULES, REPO_ROOT, parseSize } from './generate.mjs';
 import { HAVE_GNU_TIME, median, rotate, runOnce, runSteps } from './measure.mjs';
 import { BIN, convertSuites, mergeSuite, nxCachedSuite, nxUncachedSuite, qsSuite, syntheticSuite, workspaceSuite } from './suites.mjs';
 
@@ -163,7 +164,8 @@ async function measureSuite(suite, reps) {
 function machineFacts() {
   const version = (pkg) => {
     try {
-      return JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+      const modules = ['nyc', 'tape', 'qs'].includes(pkg) ? BENCH_MODULES : join(REPO_ROOT, 'node_modules');
+      return JSON.parse(readFileSync(join(modules, pkg, 'package.json'), 'utf8')).version;
     } catch {
       return 'not installed';
     }
@@ -298,8 +300,18 @@ function writeResults(markdown) {
   log(`results written to ${relative(process.cwd(), outFile) || outFile}`);
 }
 
+/** Installs tools/bench/package-lock.json (npm ci) when it is newer than the last install, or was never installed. */
+function installBenchDependencies() {
+  const benchRoot = dirname(BENCH_MODULES);
+  const installed = join(BENCH_MODULES, '.package-lock.json');
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(join(benchRoot, 'package-lock.json')).mtimeMs) return;
+  log('installing the benchmark\'s own dependencies (npm ci in tools/bench)');
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: benchRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
 async function main() {
   const startedAt = Date.now();
+  installBenchDependencies();
   const facts = machineFacts();
   rmSync(benchDir, { recursive: true, force: true });
   mkdirSync(benchDir, { recursive: true });

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import { REPO_ROOT, generateWorkspace } from './generate.mjs';
+import { BENCH_MODULES, REPO_ROOT, generateWorkspace } from './generate.mjs';
 import { median } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
@@ -12,9 +12,9 @@ const NODE = process.execPath;
 export const BIN = {
   monocov: join(REPO_ROOT, 'packages/core/bin/monocov.js'),
   c8: join(REPO_ROOT, 'node_modules/c8/bin/c8.js'),
-  nyc: join(REPO_ROOT, 'node_modules/nyc/bin/nyc.js'),
+  nyc: join(BENCH_MODULES, 'nyc/bin/nyc.js'),
   nx: join(REPO_ROOT, 'node_modules/nx/bin/nx.js'),
-  tape: join(REPO_ROOT, 'node_modules/tape/bin/tape'),
+  tape: join(BENCH_MODULES, 'tape/bin/tape'),
   istanbulMerge: join(REPO_ROOT, 'tools/bench/istanbul-merge.mjs'),
 };
 
@@ -150,12 +150,13 @@ export function syntheticSuite({ benchDir, projects, files, tools }) {
 
 /** qs's installed package (its tarball ships test/) copied to `dir`, lib/** measured; returns its version. */
 function qsWorkspace(dir) {
-  const installed = join(REPO_ROOT, 'node_modules', 'qs');
+  const installed = join(BENCH_MODULES, 'qs');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const entry of ['package.json', 'lib', 'test']) cpSync(join(installed, entry), join(dir, entry), { recursive: true });
   writeFileSync(join(dir, '.coveragerc.json'), `${JSON.stringify({ run: { include: ['lib/**'] } }, null, 2)}\n`);
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  // What qs's tests require (tape, es-value-fixtures…) is installed beside it.
+  symlinkSync(BENCH_MODULES, join(dir, 'node_modules'), 'dir');
   return JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).version;
 }
 
