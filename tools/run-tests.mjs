@@ -6,7 +6,7 @@
 //   node tools/run-tests.mjs --heavy           the heavy suite (`npm run test:heavy`; .ci/run runs both)
 //   node tools/run-tests.mjs <path part> ...   the files of either suite whose path contains a part
 //   --timeout <seconds>                        a file still running after this is killed and counts as failed
-//                                              (default: 180 s, 600 s for heavy files)
+//                                              (default: 300 s, 900 s for heavy files)
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -21,7 +21,7 @@ export const HEAVY_FILES = [
   'packages/nx/test/inference-cache.test.ts',
   'packages/nx/test/runners.test.ts',
 ];
-const TIMEOUT_SECONDS = { regular: 180, heavy: 600 };
+const TIMEOUT_SECONDS = { regular: 300, heavy: 900 };
 /** After a kill, how long the file's output pipes may stay open (held by a process that left its group). */
 const PIPE_GRACE_MS = 5_000;
 
