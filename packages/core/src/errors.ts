@@ -3,7 +3,7 @@
  * exit status and a docs pointer; anything that is not a MonocovError is a bug and keeps its
  * stack trace when printed.
  */
-export type MonocovErrorCode = 'CONFIG' | 'DATA' | 'NO_DATA' | 'THRESHOLD';
+export type MonocovErrorCode = 'CONFIG' | 'DATA' | 'NO_DATA' | 'THRESHOLD' | 'ENVIRONMENT';
 
 export class MonocovError extends Error {
   constructor(
@@ -39,6 +39,47 @@ export class NoDataError extends MonocovError {
   }
 }
 
+/** The file system refused a read or write: read-only, full, no permission, a file where a folder belongs. */
+export class EnvironmentError extends MonocovError {
+  constructor(
+    message: string,
+    readonly path?: string,
+  ) {
+    super('ENVIRONMENT', message);
+  }
+}
+
 export function isMonocovError(error: unknown): error is MonocovError {
   return error instanceof MonocovError;
+}
+
+/** What each file-system refusal means and what to do about it. */
+const SYSTEM_FAILURES: Record<string, { what: string; fix: string }> = {
+  EROFS: { what: 'the file system is read-only', fix: 'point dataDir (or --output-dir) at a writable folder' },
+  ENOSPC: { what: 'the disk is full', fix: 'free some space and run again; outputs already in place were left as they were' },
+  EDQUOT: { what: 'the disk quota is used up', fix: 'free some space and run again; outputs already in place were left as they were' },
+  EACCES: { what: 'permission denied', fix: "check the folder's owner and mode, or point dataDir at a folder this user may write" },
+  EPERM: { what: 'operation not permitted', fix: "check the folder's owner and mode, or point dataDir at a folder this user may write" },
+  ENOTDIR: { what: 'a part of the path is a file, not a folder', fix: 'move that file away' },
+  EISDIR: { what: 'a folder is where a file belongs', fix: 'move that folder away' },
+  ELOOP: { what: 'too many symbolic links (a link loop)', fix: 'remove the looping link' },
+  ENAMETOOLONG: { what: 'the path is too long', fix: 'use a shorter dataDir' },
+  EMFILE: { what: 'too many open files', fix: 'raise the open-file limit (ulimit -n)' },
+  ENFILE: { what: "too many open files in the system", fix: 'raise the open-file limit' },
+  EIO: { what: 'an input/output error', fix: 'check the disk' },
+};
+
+/**
+ * The error as the one family the CLI and executors print: a MonocovError as it is, a file
+ * system refusal (EROFS, ENOSPC, EACCES, ENOTDIR…) as an EnvironmentError naming the path, what
+ * went wrong and the fix. Anything else is undefined: a bug, printed with its stack trace.
+ */
+export function asMonocovError(error: unknown): MonocovError | undefined {
+  if (error instanceof MonocovError) return error;
+  const system = error as NodeJS.ErrnoException & { dest?: string };
+  const failure = typeof system?.code === 'string' && Object.hasOwn(SYSTEM_FAILURES, system.code) ? SYSTEM_FAILURES[system.code]! : undefined;
+  if (!failure) return undefined;
+  const action = system.syscall === undefined ? 'cannot use' : /^(open|read|stat|lstat|scandir|realpath)/.test(system.syscall) ? 'cannot open' : `cannot ${system.syscall}`;
+  const where = system.path === undefined ? '' : ` ${system.path}${system.dest === undefined ? '' : ` to ${system.dest}`}`;
+  return new EnvironmentError(`${action}${where}: ${failure.what} (${system.code}); ${failure.fix}`, system.path);
 }

@@ -17,13 +17,14 @@ export function changedLines(workspaceRoot: string, diff: DiffBase): Map<string,
   const git = (args: string[]) => execFileSync('git', args, { cwd: workspaceRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
   let range: string[];
   try {
-    range = diff.head === undefined ? [git(['merge-base', diff.base, 'HEAD']).trim()] : [`${diff.base}...${diff.head}`];
+    range = diff.head === undefined ? [git(['merge-base', '--end-of-options', diff.base, 'HEAD']).trim()] : [`${diff.base}...${diff.head}`];
   } catch (error) {
     const reason = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n')[0];
     throw new ConfigError(`diff base "${diff.base}" cannot be compared with ${diff.head ?? 'HEAD'}: ${reason}; fetch it first (CI checkouts are often shallow: fetch-depth: 0)`);
   }
   // --relative: paths relative to the workspace root, even when it is a folder of a larger repository.
-  const output = git(['diff', '--unified=0', '--no-color', '--no-ext-diff', '--no-renames', '--relative', ...range]);
+  // --end-of-options on every call: a ref given as `--output=…` stays a (bad) ref, never an option.
+  const output = git(['diff', '--unified=0', '--no-color', '--no-ext-diff', '--no-renames', '--relative', '--end-of-options', ...range]);
   return parseUnifiedDiff(output);
 }
 

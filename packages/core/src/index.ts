@@ -3,7 +3,8 @@ import type * as ConvertModule from './convert';
 import type * as ProjectCoverageModule from './project-coverage';
 import type * as ReportModule from './report';
 
-export { ConfigError, DataError, MonocovError, NoDataError, isMonocovError, type MonocovErrorCode } from './errors';
+export { ConfigError, DataError, EnvironmentError, MonocovError, NoDataError, asMonocovError, isMonocovError, type MonocovErrorCode } from './errors';
+export { terminalText } from './escape';
 export type { Collector, CoverageConfig, LoadedConfig, Metric, ReporterName, Threshold } from './config/types';
 export { findWorkspaceRoot, loadConfig, mergeConfig, type PartialCoverageConfig } from './config';
 export { coverageEnv, createRawDir, removeRawDir, runCommand, testsPassed, type TestOutcome } from './collect';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { ConfigError } from './errors';
+import { unrepresentableCharacter, visibleControls } from './escape';
 import { toPosix } from './store';
 
 /**
@@ -78,6 +79,16 @@ export function createPathMapper(options: PathMapperOptions): (key: string) => M
 
 function checked(result: MappedPath): MappedPath {
   if (!result.ok) return result;
+  // `.`, `a/..`: the workspace root itself, which is no file.
+  if (result.path === '' || result.path === '.') return { ok: false, reason: `entry "${result.path || '.'}" names the workspace root, not a file` };
+  const control = unrepresentableCharacter(result.path);
+  if (control !== undefined) {
+    return { ok: false, reason: `entry "${visibleControls(result.path)}" holds the control character ${control}, which no report can represent (a line break would start a new lcov record)` };
+  }
+  // Where CI checkouts keep their credentials (.git/config): never report content.
+  if (result.path.split('/').some((segment) => segment.toLowerCase() === '.git')) {
+    return { ok: false, reason: `entry "${result.path}" is inside .git/, which is never reported` };
+  }
   // A workspace file literally named like an Object.prototype key would be a prototype-pollution
   // vector in every consumer that indexes plain objects by path; no real source file is named so.
   if (result.path.split('/').some((segment) => segment === '__proto__')) {

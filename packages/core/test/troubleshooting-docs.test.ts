@@ -23,7 +23,8 @@ function section(title: string): string {
 
 // Guards: the numbers scripts and CI configurations depend on.
 test('the exit statuses are locked', () => {
-  assert.equal(EXIT, { ok: 0, testsFailed: 1, thresholdMissed: 2, configError: 3, dataError: 4, noData: 5, usage: 64, internal: 70 });
+  assert.equal(EXIT, { ok: 0, testsFailed: 1, thresholdMissed: 2, configError: 3, dataError: 4, noData: 5, usage: 64, internal: 70, environment: 74 });
+  assert.is(exitCodeFor('ENVIRONMENT'), 74);
   assert.is(exitCodeFor('CONFIG'), 3);
   assert.is(exitCodeFor('DATA'), 4);
   assert.is(exitCodeFor('NO_DATA'), 5);

@@ -14,6 +14,7 @@ export const EXIT = {
   noData: 5,
   usage: 64,
   internal: 70,
+  environment: 74,
 } as const;
 
 export function exitCodeFor(code: MonocovErrorCode): number {
@@ -26,5 +27,7 @@ export function exitCodeFor(code: MonocovErrorCode): number {
       return EXIT.noData;
     case 'THRESHOLD':
       return EXIT.thresholdMissed;
+    case 'ENVIRONMENT':
+      return EXIT.environment;
   }
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { isMonocovError } from '../errors';
+import { asMonocovError } from '../errors';
+import { terminalText } from '../escape';
 import { TOOL_VERSION } from '../version';
 import type { CliContext, Command } from './command';
 import { EXIT, exitCodeFor } from './exit-codes';
@@ -17,7 +18,9 @@ const COMMANDS: Record<string, () => Command> = {
 
 const DOCS = 'https://github.com/monocov/monocov/blob/main/docs/troubleshooting.md';
 
-export async function main(argv: string[], context: CliContext = processContext()): Promise<number> {
+export async function main(argv: string[], given: CliContext = processContext()): Promise<number> {
+  // Names in messages and tables come from data and source trees: none may drive the terminal.
+  const context: CliContext = { ...given, stdout: terminalSafe(given.stdout), stderr: terminalSafe(given.stderr) };
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h') {
     context.stdout.write(helpText());
@@ -50,9 +53,10 @@ export async function main(argv: string[], context: CliContext = processContext(
   try {
     return await command.execute({ options: parsed.values, positionals: [...parsed.positionals, ...passthrough] }, context);
   } catch (error) {
-    if (isMonocovError(error)) {
-      context.stderr.write(`monocov ${name}: ${error.message}\n(see ${DOCS})\n`);
-      return exitCodeFor(error.code);
+    const known = asMonocovError(error);
+    if (known) {
+      context.stderr.write(`monocov ${name}: ${known.message}\n(see ${DOCS})\n`);
+      return exitCodeFor(known.code);
     }
     context.stderr.write(`monocov ${name}: unexpected error, please report it:\n${(error as Error).stack ?? String(error)}\n`);
     return EXIT.internal;
@@ -63,6 +67,14 @@ function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command().summary}`);
   return `Usage: monocov <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "monocov <command> --help" for a command's options.\n`;
+}
+
+/** A stream whose text has its control characters (but line feed and tab) written visibly. */
+function terminalSafe(stream: NodeJS.WritableStream): NodeJS.WritableStream {
+  return Object.assign(Object.create(stream) as NodeJS.WritableStream, {
+    write: (text: string | Uint8Array, ...rest: unknown[]): boolean =>
+      (stream.write as (chunk: string | Uint8Array, ...more: unknown[]) => boolean).call(stream, typeof text === 'string' ? terminalText(text) : text, ...rest),
+  });
 }
 
 function processContext(): CliContext {

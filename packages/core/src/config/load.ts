@@ -85,15 +85,34 @@ function readRcFile(file: string, label: string): string | undefined {
   }
 }
 
+/** Deepest nesting of objects and arrays accepted in the rc file; real settings are at most 4 deep. */
+export const MAX_CONFIG_DEPTH = 32;
+
 function parseJson(text: string, label: string): unknown {
   const body = text.replace(/^\uFEFF/, ''); // a BOM left by some Windows editors is not an error
+  let parsed: unknown;
   try {
-    return JSON.parse(body);
+    parsed = JSON.parse(body);
   } catch (error) {
     const syntax = findJsonSyntaxError(body);
     if (syntax === undefined) throw new ConfigError(`${label}: invalid JSON (${(error as Error).message})`);
     throw new ConfigError(`${label}: invalid JSON at line ${syntax.line}, column ${syntax.column}: ${syntax.reason}`);
   }
+  // Checked before anything walks the value recursively (validation, hashing, cloning).
+  if (depthExceeds(parsed, MAX_CONFIG_DEPTH)) throw new ConfigError(`${label}: nested more than ${MAX_CONFIG_DEPTH} levels deep; no setting is nested so deep`);
+  return parsed;
+}
+
+/** Whether objects and arrays in `value` nest deeper than `limit`, found without recursion. */
+function depthExceeds(value: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function fileProblem(label: string, problem: ConfigProblem): string {

@@ -293,6 +293,8 @@ export function editDistance(a: string, b: string): number {
 /** A value as quoted in messages: JSON, shortened so one bad value cannot flood the message. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  // JSON has no Infinity: 1e400 parses to it, and JSON.stringify would call it null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : `${value < 0 ? '-' : ''}a number too large to represent (read as ${value})`;
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

@@ -40,8 +40,9 @@ function fromGit(ref: string, workspaceRoot: string, config: CoverageConfig): Ba
     for (const name of [COVERAGE_FILE, META_FILE]) {
       let bytes: Buffer;
       try {
-        // `<ref>:./<path>` is relative to the cwd, so a workspace inside a larger repository works too.
-        bytes = execFileSync('git', ['show', `${ref}:./${folder}/${name}`], { cwd: workspaceRoot, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1024 * 1024 * 1024 });
+        // `<ref>:./<path>` is relative to the cwd, so a workspace inside a larger repository works too;
+        // --end-of-options keeps a ref such as `--output=…` from being read as an option.
+        bytes = execFileSync('git', ['show', '--end-of-options', `${ref}:./${folder}/${name}`], { cwd: workspaceRoot, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1024 * 1024 * 1024 });
       } catch (error) {
         if (name === META_FILE) continue; // optional: without it rows are grouped by today's projects
         const reason = String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim().split('\n')[0];

@@ -1,5 +1,6 @@
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import type { ProjectCompleteness } from '../completeness';
+import { visibleControls } from '../escape';
 import type { MergedProject } from '../merge';
 import { METRIC_ORDER, formatPercent, percent, sumTotals, type Totals } from './metrics';
 import { groupByProject, projectLabel, type ProjectGroup } from './projects';
@@ -104,8 +105,13 @@ export function formatChange(points: number, precision: number): string {
   return `${rounded > 0 ? '+' : '-'}${Math.abs(rounded).toFixed(precision)}`;
 }
 
-/** A code span that survives a table cell: `|` escaped, a fence longer than any backtick run inside. */
-function code(text: string): string {
+/**
+ * A code span that survives a table cell: line breaks and other control characters written as
+ * `\n`, `\u001b` (a line break would end the row and start Markdown of the name's choosing),
+ * `|` escaped, a fence longer than any backtick run inside.
+ */
+function code(name: string): string {
+  const text = visibleControls(name);
   const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((run) => run[0].length)) + 1);
   const body = text.replace(/\|/g, '\\|');
   return fence.length > 1 ? `${fence} ${body} ${fence}` : `${fence}${body}${fence}`;
@@ -113,5 +119,5 @@ function code(text: string): string {
 
 /** Plain text in a Markdown line: characters that would start markup or end a table cell are escaped. */
 function escapeText(text: string): string {
-  return text.replace(/[\\`*_[\]<>|#]/g, (char) => `\\${char}`);
+  return visibleControls(text).replace(/[\\`*_[\]<>|#]/g, (char) => `\\${char}`);
 }

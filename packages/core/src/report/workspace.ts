@@ -219,7 +219,7 @@ function reportTime(workspaceRoot: string): Date {
   const epoch = process.env.SOURCE_DATE_EPOCH;
   if (epoch !== undefined && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000);
   try {
-    const seconds = execFileSync('git', ['log', '-1', '--format=%ct'], { cwd: workspaceRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const seconds = execFileSync('git', ['log', '-1', '--format=%ct', '--end-of-options', 'HEAD'], { cwd: workspaceRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     if (/^\d+$/.test(seconds)) return new Date(Number(seconds) * 1000);
   } catch {
     // not a git checkout, or git is missing: the epoch

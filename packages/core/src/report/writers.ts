@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import libCoverage from 'istanbul-lib-coverage';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import libReport from 'istanbul-lib-report';
 import reports from 'istanbul-reports';
 import type { ReporterName } from '../config/types';
 import type { ContextsData } from '../contexts/data';
+import { DataError } from '../errors';
+import { escapeMarkup, unrepresentableCharacter, visibleControls } from '../escape';
 import { isProcessRunning } from '../fs-atomic';
+import { readWorkspaceSource } from '../workspace-source';
 import { COVERAGE_FILE } from '../store';
 import { stableStringifyChunks } from '../stable-json';
 import { addContextsToHtml } from './html-contexts';
@@ -72,8 +75,9 @@ export function writeReports(options: WriteReportsOptions): string[] {
     for (const [name, contents] of Object.entries(options.extraFiles ?? {})) writeFileSync(join(staging, name), contents);
 
     // No copy: FileCoverage wraps each file's data as it is, and istanbul's reporters only read it.
-    const map = libCoverage.createCoverageMap(coverage);
-    const sourceFinder = createSourceFinder(workspaceRoot, coverage);
+    const forWriters = representableCoverage(coverage);
+    const map = libCoverage.createCoverageMap(forWriters);
+    const sourceFinder = createSourceFinder(workspaceRoot, forWriters);
     // One context per summarizer, so the summary tree is built once for all reporters that use it.
     const contexts = new Map<'pkg' | 'flat', libReport.Context>();
     const context = (summarizer: 'pkg' | 'flat'): libReport.Context => {
@@ -97,11 +101,14 @@ export function writeReports(options: WriteReportsOptions): string[] {
           break;
         case 'cobertura': {
           const options_ = { file: 'cobertura-coverage.xml', projectRoot: '.', timestamp: String(options.timestamp.getTime()) };
-          reports.create('cobertura', options_).execute(context('pkg'));
+          const report = reports.create('cobertura', options_);
+          escapeCoberturaFilenames(report);
+          report.execute(context('pkg'));
           break;
         }
         case 'html': {
           const report = reports.create('html', { subdir: 'html', skipEmpty: options.skipEmpty ?? false });
+          escapeHtmlHeadings(report);
           // The footer's "generated at": the data's time rather than the wall clock, so the same data gives the same bytes.
           (report as unknown as { date: string }).date = options.timestamp.toISOString();
           // A flat index lists every file of every package on one sortable page.
@@ -120,6 +127,11 @@ export function writeReports(options: WriteReportsOptions): string[] {
     const entries = readdirSync(staging).sort((a, b) => Number(a === COVERAGE_FILE) - Number(b === COVERAGE_FILE));
     for (const entry of entries) moveIntoPlace(join(staging, entry), join(outputDir, entry));
     return written.map((file) => join(outputDir, file));
+  } catch (error) {
+    // A write to an open file (ENOSPC) names no path: the message names the output folder.
+    const system = error as NodeJS.ErrnoException;
+    if (typeof system?.code === 'string' && system.path === undefined) system.path = outputDir;
+    throw error;
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -197,21 +209,73 @@ function bufferWrites(context: libReport.Context): void {
   Object.defineProperty(context, 'writer', { value: new BufferedFileWriter(context.dir), enumerable: true });
 }
 
-/** Sources for the HTML report; a file gone since the data was made shows a note instead of failing the report. */
+/**
+ * Sources for the HTML report, found by the data key alone (the finder is given each file's
+ * `path`, which representableCoverage made equal to its key): only regular files inside the
+ * workspace are read (workspace-source.ts). A file gone since the data was made, or one that may
+ * not be read, shows a one-line note instead; lines the data names beyond it are left out by
+ * istanbul's annotator, so nothing is allocated by a line number read from data.
+ */
 function createSourceFinder(workspaceRoot: string, coverage: CoverageMapData): (path: string) => string {
   return (path) => {
-    const absolute = isAbsolute(path) ? path : join(workspaceRoot, path);
+    const read = Object.hasOwn(coverage, path) ? readWorkspaceSource(workspaceRoot, path) : { ok: false as const, reason: 'is not in the data' };
+    return read.ok ? read.text : `// monocov: source not shown: ${path} ${read.reason}`;
+  };
+}
+
+/**
+ * The coverage as the report writers get it: a file name that no format can hold (a line break
+ * would start a new lcov record, XML 1.0 has no way to write most control characters) is a
+ * DataError; function names, shown only, get their control characters written visibly; and each
+ * file's `path` is its key, the one name every writer and the source finder use.
+ */
+function representableCoverage(coverage: CoverageMapData): CoverageMapData {
+  let copy: CoverageMapData | undefined;
+  for (const [key, file] of Object.entries(coverage)) {
+    const bad = unrepresentableCharacter(key);
+    if (bad !== undefined) {
+      throw new DataError(`entry "${visibleControls(key)}": its file name holds the control character ${bad}, which lcov, cobertura and HTML reports cannot represent; rename the file or leave it out with run.omit`);
+    }
+    const names = Object.values(file.fnMap).some((fn) => unrepresentableCharacter(fn.name) !== undefined);
+    if (file.path === key && !names) continue;
+    copy ??= { ...coverage };
+    const fnMap = names ? Object.fromEntries(Object.entries(file.fnMap).map(([id, fn]) => [id, { ...fn, name: visibleControls(fn.name) }])) : file.fnMap;
+    copy[key] = { ...file, path: key, fnMap };
+  }
+  return copy ?? coverage;
+}
+
+/** istanbul's HTML report writes the file name in each page's heading unescaped; this writes it escaped. */
+function escapeHtmlHeadings(report: object): void {
+  interface Node {
+    getParent(): Node | null;
+    getRelativeName(): string;
+  }
+  const html = report as { linkMapper: { relativePath(from: Node, to: Node): string }; getBreadcrumbHtml(node: Node): string };
+  html.getBreadcrumbHtml = (node) => {
+    const ancestors: Node[] = [];
+    for (let parent = node.getParent(); parent; parent = parent.getParent()) ancestors.unshift(parent);
+    if (ancestors.length === 0) return 'All files';
+    const links = ancestors.map((ancestor) => `<a href="${escapeMarkup(html.linkMapper.relativePath(node, ancestor))}">${escapeMarkup(ancestor.getRelativeName() || 'All files')}</a>`);
+    return `${links.join(' / ')} ${escapeMarkup(node.getRelativeName())}`;
+  };
+}
+
+/** istanbul's cobertura report writes `filename` unescaped (its other attributes are escaped): `&`, `<`, `"` in a path made invalid XML. */
+function escapeCoberturaFilenames(report: object): void {
+  interface XmlWriter {
+    openTag(name: string, attrs?: Record<string, unknown>): void;
+  }
+  const cobertura = report as { xml: XmlWriter; onDetail(node: unknown): void };
+  const onDetail = cobertura.onDetail;
+  cobertura.onDetail = function (this: typeof cobertura, node: unknown): void {
+    const xml = this.xml;
+    const openTag = xml.openTag;
+    xml.openTag = (name, attrs) => openTag.call(xml, name, name === 'class' && attrs ? { ...attrs, filename: escapeMarkup(String(attrs.filename)) } : attrs);
     try {
-      return readFileSync(absolute, 'utf8');
-    } catch {
-      const file = coverage[path];
-      let lines = 1;
-      if (file) {
-        for (const range of Object.values(file.statementMap)) lines = Math.max(lines, range.end.line ?? 0, range.start.line);
-        for (const fn of Object.values(file.fnMap)) lines = Math.max(lines, fn.loc.end.line ?? 0);
-        for (const branch of Object.values(file.branchMap)) lines = Math.max(lines, branch.loc.end.line ?? 0);
-      }
-      return [`// monocov: source not found in the workspace: ${path}`, ...new Array<string>(Math.max(0, lines - 1)).fill('')].join('\n');
+      onDetail.call(this, node);
+    } finally {
+      xml.openTag = openTag;
     }
   };
 }
@@ -276,9 +340,11 @@ function moveIntoPlace(from: string, to: string): void {
         return;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if ((code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM' && code !== 'EISDIR') || attempt >= 20) throw error;
+        if ((code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM' && code !== 'EISDIR' && code !== 'ENOTDIR') || attempt >= 20) throw error;
       }
-      // A folder is in the way (the old report, or another merge's that just landed): move it aside and retry.
+      // Something is in the way (the old report, another merge's that just landed, or a symbolic
+      // link or file named html): move it aside and retry. Removing the set-aside entry removes a
+      // link itself, never what it points to.
       const aside = join(dirname(to), `.${basename(to)}.old-${process.pid}-${randomBytes(4).toString('hex')}`);
       try {
         renameSync(to, aside);

@@ -33,6 +33,10 @@ Options:
       context.stderr.write(`monocov run: no test command given\n\n${runCommand.usage}\n`);
       return EXIT.usage;
     }
+    if (command.trim() === '') {
+      context.stderr.write(`monocov run: the test command is an empty string; write the command after \`--\`: monocov run -- npm test\n`);
+      return EXIT.usage;
+    }
     const workspaceRoot = findWorkspaceRoot(context.cwd);
     const projectRoot = toPosix(relative(workspaceRoot, context.cwd)) || '.';
     const project = (options.project as string | undefined) ?? packageName(context.cwd) ?? basename(context.cwd);

@@ -1,20 +1,21 @@
 import { logger, runExecutor, type ExecutorContext, type TargetConfiguration } from '@nx/devkit';
 import {
-  ConfigError,
+  asMonocovError,
   collectProjectCoverage,
+  ConfigError,
+  type CoverageConfig,
   detectTargetRunner,
-  isMonocovError,
+  type FlagValue,
   loadConfig,
   resolveCollection,
   runnerOfExecutor,
-  testsPassed,
-  unmatchedIncludeWarning,
-  watchChildExits,
-  type CoverageConfig,
-  type FlagValue,
+  terminalText,
   type TestOutcome,
   type TestRunner,
   type TestSetup,
+  testsPassed,
+  unmatchedIncludeWarning,
+  watchChildExits,
 } from '@monocov/core';
 import { join, relative } from 'node:path';
 import type { CoverageExecutorOptions } from './schema';
@@ -34,8 +35,9 @@ export default async function coverageExecutor(
     return await measureProject(options, context);
   } catch (error) {
     // Config and data problems are the user's to fix: one clear message, no stack trace.
-    if (!isMonocovError(error)) throw error;
-    logger.error(`monocov: ${error.message}`);
+    const known = asMonocovError(error);
+    if (!known) throw error;
+    logger.error(`monocov: ${terminalText(known.message)}`);
     return { success: false };
   }
 }
@@ -73,14 +75,14 @@ async function measureProject(options: CoverageExecutorOptions, context: Executo
     runTests: (setup) => runTestTarget({ project, testTarget, target, configuration, setup, context }),
   });
 
-  process.stdout.write(result.table);
-  for (const glob of result.unmatchedIncludes) logger.warn(`monocov: ${unmatchedIncludeWarning(glob, projectRoot)}`);
-  for (const warning of result.warnings) logger.warn(`monocov: ${warning}`);
-  logger.info(`monocov: ${project} data written to ${relative(context.root, result.dataDir)}`);
-  for (const miss of result.misses) logger.error(`monocov: threshold missed: ${miss.message}`);
+  process.stdout.write(terminalText(result.table));
+  for (const glob of result.unmatchedIncludes) logger.warn(terminalText(`monocov: ${unmatchedIncludeWarning(glob, projectRoot)}`));
+  for (const warning of result.warnings) logger.warn(terminalText(`monocov: ${warning}`));
+  logger.info(terminalText(`monocov: ${project} data written to ${relative(context.root, result.dataDir)}`));
+  for (const miss of result.misses) logger.error(terminalText(`monocov: threshold missed: ${miss.message}`));
   const { signal } = result.outcome;
-  if (signal !== null) logger.error(`monocov: ${project}:${testTarget} was killed by ${signal}; its coverage data was still written`);
-  else if (!testsPassed(result.outcome)) logger.error(`monocov: ${project}:${testTarget} failed; its coverage data was still written`);
+  if (signal !== null) logger.error(terminalText(`monocov: ${project}:${testTarget} was killed by ${signal}; its coverage data was still written`));
+  else if (!testsPassed(result.outcome)) logger.error(terminalText(`monocov: ${project}:${testTarget} failed; its coverage data was still written`));
   return { success: testsPassed(result.outcome) && result.misses.length === 0 };
 }
 

@@ -1,14 +1,15 @@
 import { logger, type ExecutorContext } from '@nx/devkit';
 import {
+  asMonocovError,
   checkReportFolder,
   ConfigError,
   describeCompleteness,
-  isIncomplete,
-  isMonocovError,
-  loadConfig,
-  mergeWorkspace,
   type DiffBase,
   type ExpectedProject,
+  isIncomplete,
+  loadConfig,
+  mergeWorkspace,
+  terminalText,
 } from '@monocov/core';
 import { join, relative, resolve } from 'node:path';
 import { runOverrides } from '../coverage/coverage.impl';
@@ -38,24 +39,25 @@ export default async function mergeExecutor(options: MergeExecutorOptions, conte
       carryForward: options.carryForward === undefined ? undefined : resolve(context.root, options.carryForward),
       baseline: baselineSource(options),
     });
-    if (report.summaryText !== '') process.stdout.write(report.summaryText);
-    for (const problem of report.problems) logger.warn(`monocov: ${options.ignoreErrors ? 'ignored' : 'error'}: ${problem.message}`);
+    if (report.summaryText !== '') process.stdout.write(terminalText(report.summaryText));
+    for (const problem of report.problems) logger.warn(terminalText(`monocov: ${options.ignoreErrors ? 'ignored' : 'error'}: ${problem.message}`));
     for (const { input, sameAs } of report.duplicates) {
-      logger.info(`monocov: skipped ${relative(context.root, input)}: the same data as ${relative(context.root, sameAs)}, counted once`);
+      logger.info(terminalText(`monocov: skipped ${relative(context.root, input)}: the same data as ${relative(context.root, sameAs)}, counted once`));
     }
     for (const line of describeCompleteness(report.completeness!)) {
-      if (options.requireComplete) logger.error(`monocov: ${line}`);
-      else logger.warn(`monocov: ${line}`);
+      if (options.requireComplete) logger.error(terminalText(`monocov: ${line}`));
+      else logger.warn(terminalText(`monocov: ${line}`));
     }
     if (!options.requireComplete && report.completeness!.projects.some(isIncomplete)) {
       logger.warn('monocov: the totals are not those of the whole workspace as it is now; set requireComplete to fail the merge on this');
     }
-    for (const miss of report.misses) logger.error(`monocov: threshold missed: ${miss.message}`);
-    if (report.written.length > 0) logger.info(`monocov: workspace reports written to ${relative(context.root, outputDir)}`);
+    for (const miss of report.misses) logger.error(terminalText(`monocov: threshold missed: ${miss.message}`));
+    if (report.written.length > 0) logger.info(terminalText(`monocov: workspace reports written to ${relative(context.root, outputDir)}`));
     return { success: report.outcome === 'ok' };
   } catch (error) {
-    if (!isMonocovError(error)) throw error;
-    logger.error(`monocov: ${error.message}`);
+    const known = asMonocovError(error);
+    if (!known) throw error;
+    logger.error(`monocov: ${terminalText(known.message)}`);
     return { success: false };
   }
 }

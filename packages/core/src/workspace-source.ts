@@ -1,0 +1,63 @@
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
+
+/**
+ * Largest source file read into a report. Coverage of a bigger file is still counted; its HTML
+ * page shows a note instead of the text (a generated bundle of this size is not read by anyone,
+ * and a hostile data key must not make the report hold gigabytes).
+ */
+export const MAX_SOURCE_BYTES = 32 * 2 ** 20;
+
+/** Why a workspace-relative path may not be read into a report, or undefined when it may. */
+export function unreadableSourceReason(rel: string): string | undefined {
+  if (rel === '' || isAbsolute(rel) || /^[A-Za-z]:/.test(rel)) return 'is not a path inside the workspace';
+  const segments = rel.split(/[\\/]/);
+  if (segments.some((segment) => segment === '..' || segment === '.' || segment === '')) return 'is not a plain workspace-relative path';
+  if (segments.some((segment) => segment.toLowerCase() === '.git')) return 'is inside .git/';
+  return undefined;
+}
+
+export type SourceRead = { ok: true; text: string } | { ok: false; reason: string };
+
+/**
+ * Reads a source file for a report: only a regular file inside the workspace, reached without
+ * leaving it through a symbolic link, outside `.git/`, and at most MAX_SOURCE_BYTES. Anything
+ * else (`.git/config`, a link to /proc/self/environ, a FIFO, a device) is never opened.
+ */
+export function readWorkspaceSource(workspaceRoot: string, rel: string): SourceRead {
+  const unfit = unreadableSourceReason(rel);
+  if (unfit) return { ok: false, reason: unfit };
+  let real: string;
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(workspaceRoot);
+    real = realpathSync(join(workspaceRoot, rel));
+  } catch (error) {
+    return { ok: false, reason: `cannot be found (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  }
+  const inside = relative(realRoot, real);
+  if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) return { ok: false, reason: 'leads out of the workspace through a symbolic link' };
+  if (inside.split(sep).some((segment) => segment.toLowerCase() === '.git')) return { ok: false, reason: 'leads into .git/ through a symbolic link' };
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+    fd = openSync(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
+  } catch (error) {
+    return { ok: false, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { ok: false, reason: 'is not a regular file' };
+    if (stat.size > MAX_SOURCE_BYTES) return { ok: false, reason: `is larger than ${MAX_SOURCE_BYTES / 2 ** 20} MiB` };
+    const bytes = Buffer.allocUnsafe(stat.size);
+    let filled = 0;
+    while (filled < stat.size) {
+      const read = readSync(fd, bytes, filled, stat.size - filled, filled);
+      if (read === 0) break;
+      filled += read;
+    }
+    return { ok: true, text: bytes.subarray(0, filled).toString('utf8') };
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { XMLValidator } from 'fast-xml-parser';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { stableStringify } from '../../src/stable-json';
+import { coverageOf, fileCoverage, makeWorkspace, source, writeProject } from '../fixtures/merge/helpers';
+import { assertOutcome, cleanLater, cleanUp, monocov, tree } from './helpers';
+
+// Issue 17, item 3: every writer escapes for its format, names no format can hold are rejected
+// with a message, and every git call ends its options. Each case is a name an attacker controls:
+// a committed file name, a data key, a function name, a project name in meta.json, a git ref.
+
+test.after(cleanUp);
+
+const XSS = '<img src=x onerror=alert(1)>';
+
+function htmlPages(root: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(tree(join(root, 'coverage/workspace/html'))).filter(([name]) => name.endsWith('.html')));
+}
+
+// Guards: writers.ts escapeHtmlHeadings (istanbul's heading), escapeCoberturaFilenames.
+test('a committed file named like markup: HTML pages and cobertura stay markup-free and valid', () => {
+  const name = `packages/a/src/${XSS}/x&"y'.ts`;
+  const root = makeWorkspace({ [name]: source(2) });
+  cleanLater(root);
+  writeProject(root, { projectRoot: 'packages/a', coverage: coverageOf({ [name]: { s: [1, 0] } }) });
+  const result = monocov(root, ['merge']);
+  assert.is(result.status, 0, result.stderr);
+  const pages = htmlPages(root);
+  assert.ok(Object.keys(pages).length >= 2);
+  for (const [page, html] of Object.entries(pages)) {
+    assert.not.ok(html.includes('<img'), `${page} holds a raw <img> tag`);
+  }
+  const cobertura = readFileSync(join(root, 'coverage/workspace/cobertura-coverage.xml'), 'utf8');
+  assert.is(XMLValidator.validate(cobertura), true);
+  assert.ok(cobertura.includes('filename="packages/a/src/&lt;img src=x onerror=alert(1)&gt;/x&amp;&quot;y&#39;.ts"'));
+  const lcov = readFileSync(join(root, 'coverage/workspace/lcov.info'), 'utf8');
+  assert.ok(lcov.includes(`SF:${name}\n`));
+});
+
+// Guards: paths.ts checked (control characters), writers.ts representableCoverage.
+test('a data key with a line break is rejected by name; no lcov record is injected', () => {
+  const root = makeWorkspace({ 'packages/a/src/a.ts': source(2) });
+  cleanLater(root);
+  const key = 'packages/a/src/a.ts\nSF:/etc/passwd';
+  writeProject(root, { projectRoot: 'packages/a', coverage: coverageOf({ 'packages/a/src/a.ts': { s: [1, 1] } }) });
+  writeProject(root, { projectRoot: 'packages/evil', coverage: { [key]: fileCoverage(key, { s: [1] }) } });
+  const strict = monocov(root, ['merge']);
+  assertOutcome(strict, 4, 'entry "packages/a/src/a.ts\\nSF:/etc/passwd" holds the control character U+000A, which no report can represent');
+  const lenient = monocov(root, ['merge', '--ignore-errors']);
+  assert.is(lenient.status, 0, lenient.stderr);
+  const lcov = readFileSync(join(root, 'coverage/workspace/lcov.info'), 'utf8');
+  assert.equal(lcov.match(/^SF:.*$/gm), ['SF:packages/a/src/a.ts']);
+});
+
+// Guards: writers.ts representableCoverage (function names shown with visible escapes).
+test('a function name with a line break and ESC: lcov keeps one record, cobertura stays valid XML', () => {
+  const root = makeWorkspace({ 'packages/a/src/a.ts': source(2) });
+  cleanLater(root);
+  const file = fileCoverage('packages/a/src/a.ts', { s: [1, 0], f: [1] });
+  file.fnMap[0]!.name = 'f\nend_of_record\nSF:/etc/passwd\u001b[2J';
+  writeProject(root, { projectRoot: 'packages/a', coverage: { 'packages/a/src/a.ts': file } });
+  const result = monocov(root, ['merge']);
+  assert.is(result.status, 0, result.stderr);
+  const lcov = readFileSync(join(root, 'coverage/workspace/lcov.info'), 'utf8');
+  assert.equal(lcov.match(/^SF:.*$/gm), ['SF:packages/a/src/a.ts']);
+  assert.equal(lcov.match(/^end_of_record$/gm)?.length, 1);
+  assert.ok(lcov.includes('FN:1,f\\nend_of_record\\nSF:/etc/passwd\\u001b[2J\n'));
+  assert.is(XMLValidator.validate(readFileSync(join(root, 'coverage/workspace/cobertura-coverage.xml'), 'utf8')), true);
+  const merged = JSON.parse(readFileSync(join(root, 'coverage/workspace/coverage-final.json'), 'utf8'));
+  assert.is(merged['packages/a/src/a.ts'].fnMap['0'].name, file.fnMap[0]!.name, 'the merged data keeps the name as it was');
+});
+
+// Guards: markdown.ts code/escapeText (visibleControls), cli/main.ts terminalSafe.
+test('a project name with line breaks and terminal escapes: one table row in summary.md, no escape on the terminal', () => {
+  const root = makeWorkspace({ 'packages/a/src/a.ts': source(2) });
+  cleanLater(root);
+  const project = 'a\n\n# Injected\n<script>alert(1)</script>\u001b]0;owned\u0007\u001b[2J';
+  writeProject(root, { projectRoot: 'packages/a', project, coverage: coverageOf({ 'packages/a/src/a.ts': { s: [1, 0] } }) });
+  const result = monocov(root, ['merge', '--format', 'markdown', '--reporter', 'markdown', '--reporter', 'text']);
+  assert.is(result.status, 0, result.stderr);
+  assert.not.ok(/[\u0000-\u0008\u000b-\u001f\u007f]/.test(result.stdout + result.stderr), 'no control character reaches the terminal');
+  const summary = readFileSync(join(root, 'coverage/workspace/summary.md'), 'utf8');
+  assert.not.match(summary, /^# Injected/m);
+  assert.not.match(summary, /^<script>/m);
+  const rows = summary.split('\n').filter((line) => line.startsWith('| '));
+  assert.is(rows.length, 4, 'header, the project, the total (and the alignment row)');
+  assert.ok(rows[2]!.includes('`packages/a (a\\n\\n# Injected\\n<script>alert(1)</script>\\u001b]0;owned\\u0007\\u001b[2J)`'), rows[2]);
+});
+
+// Guards: baseline.ts and git-diff.ts (--end-of-options on every git call).
+test('a git ref that looks like an option stays a ref: a clear error, nothing written', () => {
+  const root = makeWorkspace({ 'packages/a/src/a.ts': source(2) });
+  cleanLater(root);
+  writeProject(root, { projectRoot: 'packages/a', coverage: coverageOf({ 'packages/a/src/a.ts': { s: [1, 0] } }) });
+  const git = (...args: string[]) => spawnSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd: root, encoding: 'utf8' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'data');
+  const pwned = join(root, 'pwned');
+  const baseline = monocov(root, ['merge', `--baseline-ref=--output=${pwned}`]);
+  assertOutcome(baseline, 4, `baseline --output=${pwned}: coverage/workspace/coverage-final.json cannot be read from git`);
+  const diff = monocov(root, ['merge', `--diff=--output=${pwned}`]);
+  assertOutcome(diff, 3, `diff base "--output=${pwned}" cannot be compared with HEAD`);
+  assert.not.ok(existsSync(pwned), 'git wrote no file');
+});
+
+// Guards: writers.ts createSourceFinder (no padding by a line number read from data).
+test('a 1 KB data file naming line 30,000,000 of a missing source: reported without allocating its lines', () => {
+  const root = makeWorkspace({});
+  cleanLater(root);
+  const key = 'packages/a/src/gone.ts';
+  const file = fileCoverage(key, { s: [1] });
+  file.statementMap[0] = { start: { line: 30_000_000, column: 0 }, end: { line: 30_000_000, column: 5 } };
+  writeProject(root, { projectRoot: 'packages/a', coverage: { [key]: file } });
+  assert.ok(stableStringify({ [key]: file }).length < 1024);
+  const result = monocov(root, ['merge']);
+  assert.is(result.status, 0, result.stderr);
+  const page = readFileSync(join(root, 'coverage/workspace/html/gone.ts.html'), 'utf8');
+  assert.ok(page.length < 20_000, `the page has ${page.length} characters`);
+  assert.ok(page.includes('monocov: source not shown: packages/a/src/gone.ts cannot be found (ENOENT)'));
+});
+
+test.run();
