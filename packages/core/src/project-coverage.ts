@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { istanbulJsonCollection } from './collection/istanbul-json';
 import { convert } from './collection/lazy-modules';
-import type { RouteCollection, RouteContext, RunningTests, TestSetup } from './collection/route';
+import { dropUnparsable, type RouteCollection, type RouteContext, type RunningTests, type TestSetup } from './collection/route';
 import { runnerCollection } from './collection/runner';
 import { v8Collection } from './collection/v8';
 import type { LoadedConfig } from './config/types';
@@ -13,7 +13,8 @@ import { groupByProject, normalizeRoot } from './report/projects';
 import { formatTable } from './report/table';
 import { checkThresholds, type ThresholdMiss } from './report/thresholds';
 import type { CollectionRoute } from './runners';
-import { toPortableCoverage, writeProjectData } from './store';
+import { DataError } from './errors';
+import { toPortableCoverage, workspaceRelative, writeProjectData, type DroppedData } from './store';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 
 export type { TestSetup } from './collection/route';
@@ -68,14 +69,23 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     const env = options.env ?? process.env;
     const cacheDir = mapsCacheDir(workspaceRoot, env);
     const warnings: string[] = [];
-    const collection = startRoute(options.route ?? { kind: 'v8' }, { workspaceRoot, projectRoot, run, include, rawDir, env, cacheDir, warnings });
+    const dropped: DroppedData = { processes: 0, sources: [] };
+    const context: RouteContext = { workspaceRoot, projectRoot, run, include, rawDir, env, cacheDir, warnings, dropped };
+    const collection = startRoute(options.route ?? { kind: 'v8' }, context);
     const outcome = await awaitTests(options.runTests(collection.setup), collection);
     const { coverage, collector, contexts } = await collection.gather(outcome);
     // Scanned even without `run.all`: an include glob that selects nothing is worth a warning.
     const scan = scanSourceFiles({ workspaceRoot, projectRoot, run });
     if (run.all) {
+      const left = new Set(dropped.sources);
       for (const file of scan.files) {
-        coverage[file] ??= placeholder(await convert().emptyFileCoverage(file, { cacheDir }));
+        if (coverage[file] !== undefined || left.has(workspaceRelative(workspaceRoot, file) ?? file)) continue;
+        try {
+          coverage[file] = placeholder(await convert().emptyFileCoverage(file, { cacheDir }));
+        } catch (error) {
+          if (!(error instanceof DataError)) throw error;
+          dropUnparsable(error, context);
+        }
       }
     }
     const dataDir = writeProjectData({
@@ -93,6 +103,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
         configHash: loaded.hash,
         collector,
         tests: { exitCode: outcome.exitCode, signal: outcome.signal },
+        dropped,
       },
     });
     const portable = toPortableCoverage(coverage, workspaceRoot);

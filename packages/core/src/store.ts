@@ -34,6 +34,17 @@ export interface ProjectMeta {
   tests: { exitCode: number | null; signal: string | null };
   /** sha256 (hex, first 16 chars) of each source file's content when the data was collected. */
   sources: Record<string, string>;
+  /** Only when something was left out (docs/security.md, "degrade, do not abort"). */
+  dropped?: DroppedData;
+}
+
+/**
+ * What a run left out rather than fail: test processes whose raw V8 file was malformed (their
+ * hits are missing) and sources Babel could not parse (workspace-relative, sorted).
+ */
+export interface DroppedData {
+  processes: number;
+  sources: string[];
 }
 
 /** Folder of one project's data: `<dataDir>/projects/<projectRoot>`; the root project is `projects/.root`. */
@@ -92,7 +103,9 @@ export function writeProjectData(options: WriteProjectDataOptions): string {
     const abs = join(workspaceRoot, rel);
     if (existsSync(abs)) sources[rel] = hashContent(readFileSync(abs));
   }
-  const meta: ProjectMeta = { formatVersion: FORMAT_VERSION, ...options.meta, sources };
+  const { dropped, ...rest } = options.meta;
+  const meta: ProjectMeta = { formatVersion: FORMAT_VERSION, ...rest, sources };
+  if (dropped && (dropped.processes > 0 || dropped.sources.length > 0)) meta.dropped = { processes: dropped.processes, sources: [...dropped.sources].sort() };
   const dir = projectDataDir(workspaceRoot, dataDir, projectRoot);
   // Coverage first, meta last: a meta.json is the mark of a complete data folder.
   writeFileAtomic(join(dir, COVERAGE_FILE), stableStringify(coverage));

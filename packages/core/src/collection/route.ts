@@ -3,6 +3,8 @@ import type { CoverageConfig } from '../config/types';
 import type { TestOutcome } from '../collect';
 import type { ContextsData } from '../contexts/data';
 import type { FlagValue, TestRunner } from '../runners';
+import type { DataError } from '../errors';
+import { toPosix, workspaceRelative, type DroppedData } from '../store';
 
 /** What a test run needs for the chosen route. */
 export interface TestSetup {
@@ -35,6 +37,8 @@ export interface RouteContext {
   cacheDir: string | undefined;
   /** Warnings for the caller to print, one line each: the route adds its own. */
   warnings: string[];
+  /** What the route left out instead of failing, recorded in meta.json. */
+  dropped: DroppedData;
 }
 
 /** The test run as the work done alongside it sees it. */
@@ -60,4 +64,10 @@ export interface GatheredCoverage {
   collector: string;
   /** Which tests ran each line, on the route that records it (`run.contexts: "test"`). */
   contexts?: ContextsData;
+}
+
+/** A source Babel cannot parse: left out of the data, named in a warning and in meta.json. */
+export function dropUnparsable(problem: DataError, { workspaceRoot, warnings, dropped }: RouteContext): void {
+  dropped.sources.push(workspaceRelative(workspaceRoot, problem.path ?? '') ?? toPosix(problem.path ?? ''));
+  warnings.push(`warning: ${problem.message} That file was left out; the project's other files are kept.`);
 }

@@ -2,7 +2,7 @@ import type { ContextsData } from '../contexts/data';
 import type * as ConvertModule from '../convert';
 import { scanSourceFiles } from '../files';
 import { contextsCollector, convert } from './lazy-modules';
-import type { RouteCollection, RouteContext } from './route';
+import { dropUnparsable, type RouteCollection, type RouteContext } from './route';
 
 /** How often raw files are looked for while the tests run: a readdir, and a parse of each new file. */
 const RAW_POLL_MS = 200;
@@ -15,7 +15,7 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * those of processes that have ended while the tests still run.
  */
 export function v8Collection(context: RouteContext): RouteCollection {
-  const { workspaceRoot, projectRoot, run, include, rawDir, env, cacheDir, warnings } = context;
+  const { workspaceRoot, projectRoot, run, include, rawDir, env, cacheDir, warnings, dropped } = context;
   // With `run.all` every source needs its maps: listed now, they are prepared while the tests run.
   const sources = run.all ? scanSourceFiles({ workspaceRoot, projectRoot, run }).files : [];
   // With contexts, a preload takes a coverage snapshot at each test boundary (contexts/collect.ts).
@@ -26,7 +26,11 @@ export function v8Collection(context: RouteContext): RouteCollection {
       rawDir,
       include,
       cacheDir,
-      onSkippedRawFile: (problem) => warnings.push(`warning: ${problem.message}; the hits of that process are missing, the others are kept`),
+      onSkippedRawFile: (problem) => {
+        dropped.processes++;
+        warnings.push(`warning: ${problem.message}; the hits of that process are missing, the others are kept`);
+      },
+      onUnparsableSource: (problem) => dropUnparsable(problem, context),
     }));
   return {
     setup: { env: { ...env, ...variables }, variables, runnerFlags: [] },

@@ -8,7 +8,7 @@ import { RangeTree } from './range-tree';
 import { listRawFiles, readRawFile } from './raw-files';
 import { scriptPath } from './script-mapping';
 import type { V8RawFile } from './v8-data';
-import { ScriptResolver } from './script-resolver';
+import { ScriptResolver, type ScriptTarget } from './script-resolver';
 
 export interface ConvertOptions {
   /** Folder that NODE_V8_COVERAGE wrote (coverage-*.json files, possibly from many processes). */
@@ -23,6 +23,12 @@ export interface ConvertOptions {
    * such a file is an error.
    */
   onSkippedRawFile?: (problem: DataError) => void;
+  /**
+   * Told once about each original source Babel cannot parse, which is then left out of the
+   * result while every other file keeps its hits (nyc does the same). Without it, such a source
+   * is an error.
+   */
+  onUnparsableSource?: (problem: DataError) => void;
 }
 
 /** A result of its own for a file: fresh counters; the maps are built per call and shared with nothing else. */
@@ -55,7 +61,18 @@ export class V8Conversion {
 
   constructor(private readonly options: ConvertOptions) {
     this.files = new FileMapsCache(options.cacheDir);
-    this.resolver = new ScriptResolver(this.files, options.include);
+    const unparsable = new Set<string>();
+    const onUnparsableSource = options.onUnparsableSource;
+    this.resolver = new ScriptResolver(
+      this.files,
+      options.include,
+      onUnparsableSource &&
+        ((problem) => {
+          if (unparsable.has(problem.path ?? problem.message)) return;
+          unparsable.add(problem.path ?? problem.message);
+          onUnparsableSource(problem);
+        }),
+    );
   }
 
   /**
@@ -91,8 +108,20 @@ export class V8Conversion {
         continue;
       }
       this.added.add(rawPath);
+      let resolved: ResolvedScript[];
       try {
-        await this.add(raw);
+        resolved = await this.resolve(raw, rawPath);
+      } catch (error) {
+        // A file that parsed but cannot be mapped will not change by waiting: skipped now, whole.
+        if (error instanceof DataError && error.path === rawPath && this.options.onSkippedRawFile) {
+          this.options.onSkippedRawFile(error);
+          continue;
+        }
+        this.failure = { error };
+        throw error;
+      }
+      try {
+        this.add(resolved);
       } catch (error) {
         this.failure = { error };
         throw error;
@@ -100,25 +129,48 @@ export class V8Conversion {
     }
   }
 
-  private async add(raw: V8RawFile): Promise<void> {
+  /**
+   * Every script of one raw file resolved to its original files before any hit is added, so a
+   * source map that cannot be used drops that process's file whole (a DataError naming it)
+   * instead of leaving part of its hits in the sum.
+   */
+  private async resolve(raw: V8RawFile, rawPath: string): Promise<ResolvedScript[]> {
     const sourceMapCache = raw['source-map-cache'];
+    const resolved: ResolvedScript[] = [];
     for (const script of raw.result) {
       const path = scriptPath(script.url);
       if (path === undefined) continue;
-      const targets = await this.resolver.resolve({
-        url: script.url,
-        path,
-        cacheEntry: sourceMapCache?.[script.url],
-        hasSourceMapCache: sourceMapCache !== undefined,
-      });
-      if (targets.length === 0) continue;
-      const ranges = new RangeTree(script.functions);
+      let targets: ScriptTarget[];
+      try {
+        targets = await this.resolver.resolve({
+          url: script.url,
+          path,
+          cacheEntry: sourceMapCache?.[script.url],
+          hasSourceMapCache: sourceMapCache !== undefined,
+        });
+      } catch (error) {
+        if (error instanceof DataError && !this.options.onUnparsableSource) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new DataError(`${rawPath}: script ${JSON.stringify(script.url)} cannot be mapped to its sources (${reason})`, rawPath);
+      }
+      if (targets.length > 0) resolved.push({ targets, ranges: new RangeTree(script.functions) });
+    }
+    return resolved;
+  }
+
+  private add(resolved: ResolvedScript[]): void {
+    for (const { targets, ranges } of resolved) {
       for (const target of targets) {
         const coverage = (this.result[target.path] ??= freshCoverage(target.maps.coverage)) as FileCoverageData;
         addHits(coverage, target.maps, target.offsets, ranges);
       }
     }
   }
+}
+
+interface ResolvedScript {
+  targets: ScriptTarget[];
+  ranges: RangeTree;
 }
 
 /** Whether the process that named this raw file (`coverage-<pid>-…`) is still running. */

@@ -30,5 +30,41 @@ export async function readRawFile(path: string): Promise<V8RawFile> {
   if (!data || typeof data !== 'object' || !Array.isArray((data as V8RawFile).result)) {
     throw new DataError(`${path} is not V8 coverage: expected an object with a "result" array`, path);
   }
+  const problem = rawFileProblem(data as Record<string, unknown>);
+  if (problem !== undefined) throw new DataError(`${path} is not V8 coverage: ${problem}`, path);
   return data as V8RawFile;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isOffset = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/**
+ * Why a parsed raw file is not the shape Node writes, or undefined: every script, function and
+ * range is checked before any is used, so a malformed file (written by a hostile or broken test
+ * process: `{"result":[null]}`) is dropped whole, never half added.
+ */
+function rawFileProblem(data: Record<string, unknown>): string | undefined {
+  for (const [index, script] of (data.result as unknown[]).entries()) {
+    if (!isObject(script) || typeof script.url !== 'string' || !Array.isArray(script.functions)) {
+      return `result[${index}] is not a script's coverage ({ url, functions })`;
+    }
+    for (const fn of script.functions as unknown[]) {
+      if (!isObject(fn) || !Array.isArray(fn.ranges) || fn.ranges.length === 0) return `result[${index}] has a function without "ranges"`;
+      for (const range of fn.ranges as unknown[]) {
+        if (!isObject(range) || !isOffset(range.startOffset) || !isOffset(range.endOffset) || !isOffset(range.count) || range.endOffset < range.startOffset) {
+          return `result[${index}] has a range that is not { startOffset, endOffset, count } of whole numbers`;
+        }
+      }
+    }
+  }
+  const cache = data['source-map-cache'];
+  if (cache !== undefined) {
+    if (!isObject(cache)) return '"source-map-cache" is not an object';
+    for (const [url, entry] of Object.entries(cache)) {
+      if (!isObject(entry) || !Array.isArray(entry.lineLengths) || !entry.lineLengths.every(isOffset) || (entry.data !== null && !isObject(entry.data))) {
+        return `"source-map-cache" entry ${JSON.stringify(url)} is not { lineLengths, data }`;
+      }
+    }
+  }
+  return undefined;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DataError } from '../errors';
 import type { FileMapsCache } from './file-maps-cache';
 import { probeOffsets, type ProbeOffsets } from './apply-hits';
 import type { FileMaps } from './file-maps';
@@ -32,6 +33,8 @@ export class ScriptResolver {
   constructor(
     private readonly files: FileMapsCache,
     private readonly include: (absPath: string) => boolean,
+    /** Told about an original source Babel cannot parse, which is then left out; without it, that is an error. */
+    private readonly onUnparsable?: (problem: DataError) => void,
   ) {}
 
   resolve(script: ScriptToResolve): Promise<ScriptTarget[]> {
@@ -65,7 +68,14 @@ export class ScriptResolver {
       if (path === '' || !include(path)) continue;
       const code = (await this.files.text(path)) ?? mapping.sourceContent(sourceIndex);
       if (code === undefined) continue;
-      const maps = this.files.maps(path, code);
+      let maps: FileMaps;
+      try {
+        maps = this.files.maps(path, code);
+      } catch (error) {
+        if (!(error instanceof DataError) || !this.onUnparsable) throw error;
+        this.onUnparsable(error);
+        continue;
+      }
       targets.push({ path, maps, offsets: probeOffsets(maps, mapping, sourceIndex) });
     }
     return targets;
