@@ -33,7 +33,8 @@ export function readWorkspaceSource(workspaceRoot: string, rel: string): SourceR
     realRoot = realpathSync(workspaceRoot);
     real = realpathSync(join(workspaceRoot, rel));
   } catch (error) {
-    return { ok: false, reason: `cannot be found (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, reason: code === 'ENOENT' ? 'not found' : `cannot be found (${code ?? String(error)})` };
   }
   const inside = relative(realRoot, real);
   if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) return { ok: false, reason: 'leads out of the workspace through a symbolic link' };

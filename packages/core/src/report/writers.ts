@@ -219,7 +219,8 @@ function bufferWrites(context: libReport.Context): void {
 function createSourceFinder(workspaceRoot: string, coverage: CoverageMapData): (path: string) => string {
   return (path) => {
     const read = Object.hasOwn(coverage, path) ? readWorkspaceSource(workspaceRoot, path) : { ok: false as const, reason: 'is not in the data' };
-    return read.ok ? read.text : `// monocov: source not shown: ${path} ${read.reason}`;
+    if (read.ok) return read.text;
+    return read.reason === 'not found' ? `// monocov: source not found in the workspace: ${path}` : `// monocov: source not shown: ${path} ${read.reason}`;
   };
 }
 
