@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { defaultConfig } from '../src/config';
 import type { CoverageConfig } from '../src/config/types';
 import { ConfigError } from '../src/errors';
-import { detectCommandRunner, detectTargetRunner, flagsToArgv, resolveCollection, runnerFlags, runnersInCommand } from '../src/runners';
+import { detectCommandRunner, detectTargetRunner, mergeRunnerArgs, resolveCollection, runnerFlags, runnersInCommand, type FlagValue, type TestRunner } from '../src/runners';
 
 const dir = mkdtempSync(join(tmpdir(), 'monocov-detect-'));
 writeFileSync(
@@ -129,11 +129,16 @@ test('collector istanbul-json needs its path', () => {
   );
 });
 
+/** The flags as a runner started with no arguments of its own gets them. */
+function flagsToArgv(runner: TestRunner, flags: Record<string, FlagValue>): string[] {
+  return mergeRunnerArgs(runner, [], flags).args!;
+}
+
 test('the flags each runner is given', () => {
   const options = { workspaceRoot: '/ws', projectRoot: 'libs/a (old)', run: run({ include: ['src/**'] }) };
   const jest = runnerFlags('jest', options);
   assert.is(jest.outputFlag, 'coverageDirectory');
-  assert.equal(flagsToArgv(jest.flags), [
+  assert.equal(flagsToArgv('jest', jest.flags), [
     '--coverage',
     '--coverageReporters=json',
     '--collectCoverageFrom=[]',
@@ -142,14 +147,14 @@ test('the flags each runner is given', () => {
   ]);
   const vitest = runnerFlags('vitest', options);
   assert.is(vitest.outputFlag, 'coverage.reportsDirectory');
-  const argv = flagsToArgv(vitest.flags);
+  const argv = flagsToArgv('vitest', vitest.flags);
   assert.equal(argv.slice(0, 4), ['--run', '--coverage.enabled', '--coverage.reporter=json', '--coverage.include=/ws/libs/a \\(old\\)/src/**']);
   assert.ok(argv.includes('--coverage.exclude=**/*.test.*'));
   assert.ok(argv.includes('--coverage.thresholds=false'));
   assert.ok(argv.includes('--coverage.reportOnFailure'));
   assert.not.ok(argv.some((arg) => arg.startsWith('--coverage.allowExternal')));
   // source "workspace": globs stay relative, so other packages' files the tests load match too.
-  const workspace = flagsToArgv(runnerFlags('vitest', { ...options, run: run({ include: ['src/**'], source: 'workspace' }) }).flags);
+  const workspace = flagsToArgv('vitest', runnerFlags('vitest', { ...options, run: run({ include: ['src/**'], source: 'workspace' }) }).flags);
   assert.ok(workspace.includes('--coverage.include=src/**'));
   assert.ok(workspace.includes('--coverage.allowExternal'));
 });

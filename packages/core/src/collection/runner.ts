@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { DataError } from '../errors';
-import { RUNNER_LABELS, readRunnerOutput, runnerFlags, runnerHookVariables, type TestRunner } from '../runners';
+import { ConfigError, DataError } from '../errors';
+import { RUNNER_LABELS, readRunnerOutput, readRunnerRefusal, runnerFlags, runnerHookVariables, type TestRunner } from '../runners';
 import { istanbulInputCollection } from './istanbul-input';
 import type { RouteCollection, RouteContext } from './route';
 
@@ -15,7 +15,12 @@ export function runnerCollection(runners: TestRunner[], context: RouteContext): 
       variables,
       runnerFlags: sets.map((set) => ({ runner: set.runner, flags: { ...set.flags, [set.outputFlag]: join(rawDir, set.runner) } })),
     },
-    read: () => readRunnerOutput(rawDir, { workspaceRoot, projectRoot }),
+    read: () => {
+      // The hook stopped a runner before its tests (watch mode): that is the news, not the missing data.
+      const refusal = readRunnerRefusal(rawDir);
+      if (refusal !== undefined) throw new ConfigError(refusal);
+      return readRunnerOutput(rawDir, { workspaceRoot, projectRoot });
+    },
     noOutput: () => new DataError(noRunnerOutputMessage(runners)),
     collector: runners.join(', '),
   });

@@ -68,15 +68,6 @@ function vitestFlags({ workspaceRoot, projectRoot, run }: RunnerFlagsOptions): R
   return { runner: 'vitest', flags, outputFlag: 'coverage.reportsDirectory' };
 }
 
-/** Flags as command-line arguments: `--name`, `--name=value`, an array as one flag per item. */
-export function flagsToArgv(flags: Record<string, FlagValue>): string[] {
-  return Object.entries(flags).flatMap(([name, value]) => {
-    if (value === true) return [`--${name}`];
-    if (Array.isArray(value)) return value.map((item) => `--${name}=${item}`);
-    return [`--${name}=${String(value)}`];
-  });
-}
-
 function escapeGlob(path: string): string {
   return path.replace(/[*?[\]{}()!+@]/g, '\\$&');
 }

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import type { TestRunner } from './detect';
-import { flagsToArgv, type RunnerFlags } from './flags';
+import type { FlagValue, RunnerFlags } from './flags';
 
 /** Read by name in hooks/runner-argv.cjs. */
 const RUNNER_HOOK_VARIABLE = 'MONOCOV_RUNNER_HOOK';
 
 /** Plain CommonJS shipped beside dist/ (two levels up from src/runners and dist/runners alike), so Node can preload it. */
-const HOOK_FILE = join(__dirname, '..', '..', 'hooks', 'runner-argv.cjs');
+const HOOKS_DIR = join(__dirname, '..', '..', 'hooks');
+const HOOK_FILE = join(HOOKS_DIR, 'runner-argv.cjs');
 
 /** Each runner's CLI script, as the end of its real path. */
 const CLI_ENTRIES: Readonly<Record<TestRunner, string[]>> = {
@@ -14,16 +15,34 @@ const CLI_ENTRIES: Readonly<Record<TestRunner, string[]>> = {
   vitest: ['vitest/vitest.mjs'],
 };
 
+/** The file a runner process leaves in its output folder when the hook refused its command (watch mode); it holds the reason. */
+export const REFUSAL_FILE = 'refused.txt';
+
+/** A runner's arguments with monocov's flags merged in, or why the command cannot be measured as it is. */
+export type MergedRunnerArgs = { args: string[]; refusal?: undefined } | { refusal: string; args?: undefined };
+
+/**
+ * The arguments the runner's CLI gets under monocov, given those its command line gave it (after
+ * the runner's name, whatever wrapper started it): the flags the user gave that monocov sets are
+ * replaced, `--run` is not added to `vitest run`, flags go before `--`, watch mode is refused.
+ * The hook (hooks/runner-args.cjs) does this in the runner's process; this is the same function.
+ */
+export function mergeRunnerArgs(runner: TestRunner, args: string[], flags: Record<string, FlagValue>): MergedRunnerArgs {
+  const merge = (require(join(HOOKS_DIR, 'runner-args.cjs')) as { mergeRunnerArgs: typeof mergeRunnerArgs }).mergeRunnerArgs;
+  return merge(runner, args, flags);
+}
+
 /**
  * The variables that carry runner flags into a test command, whatever starts the runner in it
  * (npm scripts, `&&` chains, npx, cross-env): neither Jest nor Vitest reads coverage settings
- * from the environment, and flags appended to a command line reach only its last command. Node
- * preloads the hook into each process; the runner's CLI process takes the flags.
+ * from the environment, and flags appended to a command line reach only its last command, and
+ * clash with the same flags given there. Node preloads the hook into each process; the runner's
+ * CLI process merges the flags into its arguments (mergeRunnerArgs).
  */
 export function runnerHookVariables(sets: RunnerFlags[], outputDir: string, env: NodeJS.ProcessEnv): Record<string, string> {
   const preload = `--require ${JSON.stringify(HOOK_FILE)}`;
   const existing = env.NODE_OPTIONS?.trim();
-  const runners = sets.map((set) => ({ runner: set.runner, entries: CLI_ENTRIES[set.runner], args: flagsToArgv(set.flags), outputFlag: set.outputFlag }));
+  const runners = sets.map((set) => ({ runner: set.runner, entries: CLI_ENTRIES[set.runner], flags: set.flags, outputFlag: set.outputFlag }));
   return {
     NODE_OPTIONS: existing ? `${preload} ${existing}` : preload,
     [RUNNER_HOOK_VARIABLE]: JSON.stringify({ outputDir, runners }),

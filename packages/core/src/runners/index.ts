@@ -9,7 +9,7 @@ export {
   type RunnerDetection,
   type TestRunner,
 } from './detect';
-export { flagsToArgv, runnerFlags, type FlagValue } from './flags';
-export { runnerHookVariables } from './hook';
-export { readIstanbulJson, readRunnerOutput, type IstanbulInput } from './read-output';
+export { runnerFlags, type FlagValue } from './flags';
+export { REFUSAL_FILE, mergeRunnerArgs, runnerHookVariables, type MergedRunnerArgs } from './hook';
+export { readIstanbulJson, readRunnerOutput, readRunnerRefusal, type IstanbulInput } from './read-output';
 export { resolveCollection, type CollectionRoute } from './collector';

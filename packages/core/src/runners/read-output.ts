@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { mergeCoverageMaps } from '../merge';
 import { COVERAGE_FILE, readCoverageFile } from '../store';
 import { TEST_RUNNERS, type TestRunner } from './detect';
+import { REFUSAL_FILE } from './hook';
 
 /** istanbul JSON made by a runner or another tool, keyed by absolute path, and what made it. */
 export interface IstanbulInput {
@@ -29,6 +30,15 @@ export function readRunnerOutput(rawDir: string, roots: PathRoots): IstanbulInpu
     maps.push(normalizeKeys(coverage, roots));
   }
   return { coverage: combine(maps), collectors: [...collectors].sort() };
+}
+
+/** The reason the runner hook refused a runner's command (watch mode), if it refused one: written where that run's output would be. */
+export function readRunnerRefusal(rawDir: string): string | undefined {
+  for (const entry of readdirSync(rawDir).sort()) {
+    const file = join(rawDir, entry, REFUSAL_FILE);
+    if (existsSync(file)) return readFileSync(file, 'utf8');
+  }
+  return undefined;
 }
 
 /**
