@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createFileCoverage, type FileCoverageData } from 'istanbul-lib-coverage';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultConfig } from '../src/config';
@@ -184,6 +185,92 @@ test('monocov run -- vitest run: collected through Vitest, forced v8 refused', (
   const forced = monocov(pkg, ['run', '--collector', 'v8', '--', 'npm', 'test']);
   assert.is(forced.status, 3);
   assert.match(forced.stderr, /`run\.collector` "v8" cannot measure the test command: it runs Vitest \(package\.json script "test" \("vitest run"\)\)/);
+});
+
+/** A workspace whose packages each hold the Vitest fixture, their `test` scripts as given; node_modules of this repository. */
+function vitestWorkspace(scripts: Record<string, string>, extra: Record<string, string> = {}): string {
+  const files: Record<string, string> = {
+    'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+    '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] } }),
+    ...extra,
+  };
+  for (const [name, script] of Object.entries(scripts)) {
+    files[`packages/${name}/package.json`] = JSON.stringify({ name, type: 'module', scripts: { test: script } });
+    files[`packages/${name}/src/half.ts`] = HALF_TS;
+    files[`packages/${name}/test/half.test.ts`] = VITEST_TEST;
+  }
+  const root = tree(files);
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  return root;
+}
+
+function halfLines(root: string, name: string): Record<string, number> {
+  const data = JSON.parse(readFileSync(join(root, 'coverage/projects/packages', name, 'coverage-final.json'), 'utf8'));
+  return { ...createFileCoverage(data[`packages/${name}/src/half.ts`]).getLineCoverage() };
+}
+
+test('real Vitest: --run, run --coverage.enabled=false and a reporter of its own in the command are merged, not repeated', () => {
+  const root = vitestWorkspace({ dashrun: 'vitest --run', disabled: 'vitest run --coverage.enabled=false --coverage.reporter=text', plain: 'vitest' });
+  const expected = { '4': 1, '5': 0, '7': 1 };
+  for (const name of ['dashrun', 'disabled', 'plain']) {
+    const result = monocov(join(root, 'packages', name), ['run', '--', 'npm', 'test']);
+    assert.is(result.status, 0, name + result.stderr + result.stdout);
+    assert.not.match(result.stderr, /Expected a single value/);
+    assert.equal(halfLines(root, name), expected, name);
+  }
+  const direct = monocov(join(root, 'packages/dashrun'), ['run', '--', 'npx', 'vitest', '--run', '--coverage.enabled=false', '--coverage.reportsDirectory', 'own']);
+  assert.is(direct.status, 0, direct.stderr + direct.stdout);
+  assert.equal(halfLines(root, 'dashrun'), expected);
+});
+
+test('real Vitest: watch mode is refused before any test runs, and the data already there is kept', () => {
+  const root = vitestWorkspace({ watching: 'vitest watch' });
+  const pkg = join(root, 'packages/watching');
+  const first = monocov(pkg, ['run', '--', 'npx', 'vitest', 'run']);
+  assert.is(first.status, 0, first.stderr);
+  const meta = readFileSync(join(root, 'coverage/projects/packages/watching/meta.json'), 'utf8');
+  const result = monocov(pkg, ['run', '--', 'npm', 'test']);
+  assert.is(result.status, 3, result.stderr);
+  assert.match(result.stderr, /monocov run: the test command runs Vitest in watch mode \(`watch`\), which never ends.*run `vitest run`/);
+  assert.not.match(result.stderr + result.stdout, /Test Files/);
+  assert.is(readFileSync(join(root, 'coverage/projects/packages/watching/meta.json'), 'utf8'), meta);
+});
+
+test('real Vitest with test.projects at the root: `vitest --run` there is merged once for every project', () => {
+  const root = vitestWorkspace(
+    { one: 'vitest run', two: 'vitest run' },
+    {
+      '.coveragerc.json': JSON.stringify({ run: { include: ['packages/*/src/**'] } }),
+      'vitest.config.ts': `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { projects: ['packages/*'] } });\n` },
+  );
+  const result = monocov(root, ['run', '--', 'npx', 'vitest', '--run']);
+  assert.is(result.status, 0, result.stderr + result.stdout);
+  const data = JSON.parse(readFileSync(join(root, 'coverage/projects/.root/coverage-final.json'), 'utf8'));
+  assert.equal(Object.keys(data), ['packages/one/src/half.ts', 'packages/two/src/half.ts']);
+  for (const file of Object.values(data)) assert.equal({ ...createFileCoverage(file as FileCoverageData).getLineCoverage() }, { '4': 1, '5': 0, '7': 1 });
+});
+
+const JEST_HALF = `exports.half = (n) => {
+  if (n % 2) {
+    throw new Error('odd');
+  }
+  return n / 2;
+};
+`;
+
+test('real Jest: `jest --ci --coverage` and `--coverageDirectory` of its own are merged, not repeated', () => {
+  const root = tree({
+    'package.json': JSON.stringify({ name: 'jt', scripts: { test: 'jest --ci --coverage --coverageDirectory=own --coverageReporters text' } }),
+    '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] } }),
+    'src/half.js': JEST_HALF,
+    'test/half.test.js': `const { half } = require('../src/half');\ntest('half', () => expect(half(4)).toBe(2));\n`,
+  });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  const result = monocov(root, ['run', '--', 'npm', 'test']);
+  assert.is(result.status, 0, result.stderr + result.stdout);
+  const data = JSON.parse(readFileSync(join(root, 'coverage/projects/.root/coverage-final.json'), 'utf8'));
+  assert.equal({ ...createFileCoverage(data['src/half.js']).getLineCoverage() }, { '1': 1, '2': 1, '3': 0, '5': 1 });
+  assert.equal(readdirSync(root).sort(), ['.coveragerc.json', 'coverage', 'node_modules', 'package.json', 'src', 'test'], 'no report of its own');
 });
 
 test.run();
