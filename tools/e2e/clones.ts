@@ -33,7 +33,7 @@ export async function createOrigin(name: string): Promise<NxWorkspace> {
 /**
  * A fresh checkout of the origin's commit at `path` (inside the origin's scratch folder): no
  * .nx, no coverage. node_modules is copied from the origin — what `npm ci` installs from the
- * same lockfile — because the lockfile points at our tarballs by a path relative to the origin.
+ * same lockfile — which saves an install per clone.
  */
 export function cloneOrigin(origin: NxWorkspace, path: string, env: NodeJS.ProcessEnv = {}): NxWorkspace {
   const root = join(origin.scratch, path);

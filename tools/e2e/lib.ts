@@ -1,6 +1,6 @@
 /**
  * Steps shared by the e2e scenarios (tools/e2e/*.e2e.ts): temp folders outside the repository,
- * our tarballs, a Node binary of another major from the npm registry, commands run with a clean
+ * the local registry that serves our tarballs by name, a Node binary of another major from the npm registry, commands run with a clean
  * environment, and readers for the data and reports a run leaves. Each scenario is an uvu file;
  * tools/e2e/run.mjs runs them one after another.
  */
@@ -12,27 +12,54 @@ import { pathToFileURL } from 'node:url';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 
-/** Set by tools/e2e/run.mjs, which packs once for every scenario; a scenario run alone packs itself. */
-const TARBALLS_ENV = 'MONOCOV_E2E_TARBALLS';
+/** Set by tools/e2e/run.mjs, which packs and starts the local registry once for every scenario. */
+const REGISTRY_ENV = 'MONOCOV_E2E_REGISTRY';
 
-export interface Tarballs {
-  core: string;
-  nx: string;
+let ownRegistry: Promise<string> | undefined;
+
+/**
+ * The URL of the local registry that serves our tarballs as `@monocov/core` and `@monocov/nx`
+ * (tools/e2e/registry.mjs). A scenario run alone packs and starts its own, stopped when it exits.
+ */
+export function registryUrl(): Promise<string> {
+  const shared = process.env[REGISTRY_ENV];
+  if (shared) return Promise.resolve(shared);
+  ownRegistry ??= (async () => {
+    // Plain ESM without types: the same modules `npm run pack` and tools/e2e/run.mjs run.
+    const { packAll } = await import(pathToFileURL(join(REPO_ROOT, 'tools', 'pack.mjs')).href);
+    const { startRegistry } = await import(pathToFileURL(join(__dirname, 'registry.mjs')).href);
+    const dir = tempDir('registry');
+    const registry = await startRegistry(dir, packAll() as string[]);
+    process.once('exit', () => {
+      registry.stop();
+      removeDir(dir);
+    });
+    return registry.url as string;
+  })();
+  return ownRegistry;
 }
 
-export async function ourTarballs(): Promise<Tarballs> {
-  let dir = process.env[TARBALLS_ENV];
-  if (!dir) {
-    // Plain ESM without types: the same module `npm run pack` runs.
-    const { packAll } = await import(pathToFileURL(join(REPO_ROOT, 'tools', 'pack.mjs')).href);
-    dir = dirname((packAll() as string[])[0]);
-  }
-  const find = (prefix: string) => {
-    const name = readdirSync(dir).find((file) => file.startsWith(prefix) && file.endsWith('.tgz'));
-    if (!name) throw new Error(`no ${prefix}*.tgz in ${dir}: run npm run pack`);
-    return join(dir, name);
+/**
+ * What points npm, pnpm and yarn (classic and berry) at `registry` for every package: the
+ * environment a user's .npmrc or .yarnrc would set.
+ */
+export function registryEnv(registry: string): NodeJS.ProcessEnv {
+  return {
+    npm_config_registry: registry,
+    YARN_REGISTRY: registry,
+    YARN_NPM_REGISTRY_SERVER: registry,
+    YARN_UNSAFE_HTTP_WHITELIST: new URL(registry).hostname,
   };
-  return { core: find('monocov-core-'), nx: find('monocov-nx-') };
+}
+
+/** A shell whose package managers install from the local registry, on `nodeBinDir`'s node if given. */
+export async function registryShell(nodeBinDir?: string): Promise<Shell> {
+  return { nodeBinDir, env: registryEnv(await registryUrl()) };
+}
+
+/** The version our tarballs carry, as published to the local registry. */
+export function ourVersion(packageName: '@monocov/core' | '@monocov/nx'): string {
+  return readJson(join(REPO_ROOT, 'packages', packageName.split('/')[1]!, 'package.json')).version;
 }
 
 /** A new folder in the system temp dir, never inside this repository. */

@@ -1,12 +1,13 @@
 /**
- * A fresh Nx workspace in a temp folder with the three projects, nx and our tarballs installed by
- * npm from the registry, and the scenario that adopts monocov in it the way the docs say:
+ * A fresh Nx workspace in a temp folder with the three projects, nx and both monocov packages
+ * installed by npm by name from the local registry (our tarballs, every other package through
+ * its uplink to the npm registry), and the scenario that adopts monocov in it the way the docs say:
  * `nx g @monocov/nx:init`, then `nx run-many -t coverage`. Later scenarios (sharded runs,
  * remote cache) start from `createNxWorkspace` and reuse the checks in three-projects.ts.
  */
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -15,8 +16,9 @@ import {
   installedInside,
   installNode,
   log,
-  ourTarballs,
+  ourVersion,
   readJson,
+  registryShell,
   removeDir,
   REPO_ROOT,
   run,
@@ -43,7 +45,7 @@ export interface NxVersions {
 const RUNNERS = ['tsx@4.23.15', 'uvu@0.5.6'];
 
 export interface NxWorkspace {
-  /** The temp folder that holds the workspace, the tarballs and any Node binary; removed at the end. */
+  /** The temp folder that holds the workspace and any Node binary; removed at the end. */
   scratch: string;
   root: string;
   shell: Shell;
@@ -54,12 +56,8 @@ export interface NxWorkspace {
 export async function createNxWorkspace(versions: NxVersions, name = `nx${versions.nx.split('.')[0]}`): Promise<NxWorkspace> {
   // A failed install leaves no temp folder behind.
   return inTempDir(name, async (scratch) => {
-    const tarballs = await ourTarballs();
-    // Copies, so the workspace's package.json points at nothing inside this repository.
-    cpSync(tarballs.core, join(scratch, 'tarballs', basename(tarballs.core)));
-    cpSync(tarballs.nx, join(scratch, 'tarballs', basename(tarballs.nx)));
     const node = versions.node === undefined ? undefined : installNode(versions.node, join(scratch, 'node'));
-    const shell: Shell = { nodeBinDir: node?.binDir };
+    const shell: Shell = await registryShell(node?.binDir);
     const root = join(scratch, 'workspace');
     writeFiles(root, {
       ...threeProjectSources(),
@@ -86,8 +84,8 @@ export async function createNxWorkspace(versions: NxVersions, name = `nx${versio
       `typescript@${versions.typescript}`,
       `c8@${versions.c8}`,
       ...RUNNERS,
-      `../tarballs/${basename(tarballs.core)}`,
-      `../tarballs/${basename(tarballs.nx)}`,
+      '@monocov/core',
+      '@monocov/nx',
     ]);
     gitInitAndCommit(shell, root);
     const nodeVersion = runOk(shell, root, 'node', ['--version']).trim();
@@ -127,11 +125,15 @@ export function nxAdoptionScenario(versions: NxVersions): void {
     if (created) removeDir(created.scratch);
   });
 
-  test(`${label}: npm installs nx and both tarballs into a fresh workspace; nothing resolves into this repository`, async () => {
+  test(`${label}: npm installs nx and both monocov packages by name from the registry into a fresh workspace; nothing resolves into this repository`, async () => {
     const workspace = (created = await createNxWorkspace(versions));
     log(`node ${workspace.nodeVersion}, workspace ${workspace.root}`);
     if (versions.node !== undefined) assert.is(workspace.nodeVersion, `v${versions.node}`);
     for (const name of ['@monocov/core', '@monocov/nx', 'nx', '@nx/devkit']) assert.ok(installedInside(workspace.root, name), `${name} installed inside the workspace`);
+    for (const name of ['@monocov/core', '@monocov/nx'] as const) {
+      assert.is(readJson(join(workspace.root, 'node_modules', name, 'package.json')).version, ourVersion(name), `${name}: the version this checkout packed`);
+      assert.is(readJson(join(workspace.root, 'package.json')).devDependencies[name], `^${ourVersion(name)}`, `${name} saved by name, as from the public registry`);
+    }
     assert.is(readJson(join(workspace.root, 'node_modules/nx/package.json')).version, versions.nx);
     const version = runOk(workspace.shell, workspace.root, 'npx', ['--no-install', 'monocov', '--version']).trim();
     assert.is(version, readJson(join(workspace.root, 'node_modules/@monocov/core/package.json')).version);

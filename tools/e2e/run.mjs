@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// `npm run e2e`: packs both packages once, then runs every tools/e2e/*.e2e.ts scenario (an uvu
-// file run through tsx), two at a time (MONOCOV_E2E_JOBS) — each installs from the npm registry
-// into its own temp folder, so they share nothing but npm's cache — and ends with the plain
-// summary line CI reads: "N passed, N failed".
+// `npm run e2e`: packs both packages once, publishes them to a local registry (Verdaccio on
+// 127.0.0.1, tools/e2e/registry.mjs) that proxies every other package to the npm registry, then
+// runs every tools/e2e/*.e2e.ts scenario (an uvu file run through tsx), two at a time
+// (MONOCOV_E2E_JOBS) — each installs from that registry into its own temp folder, so they share
+// nothing but it and npm's cache — stops the registry and ends with the plain summary line CI
+// reads: "N passed, N failed".
 // Usage: node tools/e2e/run.mjs [name-substring ...]
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { packAll, REPO_ROOT } from '../pack.mjs';
+import { startRegistry } from './registry.mjs';
 
 const filters = process.argv.slice(2);
 const scenarios = readdirSync(import.meta.dirname)
@@ -43,10 +47,15 @@ function runScenario(file) {
 }
 
 const totals = { passed: 0, failed: 0 };
+const registryDir = mkdtempSync(join(tmpdir(), 'monocov-e2e-registry-'));
+let registry;
 try {
+  const started = Date.now();
   const tarballs = packAll();
   console.log(`packed ${tarballs.map((tarball) => relative(REPO_ROOT, tarball)).join(', ')}`);
-  process.env.MONOCOV_E2E_TARBALLS = join(tarballs[0], '..');
+  registry = await startRegistry(registryDir, tarballs);
+  process.env.MONOCOV_E2E_REGISTRY = registry.url;
+  console.log(`published to ${registry.url} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
   if (scenarios.length === 0) {
     console.log('no e2e scenario matched');
     totals.failed += 1;
@@ -64,8 +73,12 @@ try {
     }),
   );
 } catch (error) {
-  console.log(`FAIL packing the tarballs: ${error.message}`);
+  console.log(`FAIL packing the tarballs or starting the registry: ${error.message}`);
   totals.failed += 1;
+} finally {
+  registry?.stop();
+  if (process.env.MONOCOV_E2E_KEEP) console.log(`kept ${registryDir} (the registry's storage and log)`);
+  else rmSync(registryDir, { recursive: true, force: true });
 }
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exitCode = totals.failed > 0 ? 1 : 0;

@@ -1,4 +1,4 @@
-// summary.md renders as a table (issue 11): @monocov/core installed from its tarball measures a
+// summary.md renders as a table (issue 11): @monocov/core installed from the registry measures a
 // package twice (a baseline with one test, then with two), `monocov merge --format markdown
 // --baseline` writes the summary, a Markdown renderer (marked, GitHub-flavoured) turns it into
 // HTML, and headless Chromium lays the page out. The check reads the rendered DOM: a table whose
@@ -7,14 +7,14 @@
 // another binary. MONOCOV_E2E_KEEP keeps the folder, with page.html and a screenshot.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { marked } from 'marked';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { log, ourTarballs, removeDir, runOk, tempDir, writeFiles, type Shell } from './lib';
+import { log, registryShell, removeDir, runOk, tempDir, writeFiles, type Shell } from './lib';
 
 const CHROMIUM = process.env.MONOCOV_CHROMIUM ?? '/usr/bin/chromium';
-const shell: Shell = {};
+let shell: Shell;
 let dir: string | undefined;
 /** The workspace the first test measured; the second renders its merged HTML report. */
 let root: string | undefined;
@@ -52,9 +52,8 @@ document.getElementById('layout').textContent = JSON.stringify(tables);
 
 test('summary.md with per-project deltas renders as a laid-out table in headless Chromium', async () => {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set MONOCOV_CHROMIUM`);
+  shell = await registryShell();
   dir = tempDir('summary');
-  const tarballs = await ourTarballs();
-  cpSync(tarballs.core, join(dir, basename(tarballs.core)));
   root = join(dir, 'workspace');
   writeFiles(root, {
     'package.json': JSON.stringify({ name: 'summary-ws', private: true, workspaces: ['libs/*'] }, null, 2),
@@ -63,7 +62,7 @@ test('summary.md with per-project deltas renders as a laid-out table in headless
     'libs/strings/src/strings.js': `exports.shout = (text) => text.toUpperCase() + '!';\nexports.whisper = (text) => {\n  return text.toLowerCase();\n};\n`,
     'libs/strings/test/shout.test.js': `const { test } = require('node:test');\nconst assert = require('node:assert');\nconst { shout } = require('../src/strings');\ntest('shout', () => assert.equal(shout('a'), 'A!'));\n`,
   });
-  runOk(shell, root, 'npm', ['install', '--no-audit', '--no-fund', '--save-dev', `../${basename(tarballs.core)}`]);
+  runOk(shell, root, 'npm', ['install', '--no-audit', '--no-fund', '--save-dev', '@monocov/core']);
   const strings = join(root, 'libs/strings');
 
   runOk(shell, strings, 'npx', ['--no-install', 'monocov', 'run', '--', 'node', '--test']);

@@ -2,17 +2,17 @@
 // `monocov run -- <test command>`, `monocov merge` at the root. Turbo has no token for a package's
 // own folder, so each package declares its data folder as a cache output in its own turbo.json
 // (`$TURBO_ROOT$/coverage/projects/<package dir>/**`), as docs/getting-started.md shows.
-import { cpSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { gitInitAndCommit, inTempDir, installedInside, log, ourTarballs, readJson, removeDir, REPO_ROOT, run, runOk, snapshotFiles, writeFiles, type Shell } from './lib';
+import { gitInitAndCommit, inTempDir, installedInside, log, readJson, registryShell, removeDir, REPO_ROOT, run, runOk, snapshotFiles, writeFiles, type Shell } from './lib';
 import { checkProjectData, checkWorkspaceReports, PROJECT_ROOTS, threeProjectSources } from './three-projects';
 
 const TURBO = '2.11.11';
 const RUNNERS = ['tsx@4.23.15', 'uvu@0.5.6'];
-const shell: Shell = {};
+let shell: Shell;
 let scratch: string | undefined;
 let root: string;
 let afterFirstRun: Record<string, string>;
@@ -77,14 +77,13 @@ test.after(() => {
   if (scratch) removeDir(scratch);
 });
 
-test(`npm workspaces: npm installs turbo ${TURBO} and @monocov/core from its tarball into a fresh repository`, async () => {
+test(`npm workspaces: npm installs turbo ${TURBO} and @monocov/core by name from the registry into a fresh repository`, async () => {
+  shell = await registryShell();
   scratch = await inTempDir('turbo', async (dir) => {
-    const tarballs = await ourTarballs();
-    cpSync(tarballs.core, join(dir, 'tarballs', basename(tarballs.core)));
     root = join(dir, 'workspace');
     const npmVersion = runOk(shell, dir, 'npm', ['--version']).trim();
     writeFiles(root, turboWorkspaceFiles(npmVersion));
-    runOk(shell, root, 'npm', ['install', '--no-audit', '--no-fund', '--save-dev', `turbo@${TURBO}`, ...RUNNERS, `../tarballs/${basename(tarballs.core)}`]);
+    runOk(shell, root, 'npm', ['install', '--no-audit', '--no-fund', '--save-dev', `turbo@${TURBO}`, ...RUNNERS, '@monocov/core']);
     gitInitAndCommit(shell, root);
     return dir;
   });
