@@ -4,9 +4,10 @@ import picomatch from 'picomatch';
 import { configHash } from './config/load';
 import type { CoverageConfig } from './config/types';
 import { listSourceFiles } from './files';
-import type { MergeResult } from './merge';
+import type { CombineResult } from './combine';
 import { normalizeRoot } from './report/projects';
-import { toPosix } from './store';
+import type { ProjectCompleteness, ProjectDataState } from './store/format';
+import { toPosix } from './workspace-path';
 
 /**
  * Which projects the merged data should hold, and which it lacks. A merge of whatever data
@@ -33,26 +34,6 @@ export interface ExpectedProject {
   run?: CoverageConfig['run'];
 }
 
-/**
- * - `current`: data present and made for the project as it is now
- * - `missing`: the project should have data and has none
- * - `stale`: data present but made for other inputs (see `reasons`)
- * - `untested`: no data expected (no test target); listed so the omission is visible
- * - `unexpected`: data of a project that is not expected to have any (removed, renamed, or no
- *   longer tested): it counts files the workspace may no longer have
- * - `carried-forward`: this run made none, so the data came from a baseline folder (an affected
- *   run's unaffected project); still checked for staleness like any other data
- */
-export type ProjectDataState = 'current' | 'missing' | 'stale' | 'untested' | 'unexpected' | 'carried-forward';
-
-export interface ProjectCompleteness {
-  project: string;
-  projectRoot: string;
-  state: ProjectDataState;
-  /** Why the state is what it is, one phrase each; empty for `current` and `missing`. */
-  reasons: string[];
-}
-
 export interface Completeness {
   /** Every expected project and every unexpected one found in the data, sorted by root. */
   projects: ProjectCompleteness[];
@@ -61,7 +42,7 @@ export interface Completeness {
 export interface CompletenessOptions {
   workspaceRoot: string;
   expected: ExpectedProject[];
-  merged: Pick<MergeResult, 'projects' | 'projectInputs'>;
+  merged: Pick<CombineResult, 'projects' | 'projectInputs'>;
   /** The rc file's `run` options, for expected projects that bring none of their own. */
   run: CoverageConfig['run'];
 }
@@ -102,7 +83,7 @@ export function checkCompleteness(options: CompletenessOptions): Completeness {
   return { projects: entries.sort((a, b) => compare(a.projectRoot, b.projectRoot) || compare(a.project, b.project)) };
 }
 
-function staleReasons(workspaceRoot: string, root: string, run: CoverageConfig['run'], inputs: MergeResult['projectInputs']): string[] {
+function staleReasons(workspaceRoot: string, root: string, run: CoverageConfig['run'], inputs: CombineResult['projectInputs']): string[] {
   // Only per-project data records how it was made; merged workspace data (CI shards) cannot be judged.
   const own = inputs.filter((input) => normalizeRoot(input.projectRoot) === root);
   if (own.length === 0) return [];

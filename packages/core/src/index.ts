@@ -11,7 +11,7 @@ export { coverageEnv, createRawDir, removeRawDir, runCommand, testsPassed, type 
 export { signalOfStatus, watchChildExits, type ChildExitWatch } from './child-exits';
 export { BUILTIN_OMIT, createSourceFilter, listSourceFiles, scanSourceFiles } from './files';
 export { changedLines, type DiffBase } from './git-diff';
-export { mergeCoverage, type MergeResult } from './merge';
+export { combineCoverage, type CombineResult } from './combine';
 export {
   checkCompleteness,
   describeCompleteness,
@@ -19,8 +19,6 @@ export {
   isIncomplete,
   type Completeness,
   type ExpectedProject,
-  type ProjectCompleteness,
-  type ProjectDataState,
 } from './completeness';
 export type { ReportOutcome, ThresholdMiss, WorkspaceReport, WorkspaceReportOptions } from './report';
 export type { ProjectCoverageOptions, ProjectCoverageResult, TestSetup } from './project-coverage';
@@ -34,14 +32,9 @@ export {
   type RunnerDetection,
   type TestRunner,
 } from './runners';
-export {
-  FORMAT_VERSION,
-  projectDataDir,
-  readCoverageFile,
-  readProjectMeta,
-  writeProjectData,
-  type ProjectMeta,
-} from './store';
+export { FORMAT_VERSION, type ProjectCompleteness, type ProjectDataState, type ProjectMeta } from './store/format';
+export { readCoverageFile, readDataMeta, type DataMeta } from './store/read';
+export { projectDataDir, writeProjectData } from './store/write';
 export { TOOL_VERSION } from './version';
 
 // Conversion (Babel) and reporting (istanbul's report libraries) load on first use: the Nx

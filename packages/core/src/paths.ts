@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { ConfigError } from './errors';
 import { unrepresentableCharacter, visibleControls } from './escape';
-import { toPosix } from './store';
+import { toPosix } from './workspace-path';
 
 /**
  * coverage.py's `[paths]` for data keys. `config.paths` maps a name to a list of prefixes: the

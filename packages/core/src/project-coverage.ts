@@ -14,7 +14,9 @@ import { formatTable } from './report/table';
 import { checkThresholds, type ThresholdMiss } from './report/thresholds';
 import type { CollectionRoute } from './runners';
 import { DataError } from './errors';
-import { toPortableCoverage, workspaceRelative, writeProjectData, type DroppedData } from './store';
+import type { DroppedData } from './store/format';
+import { toPortableCoverage, writeProjectData } from './store/write';
+import { workspaceRelative } from './workspace-path';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 
 export type { TestSetup } from './collection/route';

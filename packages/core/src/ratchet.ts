@@ -1,7 +1,7 @@
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import type { Metric } from './config/types';
 import { addMember, applyEdits, memberOf, parseJsonTree, type JsonNode, type TextEdit } from './config/json-edit';
-import type { MergedProject } from './merge';
+import type { MergedProject } from './store/format';
 import { METRIC_ORDER, percent, sumTotals, type Totals } from './report/metrics';
 import { groupByProject, normalizeRoot, type ProjectGroup } from './report/projects';
 

@@ -4,9 +4,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkCompleteness, describeCompleteness, findExpectedProjects } from '../src/completeness';
 import { loadConfig } from '../src/config';
-import { mergeCoverage } from '../src/merge';
+import { combineCoverage } from '../src/combine';
 import { mergeWorkspace } from '../src/report/workspace';
-import { writeProjectData } from '../src/store';
+import { writeProjectData } from '../src/store/write';
 import { coverageOf, makeWorkspace, source, writeFiles, runCli as monocov } from './fixtures/merge/helpers';
 
 // Graph-aware completeness (issue 11): which expected projects have no data or stale data, and
@@ -46,7 +46,7 @@ function collect(root: string, name: string, run: Record<string, unknown> = {}):
 
 function states(root: string) {
   const { config } = loadConfig({ workspaceRoot: root });
-  const merged = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
+  const merged = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
   const expected = findExpectedProjects(root, ['packages/*'], 'coverage');
   const completeness = checkCompleteness({ workspaceRoot: root, expected, merged, run: config.run });
   return { completeness, lines: describeCompleteness(completeness), byRoot: Object.fromEntries(completeness.projects.map((entry) => [entry.projectRoot, entry.state])) };
@@ -136,7 +136,7 @@ test('identical data files (an artifact downloaded twice) are counted once and n
   const root = workspace();
   cpSync(join(root, 'coverage/projects'), join(root, 'shard-1'), { recursive: true });
   cpSync(join(root, 'coverage/projects'), join(root, 'shard-2'), { recursive: true });
-  const merged = mergeCoverage({ workspaceRoot: root, inputs: ['shard-1', 'shard-2'] });
+  const merged = combineCoverage({ workspaceRoot: root, inputs: ['shard-1', 'shard-2'] });
   assert.equal(merged.coverage['packages/a/src/a.ts']!.s, { 0: 1, 1: 0 });
   assert.is(merged.inputs.length, 3);
   assert.equal(
@@ -156,7 +156,7 @@ test('data with the same coverage but another project meta.json is not a duplica
   const root = workspace();
   cpSync(join(root, 'coverage/projects/packages/a'), join(root, 'other/a'), { recursive: true });
   writeFiles(root, { 'other/a/meta.json': JSON.stringify({ formatVersion: 1, project: 'a-e2e', projectRoot: 'packages/a', configHash: 'x', sources: {} }) });
-  const merged = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects/packages/a', 'other/a'] });
+  const merged = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects/packages/a', 'other/a'] });
   assert.equal(merged.duplicates, []);
   assert.equal(merged.coverage['packages/a/src/a.ts']!.s, { 0: 2, 1: 0 });
 });

@@ -7,7 +7,7 @@ import { stableStringify } from '../src/stable-json';
 import { coverageOf, makeWorkspace, source, writeFiles, writeProject } from './fixtures/merge/helpers';
 
 // Issue 7, item 2 (data). merge.test.ts proves each kind of bad data file is named and skipped
-// by mergeCoverage; this file proves it end to end through the real bin: all of them at once,
+// by combineCoverage; this file proves it end to end through the real bin: all of them at once,
 // each named with its path, and nothing of them in any report file. Also: a raw V8 file cut
 // short by a killed process, as `monocov run` meets it.
 
@@ -35,7 +35,7 @@ const BAD: Record<string, string> = {
   escaping: goodText.replace('"packages/a/src/a.ts"', '"../../../secret.ts"'),
 };
 
-// Guards: the shape checks at the door (store.ts readCoverageFile, merge.ts checkFileCoverage,
+// Guards: the shape checks at the door (store/read.ts readCoverageFile through store/shape.ts checkFileCoverage,
 // paths.ts) and the reports being made from the merged data only.
 test('hostile and broken data files together: each named with its path, none of it in any report', () => {
   const root = makeWorkspace({ 'packages/a/src/a.ts': source(4) });

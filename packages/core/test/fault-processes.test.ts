@@ -178,11 +178,11 @@ for (let round = 0; round < rounds; round++) {
   assert.equal(readdirSync(dir), ['coverage-final.json'], 'temp files of the killed writers are gone');
 });
 
-// Guards: store.ts writing both data files through writeFileAtomic, meta.json last (a meta.json
+// Guards: store/write.ts writing both data files through writeFileAtomic, meta.json last (a meta.json
 // marks a complete data folder).
 test('project data goes to disk by rename from hidden temp files, coverage first and meta.json last', () => {
   const fs = require('node:fs') as typeof import('node:fs');
-  const { writeProjectData } = require('../src/store') as typeof import('../src/store');
+  const { writeProjectData } = require('../src/store/write') as typeof import('../src/store/write');
   const renames: string[] = [];
   const original = fs.renameSync;
   fs.renameSync = ((from: string, to: string) => {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
-import { writeProjectData } from '../src/store';
+import { writeProjectData } from '../src/store/write';
 
 // Issue 7, item 6 (scale): 2,000 source files in one project, and 500 projects in one merge,
 // stay within the memory budget documented in docs/troubleshooting.md ("Memory"). Each run is

@@ -64,7 +64,7 @@ test('with --preserve-symlinks the linked copy is not counted under node_modules
   assert.equal(Object.keys(a), ['packages/a/src/use.js']);
 });
 
-// Guards: merge by workspace-relative path (merge.ts): A's hits on B's file and B's own add up
+// Guards: merge by workspace-relative path (combine/ and merge.ts): A's hits on B's file and B's own add up
 // under one entry.
 test('in the merge, the linked package is listed once with the hits of both projects', () => {
   monocov('packages/a', ['run', '--', process.execPath, 'a.test.js']);

@@ -5,10 +5,12 @@ import * as assert from 'uvu/assert';
 import libCoverage from 'istanbul-lib-coverage';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import { DataError } from '../src/errors';
-import { mergeCoverage, mergeCoverageMaps } from '../src/merge';
+import { combineCoverage } from '../src/combine';
+import { mergeCoverageMaps } from '../src/merge';
 import { sumTotals } from '../src/report/metrics';
 import { stableStringify } from '../src/stable-json';
-import { writeProjectData } from '../src/store';
+import { readCoverageFile } from '../src/store/read';
+import { writeProjectData } from '../src/store/write';
 import { coverageOf, fileCoverage, makeWorkspace, snapshot, source, writeFiles, writeProject } from './fixtures/merge/helpers';
 
 function setup() {
@@ -40,7 +42,7 @@ function fresh() {
 
 test('merged totals equal the sum of the per-project data; a shared file is summed, never double-listed', () => {
   const { root, a, b } = fresh();
-  const result = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
+  const result = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
   assert.equal(result.problems, []);
   assert.equal(Object.keys(result.coverage), ['libs/shared/src/s.ts', 'packages/a/src/a.ts', 'packages/b/src/b.ts']);
   const shared = result.coverage['libs/shared/src/s.ts']!;
@@ -76,9 +78,9 @@ test('byte-identical output whatever the input order, and when run twice; inputs
   const before = snapshot(join(root, 'coverage'));
   const fileA = 'coverage/projects/packages/a/coverage-final.json';
   const fileB = 'coverage/projects/packages/b/coverage-final.json';
-  const forward = stableStringify(mergeCoverage({ workspaceRoot: root, inputs: [fileA, fileB] }).coverage);
-  const reverse = stableStringify(mergeCoverage({ workspaceRoot: root, inputs: [fileB, fileA] }).coverage);
-  const again = stableStringify(mergeCoverage({ workspaceRoot: root, inputs: [fileA, fileB] }).coverage);
+  const forward = stableStringify(combineCoverage({ workspaceRoot: root, inputs: [fileA, fileB] }).coverage);
+  const reverse = stableStringify(combineCoverage({ workspaceRoot: root, inputs: [fileB, fileA] }).coverage);
+  const again = stableStringify(combineCoverage({ workspaceRoot: root, inputs: [fileA, fileB] }).coverage);
   assert.is(forward, reverse);
   assert.is(forward, again);
   assert.equal(snapshot(join(root, 'coverage')), before);
@@ -86,8 +88,8 @@ test('byte-identical output whatever the input order, and when run twice; inputs
 
 test('the same file given twice (directly and through its folder) is merged once', () => {
   const { root } = fresh();
-  const once = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
-  const twice = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects', 'coverage/projects/packages/a/coverage-final.json', 'coverage/projects'] });
+  const once = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
+  const twice = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects', 'coverage/projects/packages/a/coverage-final.json', 'coverage/projects'] });
   assert.is(stableStringify(twice.coverage), stableStringify(once.coverage));
   assert.is(twice.inputs.length, 2);
 });
@@ -177,7 +179,7 @@ for (const [name, contents, message, meta] of badCases) {
   test(`bad data is named and skipped, the rest merged: ${name}`, () => {
     const { root, bad } = withBadData('bad', contents, meta);
     const before = readFileSync(bad);
-    const result = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
+    const result = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
     assert.is(result.problems.length, 1, result.problems.map((p) => p.message).join('\n'));
     const problem = result.problems[0]!;
     assert.instance(problem, DataError);
@@ -192,9 +194,16 @@ for (const [name, contents, message, meta] of badCases) {
   });
 }
 
+test('one shape check for every reader: runner output read alone is refused for the reason a merge gives', () => {
+  const { root, bad } = withBadData('negative', entry((file) => (file.s[0] = -1)));
+  const merged = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
+  assert.throws(() => readCoverageFile(bad), (error: unknown) => error instanceof DataError && error.message === `${bad}: entry "packages/a/src/a.ts": s["0"] is -1, not a hit count (a whole number from 0 to 2^53-1)`);
+  assert.equal(merged.problems.map((problem) => problem.message), [`${bad}: entry "packages/a/src/a.ts": s["0"] is -1, not a hit count (a whole number from 0 to 2^53-1); the file was skipped`]);
+});
+
 test('a missing input is a problem naming it', () => {
   const { root } = fresh();
-  const result = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects', 'nowhere'] });
+  const result = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects', 'nowhere'] });
   assert.equal(result.problems.map((problem) => problem.message), [`${join(root, 'nowhere')}: no such file or folder`]);
   assert.is(result.inputs.length, 2);
 });
@@ -205,7 +214,7 @@ test('folders: node_modules and excluded folders (the merged output) are not sea
     'coverage/node_modules/x/coverage-final.json': good,
     'coverage/workspace/coverage-final.json': good,
   });
-  const result = mergeCoverage({ workspaceRoot: root, inputs: ['coverage'], exclude: ['coverage/workspace'] });
+  const result = combineCoverage({ workspaceRoot: root, inputs: ['coverage'], exclude: ['coverage/workspace'] });
   assert.is(result.inputs.length, 2);
   assert.equal(result.problems, []);
 });
@@ -214,11 +223,11 @@ test('data with absolute keys from another machine lands on this workspace throu
   const { root } = fresh();
   const foreign = coverageOf({ '/ci/agent-3/work/packages/a/src/a.ts': { s: [0, 1, 0, 1], f: [0, 1], b: [[0, 1]] } });
   writeFiles(root, { 'artifacts/ci-3/coverage-final.json': stableStringify(foreign) });
-  const withoutPaths = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects', 'artifacts'] });
+  const withoutPaths = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects', 'artifacts'] });
   assert.is(withoutPaths.problems.length, 1);
   assert.match(withoutPaths.problems[0]!.message, /its tail matches this workspace's packages\/a\/src\/a\.ts/);
 
-  const result = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects', 'artifacts'], paths: { source: ['packages/', '/ci/agent-*/work/packages/'] } });
+  const result = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects', 'artifacts'], paths: { source: ['packages/', '/ci/agent-*/work/packages/'] } });
   assert.equal(result.problems, []);
   const file = result.coverage['packages/a/src/a.ts']!;
   assert.is(file.path, 'packages/a/src/a.ts');
@@ -229,7 +238,7 @@ test('data with absolute keys from another machine lands on this workspace throu
 test('data from a clone in another folder (relative keys reaching out) lands on this workspace through paths', () => {
   const { root } = fresh();
   writeFiles(root, { 'artifacts/clone/coverage-final.json': stableStringify(coverageOf({ '../other-clone/packages/b/src/b.ts': { s: [1, 1, 1, 1], f: [0], b: [[0, 0, 1]] } })) });
-  const result = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects', 'artifacts'], paths: { source: ['packages/', '../other-clone/packages/'] } });
+  const result = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects', 'artifacts'], paths: { source: ['packages/', '../other-clone/packages/'] } });
   assert.equal(result.problems, []);
   assert.equal(result.coverage['packages/b/src/b.ts']!.s, { 0: 4, 1: 4, 2: 1, 3: 1 });
   assert.equal(Object.keys(result.coverage).length, 3);
@@ -237,12 +246,12 @@ test('data from a clone in another folder (relative keys reaching out) lands on 
 
 test('merged output with its workspace meta.json can be merged again (CI shards), keeping projects', () => {
   const { root } = fresh();
-  const first = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
+  const first = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
   writeFiles(root, {
     'shard1/coverage-final.json': stableStringify(first.coverage),
     'shard1/meta.json': stableStringify({ formatVersion: 1, tool: { name: '@monocov/core', version: '0.1.0' }, kind: 'workspace', projects: first.projects }),
   });
-  const again = mergeCoverage({ workspaceRoot: root, inputs: ['shard1'] });
+  const again = combineCoverage({ workspaceRoot: root, inputs: ['shard1'] });
   assert.equal(again.problems, []);
   assert.is(stableStringify(again.coverage), stableStringify(first.coverage));
   assert.equal(again.projects, first.projects);
@@ -261,7 +270,7 @@ test('a source edited or deleted since its data was collected is left out and na
   writeFiles(root, { 'packages/s/src/edit.ts': source(3), 'packages/s/src/crlf.ts': source(2).replace(/\n/g, '\r\n') });
   rmSync(join(root, 'packages/s/src/gone.ts'));
   const data = join(dir, 'coverage-final.json');
-  const result = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
+  const result = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
   assert.equal(result.problems.map((problem) => problem.message), [
     `${data}: packages/s/src/edit.ts changed since this data was collected, so its lines no longer match; its data was left out — rerun this project's coverage`,
     `${data}: packages/s/src/gone.ts was deleted since this data was collected, so its lines no longer match; its data was left out — rerun this project's coverage`,
@@ -269,7 +278,7 @@ test('a source edited or deleted since its data was collected is left out and na
   assert.equal(Object.keys(result.coverage), ['packages/s/src/crlf.ts', 'packages/s/src/same.ts']);
   assert.equal(Object.keys(result.sources), ['packages/s/src/crlf.ts', 'packages/s/src/same.ts']);
   assert.equal(result.projects[0]!.files, ['packages/s/src/crlf.ts', 'packages/s/src/same.ts']);
-  const unchecked = mergeCoverage({ workspaceRoot: root, inputs: ['coverage/projects'], checkSources: false });
+  const unchecked = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects'], checkSources: false });
   assert.equal(unchecked.problems, []);
   assert.is(Object.keys(unchecked.coverage).length, 4);
 });

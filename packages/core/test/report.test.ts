@@ -11,7 +11,7 @@ import { formatPercent, formatPercentShort, percent } from '../src/report/metric
 import { groupByProject } from '../src/report/projects';
 import { formatSummary, formatTable } from '../src/report/table';
 import { sumTotals } from '../src/report/metrics';
-import { hashContent } from '../src/store';
+import { hashContent } from '../src/store/format';
 import { config, coverageOf, makeWorkspace, snapshot, source, writeFiles, writeProject } from './fixtures/merge/helpers';
 
 const ALL = ['text', 'text-summary', 'lcov', 'json', 'json-summary', 'cobertura', 'html'] as const;

@@ -111,7 +111,7 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-// Guards: atomic writes (store.ts writeFileAtomic: temp + rename; meta.json written last) as a
+// Guards: atomic writes (store/write.ts through writeFileAtomic: temp + rename; meta.json written last) as a
 // whole run sees them. Whether the interrupt lands inside a write is up to timing; the
 // deterministic guard of the same protection is packages/core/test/fault-processes.test.ts.
 test('Ctrl-C (SIGINT to the process group) on run-many -t coverage leaves only complete files in coverage/', async () => {

@@ -7,7 +7,7 @@ import { ConfigError } from '../errors';
 import type { DiffBase } from '../git-diff';
 import type { BaselineSource } from '../report/baseline';
 import type { ReportOutcome } from '../report/workspace';
-import { toPosix } from '../store';
+import { toPosix } from '../workspace-path';
 import type { CliContext, Command, ParsedOptions } from './command';
 import { EXIT } from './exit-codes';
 

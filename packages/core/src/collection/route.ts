@@ -1,10 +1,11 @@
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import type { CoverageConfig } from '../config/types';
 import type { TestOutcome } from '../collect';
-import type { ContextsData } from '../contexts/data';
+import type { ContextsData } from '../store/format';
 import type { FlagValue, TestRunner } from '../runners';
 import type { DataError } from '../errors';
-import { toPosix, workspaceRelative, type DroppedData } from '../store';
+import type { DroppedData } from '../store/format';
+import { toPosix, workspaceRelative } from '../workspace-path';
 
 /** What a test run needs for the chosen route. */
 export interface TestSetup {

@@ -1,4 +1,4 @@
-import type { ContextsData } from '../contexts/data';
+import type { ContextsData } from '../store/format';
 import type * as ConvertModule from '../convert';
 import { scanSourceFiles } from '../files';
 import { contextsCollector, convert } from './lazy-modules';

@@ -6,8 +6,9 @@ import { RangeTree } from '../convert/range-tree';
 import { readRawFile } from '../convert/raw-files';
 import { scriptPath } from '../convert/script-mapping';
 import { ScriptResolver } from '../convert/script-resolver';
-import { toPosix, workspaceRelative } from '../store';
-import { addLine, toContextsData, type ContextsData, type LinesByTest } from './data';
+import type { ContextsData } from '../store/format';
+import { toPosix, workspaceRelative } from '../workspace-path';
+import { addLine, toContextsData, type LinesByTest } from './data';
 
 /** Plain CommonJS shipped beside dist/ (two levels up from src/contexts and dist/contexts alike), so Node can preload it. */
 const HOOK_FILE = join(__dirname, '..', '..', 'hooks', 'test-contexts.cjs');

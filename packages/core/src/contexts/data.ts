@@ -1,17 +1,6 @@
-import { DataError } from '../errors';
-import { FORMAT_VERSION, readJsonFile } from '../store';
+import { FORMAT_VERSION, type ContextsData } from '../store/format';
 
-/**
- * contexts.json, beside a coverage-final.json (docs/data-format.md): which tests ran each line,
- * coverage.py's dynamic contexts. Test names are listed once; lines point at them by index.
- */
-export interface ContextsData {
-  formatVersion: number;
-  /** Test names, sorted: `<test file, workspace-relative> > <suite> > <test>`. */
-  contexts: string[];
-  /** Workspace-relative source path → line number → indexes into `contexts`, ascending. */
-  lines: Record<string, Record<string, number[]>>;
-}
+// contexts.json (store/format.ts ContextsData) as names per line, to collect and merge them.
 
 /** Which tests ran which lines, as collected: source path → line → test names. */
 export type LinesByTest = Map<string, Map<number, Set<string>>>;
@@ -50,32 +39,9 @@ export function fromContextsData(data: ContextsData, into: LinesByTest, mapPath:
   return into;
 }
 
-/** Reads and checks a contexts.json; a malformed one is a DataError naming it. */
-export function readContextsFile(path: string): ContextsData {
-  const data = readJsonFile(path);
-  const bad = (what: string) => new DataError(`${path}: ${what}; the data beside it was skipped`, path);
-  if (!isObject(data)) throw bad('is not a contexts.json object');
-  if (data.formatVersion !== FORMAT_VERSION) throw bad(`data format version ${String(data.formatVersion)} is not the version this monocov reads (${FORMAT_VERSION})`);
-  const { contexts, lines } = data;
-  if (!Array.isArray(contexts) || !contexts.every((name) => typeof name === 'string')) throw bad('"contexts" is not a list of test names');
-  if (!isObject(lines)) throw bad('"lines" is not an object');
-  for (const [file, byLine] of Object.entries(lines)) {
-    if (!isObject(byLine)) throw bad(`lines of "${file}" are not an object`);
-    for (const [line, indexes] of Object.entries(byLine)) {
-      const valid = /^[1-9]\d*$/.test(line) && Array.isArray(indexes) && indexes.every((i) => Number.isInteger(i) && i >= 0 && i < contexts.length);
-      if (!valid) throw bad(`line "${line}" of "${file}" does not list test indexes`);
-    }
-  }
-  return data as unknown as ContextsData;
-}
-
 /** The tests that ran `line` of `path`, sorted; [] when none did (or the line is not code). */
 export function testsForLine(data: ContextsData, path: string, line: number): string[] {
   return (data.lines[path]?.[String(line)] ?? []).map((index) => data.contexts[index]!);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function compare(a: string, b: string): number {

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { CoverageConfig } from '../config/types';
 import { DataError } from '../errors';
-import { mergeCoverage } from '../merge';
-import { COVERAGE_FILE, META_FILE, toPosix } from '../store';
+import { combineCoverage } from '../combine';
+import { COVERAGE_FILE, META_FILE } from '../store/format';
+import { toPosix } from '../workspace-path';
 import type { Baseline } from './markdown';
 
 /** Where the baseline comes from: a path (data dir, merged folder or file), or a git ref holding the merged data. */
@@ -57,7 +58,7 @@ function fromGit(ref: string, workspaceRoot: string, config: CoverageConfig): Ba
 }
 
 function read(input: string, label: string, workspaceRoot: string, config: CoverageConfig): Baseline {
-  const merged = mergeCoverage({ workspaceRoot, inputs: [input], paths: config.paths, checkSources: false });
+  const merged = combineCoverage({ workspaceRoot, inputs: [input], paths: config.paths, checkSources: false });
   if (merged.problems.length > 0 || merged.inputs.length === 0) {
     const reasons = merged.problems.map((problem) => problem.message).join('; ') || 'no coverage-final.json found';
     throw new DataError(`baseline ${label}: ${reasons}`);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type libReport from 'istanbul-lib-report';
-import type { ContextsData } from '../contexts/data';
+import type { ContextsData } from '../store/format';
 
 /**
  * Shows the tests that ran each line in istanbul's HTML report: each file page's hit-count

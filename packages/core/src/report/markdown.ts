@@ -1,7 +1,6 @@
 import type { CoverageMapData } from 'istanbul-lib-coverage';
-import type { ProjectCompleteness } from '../completeness';
 import { visibleControls } from '../escape';
-import type { MergedProject } from '../merge';
+import type { MergedProject, ProjectCompleteness } from '../store/format';
 import { METRIC_ORDER, formatPercent, percent, sumTotals, type Totals } from './metrics';
 import { groupByProject, projectLabel, type ProjectGroup } from './projects';
 import type { ThresholdMiss } from './thresholds';

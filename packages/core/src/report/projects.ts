@@ -1,5 +1,5 @@
 import type { CoverageMapData } from 'istanbul-lib-coverage';
-import type { MergedProject } from '../merge';
+import type { MergedProject } from '../store/format';
 
 /** A project as reports and thresholds see it: the merged files that lie under its root. */
 export interface ProjectGroup {

@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
-import { checkCompleteness, isIncomplete, type Completeness, type ExpectedProject, type ProjectCompleteness } from '../completeness';
+import { checkCompleteness, isIncomplete, type Completeness, type ExpectedProject } from '../completeness';
 import type { CoverageConfig } from '../config/types';
 import { ConfigError, DataError, NoDataError } from '../errors';
-import { mergeCoverage, type MergedProject, type MergeResult, type WorkspaceMeta } from '../merge';
-import type { ContextsData } from '../contexts/data';
-import { CONTEXTS_FILE, COVERAGE_FILE, FORMAT_VERSION, META_FILE, toPosix } from '../store';
+import { combineCoverage, type CombineResult } from '../combine';
+import { CONTEXTS_FILE, COVERAGE_FILE, FORMAT_VERSION, META_FILE, type ContextsData, type MergedProject, type WorkspaceMeta } from '../store/format';
+import { readDataMeta } from '../store/read';
+import { toPosix } from '../workspace-path';
 import { stableStringify } from '../stable-json';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
 import { loadBaseline, type BaselineSource } from './baseline';
@@ -99,7 +100,7 @@ export interface WorkspaceReport {
 export function mergeWorkspace(options: WorkspaceReportOptions): WorkspaceReport {
   const { workspaceRoot, outputDir } = locate(options);
   const inputs = options.inputs ?? [defaultInput(options.config, workspaceRoot)];
-  const mergeInputs = (all: string[]) => mergeCoverage({ workspaceRoot, inputs: all, paths: options.config.paths, exclude: [outputDir] });
+  const mergeInputs = (all: string[]) => combineCoverage({ workspaceRoot, inputs: all, paths: options.config.paths, exclude: [outputDir] });
   let merged = mergeInputs(inputs);
   let completeness = options.expected && checkCompleteness({ workspaceRoot, expected: options.expected, merged, run: options.config.run });
   const carried = completeness && options.carryForward ? carriedForwardData(workspaceRoot, options.carryForward, completeness) : [];
@@ -155,8 +156,8 @@ function markCarriedForward(completeness: Completeness, carried: Array<{ project
 function storedCompleteness(outputDir: string): Completeness | undefined {
   if (!existsSync(join(outputDir, COVERAGE_FILE))) return undefined;
   try {
-    const recorded: unknown = JSON.parse(readFileSync(join(outputDir, META_FILE), 'utf8')).completeness;
-    return Array.isArray(recorded) ? { projects: recorded as ProjectCompleteness[] } : undefined;
+    const meta = readDataMeta(join(outputDir, META_FILE));
+    return meta.kind === 'workspace' && meta.completeness ? { projects: meta.completeness } : undefined;
   } catch {
     return undefined; // no meta.json, or one the merge of this data already reported on
   }
@@ -182,10 +183,10 @@ function locate(options: Pick<WorkspaceReportOptions, 'workspaceRoot' | 'config'
   return { workspaceRoot, outputDir };
 }
 
-function loadStoredData(config: CoverageConfig, { workspaceRoot, outputDir }: { workspaceRoot: string; outputDir: string }): MergeResult {
+function loadStoredData(config: CoverageConfig, { workspaceRoot, outputDir }: { workspaceRoot: string; outputDir: string }): CombineResult {
   const stored = join(outputDir, COVERAGE_FILE);
   const inputs = existsSync(stored) ? [stored] : [defaultInput(config, workspaceRoot)];
-  const merged = mergeCoverage({ workspaceRoot, inputs, paths: config.paths, exclude: [outputDir] });
+  const merged = combineCoverage({ workspaceRoot, inputs, paths: config.paths, exclude: [outputDir] });
   requireData(merged, workspaceRoot, inputs);
   return merged;
 }
@@ -199,7 +200,7 @@ function defaultInput(config: CoverageConfig, workspaceRoot: string): string {
   return dir;
 }
 
-function requireData(merged: MergeResult, workspaceRoot: string, inputs: string[]): void {
+function requireData(merged: CombineResult, workspaceRoot: string, inputs: string[]): void {
   if (merged.inputs.length > 0) return;
   if (merged.problems.length > 0) {
     const lines = merged.problems.map((problem) => `  ${problem.message}`).join('\n');
@@ -229,7 +230,7 @@ function reportTime(workspaceRoot: string): Date {
 
 function finish(
   options: WorkspaceReportOptions,
-  merged: MergeResult,
+  merged: CombineResult,
   { workspaceRoot, outputDir, write, completeness }: { workspaceRoot: string; outputDir: string; write: boolean; completeness?: Completeness },
 ): WorkspaceReport {
   const { config } = options;

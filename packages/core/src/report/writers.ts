@@ -6,12 +6,12 @@ import type { CoverageMapData } from 'istanbul-lib-coverage';
 import libReport from 'istanbul-lib-report';
 import reports from 'istanbul-reports';
 import type { ReporterName } from '../config/types';
-import type { ContextsData } from '../contexts/data';
 import { DataError } from '../errors';
 import { escapeMarkup, unrepresentableCharacter, visibleControls } from '../escape';
 import { isProcessRunning } from '../fs-atomic';
 import { readWorkspaceSource } from '../workspace-source';
-import { COVERAGE_FILE } from '../store';
+import type { ContextsData } from '../store/format';
+import { COVERAGE_FILE } from '../store/format';
 import { stableStringifyChunks } from '../stable-json';
 import { addContextsToHtml } from './html-contexts';
 

@@ -2,7 +2,8 @@ import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'n
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { mergeCoverageMaps } from '../merge';
-import { COVERAGE_FILE, readCoverageFile } from '../store';
+import { COVERAGE_FILE } from '../store/format';
+import { readCoverageFile } from '../store/read';
 import { TEST_RUNNERS, type TestRunner } from './detect';
 import { REFUSAL_FILE } from './hook';
 
@@ -29,7 +30,7 @@ export function readRunnerOutput(rawDir: string, roots: PathRoots): IstanbulInpu
     collectors.add(provider ? `${runner}/${provider}` : runner);
     maps.push(normalizeKeys(coverage, roots));
   }
-  return { coverage: combine(maps), collectors: [...collectors].sort() };
+  return { coverage: mergeCoverageMaps(maps), collectors: [...collectors].sort() };
 }
 
 /** The reason the runner hook refused a runner's command (watch mode), if it refused one: written where that run's output would be. */
@@ -51,7 +52,7 @@ export function readIstanbulJson(path: string, since: number, roots: PathRoots):
     (file) => statSync(file).mtimeMs >= since,
   );
   return {
-    coverage: combine(files.map((file) => normalizeKeys(readCoverageFile(file), roots))),
+    coverage: mergeCoverageMaps(files.map((file) => normalizeKeys(readCoverageFile(file), roots))),
     collectors: files.length > 0 ? ['istanbul-json'] : [],
   };
 }
@@ -111,11 +112,6 @@ function istanbulFields(file: FileCoverageData, path: string): FileCoverageData 
     // `all: true` marks a placeholder for a file no test loaded (nyc's rule); merges let real data win.
     ...(extra.all === true && { all: true }),
   } as FileCoverageData;
-}
-
-/** Maps (two runner processes, two JSON files) summed by source location; each entry's shape is checked on the way. */
-function combine(maps: CoverageMapData[]): CoverageMapData {
-  return maps.length === 0 ? {} : mergeCoverageMaps(maps);
 }
 
 function findCoverageFiles(dir: string): string[] {

@@ -4,7 +4,7 @@ import { runCommand as runTestCommand, testsPassed } from '../../collect';
 import { findWorkspaceRoot, loadConfig, type Collector, type PartialCoverageConfig } from '../../config';
 import { collectProjectCoverage, unmatchedIncludeWarning } from '../../project-coverage';
 import { detectCommandRunner, resolveCollection } from '../../runners';
-import { toPosix } from '../../store';
+import { toPosix } from '../../workspace-path';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { signalExitCode } from '../signals';

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { testsForLine } from '../../contexts/data';
 import { NoDataError } from '../../errors';
 import { checkWorkspace } from '../../report/workspace';
-import { workspaceRelative } from '../../store';
+import { workspaceRelative } from '../../workspace-path';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { optionHelp, pickOptions, resolveReportOptions, type ReportOptionName } from '../report-options';

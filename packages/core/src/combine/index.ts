@@ -1,0 +1,222 @@
+import { dirname, join, resolve } from 'node:path';
+import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
+import { addLine, fromContextsData, toContextsData, type LinesByTest } from '../contexts/data';
+import { DataError } from '../errors';
+import { mergeCoverageEntries } from '../merge';
+import { createPathMapper, type MappedPath } from '../paths';
+import { META_FILE, type ContextsData, type MergedProject } from '../store/format';
+import { readStoredData, type StoredData } from '../store/read';
+import { dataContentHash, findDataFiles } from './inputs';
+import { currentSources } from './sources';
+
+/**
+ * `monocov merge`'s engine, coverage.py's `combine` for istanbul data: finds the data files,
+ * reads them through the store (checked at the door), maps their paths onto this workspace,
+ * drops copies and stale files, and hands the rest to the pure merge (merge.ts, whose rules apply).
+ * - Files are merged by workspace-relative path after `paths` remapping: a file reached from
+ *   several projects is listed once, with the hits of every project.
+ * - Inputs are never modified on disk or deleted (coverage.py's combine deletes them unless `--keep`).
+ * - A data file whose bytes (with its meta.json) equal those of one already merged is a copy of
+ *   the same run — an artifact downloaded twice, a shard folder given twice — and is counted
+ *   once, as coverage.py's combine skips duplicate data files.
+ * - A file edited or deleted since its data was collected (meta.json `sources` hashes) has that
+ *   data left out and reported: its line numbers would point at the wrong code.
+ * - Test contexts (contexts.json beside a data file) merge as the union of the tests per line,
+ *   under the same path remapping and staleness rules.
+ * - A data file that cannot be used (see store/shape.ts, or paths outside the workspace that
+ *   `paths` does not map) is skipped whole and reported as a DataError naming it; the caller
+ *   decides whether that is fatal.
+ */
+
+export interface CombineOptions {
+  /** Absolute path of the workspace the data is mapped onto. */
+  workspaceRoot: string;
+  /** Data files and folders, absolute or relative to `workspaceRoot`. A folder is searched for coverage-final.json files. */
+  inputs: string[];
+  /** `config.paths`: where the workspace lived when data was written elsewhere. */
+  paths?: Record<string, string[]>;
+  /** Folders never searched inside an input folder (the merged output, so it is not counted twice). */
+  exclude?: string[];
+  /**
+   * Leave out (and report) a file's data when the file changed or was deleted since the data was
+   * collected, judged by the content hash in meta.json `sources` (default true). Line endings
+   * do not count: a CRLF checkout matches data made from an LF one.
+   */
+  checkSources?: boolean;
+}
+
+export interface CombineResult {
+  /** Merged coverage keyed by workspace-relative POSIX path; `path` fields equal the keys. */
+  coverage: CoverageMapData;
+  /** Absolute paths of the data files merged, sorted. */
+  inputs: string[];
+  /** DataErrors, sorted by path: one per input skipped whole, one per file whose data was left out as stale (`path` is the input). */
+  problems: DataError[];
+  /** Projects whose data (with a meta.json) was merged, sorted by root then name. */
+  projects: MergedProject[];
+  /** Content hash of each merged file, as recorded in the data and matching the file now (meta.json `sources`). */
+  sources: Record<string, string>;
+  /** Inputs left out as copies of one merged before them (same bytes), sorted by input. */
+  duplicates: Array<{ input: string; sameAs: string }>;
+  /** Each per-project data file merged (one with a project meta.json), for completeness checks; sorted by input. */
+  projectInputs: ProjectInput[];
+  /** Which tests ran each line, merged from the contexts.json beside the inputs (stale files left out); absent when no input had one. */
+  contexts?: ContextsData;
+}
+
+/** One project's data as collected, before stale files were left out. */
+export interface ProjectInput {
+  projectRoot: string;
+  project: string;
+  /** The data file (absolute). */
+  input: string;
+  /** meta.json `configHash`: the collection options the data was made with. */
+  configHash: string;
+  /** Every file the data holds, stale ones included, sorted. */
+  files: string[];
+  /** Files left out because they changed or were deleted since collection, sorted. */
+  staleFiles: string[];
+}
+
+/** Finds, checks, remaps and merges data files. Never throws for bad data: see `problems`. */
+export function combineCoverage(options: CombineOptions): CombineResult {
+  const workspaceRoot = resolve(options.workspaceRoot);
+  const problems: DataError[] = [];
+  const files = findDataFiles(
+    options.inputs.map((input) => resolve(workspaceRoot, input)),
+    (options.exclude ?? []).map((dir) => resolve(workspaceRoot, dir)),
+    problems,
+  );
+  const mapPath = createPathMapper({ workspaceRoot, paths: options.paths });
+
+  const entries: Array<[string, FileCoverageData]> = [];
+  const projects = new Map<string, MergedProject>();
+  const inputs: string[] = [];
+  const sources: Record<string, string> = {};
+  const current = currentSources(workspaceRoot);
+  const firstWithContent = new Map<string, string>();
+  const duplicates: CombineResult['duplicates'] = [];
+  const projectInputs: ProjectInput[] = [];
+  const contextLines: LinesByTest = new Map();
+  let hasContexts = false;
+  for (const file of files) {
+    let data: MappedData;
+    try {
+      data = mapStoredData(file, readStoredData(file), mapPath);
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      problems.push(error);
+      continue;
+    }
+    const content = dataContentHash(file);
+    const sameAs = firstWithContent.get(content);
+    if (sameAs !== undefined) {
+      duplicates.push({ input: file, sameAs });
+      continue;
+    }
+    firstWithContent.set(content, file);
+    inputs.push(file);
+    hasContexts ||= data.contexts !== undefined;
+    const stale = new Set<string>();
+    for (const [path, coverage] of data.entries) {
+      const recorded = data.sources[path];
+      if (recorded !== undefined && options.checkSources !== false) {
+        const now = current(path, recorded);
+        if (now !== 'same') {
+          stale.add(path);
+          const what = now === 'deleted' ? 'was deleted' : 'changed';
+          problems.push(new DataError(`${file}: ${path} ${what} since this data was collected, so its lines no longer match; its data was left out — rerun this project's coverage`, file));
+          continue;
+        }
+        sources[path] = recorded;
+      }
+      entries.push([path, coverage]);
+    }
+    for (const [path, byLine] of data.contexts ?? []) {
+      if (stale.has(path)) continue;
+      for (const [line, names] of byLine) for (const name of names) addLine(contextLines, path, line, name);
+    }
+    if (data.configHash !== undefined) {
+      const [found] = data.projects;
+      projectInputs.push({ projectRoot: found!.projectRoot, project: found!.project, input: file, configHash: data.configHash, files: found!.files, staleFiles: [...stale].sort(compareStrings) });
+    }
+    for (const found of data.projects) {
+      const id = `${found.projectRoot}\0${found.project}`;
+      const project = projects.get(id) ?? { projectRoot: found.projectRoot, project: found.project, files: [] };
+      project.files = [...new Set([...project.files, ...found.files.filter((path) => !stale.has(path))])].sort(compareStrings);
+      projects.set(id, project);
+    }
+  }
+
+  // The inputs were parsed here for this merge alone, so the result may share their objects.
+  const coverage = mergeCoverageEntries(entries, { owned: true });
+  problems.sort((a, b) => compareStrings(a.path ?? '', b.path ?? '') || compareStrings(a.message, b.message));
+  return {
+    coverage,
+    inputs,
+    problems,
+    sources: Object.fromEntries(Object.keys(coverage).filter((path) => sources[path] !== undefined).map((path) => [path, sources[path]!])),
+    projects: [...projects.values()].sort((a, b) => compareStrings(a.projectRoot, b.projectRoot) || compareStrings(a.project, b.project)),
+    duplicates,
+    projectInputs,
+    ...(hasContexts ? { contexts: toContextsData(contextLines) } : {}),
+  };
+}
+
+/** One data file with its paths mapped onto this workspace. */
+interface MappedData {
+  entries: Array<[string, FileCoverageData]>;
+  projects: MergedProject[];
+  /** meta.json `sources`, keyed by mapped path. */
+  sources: Record<string, string>;
+  /** meta.json `configHash` of per-project data; undefined for bare istanbul files and merged workspace data. */
+  configHash?: string;
+  /** contexts.json beside the data, keyed by mapped path. */
+  contexts?: LinesByTest;
+}
+
+/** Maps a data file's keys, project roots and recorded hashes onto this workspace; a key it cannot place makes the file unusable. */
+function mapStoredData(file: string, stored: StoredData, mapPath: (key: string) => MappedPath): MappedData {
+  const entries: Array<[string, FileCoverageData]> = [];
+  const mappedKeys = new Map<string, string>();
+  for (const key of Object.keys(stored.coverage)) {
+    const mapped = mapPath(key);
+    if (!mapped.ok) throw new DataError(`${file}: ${mapped.reason}; the file was skipped`, file);
+    entries.push([mapped.path, stored.coverage[key]!]);
+    mappedKeys.set(key, mapped.path);
+  }
+  const files = [...new Set(mappedKeys.values())].sort(compareStrings);
+  // A source named only in contexts.json has no data here to be judged by: it is left out.
+  const contexts = stored.contexts && fromContextsData(stored.contexts, new Map(), (path) => mappedKeys.get(path));
+  const { meta } = stored;
+  if (meta === undefined) return { entries, projects: [], sources: {}, contexts };
+
+  const metaPath = join(dirname(file), META_FILE);
+  const projectRoot = (value: string): string => {
+    if (value === '' || value === '.' || value === './') return '.';
+    const mapped = mapPath(value);
+    if (!mapped.ok) throw new DataError(`${metaPath}: projectRoot "${value}" is not a folder of this workspace; the data beside it was skipped`, file);
+    return mapped.path;
+  };
+  const sources: Record<string, string> = Object.create(null);
+  for (const [key, hash] of Object.entries(meta.sources)) {
+    const mapped = mappedKeys.get(key);
+    if (mapped !== undefined) sources[mapped] = hash; // hashes of files without data here do not matter
+  }
+  if (meta.kind === 'workspace') {
+    const projects = meta.projects.map((project): MergedProject => {
+      const held = project.files.map((path) => mappedKeys.get(path) ?? mapPath(path)).map((mapped) => (typeof mapped === 'string' ? mapped : mapped.ok ? mapped.path : undefined));
+      return {
+        projectRoot: projectRoot(project.projectRoot),
+        project: project.project,
+        files: [...new Set(held.filter((path): path is string => path !== undefined))].sort(compareStrings),
+      };
+    });
+    return { entries, projects, sources, contexts };
+  }
+  return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }], sources, configHash: meta.configHash, contexts };
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The data format's names and types (docs/data-format.md): what a data folder holds. A leaf
+ * module, so that every module reading or writing data can share these without import cycles.
+ */
+
+/**
+ * Version of the per-project data layout (coverage-final.json + meta.json).
+ * History:
+ *   1 — first release: istanbul JSON keyed by workspace-relative POSIX paths; meta.json with
+ *       tool, project, target, node, config hash and a content hash per source file.
+ */
+export const FORMAT_VERSION = 1;
+
+/** The content hash of a source file recorded in meta.json `sources`: sha256, hex, first 16 chars. */
+export function hashContent(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex').slice(0, 16);
+}
+
+export const COVERAGE_FILE = 'coverage-final.json';
+export const META_FILE = 'meta.json';
+/** Which tests ran each line (`run.contexts: "test"`); see contexts/data.ts. */
+export const CONTEXTS_FILE = 'contexts.json';
+
+/** meta.json beside one project's coverage-final.json (`<dataDir>/projects/<projectRoot>/meta.json`). */
+export interface ProjectMeta {
+  formatVersion: number;
+  tool: { name: string; version: string };
+  project: string;
+  projectRoot: string;
+  target: string;
+  node: string;
+  configHash: string;
+  collector: string;
+  /** Exit status of the test command the data came from; data is kept even when tests fail. */
+  tests: { exitCode: number | null; signal: string | null };
+  /** sha256 (hex, first 16 chars) of each source file's content when the data was collected. */
+  sources: Record<string, string>;
+  /** Only when something was left out (docs/security.md, "degrade, do not abort"). */
+  dropped?: DroppedData;
+}
+
+/**
+ * What a run left out rather than fail: test processes whose raw V8 file was malformed (their
+ * hits are missing) and sources Babel could not parse (workspace-relative, sorted).
+ */
+export interface DroppedData {
+  processes: number;
+  sources: string[];
+}
+
+/** A project whose data a merge held, as workspace meta.json lists it. */
+export interface MergedProject {
+  /** Workspace-relative POSIX folder ('.' for the root project), from meta.json. */
+  projectRoot: string;
+  /** Project name, from meta.json. */
+  project: string;
+  /** Workspace-relative paths of the files this project's data held, sorted. */
+  files: string[];
+}
+
+/**
+ * - `current`: data present and made for the project as it is now
+ * - `missing`: the project should have data and has none
+ * - `stale`: data present but made for other inputs (see `reasons`)
+ * - `untested`: no data expected (no test target); listed so the omission is visible
+ * - `unexpected`: data of a project that is not expected to have any (removed, renamed, or no
+ *   longer tested): it counts files the workspace may no longer have
+ * - `carried-forward`: this run made none, so the data came from a baseline folder (an affected
+ *   run's unaffected project); still checked for staleness like any other data
+ */
+export type ProjectDataState = 'current' | 'missing' | 'stale' | 'untested' | 'unexpected' | 'carried-forward';
+
+/** One expected project's state (completeness.ts), as a merge reports it and workspace meta.json records it. */
+export interface ProjectCompleteness {
+  project: string;
+  projectRoot: string;
+  state: ProjectDataState;
+  /** Why the state is what it is, one phrase each; empty for `current` and `missing`. */
+  reasons: string[];
+}
+
+/**
+ * meta.json beside a merged coverage-final.json (`<dataDir>/workspace/meta.json`): the projects
+ * the merge held, so reports of stored data keep their project rows and merged data from CI
+ * shards can be merged again.
+ */
+export interface WorkspaceMeta {
+  formatVersion: number;
+  tool: { name: string; version: string };
+  kind: 'workspace';
+  /** ISO time the reports show (see reportTime in report/workspace.ts). */
+  dataTime: string;
+  projects: MergedProject[];
+  /** Content hash of each merged file (CombineResult.sources), so reports of stored data still notice edits. */
+  sources: Record<string, string>;
+  /** Each expected project's state, when the merge was told which projects to expect. */
+  completeness?: ProjectCompleteness[];
+}
+
+/**
+ * contexts.json, beside a coverage-final.json (docs/data-format.md): which tests ran each line,
+ * coverage.py's dynamic contexts. Test names are listed once; lines point at them by index.
+ */
+export interface ContextsData {
+  formatVersion: number;
+  /** Test names, sorted: `<test file, workspace-relative> > <suite> > <test>`. */
+  contexts: string[];
+  /** Workspace-relative source path → line number → indexes into `contexts`, ascending. */
+  lines: Record<string, Record<string, number[]>>;
+}

@@ -1,0 +1,150 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
+import { DataError } from '../errors';
+import { jsonObjectEntries } from '../json-entries';
+import { CONTEXTS_FILE, COVERAGE_FILE, FORMAT_VERSION, META_FILE, type ContextsData, type MergedProject, type ProjectCompleteness } from './format';
+import { checkContextsData, checkDataMeta, checkFileCoverage } from './shape';
+
+/**
+ * Files up to this size are parsed as one string; larger ones (a merged file of thousands of
+ * projects) entry by entry, since one string of them would pass V8's limit of about 512 MiB.
+ */
+const WHOLE_PARSE_LIMIT = 256 * 2 ** 20;
+
+/**
+ * Reads one istanbul JSON file, every entry checked at the door (checkFileCoverage) so a bad
+ * file is named, not crashed on. Keys are as written (not yet mapped onto the workspace); the
+ * map has no prototype, so a `__proto__` key is an entry like any other.
+ */
+export function readCoverageFile(path: string): CoverageMapData {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new DataError(`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, path);
+  }
+  const coverage: CoverageMapData = Object.create(null);
+  try {
+    const entries = bytes.length > WHOLE_PARSE_LIMIT ? jsonObjectEntries(bytes) : wholeObjectEntries(bytes, path);
+    for (const [key, file] of entries) {
+      const reason = checkFileCoverage(file);
+      if (reason) throw new DataError(`${path}: entry "${key}": ${reason}`, path);
+      coverage[key] = file as FileCoverageData;
+    }
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    throw new DataError(`${path}: is not valid JSON (${(error as Error).message}); the file may be truncated`, path);
+  }
+  return coverage;
+}
+
+function wholeObjectEntries(bytes: Buffer, path: string): Array<[string, unknown]> {
+  const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new DataError(`${path}: is not istanbul coverage data (expected an object keyed by file path)`, path);
+  }
+  return Object.entries(parsed);
+}
+
+/** A small JSON file of ours (meta.json, contexts.json); unreadable or malformed is a DataError naming it. */
+function readJsonFile(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new DataError(`${path}: cannot be read as JSON (${(error as Error).message})`, path);
+  }
+}
+
+/**
+ * A meta.json, checked: what the data beside it belongs to. `sources` is the content hash of
+ * each source file when the data was collected; paths and roots are as written (not yet mapped
+ * onto the workspace).
+ */
+export type DataMeta =
+  | { kind: 'project'; project: string; projectRoot: string; /** '' when absent. */ configHash: string; sources: Record<string, string> }
+  | { kind: 'workspace'; projects: MergedProject[]; sources: Record<string, string>; completeness?: ProjectCompleteness[] };
+
+/**
+ * Reads and checks a meta.json. A format version other than ours is a DataError that says which
+ * tool wrote it; a malformed one is a DataError naming the file and the key.
+ */
+export function readDataMeta(path: string): DataMeta {
+  const meta = readJsonFile(path) as Record<string, unknown> | null;
+  if (meta === null || typeof meta !== 'object' || meta.formatVersion !== FORMAT_VERSION) {
+    const version = (meta?.tool as { version?: unknown } | undefined)?.version;
+    const writer = version ? ` (written by monocov ${String(version)})` : '';
+    throw new DataError(
+      `${path}: data format version ${String(meta?.formatVersion)}${writer} is not the version this monocov reads (${FORMAT_VERSION}); re-run coverage with one monocov version`,
+      path,
+    );
+  }
+  const reason = checkDataMeta(meta);
+  if (reason) throw new DataError(`${path}: ${reason}`, path);
+  const sources = Object.assign(Object.create(null) as Record<string, string>, meta.sources);
+  if (meta.kind === 'workspace') {
+    const projects = (meta.projects as MergedProject[]).map(({ project, projectRoot, files }) => ({ project, projectRoot, files }));
+    const completeness = meta.completeness as ProjectCompleteness[] | undefined;
+    return { kind: 'workspace', projects, sources, ...(completeness ? { completeness } : {}) };
+  }
+  const configHash = typeof meta.configHash === 'string' ? meta.configHash : '';
+  return { kind: 'project', project: meta.project as string, projectRoot: meta.projectRoot as string, configHash, sources };
+}
+
+/** Reads and checks a contexts.json; a malformed one is a DataError naming it. */
+function readContextsFile(path: string): ContextsData {
+  const data = readJsonFile(path);
+  const reason = checkContextsData(data);
+  if (reason) throw new DataError(`${path}: ${reason}`, path);
+  return data as ContextsData;
+}
+
+/** One data file with what lies beside it, each checked. */
+export interface StoredData {
+  /** Keyed as written. */
+  coverage: CoverageMapData;
+  /** meta.json beside a coverage-final.json; absent for bare istanbul data. */
+  meta?: DataMeta;
+  /** contexts.json beside a coverage-final.json, when the data recorded test contexts. */
+  contexts?: ContextsData;
+}
+
+/**
+ * Reads a data file and, beside a coverage-final.json, its meta.json and contexts.json (any other
+ * file name is bare istanbul data). They are one unit: a DataError in any of them, naming the
+ * file at fault, makes the whole unusable.
+ */
+export function readStoredData(file: string): StoredData {
+  const companion = (name: string): string | undefined => {
+    const path = join(dirname(file), name);
+    return basename(file) === COVERAGE_FILE && existsSync(path) ? path : undefined;
+  };
+  const metaPath = companion(META_FILE);
+  let meta: DataMeta | undefined;
+  if (metaPath !== undefined) {
+    try {
+      meta = readDataMeta(metaPath);
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      throw new DataError(`${error.message}; the data beside it was skipped`, file);
+    }
+  }
+  let coverage: CoverageMapData;
+  try {
+    coverage = readCoverageFile(file);
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    throw new DataError(`${error.message}; the file was skipped`, file);
+  }
+  const contextsPath = companion(CONTEXTS_FILE);
+  let contexts: ContextsData | undefined;
+  if (contextsPath !== undefined) {
+    try {
+      contexts = readContextsFile(contextsPath);
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      throw new DataError(`${error.message}; the data beside it was skipped`, contextsPath);
+    }
+  }
+  return { coverage, ...(meta ? { meta } : {}), ...(contexts ? { contexts } : {}) };
+}

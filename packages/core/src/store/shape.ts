@@ -1,0 +1,170 @@
+import type { BranchMapping, Range } from 'istanbul-lib-coverage';
+import { FORMAT_VERSION, type ContextsData, type MergedProject, type ProjectCompleteness, type ProjectDataState } from './format';
+
+/**
+ * The one shape check of each data file, at the door: istanbul itself crashes deep inside merge
+ * or report on malformed data, and data files are untrusted input. Each check returns why a
+ * value is unusable (a phrase ready to follow the file's name), or undefined when it is usable.
+ */
+
+const INDEX_KEY = /^(0|[1-9]\d*)$/;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isPosition(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const { line, column } = value;
+  // istanbul-lib-source-maps writes an end column of Infinity, which JSON turns into null.
+  return isCount(line) && (column === null || column === undefined || isCount(column));
+}
+
+function isRange(value: unknown): value is Range {
+  return isObject(value) && isPosition(value.start) && isPosition(value.end);
+}
+
+/** Older istanbul writes an implicit `else` as `{ start: {}, end: {} }`. */
+function isBranchLocation(value: unknown): boolean {
+  if (isRange(value)) return true;
+  return isObject(value) && isObject(value.start) && isObject(value.end) && Object.keys(value.start).length === 0 && Object.keys(value.end).length === 0;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/** Why `value` is not usable istanbul file coverage, or undefined when it is. */
+export function checkFileCoverage(value: unknown): string | undefined {
+  if (!isObject(value)) return 'is not istanbul file coverage (expected an object)';
+  if (typeof value.path !== 'string') return '"path" is missing or not a string';
+  const maps = [
+    ['statementMap', 's'],
+    ['fnMap', 'f'],
+    ['branchMap', 'b'],
+  ] as const;
+  for (const [mapName, hitsName] of maps) {
+    const map = value[mapName];
+    const hits = value[hitsName];
+    if (!isObject(map)) return `"${mapName}" is missing or not an object`;
+    if (!isObject(hits)) return `"${hitsName}" is missing or not an object`;
+    for (const key of Object.keys(map)) {
+      if (!INDEX_KEY.test(key)) return `${mapName} key ${describe(key)} is not an index (istanbul numbers its items 0, 1, 2…)`;
+      if (!(key in hits)) return `${mapName}["${key}"] has no hit count in "${hitsName}"`;
+      const item = map[key];
+      const reason = mapName === 'statementMap' ? checkStatement(item) : mapName === 'fnMap' ? checkFunction(item) : checkBranch(item);
+      if (reason) return `${mapName}["${key}"] ${reason}`;
+    }
+    for (const key of Object.keys(hits)) {
+      if (!INDEX_KEY.test(key) || !(key in map)) return `${hitsName} key ${describe(key)} has no entry in "${mapName}"`;
+      const count = hits[key];
+      if (hitsName === 'b') {
+        const arms = (map[key] as BranchMapping).locations.length;
+        if (!Array.isArray(count) || count.length !== arms || !count.every(isCount)) {
+          return `b["${key}"] is ${describe(count)}, not ${arms} hit count(s) (whole numbers from 0 to 2^53-1)`;
+        }
+      } else if (!isCount(count)) {
+        return `${hitsName}["${key}"] is ${describe(count)}, not a hit count (a whole number from 0 to 2^53-1)`;
+      }
+    }
+  }
+  if (value.bT !== undefined) {
+    if (!isObject(value.bT)) return '"bT" is not an object';
+    for (const [key, count] of Object.entries(value.bT)) {
+      const branch = (value.branchMap as Record<string, BranchMapping>)[key];
+      if (!INDEX_KEY.test(key) || !branch) return `bT key ${describe(key)} has no entry in "branchMap"`;
+      if (!Array.isArray(count) || count.length !== branch.locations.length || !count.every(isCount)) {
+        return `bT["${key}"] is ${describe(count)}, not ${branch.locations.length} hit count(s)`;
+      }
+    }
+  }
+  if (value.all !== undefined && typeof value.all !== 'boolean') return '"all" is not true or false';
+  return undefined;
+}
+
+function checkStatement(item: unknown): string | undefined {
+  return isRange(item) ? undefined : `is ${describe(item)}, not a source range { start: { line, column }, end: { line, column } }`;
+}
+
+function checkFunction(item: unknown): string | undefined {
+  if (!isObject(item)) return `is ${describe(item)}, not a function entry`;
+  if (typeof item.name !== 'string') return 'has no "name" string';
+  if (!isRange(item.loc)) return 'has no source range "loc"';
+  if (item.decl !== undefined && !isRange(item.decl)) return 'has a "decl" that is not a source range';
+  return undefined;
+}
+
+function checkBranch(item: unknown): string | undefined {
+  if (!isObject(item)) return `is ${describe(item)}, not a branch entry`;
+  if (!isRange(item.loc)) return 'has no source range "loc"';
+  if (!Array.isArray(item.locations) || item.locations.length === 0 || !item.locations.every(isBranchLocation)) {
+    return 'has no "locations" list of source ranges';
+  }
+  return undefined;
+}
+
+
+const PROJECT_STATES: readonly ProjectDataState[] = ['current', 'missing', 'stale', 'untested', 'unexpected', 'carried-forward'];
+
+/**
+ * Why a meta.json (of one project's data, or of merged workspace data when `kind` is
+ * "workspace") is unusable. Its format version is checked before, by the reader.
+ */
+export function checkDataMeta(meta: Record<string, unknown>): string | undefined {
+  if (meta.sources !== undefined && (!isObject(meta.sources) || !Object.values(meta.sources).every((hash) => typeof hash === 'string'))) {
+    return '"sources" is not an object of content hashes';
+  }
+  if (meta.kind === 'workspace') {
+    if (!Array.isArray(meta.projects)) return '"projects" is not a list';
+    for (const entry of meta.projects as unknown[]) {
+      const project = (isObject(entry) ? entry : {}) as Partial<Record<keyof MergedProject, unknown>>;
+      if (typeof project.project !== 'string') return 'a project without a "project" name';
+      if (!isStringList(project.files)) return `project "${project.project}" has no "files" list`;
+      if (typeof project.projectRoot !== 'string') return `projectRoot ${JSON.stringify(project.projectRoot)} is not a string`;
+    }
+    if (meta.completeness !== undefined && !(Array.isArray(meta.completeness) && meta.completeness.every(isProjectCompleteness))) {
+      return '"completeness" is not a list of project states';
+    }
+    return undefined;
+  }
+  if (typeof meta.project !== 'string') return `project ${JSON.stringify(meta.project)} is not a string`;
+  if (typeof meta.projectRoot !== 'string') return `projectRoot ${JSON.stringify(meta.projectRoot)} is not a string`;
+  return undefined;
+}
+
+function isProjectCompleteness(value: unknown): value is ProjectCompleteness {
+  return (
+    isObject(value) &&
+    typeof value.project === 'string' &&
+    typeof value.projectRoot === 'string' &&
+    PROJECT_STATES.includes(value.state as ProjectDataState) &&
+    isStringList(value.reasons)
+  );
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/** Why a contexts.json is unusable. */
+export function checkContextsData(data: unknown): string | undefined {
+  if (!isObject(data)) return 'is not a contexts.json object';
+  if (data.formatVersion !== FORMAT_VERSION) return `data format version ${String(data.formatVersion)} is not the version this monocov reads (${FORMAT_VERSION})`;
+  const { contexts, lines } = data as Partial<Record<keyof ContextsData, unknown>>;
+  if (!isStringList(contexts)) return '"contexts" is not a list of test names';
+  if (!isObject(lines)) return '"lines" is not an object';
+  for (const [file, byLine] of Object.entries(lines)) {
+    if (!isObject(byLine)) return `lines of "${file}" are not an object`;
+    for (const [line, indexes] of Object.entries(byLine)) {
+      const valid = /^[1-9]\d*$/.test(line) && Array.isArray(indexes) && indexes.every((i) => Number.isInteger(i) && i >= 0 && i < contexts.length);
+      if (!valid) return `line "${line}" of "${file}" does not list test indexes`;
+    }
+  }
+  return undefined;
+}

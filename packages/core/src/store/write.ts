@@ -1,0 +1,60 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { CoverageMapData } from 'istanbul-lib-coverage';
+import { writeFileAtomic } from '../fs-atomic';
+import { stableStringify } from '../stable-json';
+import { toPosix, workspaceRelative } from '../workspace-path';
+import { CONTEXTS_FILE, COVERAGE_FILE, FORMAT_VERSION, META_FILE, hashContent, type ContextsData, type ProjectMeta } from './format';
+
+/** Folder of one project's data: `<dataDir>/projects/<projectRoot>`; the root project is `projects/.root`. */
+export function projectDataDir(workspaceRoot: string, dataDir: string, projectRoot: string): string {
+  const normalized = toPosix(projectRoot).replace(/^\.\/?/, '').replace(/\/$/, '');
+  return join(workspaceRoot, dataDir, 'projects', normalized === '' ? '.root' : normalized);
+}
+
+/**
+ * Rewrites absolute keys and `path` fields to workspace-relative ones, which is what makes the
+ * data portable between clones, machines and cache restores. Files outside the workspace are
+ * dropped: they cannot be reported on in another clone.
+ */
+export function toPortableCoverage(coverage: CoverageMapData, workspaceRoot: string): CoverageMapData {
+  const portable: CoverageMapData = {};
+  for (const [key, file] of Object.entries(coverage)) {
+    const rel = isAbsolute(key) ? workspaceRelative(workspaceRoot, key) : toPosix(key);
+    if (rel === undefined) continue;
+    portable[rel] = { ...file, path: rel };
+  }
+  return portable;
+}
+
+export interface WriteProjectDataOptions {
+  workspaceRoot: string;
+  dataDir: string;
+  projectRoot: string;
+  /** Keyed by absolute or workspace-relative paths. */
+  coverage: CoverageMapData;
+  meta: Omit<ProjectMeta, 'formatVersion' | 'sources'>;
+  /** Which tests ran each line (`run.contexts: "test"`); without it an old contexts.json is removed. */
+  contexts?: ContextsData;
+}
+
+/** Writes coverage-final.json, contexts.json and meta.json atomically; returns the folder written. */
+export function writeProjectData(options: WriteProjectDataOptions): string {
+  const { workspaceRoot, dataDir, projectRoot } = options;
+  const coverage = toPortableCoverage(options.coverage, workspaceRoot);
+  const sources: Record<string, string> = {};
+  for (const rel of Object.keys(coverage)) {
+    const abs = join(workspaceRoot, rel);
+    if (existsSync(abs)) sources[rel] = hashContent(readFileSync(abs));
+  }
+  const { dropped, ...rest } = options.meta;
+  const meta: ProjectMeta = { formatVersion: FORMAT_VERSION, ...rest, sources };
+  if (dropped && (dropped.processes > 0 || dropped.sources.length > 0)) meta.dropped = { processes: dropped.processes, sources: [...dropped.sources].sort() };
+  const dir = projectDataDir(workspaceRoot, dataDir, projectRoot);
+  // Coverage first, meta last: a meta.json is the mark of a complete data folder.
+  writeFileAtomic(join(dir, COVERAGE_FILE), stableStringify(coverage));
+  if (options.contexts) writeFileAtomic(join(dir, CONTEXTS_FILE), stableStringify(options.contexts));
+  else rmSync(join(dir, CONTEXTS_FILE), { force: true });
+  writeFileAtomic(join(dir, META_FILE), stableStringify(meta, 2));
+  return dir;
+}
