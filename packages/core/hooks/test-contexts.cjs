@@ -218,7 +218,7 @@ function mochaPatch(enter, leave) {
 function callerFile() {
   const previous = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
-  let sites = [];
+  let sites;
   try {
     Error.stackTraceLimit = 30;
     Error.prepareStackTrace = (_error, callSites) => callSites;

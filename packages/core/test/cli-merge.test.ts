@@ -3,7 +3,6 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../src/cli/main';
 import { stableStringify } from '../src/stable-json';
 import { coverageOf, makeWorkspace, snapshot, source, writeFiles, writeProject, runCli as monocov } from './fixtures/merge/helpers';
 
