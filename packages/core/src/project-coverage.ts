@@ -9,9 +9,9 @@ import { v8Collection } from './collection/v8';
 import type { LoadedConfig } from './config/types';
 import { createRawDir, removeRawDir, type TestOutcome } from './collect';
 import { createSourceFilter, scanSourceFiles } from './files';
-import { groupByProject, normalizeRoot } from './report/projects';
+import { METRIC_ORDER, formatPercentShort, sumTotals, type Totals } from './report/metrics';
+import { groupByProject } from './report/projects';
 import { formatTable } from './report/table';
-import { checkThresholds, type ThresholdMiss } from './report/thresholds';
 import type { CollectionRoute } from './runners';
 import { DataError } from './errors';
 import type { DroppedData } from './store/format';
@@ -43,10 +43,12 @@ export interface ProjectCoverageResult {
   dataDir: string;
   /** The data as written: keyed by workspace-relative paths. */
   coverage: CoverageMapData;
-  /** The project's per-file text table, to print. */
+  /** The project's totals over the data written. */
+  totals: Totals;
+  /** One line for the end of the run: the totals and how many files they cover (`lines 80% … in 3 files`). */
+  summary: string;
+  /** The project's per-file text table (`report.projectTable`, `--verbose`). */
   table: string;
-  /** This project's missed `report.perProject` and `report.perFile` thresholds. */
-  misses: ThresholdMiss[];
   /** `run.include` globs that select no source file of the project (likely a typo): the caller prints a warning. */
   unmatchedIncludes: string[];
   /** Other warnings for the caller to print, one line each. */
@@ -59,8 +61,9 @@ export interface ProjectCoverageResult {
  * picked by the same filter on every route → never-loaded sources at 0 → portable data on disk.
  * Shared by the Nx executor and `monocov run`, so both write the same bytes. Data is written
  * even when the tests fail: it shows what ran up to the failure, and the caller still fails with
- * the tests' status. The project's own thresholds (`report.perProject` for it, `report.perFile`)
- * are checked on this run's data; the workspace total (`report.failUnder`) is the merge's to check.
+ * the tests' status. No threshold is checked here: every threshold (total, per project, per file)
+ * is the merge's to check, after it has written the complete report, so a miss never costs the
+ * workspace report its newest data.
  */
 export async function collectProjectCoverage(options: ProjectCoverageOptions): Promise<ProjectCoverageResult> {
   const { workspaceRoot, projectRoot, loaded } = options;
@@ -109,8 +112,18 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
       },
     });
     const portable = toPortableCoverage(coverage, workspaceRoot);
-    const { table, misses } = projectReport(portable, options);
-    return { outcome, dataDir, coverage: portable, table, misses, unmatchedIncludes: scan.unmatchedIncludes, warnings };
+    const totals = sumTotals(portable);
+    const { precision } = loaded.config.report;
+    return {
+      outcome,
+      dataDir,
+      coverage: portable,
+      totals,
+      summary: summaryLine(totals, Object.keys(portable).length, precision),
+      table: projectTable(portable, options),
+      unmatchedIncludes: scan.unmatchedIncludes,
+      warnings,
+    };
   } finally {
     removeRawDir(rawDir);
   }
@@ -172,17 +185,14 @@ function placeholder(file: FileCoverageData): FileCoverageData {
   return { ...file, all: true } as FileCoverageData;
 }
 
-/** The project's per-file table, and its misses of its own thresholds. */
-function projectReport(
-  portable: CoverageMapData,
-  { loaded, project, projectRoot }: Pick<ProjectCoverageOptions, 'loaded' | 'project' | 'projectRoot'>,
-): { table: string; misses: ThresholdMiss[] } {
+/** `statements 80%, branches 50%, functions 100%, lines 80% in 3 files`, at the report's precision. */
+function summaryLine(totals: Totals, files: number, precision: number): string {
+  const metrics = METRIC_ORDER.map((metric) => `${metric} ${formatPercentShort(totals[metric], precision)}%`).join(', ');
+  return `${metrics} in ${files} file${files === 1 ? '' : 's'}`;
+}
+
+/** The project's per-file table. */
+function projectTable(portable: CoverageMapData, { loaded, project, projectRoot }: Pick<ProjectCoverageOptions, 'loaded' | 'project' | 'projectRoot'>): string {
   const groups = groupByProject(portable, [{ projectRoot, project }]);
-  const report = loaded.config.report;
-  const table = formatTable(portable, groups, { ...report, perFile: true });
-  const ownThresholds = Object.fromEntries(
-    Object.entries(report.perProject).filter(([key]) => key === project || normalizeRoot(key) === normalizeRoot(projectRoot)),
-  );
-  const { misses } = checkThresholds({ coverage: portable, groups, report: { ...report, failUnder: undefined, perProject: ownThresholds } });
-  return { table, misses };
+  return formatTable(portable, groups, { ...loaded.config.report, perFile: true });
 }

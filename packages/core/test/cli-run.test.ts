@@ -40,8 +40,12 @@ test.after(() => rmSync(root, { recursive: true, force: true }));
 test('writes the package data under the workspace data dir and passes the exit code through', () => {
   const result = monocov(pkg, ['run', '--', process.execPath, '--test', 'greet.test.js']);
   assert.is(result.status, 0, result.stderr);
-  assert.match(result.stderr, /@ws\/greeter data written to \.\.\/\.\.\/coverage\/projects\/packages\/greeter/);
-  assert.match(result.stdout, /packages\/greeter\/lib\/greet\.js/);
+  // One summary line, not the per-file table (that is --verbose's, or report.projectTable's).
+  assert.ok(
+    result.stdout.endsWith('\nmonocov: @ws/greeter: statements 50%, branches 50%, functions 50%, lines 50% in 2 files; data written to ../../coverage/projects/packages/greeter\n'),
+    result.stdout,
+  );
+  assert.not.match(result.stdout, '% Stmts');
   const data = JSON.parse(readFileSync(dataFile, 'utf8'));
   assert.equal(Object.keys(data), ['packages/greeter/lib/greet.js', 'packages/greeter/lib/never.js']);
   assert.equal(Object.values(data['packages/greeter/lib/greet.js'].f), [1]);
@@ -84,14 +88,30 @@ test('a command killed by a signal exits 128 + the signal number', () => {
   assert.match(result.stderr, /killed by SIGTERM/);
 });
 
-test("the project's own thresholds are checked on its run: one line per miss, exit 2", () => {
+test('--verbose prints the per-file table as well as the summary line', () => {
+  const result = monocov(pkg, ['run', '--verbose', '--', process.execPath, '--test', 'greet.test.js']);
+  assert.is(result.status, 0, result.stderr);
+  assert.match(result.stdout, /^ {2}packages\/greeter\/lib\/never\.js\s+\|\s+0\.00 \|/m);
+  assert.match(result.stdout, /^monocov: @ws\/greeter: statements 50%/m);
+});
+
+test("a project's missed threshold does not fail its run: the merge writes the complete report, then names the miss (exit 2)", () => {
   const rc = join(root, '.coveragerc.json');
   const original = readFileSync(rc, 'utf8');
-  writeFileSync(rc, JSON.stringify({ run: { include: ['lib/**'] }, report: { perProject: { '@ws/greeter': { functions: 100 } } } }));
+  writeFileSync(rc, JSON.stringify({ run: { include: ['lib/**'] }, report: { perProject: { '@ws/greeter': { functions: 100 } }, perFile: { lines: 60 } } }));
   try {
-    const result = monocov(pkg, ['run', '--', process.execPath, '--test', 'greet.test.js']);
-    assert.is(result.status, 2, result.stderr);
-    assert.match(result.stderr, /threshold missed: functions 50% < 100% \(project @ws\/greeter\)/);
+    const run = monocov(pkg, ['run', '--', process.execPath, '--test', 'greet.test.js']);
+    assert.is(run.status, 0, run.stderr);
+    assert.not.match(run.stderr, 'threshold');
+    const merge = monocov(root, ['merge', '--reporter', 'json', '--reporter', 'json-summary']);
+    assert.is(merge.status, 2, merge.stderr);
+    assert.equal(merge.stderr.split('\n').filter((line) => line.includes('threshold missed')), [
+      'monocov merge: threshold missed: functions 50% < 100% (project @ws/greeter)',
+      'monocov merge: threshold missed: lines 0% < 60% (file packages/greeter/lib/never.js)',
+    ]);
+    const merged = JSON.parse(readFileSync(join(root, 'coverage/workspace/coverage-final.json'), 'utf8'));
+    assert.equal(Object.keys(merged), ['packages/greeter/lib/greet.js', 'packages/greeter/lib/never.js']);
+    assert.ok(existsSync(join(root, 'coverage/workspace/coverage-summary.json')));
   } finally {
     writeFileSync(rc, original);
   }

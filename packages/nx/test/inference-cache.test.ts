@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -110,7 +110,45 @@ test("a project's source change re-runs that project and its dependents only; th
   }
 });
 
-test('changing .coveragerc.json invalidates every coverage task', () => {
+test('editing report.failUnder reruns only the merge: thresholds do not change project data', () => {
+  const rc = join(root, '.coveragerc.json');
+  const original = readFileSync(rc, 'utf8');
+  writeFileSync(rc, JSON.stringify({ ...JSON.parse(original), report: { failUnder: 1 }, reporters: ['json', 'json-summary', 'text'] }));
+  try {
+    const result = runNx(root, ['run-many', '-t', 'coverage'], env);
+    assert.is(result.status, 0, result.output);
+    assert.equal(ran(result.output), ['fixture:coverage']);
+  } finally {
+    writeFileSync(rc, original);
+  }
+});
+
+test("a missed threshold: every project's task passes, the merge writes this run's complete report, names each miss and fails the run (exit 1)", () => {
+  const rc = join(root, '.coveragerc.json');
+  const original = readFileSync(rc, 'utf8');
+  // js-lib's whisper() is never called: functions 50%.
+  writeFileSync(rc, JSON.stringify({ ...JSON.parse(original), report: { failUnder: { lines: 99 }, perProject: { 'libs/js-lib': { functions: 100 } } } }));
+  rmSync(join(coverageDir, 'workspace'), { recursive: true, force: true });
+  try {
+    const result = runNx(root, ['run-many', '-t', 'coverage'], env);
+    assert.is(result.status, 1, result.output);
+    assert.equal(ran(result.output), ['fixture:coverage']); // the projects' data came from the cache: same `run` options
+    assert.match(result.output, 'monocov: threshold missed: functions 50% < 100% (project libs/js-lib)');
+    assert.match(result.output, /monocov: threshold missed: lines [\d.]+% < 99% \(workspace total\)/);
+    assert.match(result.output, 'Running target coverage for 5 projects failed');
+    const merged = readJson(join(coverageDir, 'workspace/coverage-final.json'));
+    assert.equal(Object.keys(merged).length, 6, 'every project is in the report');
+    for (const report of ['lcov.info', 'coverage-summary.json', 'cobertura-coverage.xml', 'html/index.html']) {
+      assert.ok(existsSync(join(coverageDir, 'workspace', report)), `${report} written by this run`);
+    }
+    const states = readJson(join(coverageDir, 'workspace/meta.json')).completeness.map((entry: { state: string }) => entry.state);
+    assert.ok(states.every((state: string) => state === 'current'), states.join(', '));
+  } finally {
+    writeFileSync(rc, original);
+  }
+});
+
+test('editing run.omit reruns every project: the `run` options shape the data', () => {
   const rc = join(root, '.coveragerc.json');
   const original = readFileSync(rc, 'utf8');
   writeFileSync(rc, JSON.stringify({ run: { include: ['src/**'], omit: ['**/unused.ts'] } }));

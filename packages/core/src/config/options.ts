@@ -262,6 +262,12 @@ export const OPTIONS: { readonly [K in OptionKey]: OptionSpec } = {
     default: 'name',
     description: "Order of the text report's rows: by file name, or by a metric's percentage, lowest first.",
   },
+  'report.projectTable': {
+    type: { kind: 'boolean' },
+    default: false,
+    description:
+      "When a project's run ends (`monocov run`, the coverage target), print its per-file table instead of one summary line; `--verbose` does so for one run. The merge prints the workspace table either way.",
+  },
   reporters: {
     type: {
       kind: 'array',

@@ -41,6 +41,8 @@ export interface CoverageConfig {
     showMissing: boolean;
     precision: number;
     sort: 'name' | 'statements' | 'branches' | 'functions' | 'lines';
+    /** Print each project's per-file table when its run ends, instead of one summary line. */
+    projectTable: boolean;
   };
   reporters: ReporterName[];
 }

@@ -60,7 +60,11 @@ interface WorkspaceFacts {
   toolPackages: string[];
   isWorkspaceMember: (projectRoot: string) => boolean;
   rootProjectName: string;
+  /** The coverage targets' input for the rc file: its `run` options only (runOptionsInput). */
+  runOptionsInput: TargetInput;
 }
+
+type TargetInput = NonNullable<TargetConfiguration['inputs']>[number];
 
 function readWorkspaceFacts(context: CreateNodesContextV2): WorkspaceFacts {
   const root = context.workspaceRoot;
@@ -72,8 +76,22 @@ function readWorkspaceFacts(context: CreateNodesContextV2): WorkspaceFacts {
     toolPackages: TOOL_PACKAGES.filter((name) => name in installed),
     isWorkspaceMember: workspaces.length > 0 ? picomatch(workspaces.map((glob) => glob.replace(/\/$/, ''))) : () => false,
     rootProjectName: typeof manifest.name === 'string' ? manifest.name : basename(root),
+    runOptionsInput: runOptionsInput(root),
   };
 }
+
+/**
+ * Of the rc file, a project's data depends only on the `run` options: a runtime input, a small
+ * script of @monocov/core that prints their hash (meta.json's configHash), so editing thresholds
+ * or reporters reruns the merge alone. Nx runs it once per command that hashes tasks (about one
+ * Node start). Without @monocov/core in the root node_modules (a global install), the whole file.
+ */
+function runOptionsInput(workspaceRoot: string): TargetInput {
+  const script = 'node_modules/@monocov/core/bin/run-options-hash.js';
+  return existsSync(join(workspaceRoot, script)) ? { runtime: `node ${script}` } : RC_FILE_INPUT;
+}
+
+const RC_FILE_INPUT = '{workspaceRoot}/.coveragerc.json';
 
 const TOOL_PACKAGES = ['@monocov/core', '@monocov/nx', 'c8', 'tsx', 'ts-node', 'uvu', 'mocha', 'jest', 'ts-jest', 'babel-jest', '@swc/jest', 'vitest', 'ava', 'tap'];
 
@@ -185,7 +203,7 @@ function coverageTarget(
     dependsOn: testTarget.dependsOn ?? testDefaults.dependsOn,
     inputs: [
       ...testInputs,
-      '{workspaceRoot}/.coveragerc.json',
+      workspace.runOptionsInput,
       ...versionInputs(workspace),
     ],
     outputs: [`{workspaceRoot}/${workspace.dataDir}/projects/{projectRoot}`],

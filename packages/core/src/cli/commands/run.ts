@@ -21,11 +21,15 @@ command's status.
 Options:
   --project <name>              project name recorded in meta.json (default: package.json "name")
   --collector <name>            auto, v8, jest, vitest or istanbul-json; replaces \`run.collector\`
-  --istanbul-json-path <path>   with istanbul-json: the JSON file or folder the command writes`,
+  --istanbul-json-path <path>   with istanbul-json: the JSON file or folder the command writes
+  --verbose                     print the project's per-file table, not only its summary line
+
+Thresholds are checked by \`monocov merge\` (or \`check\`), on the whole workspace's data.`,
   options: {
     project: { type: 'string' },
     collector: { type: 'string' },
     'istanbul-json-path': { type: 'string' },
+    verbose: { type: 'boolean' },
   },
   async execute({ options, positionals }, context) {
     const [command, ...args] = positionals;
@@ -62,12 +66,11 @@ Options:
         return { exitCode: 127, signal: null };
       }),
     });
-    context.stdout.write(result.table);
+    if (options.verbose === true || loaded.config.report.projectTable) context.stdout.write(result.table);
     for (const glob of result.unmatchedIncludes) context.stderr.write(`monocov: ${unmatchedIncludeWarning(glob, projectRoot)}\n`);
     for (const warning of result.warnings) context.stderr.write(`monocov: ${warning}\n`);
-    context.stderr.write(`monocov: ${project} data written to ${toPosix(relative(context.cwd, result.dataDir)) || '.'}\n`);
-    for (const miss of result.misses) context.stderr.write(`monocov: threshold missed: ${miss.message}\n`);
-    if (testsPassed(result.outcome)) return result.misses.length > 0 ? EXIT.thresholdMissed : EXIT.ok;
+    context.stdout.write(`monocov: ${project}: ${result.summary}; data written to ${toPosix(relative(context.cwd, result.dataDir)) || '.'}\n`);
+    if (testsPassed(result.outcome)) return EXIT.ok;
     if (result.outcome.signal !== null) {
       context.stderr.write(`monocov: the test command was killed by ${result.outcome.signal}\n`);
       return signalExitCode(result.outcome.signal);
