@@ -56,6 +56,7 @@ for (const [name, pack] of [['@monocov/core', core], ['@monocov/nx', nx]] as con
 test('@monocov/core: the monocov bin, the runner hook and the rc file schema are in the tarball', () => {
   assert.equal(core.manifest.bin, { monocov: './bin/monocov.js' });
   assert.ok(core.paths.includes('bin/monocov.js'));
+  assert.ok(core.paths.includes('bin/run-options-hash.js'), "the coverage targets' runtime input runs it");
   assert.ok(core.paths.includes('dist/cli/main.js'));
   assert.ok(core.paths.includes('hooks/runner-argv.cjs'), 'Node preloads it into Jest and Vitest commands');
   assert.ok(core.paths.includes('coveragerc.schema.json'));

@@ -41,7 +41,9 @@ test('every project with a test target gets a cached coverage target, and only t
   assert.equal(coverage.options, { testTarget: 'test' });
   assert.is(coverage.cache, true);
   assert.equal(coverage.outputs, ['{workspaceRoot}/coverage/projects/{projectRoot}']);
-  assert.equal(coverage.inputs, ['default', '^production', '{workspaceRoot}/.coveragerc.json', { externalDependencies: ['tsx', 'uvu'] }]);
+  // Of the rc file, only the `run` options (hashed by @monocov/core's script): thresholds rerun the merge alone.
+  assert.equal(coverage.inputs, ['default', '^production', { runtime: 'node node_modules/@monocov/core/bin/run-options-hash.js' }, { externalDependencies: ['tsx', 'uvu'] }]);
+  assert.ok(projects['.'].targets.coverage.inputs.includes('{workspaceRoot}/.coveragerc.json'), 'the merge hashes the whole rc file');
   assert.match(coverage.metadata.description, /under V8 coverage/);
   assert.equal(coverage.metadata.technologies, ['monocov']);
 });

@@ -11,6 +11,7 @@ import { RUNNER_LABELS, detectTargetRunner, loadConfig, type RunnerDetection, ty
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import picomatch from 'picomatch';
+import { runOptionsInput, type TargetInput } from './run-options-input';
 
 export interface MonocovPluginOptions {
   /** Name of the per-project coverage target (default `coverage`). */
@@ -60,11 +61,9 @@ interface WorkspaceFacts {
   toolPackages: string[];
   isWorkspaceMember: (projectRoot: string) => boolean;
   rootProjectName: string;
-  /** The coverage targets' input for the rc file: its `run` options only (runOptionsInput). */
+  /** The coverage targets' input for the rc file: its `run` options only. */
   runOptionsInput: TargetInput;
 }
-
-type TargetInput = NonNullable<TargetConfiguration['inputs']>[number];
 
 function readWorkspaceFacts(context: CreateNodesContextV2): WorkspaceFacts {
   const root = context.workspaceRoot;
@@ -80,18 +79,6 @@ function readWorkspaceFacts(context: CreateNodesContextV2): WorkspaceFacts {
   };
 }
 
-/**
- * Of the rc file, a project's data depends only on the `run` options: a runtime input, a small
- * script of @monocov/core that prints their hash (meta.json's configHash), so editing thresholds
- * or reporters reruns the merge alone. Nx runs it once per command that hashes tasks (about one
- * Node start). Without @monocov/core in the root node_modules (a global install), the whole file.
- */
-function runOptionsInput(workspaceRoot: string): TargetInput {
-  const script = 'node_modules/@monocov/core/bin/run-options-hash.js';
-  return existsSync(join(workspaceRoot, script)) ? { runtime: `node ${script}` } : RC_FILE_INPUT;
-}
-
-const RC_FILE_INPUT = '{workspaceRoot}/.coveragerc.json';
 
 const TOOL_PACKAGES = ['@monocov/core', '@monocov/nx', 'c8', 'tsx', 'ts-node', 'uvu', 'mocha', 'jest', 'ts-jest', 'babel-jest', '@swc/jest', 'vitest', 'ava', 'tap'];
 

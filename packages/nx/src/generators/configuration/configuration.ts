@@ -1,4 +1,5 @@
 import { joinPathFragments, readJson, readNxJson, readProjectConfiguration, updateProjectConfiguration, type Tree } from '@nx/devkit';
+import { runOptionsInput } from '../../plugins/run-options-input';
 import type { ConfigurationGeneratorOptions } from './schema';
 
 /** `nx g @monocov/nx:configuration <project>`: the target the plugin would infer, written out for one project. */
@@ -20,7 +21,7 @@ export async function configurationGenerator(tree: Tree, options: ConfigurationG
     options: { testTarget },
     cache: true,
     dependsOn: project.targets[testTarget]?.dependsOn ?? nxJson?.targetDefaults?.[testTarget]?.dependsOn,
-    inputs: ['default', dependencyInput, '{workspaceRoot}/.coveragerc.json'],
+    inputs: ['default', dependencyInput, runOptionsInput(tree.root)],
     outputs: [`{workspaceRoot}/${dataDir(tree)}/projects/{projectRoot}`],
   };
   updateProjectConfiguration(tree, options.project, project);
