@@ -41,7 +41,7 @@ test('defaults when there is no rc file', () => {
   assert.equal(loaded.config, {
     run: { include: ['**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}'], omit: [], all: true, dataDir: 'coverage', source: 'project', collector: 'auto', contexts: 'none' },
     paths: {},
-    report: { perProject: {}, skipCovered: false, skipEmpty: false, showMissing: true, precision: 2, sort: 'name' },
+    report: { perProject: {}, skipCovered: false, skipEmpty: false, showMissing: true, precision: 2, sort: 'name', projectTable: false },
     reporters: ['text', 'lcov', 'json', 'json-summary', 'cobertura', 'html'],
   });
   assert.match(loaded.hash, /^[0-9a-f]{64}$/);

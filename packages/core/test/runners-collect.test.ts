@@ -173,7 +173,7 @@ test('monocov run -- vitest run: collected through Vitest, forced v8 refused', (
   });
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
   const pkg = join(root, 'packages/vt');
-  const result = monocov(pkg, ['run', '--', 'npm', 'test']);
+  const result = monocov(pkg, ['run', '--verbose', '--', 'npm', 'test']);
   assert.is(result.status, 0, result.stderr + result.stdout);
   assert.match(result.stdout, /packages\/vt\/src\/half\.ts\s.*\| 5\s*$/m);
   const dataDir = join(root, 'coverage/projects/packages/vt');
