@@ -10,14 +10,16 @@ import type { CoverageConfig } from './config/types';
  * once and directory lookups are cached.
  */
 
+/**
+ * Rules that name tests: a test loading such a file is expected, so it is left out silently.
+ * Test and output folders are anchored at the project root, as nyc's defaults anchor them: a
+ * `src/executors/test/` or `src/commands/build/` folder holds sources.
+ */
+const TEST_OMIT: readonly string[] = ['**/*.test.*', '**/*.spec.*', 'test/**', 'tests/**', '**/__tests__/**', '**/__mocks__/**'];
+
 /** Always left out, whatever `run.omit` says: tests, declarations, generated code, dependencies, build output, config. */
 export const BUILTIN_OMIT: readonly string[] = [
-  '**/*.test.*',
-  '**/*.spec.*',
-  '**/test/**',
-  '**/tests/**',
-  '**/__tests__/**',
-  '**/__mocks__/**',
+  ...TEST_OMIT,
   '**/*.d.ts',
   '**/*.d.mts',
   '**/*.d.cts',
@@ -25,10 +27,10 @@ export const BUILTIN_OMIT: readonly string[] = [
   '**/*.generated.*',
   '**/*.gen.*',
   '**/node_modules/**',
-  '**/dist/**',
-  '**/build/**',
-  '**/out/**',
-  '**/coverage/**',
+  'dist/**',
+  'build/**',
+  'out/**',
+  'coverage/**',
   '**/*.config.*',
 ];
 
@@ -38,8 +40,11 @@ export const BUILTIN_OMIT: readonly string[] = [
  */
 const SOURCE_EXTENSION = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
-/** Folders whose whole content BUILTIN_OMIT leaves out (plus VCS and Nx caches): listing never descends into them. */
-const SKIPPED_DIRS = new Set(['test', 'tests', '__tests__', '__mocks__', 'generated', 'node_modules', 'dist', 'build', 'out', 'coverage', '.git', '.nx']);
+/** Folders whose whole content BUILTIN_OMIT leaves out wherever they are (plus VCS and Nx caches): listing never descends into them. */
+const SKIPPED_DIRS = new Set(['__tests__', '__mocks__', 'generated', 'node_modules', '.git', '.nx']);
+
+/** Folders BUILTIN_OMIT leaves out at the project root only. */
+const SKIPPED_ROOT_DIRS = new Set(['test', 'tests', 'dist', 'build', 'out', 'coverage']);
 
 export interface SourceFilterOptions {
   workspaceRoot: string;
@@ -49,9 +54,30 @@ export interface SourceFilterOptions {
 }
 
 /** True when `absPath` (or a `file://` URL, as V8 reports scripts) is a source to measure. */
-export function createSourceFilter(options: SourceFilterOptions): (absPath: string) => boolean {
+export interface SourceFilter {
+  (absPath: string): boolean;
+  /**
+   * The files this filter was asked about (the scripts the tests loaded) that `include` selects
+   * but a built-in rule other than the test rules left out, workspace-relative with the rule,
+   * sorted: worth naming, since no `run` option brings them back.
+   */
+  omittedByBuiltinRules(): Array<{ path: string; rule: string }>;
+}
+
+export function createSourceFilter(options: SourceFilterOptions): SourceFilter {
   const selector = new SourceSelector(options);
-  return (absPath) => selector.accepts(absPath);
+  return Object.assign((absPath: string) => selector.accepts(absPath), { omittedByBuiltinRules: () => selector.omittedByBuiltinRules() });
+}
+
+/** The warning for loaded files a built-in rule left out, worded the same by every adapter; undefined when there are none. */
+export function builtinOmitWarning(omitted: Array<{ path: string; rule: string }>): string | undefined {
+  if (omitted.length === 0) return undefined;
+  const shown = omitted.slice(0, 10).map(({ path, rule }) => `${path} (${rule})`);
+  const more = omitted.length > 10 ? `, and ${omitted.length - 10} more` : '';
+  return (
+    `warning: the tests loaded ${omitted.length} file(s) that the built-in omit list leaves out, so they are not measured: ${shown.join(', ')}${more}` +
+    ' (docs/configuration.md#built-in-omit-list; built output counts through its source maps)'
+  );
 }
 
 export interface SourceScan {
@@ -82,6 +108,7 @@ export function scanSourceFiles(options: SourceFilterOptions): SourceScan {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (SKIPPED_DIRS.has(entry.name) || (!walkDotDirs && entry.name.startsWith('.')) || selector.isDataDir(path)) continue;
+        if (dir === selector.projectDir && SKIPPED_ROOT_DIRS.has(entry.name)) continue;
         walk(path);
       } else if (entry.isFile() && selector.accepts(path)) {
         files.push(path);
@@ -115,7 +142,9 @@ class SourceSelector {
   private readonly source: 'project' | 'workspace';
   private readonly include: (path: string) => boolean;
   private readonly omit: (path: string) => boolean;
+  private readonly userOmit: (path: string) => boolean;
   private readonly verdicts = new Map<string, boolean>();
+  private readonly builtinOmitted = new Map<string, string>();
   private readonly packageDirs = new Map<string, string>();
 
   constructor(options: SourceFilterOptions) {
@@ -129,6 +158,11 @@ class SourceSelector {
     // apply to dot paths too, so `**/test/**` also leaves out `.hidden/test/x.ts`.
     this.include = compileGlobs(options.run.include, false);
     this.omit = compileGlobs([...BUILTIN_OMIT, ...options.run.omit], true);
+    this.userOmit = compileGlobs(options.run.omit, true);
+  }
+
+  omittedByBuiltinRules(): Array<{ path: string; rule: string }> {
+    return [...this.builtinOmitted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, rule]) => ({ path, rule }));
   }
 
   accepts(pathOrUrl: string): boolean {
@@ -170,7 +204,13 @@ class SourceSelector {
     }
     if (!SOURCE_EXTENSION.test(absPath)) return false;
     const globPath = this.globPath(absPath);
-    return globPath !== undefined && this.include(globPath) && !this.omit(globPath);
+    if (globPath === undefined || !this.include(globPath)) return false;
+    if (!this.omit(globPath)) return true;
+    if (!this.userOmit(globPath) && !compileGlobs(TEST_OMIT, true)(globPath)) {
+      const rule = BUILTIN_OMIT.find((glob) => compileGlobs([glob], true)(globPath));
+      if (rule !== undefined) this.builtinOmitted.set(toPosix(absPath.slice(this.workspacePrefix.length)), rule);
+    }
+    return false;
   }
 
   /** The file's nearest folder with package.json or project.json, not above the workspace root. */

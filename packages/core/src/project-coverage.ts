@@ -8,7 +8,7 @@ import { runnerCollection } from './collection/runner';
 import { v8Collection } from './collection/v8';
 import type { LoadedConfig } from './config/types';
 import { createRawDir, removeRawDir, type TestOutcome } from './collect';
-import { createSourceFilter, scanSourceFiles } from './files';
+import { builtinOmitWarning, createSourceFilter, scanSourceFiles } from './files';
 import { METRIC_ORDER, formatPercentShort, sumTotals, type Totals } from './report/metrics';
 import { groupByProject } from './report/projects';
 import { formatTable } from './report/table';
@@ -79,6 +79,8 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     const collection = startRoute(options.route ?? { kind: 'v8' }, context);
     const outcome = await awaitTests(options.runTests(collection.setup), collection);
     const { coverage, collector, contexts } = await collection.gather(outcome);
+    const omitted = builtinOmitWarning(include.omittedByBuiltinRules());
+    if (omitted !== undefined) warnings.push(omitted);
     // Scanned even without `run.all`: an include glob that selects nothing is worth a warning.
     const scan = scanSourceFiles({ workspaceRoot, projectRoot, run });
     if (run.all) {

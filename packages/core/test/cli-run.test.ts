@@ -117,6 +117,52 @@ test("a project's missed threshold does not fail its run: the merge writes the c
   }
 });
 
+test('with no rc file, code outside src/ is measured (index.js, lib/, bin/), test and build folders are anchored at the package root, and loaded files a built-in rule omits are named once', () => {
+  const ws = workspace({
+    'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+    'packages/tool/package.json': JSON.stringify({ name: 'tool' }),
+    'packages/tool/index.js': `exports.util = require('./lib/util');\n`,
+    'packages/tool/lib/util.js': `exports.double = (n) => n * 2;\n`,
+    'packages/tool/bin/cli.js': `console.log(require('../index').util.double(2));\n`,
+    // A real plugin repository's layout: executors named build and test are sources.
+    'packages/tool/src/executors/build/executor.js': `module.exports = () => 'built';\n`,
+    'packages/tool/src/executors/test/executor.js': `module.exports = () => 'tested';\n`,
+    'packages/tool/src/app.config.js': `module.exports = { port: 1 };\n`,
+    'packages/tool/dist/bundle.js': `module.exports = () => 'bundled';\n`,
+    'packages/tool/test/helper.js': `module.exports = (x) => x;\n`,
+    'packages/tool/test/all.test.js': `const { test } = require('node:test');
+const assert = require('node:assert');
+const helper = require('./helper');
+test('loads everything', () => {
+  assert.equal(require('../index').util.double(helper(3)), 6);
+  assert.equal(require('../src/executors/build/executor')(), 'built');
+  assert.equal(require('../src/executors/test/executor')(), 'tested');
+  assert.equal(require('../src/app.config').port, 1);
+  assert.equal(require('../dist/bundle')(), 'bundled');
+});
+`,
+  });
+  try {
+    const result = monocov(join(ws, 'packages/tool'), ['run', '--', process.execPath, '--test', 'test/all.test.js']);
+    assert.is(result.status, 0, result.stderr);
+    const data = JSON.parse(readFileSync(join(ws, 'coverage/projects/packages/tool/coverage-final.json'), 'utf8'));
+    assert.equal(Object.keys(data), [
+      'packages/tool/bin/cli.js',
+      'packages/tool/index.js',
+      'packages/tool/lib/util.js',
+      'packages/tool/src/executors/build/executor.js',
+      'packages/tool/src/executors/test/executor.js',
+    ]);
+    assert.equal(Object.values(data['packages/tool/src/executors/test/executor.js'].f), [1]);
+    const warnings = result.stderr.split('\n').filter((line) => line.includes('built-in omit list'));
+    assert.equal(warnings, [
+      'monocov: warning: the tests loaded 2 file(s) that the built-in omit list leaves out, so they are not measured: packages/tool/dist/bundle.js (dist/**), packages/tool/src/app.config.js (**/*.config.*) (docs/configuration.md#built-in-omit-list; built output counts through its source maps)',
+    ]);
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
+});
+
 test('an unknown command is named, not a stack trace', () => {
   const result = monocov(pkg, ['run', '--', 'no-such-command-xyz']);
   assert.is(result.status, 127);

@@ -40,6 +40,13 @@ const PROJECT_CASES: Array<[string, boolean]> = [
   ['src/output/x.ts', true],
   ['src/config.ts', true], // only *.config.* is a config file
   ['src/generator.ts', true],
+  // test and output folders count only at the project root, as in nyc (a real plugin's executors)
+  ['src/executors/test/executor.ts', true],
+  ['src/executors/build/executor.ts', true],
+  ['src/tests/a.ts', true],
+  ['src/dist/x.ts', true],
+  ['lib/out/x.js', true],
+  ['src/coverage/x.ts', true],
   ['src/styles.css', false],
   ['package.json', false],
   ['src/.eslintrc.js', false], // include globs skip dot files
@@ -48,7 +55,7 @@ const PROJECT_CASES: Array<[string, boolean]> = [
   ['src/a.test.ts', false],
   ['src/a.spec.tsx', false],
   ['test/a.ts', false],
-  ['src/tests/a.ts', false],
+  ['tests/a.ts', false],
   ['src/__tests__/a.ts', false],
   ['__mocks__/fs.js', false],
   ['src/types.d.ts', false],
@@ -119,7 +126,7 @@ test('project mode: include and omit globs are project-relative', () => {
   assert.is(accepts(join(ws, 'packages/a/lib/x.ts')), false);
   assert.is(accepts(join(ws, 'packages/a/src/legacy/x.ts')), false);
   assert.is(accepts(join(ws, 'packages/a/src/button.stories.tsx')), false);
-  assert.is(accepts(join(ws, 'packages/a/src/test/x.ts')), false, 'user omits add to the built-in ones');
+  assert.is(accepts(join(ws, 'packages/a/src/x.test.ts')), false, 'user omits add to the built-in ones');
 });
 
 test('workspace mode: globs are relative to each file\'s nearest package folder', () => {
@@ -151,6 +158,8 @@ test('listSourceFiles: a real tree, sorted absolute paths, without tests, build 
     'packages/a/src/b.ts': '',
     'packages/a/src/a.ts': '',
     'packages/a/src/util/index.mts': '',
+    'packages/a/src/executors/build/executor.ts': '',
+    'packages/a/src/executors/test/executor.ts': '',
     'packages/a/src/a.test.ts': '',
     'packages/a/src/__tests__/x.ts': '',
     'packages/a/src/types.d.ts': '',
@@ -168,7 +177,7 @@ test('listSourceFiles: a real tree, sorted absolute paths, without tests, build 
   const files = listSourceFiles({ workspaceRoot: root, projectRoot: 'packages/a', run: runConfig() });
   assert.equal(
     files,
-    ['src/a.ts', 'src/b.ts', 'src/util/index.mts'].map((path) => join(root, 'packages/a', path)),
+    ['src/a.ts', 'src/b.ts', 'src/executors/build/executor.ts', 'src/executors/test/executor.ts', 'src/util/index.mts'].map((path) => join(root, 'packages/a', path)),
   );
 });
 

@@ -15,7 +15,7 @@ test('init registers the plugin, writes a starter rc file and ignores the data d
   assert.ok(readNxJson(tree)?.plugins?.includes('@monocov/nx'));
   const rc = readJson(tree, '.coveragerc.json');
   assert.is(rc.$schema, './node_modules/@monocov/core/coveragerc.schema.json');
-  assert.ok(rc.run.include.length > 0);
+  assert.is(rc.run.include, undefined, 'the default include measures code wherever it lives (src/, lib/, index.js)');
   assert.match(tree.read('.gitignore', 'utf-8') ?? '', /^\/coverage$/m);
 });
 

@@ -45,7 +45,9 @@ function writeStarterConfig(tree: Tree): void {
   if (tree.exists(RC_FILE)) return;
   const starter = {
     $schema: './node_modules/@monocov/core/coveragerc.schema.json',
-    run: { include: ['src/**'], all: true },
+    // No `include`: the default measures every JS/TS file of a project but tests, configs, build
+    // output and node_modules (as nyc does), wherever its code lives (src/, lib/, the root).
+    run: { all: true },
     report: { showMissing: true },
     reporters: ['text', 'lcov', 'json', 'json-summary', 'cobertura', 'html'],
   };
