@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stableStringify } from '../src/stable-json';
+import { hashContent } from '../src/store/format';
 import { coverageOf, makeWorkspace, snapshot, source, writeFiles, writeProject, runCli as monocov } from './fixtures/merge/helpers';
 
 // `monocov merge | report | check` run in-process through main() with captured streams, and
@@ -97,11 +98,44 @@ test('report --files: per-file rows from the stored merged data, without the pro
   assert.is((await monocov(root, ['report', 'some-file'])).status, 64);
 });
 
+test('report and check only read: a source edited since the merge is flagged and left out of their numbers, never out of the stored merged data', async () => {
+  const root = fixture({ reporters: ['text', 'json', 'lcov'] });
+  // Real content hashes in b's meta.json, as the store writes them, so an edit makes its data stale.
+  const metaPath = join(root, 'coverage/projects/packages/b/meta.json');
+  const hash = hashContent(readFileSync(join(root, 'packages/b/src/b.ts')));
+  writeFileSync(metaPath, readFileSync(metaPath, 'utf8').replace('"sources": {}', `"sources": { "packages/b/src/b.ts": "${hash}" }`));
+  assert.is((await monocov(root, ['merge'])).status, 0);
+  const stored = snapshot(join(root, 'coverage/workspace'));
+  const before = await monocov(root, ['check']);
+  assert.match(before.stdout, 'Total of 2 file(s): statements 62.5%');
+
+  const original = readFileSync(join(root, 'packages/b/src/b.ts'), 'utf8');
+  writeFileSync(join(root, 'packages/b/src/b.ts'), source(9));
+  const report = await monocov(root, ['report', '--ignore-errors']);
+  assert.is(report.status, 0, report.stderr);
+  assert.match(
+    report.stderr,
+    "monocov report: these numbers leave out 1 file(s) changed since their data was collected (packages/b/src/b.ts); the stored merged data still holds it — rerun their projects' coverage, then merge",
+  );
+  const after = snapshot(join(root, 'coverage/workspace'));
+  for (const file of ['coverage-final.json', 'meta.json']) assert.is(after[file], stored[file], `${file} is not rewritten`);
+  assert.not.match(after['lcov.info']!, 'SF:packages/b/src/b.ts', 'the redrawn reports say what they cover');
+  const check = await monocov(root, ['check']);
+  assert.is(check.status, 4, 'stale data is an error unless --ignore-errors');
+  assert.match(check.stdout, 'Total of 1 file(s); 1 left out, changed since their data was collected: statements 50%');
+
+  // Reverted: the stored data was kept whole, so the numbers are the merge's again.
+  writeFileSync(join(root, 'packages/b/src/b.ts'), original);
+  const reverted = await monocov(root, ['check']);
+  assert.is(reverted.status, 0, reverted.stderr);
+  assert.is(reverted.stdout, before.stdout);
+});
+
 test('check: exit 0 with a verdict, 2 on a miss, and writes nothing', async () => {
   const root = fixture({ report: { failUnder: 50 } });
   const ok = await monocov(root, ['check']);
   assert.is(ok.status, 0, ok.stderr);
-  assert.is(ok.stdout, 'Total: statements 62.5%, branches 80%, functions 66.66%, lines 62.5%\nall 4 threshold(s) met\n');
+  assert.is(ok.stdout, 'Total of 2 file(s): statements 62.5%, branches 80%, functions 66.66%, lines 62.5%\nall 4 threshold(s) met\n');
   assert.not.ok(existsSync(join(root, 'coverage/workspace')));
   const miss = await monocov(root, ['check', '--fail-under', '65']);
   assert.is(miss.status, 2);

@@ -190,6 +190,7 @@ export function printOutcome(
     misses: Array<{ message: string }>;
     duplicates?: Array<{ input: string; sameAs: string }>;
     completeness?: Completeness;
+    staleFiles?: string[];
     outcome: ReportOutcome;
   },
   context: CliContext,
@@ -215,6 +216,14 @@ export function printOutcome(
   }
   for (const problem of result.problems) {
     context.stderr.write(`monocov ${name}: ${ignoreErrors ? 'ignored' : 'error'}: ${problem.message}\n`);
+  }
+  const stale = result.staleFiles ?? [];
+  if (stale.length > 0) {
+    // The numbers printed and the reports drawn cover the rest; report and check never rewrite the stored merged data.
+    const kept = name === 'merge' ? '' : '; the stored merged data still holds it';
+    context.stderr.write(
+      `monocov ${name}: these numbers leave out ${stale.length} file(s) changed since their data was collected (${stale.join(', ')})${kept} — rerun their projects' coverage, then merge\n`,
+    );
   }
   for (const miss of result.misses) context.stderr.write(`monocov ${name}: threshold missed: ${miss.message}\n`);
   if (result.problems.length > 0 && !ignoreErrors) {

@@ -62,6 +62,8 @@ export interface CombineResult {
   projectInputs: ProjectInput[];
   /** Which tests ran each line, merged from the contexts.json beside the inputs (stale files left out); absent when no input had one. */
   contexts?: ContextsData;
+  /** Files whose data (from one input or more) was left out because they changed or were deleted since it was collected, sorted. */
+  staleFiles: string[];
 }
 
 /** One project's data as collected, before stale files were left out. */
@@ -99,6 +101,7 @@ export function combineCoverage(options: CombineOptions): CombineResult {
   const projectInputs: ProjectInput[] = [];
   const contextLines: LinesByTest = new Map();
   let hasContexts = false;
+  const allStale = new Set<string>();
   for (const file of files) {
     let data: MappedData;
     try {
@@ -118,12 +121,16 @@ export function combineCoverage(options: CombineOptions): CombineResult {
     inputs.push(file);
     hasContexts ||= data.contexts !== undefined;
     const stale = new Set<string>();
+    const markStale = (path: string): void => {
+      stale.add(path);
+      allStale.add(path);
+    };
     for (const [path, coverage] of data.entries) {
       const recorded = data.sources[path];
       if (recorded !== undefined && options.checkSources !== false) {
         const now = current(path, recorded);
         if (now !== 'same') {
-          stale.add(path);
+          markStale(path);
           const what = now === 'deleted' ? 'was deleted' : 'changed';
           problems.push(new DataError(`${file}: ${path} ${what} since this data was collected, so its lines no longer match; its data was left out — rerun this project's coverage`, file));
           continue;
@@ -160,6 +167,7 @@ export function combineCoverage(options: CombineOptions): CombineResult {
     duplicates,
     projectInputs,
     ...(hasContexts ? { contexts: toContextsData(contextLines) } : {}),
+    staleFiles: [...allStale].sort(compareStrings),
   };
 }
 

@@ -77,6 +77,8 @@ export interface WorkspaceReport {
   contexts?: ContextsData;
   /** Coverage of the changed lines, when `diff` was given. */
   diff?: DiffCoverage;
+  /** Files whose data was left out of these numbers because they changed since it was collected (also in `problems`). */
+  staleFiles: string[];
   /** Missed thresholds, one line each in `message`. */
   misses: ThresholdMiss[];
   /** Thresholds checked. */
@@ -109,7 +111,7 @@ export function mergeWorkspace(options: WorkspaceReportOptions): WorkspaceReport
     completeness = markCarriedForward(checkCompleteness({ workspaceRoot, expected: options.expected!, merged, run: options.config.run }), carried, options.carryForward!);
   }
   requireData(merged, workspaceRoot, inputs);
-  return finish(options, merged, { workspaceRoot, outputDir, write: true, completeness });
+  return finish(options, merged, { workspaceRoot, outputDir, write: 'all', completeness });
 }
 
 /**
@@ -119,7 +121,11 @@ export function mergeWorkspace(options: WorkspaceReportOptions): WorkspaceReport
  */
 export function reportWorkspace(options: Omit<WorkspaceReportOptions, 'inputs'>): WorkspaceReport {
   const located = locate(options);
-  return finish(options, loadStoredData(options.config, located), { ...located, write: true, completeness: storedCompleteness(located.outputDir) });
+  // Stored merged data is only read: the reports are redrawn from it, the data file and its
+  // meta.json stay as the merge wrote them (a source edited since is left out of these numbers,
+  // never out of the data). Without stored data this is a merge of the projects' data.
+  const write = existsSync(join(located.outputDir, COVERAGE_FILE)) ? 'reports' : 'all';
+  return finish(options, loadStoredData(options.config, located), { ...located, write, completeness: storedCompleteness(located.outputDir) });
 }
 
 /** `monocov check`: thresholds against the stored merged data (or a merge of `<dataDir>/projects` in memory); writes nothing. */
@@ -127,7 +133,7 @@ export function checkWorkspace(options: Omit<WorkspaceReportOptions, 'inputs'>):
   const located = locate(options);
   return finish({ ...options, config: { ...options.config, reporters: [] } }, loadStoredData(options.config, located), {
     ...located,
-    write: false,
+    write: 'none',
     completeness: storedCompleteness(located.outputDir),
   });
 }
@@ -231,7 +237,18 @@ function reportTime(workspaceRoot: string): Date {
 function finish(
   options: WorkspaceReportOptions,
   merged: CombineResult,
-  { workspaceRoot, outputDir, write, completeness }: { workspaceRoot: string; outputDir: string; write: boolean; completeness?: Completeness },
+  {
+    workspaceRoot,
+    outputDir,
+    write,
+    completeness,
+  }: {
+    workspaceRoot: string;
+    outputDir: string;
+    /** `all`: the merged data (with meta.json, contexts.json) and the reports; `reports`: the reports only; `none`: nothing. */
+    write: 'all' | 'reports' | 'none';
+    completeness?: Completeness;
+  },
 ): WorkspaceReport {
   const { config } = options;
   const { coverage } = merged;
@@ -261,7 +278,8 @@ function finish(
   }
 
   let written: string[] = [];
-  if (write) {
+  if (write !== 'none') {
+    const data = write === 'all';
     const timestamp = options.timestamp ?? reportTime(workspaceRoot);
     const meta: WorkspaceMeta = {
       formatVersion: FORMAT_VERSION,
@@ -278,10 +296,11 @@ function finish(
       reporters: config.reporters,
       outputDir,
       timestamp,
+      data,
       extraFiles: {
-        [META_FILE]: stableStringify(meta, 2),
+        ...(data ? { [META_FILE]: stableStringify(meta, 2) } : {}),
         ...(markdown === undefined ? {} : { [SUMMARY_FILE]: markdown }),
-        ...(merged.contexts === undefined ? {} : { [CONTEXTS_FILE]: stableStringify(merged.contexts) }),
+        ...(data && merged.contexts !== undefined ? { [CONTEXTS_FILE]: stableStringify(merged.contexts) } : {}),
       },
       skipEmpty: config.report.skipEmpty,
       contexts: merged.contexts,
@@ -310,6 +329,7 @@ function finish(
     misses,
     checked: checked + (diff && config.report.failUnderDiff !== undefined ? 1 : 0),
     written,
+    staleFiles: merged.staleFiles,
     outcome: dataFailed ? 'data-error' : incomplete ? 'incomplete' : misses.length > 0 ? 'threshold-missed' : 'ok',
   };
 }

@@ -37,6 +37,12 @@ export interface WriteReportsOptions {
   timestamp: Date;
   /** Extra files written the same way (name → contents), e.g. the merged data's meta.json. */
   extraFiles?: Record<string, string>;
+  /**
+   * Write the merged data (coverage-final.json) too; default true. `monocov report` of stored
+   * merged data passes false: the reports are redrawn from it, and the data itself is never
+   * rewritten (stale files left out of the numbers would be lost from it).
+   */
+  data?: boolean;
   /** Leave files without statements out of the HTML report. */
   skipEmpty?: boolean;
   /** Which tests ran each line: the HTML report names them on each line's hit count. */
@@ -70,8 +76,10 @@ export function writeReports(options: WriteReportsOptions): string[] {
   const staging = mkdtempSync(join(outputDir, `.staging-${process.pid}-`));
   try {
     const written: string[] = [];
-    writeChunks(join(staging, COVERAGE_FILE), stableStringifyChunks(coverage));
-    written.push(COVERAGE_FILE);
+    if (options.data !== false) {
+      writeChunks(join(staging, COVERAGE_FILE), stableStringifyChunks(coverage));
+      written.push(COVERAGE_FILE);
+    }
     for (const [name, contents] of Object.entries(options.extraFiles ?? {})) writeFileSync(join(staging, name), contents);
 
     // No copy: FileCoverage wraps each file's data as it is, and istanbul's reporters only read it.

@@ -41,7 +41,9 @@ ${optionHelp(OPTIONS)}`,
         : result.misses.length === 0
           ? `all ${result.checked} threshold(s) met`
           : `${result.misses.length} of ${result.checked} threshold(s) missed`;
-    context.stdout.write(`Total: ${totals}\n${verdict}\n`);
+    const files = Object.keys(result.coverage).length;
+    const stale = result.staleFiles.length > 0 ? `; ${result.staleFiles.length} left out, changed since their data was collected` : '';
+    context.stdout.write(`Total of ${files} file(s)${stale}: ${totals}\n${verdict}\n`);
     return printOutcome('check', result, context, resolved.ignoreErrors);
   },
 };

@@ -10,8 +10,9 @@ export const reportCommand: Command = {
   usage: `Usage: monocov report [options]
 
 Like \`coverage report\`: reads the merged data (<dataDir>/workspace/coverage-final.json, or
-merges <dataDir>/projects when nothing was merged yet), rewrites the configured reports,
-prints the table and checks the thresholds.
+merges <dataDir>/projects when nothing was merged yet), redraws the configured reports,
+prints the table and checks the thresholds. Stored merged data is only read, never rewritten:
+a source edited since the merge is named and left out of the numbers and reports, not the data.
 
 Exit status: 0 ok, 2 a threshold missed, 4 unreadable data, 5 no data, 3 a configuration error.
 
