@@ -8,6 +8,8 @@ import type { CombineResult } from './combine';
 import { normalizeRoot } from './report/projects';
 import type { ProjectCompleteness, ProjectDataState } from './store/format';
 import { toPosix } from './workspace-path';
+import { testScripts } from './test-scripts';
+import { readWorkspaceMembers } from './workspace-members';
 
 /**
  * Which projects the merged data should hold, and which it lacks. A merge of whatever data
@@ -116,7 +118,7 @@ export function describeCompleteness(completeness: Completeness): string[] {
       const label = entry.project === entry.projectRoot || entry.project === basename(entry.projectRoot) ? entry.projectRoot : `${entry.projectRoot} (${entry.project})`;
       switch (entry.state) {
         case 'missing':
-          return `${label}: no data — its coverage did not run, failed before writing, or its data was deleted`;
+          return `${label}: no data — its coverage did not run, failed before writing, or its data was deleted or not restored by a cache (check the task's outputs)`;
         case 'stale':
           return `${label}: stale data — ${entry.reasons.join('; ')}`;
         case 'unexpected':
@@ -174,16 +176,27 @@ function projectFolders(workspaceRoot: string, dataDir: string): string[] {
   return found;
 }
 
+/**
+ * The packages the workspace's package manager declares (npm, yarn and bun `workspaces`,
+ * pnpm-workspace.yaml, lerna.json): what `monocov merge` expects when no --expect is given.
+ * Those without a test script are listed as untested. Empty outside a workspace.
+ */
+export function findWorkspaceMemberProjects(workspaceRoot: string): ExpectedProject[] {
+  const root = resolve(workspaceRoot);
+  return readWorkspaceMembers(root).folders.map((projectRoot) => describeFolder(root, projectRoot, false));
+}
+
 function describeFolder(workspaceRoot: string, projectRoot: string, named: boolean): ExpectedProject {
   const dir = join(workspaceRoot, projectRoot);
   const project = readJson(join(dir, 'project.json'));
   const manifest = readJson(join(dir, 'package.json'));
   const name = stringOr(project?.name) ?? stringOr(manifest?.name) ?? (projectRoot === '.' ? basename(workspaceRoot) : basename(projectRoot));
-  const script = (manifest?.scripts as Record<string, unknown> | undefined)?.test;
+  const scripts = manifest?.scripts as Record<string, unknown> | undefined;
   const hasTests =
     (project?.targets as Record<string, unknown> | undefined)?.test !== undefined ||
     ((manifest?.nx as { targets?: Record<string, unknown> } | undefined)?.targets?.test !== undefined) ||
-    (typeof script === 'string' && !script.includes('no test specified'));
+    typeof scripts?.coverage === 'string' ||
+    testScripts(scripts).length > 0;
   return { project: name, projectRoot, ...(named || hasTests ? {} : { untested: 'no test script or target' }) };
 }
 

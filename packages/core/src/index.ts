@@ -35,6 +35,7 @@ export {
 export { FORMAT_VERSION, type ProjectCompleteness, type ProjectDataState, type ProjectMeta } from './store/format';
 export { readCoverageFile, readDataMeta, type DataMeta } from './store/read';
 export { projectDataDir, writeProjectData } from './store/write';
+export { starterConfig, withIgnoredDataDir } from './starter';
 export { TOOL_VERSION } from './version';
 
 // Conversion (Babel) and reporting (istanbul's report libraries) load on first use: the Nx

@@ -65,7 +65,7 @@ test('deleted data: the project is named as missing', () => {
   rmSync(join(root, 'coverage/projects/packages/b'), { recursive: true });
   const { byRoot, lines } = states(root);
   assert.is(byRoot['packages/b'], 'missing');
-  assert.ok(lines.includes('packages/b (@ws/b): no data — its coverage did not run, failed before writing, or its data was deleted'), lines.join('\n'));
+  assert.ok(lines.includes("packages/b (@ws/b): no data — its coverage did not run, failed before writing, or its data was deleted or not restored by a cache (check the task's outputs)"), lines.join('\n'));
 });
 
 test('stale data: other run options, an edited source, a source added since', () => {
@@ -130,6 +130,32 @@ test('monocov merge --require-complete alone expects the package.json workspaces
   assert.is(result.status, 4, result.stderr);
   assert.match(result.stderr, 'monocov merge: packages/c: no data');
   assert.match(result.stderr, 'monocov merge: packages/docs: not measured — no test script or target');
+});
+
+test('without --expect, monocov merge names a workspace package with no data; pnpm-workspace.yaml (with a negation) and test:* scripts are read', async () => {
+  const root = workspace();
+  // A pnpm workspace: no `workspaces` in package.json; packages/c is excluded, packages/docs runs its tests as test:lib.
+  writeFiles(root, {
+    'package.json': JSON.stringify({ name: 'ws', private: true }),
+    'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - '!packages/c'\n",
+    'packages/docs/package.json': JSON.stringify({ name: 'docs', scripts: { 'test:lib': 'vitest run', 'test:types': 'tsc --noEmit' } }),
+  });
+  rmSync(join(root, 'coverage/projects/packages/c'), { recursive: true });
+  const listed = await monocov(root, ['merge', '--reporter', 'json']);
+  assert.is(listed.status, 0, listed.stderr);
+  assert.match(listed.stderr, 'monocov merge: packages/docs: no data');
+  assert.not.match(listed.stderr, 'packages/c');
+  assert.match(listed.stderr, 'pass --require-complete to fail on this');
+  const required = await monocov(root, ['merge', '--reporter', 'json', '--require-complete']);
+  assert.is(required.status, 4, required.stderr);
+});
+
+test('--require-complete outside a workspace, without --expect, is a configuration error naming both ways to expect projects', async () => {
+  const root = workspace();
+  writeFiles(root, { 'package.json': JSON.stringify({ name: 'single' }) });
+  const result = await monocov(root, ['merge', '--reporter', 'json', '--require-complete']);
+  assert.is(result.status, 3, result.stderr);
+  assert.match(result.stderr, '--require-complete needs the projects to expect: --expect <project folder or glob>, repeatable (or workspace packages: package.json `workspaces`, pnpm-workspace.yaml)');
 });
 
 test('identical data files (an artifact downloaded twice) are counted once and named', async () => {

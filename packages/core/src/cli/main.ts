@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Command> = {
   check: () => (require('./commands/check') as typeof import('./commands/check')).checkCommand,
   ratchet: () => (require('./commands/ratchet') as typeof import('./commands/ratchet')).ratchetCommand,
   'who-tests': () => (require('./commands/who-tests') as typeof import('./commands/who-tests')).whoTestsCommand,
+  init: () => (require('./commands/init') as typeof import('./commands/init')).initCommand,
 };
 
 const DOCS = 'https://github.com/monocov/monocov/blob/main/docs/troubleshooting.md';

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { findWorkspaceRoot, loadConfig, METRICS, REPORTERS } from '../config';
 import type { CoverageConfig, PartialCoverageConfig, ReporterName } from '../config/types';
-import { describeCompleteness, findExpectedProjects, isIncomplete, type Completeness, type ExpectedProject } from '../completeness';
+import { describeCompleteness, findExpectedProjects, findWorkspaceMemberProjects, isIncomplete, type Completeness, type ExpectedProject } from '../completeness';
 import { ConfigError } from '../errors';
 import type { DiffBase } from '../git-diff';
 import type { BaselineSource } from '../report/baseline';
@@ -51,7 +50,7 @@ export const REPORT_OPTION_HELP: Record<ReportOptionName, string> = {
   sort: `--sort <key>           order rows by ${['name', ...METRICS].join(', ')}`,
   diff: '--diff <base>          also measure the lines changed since this git ref (gate: `report.failUnderDiff`)',
   expect: '--expect <dir|glob>    a project that should have data, repeatable (`packages/*`); lists missing and stale ones',
-  'require-complete': '--require-complete     fail (exit 4) when an expected project has no data or stale data; without --expect, expects every package.json workspace',
+  'require-complete': '--require-complete     fail (exit 4) when an expected project has no data or stale data; without --expect, expects every workspace package (npm, pnpm, yarn, bun)',
   'carry-forward': '--carry-forward <dir>  an expected project with no data here takes it from this earlier <dataDir>/projects folder, marked carried forward',
   format: '--format <name>        what to print: text (the tables, default) or markdown (the summary, also written to summary.md)',
   baseline: '--baseline <path>      show each project\'s change in summary.md against this data dir, merged folder or coverage-final.json',
@@ -74,7 +73,7 @@ export interface ReportCliOptions {
   ignoreErrors: boolean;
   perFile: boolean;
   diff?: DiffBase;
-  /** From --expect, or the package.json workspaces with --require-complete alone. */
+  /** From --expect, else the workspace's declared packages (undefined outside a workspace). */
   expected?: ExpectedProject[];
   requireComplete: boolean;
   /** From --carry-forward, absolute. */
@@ -146,26 +145,20 @@ function baselineSource(options: ParsedOptions, context: CliContext): BaselineSo
   return ref === undefined ? undefined : { ref };
 }
 
+/**
+ * From --expect; else the workspace's declared packages (npm, yarn, bun, pnpm, lerna), so a
+ * package whose data is missing — its coverage never ran, or a cache restored none — is named.
+ * --require-complete needs one or the other.
+ */
 function expectedProjects(options: ParsedOptions, workspaceRoot: string, dataDir: string): ExpectedProject[] | undefined {
   const patterns = options.expect as string[] | undefined;
   if (patterns !== undefined) return findExpectedProjects(workspaceRoot, patterns, dataDir);
+  const members = findWorkspaceMemberProjects(workspaceRoot);
+  if (members.length > 0) return members;
   if (!options['require-complete']) return undefined;
-  const workspaces = packageWorkspaces(workspaceRoot);
-  if (workspaces.length === 0) {
-    throw new ConfigError('--require-complete needs the projects to expect: --expect <project folder or glob>, repeatable (or `workspaces` in package.json)');
-  }
-  return findExpectedProjects(workspaceRoot, workspaces, dataDir);
-}
-
-/** The root package.json's `workspaces` globs (npm, yarn), [] when there are none. */
-function packageWorkspaces(workspaceRoot: string): string[] {
-  try {
-    const manifest = JSON.parse(readFileSync(join(workspaceRoot, 'package.json'), 'utf8'));
-    const globs: unknown = Array.isArray(manifest?.workspaces) ? manifest.workspaces : manifest?.workspaces?.packages;
-    return Array.isArray(globs) ? globs.filter((glob): glob is string => typeof glob === 'string') : [];
-  } catch {
-    return [];
-  }
+  throw new ConfigError(
+    '--require-complete needs the projects to expect: --expect <project folder or glob>, repeatable (or workspace packages: package.json `workspaces`, pnpm-workspace.yaml)',
+  );
 }
 
 function numberFlag(flag: string, text: string, range: { min: number; max: number; integer?: boolean; what: string }): number {

@@ -14,8 +14,9 @@ given files and folders (default <dataDir>/projects), mapping paths from other m
 clones with \`paths\`, writes the configured reports into <dataDir>/workspace, prints the
 table and checks the thresholds. Inputs are never modified or deleted (coverage.py's
 combine deletes them unless --keep; here they are always kept), and a data file with the
-same bytes as one already merged is counted once. With --expect, every expected project
-without data, or with data made for other sources or options, is named.
+same bytes as one already merged is counted once. Every expected project without data, or
+with data made for other sources or options, is named: those of --expect, else the
+workspace's packages (package.json \`workspaces\` of npm, yarn and bun, pnpm-workspace.yaml).
 
 Exit status: 0 ok, 2 a threshold missed, 4 a data file could not be read (unless
 --ignore-errors) or, with --require-complete, a project's data is missing or stale,

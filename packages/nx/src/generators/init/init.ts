@@ -1,4 +1,5 @@
 import { formatFiles, readNxJson, updateNxJson, type Tree, type PluginConfiguration } from '@nx/devkit';
+import { starterConfig, withIgnoredDataDir } from '@monocov/core';
 import type { MonocovPluginOptions } from '../../plugins/plugin';
 import type { InitGeneratorOptions } from './schema';
 
@@ -41,23 +42,14 @@ function pluginName(plugin: PluginConfiguration): string {
   return typeof plugin === 'string' ? plugin : plugin.plugin;
 }
 
+/** The same starter rc file as `monocov init` writes outside Nx (core owns it). */
 function writeStarterConfig(tree: Tree): void {
   if (tree.exists(RC_FILE)) return;
-  const starter = {
-    $schema: './node_modules/@monocov/core/coveragerc.schema.json',
-    // No `include`: the default measures every JS/TS file of a project but tests, configs, build
-    // output and node_modules (as nyc does), wherever its code lives (src/, lib/, the root).
-    run: { all: true },
-    report: { showMissing: true },
-    reporters: ['text', 'lcov', 'json', 'json-summary', 'cobertura', 'html'],
-  };
-  tree.write(RC_FILE, JSON.stringify(starter, null, 2) + '\n');
+  tree.write(RC_FILE, JSON.stringify(starterConfig(), null, 2) + '\n');
 }
 
 function ignoreDataDir(tree: Tree): void {
   const current = tree.exists('.gitignore') ? tree.read('.gitignore', 'utf-8') ?? '' : '';
-  const lines = current.split(/\r?\n/).map((line) => line.trim());
-  if ([DATA_DIR, `/${DATA_DIR}`, `${DATA_DIR}/`, `/${DATA_DIR}/`].some((entry) => lines.includes(entry))) return;
-  const separator = current === '' || current.endsWith('\n') ? '' : '\n';
-  tree.write('.gitignore', `${current}${separator}\n# monocov coverage data and reports\n/${DATA_DIR}\n`);
+  const updated = withIgnoredDataDir(current, DATA_DIR);
+  if (updated !== current) tree.write('.gitignore', updated);
 }

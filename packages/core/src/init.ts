@@ -1,0 +1,270 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { loadConfig } from './config';
+import { ConfigError } from './errors';
+import { RC_FILE } from './config/load';
+import { starterConfig, withIgnoredDataDir } from './starter';
+import { projectDataDir } from './store/write';
+import { toPosix } from './workspace-path';
+import { testScripts } from './test-scripts';
+import { readWorkspaceMembers } from './workspace-members';
+
+/**
+ * `monocov init` outside Nx: sets an npm, pnpm, yarn or bun workspace up for coverage, with
+ * Turborepo when the root has a turbo.json. Small steps, each idempotent (a second run finds
+ * nothing to do): the rc file, a `coverage` script per tested package, Turborepo's task (the
+ * test task's `dependsOn` carried over, each package's data folder as its `outputs`), the root
+ * script that measures and merges, and the data folder ignored by git and linters.
+ */
+
+export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'yarn-classic' | 'bun';
+
+export interface MeasuredPackage {
+  projectRoot: string;
+  name: string;
+  /** The test script its `coverage` script runs; undefined when it kept its own `coverage` script. */
+  testScript?: string;
+}
+
+export interface SkippedPackage {
+  projectRoot: string;
+  name: string;
+  /** Why it gets no coverage script, and what to do to measure it. */
+  reason: string;
+}
+
+export interface InitResult {
+  packageManager: PackageManager;
+  turbo: boolean;
+  measured: MeasuredPackage[];
+  skipped: SkippedPackage[];
+  /** Workspace-relative files written, in the order written; empty on a second run. */
+  written: string[];
+  /** Advice for what init leaves to the user (a root script it would not replace, a linter config). */
+  notes: string[];
+  /** The one command that measures every package and merges. */
+  command: string;
+}
+
+export function initWorkspace(workspaceRoot: string): InitResult {
+  if (existsSync(join(workspaceRoot, 'nx.json'))) {
+    // Package scripts named `coverage` would become Nx targets next to the plugin's own.
+    throw new ConfigError('nx.json: this is an Nx workspace; set it up with `nx add @monocov/nx` (monocov init is for workspaces without Nx)');
+  }
+  const members = readWorkspaceMembers(workspaceRoot);
+  if (members.folders.length === 0) {
+    throw new ConfigError(
+      members.sources.length === 0
+        ? `${workspaceRoot}: no workspace packages declared (package.json \`workspaces\`, pnpm-workspace.yaml or lerna.json); monocov init sets up a workspace — in a single package, run its tests with \`monocov run -- <test command>\``
+        : `${members.sources.join(', ')}: no package folder matches ${members.patterns.map((glob) => JSON.stringify(glob)).join(', ')}; fix the globs, then run monocov init again`,
+    );
+  }
+  const files = new WorkspaceFiles(workspaceRoot);
+  const packageManager = detectPackageManager(workspaceRoot);
+  const turbo = existsSync(join(workspaceRoot, 'turbo.json'));
+  const notes: string[] = [];
+  // Every file init may edit is read once before anything is written: a bad one stops it with nothing half done.
+  files.readJson('package.json');
+  for (const folder of members.folders) files.readJson(`${folder}/package.json`);
+  if (turbo) for (const path of ['turbo.json', ...members.folders.map((folder) => `${folder}/turbo.json`)]) files.readTurboJson(path);
+
+  if (!files.exists(RC_FILE)) files.write(RC_FILE, `${JSON.stringify(starterConfig(), null, 2)}\n`);
+  const dataDir = loadConfig({ workspaceRoot }).config.run.dataDir;
+
+  const measured: MeasuredPackage[] = [];
+  const skipped: SkippedPackage[] = [];
+  for (const projectRoot of members.folders) {
+    const outcome = addCoverageScript(files, projectRoot, packageManager);
+    if ('reason' in outcome) skipped.push(outcome);
+    else measured.push(outcome);
+  }
+  if (turbo) addTurboTasks(files, measured, dataDir);
+  const command = addRootScript(files, packageManager, turbo, notes);
+  ignoreDataDir(files, dataDir, notes);
+  return { packageManager, turbo, measured, skipped, written: files.written, notes, command };
+}
+
+function detectPackageManager(workspaceRoot: string): PackageManager {
+  const manifest = readJson(workspaceRoot, 'package.json');
+  const declared = typeof manifest?.packageManager === 'string' ? /^(npm|pnpm|yarn|bun)@(\d+)/.exec(manifest.packageManager) : null;
+  if (declared) return declared[1] === 'yarn' ? (Number(declared[2]) >= 2 ? 'yarn' : 'yarn-classic') : (declared[1] as PackageManager);
+  const has = (file: string) => existsSync(join(workspaceRoot, file));
+  if (has('pnpm-workspace.yaml') || has('pnpm-lock.yaml')) return 'pnpm';
+  if (has('.yarnrc.yml')) return 'yarn';
+  if (has('yarn.lock')) return 'yarn-classic';
+  if (has('bun.lock') || has('bun.lockb')) return 'bun';
+  return 'npm';
+}
+
+/** `<pm> run <script>`: the package's own test command stays the one place the tests are defined. */
+function runScript(packageManager: PackageManager, script: string): string {
+  return `${packageManager === 'yarn-classic' ? 'yarn' : packageManager} run ${script}`;
+}
+
+function addCoverageScript(files: WorkspaceFiles, projectRoot: string, packageManager: PackageManager): MeasuredPackage | SkippedPackage {
+  const manifestPath = `${projectRoot}/package.json`;
+  const manifest = files.readJson(manifestPath) ?? {};
+  const name = typeof manifest.name === 'string' ? manifest.name : projectRoot;
+  const scripts = (manifest.scripts ?? {}) as Record<string, unknown>;
+  const existing = scripts.coverage;
+  if (typeof existing === 'string') {
+    if (existing.includes('monocov run')) return { projectRoot, name };
+    return { projectRoot, name, reason: `has its own \`coverage\` script ("${existing}"); make it \`monocov run -- <test command>\` to measure it` };
+  }
+  const tests = testScripts(scripts);
+  const chosen = tests[0]?.name === 'test' ? tests[0] : tests.length === 1 ? tests[0] : undefined;
+  if (chosen === undefined) {
+    return {
+      projectRoot,
+      name,
+      reason:
+        tests.length === 0
+          ? 'no test script (`test`, or a `test:*` script running a test runner)'
+          : `several test scripts (${tests.map((script) => script.name).join(', ')}) and no \`test\`; add \`"coverage": "monocov run -- ${runScript(packageManager, tests[0]!.name)}"\` for the one to measure`,
+    };
+  }
+  const updated = { ...manifest, scripts: { ...scripts, coverage: `monocov run -- ${runScript(packageManager, chosen.name)}` } };
+  files.write(manifestPath, files.formatJsonLike(manifestPath, updated));
+  return { projectRoot, name, testScript: chosen.name };
+}
+
+interface TurboTask {
+  dependsOn?: string[];
+  inputs?: string[];
+  outputs?: string[];
+  env?: string[];
+  [key: string]: unknown;
+}
+
+/**
+ * Turborepo: the root turbo.json defines `coverage` like the test task it wraps (its
+ * `dependsOn` — without `^build` a clean checkout fails to resolve workspace packages that have
+ * not been built — inputs and env), plus the rc file as an input. Turbo has no token for a
+ * package's own folder in a path, so each measured package declares its data folder as the
+ * task's `outputs` in its own turbo.json.
+ */
+function addTurboTasks(files: WorkspaceFiles, measured: MeasuredPackage[], dataDir: string): void {
+  const root = files.readTurboJson('turbo.json') ?? {};
+  const tasks = (root.tasks ?? {}) as Record<string, TurboTask>;
+  if (tasks.coverage === undefined) {
+    const testTasks = [...new Set(measured.map((entry) => entry.testScript ?? 'test'))].map((script) => tasks[script]).filter((task): task is TurboTask => task !== undefined);
+    const union = (key: 'dependsOn' | 'inputs' | 'env') => [...new Set(testTasks.flatMap((task) => (Array.isArray(task[key]) ? task[key] : [])))];
+    const coverage: TurboTask = {};
+    const dependsOn = union('dependsOn');
+    if (dependsOn.length > 0) coverage.dependsOn = dependsOn;
+    const inputs = union('inputs');
+    coverage.inputs = [...(inputs.length > 0 ? inputs : ['$TURBO_DEFAULT$']), `$TURBO_ROOT$/${RC_FILE}`];
+    const env = union('env');
+    if (env.length > 0) coverage.env = env;
+    files.write('turbo.json', files.formatJsonLike('turbo.json', { ...root, tasks: { ...tasks, coverage } }));
+  }
+  for (const entry of measured) {
+    const path = `${entry.projectRoot}/turbo.json`;
+    const own = files.readTurboJson(path);
+    const ownTasks = (own?.tasks ?? {}) as Record<string, TurboTask>;
+    if (ownTasks.coverage?.outputs !== undefined) continue;
+    const output = `$TURBO_ROOT$/${toPosix(relative(files.root, projectDataDir(files.root, dataDir, entry.projectRoot)))}/**`;
+    const ownTest = ownTasks[entry.testScript ?? 'test'];
+    const coverage: TurboTask = { ...ownTasks.coverage, outputs: [output] };
+    if (ownTest?.dependsOn !== undefined && coverage.dependsOn === undefined) coverage.dependsOn = ownTest.dependsOn;
+    const updated = own === undefined ? { extends: ['//'], tasks: { coverage } } : { ...own, tasks: { ...ownTasks, coverage } };
+    files.write(path, own === undefined ? `${JSON.stringify(updated, null, 2)}\n` : files.formatJsonLike(path, updated));
+  }
+}
+
+/** The root `coverage` script: every package's coverage script, then `monocov merge`. Returns the command to run. */
+function addRootScript(files: WorkspaceFiles, packageManager: PackageManager, turbo: boolean, notes: string[]): string {
+  const runAll = turbo
+    ? 'turbo run coverage'
+    : {
+        npm: 'npm run coverage --workspaces --if-present',
+        pnpm: 'pnpm -r --if-present run coverage',
+        yarn: 'yarn workspaces foreach --all --topological run coverage',
+        // Yarn 1 fails on a workspace without the script: only the listed ones have it.
+        'yarn-classic': undefined,
+        bun: "bun run --filter '*' coverage",
+      }[packageManager];
+  const run = runScript(packageManager, 'coverage');
+  if (runAll === undefined) {
+    notes.push('yarn 1 has no way to run a script only where it exists: run each package\'s `coverage` script, then `monocov merge` (or add Turborepo)');
+    return 'monocov merge';
+  }
+  const wanted = `${runAll} && monocov merge`;
+  const manifest = files.readJson('package.json') ?? {};
+  const scripts = (manifest.scripts ?? {}) as Record<string, unknown>;
+  if (scripts.coverage === undefined) {
+    files.write('package.json', files.formatJsonLike('package.json', { ...manifest, scripts: { ...scripts, coverage: wanted } }));
+  } else if (scripts.coverage !== wanted) {
+    notes.push(`package.json already has a \`coverage\` script ("${String(scripts.coverage)}"), left as it is; monocov's is "${wanted}"`);
+    return wanted;
+  }
+  return run;
+}
+
+/** The data folder out of git, and out of the linters that read an ignore file (an HTML report is thousands of lint errors). */
+function ignoreDataDir(files: WorkspaceFiles, dataDir: string, notes: string[]): void {
+  for (const ignoreFile of ['.gitignore', '.prettierignore', '.eslintignore']) {
+    if (ignoreFile !== '.gitignore' && !files.exists(ignoreFile)) continue;
+    const current = files.exists(ignoreFile) ? files.readText(ignoreFile) : '';
+    const updated = withIgnoredDataDir(current, dataDir);
+    if (updated !== current) files.write(ignoreFile, updated);
+  }
+  const flatConfig = ['eslint.config.js', 'eslint.config.mjs', 'eslint.config.cjs', 'eslint.config.ts'].find((file) => files.exists(file));
+  if (flatConfig !== undefined && !files.readText(flatConfig).includes(`${dataDir}/`)) {
+    notes.push(`${flatConfig}: ESLint's flat config does not read .gitignore; add \`{ ignores: ['${dataDir}/**'] }\` so the HTML report is not linted`);
+  }
+}
+
+/** Reads and writes workspace-relative files, remembering what was written. */
+class WorkspaceFiles {
+  readonly written: string[] = [];
+
+  constructor(readonly root: string) {}
+
+  exists(path: string): boolean {
+    return existsSync(join(this.root, path));
+  }
+
+  readText(path: string): string {
+    return readFileSync(join(this.root, path), 'utf8');
+  }
+
+  readJson(path: string): Record<string, unknown> | undefined {
+    return readJson(this.root, path);
+  }
+
+  /** turbo.json may hold comments (Turborepo reads JSONC): init edits only strict JSON and says so. */
+  readTurboJson(path: string): Record<string, unknown> | undefined {
+    try {
+      return this.readJson(path);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      throw new ConfigError(`${path}: monocov init edits only strict JSON (no comments or trailing commas); add the \`coverage\` task by hand as docs/getting-started.md shows`);
+    }
+  }
+
+  /** `value` as JSON with the file's own indentation (two spaces for a new file) and a final newline. */
+  formatJsonLike(path: string, value: unknown): string {
+    const indent = this.exists(path) ? (/^[ \t]+(?=")/m.exec(this.readText(path))?.[0] ?? '  ') : '  ';
+    return `${JSON.stringify(value, null, indent)}\n`;
+  }
+
+  write(path: string, text: string): void {
+    if (this.exists(path) && this.readText(path) === text) return;
+    writeFileSync(join(this.root, path), text);
+    if (!this.written.includes(path)) this.written.push(path);
+  }
+}
+
+function readJson(root: string, path: string): Record<string, unknown> | undefined {
+  const file = join(root, path);
+  if (!existsSync(file)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${path}: not valid JSON (${(error as Error).message}); fix the file, then run monocov init again`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${path}: expected a JSON object`);
+  return value as Record<string, unknown>;
+}

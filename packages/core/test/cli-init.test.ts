@@ -1,0 +1,183 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { snapshot, writeFiles } from './fixtures/merge/helpers';
+
+// `monocov init` outside Nx (issue 15): npm, pnpm and yarn workspaces and Turborepo, through the
+// real bin (built by `npm test`), in temp folders.
+const BIN = join(__dirname, '..', 'bin', 'monocov.js');
+
+const roots: string[] = [];
+test.after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
+function workspace(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'monocov-init-'));
+  roots.push(root);
+  writeFiles(root, files);
+  return root;
+}
+
+function monocov(cwd: string, args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NODE_V8_COVERAGE: '' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+const read = (root: string, path: string) => JSON.parse(readFileSync(join(root, path), 'utf8'));
+const NODE_TEST = `const { test } = require('node:test');\nconst assert = require('node:assert');\nconst { add } = require('../src/add');\ntest('add', () => assert.equal(add(1, 2), 3));\n`;
+
+/** A Turborepo repository as real ones look: a Vitest package via `test:lib`, apps without tests, a `^build` dependency of the test task. */
+function turboWorkspace(): string {
+  return workspace({
+    'package.json': json({ name: 'repo', private: true, packageManager: 'npm@11.0.0', workspaces: ['libs/*', 'apps/*'], scripts: { build: 'turbo run build' } }),
+    'turbo.json': json({
+      $schema: 'https://turbo.build/schema.json',
+      tasks: { build: { dependsOn: ['^build'], outputs: ['dist/**'] }, test: { dependsOn: ['^build'], inputs: ['$TURBO_DEFAULT$', '!README.md'] }, 'test:lib': { dependsOn: ['build'] } },
+    }),
+    'libs/math/package.json': json({ name: '@repo/math', scripts: { test: 'node --test', build: 'tsc' } }),
+    'libs/ui/package.json': json({ name: '@repo/ui', scripts: { 'test:lib': 'vitest run', 'test:types': 'tsc --noEmit', 'test:eslint': 'eslint .' } }),
+    'libs/ui/turbo.json': json({ extends: ['//'], tasks: { build: { outputs: ['lib/**'] } } }),
+    'libs/both/package.json': json({ name: '@repo/both', scripts: { 'test:unit': 'vitest run', 'test:int': 'jest' } }),
+    'libs/own/package.json': json({ name: '@repo/own', scripts: { test: 'node --test', coverage: 'c8 node --test' } }),
+    'apps/web/package.json': json({ name: 'web', scripts: { build: 'vite build', test: 'echo "Error: no test specified" && exit 1' } }),
+    'apps/site/package.json': json({ name: 'site', scripts: { dev: 'vite' } }),
+    '.prettierignore': 'dist\n',
+    'eslint.config.mjs': 'export default [];\n',
+  });
+}
+
+test('Turborepo + npm: rc file, a coverage script per tested package, the coverage task with the test task\'s dependsOn, outputs per package, root script, ignores', () => {
+  const root = turboWorkspace();
+  const result = monocov(join(root, 'libs/math'), ['init']);
+  assert.is(result.status, 0, result.stderr);
+
+  assert.is(read(root, '.coveragerc.json').$schema, './node_modules/@monocov/core/coveragerc.schema.json');
+  assert.is(read(root, 'libs/math/package.json').scripts.coverage, 'monocov run -- npm run test');
+  assert.is(read(root, 'libs/ui/package.json').scripts.coverage, 'monocov run -- npm run test:lib');
+  for (const untouched of ['libs/both', 'libs/own', 'apps/web', 'apps/site']) {
+    assert.is(read(root, `${untouched}/package.json`).scripts.coverage, untouched === 'libs/own' ? 'c8 node --test' : undefined, untouched);
+  }
+
+  // The coverage task runs what the wrapped test tasks need first, on their inputs plus the rc file.
+  assert.equal(read(root, 'turbo.json').tasks.coverage, {
+    dependsOn: ['^build', 'build'],
+    inputs: ['$TURBO_DEFAULT$', '!README.md', '$TURBO_ROOT$/.coveragerc.json'],
+  });
+  assert.equal(read(root, 'libs/math/turbo.json'), { extends: ['//'], tasks: { coverage: { outputs: ['$TURBO_ROOT$/coverage/projects/libs/math/**'] } } });
+  // A package's own turbo.json keeps its tasks.
+  assert.equal(read(root, 'libs/ui/turbo.json'), { extends: ['//'], tasks: { build: { outputs: ['lib/**'] }, coverage: { outputs: ['$TURBO_ROOT$/coverage/projects/libs/ui/**'] } } });
+  assert.not.ok(existsSync(join(root, 'apps/web/turbo.json')), 'no task for a package without tests');
+
+  assert.is(read(root, 'package.json').scripts.coverage, 'turbo run coverage && monocov merge');
+  assert.is(read(root, 'package.json').scripts.build, 'turbo run build', 'other scripts kept');
+  assert.match(readFileSync(join(root, '.gitignore'), 'utf8'), /^\/coverage$/m);
+  assert.equal(readFileSync(join(root, '.prettierignore'), 'utf8'), 'dist\n\n# monocov coverage data and reports\n/coverage\n');
+
+  assert.match(result.stdout, 'monocov init: npm workspace with Turborepo, 6 package(s)');
+  assert.match(result.stdout, '  measured      libs/math (script "test")');
+  assert.match(result.stdout, '  measured      libs/ui (script "test:lib")');
+  assert.match(result.stdout, '  not measured  apps/web: no test script');
+  assert.match(result.stdout, '  not measured  libs/both: several test scripts (test:unit, test:int) and no `test`; add `"coverage": "monocov run -- npm run test:unit"`');
+  assert.match(result.stdout, '  not measured  libs/own: has its own `coverage` script ("c8 node --test")');
+  assert.match(result.stdout, "note: eslint.config.mjs: ESLint's flat config does not read .gitignore; add `{ ignores: ['coverage/**'] }`");
+  assert.match(result.stdout, 'measure every package and merge: npm run coverage');
+
+  const once = snapshot(root);
+  const again = monocov(root, ['init']);
+  assert.is(again.status, 0, again.stderr);
+  assert.match(again.stdout, 'already set up: nothing to change');
+  assert.equal(snapshot(root), once, 'a second run changes no file');
+});
+
+test('pnpm (pnpm-workspace.yaml with a negation), no Turborepo: pnpm scripts, the rc file\'s dataDir ignored, an existing root coverage script left with a note', () => {
+  const root = workspace({
+    'package.json': json({ name: 'repo', private: true, scripts: { coverage: 'echo custom' } }),
+    'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - '!packages/legacy'\n",
+    '.coveragerc.json': json({ run: { dataDir: 'reports/cov' } }),
+    '.gitignore': 'node_modules',
+    'packages/core/package.json': '{\n\t"name": "core",\n\t"scripts": {\n\t\t"test": "vitest run"\n\t}\n}\n',
+    'packages/legacy/package.json': json({ name: 'legacy', scripts: { test: 'mocha' } }),
+  });
+  const result = monocov(root, ['init']);
+  assert.is(result.status, 0, result.stderr);
+  // The package's own indentation (tabs) is kept.
+  assert.is(readFileSync(join(root, 'packages/core/package.json'), 'utf8'), '{\n\t"name": "core",\n\t"scripts": {\n\t\t"test": "vitest run",\n\t\t"coverage": "monocov run -- pnpm run test"\n\t}\n}\n');
+  assert.is(read(root, 'packages/legacy/package.json').scripts.coverage, undefined, 'excluded by the negation');
+  assert.equal(read(root, '.coveragerc.json'), { run: { dataDir: 'reports/cov' } }, 'an existing rc file is kept');
+  assert.is(readFileSync(join(root, '.gitignore'), 'utf8'), 'node_modules\n\n# monocov coverage data and reports\n/reports/cov\n');
+  assert.is(read(root, 'package.json').scripts.coverage, 'echo custom');
+  assert.match(result.stdout, 'monocov init: pnpm workspace, 1 package(s)');
+  assert.match(result.stdout, 'note: package.json already has a `coverage` script ("echo custom"), left as it is; monocov\'s is "pnpm -r --if-present run coverage && monocov merge"');
+  assert.match(result.stdout, 'measure every package and merge: pnpm -r --if-present run coverage && monocov merge');
+});
+
+test('yarn (berry, .yarnrc.yml) workspaces: yarn scripts and `yarn workspaces foreach`', () => {
+  const root = workspace({
+    'package.json': json({ name: 'repo', private: true, workspaces: ['packages/*'] }),
+    '.yarnrc.yml': 'nodeLinker: node-modules\n',
+    'packages/a/package.json': json({ name: 'a', scripts: { test: 'jest' } }),
+  });
+  assert.is(monocov(root, ['init']).status, 0);
+  assert.is(read(root, 'packages/a/package.json').scripts.coverage, 'monocov run -- yarn run test');
+  assert.is(read(root, 'package.json').scripts.coverage, 'yarn workspaces foreach --all --topological run coverage && monocov merge');
+});
+
+test('outside a workspace, with globs that match nothing, in an Nx workspace or on a commented turbo.json, init fails with exit 3 and says what to fix', () => {
+  const single = workspace({ 'package.json': json({ name: 'single', scripts: { test: 'node --test' } }) });
+  const none = monocov(single, ['init']);
+  assert.is(none.status, 3);
+  assert.match(none.stderr, 'no workspace packages declared (package.json `workspaces`, pnpm-workspace.yaml or lerna.json)');
+  const typo = workspace({ 'package.json': json({ name: 'ws', workspaces: ['pakages/*'] }), 'packages/a/package.json': json({ name: 'a' }) });
+  const unmatched = monocov(typo, ['init']);
+  assert.is(unmatched.status, 3);
+  assert.match(unmatched.stderr, 'package.json: no package folder matches "pakages/*"; fix the globs');
+  const nxWorkspace = workspace({ 'package.json': json({ name: 'ws', workspaces: ['packages/*'] }), 'nx.json': '{}', 'packages/a/package.json': json({ name: 'a', scripts: { test: 'jest' } }) });
+  const nx = monocov(nxWorkspace, ['init']);
+  assert.is(nx.status, 3);
+  assert.match(nx.stderr, 'nx.json: this is an Nx workspace; set it up with `nx add @monocov/nx`');
+  assert.not.ok(existsSync(join(nxWorkspace, '.coveragerc.json')), 'nothing written');
+  const jsonc = turboWorkspace();
+  writeFileSync(join(jsonc, 'turbo.json'), '{\n  // comments are fine for turbo\n  "tasks": {}\n}\n');
+  const commented = monocov(jsonc, ['init']);
+  assert.is(commented.status, 3);
+  assert.match(commented.stderr, 'turbo.json: monocov init edits only strict JSON (no comments or trailing commas)');
+  assert.not.ok(existsSync(join(jsonc, '.coveragerc.json')), 'nothing written before the error');
+});
+
+test('after init, the root coverage script measures each tested package and merges; a package whose data is missing is named by the merge', () => {
+  const root = workspace({
+    'package.json': json({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+    'packages/a/package.json': json({ name: 'a', scripts: { test: 'node --test' } }),
+    'packages/a/src/add.js': 'exports.add = (a, b) => a + b;\n',
+    'packages/a/test/add.test.js': NODE_TEST,
+    'packages/b/package.json': json({ name: 'b', scripts: { test: 'node --test' } }),
+    'packages/b/src/add.js': 'exports.add = (a, b) => a + b;\n',
+    'packages/b/test/add.test.js': NODE_TEST,
+    'packages/docs/package.json': json({ name: 'docs' }),
+  });
+  // `monocov` on the scripts' PATH, as npm links a dependency's bin.
+  mkdirSync(join(root, 'node_modules/.bin'), { recursive: true });
+  writeFileSync(join(root, 'node_modules/.bin/monocov'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+  chmodSync(join(root, 'node_modules/.bin/monocov'), 0o755);
+  assert.is(monocov(root, ['init']).status, 0);
+
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$)/i.test(key)));
+  const measured = spawnSync('npm', ['run', 'coverage'], { cwd: root, encoding: 'utf8', env });
+  assert.is(measured.status, 0, measured.stdout + measured.stderr);
+  assert.equal(Object.keys(read(root, 'coverage/workspace/coverage-final.json')).sort(), ['packages/a/src/add.js', 'packages/b/src/add.js']);
+  assert.not.match(measured.stderr, 'no data');
+
+  // What a cache restore that missed one package's data leaves.
+  rmSync(join(root, 'coverage/projects/packages/b'), { recursive: true });
+  const merged = monocov(root, ['merge']);
+  assert.is(merged.status, 0, merged.stderr);
+  assert.match(merged.stderr, 'monocov merge: packages/b: no data — its coverage did not run, failed before writing, or its data was deleted or not restored by a cache');
+  assert.not.match(merged.stderr, 'packages/docs: no data');
+  const required = monocov(root, ['merge', '--require-complete']);
+  assert.is(required.status, 4, required.stderr);
+});
+
+test.run();
