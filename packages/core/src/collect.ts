@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import spawn from 'cross-spawn';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,8 @@ const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /**
  * Runs a command with inherited stdio and resolves with how it ended. Signals sent to us are
  * passed on, so Ctrl-C stops the tests and lets them write their coverage before we convert it.
+ * Started through cross-spawn, as c8 does (through foreground-child): on Windows it finds
+ * `npm.cmd`-style shims through PATHEXT and quotes arguments for cmd.exe; elsewhere it is spawn.
  */
 export function runCommand(options: RunCommandOptions): Promise<TestOutcome> {
   return new Promise((resolve, reject) => {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, posix, relative, resolve } from 'node:path';
+import nodePath, { posix } from 'node:path';
 import { ConfigError } from './errors';
 import { unrepresentableCharacter, visibleControls } from './escape';
-import { toPosix } from './workspace-path';
+import { toPosix, type PathFlavor } from './workspace-path';
 
 /**
  * coverage.py's `[paths]` for data keys. `config.paths` maps a name to a list of prefixes: the
@@ -30,6 +30,8 @@ export interface PathMapperOptions {
   paths?: Record<string, string[]>;
   /** Whether a workspace-relative file exists (default: the file system, cached). Tests may pass their own. */
   exists?: (workspaceRelativePath: string) => boolean;
+  /** The host's path functions by default; tests pass `path.win32` to check Windows roots and keys on any host. */
+  pathFlavor?: PathFlavor;
 }
 
 interface Rule {
@@ -42,8 +44,9 @@ interface Rule {
 
 /** Returns a function mapping one data key onto this workspace. Build it once per merge. */
 export function createPathMapper(options: PathMapperOptions): (key: string) => MappedPath {
-  const workspaceRoot = resolve(options.workspaceRoot);
-  const rules = compileRules(workspaceRoot, options.paths ?? {});
+  const flavor = options.pathFlavor ?? nodePath;
+  const workspaceRoot = flavor.resolve(options.workspaceRoot);
+  const rules = compileRules(workspaceRoot, options.paths ?? {}, flavor);
   const exists = options.exists ?? cachedExists(workspaceRoot);
 
   return (key: string): MappedPath => {
@@ -53,7 +56,7 @@ export function createPathMapper(options: PathMapperOptions): (key: string) => M
     const normalized = normalizeKey(key);
     let candidate: string | undefined;
     if (isAbsoluteAnywhere(normalized)) {
-      const inside = insideWorkspace(workspaceRoot, normalized);
+      const inside = insideWorkspace(workspaceRoot, normalized, flavor);
       if (inside !== undefined) candidate = inside;
     } else if (!escapes(normalized)) {
       candidate = normalized;
@@ -114,19 +117,19 @@ function escapes(relativePath: string): boolean {
   return relativePath === '..' || relativePath.startsWith('../') || isAbsoluteAnywhere(relativePath);
 }
 
-function insideWorkspace(workspaceRoot: string, absolute: string): string | undefined {
-  if (!isAbsolute(absolute)) return undefined; // a Windows path read on POSIX, or the reverse
-  const rel = toPosix(relative(workspaceRoot, absolute));
+function insideWorkspace(workspaceRoot: string, absolute: string, flavor: PathFlavor): string | undefined {
+  if (!flavor.isAbsolute(absolute)) return undefined; // a Windows path read on POSIX, or the reverse
+  const rel = toPosix(flavor.relative(workspaceRoot, absolute), flavor);
   if (rel === '' || escapes(rel)) return undefined;
   return rel;
 }
 
-function compileRules(workspaceRoot: string, paths: Record<string, string[]>): Rule[] {
+function compileRules(workspaceRoot: string, paths: Record<string, string[]>, flavor: PathFlavor): Rule[] {
   const rules: Rule[] = [];
   for (const name of Object.keys(paths)) {
     const list = paths[name];
     if (!Array.isArray(list) || list.length === 0) continue;
-    const canonical = canonicalPrefix(workspaceRoot, name, String(list[0]));
+    const canonical = canonicalPrefix(workspaceRoot, name, String(list[0]), flavor);
     for (const pattern of list.slice(1)) {
       rules.push({ name, pattern, regex: patternRegex(String(pattern)), canonical });
     }
@@ -134,14 +137,14 @@ function compileRules(workspaceRoot: string, paths: Record<string, string[]>): R
   return rules;
 }
 
-function canonicalPrefix(workspaceRoot: string, name: string, first: string): string {
+function canonicalPrefix(workspaceRoot: string, name: string, first: string, flavor: PathFlavor): string {
   const slashed = first.replace(/\\/g, '/');
   if (/[*?]/.test(slashed)) {
     throw new ConfigError(`.coveragerc.json: \`paths.${name}[0]\` is the canonical location and cannot hold wildcards, got "${first}"; put patterns in the later entries`);
   }
   let rel: string;
-  if (isAbsolute(slashed)) {
-    rel = toPosix(relative(workspaceRoot, slashed));
+  if (flavor.isAbsolute(slashed)) {
+    rel = toPosix(flavor.relative(workspaceRoot, slashed), flavor);
   } else {
     rel = posix.normalize(slashed);
   }
@@ -187,7 +190,7 @@ function cachedExists(workspaceRoot: string): (path: string) => boolean {
   return (path) => {
     let found = cache.get(path);
     if (found === undefined) {
-      found = existsSync(join(workspaceRoot, path));
+      found = existsSync(nodePath.join(workspaceRoot, path));
       cache.set(path, found);
     }
     return found;

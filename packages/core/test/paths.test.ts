@@ -1,9 +1,10 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, win32 } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError } from '../src/errors';
 import { createPathMapper } from '../src/paths';
+import { toPosix, workspaceRelative } from '../src/workspace-path';
 import { makeWorkspace, source } from './fixtures/merge/helpers';
 
 const root = makeWorkspace({
@@ -89,6 +90,47 @@ test('a canonical entry with a wildcard or outside the workspace is a ConfigErro
     () => createPathMapper({ workspaceRoot: root, paths: { source: ['../up/', '/x/'] } }),
     (error: unknown) => error instanceof ConfigError && error.message.includes('must be a folder inside the workspace'),
   );
+});
+
+// Windows by construction: the same helpers with path.win32, as they run on a Windows host (drive letters,
+// backslashes, case-insensitive roots), checked on this one. Existence is answered from a list.
+const windowsRoot = 'C:\\Users\\ann\\ws';
+const windowsFiles = new Set(['packages/core/src/a.ts', 'packages/web/src/b.ts']);
+const windowsMap = createPathMapper({
+  workspaceRoot: windowsRoot,
+  paths: { source: ['packages\\', 'D:\\agent\\*\\packages\\', '/ci/agent-*/work/packages/'] },
+  exists: (path) => windowsFiles.has(path),
+  pathFlavor: win32,
+});
+const windowsCases: Array<[string, string, string]> = [
+  ['a workspace-relative key', 'packages/core/src/a.ts', 'packages/core/src/a.ts'],
+  ['an absolute key inside the workspace, backslashes', 'C:\\Users\\ann\\ws\\packages\\web\\src\\b.ts', 'packages/web/src/b.ts'],
+  ['an absolute key inside the workspace, forward slashes and another drive-letter case', 'c:/Users/ann/ws/packages/core/src/a.ts', 'packages/core/src/a.ts'],
+  ['another Windows agent through a wildcard rule', 'D:\\agent\\7\\packages\\core\\src\\a.ts', 'packages/core/src/a.ts'],
+  ['a Linux agent', '/ci/agent-2/work/packages/web/src/b.ts', 'packages/web/src/b.ts'],
+];
+for (const [name, key, expected] of windowsCases) {
+  test(`maps on Windows (path.win32): ${name}`, () => {
+    const result = windowsMap(key);
+    assert.ok(result.ok, JSON.stringify(result));
+    if (result.ok) assert.is(result.path, expected);
+  });
+}
+
+test('on Windows (path.win32), a key on another drive or outside the workspace is refused', () => {
+  for (const key of ['E:\\elsewhere\\a.ts', 'C:\\Users\\ann\\other\\a.ts', '..\\outside\\a.ts']) {
+    const result = windowsMap(key);
+    assert.not.ok(result.ok, `${key}: ${JSON.stringify(result)}`);
+  }
+});
+
+test('workspace-relative keys with path.win32 are POSIX, and undefined outside the workspace', () => {
+  assert.is(workspaceRelative(windowsRoot, 'C:\\Users\\ann\\ws\\packages\\core\\src\\a.ts', win32), 'packages/core/src/a.ts');
+  assert.is(workspaceRelative(windowsRoot, 'c:\\users\\ann\\ws\\lib\\x.ts', win32), 'lib/x.ts');
+  assert.is(workspaceRelative(windowsRoot, 'D:\\ws\\lib\\x.ts', win32), undefined);
+  assert.is(workspaceRelative(windowsRoot, 'C:\\Users\\ann\\wsx\\a.ts', win32), undefined);
+  assert.is(workspaceRelative(windowsRoot, windowsRoot, win32), undefined);
+  assert.is(toPosix('packages\\core\\src\\a.ts', win32), 'packages/core/src/a.ts');
 });
 
 test.run();
