@@ -5,7 +5,8 @@ import { configHash } from './config/load';
 import type { CoverageConfig } from './config/types';
 import { listSourceFiles } from './files';
 import type { CombineResult } from './combine';
-import { normalizeRoot } from './report/projects';
+import { normalizeProjectRoot } from './layout';
+import { projectLabel } from './report/projects';
 import type { ProjectCompleteness, ProjectDataState } from './store/format';
 import { toPosix } from './workspace-path';
 import { testScripts } from './test-scripts';
@@ -58,12 +59,12 @@ export function isIncomplete(entry: ProjectCompleteness): boolean {
 
 export function checkCompleteness(options: CompletenessOptions): Completeness {
   const workspaceRoot = resolve(options.workspaceRoot);
-  const expectedRoots = new Set(options.expected.map((project) => normalizeRoot(project.projectRoot)));
-  const present = new Set(options.merged.projects.map((project) => normalizeRoot(project.projectRoot)));
+  const expectedRoots = new Set(options.expected.map((project) => normalizeProjectRoot(project.projectRoot)));
+  const present = new Set(options.merged.projects.map((project) => normalizeProjectRoot(project.projectRoot)));
   const entries: ProjectCompleteness[] = [];
 
   for (const expected of options.expected) {
-    const root = normalizeRoot(expected.projectRoot);
+    const root = normalizeProjectRoot(expected.projectRoot);
     const base = { project: expected.project, projectRoot: root };
     if (expected.untested !== undefined) {
       entries.push(present.has(root) ? { ...base, state: 'unexpected', reasons: [`${expected.untested}, yet data was merged (left from an earlier run?)`] } : { ...base, state: 'untested', reasons: [expected.untested] });
@@ -78,7 +79,7 @@ export function checkCompleteness(options: CompletenessOptions): Completeness {
   }
 
   for (const found of options.merged.projects) {
-    const root = normalizeRoot(found.projectRoot);
+    const root = normalizeProjectRoot(found.projectRoot);
     if (expectedRoots.has(root) || entries.some((entry) => entry.projectRoot === root)) continue;
     entries.push({ project: found.project, projectRoot: root, state: 'unexpected', reasons: ['not a project of the workspace now (removed or moved?)'] });
   }
@@ -87,7 +88,7 @@ export function checkCompleteness(options: CompletenessOptions): Completeness {
 
 function staleReasons(workspaceRoot: string, root: string, run: CoverageConfig['run'], inputs: CombineResult['projectInputs']): string[] {
   // Only per-project data records how it was made; merged workspace data (CI shards) cannot be judged.
-  const own = inputs.filter((input) => normalizeRoot(input.projectRoot) === root);
+  const own = inputs.filter((input) => normalizeProjectRoot(input.projectRoot) === root);
   if (own.length === 0) return [];
   const reasons: string[] = [];
   const hash = configHash({ run });
@@ -115,7 +116,7 @@ export function describeCompleteness(completeness: Completeness): string[] {
   return completeness.projects
     .filter((entry) => entry.state !== 'current')
     .map((entry) => {
-      const label = entry.project === entry.projectRoot || entry.project === basename(entry.projectRoot) ? entry.projectRoot : `${entry.projectRoot} (${entry.project})`;
+      const label = projectLabel(entry);
       switch (entry.state) {
         case 'missing':
           return `${label}: no data — its coverage did not run, failed before writing, or its data was deleted or not restored by a cache (check the task's outputs)`;
@@ -142,7 +143,7 @@ export function findExpectedProjects(workspaceRoot: string, patterns: string[], 
   const named = new Set<string>();
   const matched = new Set<string>();
   for (const pattern of patterns) {
-    const normalized = normalizeRoot(pattern);
+    const normalized = normalizeProjectRoot(pattern);
     if (!picomatch.scan(normalized).isGlob) {
       named.add(normalized);
       continue;
@@ -155,7 +156,7 @@ export function findExpectedProjects(workspaceRoot: string, patterns: string[], 
 
 /** Workspace-relative folders holding a package.json or project.json, outside node_modules, dot folders and the data dir. */
 function projectFolders(workspaceRoot: string, dataDir: string): string[] {
-  const skipped = normalizeRoot(dataDir);
+  const skipped = normalizeProjectRoot(dataDir);
   const found: string[] = [];
   const walk = (rel: string): void => {
     const abs = join(workspaceRoot, rel);

@@ -34,7 +34,8 @@ export {
 } from './runners';
 export { FORMAT_VERSION, type ProjectCompleteness, type ProjectDataState, type ProjectMeta } from './store/format';
 export { readCoverageFile, readDataMeta, type DataMeta } from './store/read';
-export { projectDataDir, writeProjectData } from './store/write';
+export { writeProjectData } from './store/write';
+export { projectDataDir, projectDataOutput, workspaceDataOutput, workspaceDataPath } from './layout';
 export { starterConfig, withIgnoredDataDir } from './starter';
 export { TOOL_VERSION } from './version';
 

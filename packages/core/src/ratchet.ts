@@ -3,7 +3,8 @@ import type { Metric } from './config/types';
 import { addMember, applyEdits, memberOf, parseJsonTree, type JsonNode, type TextEdit } from './config/json-edit';
 import type { MergedProject } from './store/format';
 import { METRIC_ORDER, percent, sumTotals, type Totals } from './report/metrics';
-import { groupByProject, normalizeRoot, type ProjectGroup } from './report/projects';
+import { normalizeProjectRoot } from './layout';
+import { groupByProject, type ProjectGroup } from './report/projects';
 
 /**
  * `monocov ratchet`: thresholds only go up. Each threshold in `.coveragerc.json` below what was
@@ -98,7 +99,7 @@ export function ratchetThresholds(options: RatchetOptions): RatchetResult {
 
 /** The project a `perProject` key names, by root or by name, as the threshold check finds it. */
 function findGroup(groups: ProjectGroup[], key: string): ProjectGroup | undefined {
-  const root = normalizeRoot(key);
+  const root = normalizeProjectRoot(key);
   return groups.find((group) => group.projectRoot === root) ?? groups.find((group) => group.project === key);
 }
 

@@ -80,4 +80,15 @@ test('target names follow the options', async () => {
   assert.equal(projects['.'].targets['cov-merge'].dependsOn, ['^cov']);
 });
 
+test("a tested root project's coverage target declares projects/.root, where its data goes, not the whole projects folder", async () => {
+  const tested = { 'package.json': JSON.stringify({ name: 'solo', private: true, scripts: { test: 'node --test' } }), 'nx.json': '{}' };
+  const soloRoot = createFixtureWorkspace(tested);
+  try {
+    const [[, result]] = await createNodesV2[1](['package.json'], { mergeTargetName: 'coverage-merge' }, { workspaceRoot: soloRoot, nxJsonConfiguration: {} });
+    assert.equal(result.projects!['.']!.targets!.coverage!.outputs, ['{workspaceRoot}/coverage/projects/.root']);
+  } finally {
+    removeWorkspace(soloRoot);
+  }
+});
+
 test.run();

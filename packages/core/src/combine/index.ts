@@ -2,6 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { addLine, fromContextsData, toContextsData, type LinesByTest } from '../contexts/data';
 import { DataError } from '../errors';
+import { normalizeProjectRoot } from '../layout';
 import { mergeCoverageEntries } from '../merge';
 import { createPathMapper, type MappedPath } from '../paths';
 import { META_FILE, type ContextsData, type MergedProject } from '../store/format';
@@ -201,8 +202,9 @@ function mapStoredData(file: string, stored: StoredData, mapPath: (key: string) 
 
   const metaPath = join(dirname(file), META_FILE);
   const projectRoot = (value: string): string => {
-    if (value === '' || value === '.' || value === './') return '.';
-    const mapped = mapPath(value);
+    const root = normalizeProjectRoot(value);
+    if (root === '.') return root;
+    const mapped = mapPath(root);
     if (!mapped.ok) throw new DataError(`${metaPath}: projectRoot "${value}" is not a folder of this workspace; the data beside it was skipped`, file);
     return mapped.path;
   };

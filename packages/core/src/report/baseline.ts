@@ -5,6 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import type { CoverageConfig } from '../config/types';
 import { DataError } from '../errors';
 import { combineCoverage } from '../combine';
+import { projectsDataPath, workspaceDataPath } from '../layout';
 import { COVERAGE_FILE, META_FILE } from '../store/format';
 import { toPosix } from '../workspace-path';
 import type { Baseline } from './markdown';
@@ -27,15 +28,15 @@ export function loadBaseline(source: BaselineSource, options: { workspaceRoot: s
   if (!existsSync(path)) throw new DataError(`baseline ${label}: no such file or folder`, path);
   let input = path;
   if (statSync(path).isDirectory()) {
-    const merged = join(path, 'workspace', COVERAGE_FILE);
+    const merged = join(workspaceDataPath(path), COVERAGE_FILE);
     if (existsSync(merged)) input = merged;
-    else if (existsSync(join(path, 'projects'))) input = join(path, 'projects');
+    else if (existsSync(projectsDataPath(path))) input = projectsDataPath(path);
   }
   return read(input, label, workspaceRoot, options.config);
 }
 
 function fromGit(ref: string, workspaceRoot: string, config: CoverageConfig): Baseline {
-  const folder = toPosix(join(config.run.dataDir, 'workspace'));
+  const folder = workspaceDataPath(config.run.dataDir);
   const dir = mkdtempSync(join(tmpdir(), 'monocov-baseline-'));
   try {
     for (const name of [COVERAGE_FILE, META_FILE]) {

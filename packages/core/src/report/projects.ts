@@ -1,4 +1,5 @@
 import type { CoverageMapData } from 'istanbul-lib-coverage';
+import { normalizeProjectRoot } from '../layout';
 import type { MergedProject } from '../store/format';
 
 /** A project as reports and thresholds see it: the merged files that lie under its root. */
@@ -21,7 +22,7 @@ export function groupByProject(coverage: CoverageMapData, projects: ReadonlyArra
   // One group per root: two names for one root (renamed project, old data) share the first name.
   const byRoot = new Map<string, ProjectGroup>();
   for (const { projectRoot, project } of projects) {
-    const root = normalizeRoot(projectRoot);
+    const root = normalizeProjectRoot(projectRoot);
     if (!byRoot.has(root)) byRoot.set(root, { projectRoot: root, project, files: [] });
   }
   const roots = [...byRoot.keys()].filter((root) => root !== '.').sort((a, b) => b.length - a.length);
@@ -35,14 +36,11 @@ export function groupByProject(coverage: CoverageMapData, projects: ReadonlyArra
   return groups;
 }
 
-/** `./packages/core/` → `packages/core`; '' and './' → '.'. */
-export function normalizeRoot(root: string): string {
-  const trimmed = root.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-  return trimmed === '' || trimmed === '.' ? '.' : trimmed;
-}
-
-/** `packages/core (core)`, or just the root when the name is its last segment or the group has no project. */
-export function projectLabel(group: ProjectGroup): string {
+/**
+ * How every report and message names a project: `packages/core (core)`, or just the root when
+ * the name is its last segment or there is no project name.
+ */
+export function projectLabel(group: Pick<ProjectGroup, 'projectRoot' | 'project'>): string {
   if (group.projectRoot === undefined) return '(files outside any project)';
   const last = group.projectRoot.split('/').pop();
   return group.project === undefined || group.project === group.projectRoot || group.project === last

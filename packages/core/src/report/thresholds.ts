@@ -1,7 +1,8 @@
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import type { CoverageConfig, Metric, Threshold } from '../config/types';
 import { METRIC_ORDER, fileTotals, formatPercentShort, percent, sumTotals, type Totals } from './metrics';
-import { normalizeRoot, type ProjectGroup } from './projects';
+import { normalizeProjectRoot } from '../layout';
+import type { ProjectGroup } from './projects';
 
 /** One missed threshold (or a perProject key no project answers to); `message` is the whole line. */
 export interface ThresholdMiss {
@@ -53,7 +54,7 @@ export function checkThresholds(options: ThresholdOptions): ThresholdResult {
 
   const known = groups.filter((group) => group.projectRoot !== undefined);
   for (const key of Object.keys(report.perProject ?? {}).sort()) {
-    const root = normalizeRoot(key);
+    const root = normalizeProjectRoot(key);
     const group = known.find((candidate) => candidate.projectRoot === root) ?? known.find((candidate) => candidate.project === key);
     if (!group) {
       const names = known.map((candidate) => candidate.projectRoot).join(', ') || 'none';

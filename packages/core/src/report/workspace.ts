@@ -6,6 +6,7 @@ import { checkCompleteness, isIncomplete, type Completeness, type ExpectedProjec
 import type { CoverageConfig } from '../config/types';
 import { ConfigError, DataError, NoDataError } from '../errors';
 import { combineCoverage, type CombineResult } from '../combine';
+import { projectDataIn, projectsDataPath, workspaceDataPath } from '../layout';
 import { CONTEXTS_FILE, COVERAGE_FILE, FORMAT_VERSION, META_FILE, type ContextsData, type MergedProject, type WorkspaceMeta } from '../store/format';
 import { readDataMeta } from '../store/read';
 import { toPosix } from '../workspace-path';
@@ -143,7 +144,7 @@ function carriedForwardData(workspaceRoot: string, baseline: string, completenes
   const dir = resolve(workspaceRoot, baseline);
   return completeness.projects
     .filter((entry) => entry.state === 'missing')
-    .map((entry) => ({ projectRoot: entry.projectRoot, file: join(dir, entry.projectRoot === '.' ? '.root' : entry.projectRoot, COVERAGE_FILE) }))
+    .map((entry) => ({ projectRoot: entry.projectRoot, file: join(projectDataIn(dir, entry.projectRoot), COVERAGE_FILE) }))
     .filter(({ file }) => existsSync(file));
 }
 
@@ -185,7 +186,7 @@ export function checkReportFolder(workspaceRoot: string, outputDir: string, labe
 
 function locate(options: Pick<WorkspaceReportOptions, 'workspaceRoot' | 'config' | 'outputDir'>): { workspaceRoot: string; outputDir: string } {
   const workspaceRoot = resolve(options.workspaceRoot);
-  const outputDir = resolve(workspaceRoot, options.outputDir ?? join(options.config.run.dataDir, 'workspace'));
+  const outputDir = resolve(workspaceRoot, options.outputDir ?? workspaceDataPath(options.config.run.dataDir));
   return { workspaceRoot, outputDir };
 }
 
@@ -199,9 +200,9 @@ function loadStoredData(config: CoverageConfig, { workspaceRoot, outputDir }: { 
 
 /** `<dataDir>/projects`; its absence means no project has written data yet, which is NoData, not bad data. */
 function defaultInput(config: CoverageConfig, workspaceRoot: string): string {
-  const dir = join(config.run.dataDir, 'projects');
+  const dir = projectsDataPath(config.run.dataDir);
   if (!existsSync(resolve(workspaceRoot, dir))) {
-    throw new NoDataError(`no coverage data: ${toPosix(dir)} does not exist; run the coverage target first (nx run-many -t coverage, or monocov run -- <test command>)`);
+    throw new NoDataError(`no coverage data: ${dir} does not exist; run the coverage target first (nx run-many -t coverage, or monocov run -- <test command>)`);
   }
   return dir;
 }

@@ -3,14 +3,9 @@ import { isAbsolute, join } from 'node:path';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import { writeFileAtomic } from '../fs-atomic';
 import { stableStringify } from '../stable-json';
+import { projectDataDir } from '../layout';
 import { toPosix, workspaceRelative } from '../workspace-path';
 import { CONTEXTS_FILE, COVERAGE_FILE, FORMAT_VERSION, META_FILE, hashContent, type ContextsData, type ProjectMeta } from './format';
-
-/** Folder of one project's data: `<dataDir>/projects/<projectRoot>`; the root project is `projects/.root`. */
-export function projectDataDir(workspaceRoot: string, dataDir: string, projectRoot: string): string {
-  const normalized = toPosix(projectRoot).replace(/^\.\/?/, '').replace(/\/$/, '');
-  return join(workspaceRoot, dataDir, 'projects', normalized === '' ? '.root' : normalized);
-}
 
 /**
  * Rewrites absolute keys and `path` fields to workspace-relative ones, which is what makes the

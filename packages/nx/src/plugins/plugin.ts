@@ -7,7 +7,7 @@ import {
   type NxJsonConfiguration,
   type TargetConfiguration,
 } from '@nx/devkit';
-import { RUNNER_LABELS, detectTargetRunner, loadConfig, type RunnerDetection, type TestRunner } from '@monocov/core';
+import { RUNNER_LABELS, detectTargetRunner, loadConfig, projectDataOutput, workspaceDataOutput, type RunnerDetection, type TestRunner } from '@monocov/core';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import picomatch from 'picomatch';
@@ -116,7 +116,7 @@ function createNodesForFile(
   }
   const testTarget = findTestTarget(context.workspaceRoot, file, options.testTargetName, workspace);
   if (testTarget === undefined || (isRoot && options.mergeTargetName === options.targetName)) return { projects };
-  const coverage = coverageTarget(testTarget.target, testTarget.runner, options, context.nxJsonConfiguration, workspace);
+  const coverage = coverageTarget(projectRoot, testTarget.target, testTarget.runner, options, context.nxJsonConfiguration, workspace);
   projects[projectRoot] = { ...projects[projectRoot], targets: { ...projects[projectRoot]?.targets, [options.targetName]: coverage } };
   return { projects };
 }
@@ -175,6 +175,7 @@ function runnerConfig(dir: string): { file: string; runner: TestRunner } | undef
 }
 
 function coverageTarget(
+  projectRoot: string,
   testTarget: Partial<TargetConfiguration>,
   runner: RunnerDetection | undefined,
   options: NormalizedOptions,
@@ -193,7 +194,7 @@ function coverageTarget(
       workspace.runOptionsInput,
       ...versionInputs(workspace),
     ],
-    outputs: [`{workspaceRoot}/${workspace.dataDir}/projects/{projectRoot}`],
+    outputs: [projectDataOutput(workspace.dataDir, projectRoot)],
     metadata: {
       description: runner
         ? `Runs the "${options.testTargetName}" target with ${runner.runners.map((name) => RUNNER_LABELS[name]).join(' and ')}'s own coverage and writes this project's coverage data`
@@ -213,7 +214,7 @@ function mergeTarget(options: NormalizedOptions, workspace: WorkspaceFacts): Tar
       { dependentTasksOutputFiles: '**/*.json', transitive: true },
       ...versionInputs(workspace),
     ],
-    outputs: [`{workspaceRoot}/${workspace.dataDir}/workspace`],
+    outputs: [workspaceDataOutput(workspace.dataDir)],
     metadata: {
       description: "Merges every project's coverage data into the workspace report and checks thresholds",
       technologies: ['monocov'],

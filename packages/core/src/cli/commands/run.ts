@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { runCommand as runTestCommand, testsPassed } from '../../collect';
 import { findWorkspaceRoot, loadConfig, type Collector, type PartialCoverageConfig } from '../../config';
+import { normalizeProjectRoot } from '../../layout';
 import { collectProjectCoverage, unmatchedIncludeWarning } from '../../project-coverage';
 import { detectCommandRunner, resolveCollection } from '../../runners';
 import { toPosix } from '../../workspace-path';
@@ -42,7 +43,7 @@ Thresholds are checked by \`monocov merge\` (or \`check\`), on the whole workspa
       return EXIT.usage;
     }
     const workspaceRoot = findWorkspaceRoot(context.cwd);
-    const projectRoot = toPosix(relative(workspaceRoot, context.cwd)) || '.';
+    const projectRoot = normalizeProjectRoot(relative(workspaceRoot, context.cwd));
     const project = (options.project as string | undefined) ?? packageName(context.cwd) ?? basename(context.cwd);
     const loaded = loadConfig({ workspaceRoot, overrides: collectorOverrides(options), overridesSource: 'option' });
     const route = resolveCollection({

@@ -10,8 +10,9 @@ import {
   loadConfig,
   mergeWorkspace,
   terminalText,
+  workspaceDataPath,
 } from '@monocov/core';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { runOverrides } from '../coverage/coverage.impl';
 import type { CoverageExecutorOptions } from '../coverage/schema';
 import type { MergeExecutorOptions } from './schema';
@@ -25,7 +26,7 @@ export default async function mergeExecutor(options: MergeExecutorOptions, conte
     // A baseline is only shown by the markdown summary.
     if ((options.baseline !== undefined || options.baselineRef !== undefined) && !config.reporters.includes('markdown')) config.reporters.push('markdown');
     if (options.outputDir !== undefined) checkReportFolder(context.root, options.outputDir, 'executor option `outputDir`');
-    const outputDir = resolve(context.root, options.outputDir ?? join(config.run.dataDir, 'workspace'));
+    const outputDir = resolve(context.root, options.outputDir ?? workspaceDataPath(config.run.dataDir));
     const report = mergeWorkspace({
       workspaceRoot: context.root,
       config,

@@ -1,4 +1,5 @@
 import { joinPathFragments, readJson, readNxJson, readProjectConfiguration, updateProjectConfiguration, type Tree } from '@nx/devkit';
+import { projectDataOutput } from '@monocov/core';
 import { runOptionsInput } from '../../plugins/run-options-input';
 import type { ConfigurationGeneratorOptions } from './schema';
 
@@ -22,7 +23,7 @@ export async function configurationGenerator(tree: Tree, options: ConfigurationG
     cache: true,
     dependsOn: project.targets[testTarget]?.dependsOn ?? nxJson?.targetDefaults?.[testTarget]?.dependsOn,
     inputs: ['default', dependencyInput, runOptionsInput(tree.root)],
-    outputs: [`{workspaceRoot}/${dataDir(tree)}/projects/{projectRoot}`],
+    outputs: [projectDataOutput(dataDir(tree), project.root)],
   };
   updateProjectConfiguration(tree, options.project, project);
 }
