@@ -4,7 +4,7 @@ import { loadConfig } from './config';
 import { ConfigError } from './errors';
 import { RC_FILE } from './config/load';
 import { starterConfig, withIgnoredDataDir } from './starter';
-import { projectDataDir } from './store/write';
+import { projectDataDir } from './layout';
 import { toPosix } from './workspace-path';
 import { testScripts } from './test-scripts';
 import { readWorkspaceMembers } from './workspace-members';
