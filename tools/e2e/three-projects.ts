@@ -71,7 +71,7 @@ export function checkProjectData(workspace: string, forbidden: string[], dataDir
     assertKnownHits(data, SOURCE_FILES[projectRoot], `${projectRoot} data`);
     const meta = readJson(join(dir, 'meta.json'));
     assert.is(meta.projectRoot, projectRoot);
-    assert.equal(meta.tests, { exitCode: 0, signal: null });
+    assert.equal(meta.tests, { status: 'passed', exitCode: 0, signal: null });
   }
   assert.equal(filesContaining(projectsDir, forbidden), [], 'per-project data holding an absolute path');
 }

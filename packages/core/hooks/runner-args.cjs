@@ -43,11 +43,9 @@ const SYNTAX = {
   },
 };
 
-const LABELS = { jest: 'Jest', vitest: 'Vitest' };
-
 /**
- * The runner's arguments with monocov's flags merged in: `{ args }`, or `{ refusal }` (a message
- * saying what to change) for a command monocov cannot measure as it is.
+ * The runner's arguments with monocov's flags merged in: `{ args }`, or `{ watchMode }` (the
+ * argument that asks for it) for a command that would never end; monocov words the message.
  * `flags`: flag name (without `--`) → true, a string, or an array (one flag per item).
  */
 function mergeRunnerArgs(runner, args, flags) {
@@ -55,8 +53,8 @@ function mergeRunnerArgs(runner, args, flags) {
   const split = args.indexOf('--');
   const head = split === -1 ? args : args.slice(0, split);
   const tail = split === -1 ? [] : args.slice(split);
-  const refusal = watchRefusal(runner, head, syntax);
-  if (refusal) return { refusal };
+  const watchMode = watchArgument(runner, head, syntax);
+  if (watchMode !== undefined) return { watchMode };
 
   const ours = { ...flags };
   // `vitest run` is one run already; `--run` beside it would say so twice.
@@ -100,20 +98,14 @@ function parseFlag(arg, syntax) {
 
 const WATCH_FLAGS = { jest: ['watch', 'watchAll'], vitest: ['watch'] };
 
-function watchRefusal(runner, head, syntax) {
-  const watching = head.find((arg) => {
+/** The argument that puts the runner in watch mode, if one does. */
+function watchArgument(runner, head, syntax) {
+  if (runner === 'vitest' && (head[0] === 'watch' || head[0] === 'dev')) return head[0];
+  return head.find((arg) => {
     if (runner === 'vitest' && arg === '-w') return true;
     const flag = parseFlag(arg, syntax);
     return flag !== undefined && !flag.negated && WATCH_FLAGS[runner].includes(flag.name) && flag.value !== 'false';
   });
-  const subcommand = runner === 'vitest' && (head[0] === 'watch' || head[0] === 'dev') ? head[0] : undefined;
-  const what = watching ?? subcommand;
-  if (what === undefined) return undefined;
-  const instead = runner === 'vitest' ? '`vitest run`' : '`jest` without it, or with `--watchAll=false`';
-  return (
-    `the test command runs ${LABELS[runner]} in watch mode (\`${what}\`), which never ends, and monocov measures one run of the tests: ` +
-    `run ${instead} in the test target or script that monocov runs (keep watch mode in a script of its own)`
-  );
 }
 
 module.exports = { mergeRunnerArgs, flagsToArgs };

@@ -19,8 +19,9 @@ if (target) {
   // Named in start order (monocov keeps the first run's provider when runs disagree).
   const outputDir = mkdtempSync(join(setup.outputDir, `${target.runner}-${String(Date.now()).padStart(15, '0')}-`));
   const merged = mergeRunnerArgs(target.runner, process.argv.slice(2), { ...target.flags, [target.outputFlag]: outputDir });
-  if (merged.refusal) {
-    writeFileSync(join(outputDir, 'refused.txt'), merged.refusal); // monocov reports it once the command has ended
+  if (merged.watchMode !== undefined) {
+    // monocov reports it once the command has ended.
+    writeFileSync(join(outputDir, 'refused.json'), JSON.stringify({ runner: target.runner, watchMode: merged.watchMode }));
     process.exit(2);
   }
   process.argv.splice(2, Infinity, ...merged.args);

@@ -51,7 +51,7 @@ export interface CompletenessOptions {
 }
 
 /** States that make the data incomplete: `--require-complete` fails on them. */
-export const INCOMPLETE_STATES: readonly ProjectDataState[] = ['missing', 'stale', 'unexpected'];
+export const INCOMPLETE_STATES: readonly ProjectDataState[] = ['missing', 'stale', 'failed', 'unexpected'];
 
 export function isIncomplete(entry: ProjectCompleteness): boolean {
   return INCOMPLETE_STATES.includes(entry.state);
@@ -75,7 +75,10 @@ export function checkCompleteness(options: CompletenessOptions): Completeness {
       continue;
     }
     const reasons = staleReasons(workspaceRoot, root, expected.run ?? options.run, options.merged.projectInputs);
-    entries.push({ ...base, state: reasons.length > 0 ? 'stale' : 'current', reasons });
+    // A failed run is the first thing to fix: named first, with any staleness after it.
+    const failures = [...new Set(options.merged.projectInputs.filter((input) => normalizeProjectRoot(input.projectRoot) === root).flatMap((input) => input.failure ?? []))];
+    if (failures.length > 0) entries.push({ ...base, state: 'failed', reasons: [...failures, ...reasons] });
+    else entries.push({ ...base, state: reasons.length > 0 ? 'stale' : 'current', reasons });
   }
 
   for (const found of options.merged.projects) {
@@ -122,6 +125,8 @@ export function describeCompleteness(completeness: Completeness): string[] {
           return `${label}: no data — its coverage did not run, failed before writing, or its data was deleted or not restored by a cache (check the task's outputs)`;
         case 'stale':
           return `${label}: stale data — ${entry.reasons.join('; ')}`;
+        case 'failed':
+          return `${label}: failed — ${entry.reasons.join('; ')}`;
         case 'unexpected':
           return `${label}: unexpected data — ${entry.reasons.join('; ')}`;
         case 'carried-forward':

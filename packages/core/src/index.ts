@@ -52,4 +52,5 @@ export const checkWorkspace: typeof ReportModule.checkWorkspace = (...args) => r
 export const mergeWorkspace: typeof ReportModule.mergeWorkspace = (...args) => report().mergeWorkspace(...args);
 export const reportWorkspace: typeof ReportModule.reportWorkspace = (...args) => report().reportWorkspace(...args);
 export const collectProjectCoverage: typeof ProjectCoverageModule.collectProjectCoverage = (...args) => projectCoverage().collectProjectCoverage(...args);
+export const outcomeLine: typeof ProjectCoverageModule.outcomeLine = (...args) => projectCoverage().outcomeLine(...args);
 export const unmatchedIncludeWarning: typeof ProjectCoverageModule.unmatchedIncludeWarning = (...args) => projectCoverage().unmatchedIncludeWarning(...args);

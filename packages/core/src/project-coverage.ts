@@ -7,7 +7,7 @@ import { dropUnparsable, type RouteCollection, type RouteContext, type RunningTe
 import { runnerCollection } from './collection/runner';
 import { v8Collection } from './collection/v8';
 import type { LoadedConfig } from './config/types';
-import { createRawDir, removeRawDir, type TestOutcome } from './collect';
+import { createRawDir, removeRawDir, testsPassed, type TestOutcome } from './collect';
 import { builtinOmitWarning, createSourceFilter, scanSourceFiles } from './files';
 import { METRIC_ORDER, formatPercentShort, sumTotals, type Totals } from './report/metrics';
 import { groupByProject } from './report/projects';
@@ -15,7 +15,7 @@ import { formatTable } from './report/table';
 import type { CollectionRoute } from './runners';
 import { DataError } from './errors';
 import type { DroppedData } from './store/format';
-import { toPortableCoverage, writeProjectData } from './store/write';
+import { recordRunWithoutTests, toPortableCoverage, writeProjectData } from './store/write';
 import { workspaceRelative } from './workspace-path';
 import { TOOL_NAME, TOOL_VERSION } from './version';
 
@@ -39,8 +39,15 @@ export interface ProjectCoverageOptions {
 
 export interface ProjectCoverageResult {
   outcome: TestOutcome;
-  /** Folder the data was written to. */
-  dataDir: string;
+  /**
+   * Whether any test is known to have run: false when the tests did not pass and no hit in the
+   * project's sources was recorded (command not found, a flag the runner refused, stopped before
+   * its tests or killed before it could write coverage). Such a run writes no data: the project's
+   * earlier data is kept, marked in its meta.json (`laterRun`).
+   */
+  testsRan: boolean;
+  /** Folder the data was written to; without `testsRan`, the folder of the earlier data kept, if there was any. */
+  dataDir: string | undefined;
   /** The data as written: keyed by workspace-relative paths. */
   coverage: CoverageMapData;
   /** The project's totals over the data written. */
@@ -60,10 +67,11 @@ export interface ProjectCoverageResult {
  * NODE_V8_COVERAGE, or with Jest/Vitest told to write istanbul JSON) → the project's sources
  * picked by the same filter on every route → never-loaded sources at 0 → portable data on disk.
  * Shared by the Nx executor and `monocov run`, so both write the same bytes. Data is written
- * even when the tests fail: it shows what ran up to the failure, and the caller still fails with
- * the tests' status. No threshold is checked here: every threshold (total, per project, per file)
- * is the merge's to check, after it has written the complete report, so a miss never costs the
- * workspace report its newest data.
+ * even when the tests fail, recorded as failed: it shows what ran up to the failure, and the
+ * caller still fails with the tests' status. A failed run in which no hit in the project's
+ * sources was recorded is no data at all and replaces nothing (`testsRan`). No threshold is
+ * checked here: every threshold (total, per project, per file) is the merge's to check, after it
+ * has written the complete report, so a miss never costs the workspace report its newest data.
  */
 export async function collectProjectCoverage(options: ProjectCoverageOptions): Promise<ProjectCoverageResult> {
   const { workspaceRoot, projectRoot, loaded } = options;
@@ -79,6 +87,11 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     const collection = startRoute(options.route ?? { kind: 'v8' }, context);
     const outcome = await awaitTests(options.runTests(collection.setup), collection);
     const { coverage, collector, contexts } = await collection.gather(outcome);
+    if (!testsPassed(outcome) && !anySourceRan(coverage)) {
+      // Not data: nothing of the project is known to have run, so zeros would pass for a measurement.
+      const kept = recordRunWithoutTests({ workspaceRoot, dataDir: run.dataDir, projectRoot, ended: outcome });
+      return { outcome, testsRan: false, dataDir: kept, coverage: {}, totals: sumTotals({}), summary: 'no data', table: '', unmatchedIncludes: [], warnings };
+    }
     const omitted = builtinOmitWarning(include.omittedByBuiltinRules());
     if (omitted !== undefined) warnings.push(omitted);
     // Scanned even without `run.all`: an include glob that selects nothing is worth a warning.
@@ -109,7 +122,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
         node: process.version,
         configHash: loaded.hash,
         collector,
-        tests: { exitCode: outcome.exitCode, signal: outcome.signal },
+        tests: { status: testsPassed(outcome) ? 'passed' : 'failed', exitCode: outcome.exitCode, signal: outcome.signal },
         dropped,
       },
     });
@@ -118,6 +131,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     const { precision } = loaded.config.report;
     return {
       outcome,
+      testsRan: true,
       dataDir,
       coverage: portable,
       totals,
@@ -129,6 +143,20 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
   } finally {
     removeRawDir(rawDir);
   }
+}
+
+/**
+ * The line that ends a project's run, worded the same by every adapter: where the data went, and
+ * whether it stands for passing tests. `subject` names the tests (`the test command`,
+ * `web:test`); `where` shows a data folder to the user.
+ */
+export function outcomeLine(result: Pick<ProjectCoverageResult, 'outcome' | 'testsRan' | 'dataDir' | 'summary'>, subject: string, project: string, where: (dir: string) => string): string {
+  const { outcome } = result;
+  if (testsPassed(outcome)) return `${project}: ${result.summary}; data written to ${where(result.dataDir!)}`;
+  const ended = outcome.signal !== null ? `was killed by ${outcome.signal}` : `failed (exit status ${String(outcome.exitCode)})`;
+  if (result.testsRan) return `${subject} ${ended}: ${project}: ${result.summary}; data written to ${where(result.dataDir!)}, recorded as failed (it shows what ran up to the failure)`;
+  const kept = result.dataDir === undefined ? `and ${project} has none from an earlier run` : `the earlier data in ${where(result.dataDir)} is kept, recorded as failed`;
+  return `${subject} ${ended} before any coverage of ${project}'s code was recorded: no data written, ${kept}`;
 }
 
 /** The warning for a `run.include` glob that selects no file, worded the same by every adapter. */
@@ -180,6 +208,11 @@ function mapsCacheDir(workspaceRoot: string, env: NodeJS.ProcessEnv): string | u
   if (/^(?:off|0|false|no)$/i.test(env.MONOCOV_CACHE ?? '')) return undefined;
   const modules = join(workspaceRoot, 'node_modules');
   return existsSync(modules) ? join(modules, '.cache', 'monocov') : undefined;
+}
+
+/** Whether any statement or function of the project's sources ran (a loaded module runs its top level). */
+function anySourceRan(coverage: CoverageMapData): boolean {
+  return Object.values(coverage).some((file) => Object.values(file.s).some((hits) => hits > 0) || Object.values(file.f).some((hits) => hits > 0));
 }
 
 /** A never-loaded file's coverage, marked the way nyc marks it, so merges let real data for it win over the zeros. */

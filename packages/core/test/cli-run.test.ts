@@ -75,11 +75,52 @@ setTimeout(() => {
   assert.equal(Object.values(data['packages/greeter/lib/greet.js'].f), [1]);
 });
 
-test('a failing command keeps its exit status, and its data is written', () => {
+const metaFile = join(root, 'coverage/projects/packages/greeter/meta.json');
+const readMeta = () => JSON.parse(readFileSync(metaFile, 'utf8'));
+
+test('a failing command keeps its exit status; its data is written, recorded as failed, and says so last', () => {
   rmSync(dataFile);
   const result = monocov(pkg, ['run', '--', process.execPath, '-e', 'require("./lib/greet").greet("x"); process.exit(3)']);
   assert.is(result.status, 3);
   assert.ok(existsSync(dataFile));
+  assert.equal(readMeta().tests, { status: 'failed', exitCode: 3, signal: null });
+  assert.is(
+    result.stderr.trim().split('\n').at(-1),
+    'monocov: the test command failed (exit status 3): @ws/greeter data written to ../../coverage/projects/packages/greeter, recorded as failed (it shows what ran up to the failure)',
+  );
+  // The merge names the project failed; --require-complete fails on it.
+  const merged = monocov(root, ['merge', '--expect', 'packages/greeter', '--require-complete']);
+  assert.is(merged.status, 4, merged.stderr);
+  assert.match(merged.stderr, /packages\/greeter \(@ws\/greeter\): failed — its tests failed \(exit status 3\); the data shows what ran up to the failure/);
+  const completeness = JSON.parse(readFileSync(join(root, 'coverage/workspace/meta.json'), 'utf8')).completeness;
+  assert.equal(completeness.map((entry: { state: string }) => entry.state), ['failed']);
+});
+
+test('a run in which no test ran (command not found, exit 127) replaces nothing: the earlier data is kept, marked failed', () => {
+  const passing = monocov(pkg, ['run', '--', process.execPath, '--test', 'greet.test.js']);
+  assert.is(passing.status, 0, passing.stderr);
+  assert.equal(readMeta().tests, { status: 'passed', exitCode: 0, signal: null });
+  assert.is(monocov(root, ['merge', '--expect', 'packages/greeter', '--require-complete']).status, 0);
+  const earlier = readFileSync(dataFile, 'utf8');
+
+  const misspelled = monocov(pkg, ['run', '--', 'sh', '-c', 'nod --test greet.test.js']);
+  assert.is(misspelled.status, 127, misspelled.stderr);
+  assert.is(
+    misspelled.stderr.trim().split('\n').at(-1),
+    "monocov: the test command failed (exit status 127) before any coverage of @ws/greeter's code was recorded: no data written, the earlier data in ../../coverage/projects/packages/greeter is kept, recorded as failed",
+  );
+  assert.is(readFileSync(dataFile, 'utf8'), earlier);
+  assert.equal(readMeta().laterRun, { exitCode: 127, signal: null });
+  const merged = monocov(root, ['merge', '--expect', 'packages/greeter', '--require-complete']);
+  assert.is(merged.status, 4, merged.stderr);
+  assert.match(merged.stderr, /failed — its last run ran no test \(exit status 127\); the data is from an earlier run/);
+  const reported = JSON.parse(readFileSync(join(root, 'coverage/workspace/coverage-final.json'), 'utf8'));
+  assert.ok(reported['packages/greeter/lib/greet.js'], 'the earlier numbers are still reported');
+
+  // The next run that runs tests replaces the data and clears the mark.
+  assert.is(monocov(pkg, ['run', '--', process.execPath, '--test', 'greet.test.js']).status, 0);
+  assert.is(readMeta().laterRun, undefined);
+  assert.is(monocov(root, ['merge', '--expect', 'packages/greeter', '--require-complete']).status, 0);
 });
 
 test('a command killed by a signal exits 128 + the signal number', () => {

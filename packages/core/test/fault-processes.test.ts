@@ -100,8 +100,10 @@ function collect(child: ChildProcess, marker: string): Promise<{ status: number 
 
 for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
   // Guards: runCommand reporting the child's signal, and `monocov run` turning it into 128+n with
-  // a message naming it (cli/commands/run.ts), after writing what data there is.
-  test(`a test process killed by ${signal} mid-run fails monocov run with that signal, data still written`, async () => {
+  // a message naming it (cli/commands/run.ts). The killed process wrote no V8 data, so none of the
+  // project's code is known to have run: that is no data, and nothing is written (no zeros that
+  // would pass for a measurement).
+  test(`a test process killed by ${signal} mid-run fails monocov run with that signal; no data made of nothing`, async () => {
     rmSync(dataDir, { recursive: true, force: true });
     const marker = join(root, `marker-${signal}`);
     const run = spawn(process.execPath, [BIN, 'run', '--', process.execPath, 'wait.js', marker], { cwd: pkg, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -110,17 +112,19 @@ for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
     process.kill(Number(readFileSync(marker, 'utf8')), signal);
     const { status, stderr } = await result;
     assert.is(status, signal === 'SIGKILL' ? 137 : 143, stderr);
-    assert.match(stderr, `monocov: the test command was killed by ${signal}`);
-    assert.equal(meta().tests, { exitCode: null, signal });
-    // The killed process wrote no V8 data: its files are in the data at 0, never missing.
-    assert.is(hitsOf('hit'), 0);
+    assert.match(stderr, `monocov: the test command was killed by ${signal} before any coverage of p's code was recorded: no data written, and p has none from an earlier run\n`);
+    assert.not.ok(existsSync(dataDir));
   });
 }
 
 // Guards: runCommand forwarding SIGTERM to the tests (collect.ts FORWARDED_SIGNALS). Without
-// it monocov dies at once, leaving no data and no message.
-test('SIGTERM sent to monocov run reaches the tests; monocov writes the data and exits 143', async () => {
+// it monocov dies at once, leaving no message. The run stopped is no data: the earlier data stays,
+// recorded as failed.
+test('SIGTERM sent to monocov run reaches the tests; the earlier data is kept, marked, and monocov exits 143', async () => {
   rmSync(dataDir, { recursive: true, force: true });
+  const first = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, '-e', 'require("./lib/lib").hit()'], { cwd: pkg, encoding: 'utf8' });
+  assert.is(first.status, 0, first.stderr);
+  const earlier = readFileSync(join(dataDir, 'coverage-final.json'), 'utf8');
   const marker = join(root, 'marker-forward');
   const run = spawn(process.execPath, [BIN, 'run', '--', process.execPath, 'wait.js', marker], { cwd: pkg, stdio: ['ignore', 'ignore', 'pipe'] });
   const result = collect(run, marker);
@@ -128,8 +132,10 @@ test('SIGTERM sent to monocov run reaches the tests; monocov writes the data and
   run.kill('SIGTERM');
   const { status, signal, stderr } = await result;
   assert.equal({ status, signal }, { status: 143, signal: null }, stderr);
-  assert.match(stderr, 'killed by SIGTERM');
-  assert.equal(meta().tests, { exitCode: null, signal: 'SIGTERM' });
+  assert.match(stderr, 'monocov: the test command was killed by SIGTERM before any coverage of p\'s code was recorded: no data written, the earlier data in ../../coverage/projects/packages/p is kept, recorded as failed');
+  assert.is(readFileSync(join(dataDir, 'coverage-final.json'), 'utf8'), earlier);
+  assert.equal(meta().tests, { status: 'passed', exitCode: 0, signal: null });
+  assert.equal(meta().laterRun, { exitCode: null, signal: 'SIGTERM' });
 });
 
 // Guards: NODE_V8_COVERAGE inherited by every child (coverageEnv) and the hits of every raw

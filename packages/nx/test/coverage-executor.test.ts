@@ -42,7 +42,7 @@ test('run-many -t coverage writes portable data for every project', () => {
   assert.is(meta.project, 'ts-lib');
   assert.is(meta.projectRoot, 'libs/ts-lib');
   assert.is(meta.formatVersion, 1);
-  assert.equal(meta.tests, { exitCode: 0, signal: null });
+  assert.equal(meta.tests, { status: 'passed', exitCode: 0, signal: null });
 });
 
 test('a TypeScript library tested by uvu through tsx: exact hits on the .ts source', () => {
@@ -110,6 +110,8 @@ test('a failing test fails the task, and its data is still written', () => {
     assert.is.not(result.status, 0, 'the coverage task fails with the tests');
     const meta = readJson(join(projectsDir, 'libs/js-lib/meta.json'));
     assert.is.not(meta.tests.exitCode, 0);
+    assert.is(meta.tests.status, 'failed');
+    assert.match(result.output, /monocov: js-lib:test failed \(exit status \d+\): js-lib data written to coverage\/projects\/libs\/js-lib, recorded as failed/);
     // shout ran once before the failing assertion stopped the test.
     assert.is(functionHits(dataOf('libs/js-lib')['libs/js-lib/src/strings.js'], 'shout'), 1);
   } finally {

@@ -62,22 +62,22 @@ test.before(() => {
 // Guards: the coverage executor learning how the test target's processes ended: the status
 // run-commands reports (137 here) or, for executors that report only success (nx:run-script),
 // the child-process watch (core child-exits.ts). Without both, the task only says "failed".
-test('a test target killed by SIGKILL (run-commands) fails its task naming SIGKILL; data still written', () => {
+test('a test target killed by SIGKILL (run-commands) fails its task naming SIGKILL; data still written, recorded as failed', () => {
   assert.is.not(signalRun.status, 0);
-  assert.match(signalRun.output, 'monocov: killed:test was killed by SIGKILL; its coverage data was still written');
-  assert.equal(meta('apps/killed').tests, { exitCode: null, signal: 'SIGKILL' });
+  assert.match(signalRun.output, 'monocov: killed:test was killed by SIGKILL: killed data written to coverage/projects/apps/killed, recorded as failed (it shows what ran up to the failure)');
+  assert.equal(meta('apps/killed').tests, { status: 'failed', exitCode: null, signal: 'SIGKILL' });
 });
 
 test('a package.json test script killed by SIGTERM (through npm) fails its task naming SIGTERM', () => {
-  assert.match(signalRun.output, 'monocov: termed:test was killed by SIGTERM; its coverage data was still written');
-  assert.equal(meta('scripts/termed').tests, { exitCode: null, signal: 'SIGTERM' });
+  assert.match(signalRun.output, 'monocov: termed:test was killed by SIGTERM: termed data written to coverage/projects/scripts/termed, recorded as failed');
+  assert.equal(meta('scripts/termed').tests, { status: 'failed', exitCode: null, signal: 'SIGTERM' });
 });
 
 // Guards: collectProjectCoverage returning unmatchedIncludes and the executor printing them.
 test('the executor warns about an include glob that matches nothing, and the task still passes', () => {
   assert.match(signalRun.output, 'monocov: warning: run.include glob "scr/**" matches no source file in apps/typo; check it for a typo');
   assert.not.match(signalRun.output, 'glob "src/**" matches no source file');
-  assert.equal(meta('apps/typo').tests, { exitCode: 0, signal: null });
+  assert.equal(meta('apps/typo').tests, { status: 'passed', exitCode: 0, signal: null });
 });
 
 // Guards: checkReportFolder in the merge executor.
@@ -153,7 +153,7 @@ test('Ctrl-C (SIGINT to the process group) on run-many -t coverage leaves only c
   }
   // An interrupted project's data, when its task got to write it, records that the tests did not pass.
   for (const name of ['slow1', 'slow2']) {
-    if (written.includes(`${name}/meta.json`)) assert.is.not(JSON.stringify(meta(`ctrlc/${name}`).tests), JSON.stringify({ exitCode: 0, signal: null }));
+    if (written.includes(`${name}/meta.json`)) assert.is(meta(`ctrlc/${name}`).tests.status, 'failed');
   }
 });
 

@@ -75,6 +75,8 @@ export interface ProjectInput {
   input: string;
   /** meta.json `configHash`: the collection options the data was made with. */
   configHash: string;
+  /** Why the data does not stand for passing tests (its tests failed, or a later run recorded nothing); absent when it does. */
+  failure?: string;
   /** Every file the data holds, stale ones included, sorted. */
   files: string[];
   /** Files left out because they changed or were deleted since collection, sorted. */
@@ -146,7 +148,7 @@ export function combineCoverage(options: CombineOptions): CombineResult {
     }
     if (data.configHash !== undefined) {
       const [found] = data.projects;
-      projectInputs.push({ projectRoot: found!.projectRoot, project: found!.project, input: file, configHash: data.configHash, files: found!.files, staleFiles: [...stale].sort(compareStrings) });
+      projectInputs.push({ projectRoot: found!.projectRoot, project: found!.project, input: file, configHash: data.configHash, ...(data.failure !== undefined && { failure: data.failure }), files: found!.files, staleFiles: [...stale].sort(compareStrings) });
     }
     for (const found of data.projects) {
       const id = `${found.projectRoot}\0${found.project}`;
@@ -180,6 +182,8 @@ interface MappedData {
   sources: Record<string, string>;
   /** meta.json `configHash` of per-project data; undefined for bare istanbul files and merged workspace data. */
   configHash?: string;
+  /** Why per-project data does not stand for passing tests (store/read.ts runFailure). */
+  failure?: string;
   /** contexts.json beside the data, keyed by mapped path. */
   contexts?: LinesByTest;
 }
@@ -224,7 +228,7 @@ function mapStoredData(file: string, stored: StoredData, mapPath: (key: string) 
     });
     return { entries, projects, sources, contexts };
   }
-  return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }], sources, configHash: meta.configHash, contexts };
+  return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }], sources, configHash: meta.configHash, failure: meta.failure, contexts };
 }
 
 function compareStrings(a: string, b: string): number {

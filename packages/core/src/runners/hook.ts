@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { TestRunner } from './detect';
+import { RUNNER_LABELS, type TestRunner } from './detect';
 import type { FlagValue, RunnerFlags } from './flags';
 
 /** Read by name in hooks/runner-argv.cjs. */
@@ -15,8 +15,8 @@ const CLI_ENTRIES: Readonly<Record<TestRunner, string[]>> = {
   vitest: ['vitest/vitest.mjs'],
 };
 
-/** The file a runner process leaves in its output folder when the hook refused its command (watch mode); it holds the reason. */
-export const REFUSAL_FILE = 'refused.txt';
+/** The file a runner process leaves in its output folder when the hook refused its command: `{ runner, watchMode }`. */
+export const REFUSAL_FILE = 'refused.json';
 
 /** A runner's arguments with monocov's flags merged in, or why the command cannot be measured as it is. */
 export type MergedRunnerArgs = { args: string[]; refusal?: undefined } | { refusal: string; args?: undefined };
@@ -28,8 +28,19 @@ export type MergedRunnerArgs = { args: string[]; refusal?: undefined } | { refus
  * The hook (hooks/runner-args.cjs) does this in the runner's process; this is the same function.
  */
 export function mergeRunnerArgs(runner: TestRunner, args: string[], flags: Record<string, FlagValue>): MergedRunnerArgs {
-  const merge = (require(join(HOOKS_DIR, 'runner-args.cjs')) as { mergeRunnerArgs: typeof mergeRunnerArgs }).mergeRunnerArgs;
-  return merge(runner, args, flags);
+  type Merged = { args: string[]; watchMode?: undefined } | { watchMode: string };
+  const merge = (require(join(HOOKS_DIR, 'runner-args.cjs')) as { mergeRunnerArgs: (...all: Parameters<typeof mergeRunnerArgs>) => Merged }).mergeRunnerArgs;
+  const merged = merge(runner, args, flags);
+  return merged.watchMode === undefined ? { args: merged.args } : { refusal: watchModeMessage(runner, merged.watchMode) };
+}
+
+/** Why a command in watch mode is refused, and what to change. */
+export function watchModeMessage(runner: TestRunner, argument: string): string {
+  const instead = runner === 'vitest' ? '`vitest run`' : '`jest` without it, or with `--watchAll=false`';
+  return (
+    `the test command runs ${RUNNER_LABELS[runner]} in watch mode (\`${argument}\`), which never ends, and monocov measures one run of the tests: ` +
+    `run ${instead} in the test target or script that monocov runs (keep watch mode in a script of its own)`
+  );
 }
 
 /**

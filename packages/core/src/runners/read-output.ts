@@ -5,7 +5,7 @@ import { mergeCoverageMaps } from '../merge';
 import { COVERAGE_FILE } from '../store/format';
 import { readCoverageFile } from '../store/read';
 import { TEST_RUNNERS, type TestRunner } from './detect';
-import { REFUSAL_FILE } from './hook';
+import { REFUSAL_FILE, watchModeMessage } from './hook';
 
 /** istanbul JSON made by a runner or another tool, keyed by absolute path, and what made it. */
 export interface IstanbulInput {
@@ -37,7 +37,9 @@ export function readRunnerOutput(rawDir: string, roots: PathRoots): IstanbulInpu
 export function readRunnerRefusal(rawDir: string): string | undefined {
   for (const entry of readdirSync(rawDir).sort()) {
     const file = join(rawDir, entry, REFUSAL_FILE);
-    if (existsSync(file)) return readFileSync(file, 'utf8');
+    if (!existsSync(file)) continue;
+    const { runner, watchMode } = JSON.parse(readFileSync(file, 'utf8')) as { runner: TestRunner; watchMode: string };
+    return watchModeMessage(runner, watchMode);
   }
   return undefined;
 }

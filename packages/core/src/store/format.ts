@@ -9,7 +9,10 @@ import { createHash } from 'node:crypto';
  * Version of the per-project data layout (coverage-final.json + meta.json).
  * History:
  *   1 — first release: istanbul JSON keyed by workspace-relative POSIX paths; meta.json with
- *       tool, project, target, node, config hash and a content hash per source file.
+ *       tool, project, target, node, config hash and a content hash per source file. Added
+ *       since, readable by earlier readers that then lose nothing they had: `tests.status`
+ *       (readers derive it from the exit status when absent) and `laterRun` (a later run of the
+ *       project recorded nothing; earlier readers take the data as they did).
  */
 export const FORMAT_VERSION = 1;
 
@@ -33,12 +36,29 @@ export interface ProjectMeta {
   node: string;
   configHash: string;
   collector: string;
-  /** Exit status of the test command the data came from; data is kept even when tests fail. */
-  tests: { exitCode: number | null; signal: string | null };
+  /** How the test command the data came from ended; data is kept when tests fail, recorded as `failed`. */
+  tests: TestsRecord;
+  /**
+   * A later run of the project that recorded nothing (command not found, watch mode refused,
+   * killed before writing coverage): it did not replace this data, and the project counts as
+   * failed until a run completes.
+   */
+  laterRun?: EndedWith;
   /** sha256 (hex, first 16 chars) of each source file's content when the data was collected. */
   sources: Record<string, string>;
   /** Only when something was left out (docs/security.md, "degrade, do not abort"). */
   dropped?: DroppedData;
+}
+
+/** How a test command ended: exactly one of the two is non-null. */
+export interface EndedWith {
+  exitCode: number | null;
+  signal: string | null;
+}
+
+export interface TestsRecord extends EndedWith {
+  /** `passed`: exit status 0 and no signal. Absent in data written before it was recorded: derived from the status then. */
+  status?: 'passed' | 'failed';
 }
 
 /**
@@ -69,8 +89,10 @@ export interface MergedProject {
  *   longer tested): it counts files the workspace may no longer have
  * - `carried-forward`: this run made none, so the data came from a baseline folder (an affected
  *   run's unaffected project); still checked for staleness like any other data
+ * - `failed`: data present, but its tests failed (it shows what ran up to the failure), or a later
+ *   run recorded nothing and the data is an earlier run's (meta.json `tests`, `laterRun`)
  */
-export type ProjectDataState = 'current' | 'missing' | 'stale' | 'untested' | 'unexpected' | 'carried-forward';
+export type ProjectDataState = 'current' | 'missing' | 'stale' | 'failed' | 'untested' | 'unexpected' | 'carried-forward';
 
 /** One expected project's state (completeness.ts), as a merge reports it and workspace meta.json records it. */
 export interface ProjectCompleteness {

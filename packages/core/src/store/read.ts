@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { DataError } from '../errors';
 import { jsonObjectEntries } from '../json-entries';
-import { CONTEXTS_FILE, COVERAGE_FILE, FORMAT_VERSION, META_FILE, type ContextsData, type MergedProject, type ProjectCompleteness } from './format';
+import { CONTEXTS_FILE, COVERAGE_FILE, FORMAT_VERSION, META_FILE, type ContextsData, type EndedWith, type MergedProject, type ProjectCompleteness, type ProjectMeta } from './format';
 import { checkContextsData, checkDataMeta, checkFileCoverage } from './shape';
 
 /**
@@ -48,7 +48,7 @@ function wholeObjectEntries(bytes: Buffer, path: string): Array<[string, unknown
 }
 
 /** A small JSON file of ours (meta.json, contexts.json); unreadable or malformed is a DataError naming it. */
-function readJsonFile(path: string): unknown {
+export function readJsonFile(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
@@ -62,7 +62,16 @@ function readJsonFile(path: string): unknown {
  * onto the workspace).
  */
 export type DataMeta =
-  | { kind: 'project'; project: string; projectRoot: string; /** '' when absent. */ configHash: string; sources: Record<string, string> }
+  | {
+      kind: 'project';
+      project: string;
+      projectRoot: string;
+      /** '' when absent. */
+      configHash: string;
+      sources: Record<string, string>;
+      /** Why the data does not stand for passing tests (runFailure); absent when it does, or when meta.json has no `tests`. */
+      failure?: string;
+    }
   | { kind: 'workspace'; projects: MergedProject[]; sources: Record<string, string>; completeness?: ProjectCompleteness[] };
 
 /**
@@ -88,7 +97,25 @@ export function readDataMeta(path: string): DataMeta {
     return { kind: 'workspace', projects, sources, ...(completeness ? { completeness } : {}) };
   }
   const configHash = typeof meta.configHash === 'string' ? meta.configHash : '';
-  return { kind: 'project', project: meta.project as string, projectRoot: meta.projectRoot as string, configHash, sources };
+  // Data without a `tests` record (made by another tool) says nothing of how its tests ended.
+  const failure = meta.tests === undefined ? undefined : runFailure(meta as unknown as Pick<ProjectMeta, 'tests' | 'laterRun'>);
+  return { kind: 'project', project: meta.project as string, projectRoot: meta.projectRoot as string, configHash, sources, ...(failure !== undefined && { failure }) };
+}
+
+/**
+ * Why a project's data does not stand for passing tests, one phrase; undefined when it does:
+ * its tests failed (the data shows what ran up to the failure), or a later run recorded nothing.
+ */
+export function runFailure(meta: Pick<ProjectMeta, 'tests' | 'laterRun'>): string | undefined {
+  if (meta.laterRun) return `its last run ran no test (${endedWith(meta.laterRun)}); the data is from an earlier run`;
+  const { tests } = meta;
+  const failed = tests.status === undefined ? tests.exitCode !== 0 || tests.signal !== null : tests.status === 'failed';
+  return failed ? `its tests failed (${endedWith(tests)}); the data shows what ran up to the failure` : undefined;
+}
+
+/** `exit status 1`, `killed by SIGTERM`. */
+function endedWith({ exitCode, signal }: EndedWith): string {
+  return signal !== null ? `killed by ${signal}` : `exit status ${String(exitCode)}`;
 }
 
 /** Reads and checks a contexts.json; a malformed one is a DataError naming it. */

@@ -110,7 +110,7 @@ function checkBranch(item: unknown): string | undefined {
 }
 
 
-const PROJECT_STATES: readonly ProjectDataState[] = ['current', 'missing', 'stale', 'untested', 'unexpected', 'carried-forward'];
+const PROJECT_STATES: readonly ProjectDataState[] = ['current', 'missing', 'stale', 'failed', 'untested', 'unexpected', 'carried-forward'];
 
 /**
  * Why a meta.json (of one project's data, or of merged workspace data when `kind` is
@@ -135,6 +135,12 @@ export function checkDataMeta(meta: Record<string, unknown>): string | undefined
   }
   if (typeof meta.project !== 'string') return `project ${JSON.stringify(meta.project)} is not a string`;
   if (typeof meta.projectRoot !== 'string') return `projectRoot ${JSON.stringify(meta.projectRoot)} is not a string`;
+  for (const key of ['tests', 'laterRun']) {
+    const ended = meta[key];
+    if (ended !== undefined && !(isObject(ended) && (ended.exitCode === null || typeof ended.exitCode === 'number') && (ended.signal === null || typeof ended.signal === 'string'))) {
+      return `"${key}" is not an object of exitCode and signal`;
+    }
+  }
   return undefined;
 }
 

@@ -5,7 +5,8 @@ import { writeFileAtomic } from '../fs-atomic';
 import { stableStringify } from '../stable-json';
 import { projectDataDir } from '../layout';
 import { toPosix, workspaceRelative } from '../workspace-path';
-import { CONTEXTS_FILE, COVERAGE_FILE, FORMAT_VERSION, META_FILE, hashContent, type ContextsData, type ProjectMeta } from './format';
+import { CONTEXTS_FILE, COVERAGE_FILE, FORMAT_VERSION, META_FILE, hashContent, type ContextsData, type EndedWith, type ProjectMeta } from './format';
+import { readDataMeta, readJsonFile } from './read';
 
 /**
  * Rewrites absolute keys and `path` fields to workspace-relative ones, which is what makes the
@@ -51,5 +52,23 @@ export function writeProjectData(options: WriteProjectDataOptions): string {
   if (options.contexts) writeFileAtomic(join(dir, CONTEXTS_FILE), stableStringify(options.contexts));
   else rmSync(join(dir, CONTEXTS_FILE), { force: true });
   writeFileAtomic(join(dir, META_FILE), stableStringify(meta, 2));
+  return dir;
+}
+
+/**
+ * Records on a project's data that a later run recorded nothing (meta.json `laterRun`), leaving
+ * the data itself as it was. Returns the folder, or undefined when it holds no readable data.
+ */
+export function recordRunWithoutTests(options: { workspaceRoot: string; dataDir: string; projectRoot: string; ended: EndedWith }): string | undefined {
+  const dir = projectDataDir(options.workspaceRoot, options.dataDir, options.projectRoot);
+  const metaPath = join(dir, META_FILE);
+  if (!existsSync(metaPath) || !existsSync(join(dir, COVERAGE_FILE))) return undefined;
+  try {
+    if (readDataMeta(metaPath).kind !== 'project') return undefined;
+  } catch {
+    return undefined; // unreadable or of another version: the merge names it already
+  }
+  const { exitCode, signal } = options.ended;
+  writeFileAtomic(metaPath, stableStringify({ ...(readJsonFile(metaPath) as ProjectMeta), laterRun: { exitCode, signal } }, 2));
   return dir;
 }

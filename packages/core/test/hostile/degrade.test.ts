@@ -37,7 +37,7 @@ test('a raw file {"result":[null]} and an unparsable source: both dropped by nam
   const dir = join(root, 'coverage/projects/packages/p');
   const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
   assert.equal(meta.dropped, { processes: 1, sources: ['packages/p/src/broken.js'] });
-  assert.equal(meta.tests, { exitCode: 3, signal: null });
+  assert.equal(meta.tests, { status: 'failed', exitCode: 3, signal: null });
   const coverage = JSON.parse(readFileSync(join(dir, 'coverage-final.json'), 'utf8'));
   assert.equal(Object.keys(coverage), ['packages/p/src/lib.js']);
   assert.equal(coverage['packages/p/src/lib.js'].f, { 0: 1 }, 'the passing process still counts');

@@ -3,7 +3,7 @@ import { basename, join, relative } from 'node:path';
 import { runCommand as runTestCommand, testsPassed } from '../../collect';
 import { findWorkspaceRoot, loadConfig, type Collector, type PartialCoverageConfig } from '../../config';
 import { normalizeProjectRoot } from '../../layout';
-import { collectProjectCoverage, unmatchedIncludeWarning } from '../../project-coverage';
+import { collectProjectCoverage, outcomeLine, unmatchedIncludeWarning } from '../../project-coverage';
 import { detectCommandRunner, resolveCollection } from '../../runners';
 import { toPosix } from '../../workspace-path';
 import type { Command } from '../command';
@@ -70,12 +70,14 @@ Thresholds are checked by \`monocov merge\` (or \`check\`), on the whole workspa
     if (options.verbose === true || loaded.config.report.projectTable) context.stdout.write(result.table);
     for (const glob of result.unmatchedIncludes) context.stderr.write(`monocov: ${unmatchedIncludeWarning(glob, projectRoot)}\n`);
     for (const warning of result.warnings) context.stderr.write(`monocov: ${warning}\n`);
-    context.stdout.write(`monocov: ${project}: ${result.summary}; data written to ${toPosix(relative(context.cwd, result.dataDir)) || '.'}\n`);
-    if (testsPassed(result.outcome)) return EXIT.ok;
-    if (result.outcome.signal !== null) {
-      context.stderr.write(`monocov: the test command was killed by ${result.outcome.signal}\n`);
-      return signalExitCode(result.outcome.signal);
+    // The last line says how the tests ended and what became of the data; a passing run's is the result, on stdout.
+    const last = `monocov: ${outcomeLine(result, 'the test command', project, (dir) => toPosix(relative(context.cwd, dir)) || '.')}\n`;
+    if (testsPassed(result.outcome)) {
+      context.stdout.write(last);
+      return EXIT.ok;
     }
+    context.stderr.write(last);
+    if (result.outcome.signal !== null) return signalExitCode(result.outcome.signal);
     return result.outcome.exitCode ?? EXIT.testsFailed;
   },
 };

@@ -7,6 +7,7 @@ import {
   detectTargetRunner,
   type FlagValue,
   loadConfig,
+  outcomeLine,
   resolveCollection,
   runnerOfExecutor,
   terminalText,
@@ -79,10 +80,9 @@ async function measureProject(options: CoverageExecutorOptions, context: Executo
   if (context.isVerbose || loaded.config.report.projectTable) process.stdout.write(terminalText(result.table));
   for (const glob of result.unmatchedIncludes) logger.warn(terminalText(`monocov: ${unmatchedIncludeWarning(glob, projectRoot)}`));
   for (const warning of result.warnings) logger.warn(terminalText(`monocov: ${warning}`));
-  logger.info(terminalText(`monocov: ${project}: ${result.summary}; data written to ${relative(context.root, result.dataDir)}`));
-  const { signal } = result.outcome;
-  if (signal !== null) logger.error(terminalText(`monocov: ${project}:${testTarget} was killed by ${signal}; its coverage data was still written`));
-  else if (!testsPassed(result.outcome)) logger.error(terminalText(`monocov: ${project}:${testTarget} failed; its coverage data was still written`));
+  const last = terminalText(`monocov: ${outcomeLine(result, `${project}:${testTarget}`, project, (dir) => relative(context.root, dir))}`);
+  if (testsPassed(result.outcome)) logger.info(last);
+  else logger.error(last);
   // Thresholds are the merge's: it checks them after writing the complete workspace report.
   return { success: testsPassed(result.outcome) };
 }
