@@ -86,7 +86,7 @@ test('a failing command keeps its exit status; its data is written, recorded as 
   assert.equal(readMeta().tests, { status: 'failed', exitCode: 3, signal: null });
   assert.is(
     result.stderr.trim().split('\n').at(-1),
-    'monocov: the test command failed (exit status 3): @ws/greeter data written to ../../coverage/projects/packages/greeter, recorded as failed (it shows what ran up to the failure)',
+    'monocov: the test command failed (exit status 3): @ws/greeter: statements 50%, branches 50%, functions 50%, lines 50% in 2 files; data written to ../../coverage/projects/packages/greeter, recorded as failed (it shows what ran up to the failure)',
   );
   // The merge names the project failed; --require-complete fails on it.
   const merged = monocov(root, ['merge', '--expect', 'packages/greeter', '--require-complete']);
