@@ -115,9 +115,9 @@ function sample(paths: string[]): string {
 }
 
 /** One line per project that is not `current`, as the CLI and the Nx executor print them. */
-export function describeCompleteness(completeness: Completeness): string[] {
-  return completeness.projects
-    .filter((entry) => entry.state !== 'current')
+export function describeCompleteness(completeness: Completeness, { verbose = false }: { verbose?: boolean } = {}): string[] {
+  const lines = completeness.projects
+    .filter((entry) => entry.state !== 'current' && (verbose || entry.state !== 'untested'))
     .map((entry) => {
       const label = projectLabel(entry);
       switch (entry.state) {
@@ -135,6 +135,15 @@ export function describeCompleteness(completeness: Completeness): string[] {
           return `${label}: not measured — ${entry.reasons.join('; ')}`;
       }
     });
+  // Projects without tests are expected, often many (example apps): one line, the detail in
+  // meta.json, the Markdown summary and --verbose.
+  const untested = completeness.projects.filter((entry) => entry.state === 'untested');
+  if (!verbose && untested.length > 0) {
+    const names = untested.slice(0, 5).map((entry) => entry.projectRoot);
+    const more = untested.length > 5 ? ` and ${untested.length - 5} more` : '';
+    lines.push(`not measured: ${untested.length} project(s) without a coverage target (${names.join(', ')}${more}); meta.json, summary.md and --verbose give each reason`);
+  }
+  return lines;
 }
 
 /**

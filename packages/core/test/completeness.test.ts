@@ -49,15 +49,16 @@ function states(root: string) {
   const merged = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
   const expected = findExpectedProjects(root, ['packages/*'], 'coverage');
   const completeness = checkCompleteness({ workspaceRoot: root, expected, merged, run: config.run });
-  return { completeness, lines: describeCompleteness(completeness), byRoot: Object.fromEntries(completeness.projects.map((entry) => [entry.projectRoot, entry.state])) };
+  return { completeness, lines: describeCompleteness(completeness, { verbose: true }), summed: describeCompleteness(completeness), byRoot: Object.fromEntries(completeness.projects.map((entry) => [entry.projectRoot, entry.state])) };
 }
 
 
 test('every project current: nothing listed but the project without tests', () => {
   const root = workspace();
-  const { byRoot, lines } = states(root);
+  const { byRoot, lines, summed } = states(root);
   assert.equal(byRoot, { 'packages/a': 'current', 'packages/b': 'current', 'packages/c': 'current', 'packages/docs': 'untested' });
   assert.equal(lines, ['packages/docs: not measured — no test script or target']);
+  assert.equal(summed, ['not measured: 1 project(s) without a coverage target (packages/docs); meta.json, summary.md and --verbose give each reason']);
 });
 
 test('deleted data: the project is named as missing', () => {
@@ -129,7 +130,9 @@ test('monocov merge --require-complete alone expects the package.json workspaces
   const result = await monocov(root, ['merge', '--reporter', 'json', '--require-complete']);
   assert.is(result.status, 4, result.stderr);
   assert.match(result.stderr, 'monocov merge: packages/c: no data');
-  assert.match(result.stderr, 'monocov merge: packages/docs: not measured — no test script or target');
+  assert.match(result.stderr, 'monocov merge: not measured: 1 project(s) without a coverage target (packages/docs)');
+  const verbose = await monocov(root, ['merge', '--reporter', 'json', '--require-complete', '--verbose']);
+  assert.match(verbose.stderr, 'monocov merge: packages/docs: not measured — no test script or target');
 });
 
 test('without --expect, monocov merge names a workspace package with no data; pnpm-workspace.yaml (with a negation) and test:* scripts are read', async () => {

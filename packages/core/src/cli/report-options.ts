@@ -32,6 +32,7 @@ export const REPORT_OPTIONS = {
   format: { type: 'string' },
   baseline: { type: 'string' },
   'baseline-ref': { type: 'string' },
+  verbose: { type: 'boolean' },
 } as const satisfies Command['options'];
 
 export type ReportOptionName = keyof typeof REPORT_OPTIONS;
@@ -55,6 +56,7 @@ export const REPORT_OPTION_HELP: Record<ReportOptionName, string> = {
   format: '--format <name>        what to print: text (the tables, default) or markdown (the summary, also written to summary.md)',
   baseline: '--baseline <path>      show each project\'s change in summary.md against this data dir, merged folder or coverage-final.json',
   'baseline-ref': '--baseline-ref <ref>   the same against <dataDir>/workspace/coverage-final.json as committed at this git ref',
+  verbose: '--verbose              one line per project not measured, with its reason (default: one line for them all)',
 };
 
 export function pickOptions<K extends ReportOptionName>(names: readonly K[]): Pick<typeof REPORT_OPTIONS, K> {
@@ -80,6 +82,8 @@ export interface ReportCliOptions {
   carryForward?: string;
   /** What stdout gets: the text reporters' tables, or the Markdown summary. */
   format: OutputFormat;
+  /** --verbose: every project not measured on a line of its own. */
+  verbose: boolean;
   baseline?: BaselineSource;
 }
 
@@ -127,6 +131,7 @@ export function resolveReportOptions(options: ParsedOptions, context: CliContext
     config: loaded.config,
     outputDir: outputDir === undefined ? undefined : resolve(context.cwd, outputDir),
     ignoreErrors: Boolean(options['ignore-errors']),
+    verbose: Boolean(options.verbose),
     perFile: Boolean(options.files),
     diff: typeof options.diff === 'string' ? { base: options.diff } : undefined,
     expected: expectedProjects(options, workspaceRoot, loaded.config.run.dataDir),
@@ -187,8 +192,7 @@ export function printOutcome(
     outcome: ReportOutcome;
   },
   context: CliContext,
-  ignoreErrors: boolean,
-  format: OutputFormat = 'text',
+  { ignoreErrors, format = 'text', verbose = false }: { ignoreErrors: boolean; format?: OutputFormat; verbose?: boolean },
 ): number {
   const printed = format === 'markdown' ? (result.markdown ?? '') : result.summaryText;
   if (printed !== '') context.stdout.write(printed);
@@ -198,7 +202,7 @@ export function printOutcome(
     context.stderr.write(`monocov ${name}: skipped ${shown(input)}: the same data as ${shown(sameAs)}, counted once\n`);
   }
   if (result.completeness) {
-    for (const line of describeCompleteness(result.completeness)) context.stderr.write(`monocov ${name}: ${line}\n`);
+    for (const line of describeCompleteness(result.completeness, { verbose })) context.stderr.write(`monocov ${name}: ${line}\n`);
     const incomplete = result.completeness.projects.filter(isIncomplete).length;
     if (incomplete > 0) {
       // report, check and ratchet read what the last merge recorded; only the merge can require completeness.

@@ -4,7 +4,7 @@ import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { optionHelp, pickOptions, printOutcome, resolveReportOptions, type ReportOptionName } from '../report-options';
 
-const OPTIONS = ['ignore-errors', 'output-dir', 'fail-under', 'precision', 'diff'] as const satisfies readonly ReportOptionName[];
+const OPTIONS = ['ignore-errors', 'output-dir', 'fail-under', 'precision', 'diff', 'verbose'] as const satisfies readonly ReportOptionName[];
 
 export const checkCommand: Command = {
   summary: 'check the thresholds against stored data',
@@ -44,6 +44,6 @@ ${optionHelp(OPTIONS)}`,
     const files = Object.keys(result.coverage).length;
     const stale = result.staleFiles.length > 0 ? `; ${result.staleFiles.length} left out, changed since their data was collected` : '';
     context.stdout.write(`Total of ${files} file(s)${stale}: ${totals}\n${verdict}\n`);
-    return printOutcome('check', result, context, resolved.ignoreErrors);
+    return printOutcome('check', result, context, resolved);
   },
 };

@@ -41,7 +41,7 @@ ${optionHelp(OPTIONS)}`,
     const result = checkWorkspace({ workspaceRoot: resolved.workspaceRoot, config: resolved.config, outputDir: resolved.outputDir, ignoreErrors: resolved.ignoreErrors });
     const incomplete = result.completeness?.projects.some(isIncomplete) ?? false;
     if ((result.problems.length > 0 || incomplete) && !resolved.ignoreErrors) {
-      printOutcome('ratchet', { ...result, summaryText: '', misses: [], outcome: 'data-error' }, context, false);
+      printOutcome('ratchet', { ...result, summaryText: '', misses: [], outcome: 'data-error' }, context, { ignoreErrors: false });
       context.stderr.write('monocov ratchet: nothing raised: the measurement is not the whole workspace as it is now (--ignore-errors to raise anyway)\n');
       return EXIT.dataError;
     }

@@ -45,7 +45,7 @@ export default async function mergeExecutor(options: MergeExecutorOptions, conte
     for (const { input, sameAs } of report.duplicates) {
       logger.info(terminalText(`monocov: skipped ${relative(context.root, input)}: the same data as ${relative(context.root, sameAs)}, counted once`));
     }
-    for (const line of describeCompleteness(report.completeness!)) {
+    for (const line of describeCompleteness(report.completeness!, { verbose: context.isVerbose })) {
       if (options.requireComplete) logger.error(terminalText(`monocov: ${line}`));
       else logger.warn(terminalText(`monocov: ${line}`));
     }
@@ -66,10 +66,14 @@ export default async function mergeExecutor(options: MergeExecutorOptions, conte
 /**
  * The projects that should have data, from the project graph: each with a coverage target (its
  * `run` options as that target resolves them, to judge staleness). Every other project, except
- * the one running this merge, is listed as untested.
+ * the one running this merge, is listed as untested, with why in the workspace's own words: the
+ * test targets it is configured with, not a hard-coded `test`.
  */
 function expectedProjects(context: ExecutorContext): ExpectedProject[] {
   const projects = context.projectsConfigurations?.projects ?? {};
+  const testTargets = testTargetNames(context);
+  const isTestTarget = (targetName: string): boolean => testTargets.some((name) => (name.endsWith('*') ? targetName.startsWith(name.slice(0, -1)) : targetName === name));
+  const quoted = testTargets.map((name) => `"${name}"`).join(' or ');
   return Object.entries(projects).flatMap(([name, project]): ExpectedProject[] => {
     const targets = project.targets ?? {};
     const coverage = Object.keys(targets)
@@ -82,8 +86,30 @@ function expectedProjects(context: ExecutorContext): ExpectedProject[] {
       return [{ project: name, projectRoot: project.root, run: config.run }];
     }
     if (name === context.projectName) return [];
-    return [{ project: name, projectRoot: project.root, untested: targets.test ? `a test target but no ${COVERAGE_EXECUTOR} target` : 'no test target' }];
+    const testTarget = Object.keys(targets).sort().find(isTestTarget);
+    const untested = testTarget !== undefined ? `a "${testTarget}" target but no ${COVERAGE_EXECUTOR} target` : `no ${quoted} target`;
+    return [{ project: name, projectRoot: project.root, untested }];
   });
+}
+
+/**
+ * The names of the targets that run tests here: those the coverage targets wrap (`testTarget`,
+ * default `test`) and the plugin's `testTargetName` option in nx.json (one name or a list).
+ */
+function testTargetNames(context: ExecutorContext): string[] {
+  const names = new Set<string>();
+  const add = (value: unknown): void => {
+    for (const name of Array.isArray(value) ? value : [value]) if (typeof name === 'string' && name !== '') names.add(name);
+  };
+  for (const project of Object.values(context.projectsConfigurations?.projects ?? {})) {
+    for (const target of Object.values(project.targets ?? {})) {
+      if (target.executor === COVERAGE_EXECUTOR) add((target.options as { testTarget?: unknown } | undefined)?.testTarget ?? 'test');
+    }
+  }
+  for (const plugin of context.nxJsonConfiguration?.plugins ?? []) {
+    if (typeof plugin !== 'string' && plugin.plugin === '@monocov/nx') add((plugin.options as { testTargetName?: unknown } | undefined)?.testTargetName);
+  }
+  return names.size > 0 ? [...names].sort() : ['test'];
 }
 
 function baselineSource(options: MergeExecutorOptions): { path: string } | { ref: string } | undefined {
