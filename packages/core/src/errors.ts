@@ -3,7 +3,7 @@
  * exit status and a docs pointer; anything that is not a MonocovError is a bug and keeps its
  * stack trace when printed.
  */
-export type MonocovErrorCode = 'CONFIG' | 'DATA' | 'NO_DATA' | 'THRESHOLD' | 'ENVIRONMENT';
+export type MonocovErrorCode = 'CONFIG' | 'DATA' | 'NO_DATA' | 'ENVIRONMENT';
 
 export class MonocovError extends Error {
   constructor(

@@ -1,27 +1,50 @@
-// The public API of @monocov/core: what the Nx plugin and other integrations build on.
-import type * as ConvertModule from './convert';
+// The public API of @monocov/core: what an integration (the Nx plugin, another task runner) needs to collect a
+// project's coverage and merge a workspace's. Everything else is internal; the CLI is the interface for scripts.
+// The API report packages/core/api/core.api.md is checked by tools/test/api-report.test.ts (`npm run api` updates it).
 import type * as ProjectCoverageModule from './project-coverage';
+import type { ProjectCoverageOptions, ProjectCoverageResult } from './project-coverage';
 import type * as ReportModule from './report';
+import type { WorkspaceReport, WorkspaceReportOptions } from './report';
 
-export { ConfigError, DataError, EnvironmentError, MonocovError, NoDataError, asMonocovError, isMonocovError, type MonocovErrorCode } from './errors';
-export { terminalText } from './escape';
-export type { Collector, CoverageConfig, LoadedConfig, Metric, ReporterName, Threshold } from './config/types';
-export { findWorkspaceRoot, loadConfig, mergeConfig, type PartialCoverageConfig } from './config';
-export { coverageEnv, createRawDir, removeRawDir, runCommand, testsPassed, type TestOutcome } from './collect';
-export { signalOfStatus, watchChildExits, type ChildExitWatch } from './child-exits';
-export { BUILTIN_OMIT, createSourceFilter, listSourceFiles, scanSourceFiles } from './files';
-export { changedLines, type DiffBase } from './git-diff';
-export { combineCoverage, type CombineResult } from './combine';
+// Errors: one family with a stable `code`; print the message, only non-monocov errors need a stack trace.
 export {
-  checkCompleteness,
-  describeCompleteness,
-  findExpectedProjects,
-  isIncomplete,
-  type Completeness,
-  type ExpectedProject,
-} from './completeness';
-export type { ReportOutcome, ThresholdMiss, WorkspaceReport, WorkspaceReportOptions } from './report';
-export type { ProjectCoverageOptions, ProjectCoverageResult, TestSetup } from './project-coverage';
+  /** Base class of every error monocov reports to the user; `code` says which kind. */
+  MonocovError,
+  /** `.coveragerc.json` or an option is malformed, unknown or out of range; the message names file, key and fix. */
+  ConfigError,
+  /** A data file cannot be read: truncated, not coverage data, or another format version. */
+  DataError,
+  /** Nothing to report: no data files where data was expected. */
+  NoDataError,
+  /** The file system refused a read or write (read-only, full, no permission). */
+  EnvironmentError,
+  /** Whether `error` is a MonocovError (of this or another copy of the package). */
+  isMonocovError,
+  /** `error` as a MonocovError when it is one or is a file-system refusal; undefined for a bug. */
+  asMonocovError,
+  /** The stable codes: 'CONFIG' | 'DATA' | 'NO_DATA' | 'ENVIRONMENT'. */
+  type MonocovErrorCode,
+} from './errors';
+/** Untrusted text (file and project names from data) made safe to print on a terminal. */
+export { terminalText } from './escape';
+
+// Configuration
+/** Finds, parses, layers and validates `.coveragerc.json` (+ per-project overrides and options). */
+export { loadConfig } from './config';
+export type { LoadConfigOptions } from './config/load';
+/** What `init` writes: the starter `.coveragerc.json`, and a .gitignore that ignores the data folder. */
+export { starterConfig, withIgnoredDataDir } from './starter';
+/** Where data lives: the Nx `outputs` of a project's and of the merge's target, and the merged data's folder. */
+export { projectDataOutput, workspaceDataOutput, workspaceDataPath } from './layout';
+/** The validated configuration and the types of its settings. */
+export type { Collector, CoverageConfig, LoadedConfig, Metric, PartialCoverageConfig, ReporterName, Threshold } from './config/types';
+
+// One project: run its tests under coverage and write its data.
+/** How a test command ended (exit code or signal), and whether that counts as passing. */
+export { testsPassed, type TestOutcome } from './collect';
+/** Records how the child processes of this process end, so a test command killed by a signal is reported as such. */
+export { watchChildExits, type ChildExitWatch } from './child-exits';
+/** Jest and Vitest: which runner a target runs and the collection route (V8, or the runner's own coverage) to use. */
 export {
   RUNNER_LABELS,
   detectTargetRunner,
@@ -32,25 +55,51 @@ export {
   type RunnerDetection,
   type TestRunner,
 } from './runners';
-export { FORMAT_VERSION, type ProjectCompleteness, type ProjectDataState, type ProjectMeta } from './store/format';
-export { readCoverageFile, readDataMeta, type DataMeta } from './store/read';
-export { writeProjectData } from './store/write';
-export { projectDataDir, projectDataOutput, workspaceDataOutput, workspaceDataPath } from './layout';
-export { starterConfig, withIgnoredDataDir } from './starter';
-export { TOOL_VERSION } from './version';
+export type { TargetDescription } from './runners/detect';
+export type { ResolveCollectionOptions } from './runners/collector';
+/** Options and result of collectProjectCoverage; TestSetup is what the caller's test run must be given. */
+export type { ProjectCoverageOptions, ProjectCoverageResult, TestSetup } from './project-coverage';
 
-// Conversion (Babel) and reporting (istanbul's report libraries) load on first use: the Nx
+// The workspace: merge every project's data, write the reports, check thresholds.
+/** Whether a merge's inputs were complete (missing, stale or unexpected projects) and how to say so. */
+export { describeCompleteness, isIncomplete, type Completeness, type ExpectedProject } from './completeness';
+/** What the data files hold: a project's completeness, the merged projects, the per-test contexts. */
+export type { ContextsData, MergedProject, ProjectCompleteness, ProjectDataState } from './store/format';
+/** Changed lines against a base commit, for diff coverage. */
+export type { DiffBase } from './git-diff';
+/** Options and outcome of mergeWorkspace. */
+export type { ReportOutcome, ThresholdMiss, WorkspaceReport, WorkspaceReportOptions } from './report';
+export type { Count, Totals } from './report/metrics';
+export type { DiffCoverage, DiffFileCoverage } from './report/diff-coverage';
+export type { BaselineSource } from './report/baseline';
+
+// Collection and reporting load their heavy dependencies (Babel, istanbul's reporters) on first use: the Nx
 // plugin reads only the configuration, on every nx command, and should not pay for them.
-const convert = (): typeof ConvertModule => require('./convert');
-const report = (): typeof ReportModule => require('./report');
 const projectCoverage = (): typeof ProjectCoverageModule => require('./project-coverage');
+const report = (): typeof ReportModule => require('./report');
 
-export const convertV8Directory: typeof ConvertModule.convertV8Directory = (...args) => convert().convertV8Directory(...args);
-export const emptyFileCoverage: typeof ConvertModule.emptyFileCoverage = (...args) => convert().emptyFileCoverage(...args);
-export const checkReportFolder: typeof ReportModule.checkReportFolder = (...args) => report().checkReportFolder(...args);
-export const checkWorkspace: typeof ReportModule.checkWorkspace = (...args) => report().checkWorkspace(...args);
-export const mergeWorkspace: typeof ReportModule.mergeWorkspace = (...args) => report().mergeWorkspace(...args);
-export const reportWorkspace: typeof ReportModule.reportWorkspace = (...args) => report().reportWorkspace(...args);
-export const collectProjectCoverage: typeof ProjectCoverageModule.collectProjectCoverage = (...args) => projectCoverage().collectProjectCoverage(...args);
-export const outcomeLine: typeof ProjectCoverageModule.outcomeLine = (...args) => projectCoverage().outcomeLine(...args);
-export const unmatchedIncludeWarning: typeof ProjectCoverageModule.unmatchedIncludeWarning = (...args) => projectCoverage().unmatchedIncludeWarning(...args);
+/** Runs a project's tests under coverage (V8 or the runner's own) and writes its data as one unit. */
+export function collectProjectCoverage(options: ProjectCoverageOptions): Promise<ProjectCoverageResult> {
+  return projectCoverage().collectProjectCoverage(options);
+}
+/** The line that ends a project's run (where the data went, whether the tests passed), worded the same by every adapter. */
+export function outcomeLine(
+  result: Pick<ProjectCoverageResult, 'outcome' | 'testsRan' | 'dataDir' | 'summary'>,
+  subject: string,
+  project: string,
+  where: (dir: string) => string,
+): string {
+  return projectCoverage().outcomeLine(result, subject, project, where);
+}
+/** The warning for a `run.include` glob that selects no file of the project. */
+export function unmatchedIncludeWarning(glob: string, projectRoot: string): string {
+  return projectCoverage().unmatchedIncludeWarning(glob, projectRoot);
+}
+/** Merges every project's data into the workspace reports and checks the thresholds. */
+export function mergeWorkspace(options: WorkspaceReportOptions): WorkspaceReport {
+  return report().mergeWorkspace(options);
+}
+/** Refuses a configured report folder outside the workspace or at its root (a ConfigError naming `label`). */
+export function checkReportFolder(workspaceRoot: string, outputDir: string, label: string): void {
+  report().checkReportFolder(workspaceRoot, outputDir, label);
+}

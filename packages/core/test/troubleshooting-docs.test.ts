@@ -28,7 +28,6 @@ test('the exit statuses are locked', () => {
   assert.is(exitCodeFor('CONFIG'), 3);
   assert.is(exitCodeFor('DATA'), 4);
   assert.is(exitCodeFor('NO_DATA'), 5);
-  assert.is(exitCodeFor('THRESHOLD'), 2);
 });
 
 test('docs/troubleshooting.md documents every exit status, and only those', () => {

@@ -25,8 +25,6 @@ export function exitCodeFor(code: MonocovErrorCode): number {
       return EXIT.dataError;
     case 'NO_DATA':
       return EXIT.noData;
-    case 'THRESHOLD':
-      return EXIT.thresholdMissed;
     case 'ENVIRONMENT':
       return EXIT.environment;
   }
