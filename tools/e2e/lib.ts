@@ -185,7 +185,10 @@ export function withPackageManager(shell: Shell, manager: keyof typeof PACKAGE_M
   runOk(shell, prefix, 'npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefix', prefix, PACKAGE_MANAGERS[manager]]);
   const binDir = join(prefix, 'node_modules', '.bin');
   if (!existsSync(join(binDir, manager))) throw new Error(`${PACKAGE_MANAGERS[manager]} installed no ${manager} bin in ${binDir}`);
-  return { ...shell, binDirs: [binDir, ...(shell.binDirs ?? [])] };
+  // Yarn keeps package metadata, with the tarball URLs of the registry it came from, in its global
+  // folder: a later run's registry has another port, so each scenario gets its own.
+  const env = manager === 'yarn' ? { ...shell.env, YARN_GLOBAL_FOLDER: join(prefix, 'global') } : shell.env;
+  return { ...shell, env, binDirs: [binDir, ...(shell.binDirs ?? [])] };
 }
 
 export function writeFiles(root: string, files: Record<string, string>): void {

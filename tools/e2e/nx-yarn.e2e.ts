@@ -10,7 +10,14 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 nxAddScenario({
   name: 'nx-yarn',
   manager: 'yarn',
-  env: { YARN_ENABLE_IMMUTABLE_INSTALLS: 'false', YARN_ENABLE_TELEMETRY: '0', YARN_NODE_LINKER: 'node-modules' },
+  env: {
+    YARN_ENABLE_IMMUTABLE_INSTALLS: 'false',
+    YARN_ENABLE_TELEMETRY: '0',
+    YARN_NODE_LINKER: 'node-modules',
+    // Yarn 4 quarantines versions published less than a day ago ("The version for tag latest is
+    // quarantined"): ours were published seconds ago.
+    YARN_NPM_MINIMAL_AGE_GATE: '0',
+  },
   files: {
     'package.json': json({
       name: 'yarn-monorepo',
