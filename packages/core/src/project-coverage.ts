@@ -169,7 +169,7 @@ function startRoute(route: CollectionRoute, context: RouteContext): RouteCollect
     case 'v8':
       return v8Collection(context);
     case 'runner':
-      return runnerCollection(route.runners, context);
+      return runnerCollection(route.runners, route.command, context);
     case 'istanbul-json':
       return istanbulJsonCollection(route.path, context);
   }

@@ -52,6 +52,8 @@ const TABLE: Array<[TestRunner, string, string]> = [
   ['vitest', 'run src/a -- --weird-name', `run src/a ${OURS_WITHOUT_RUN} -- --weird-name`],
   ['vitest', 'run --watch=false', `run --watch=false ${OURS_WITHOUT_RUN}`],
   ['vitest', 'related src/a.ts', `related src/a.ts ${OURS}`],
+  // The project's provider, when monocov knows it, replaces one on the command line.
+  ['vitest', 'run --coverage.provider=v8 --coverage.provider istanbul', `run ${OURS_WITHOUT_RUN} --coverage.provider=istanbul`],
   // Jest
   ['jest', '', OURS],
   ['jest', '--ci', `--ci ${OURS}`],
@@ -63,6 +65,7 @@ const TABLE: Array<[TestRunner, string, string]> = [
   ['jest', '--coverage-reporters=text --coverage-directory out --coverageDirectory=out2', OURS],
   ['jest', '--collectCoverageFrom src/** --coveragePathIgnorePatterns a b --coverageThreshold {}', OURS],
   ['jest', '--coverageProvider=v8', `--coverageProvider=v8 ${OURS}`],
+  ['jest', '--coverageProvider=v8 --coverage-provider babel', `${OURS} --coverageProvider=babel`],
   ['jest', '--selectProjects web api --ci', `--selectProjects web api --ci ${OURS}`],
   ['jest', '--config jest.ci.config.ts -w 2', `--config jest.ci.config.ts -w 2 ${OURS}`],
   ['jest', '--watchAll=false', `--watchAll=false ${OURS}`],
@@ -74,7 +77,9 @@ const words = (text: string): string[] => (text === '' ? [] : text.split(' '));
 for (const [runner, given, expected] of TABLE) {
   test(`${runner} ${given || '(no arguments)'}`, () => {
     const want = words(expected).flatMap((word) => (word === OURS ? ours(runner) : word === OURS_WITHOUT_RUN ? ours(runner, { withoutRun: true }) : [word]));
-    assert.equal(mergeRunnerArgs(runner, words(given), FLAGS[runner]), { args: want });
+    const provider = expected.includes('--coverage.provider=') || expected.endsWith('--coverageProvider=babel') ? want.pop()! : undefined;
+    const flags = provider === undefined ? FLAGS[runner] : { ...FLAGS[runner], [provider.slice(2, provider.indexOf('='))]: provider.slice(provider.indexOf('=') + 1) };
+    assert.equal(mergeRunnerArgs(runner, words(given), flags), { args: provider === undefined ? want : [...want, provider] });
   });
 }
 

@@ -61,7 +61,7 @@ test('the hook gives the runner CLI its flags, with an output folder per process
   assert.equal(readdirSync(outputDir).map((name) => name.replace(/-.*$/, '')).sort(), ['jest', 'vitest']);
 });
 
-test('runner output: provider told by its marks, extras dropped, processes summed, keys under the workspace name', () => {
+test('runner output: provider told by its marks, extras dropped, runs of one provider summed, two providers never, keys under the workspace name', () => {
   const real = tree({ 'src/a.ts': 'export const a = 1;\n' });
   const linked = join(tmpdir(), `monocov-link-${process.pid}`);
   symlinkSync(real, linked);
@@ -85,12 +85,20 @@ test('runner output: provider told by its marks, extras dropped, processes summe
   write('jest-2', { [join(real, 'src/a.ts')]: file({ all: false }, 3) });
   write('vitest-1', { [join(real, 'src/a.ts')]: file({ hash: 'h', _coverageSchema: 'x' }, 1) });
 
+  // Two jest/v8 runs add up; the vitest/istanbul run measured the same file with other maps: left out, said so.
   const output = readRunnerOutput(raw, { workspaceRoot: linked, projectRoot: '.' });
-  assert.equal(output.collectors, ['jest/v8', 'vitest/istanbul']);
+  assert.equal(output.collectors, ['jest/v8']);
   const key = join(linked, 'src/a.ts');
   assert.equal(Object.keys(output.coverage), [key]);
-  assert.equal(output.coverage[key]!.s, { '0': 6 });
+  assert.equal(output.coverage[key]!.s, { '0': 5 });
   assert.equal(Object.keys(output.coverage[key]!).sort(), ['b', 'branchMap', 'f', 'fnMap', 'path', 's', 'statementMap']);
+  assert.equal(output.warnings, [
+    'warning: runs of this target used two coverage providers; the vitest/istanbul data of 1 file(s) also measured by jest/v8 was left out, never summed with it: set the same provider in every config the target runs',
+  ]);
+  // The provider the project's config names wins over the first run's.
+  const preferred = readRunnerOutput(raw, { workspaceRoot: linked, projectRoot: '.' }, ['vitest/istanbul']);
+  assert.equal(preferred.collectors, ['vitest/istanbul']);
+  assert.equal(preferred.coverage[key]!.s, { '0': 1 });
 });
 
 function monocov(cwd: string, args: string[]) {

@@ -8,7 +8,7 @@ export type CollectionRoute =
   /** NODE_V8_COVERAGE, converted by monocov (convert/). */
   | { kind: 'v8' }
   /** The runners' own coverage, told to write istanbul JSON into the raw folder. */
-  | { kind: 'runner'; runners: TestRunner[] }
+  | { kind: 'runner'; runners: TestRunner[]; /** The command that starts them, if known (detection). */ command?: string }
   /** istanbul JSON the tests write themselves, at an absolute path. */
   | { kind: 'istanbul-json'; path: string };
 
@@ -36,7 +36,7 @@ export function resolveCollection(options: ResolveCollectionOptions): Collection
   const { run, detection } = options;
   switch (run.collector) {
     case 'auto':
-      return detection ? { kind: 'runner', runners: detection.runners } : { kind: 'v8' };
+      return detection ? { kind: 'runner', runners: detection.runners, command: detection.command } : { kind: 'v8' };
     case 'v8': {
       const runner = detection?.runners[0];
       if (runner === undefined) return { kind: 'v8' };
@@ -48,7 +48,7 @@ export function resolveCollection(options: ResolveCollectionOptions): Collection
     }
     case 'jest':
     case 'vitest':
-      return { kind: 'runner', runners: [run.collector] };
+      return { kind: 'runner', runners: [run.collector], command: detection?.command };
     case 'istanbul-json':
       if (run.istanbulJsonPath === undefined) {
         throw new ConfigError(

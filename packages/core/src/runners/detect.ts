@@ -14,6 +14,8 @@ export interface RunnerDetection {
   runners: TestRunner[];
   /** For messages: `executor "@nx/jest:jest"`, `command "vitest run"`, `package.json script "test" ("jest --ci")`. */
   evidence: string;
+  /** The command line that starts it, when a command or script does (read for the runner configs it names). */
+  command?: string;
 }
 
 /** Nx executors that start a runner in the calling process, taking its flags as options. */
@@ -55,7 +57,7 @@ export function detectTargetRunner(target: TargetDescription, projectDir: string
   const options = target.options ?? {};
   if (executor === 'nx:run-commands') {
     const command = commandsOf(options).join(' && ');
-    return detection(runnersInCommand(command), `command "${command}"`);
+    return detection(runnersInCommand(command), `command "${command}"`, command);
   }
   if (executor === 'nx:run-script' && typeof options.script === 'string') {
     return fromScript(projectDir, options.script);
@@ -71,7 +73,7 @@ export function detectCommandRunner(argv: string[], cwd: string): RunnerDetectio
   const script = packageScriptName(argv);
   if (script !== undefined) return fromScript(cwd, script);
   const command = argv.join(' ');
-  return detection(runnersInCommand(command), `command "${command}"`);
+  return detection(runnersInCommand(command), `command "${command}"`, command);
 }
 
 function commandsOf(options: Record<string, unknown>): string[] {
@@ -88,14 +90,14 @@ function commandsOf(options: Record<string, unknown>): string[] {
   return commands;
 }
 
-function detection(runners: TestRunner[], evidence: string): RunnerDetection | undefined {
-  return runners.length > 0 ? { runners, evidence } : undefined;
+function detection(runners: TestRunner[], evidence: string, command: string): RunnerDetection | undefined {
+  return runners.length > 0 ? { runners, evidence, command } : undefined;
 }
 
 function fromScript(dir: string, name: string): RunnerDetection | undefined {
   const scripts = readScripts(dir);
   const script = scripts[name];
-  return script === undefined ? undefined : detection(scriptRunners(script, scripts, new Set([name])), `package.json script "${name}" ("${script}")`);
+  return script === undefined ? undefined : detection(scriptRunners(script, scripts, new Set([name])), `package.json script "${name}" ("${script}")`, script);
 }
 
 /** The runners a script starts, itself or through the scripts it runs (`"test": "npm run unit"`), each script read once. */

@@ -19,6 +19,8 @@ export interface RunnerFlagsOptions {
   workspaceRoot: string;
   projectRoot: string;
   run: Pick<CoverageConfig['run'], 'include' | 'source'>;
+  /** The provider every run of the project uses (projectProvider); the runner's config decides when absent. */
+  provider?: string;
 }
 
 /**
@@ -28,7 +30,9 @@ export interface RunnerFlagsOptions {
  * so include/omit mean the same for every runner.
  */
 export function runnerFlags(runner: TestRunner, options: RunnerFlagsOptions): RunnerFlags {
-  return runner === 'jest' ? jestFlags() : vitestFlags(options);
+  const set = runner === 'jest' ? jestFlags() : vitestFlags(options);
+  if (options.provider !== undefined) set.flags[runner === 'jest' ? 'coverageProvider' : 'coverage.provider'] = options.provider;
+  return set;
 }
 
 function jestFlags(): RunnerFlags {

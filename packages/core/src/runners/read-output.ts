@@ -15,22 +15,46 @@ export interface IstanbulInput {
 }
 
 /**
- * Reads what Jest and Vitest wrote into the raw folder: one `<runner>…/coverage-final.json` per
- * runner process (see runner-argv.cjs) or per Nx runner executor. Empty when none was written.
+ * Reads what Jest and Vitest wrote into the raw folder: one `<runner>-<start time>…/coverage-final.json`
+ * per runner process (see runner-argv.cjs) or per Nx runner executor. Empty when none was written.
+ * Runs of one provider are summed; a file that runs of two providers measured (two sets of maps
+ * for the same code, so a sum would count its statements twice at different columns) keeps the
+ * data of one: the first of `prefer` (the provider the project's config names), else that of the
+ * run that started first. Each such choice is one warning.
  */
-export function readRunnerOutput(rawDir: string, roots: PathRoots): IstanbulInput {
-  const maps: CoverageMapData[] = [];
-  const collectors = new Set<string>();
-  for (const entry of readdirSync(rawDir).sort()) {
+export function readRunnerOutput(rawDir: string, roots: PathRoots, prefer: string[] = []): IstanbulInput & { warnings: string[] } {
+  const runs: Array<{ collector: string; coverage: CoverageMapData }> = [];
+  for (const entry of readdirSync(rawDir).sort()) { // by runner, then in the order the runs started
     const runner = TEST_RUNNERS.find((name) => entry.startsWith(name));
     const file = join(rawDir, entry, COVERAGE_FILE);
     if (runner === undefined || !existsSync(file)) continue;
     const coverage = readCoverageFile(file);
     const provider = providerOf(runner, coverage);
-    collectors.add(provider ? `${runner}/${provider}` : runner);
-    maps.push(normalizeKeys(coverage, roots));
+    runs.push({ collector: provider ? `${runner}/${provider}` : runner, coverage: normalizeKeys(coverage, roots) });
   }
-  return { coverage: mergeCoverageMaps(maps), collectors: [...collectors].sort() };
+  const order = [...new Set([...prefer, ...runs.map((run) => run.collector)])];
+  const chosen = new Map<string, string>(); // file → the collector whose data it keeps
+  const left = new Map<string, number>(); // collector left out → files
+  for (const run of runs) {
+    for (const path of Object.keys(run.coverage)) {
+      const kept = chosen.get(path);
+      if (kept === undefined || order.indexOf(run.collector) < order.indexOf(kept)) chosen.set(path, run.collector);
+    }
+  }
+  const maps = runs.map((run) => {
+    const own: CoverageMapData = {};
+    for (const [path, file] of Object.entries(run.coverage)) {
+      if (chosen.get(path) === run.collector) own[path] = file;
+      else left.set(run.collector, (left.get(run.collector) ?? 0) + 1);
+    }
+    return own;
+  });
+  const collectors = [...new Set(chosen.values())].sort();
+  const warnings = [...left].map(
+    ([collector, files]) =>
+      `warning: runs of this target used two coverage providers; the ${collector} data of ${files} file(s) also measured by ${collectors.filter((name) => name !== collector).join(', ')} was left out, never summed with it: set the same provider in every config the target runs`,
+  );
+  return { coverage: maps.length === 0 ? {} : mergeCoverageMaps(maps), collectors: collectors.length > 0 ? collectors : [...new Set(runs.map((run) => run.collector))].sort(), warnings };
 }
 
 /** The reason the runner hook refused a runner's command (watch mode), if it refused one: written where that run's output would be. */

@@ -1,0 +1,207 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { ConfigError } from '../errors';
+import { RUNNER_LABELS, type TestRunner } from './detect';
+
+/**
+ * The coverage provider a project's runner config names, read before the tests start so that
+ * every run of the project (a target may run the runner twice, with two configs) uses it: data
+ * of two providers has different maps for the same file and must never be summed.
+ */
+export interface ProjectProvider {
+  runner: TestRunner;
+  /** `v8` or `istanbul` (Vitest), `babel` or `v8` (Jest). */
+  provider: string;
+  /** Workspace-relative config file that names it, or that names none (the runner's default then applies). */
+  config: string;
+  /** Whether the config names it (else it is the runner's default). */
+  named: boolean;
+}
+
+/** `"istanbul" (named in libs/a/vitest.config.ts)`, `"v8" (Vitest's default: libs/a/vitest.config.ts names none)`. */
+export function describeProvider({ runner, provider, config, named }: ProjectProvider): string {
+  return named ? `"${provider}" (named in ${config})` : `"${provider}" (${RUNNER_LABELS[runner]}'s default: ${config} names none)`;
+}
+
+/** The runner's own default when its config names no provider. */
+const DEFAULT_PROVIDER: Readonly<Record<TestRunner, string>> = { vitest: 'v8', jest: 'babel' };
+
+/** Config files each runner reads from its working folder when its command names none, in its order. */
+const CONFIG_FILES: Readonly<Record<TestRunner, string[]>> = {
+  vitest: ['vitest.config', 'vite.config'].flatMap((base) => ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'].map((ext) => `${base}.${ext}`)),
+  jest: ['jest.config.ts', 'jest.config.js', 'jest.config.mjs', 'jest.config.cjs', 'jest.config.json'],
+};
+
+/** The coverage providers each runner has; anything else (Vitest's `custom`) is not forced. */
+const PROVIDERS: Readonly<Record<TestRunner, string[]>> = { vitest: ['v8', 'istanbul'], jest: ['babel', 'v8'] };
+
+/** A key's value when it is a string literal; `null` when it is something else (a variable, a call). */
+const VALUE = /\s*:\s*(?:'([^'\n]*)'|"([^"\n]*)"|`([^`$\n]*)`)?/y;
+
+function valueAt(text: string, index: number): string | null {
+  VALUE.lastIndex = index;
+  const match = VALUE.exec(text);
+  return match?.[1] ?? match?.[2] ?? match?.[3] ?? null;
+}
+
+/**
+ * The providers a config's text names: each `coverageProvider` (Jest), or each `provider` inside a
+ * `coverage: { … }` object (Vitest, whose browser mode has a `provider` of its own). `null` for a
+ * value that is not a string literal, or a `coverage` that is not an object literal.
+ */
+function namedProviders(runner: TestRunner, text: string): Array<string | null> {
+  if (runner === 'jest') return [...text.matchAll(/["']?\bcoverageProvider["']?(?=\s*:)/g)].map((match) => valueAt(text, match.index + match[0].length));
+  const named: Array<string | null> = [];
+  for (const match of text.matchAll(/["']?\bcoverage["']?\s*:\s*/g)) {
+    const start = match.index + match[0].length;
+    if (text[start] !== '{') {
+      named.push(null);
+      continue;
+    }
+    const block = text.slice(start, blockEnd(text, start));
+    for (const key of block.matchAll(/["']?\bprovider["']?(?=\s*:)/g)) named.push(valueAt(block, key.index + key[0].length));
+    if (/[{,]\s*provider\s*(?=[,}])/.test(block)) named.push(null); // `{ provider }`, from a variable
+  }
+  return named;
+}
+
+/** The index after the `}` that closes the `{` at `start` (strings and comments are not told apart: a rough reading). */
+function blockEnd(text: string, start: number): number {
+  let depth = 0;
+  for (let index = start; index < text.length; index++) {
+    if (text[index] === '{') depth++;
+    else if (text[index] === '}' && --depth === 0) return index + 1;
+  }
+  return text.length;
+}
+
+/**
+ * The provider the project's config names, read from the config file the runner finds in the
+ * project folder (or a Jest config in package.json). Undefined when it cannot be told: no config
+ * file there (it may live elsewhere, named on the command line), or one that sets the provider
+ * in a way a plain reading cannot follow (a variable, two different values). monocov then forces
+ * nothing and, should runs still disagree, keeps one provider's data (readRunnerOutput).
+ */
+export function projectProvider(runner: TestRunner, workspaceRoot: string, projectRoot: string): ProjectProvider | undefined {
+  const projectDir = join(workspaceRoot, projectRoot);
+  const file = CONFIG_FILES[runner].find((name) => existsSync(join(projectDir, name)));
+  let text: string | undefined;
+  let config: string | undefined;
+  if (file !== undefined) {
+    text = readFileSync(join(projectDir, file), 'utf8');
+    config = join(projectRoot, file);
+  } else if (runner === 'jest') {
+    const manifest = readManifest(projectDir);
+    if (manifest?.jest !== undefined) {
+      text = JSON.stringify(manifest.jest);
+      config = join(projectRoot, 'package.json');
+    }
+  }
+  if (text === undefined || config === undefined) return undefined;
+  const named = new Set(namedProviders(runner, text));
+  if (named.size > 1 || named.has(null)) return undefined;
+  const provider = [...named][0] ?? DEFAULT_PROVIDER[runner];
+  return PROVIDERS[runner].includes(provider) ? { runner, provider, config: config.split('\\').join('/'), named: named.size > 0 } : undefined;
+}
+
+/**
+ * Other configs the target's command names (`vitest --config vitest.ssr.config.ts`) whose provider
+ * differs from the chosen one: one warning saying that every run uses the chosen provider, so
+ * their data is summed on the same maps. Undefined when they agree or none is named.
+ */
+export function providerDisagreement(chosen: ProjectProvider, command: string, workspaceRoot: string, projectRoot: string): string | undefined {
+  const projectDir = join(workspaceRoot, projectRoot);
+  const others: string[] = [];
+  for (const match of command.matchAll(/(?:^|\s)(?:--config|-c)(?:=|\s+)(['"]?)([^\s'"]+)\1/g)) {
+    const file = join(projectDir, match[2]!);
+    const config = relative(workspaceRoot, file).split('\\').join('/');
+    if (config === chosen.config || !existsSync(file)) continue;
+    const named = new Set(namedProviders(chosen.runner, readFileSync(file, 'utf8')));
+    const provider = named.size === 1 ? [...named][0] : named.size === 0 ? DEFAULT_PROVIDER[chosen.runner] : null;
+    if (provider === chosen.provider) continue;
+    others.push(provider === null ? `${config} sets it in a way monocov cannot read` : named.size === 0 ? `${config} "${provider}" (the default)` : `${config} "${provider}"`);
+  }
+  if (others.length === 0) return undefined;
+  return (
+    `warning: the ${RUNNER_LABELS[chosen.runner]} configs of this target disagree on the coverage provider: ${chosen.config} ${chosen.named ? `"${chosen.provider}"` : `"${chosen.provider}" (the default)`}, ${others.join(', ')}. ` +
+    `Every run uses "${chosen.provider}" so that their counts add up on the same statements (data of two providers is never summed); set it in each config to silence this`
+  );
+}
+
+/** Vitest loads each provider from its own package, which projects install beside Vitest; Jest's are built in. */
+const VITEST_PROVIDER_PACKAGES: Readonly<Record<string, string>> = { v8: '@vitest/coverage-v8', istanbul: '@vitest/coverage-istanbul' };
+
+/**
+ * Stops before the tests start when the provider's package cannot be loaded from the project
+ * folder (Vitest would stop with MISSING DEPENDENCY after the tests), naming the exact command
+ * that installs it with the workspace's package manager, at Vitest's own version.
+ */
+export function checkProviderInstalled(chosen: ProjectProvider, workspaceRoot: string, projectRoot: string): void {
+  const name = chosen.runner === 'vitest' ? VITEST_PROVIDER_PACKAGES[chosen.provider] : undefined;
+  if (name === undefined) return;
+  const projectDir = join(workspaceRoot, projectRoot);
+  const resolveFrom = createRequire(join(projectDir, 'package.json'));
+  if (resolvable(resolveFrom, `${name}/package.json`)) return;
+  const version = installedVersion(resolveFrom, chosen.runner);
+  const where = projectRoot === '.' || projectRoot === '' ? 'the workspace root' : projectRoot;
+  throw new ConfigError(
+    `${RUNNER_LABELS[chosen.runner]}'s coverage provider ${describeProvider(chosen)} needs ${name}, which cannot be found from ${where}. ` +
+      `Install it before measuring coverage: ${installCommand(workspaceRoot, projectRoot, version ? `${name}@${version}` : name)}`,
+  );
+}
+
+export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
+
+/** The workspace's package manager, from its lock file (npm without one). */
+export function detectPackageManager(workspaceRoot: string): PackageManager {
+  if (existsSync(join(workspaceRoot, 'pnpm-lock.yaml'))) return 'pnpm';
+  if (existsSync(join(workspaceRoot, 'yarn.lock'))) return 'yarn';
+  if (existsSync(join(workspaceRoot, 'bun.lockb')) || existsSync(join(workspaceRoot, 'bun.lock'))) return 'bun';
+  return 'npm';
+}
+
+/** The command, run at the workspace root, that adds `spec` to the project's devDependencies. */
+export function installCommand(workspaceRoot: string, projectRoot: string, spec: string): string {
+  const manager = detectPackageManager(workspaceRoot);
+  const atRoot = projectRoot === '.' || projectRoot === '';
+  const name = readManifest(join(workspaceRoot, projectRoot))?.name;
+  const project = typeof name === 'string' ? name : projectRoot;
+  switch (manager) {
+    case 'pnpm':
+      return atRoot ? `pnpm add -D -w ${spec}` : `pnpm --filter ${project} add -D ${spec}`;
+    case 'yarn':
+      return atRoot ? `yarn add -D ${spec}` : `yarn workspace ${project} add -D ${spec}`;
+    case 'bun':
+      return atRoot ? `bun add -d ${spec}` : `cd ${relative(workspaceRoot, join(workspaceRoot, projectRoot)) || '.'} && bun add -d ${spec}`;
+    case 'npm':
+      return atRoot ? `npm install -D ${spec}` : `npm install -D ${spec} -w ${projectRoot}`;
+  }
+}
+
+function installedVersion(resolveFrom: NodeRequire, runner: TestRunner): string | undefined {
+  try {
+    const version: unknown = JSON.parse(readFileSync(resolveFrom.resolve(`${runner}/package.json`), 'utf8')).version;
+    return typeof version === 'string' ? version : undefined;
+  } catch {
+    return undefined; // the runner itself is not installed there: the command will say so
+  }
+}
+
+function resolvable(resolveFrom: NodeRequire, request: string): boolean {
+  try {
+    resolveFrom.resolve(request);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readManifest(dir: string): Record<string, unknown> | undefined {
+  try {
+    const manifest: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    return manifest !== null && typeof manifest === 'object' ? (manifest as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

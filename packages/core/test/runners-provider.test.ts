@@ -1,0 +1,159 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createCoverageMap, type CoverageMapData } from 'istanbul-lib-coverage';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigError } from '../src/errors';
+import { checkProviderInstalled, installCommand, projectProvider, providerDisagreement } from '../src/runners/provider';
+
+// One provider per project, the user's (issue 16 item 1): read from the runner's config before the
+// tests, forced on every run, its package checked first; two providers' data never summed.
+const REPO_ROOT = join(__dirname, '..', '..', '..');
+const BIN = join(__dirname, '..', 'bin', 'monocov.js');
+const temps: string[] = [];
+test.after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function tree(files: Record<string, string>): string {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'monocov-provider-')));
+  temps.push(root);
+  for (const [path, contents] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), contents);
+  }
+  return root;
+}
+
+const CONFIGS: Array<[string, Record<string, string>, string | undefined]> = [
+  ['Vitest config naming istanbul', { 'p/vitest.config.ts': `export default { test: { coverage: { provider: 'istanbul', include: ['src/**'] } } };` }, 'vitest istanbul named'],
+  ['Vitest config naming none', { 'p/vite.config.mts': `export default { test: { environment: 'node' } };` }, 'vitest v8 default'],
+  ['Vitest browser provider is not the coverage provider', { 'p/vitest.config.ts': `export default { test: { browser: { provider: 'playwright' }, coverage: { enabled: true } } };` }, 'vitest v8 default'],
+  ['Vitest provider from a variable cannot be read', { 'p/vitest.config.ts': `const provider = 'istanbul';\nexport default { test: { coverage: { provider } } };` }, undefined],
+  ['Vitest coverage options from a variable cannot be read', { 'p/vitest.config.ts': `export default { test: { coverage: shared } };` }, undefined],
+  ['no Vitest config in the project folder', { 'p/package.json': '{}' }, undefined],
+  ['Jest config naming v8', { 'p/jest.config.js': `module.exports = { coverageProvider: 'v8' };` }, 'jest v8 named'],
+  ['Jest config in package.json', { 'p/package.json': JSON.stringify({ jest: { testEnvironment: 'node' } }) }, 'jest babel default'],
+];
+for (const [name, files, expected] of CONFIGS) {
+  test(`provider: ${name}`, () => {
+    const root = tree(files);
+    const runner = Object.keys(files).some((file) => file.includes('jest') || files[file]!.includes('"jest"')) ? 'jest' : 'vitest';
+    const found = projectProvider(runner, root, 'p');
+    assert.equal(found && `${found.runner} ${found.provider} ${found.named ? 'named' : 'default'}`, expected);
+  });
+}
+
+test('install commands for each package manager, at Vitest\'s version', () => {
+  const cases: Array<[string | undefined, string, string]> = [
+    [undefined, 'packages/vt', 'npm install -D @vitest/coverage-v8@4.1.12 -w packages/vt'],
+    [undefined, '.', 'npm install -D @vitest/coverage-v8@4.1.12'],
+    ['pnpm-lock.yaml', 'packages/vt', 'pnpm --filter vt add -D @vitest/coverage-v8@4.1.12'],
+    ['pnpm-lock.yaml', '.', 'pnpm add -D -w @vitest/coverage-v8@4.1.12'],
+    ['yarn.lock', 'packages/vt', 'yarn workspace vt add -D @vitest/coverage-v8@4.1.12'],
+    ['bun.lock', 'packages/vt', 'cd packages/vt && bun add -d @vitest/coverage-v8@4.1.12'],
+  ];
+  for (const [lock, projectRoot, expected] of cases) {
+    const root = tree({ 'packages/vt/package.json': JSON.stringify({ name: 'vt' }), ...(lock ? { [lock]: '' } : {}) });
+    assert.is(installCommand(root, projectRoot, '@vitest/coverage-v8@4.1.12'), expected);
+  }
+});
+
+test('a missing provider package is named before the tests, with the install command', () => {
+  const root = tree({
+    'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+    'pnpm-lock.yaml': '',
+    'packages/vt/package.json': JSON.stringify({ name: 'vt' }),
+    'packages/vt/vitest.config.ts': `export default { test: { coverage: { provider: 'istanbul' } } };`,
+  });
+  // Vitest is installed, its istanbul provider is not.
+  mkdirSync(join(root, 'node_modules'));
+  symlinkSync(join(REPO_ROOT, 'node_modules/vitest'), join(root, 'node_modules/vitest'), 'dir');
+  const chosen = projectProvider('vitest', root, 'packages/vt')!;
+  const version = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/vitest/package.json'), 'utf8')).version;
+  assert.throws(
+    () => checkProviderInstalled(chosen, root, 'packages/vt'),
+    (error: Error) =>
+      error instanceof ConfigError &&
+      error.message ===
+        `Vitest's coverage provider "istanbul" (named in packages/vt/vitest.config.ts) needs @vitest/coverage-istanbul, which cannot be found from packages/vt. ` +
+          `Install it before measuring coverage: pnpm --filter vt add -D @vitest/coverage-istanbul@${version}`,
+  );
+  // Through the CLI: nothing runs, nothing is written.
+  const result = spawnSync(process.execPath, [BIN, 'run', '--', 'node', '-e', 'require("fs").writeFileSync("ran", "")', 'vitest'], { cwd: join(root, 'packages/vt'), encoding: 'utf8' });
+  assert.is(result.status, 3, result.stderr);
+  assert.match(result.stderr, 'pnpm --filter vt add -D @vitest/coverage-istanbul@');
+  assert.throws(() => readFileSync(join(root, 'packages/vt/ran')));
+});
+
+test('two configs of one target that disagree: one warning naming both', () => {
+  const root = tree({
+    'p/vitest.config.ts': `export default { test: { coverage: { provider: 'istanbul' } } };`,
+    'p/vitest.ssr.config.ts': `export default { test: { coverage: { enabled: false } } };`,
+  });
+  const chosen = projectProvider('vitest', root, 'p')!;
+  assert.is(
+    providerDisagreement(chosen, 'vitest run && vitest run --config vitest.ssr.config.ts', root, 'p'),
+    'warning: the Vitest configs of this target disagree on the coverage provider: p/vitest.config.ts "istanbul", p/vitest.ssr.config.ts "v8" (the default). ' +
+      'Every run uses "istanbul" so that their counts add up on the same statements (data of two providers is never summed); set it in each config to silence this',
+  );
+  assert.is(providerDisagreement(chosen, 'vitest run && vitest run -c vitest.config.ts', root, 'p'), undefined);
+});
+
+const SUM_TS = `export function sum(values: number[]): number {
+  let total = 0;
+  for (const value of values) {
+    total += value;
+  }
+  return total;
+}
+
+export function describe(n: number): string {
+  return n > 10 ? 'big' : 'small';
+}
+`;
+
+// The case of issue 16: `vitest && vitest --config vitest.ssr.config.ts`, the second config with
+// coverage off and no provider (so Vitest's default, v8). Both runs use the project's istanbul, so
+// the data is Vitest's own istanbul coverage of the two runs summed: no statement twice.
+test('real Vitest, two configs disagreeing on provider and enabled: one provider, numbers equal Vitest\'s own', () => {
+  const root = tree({
+    'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+    '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] } }),
+    'packages/store/package.json': JSON.stringify({ name: 'store', type: 'module', scripts: { test: 'vitest run && vitest run --config vitest.ssr.config.ts' } }),
+    'packages/store/vitest.config.ts': `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { include: ['test/*.unit.test.ts'], coverage: { provider: 'istanbul' } } });\n`,
+    'packages/store/vitest.ssr.config.ts': `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { include: ['test/*.ssr.test.ts'], coverage: { enabled: false } } });\n`,
+    'packages/store/src/sum.ts': SUM_TS,
+    'packages/store/test/sum.unit.test.ts': `import { expect, test } from 'vitest';\nimport { sum } from '../src/sum';\ntest('sum', () => expect(sum([1, 2])).toBe(3));\n`,
+    'packages/store/test/sum.ssr.test.ts': `import { expect, test } from 'vitest';\nimport { describe as size } from '../src/sum';\ntest('size', () => expect(size(11)).toBe('big'));\n`,
+  });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  const pkg = join(root, 'packages/store');
+  const result = spawnSync(process.execPath, [BIN, 'run', '--', 'npm', 'test'], { cwd: pkg, encoding: 'utf8' });
+  assert.is(result.status, 0, result.stderr + result.stdout);
+  assert.match(result.stderr, 'the Vitest configs of this target disagree on the coverage provider: packages/store/vitest.config.ts "istanbul", packages/store/vitest.ssr.config.ts "v8" (the default)');
+  const dataDir = join(root, 'coverage/projects/packages/store');
+  assert.is(JSON.parse(readFileSync(join(dataDir, 'meta.json'), 'utf8')).collector, 'vitest/istanbul');
+  const data = JSON.parse(readFileSync(join(dataDir, 'coverage-final.json'), 'utf8')) as CoverageMapData;
+
+  // Vitest's own istanbul coverage of each run, summed by istanbul-lib-coverage.
+  const own = createCoverageMap({});
+  for (const [config, out] of [['vitest.config.ts', 'own-unit'], ['vitest.ssr.config.ts', 'own-ssr']] as const) {
+    const run = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', config, '--coverage.enabled', '--coverage.provider=istanbul', '--coverage.reporter=json', `--coverage.reportsDirectory=${out}`],
+      { cwd: pkg, encoding: 'utf8' },
+    );
+    assert.is(run.status, 0, run.stderr);
+    own.merge(JSON.parse(readFileSync(join(pkg, out, 'coverage-final.json'), 'utf8')));
+  }
+  const ownFile = own.fileCoverageFor(join(pkg, 'src/sum.ts')).toJSON();
+  const ours = data['packages/store/src/sum.ts']!;
+  assert.equal(ours.statementMap, ownFile.statementMap, 'the same statements, none twice');
+  assert.equal(ours.s, ownFile.s);
+  assert.equal(ours.f, ownFile.f);
+  assert.equal(ours.b, ownFile.b);
+  assert.ok(Object.values(ours.f).every((hits) => hits > 0), 'both runs counted');
+});
+
+test.run();
