@@ -63,11 +63,13 @@ test('targets: the Nx runner executors, run-commands commands, run-script script
   assert.equal(detectTargetRunner({ executor: 'nx:run-commands', options: { command: 'jest', cwd: 'libs/a' } }, dir), {
     runners: ['jest'],
     evidence: 'command "jest"',
+    command: 'jest',
   });
   assert.equal(detectTargetRunner({ options: { commands: ['tsc -p .', { command: 'vitest run' }] } }, dir)?.runners, ['vitest']);
   assert.equal(detectTargetRunner({ executor: 'nx:run-script', options: { script: 'unit' } }, dir), {
     runners: ['vitest'],
     evidence: 'package.json script "unit" ("cross-env TZ=UTC vitest run")',
+    command: 'cross-env TZ=UTC vitest run',
   });
   assert.is(detectTargetRunner({ executor: 'nx:run-script', options: { script: 'lint' } }, dir), undefined);
   assert.is(detectTargetRunner({ executor: '@acme/custom:test' }, dir), undefined);
@@ -78,12 +80,14 @@ test('monocov run commands: package manager scripts are read through package.jso
   assert.equal(detectCommandRunner(['npm', 'run', 'unit'], dir)?.runners, ['vitest']);
   assert.equal(detectCommandRunner(['yarn', 'unit'], dir)?.runners, ['vitest']);
   assert.equal(detectCommandRunner(['pnpm', 'run', 'both'], dir)?.runners, ['jest', 'vitest']);
-  assert.equal(detectCommandRunner(['npx', 'vitest', 'run'], dir), { runners: ['vitest'], evidence: 'command "npx vitest run"' });
+  assert.equal(detectCommandRunner(['npx', 'vitest', 'run'], dir), { runners: ['vitest'], evidence: 'command "npx vitest run"', command: 'npx vitest run' });
   assert.is(detectCommandRunner(['npm', 'run', 'lint'], dir), undefined);
   // A script that runs others: followed, each once.
   assert.equal(detectCommandRunner(['npm', 'run', 'ci'], dir), {
     runners: ['vitest'],
     evidence: 'package.json script "ci" ("npm run lint && npm run unit -- --silent")',
+    // The scripts it runs are read too, for the runner configs they name.
+    command: 'npm run lint && npm run unit -- --silent && eslint . && cross-env TZ=UTC vitest run',
   });
   assert.is(detectCommandRunner(['npm', 'run', 'loop'], dir), undefined);
   assert.is(detectCommandRunner([process.execPath, '--test'], dir), undefined);

@@ -36,7 +36,7 @@ export function resolveCollection(options: ResolveCollectionOptions): Collection
   const { run, detection } = options;
   switch (run.collector) {
     case 'auto':
-      return detection ? { kind: 'runner', runners: detection.runners, command: detection.command } : { kind: 'v8' };
+      return detection ? runnerRoute(detection.runners, detection.command) : { kind: 'v8' };
     case 'v8': {
       const runner = detection?.runners[0];
       if (runner === undefined) return { kind: 'v8' };
@@ -48,7 +48,7 @@ export function resolveCollection(options: ResolveCollectionOptions): Collection
     }
     case 'jest':
     case 'vitest':
-      return { kind: 'runner', runners: [run.collector], command: detection?.command };
+      return runnerRoute([run.collector], detection?.command);
     case 'istanbul-json':
       if (run.istanbulJsonPath === undefined) {
         throw new ConfigError(
@@ -57,4 +57,8 @@ export function resolveCollection(options: ResolveCollectionOptions): Collection
       }
       return { kind: 'istanbul-json', path: resolve(options.workspaceRoot, options.projectRoot, run.istanbulJsonPath) };
   }
+}
+
+function runnerRoute(runners: TestRunner[], command: string | undefined): CollectionRoute {
+  return command === undefined ? { kind: 'runner', runners } : { kind: 'runner', runners, command };
 }

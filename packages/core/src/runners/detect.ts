@@ -14,7 +14,7 @@ export interface RunnerDetection {
   runners: TestRunner[];
   /** For messages: `executor "@nx/jest:jest"`, `command "vitest run"`, `package.json script "test" ("jest --ci")`. */
   evidence: string;
-  /** The command line that starts it, when a command or script does (read for the runner configs it names). */
+  /** The command line that starts it, scripts it runs included, when a command or script does (read for the runner configs it names). */
   command?: string;
 }
 
@@ -97,17 +97,24 @@ function detection(runners: TestRunner[], evidence: string, command: string): Ru
 function fromScript(dir: string, name: string): RunnerDetection | undefined {
   const scripts = readScripts(dir);
   const script = scripts[name];
-  return script === undefined ? undefined : detection(scriptRunners(script, scripts, new Set([name])), `package.json script "${name}" ("${script}")`, script);
+  if (script === undefined) return undefined;
+  const texts: string[] = [];
+  const runners = scriptRunners(script, scripts, new Set([name]), texts);
+  return detection(runners, `package.json script "${name}" ("${script}")`, texts.join(' && '));
 }
 
-/** The runners a script starts, itself or through the scripts it runs (`"test": "npm run unit"`), each script read once. */
-function scriptRunners(script: string, scripts: Record<string, string>, seen: Set<string>): TestRunner[] {
+/**
+ * The runners a script starts, itself or through the scripts it runs (`"test": "npm run unit"`),
+ * each script read once; `texts` collects every script read.
+ */
+function scriptRunners(script: string, scripts: Record<string, string>, seen: Set<string>, texts: string[]): TestRunner[] {
+  texts.push(script);
   const runners = new Set(runnersInCommand(script));
   for (const segment of script.split(/&&|\|\||[;|&]/)) {
     const name = packageScriptName(segment.trim().split(/\s+/));
     if (name === undefined || seen.has(name) || scripts[name] === undefined) continue;
     seen.add(name);
-    for (const runner of scriptRunners(scripts[name], scripts, seen)) runners.add(runner);
+    for (const runner of scriptRunners(scripts[name], scripts, seen, texts)) runners.add(runner);
   }
   return [...runners];
 }
