@@ -1,29 +1,21 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createNodesV2 } from '../src/plugins/plugin';
+import { createNodesV2, type MonocovPluginOptions } from '../src/plugins/plugin';
 import { createFixtureWorkspace, removeWorkspace } from './helpers/fixture-workspace';
 
-const files = {
-  'package.json': JSON.stringify({ name: 'acme', private: true, workspaces: ['libs/*'], devDependencies: { uvu: '*', tsx: '*' } }),
-  'nx.json': JSON.stringify({ namedInputs: { production: ['default'] } }),
-  'libs/scripted/package.json': JSON.stringify({ name: 'scripted', scripts: { test: 'uvu -r tsx/cjs test' } }),
-  'libs/explicit/project.json': JSON.stringify({
-    name: 'explicit',
-    targets: { test: { command: 'node --test', dependsOn: ['^build'], inputs: ['default', '^production'] } },
-  }),
-  'libs/explicit/package.json': JSON.stringify({ name: 'explicit-pkg', scripts: { test: 'ignored: project.json wins' } }),
-  'libs/untested/package.json': JSON.stringify({ name: 'untested', scripts: { test: 'echo "Error: no test specified" && exit 1' } }),
-  'libs/jested/project.json': JSON.stringify({ name: 'jested', targets: {} }),
-  'libs/jested/jest.config.ts': 'export default {};\n',
-  'libs/vitested/package.json': JSON.stringify({ name: 'vitested', scripts: { test: 'vitest run' } }),
-  'fixtures/stray/package.json': JSON.stringify({ name: 'stray', scripts: { test: 'node --test' } }),
-};
-const root = createFixtureWorkspace(files);
-test.after(() => removeWorkspace(root));
+// The plugin run on temp file trees, as Nx runs it: the project files Nx globs, the nx.json it
+// reads. Test plugins registered in nx.json (@nx/jest, @nx/vitest) are the real ones installed
+// in this repository.
 
-async function inferred(options?: Record<string, string>) {
+const roots: string[] = [];
+test.after(() => roots.forEach(removeWorkspace));
+
+async function inferred(files: Record<string, string>, options?: MonocovPluginOptions) {
+  const root = createFixtureWorkspace(files);
+  roots.push(root);
   const configFiles = Object.keys(files).filter((file) => /(^|\/)(package|project)\.json$/.test(file));
-  const results = await createNodesV2[1](configFiles, options, { workspaceRoot: root, nxJsonConfiguration: JSON.parse(files['nx.json']) });
+  const nxJsonConfiguration = files['nx.json'] ? JSON.parse(files['nx.json']) : {};
+  const results = await createNodesV2[1](configFiles, options, { workspaceRoot: root, nxJsonConfiguration });
   const projects: Record<string, any> = {};
   for (const [, result] of results) {
     for (const [projectRoot, project] of Object.entries(result.projects ?? {})) {
@@ -33,55 +25,163 @@ async function inferred(options?: Record<string, string>) {
   return projects;
 }
 
-test('every project with a test target gets a cached coverage target, and only those', async () => {
-  const projects = await inferred();
-  assert.equal(Object.keys(projects).sort(), ['.', 'libs/explicit', 'libs/jested', 'libs/scripted', 'libs/vitested']);
-  const coverage = projects['libs/scripted'].targets.coverage;
-  assert.is(coverage.executor, '@monocov/nx:coverage');
-  assert.equal(coverage.options, { testTarget: 'test' });
-  assert.is(coverage.cache, true);
-  assert.equal(coverage.outputs, ['{workspaceRoot}/coverage/projects/{projectRoot}']);
-  // Of the rc file, only the `run` options (hashed by @monocov/core's script): thresholds rerun the merge alone.
-  assert.equal(coverage.inputs, ['default', '^production', { runtime: 'node node_modules/@monocov/core/bin/run-options-hash.js' }, { externalDependencies: ['tsx', 'uvu'] }]);
-  assert.ok(projects['.'].targets.coverage.inputs.includes('{workspaceRoot}/.coveragerc.json'), 'the merge hashes the whole rc file');
-  assert.match(coverage.metadata.description, /under V8 coverage/);
-  assert.equal(coverage.metadata.technologies, ['monocov']);
+const coverageTargets = (projects: Record<string, any>) =>
+  Object.fromEntries(Object.entries(projects).flatMap(([root, project]) => (project.targets?.coverage?.executor === '@monocov/nx:coverage' ? [[root, project.targets.coverage]] : [])));
+
+const json = (value: unknown) => JSON.stringify(value, null, 2);
+/** An npm lockfile listing these packages: Nx has external nodes only for what the lockfile lists. */
+const lockfile = (...names: string[]) => json({ lockfileVersion: 3, packages: Object.fromEntries(names.map((name) => [`node_modules/${name}`, { version: '1.0.0' }])) });
+
+test('npm workspaces: scripts of members become coverage targets, with Nx\'s default inputs and the declared tool versions', async () => {
+  const projects = await inferred({
+    'package.json': json({ name: 'acme', private: true, workspaces: ['libs/*'], devDependencies: { uvu: '*', tsx: '*', '@vitest/coverage-v8': '*', vitest: '*' } }),
+    'nx.json': json({}),
+    // @vitest/coverage-v8 is declared but not in the lockfile (not installed yet): Nx would fail a task naming it.
+    'package-lock.json': lockfile('uvu', 'tsx', 'vitest'),
+    'libs/scripted/package.json': json({ name: 'scripted', scripts: { test: 'uvu -r tsx/cjs test' } }),
+    'libs/untested/package.json': json({ name: 'untested', scripts: { test: 'echo "Error: no test specified" && exit 1' } }),
+    'fixtures/stray/package.json': json({ name: 'stray', scripts: { test: 'node --test' } }),
+  });
+  assert.equal(Object.keys(coverageTargets(projects)), ['libs/scripted']);
+  assert.equal(projects['libs/scripted'].targets.coverage, {
+    executor: '@monocov/nx:coverage',
+    options: { testTarget: 'test' },
+    cache: true,
+    // Of the rc file, only the `run` options (hashed by @monocov/core's script): thresholds rerun the merge alone.
+    inputs: ['default', '^default', { runtime: 'node node_modules/@monocov/core/bin/run-options-hash.js' }, { externalDependencies: ['tsx', 'uvu', 'vitest'] }],
+    outputs: ['{workspaceRoot}/coverage/projects/{projectRoot}'],
+    metadata: { description: 'Runs the "test" target under V8 coverage, and writes this project\'s coverage data', technologies: ['monocov'] },
+  });
 });
 
-test("Jest and Vitest projects: the coverage target says it collects through the runner's own coverage", async () => {
-  const projects = await inferred();
-  const jest = projects['libs/jested'].targets.coverage;
-  assert.match(jest.metadata.description, /with Jest's own coverage/);
-  assert.equal(jest.metadata.technologies, ['monocov', 'jest']);
-  const vitest = projects['libs/vitested'].targets.coverage;
-  assert.match(vitest.metadata.description, /with Vitest's own coverage/);
-  assert.equal(vitest.metadata.technologies, ['monocov', 'vitest']);
+test('the root project gets the merge target, ordered after every coverage task', async () => {
+  const projects = await inferred({
+    'package.json': json({ name: 'acme', private: true, workspaces: { packages: ['libs/*'] } }),
+    'libs/a/package.json': json({ name: 'a', scripts: { test: 'node --test' } }),
+  });
+  assert.equal(projects['.'], {
+    name: 'acme',
+    implicitDependencies: ['*'],
+    targets: {
+      coverage: {
+        executor: '@monocov/nx:merge',
+        cache: true,
+        dependsOn: ['^coverage'],
+        inputs: ['{workspaceRoot}/.coveragerc.json', { dependentTasksOutputFiles: '**/*.json', transitive: true }],
+        outputs: ['{workspaceRoot}/coverage/workspace'],
+        metadata: { description: "Merges every project's coverage data into the workspace report and checks thresholds", technologies: ['monocov'] },
+      },
+    },
+  });
+  assert.ok(projects['libs/a'].targets.coverage, 'the object form of `workspaces` is read');
 });
 
-test("the test target's own dependsOn and inputs carry over", async () => {
-  const coverage = (await inferred())['libs/explicit'].targets.coverage;
+test('pnpm-workspace.yaml with a negation; test:* targets that run a runner, not lint, type, build or knip checks, nor nx itself', async () => {
+  const projects = await inferred({
+    'package.json': json({ name: 'pnpm-repo', private: true, scripts: { 'test:lib': 'nx affected --target=test:lib', test: 'pnpm -r test' } }),
+    'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - 'examples/*'\n  - '!examples/ignored'\n",
+    'packages/store/package.json': json({
+      name: 'store',
+      scripts: {
+        'test:lib': 'vitest --run',
+        'test:eslint': 'eslint src',
+        'test:types': 'tsc --noEmit',
+        'test:build': 'vite build',
+        'test:knip': 'knip',
+        'test:unit': 'pnpm run unit',
+        unit: 'jest --ci',
+      },
+    }),
+    'examples/app/package.json': json({ name: 'app', scripts: { build: 'vite build', dev: 'vite' } }),
+    'examples/app/vite.config.ts': 'export default {};\n',
+    'examples/ignored/package.json': json({ name: 'ignored', scripts: { test: 'vitest run' } }),
+  });
+  assert.equal(Object.keys(coverageTargets(projects)), ['packages/store']);
+  const coverage = projects['packages/store'].targets.coverage;
+  assert.equal(coverage.options, { testTarget: ['test:lib', 'test:unit'] });
+  assert.is(coverage.metadata.description, 'Runs the "test:lib" target with Vitest\'s own coverage, then the "test:unit" target with Jest\'s own coverage, and writes this project\'s coverage data');
+  assert.equal(coverage.metadata.technologies, ['monocov', 'vitest', 'jest']);
+  assert.not.ok(projects['.'].targets['coverage'].executor === '@monocov/nx:coverage');
+});
+
+test('testTargetName takes one name or a list', async () => {
+  const files = {
+    'package.json': json({ name: 'acme', private: true, workspaces: ['libs/*'] }),
+    'libs/a/package.json': json({ name: 'a', scripts: { spec: 'node --test', integration: 'node --test test/integration', test: 'node --test' } }),
+  };
+  assert.equal((await inferred(files, { testTargetName: 'spec' }))['libs/a'].targets.coverage.options, { testTarget: 'spec' });
+  assert.equal((await inferred(files, { testTargetName: ['spec', 'integration'] }))['libs/a'].targets.coverage.options, { testTarget: ['integration', 'spec'] });
+});
+
+test('an integrated repo: project.json targets, their own inputs, dependsOn and configurations; an e2e project gets none', async () => {
+  const projects = await inferred({
+    'package.json': json({ name: 'integrated', private: true }),
+    'nx.json': json({ namedInputs: { production: ['default'] }, targetDefaults: { test: { dependsOn: ['^build'] } } }),
+    'libs/explicit/project.json': json({
+      name: 'explicit',
+      targets: {
+        test: { command: 'node --test', inputs: ['default', '^production', '{workspaceRoot}/jest.preset.js'], configurations: { ci: { command: 'node --test --test-reporter=dot' } } },
+      },
+    }),
+    'libs/explicit/package.json': json({ name: 'explicit-pkg', scripts: { test: 'ignored: project.json wins' } }),
+    'apps/web-e2e/project.json': json({ name: 'web-e2e', targets: { test: { executor: '@nx/playwright:playwright' }, e2e: { command: 'playwright test' } } }),
+    'apps/cy-e2e/project.json': json({ name: 'cy-e2e', targets: { test: { command: 'cypress run' } } }),
+  });
+  assert.equal(Object.keys(coverageTargets(projects)), ['libs/explicit']);
+  const coverage = projects['libs/explicit'].targets.coverage;
   assert.equal(coverage.dependsOn, ['^build']);
-  assert.equal(coverage.inputs.slice(0, 2), ['default', '^production']);
+  assert.equal(coverage.inputs.slice(0, 4), ['default', '^production', '{workspaceRoot}/jest.preset.js', { runtime: 'node node_modules/@monocov/core/bin/run-options-hash.js' }]);
+  assert.equal(coverage.configurations, { ci: {} });
 });
 
-test('the root project gets the merge target, depending on every other coverage target', async () => {
-  const rootProject = (await inferred())['.'];
-  assert.is(rootProject.name, 'acme');
-  const merge = rootProject.targets.coverage;
-  assert.is(merge.executor, '@monocov/nx:merge');
-  assert.equal(rootProject.implicitDependencies, ['*']);
-  assert.equal(merge.dependsOn, ['^coverage']);
-  assert.equal(merge.outputs, ['{workspaceRoot}/coverage/workspace']);
+test('@nx/jest/plugin: its inferred test target is asked for, with the inputs it names (a root jest.preset.js); a project.json test entry with only options still runs Jest', async () => {
+  const projects = await inferred({
+    'package.json': json({ name: 'jest-repo', private: true, devDependencies: { jest: '*', 'ts-jest': '*' } }),
+    'nx.json': json({ plugins: [{ plugin: '@nx/jest/plugin', options: { targetName: 'unit' } }] }),
+    'package-lock.json': lockfile('jest', 'ts-jest'),
+    'jest.preset.js': 'module.exports = { testEnvironment: "node" };\n',
+    'libs/a/project.json': json({ name: 'a', targets: { unit: { options: { passWithNoTests: true } } } }),
+    'libs/a/jest.config.js': "module.exports = { preset: '../../jest.preset.js', displayName: 'a' };\n",
+    'libs/b/project.json': json({ name: 'b' }),
+  });
+  assert.equal(Object.keys(coverageTargets(projects)), ['libs/a']);
+  const coverage = projects['libs/a'].targets.coverage;
+  assert.equal(coverage.options, { testTarget: 'unit' });
+  assert.match(coverage.metadata.description, /"unit" target with Jest's own coverage/);
+  assert.ok(coverage.inputs.includes('{workspaceRoot}/jest.preset.js'), JSON.stringify(coverage.inputs));
+  assert.ok(coverage.inputs.some((input: any) => input.externalDependencies?.includes('jest')), 'the plugin\'s externalDependencies input carries over');
+  assert.ok(coverage.inputs.some((input: any) => input.externalDependencies?.includes('ts-jest')), 'monocov\'s version inputs name the provider packages');
+});
+
+test('@nx/vitest: a Vite app without a `test` section gets no coverage target; a Vitest config does', async () => {
+  const projects = await inferred({
+    'package.json': json({ name: 'vite-repo', private: true }),
+    'nx.json': json({ plugins: [{ plugin: '@nx/vitest', options: { testTargetName: 'vite:test' } }] }),
+    'apps/site/project.json': json({ name: 'site' }),
+    'apps/site/vite.config.mjs': 'export default { build: { outDir: "dist" } };\n',
+    'libs/ui/project.json': json({ name: 'ui' }),
+    'libs/ui/vitest.config.mjs': 'export default { test: { include: ["src/**/*.test.ts"] } };\n',
+  });
+  assert.equal(Object.keys(coverageTargets(projects)), ['libs/ui']);
+  assert.equal(projects['libs/ui'].targets.coverage.options, { testTarget: 'vite:test' });
+  assert.match(projects['libs/ui'].targets.coverage.metadata.description, /with Vitest's own coverage/);
 });
 
 test('target names follow the options', async () => {
-  const projects = await inferred({ targetName: 'cov', testTargetName: 'test', mergeTargetName: 'cov-merge' });
-  assert.ok(projects['libs/scripted'].targets.cov);
+  const projects = await inferred(
+    {
+      'package.json': json({ name: 'acme', private: true, workspaces: ['libs/*'] }),
+      'libs/a/package.json': json({ name: 'a', scripts: { test: 'node --test' } }),
+    },
+    { targetName: 'cov', mergeTargetName: 'cov-merge' },
+  );
+  assert.ok(projects['libs/a'].targets.cov);
   assert.equal(projects['.'].targets['cov-merge'].dependsOn, ['^cov']);
 });
 
 test("a tested root project's coverage target declares projects/.root, where its data goes, not the whole projects folder", async () => {
-  const tested = { 'package.json': JSON.stringify({ name: 'solo', private: true, scripts: { test: 'node --test' } }), 'nx.json': '{}' };
+  // The `nx` key makes Nx treat a root package.json outside any workspaces as a project.
+  const tested = { 'package.json': JSON.stringify({ name: 'solo', private: true, scripts: { test: 'node --test' }, nx: {} }), 'nx.json': '{}' };
   const soloRoot = createFixtureWorkspace(tested);
   try {
     const [[, result]] = await createNodesV2[1](['package.json'], { mergeTargetName: 'coverage-merge' }, { workspaceRoot: soloRoot, nxJsonConfiguration: {} });

@@ -1,90 +1,133 @@
-import {
-  createNodesFromFiles,
-  readJsonFile,
-  type CreateNodesContextV2,
-  type CreateNodesResult,
-  type CreateNodesV2,
-  type NxJsonConfiguration,
-  type TargetConfiguration,
-} from '@nx/devkit';
-import { RUNNER_LABELS, detectTargetRunner, loadConfig, projectDataOutput, workspaceDataOutput, type RunnerDetection, type TestRunner } from '@monocov/core';
-import { existsSync } from 'node:fs';
+import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, NxJsonConfiguration, TargetConfiguration } from 'nx/src/devkit-exports';
+import { loadConfig } from '@monocov/core';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import picomatch from 'picomatch';
-import { runOptionsInput, type TargetInput } from './run-options-input';
+import { coverageTarget, mergeTarget, VERSION_PACKAGES, type CoverageTargetFacts } from './coverage-target';
+import { runOptionsInput } from './run-options-input';
+import { inferredTestTargets } from './test-plugins';
+import { findTestTargets, type SkippedTarget, type TestTarget } from './test-targets';
+import { projectFilesAsNxSeesThem } from './workspace-projects';
 
 export interface MonocovPluginOptions {
   /** Name of the per-project coverage target (default `coverage`). */
   targetName?: string;
-  /** Name of the target that runs a project's tests (default `test`). */
-  testTargetName?: string;
+  /** The target(s) that run a project's tests; default: `test`, the `test:*` targets that run a test runner, and those @nx/jest, @nx/vite and @nx/vitest infer. */
+  testTargetName?: string | string[];
   /** Name of the workspace-level merge target on the root project (default: `targetName`, so `run-many -t coverage` ends with the merge). */
   mergeTargetName?: string;
 }
 
-type NormalizedOptions = Required<MonocovPluginOptions>;
+export interface NormalizedOptions {
+  targetName: string;
+  /** undefined: the default search. */
+  testTargetNames: string[] | undefined;
+  mergeTargetName: string;
+}
 
-const PROJECT_FILES = '**/{project.json,package.json}';
+export const PROJECT_FILES = '**/{project.json,package.json}';
 
 /**
- * Adds a cached `coverage` target to every project that has a test target, and a merge target to
- * the workspace root project. Tests run by other plugins' inferred targets are recognised by their
- * config files, since a plugin cannot see targets another plugin inferred.
+ * Adds a cached coverage target to every project that has tests, and a merge target to the
+ * workspace root project. Projects are those Nx makes of package.json and project.json files;
+ * test targets are those the files declare and those the test plugins registered in nx.json
+ * infer (asked through their own createNodesV2: a plugin cannot see another's targets). The
+ * plugin entry's `include`/`exclude` (Nx's own, on the project files' paths) pick projects.
  */
 export const createNodesV2: CreateNodesV2<MonocovPluginOptions> = [
   PROJECT_FILES,
   async (configFiles, options, context) => {
     const normalized = normalizeOptions(options);
-    const workspace = readWorkspaceFacts(context);
-    return createNodesFromFiles(
-      (file, _options, ctx) => createNodesForFile(file, normalized, ctx, workspace),
-      // project.json wins over package.json in the same folder, as in Nx itself.
-      configFiles.filter((file) => !(basename(file) === 'package.json' && configFiles.includes(join(dirname(file), 'project.json')))),
-      normalized,
-      context,
-    );
+    const analysis = await analyzeWorkspace(configFiles, normalized, context);
+    const results: Array<[string, CreateNodesResult]> = [];
+    for (const project of analysis.projects) {
+      if (project.testTargets.length === 0) continue;
+      if (project.root === '.' && normalized.mergeTargetName === normalized.targetName) continue;
+      results.push([project.file, { projects: { [project.root]: { targets: { [normalized.targetName]: coverageTarget(project.root, project.testTargets, analysis.facts) } } } }]);
+    }
+    // The merge lives on the root project whichever files the plugin entry's include/exclude let through.
+    const root: Record<string, unknown> = {
+      name: analysis.rootName,
+      // Every project's coverage task is a dependency: `run-many` and `affected` end with the merge.
+      implicitDependencies: ['*'],
+      targets: { [normalized.mergeTargetName]: mergeTarget(normalized.targetName, analysis.facts) },
+    };
+    const rootResult = results.find(([file]) => dirname(file) === '.');
+    if (rootResult) {
+      const project = rootResult[1].projects!['.']!;
+      rootResult[1].projects!['.'] = { ...project, ...root, targets: { ...project.targets, ...(root.targets as Record<string, TargetConfiguration>) } };
+    } else {
+      results.push([configFiles.includes('package.json') ? 'package.json' : (configFiles[0] ?? 'package.json'), { projects: { '.': root } }]);
+    }
+    return results;
   },
 ];
 
-function normalizeOptions(options: MonocovPluginOptions | undefined): NormalizedOptions {
+export function normalizeOptions(options: MonocovPluginOptions | undefined): NormalizedOptions {
   const targetName = options?.targetName ?? 'coverage';
+  const testTargetName = options?.testTargetName;
   return {
     targetName,
-    testTargetName: options?.testTargetName ?? 'test',
+    testTargetNames: testTargetName === undefined ? undefined : Array.isArray(testTargetName) ? testTargetName : [testTargetName],
     mergeTargetName: options?.mergeTargetName ?? targetName,
   };
 }
 
-interface WorkspaceFacts {
-  dataDir: string;
-  /** Installed packages whose version can change the numbers: monocov itself, c8, test runners. */
-  toolPackages: string[];
-  isWorkspaceMember: (projectRoot: string) => boolean;
-  rootProjectName: string;
-  /** The coverage targets' input for the rc file: its `run` options only. */
-  runOptionsInput: TargetInput;
+/** What the plugin finds for one project: its test targets, or why it has none. */
+export interface ProjectFinding {
+  root: string;
+  /** project.json, or package.json when the folder has no project.json. */
+  file: string;
+  testTargets: TestTarget[];
+  /** Test-like targets that are not measured, with the reason. */
+  skipped: SkippedTarget[];
+  /** Config files of registered test plugins that gave no test target, with the reason. */
+  declined: string[];
 }
 
-function readWorkspaceFacts(context: CreateNodesContextV2): WorkspaceFacts {
-  const root = context.workspaceRoot;
-  const manifest = existsSync(join(root, 'package.json')) ? readJsonFile(join(root, 'package.json')) : {};
-  const workspaces: string[] = Array.isArray(manifest.workspaces) ? manifest.workspaces : (manifest.workspaces?.packages ?? []);
-  const installed = { ...manifest.dependencies, ...manifest.devDependencies };
-  return {
-    dataDir: configuredDataDir(root),
-    toolPackages: TOOL_PACKAGES.filter((name) => name in installed),
-    isWorkspaceMember: workspaces.length > 0 ? picomatch(workspaces.map((glob) => glob.replace(/\/$/, ''))) : () => false,
-    rootProjectName: typeof manifest.name === 'string' ? manifest.name : basename(root),
-    runOptionsInput: runOptionsInput(root),
-  };
+export interface WorkspaceAnalysis {
+  projects: ProjectFinding[];
+  facts: CoverageTargetFacts;
+  rootName: string;
 }
 
+/** The plugin's view of the workspace; `nx g @monocov/nx:init` reports the same findings. */
+export async function analyzeWorkspace(configFiles: readonly string[], options: NormalizedOptions, context: CreateNodesContextV2): Promise<WorkspaceAnalysis> {
+  const files = projectFilesAsNxSeesThem(configFiles, context.workspaceRoot);
+  const inferred = await inferredTestTargets(files.map(dirname), context);
+  const projects = files.map((file): ProjectFinding => {
+    const root = dirname(file);
+    const { testTargets, skipped } = findTestTargets({
+      workspaceRoot: context.workspaceRoot,
+      file,
+      nxJson: context.nxJsonConfiguration,
+      inferred: inferred.byProject.get(root) ?? [],
+      testTargetNames: options.testTargetNames,
+    });
+    const declined = inferred.declined.filter((entry) => entry.projectRoot === root).map((entry) => entry.reason);
+    return { root, file, testTargets, skipped, declined };
+  });
+  return { projects, facts: workspaceFacts(context.workspaceRoot, context.nxJsonConfiguration), rootName: rootProjectName(context.workspaceRoot) };
+}
 
-const TOOL_PACKAGES = ['@monocov/core', '@monocov/nx', 'c8', 'tsx', 'ts-node', 'uvu', 'mocha', 'jest', 'ts-jest', 'babel-jest', '@swc/jest', 'vitest', 'ava', 'tap'];
+export function workspaceFacts(workspaceRoot: string, nxJson: NxJsonConfiguration): CoverageTargetFacts {
+  return { dataDir: configuredDataDir(workspaceRoot), versionPackages: lockedVersionPackages(workspaceRoot, nxJson), runOptionsInput: runOptionsInput(workspaceRoot) };
+}
 
-// Nx hashes the installed version of each: upgrading monocov or a test runner re-runs coverage.
-function versionInputs(workspace: WorkspaceFacts): NonNullable<TargetConfiguration['inputs']> {
-  return workspace.toolPackages.length > 0 ? [{ externalDependencies: workspace.toolPackages }] : [];
+const LOCK_FILES = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock'];
+
+/**
+ * The VERSION_PACKAGES Nx has a node for: Nx makes external nodes only from the lockfile (and
+ * fails a task whose externalDependencies input names a package without one), so a package
+ * counts when the root package.json declares it and the lockfile lists it.
+ */
+function lockedVersionPackages(workspaceRoot: string, nxJson: NxJsonConfiguration): string[] {
+  if ((nxJson.pluginsConfig?.['@nx/js'] as { analyzeLockfile?: boolean } | undefined)?.analyzeLockfile === false) return [];
+  const lockFile = LOCK_FILES.find((file) => existsSync(join(workspaceRoot, file)));
+  if (!lockFile) return [];
+  const lock = readFileSync(join(workspaceRoot, lockFile), 'utf8');
+  const manifest = readJson(join(workspaceRoot, 'package.json')) ?? {};
+  const declared = { ...manifest.dependencies, ...manifest.devDependencies };
+  return VERSION_PACKAGES.filter((name) => name in declared && (lock.includes(`node_modules/${name}"`) || lock.includes(`${name}@`)));
 }
 
 // A broken .coveragerc.json must not break the project graph: the coverage tasks report it.
@@ -96,128 +139,19 @@ function configuredDataDir(workspaceRoot: string): string {
   }
 }
 
-function createNodesForFile(
-  file: string,
-  options: NormalizedOptions,
-  context: CreateNodesContextV2,
-  workspace: WorkspaceFacts,
-): CreateNodesResult {
-  const projectRoot = dirname(file);
-  const isRoot = projectRoot === '.';
-  const projects: NonNullable<CreateNodesResult['projects']> = {};
-  if (isRoot) {
-    // Depending on every project makes the root affected by any change, so `nx affected -t
-    // coverage` always ends with the merge, and `^coverage` names every project's data.
-    projects['.'] = {
-      name: readName(context.workspaceRoot, file) ?? workspace.rootProjectName,
-      implicitDependencies: ['*'],
-      targets: { [options.mergeTargetName]: mergeTarget(options, workspace) },
-    };
+/** The name Nx gives the root project: project.json's, else package.json's, else the folder's. */
+function rootProjectName(workspaceRoot: string): string {
+  for (const file of ['project.json', 'package.json']) {
+    const name = existsSync(join(workspaceRoot, file)) ? readJson(join(workspaceRoot, file))?.name : undefined;
+    if (typeof name === 'string') return name;
   }
-  const testTarget = findTestTarget(context.workspaceRoot, file, options.testTargetName, workspace);
-  if (testTarget === undefined || (isRoot && options.mergeTargetName === options.targetName)) return { projects };
-  const coverage = coverageTarget(projectRoot, testTarget.target, testTarget.runner, options, context.nxJsonConfiguration, workspace);
-  projects[projectRoot] = { ...projects[projectRoot], targets: { ...projects[projectRoot]?.targets, [options.targetName]: coverage } };
-  return { projects };
+  return basename(workspaceRoot);
 }
 
-function readName(workspaceRoot: string, file: string): string | undefined {
-  const name = readJsonFile(join(workspaceRoot, file)).name;
-  return typeof name === 'string' ? name : undefined;
-}
-
-interface FoundTestTarget {
-  /** The target as the file declares it (empty when another plugin infers it). */
-  target: Partial<TargetConfiguration>;
-  /** Jest or Vitest, when the target or config file shows it: the coverage target collects through the runner. */
-  runner: RunnerDetection | undefined;
-}
-
-/**
- * The project's own test target, if the file shows one: explicit in project.json or package.json
- * `nx.targets`, a package.json script (for workspace members, as Nx infers them), or a Jest or
- * Vitest config that @nx/jest or @nx/vite turn into a test target.
- */
-function findTestTarget(workspaceRoot: string, file: string, testTargetName: string, workspace: WorkspaceFacts): FoundTestTarget | undefined {
-  const json = readJsonFile(join(workspaceRoot, file));
-  const projectRoot = dirname(file);
-  const projectDir = join(workspaceRoot, projectRoot);
-  const declared = (target: Partial<TargetConfiguration>): FoundTestTarget => ({ target, runner: detectTargetRunner(target, projectDir) });
-  if (basename(file) === 'project.json') {
-    if (json.targets?.[testTargetName]) return declared(json.targets[testTargetName]);
-  } else {
-    if (projectRoot !== '.' && !workspace.isWorkspaceMember(projectRoot) && !json.nx) return undefined;
-    if (json.nx?.targets?.[testTargetName]) return declared(json.nx.targets[testTargetName]);
-    const script = json.scripts?.[testTargetName];
-    if (typeof script === 'string' && !script.includes('Error: no test specified')) {
-      return { target: {}, runner: detectTargetRunner({ executor: 'nx:run-script', options: { script: testTargetName } }, projectDir) };
-    }
+function readJson(path: string): Record<string, any> | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
   }
-  const config = runnerConfig(projectDir);
-  return config ? { target: {}, runner: { runners: [config.runner], evidence: config.file } } : undefined;
-}
-
-const RUNNER_CONFIGS: ReadonlyArray<[string, TestRunner]> = [
-  ['jest.config', 'jest'],
-  ['vitest.config', 'vitest'],
-  ['vite.config', 'vitest'],
-];
-const CONFIG_EXTENSIONS = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs', 'json'];
-
-function runnerConfig(dir: string): { file: string; runner: TestRunner } | undefined {
-  for (const [name, runner] of RUNNER_CONFIGS) {
-    for (const ext of CONFIG_EXTENSIONS) {
-      const file = `${name}.${ext}`;
-      if (existsSync(join(dir, file))) return { file, runner };
-    }
-  }
-  return undefined;
-}
-
-function coverageTarget(
-  projectRoot: string,
-  testTarget: Partial<TargetConfiguration>,
-  runner: RunnerDetection | undefined,
-  options: NormalizedOptions,
-  nxJson: NxJsonConfiguration,
-  workspace: WorkspaceFacts,
-): TargetConfiguration {
-  const testDefaults = nxJson.targetDefaults?.[options.testTargetName] ?? {};
-  const testInputs = testTarget.inputs ?? testDefaults.inputs ?? (nxJson.namedInputs?.production ? ['default', '^production'] : ['default', '^default']);
-  return {
-    executor: '@monocov/nx:coverage',
-    options: { testTarget: options.testTargetName },
-    cache: true,
-    dependsOn: testTarget.dependsOn ?? testDefaults.dependsOn,
-    inputs: [
-      ...testInputs,
-      workspace.runOptionsInput,
-      ...versionInputs(workspace),
-    ],
-    outputs: [projectDataOutput(workspace.dataDir, projectRoot)],
-    metadata: {
-      description: runner
-        ? `Runs the "${options.testTargetName}" target with ${runner.runners.map((name) => RUNNER_LABELS[name]).join(' and ')}'s own coverage and writes this project's coverage data`
-        : `Runs the "${options.testTargetName}" target under V8 coverage and writes this project's coverage data`,
-      technologies: ['monocov', ...(runner?.runners ?? [])],
-    },
-  };
-}
-
-function mergeTarget(options: NormalizedOptions, workspace: WorkspaceFacts): TargetConfiguration {
-  return {
-    executor: '@monocov/nx:merge',
-    cache: true,
-    dependsOn: [`^${options.targetName}`],
-    inputs: [
-      '{workspaceRoot}/.coveragerc.json',
-      { dependentTasksOutputFiles: '**/*.json', transitive: true },
-      ...versionInputs(workspace),
-    ],
-    outputs: [workspaceDataOutput(workspace.dataDir)],
-    metadata: {
-      description: "Merges every project's coverage data into the workspace report and checks thresholds",
-      technologies: ['monocov'],
-    },
-  };
 }

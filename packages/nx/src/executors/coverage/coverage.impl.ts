@@ -1,4 +1,4 @@
-import { logger, runExecutor, type ExecutorContext, type TargetConfiguration } from '@nx/devkit';
+import { logger, runExecutor, type ExecutorContext, type TargetConfiguration } from 'nx/src/devkit-exports';
 import {
   asMonocovError,
   collectProjectCoverage,
@@ -11,6 +11,7 @@ import {
   resolveCollection,
   runnerOfExecutor,
   terminalText,
+  type RunnerDetection,
   type TestOutcome,
   type TestRunner,
   type TestSetup,
@@ -20,6 +21,7 @@ import {
 } from '@monocov/core';
 import { join, relative } from 'node:path';
 import type { CoverageExecutorOptions } from './schema';
+import { testTaskEnv } from './task-env';
 
 /**
  * Runs the project's test target in this process, set up for the collection route: with
@@ -47,21 +49,17 @@ async function measureProject(options: CoverageExecutorOptions, context: Executo
   const project = context.projectName;
   if (!project) throw new Error('@monocov/nx:coverage must run as a project target');
   const projectRoot = context.projectsConfigurations.projects[project].root;
-  const testTarget = options.testTarget ?? 'test';
-  const target = context.projectsConfigurations.projects[project].targets?.[testTarget];
-  if (!target) {
-    throw new ConfigError(`project "${project}" has no "${testTarget}" target to measure; set the coverage target's testTarget option`);
-  }
-  const wanted = options.testConfiguration ?? context.configurationName;
-  const configuration = wanted && target.configurations?.[wanted] ? wanted : undefined;
+  const testTargets = testTargetsToRun(options, context, project);
   const loaded = loadConfig({ workspaceRoot: context.root, overrides: runOverrides(options), overridesSource: 'executor option' });
   const route = resolveCollection({
     run: loaded.config.run,
-    detection: detectTargetRunner(
-      { executor: target.executor, options: { ...target.options, ...(configuration && target.configurations?.[configuration]) } },
-      join(context.root, projectRoot),
-    ),
-    subject: `${project}:${testTarget}`,
+    detection: combinedDetection(testTargets.map(({ target, configuration }) =>
+      detectTargetRunner(
+        { executor: target.executor, options: { ...target.options, ...(configuration && target.configurations?.[configuration]) } },
+        join(context.root, projectRoot),
+      ),
+    )),
+    subject: testTargets.map(({ name }) => `${project}:${name}`).join(', '),
     workspaceRoot: context.root,
     projectRoot,
   });
@@ -73,18 +71,52 @@ async function measureProject(options: CoverageExecutorOptions, context: Executo
     target: context.targetName ?? 'coverage',
     loaded,
     route,
-    runTests: (setup) => runTestTarget({ project, testTarget, target, configuration, setup, context }),
+    // One raw folder for all of them: a project's unit and integration targets make one data set.
+    runTests: async (setup) => {
+      let outcome: TestOutcome = { exitCode: 0, signal: null };
+      for (const testTarget of testTargets) {
+        const ran = await runTestTarget({ project, projectRoot, ...testTarget, setup, context });
+        if (testsPassed(outcome)) outcome = ran;
+      }
+      return outcome;
+    },
   });
 
+  const names = testTargets.map(({ name }) => `${project}:${name}`).join(' and ');
   // One line per project (Nx replays it on every cache hit); the table with --verbose or report.projectTable.
   if (context.isVerbose || loaded.config.report.projectTable) process.stdout.write(terminalText(result.table));
   for (const glob of result.unmatchedIncludes) logger.warn(terminalText(`monocov: ${unmatchedIncludeWarning(glob, projectRoot)}`));
   for (const warning of result.warnings) logger.warn(terminalText(`monocov: ${warning}`));
-  const last = terminalText(`monocov: ${outcomeLine(result, `${project}:${testTarget}`, project, (dir) => relative(context.root, dir))}`);
+  const last = terminalText(`monocov: ${outcomeLine(result, names, project, (dir) => relative(context.root, dir))}`);
   if (testsPassed(result.outcome)) logger.info(last);
   else logger.error(last);
   // Thresholds are the merge's: it checks them after writing the complete workspace report.
   return { success: testsPassed(result.outcome) };
+}
+
+interface TestTargetRun {
+  name: string;
+  target: TargetConfiguration;
+  /** The test target's configuration to run: `testConfiguration`, else the coverage task's own, when the test target has it. */
+  configuration: string | undefined;
+}
+
+function testTargetsToRun(options: CoverageExecutorOptions, context: ExecutorContext, project: string): TestTargetRun[] {
+  const names = options.testTarget === undefined ? ['test'] : Array.isArray(options.testTarget) ? options.testTarget : [options.testTarget];
+  const targets = context.projectsConfigurations.projects[project].targets ?? {};
+  const wanted = options.testConfiguration ?? context.configurationName;
+  return names.map((name) => {
+    const target = targets[name];
+    if (!target) throw new ConfigError(`project "${project}" has no "${name}" target to measure; set the coverage target's testTarget option`);
+    return { name, target, configuration: wanted && target.configurations?.[wanted] ? wanted : undefined };
+  });
+}
+
+/** Jest, Vitest or both across the test targets; undefined when none shows a runner (V8 then). */
+function combinedDetection(detections: ReadonlyArray<RunnerDetection | undefined>): RunnerDetection | undefined {
+  const found = detections.filter((detection): detection is RunnerDetection => detection !== undefined);
+  if (found.length === 0) return undefined;
+  return { runners: [...new Set(found.flatMap((detection) => detection.runners))], evidence: found.map((detection) => detection.evidence).join('; ') };
 }
 
 /** The executor options that lay over the rc file's `run` section (the merge executor reads them too, to judge stale data). */
@@ -101,20 +133,29 @@ export function runOverrides(options: CoverageExecutorOptions): { run?: Partial<
 
 async function runTestTarget(args: {
   project: string;
-  testTarget: string;
+  projectRoot: string;
+  name: string;
   target: TargetConfiguration;
   configuration: string | undefined;
   setup: TestSetup;
   context: ExecutorContext;
 }): Promise<TestOutcome> {
-  const { project, testTarget, configuration, setup, context } = args;
+  const { project, projectRoot, name: testTarget, configuration, setup, context } = args;
   // An Nx runner executor starts Jest or Vitest in this process, out of the hook's reach: it
   // takes the runner's flags as options. Everything else starts processes, which inherit
   // monocov's variables from process.env.
   const runner = runnerOfExecutor(args.target.executor);
   const flags = runner && setup.runnerFlags.find((set) => set.runner === runner)?.flags;
   const overrides = runner && flags ? runnerExecutorOptions(runner, flags, context.root) : {};
-  const restore = setTemporarily(flags ? {} : setup.variables);
+  // The test target's own .env files (`.env.test`, `.env.test.<configuration>`…), in Nx's order, instead of the coverage task's.
+  const testEnv = testTaskEnv({
+    workspaceRoot: context.root,
+    projectRoot,
+    graph: context.projectGraph,
+    coverageTask: { project, target: context.targetName ?? 'coverage', configuration: context.configurationName },
+    testTask: { project, target: testTarget, configuration },
+  });
+  const restore = setTemporarily({ ...testEnv.set, ...(flags ? {} : setup.variables) }, testEnv.unset);
   // runExecutor reports only success (run-commands adds its exit code): the processes it starts
   // tell whether the tests were killed by a signal, so the failure can name it.
   const children = watchChildExits();
@@ -149,13 +190,14 @@ function runnerExecutorOptions(runner: TestRunner, flags: Record<string, FlagVal
 }
 
 /**
- * Sets variables on process.env (executors run in this process and start their children with
+ * Sets (and unsets) variables on process.env (executors run in this process and start their children with
  * it) and returns the undo. process.argv is restored too: @nx/jest appends the options it
  * passes through to it.
  */
-function setTemporarily(variables: Record<string, string>): () => void {
+function setTemporarily(variables: Record<string, string>, unset: readonly string[] = []): () => void {
   const argv = [...process.argv];
-  const previous = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+  const previous = Object.fromEntries([...Object.keys(variables), ...unset].map((name) => [name, process.env[name]]));
+  for (const name of unset) delete process.env[name];
   Object.assign(process.env, variables);
   return () => {
     process.argv = argv;

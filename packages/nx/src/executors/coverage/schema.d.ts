@@ -1,5 +1,5 @@
 export interface CoverageExecutorOptions {
-  testTarget?: string;
+  testTarget?: string | string[];
   testConfiguration?: string;
   include?: string[];
   omit?: string[];

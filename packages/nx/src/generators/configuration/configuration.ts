@@ -1,45 +1,40 @@
-import { joinPathFragments, readJson, readNxJson, readProjectConfiguration, updateProjectConfiguration, type Tree } from '@nx/devkit';
-import { projectDataOutput } from '@monocov/core';
-import { runOptionsInput } from '../../plugins/run-options-input';
+import { readNxJson, readProjectConfiguration, updateProjectConfiguration, type Tree } from 'nx/src/devkit-exports';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { coverageTarget } from '../../plugins/coverage-target';
+import { workspaceFacts } from '../../plugins/plugin';
+import { inferredTestTargets } from '../../plugins/test-plugins';
+import { findTestTargets } from '../../plugins/test-targets';
 import type { ConfigurationGeneratorOptions } from './schema';
 
-/** `nx g @monocov/nx:configuration <project>`: the target the plugin would infer, written out for one project. */
+/**
+ * `nx g @monocov/nx:configuration <project>`: the target the plugin would infer, written out for
+ * one project, built by the plugin's own functions (same inputs, dependsOn, configurations).
+ */
 export async function configurationGenerator(tree: Tree, options: ConfigurationGeneratorOptions): Promise<void> {
-  const testTarget = options.testTarget ?? 'test';
   const targetName = options.targetName ?? 'coverage';
   const project = readProjectConfiguration(tree, options.project);
-  project.targets ??= {};
-  if (project.targets[targetName]) return;
-  if (!project.targets[testTarget] && !hasScript(tree, project.root, testTarget)) {
+  if (project.targets?.[targetName]) return;
+  const nxJson = readNxJson(tree) ?? {};
+  const workspaceRoot = tree.root;
+  const file = existsSync(join(workspaceRoot, project.root, 'project.json')) ? join(project.root, 'project.json') : join(project.root, 'package.json');
+  const inferred = await inferredTestTargets([project.root], { workspaceRoot, nxJsonConfiguration: nxJson });
+  const { testTargets, skipped } = findTestTargets({
+    workspaceRoot,
+    file,
+    nxJson,
+    inferred: inferred.byProject.get(project.root) ?? [],
+    testTargetNames: options.testTarget === undefined ? undefined : [options.testTarget],
+  });
+  if (testTargets.length === 0) {
+    const why = skipped.map((entry) => `"${entry.name}" is not measured: ${entry.reason}`);
+    const wanted = options.testTarget === undefined ? 'test target ("test", "test:*", or one a test plugin infers)' : `"${options.testTarget}" target that runs tests`;
     throw new Error(
-      `Project "${options.project}" has no "${testTarget}" target or package.json script; pass --testTarget with the target that runs its tests.`,
+      `Project "${options.project}" has no ${wanted}${why.length > 0 ? ` (${why.join('; ')})` : ''}; pass --testTarget with the name of the target that runs its tests.`,
     );
   }
-  const nxJson = readNxJson(tree);
-  const dependencyInput = nxJson?.namedInputs?.production ? '^production' : '^default';
-  project.targets[targetName] = {
-    executor: '@monocov/nx:coverage',
-    options: { testTarget },
-    cache: true,
-    dependsOn: project.targets[testTarget]?.dependsOn ?? nxJson?.targetDefaults?.[testTarget]?.dependsOn,
-    inputs: ['default', dependencyInput, runOptionsInput(tree.root)],
-    outputs: [projectDataOutput(dataDir(tree), project.root)],
-  };
+  project.targets = { ...project.targets, [targetName]: coverageTarget(project.root, testTargets, workspaceFacts(workspaceRoot, nxJson)) };
   updateProjectConfiguration(tree, options.project, project);
 }
 
 export default configurationGenerator;
-
-function hasScript(tree: Tree, projectRoot: string, script: string): boolean {
-  const manifest = joinPathFragments(projectRoot, 'package.json');
-  return tree.exists(manifest) && typeof readJson(tree, manifest).scripts?.[script] === 'string';
-}
-
-function dataDir(tree: Tree): string {
-  if (!tree.exists('.coveragerc.json')) return 'coverage';
-  try {
-    return readJson(tree, '.coveragerc.json').run?.dataDir ?? 'coverage';
-  } catch {
-    return 'coverage';
-  }
-}

@@ -1,5 +1,4 @@
 export interface InitGeneratorOptions {
   targetName?: string;
-  testTargetName?: string;
-  skipFormat?: boolean;
+  testTargetName?: string[];
 }

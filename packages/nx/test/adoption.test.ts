@@ -1,0 +1,98 @@
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createFixtureWorkspace, readJson, removeWorkspace, runNx } from './helpers/fixture-workspace';
+
+// Issue 15 on a workspace shaped like the real pnpm one: members from pnpm-workspace.yaml (with a
+// negation), `test:lib` scripts, lint checks named `test:*`, a root script that calls nx itself,
+// example apps without tests. `nx g @monocov/nx:init` (what `nx add` runs) says what it found;
+// run-many measures every tested package and ends with the merge, also with --exclude.
+
+const testFile = (fn: string) => `const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { ${fn} } = require('../src/index.js');
+
+test('${fn}', () => assert.equal(${fn}(2), 4));
+`;
+
+const files: Record<string, string> = {
+  'package.json': JSON.stringify(
+    // @monocov/core is declared already: init would otherwise install it from the registry (the e2e scenarios do that).
+    { name: 'pnpm-like', private: true, scripts: { 'test:lib': 'nx run-many --target=test:lib' }, devDependencies: { '@monocov/core': '*' } },
+    null,
+    2,
+  ),
+  'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - 'examples/*'\n  - '!examples/skipped'\n",
+  'nx.json': JSON.stringify({ namedInputs: { default: ['{projectRoot}/**/*'] } }, null, 2),
+  '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] } }),
+  'packages/store/package.json': JSON.stringify({ name: 'store', scripts: { 'test:lib': 'node --test', 'test:eslint': 'eslint src', 'test:types': 'tsc --noEmit' } }, null, 2),
+  'packages/store/src/index.js': 'exports.double = (n) => n * 2;\nexports.unused = () => 0;\n',
+  'packages/store/test/index.test.js': testFile('double'),
+  'packages/react/package.json': JSON.stringify({ name: 'react-binding', scripts: { 'test:lib': 'node --test', 'test:build': 'echo build' } }, null, 2),
+  'packages/react/src/index.js': 'exports.square = (n) => n * n;\n',
+  'packages/react/test/index.test.js': testFile('square'),
+  'packages/lint-only/package.json': JSON.stringify({ name: 'lint-only', scripts: { 'test:eslint': 'eslint .' } }, null, 2),
+  'examples/counter/package.json': JSON.stringify({ name: 'counter-example', scripts: { dev: 'vite', build: 'vite build' } }, null, 2),
+  'examples/counter/vite.config.js': 'export default {};\n',
+  'examples/tested/package.json': JSON.stringify({ name: 'tested-example', scripts: { test: 'node --test' } }, null, 2),
+  'examples/tested/src/index.js': 'exports.half = (n) => n / 2;\n',
+  'examples/tested/test/index.test.js': "const { test } = require('node:test');\nconst { half } = require('../src/index.js');\ntest('half', () => half(4));\n",
+  'examples/skipped/package.json': JSON.stringify({ name: 'skipped', scripts: { test: 'node --test' } }, null, 2),
+};
+
+const root = createFixtureWorkspace(files);
+test.after(() => removeWorkspace(root));
+
+function ran(output: string): string[] {
+  // eslint-disable-next-line no-control-regex -- Nx colours its task headers
+  return [...output.replace(/\x1b\[[0-9;]*m/g, '').matchAll(/> nx run ([\w-]+:[\w:-]+)/g)].map((match) => match[1]!).sort();
+}
+
+test('init registers the plugin and says which projects got a coverage target through which test target, and why the others did not', () => {
+  const result = runNx(root, ['g', '@monocov/nx:init']);
+  assert.is(result.status, 0, result.output);
+  assert.ok(readJson(join(root, 'nx.json')).plugins.includes('@monocov/nx'));
+  assert.match(result.output, 'monocov: 3 projects get a "coverage" target:');
+  assert.match(result.output, 'packages/store: runs "test:lib" (package.json script "test:lib")');
+  assert.match(result.output, 'packages/react: runs "test:lib" (package.json script "test:lib")');
+  assert.match(result.output, 'examples/tested: runs "test" (package.json script "test")');
+  assert.match(result.output, 'monocov: 2 projects get no "coverage" target:');
+  assert.match(result.output, 'packages/lint-only: "test:eslint" is not measured: its command runs no known test runner ("eslint .")');
+  assert.match(result.output, 'examples/counter: no test target');
+  assert.match(result.output, 'set "testTargetName" (one name or a list) in the options of the @monocov/nx entry of nx.json "plugins"');
+  assert.not.match(result.output, 'examples/skipped', 'a package pnpm-workspace.yaml negates is no project');
+  assert.match(result.output, '`nx run-many -t coverage` measures them');
+});
+
+test('run-many -t coverage measures every tested project on the first try and ends with the merge', () => {
+  const result = runNx(root, ['run-many', '-t', 'coverage']);
+  assert.is(result.status, 0, result.output);
+  assert.equal(ran(result.output), ['pnpm-like:coverage', 'react-binding:coverage', 'store:coverage', 'tested-example:coverage']);
+  const merged = readJson(join(root, 'coverage/workspace/coverage-final.json'));
+  assert.equal(Object.keys(merged), ['examples/tested/src/index.js', 'packages/react/src/index.js', 'packages/store/src/index.js']);
+});
+
+test("--exclude='examples/**': untested examples have no coverage task to drag in; a tested one's data is brought up to date for the merge", () => {
+  const result = runNx(root, ['run-many', '-t', 'coverage', '--exclude=examples/**', '--skip-nx-cache']);
+  assert.is(result.status, 0, result.output);
+  // The merge depends on every coverage task (`^coverage`), and Nx runs what a task depends on
+  // whatever --exclude says: the excluded tested example still runs. The plugin entry's own
+  // `exclude` (next test) leaves a project out of measurement altogether.
+  assert.equal(ran(result.output), ['pnpm-like:coverage', 'react-binding:coverage', 'store:coverage', 'tested-example:coverage']);
+  assert.ok(existsSync(join(root, 'coverage/workspace/lcov.info')));
+});
+
+test("the plugin entry's exclude: the excluded projects get no coverage target, the merge still ends run-many", () => {
+  const nxJson = readJson(join(root, 'nx.json'));
+  nxJson.plugins = nxJson.plugins.map((plugin: unknown) => (plugin === '@monocov/nx' ? { plugin: '@monocov/nx', exclude: ['examples/**'] } : plugin));
+  writeFileSync(join(root, 'nx.json'), JSON.stringify(nxJson, null, 2));
+  rmSync(join(root, 'coverage'), { recursive: true, force: true });
+  const result = runNx(root, ['run-many', '-t', 'coverage', '--skip-nx-cache']);
+  assert.is(result.status, 0, result.output);
+  assert.equal(ran(result.output), ['pnpm-like:coverage', 'react-binding:coverage', 'store:coverage']);
+  const merged = readJson(join(root, 'coverage/workspace/coverage-final.json'));
+  assert.equal(Object.keys(merged), ['packages/react/src/index.js', 'packages/store/src/index.js']);
+});
+
+test.run();
