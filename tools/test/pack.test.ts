@@ -78,10 +78,12 @@ test('@monocov/nx: every executor and generator implementation and schema is in 
   }
 });
 
-test('@monocov/nx: depends on this @monocov/core version, and on Nx as a peer', () => {
+test('@monocov/nx: depends on this @monocov/core version, and only on Nx as a peer', () => {
   assert.is(nx.manifest.dependencies['@monocov/core'], core.manifest.version);
-  assert.is(nx.manifest.dependencies['@nx/devkit'], undefined, 'the devkit must be the workspace\'s own, of its Nx version');
-  assert.is(nx.manifest.peerDependencies['@nx/devkit'], nx.manifest.peerDependencies.nx);
+  // No @nx/devkit at all: npm resolved a devkit dependency or peer to devkit 24, whose own peer
+  // range excludes Nx 22 (ERESOLVE); the plugin uses the devkit functions nx itself ships.
+  assert.is(nx.manifest.dependencies['@nx/devkit'], undefined);
+  assert.equal(Object.keys(nx.manifest.peerDependencies), ['nx']);
 });
 
 test('@monocov/nx: the Nx peer range spans exactly the majors docs/compatibility.md lists as tested', () => {

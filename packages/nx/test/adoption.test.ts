@@ -95,4 +95,20 @@ test("the plugin entry's exclude: the excluded projects get no coverage target, 
   assert.equal(Object.keys(merged), ['packages/react/src/index.js', 'packages/store/src/index.js']);
 });
 
+test('a workspace whose projects have no tests: the merge says what to look at, not to run the command that just ran', () => {
+  const untested = createFixtureWorkspace({
+    'package.json': JSON.stringify({ name: 'no-tests', private: true, workspaces: ['apps/*'] }),
+    'nx.json': JSON.stringify({ plugins: ['@monocov/nx'] }),
+    'apps/site/package.json': JSON.stringify({ name: 'site', scripts: { build: 'vite build', 'test:types': 'tsc --noEmit' } }),
+  });
+  try {
+    const result = runNx(untested, ['run-many', '-t', 'coverage']);
+    assert.is.not(result.status, 0, result.output);
+    assert.match(result.output, 'monocov: no project has a coverage target: the plugin found no test target in this workspace. `nx g @monocov/nx:init` lists every project');
+    assert.not.match(result.output, 'run the coverage target first');
+  } finally {
+    removeWorkspace(untested);
+  }
+});
+
 test.run();

@@ -27,6 +27,15 @@ export default async function mergeExecutor(options: MergeExecutorOptions, conte
     if ((options.baseline !== undefined || options.baselineRef !== undefined) && !config.reporters.includes('markdown')) config.reporters.push('markdown');
     if (options.outputDir !== undefined) checkReportFolder(context.root, options.outputDir, 'executor option `outputDir`');
     const outputDir = resolve(context.root, options.outputDir ?? workspaceDataPath(config.run.dataDir));
+    const expected = expectedProjects(context);
+    if (options.inputs === undefined && expected.every((project) => project.untested !== undefined)) {
+      // The core's "run the coverage target first" would send the user back to the command that just ran.
+      logger.error(
+        'monocov: no project has a coverage target: the plugin found no test target in this workspace. `nx g @monocov/nx:init` lists every project and why it has none; ' +
+          'if your tests run under other target names, set "testTargetName" (one name or a list) in the options of the @monocov/nx entry of nx.json "plugins".',
+      );
+      return { success: false };
+    }
     const report = mergeWorkspace({
       workspaceRoot: context.root,
       config,
@@ -35,7 +44,7 @@ export default async function mergeExecutor(options: MergeExecutorOptions, conte
       ignoreErrors: options.ignoreErrors ?? false,
       perFile: options.files ?? false,
       diff: diffBase(options.diff),
-      expected: expectedProjects(context),
+      expected,
       requireComplete: options.requireComplete ?? false,
       carryForward: options.carryForward === undefined ? undefined : resolve(context.root, options.carryForward),
       baseline: baselineSource(options),
