@@ -66,7 +66,7 @@ test('the coverage target lists the test target\'s configurations and inputs', (
   assert.is(result.status, 0, result.output);
   const coverage = JSON.parse(result.output.slice(result.output.indexOf('{'))).targets.coverage;
   assert.equal(coverage.configurations, { ci: {} });
-  assert.equal(coverage.inputs.slice(0, 3), ['default', '{workspaceRoot}/test.preset.json', '{workspaceRoot}/.coveragerc.json']);
+  assert.equal(coverage.inputs.slice(0, 3), ['default', '{workspaceRoot}/test.preset.json', { runtime: 'node node_modules/@monocov/core/bin/run-options-hash.js' }]);
 });
 
 test("nx run a:coverage: the tests get the test task's .env files, not the coverage task's", () => {
