@@ -32,6 +32,10 @@ const TABLE: Array<[string, ReturnType<typeof testCommandKind>]> = [
   ['pnpm nx test', 'workspace'],
   ['turbo run test', 'workspace'],
   ['lerna run test', 'workspace'],
+  ['pnpm -r test', 'workspace'],
+  ['pnpm --filter ./packages/** test', 'workspace'],
+  ['npm test --workspaces', 'workspace'],
+  ['yarn workspaces foreach run test', 'workspace'],
 ];
 
 for (const [command, kind] of TABLE) {
@@ -47,7 +51,7 @@ test('package-manager scripts are followed through the package\'s other scripts,
   assert.is(testCommandKind('npm run lint', scripts), undefined);
   assert.is(testCommandKind('npm run loop', scripts), undefined);
   assert.is(testCommandKind('yarn e2e', scripts), 'e2e');
-  assert.is(testCommandKind('pnpm -r test', scripts), undefined);
+  assert.is(testCommandKind('pnpm -r test', scripts), 'workspace');
 });
 
 test.run();

@@ -12,8 +12,10 @@ const WORD_END = String.raw`(?:\.[cm]?js)?(?=$|[\s;&|()'"])`;
 const NOT_AN_OPTION_VALUE = String.raw`(?<!--?[\w.-]+\s+)`;
 const word = (names: string) => new RegExp(`${WORD_START}${NOT_AN_OPTION_VALUE}(?:${names})${WORD_END}`);
 
-// `nx`, `npx nx`, `pnpm nx`, `lerna run`, `turbo run`: a nested workspace run.
-const WORKSPACE_RUNNER = /(?:^|[\s;&|()])(?:nx|lerna|turbo)(?=\s)/;
+// `nx`, `npx nx`, `pnpm nx`, `lerna run`, `turbo run`, and package managers over every member
+// (`pnpm -r test`, `npm test --workspaces`, `yarn workspaces foreach`): a nested workspace run.
+const WORKSPACE_RUNNER =
+  /(?:^|[\s;&|()])(?:nx|lerna|turbo)(?=\s)|(?:^|[\s;&|()])(?:npm|pnpm|yarn|bun)\s[^;&|]*(?:--workspaces|-ws\b|(?<=\s)-r\b|--recursive|--filter|workspaces\s+(?:run|foreach))/;
 const E2E_RUNNER = /(?:^|[\s;&|()'"/])(?:playwright\s+test|cypress\s+(?:run|open)|wdio|testcafe|detox\s+test)(?=$|[\s;&|()'"])/;
 const UNIT_RUNNER = word(
   [
