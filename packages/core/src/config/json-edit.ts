@@ -2,8 +2,11 @@
  * Surgical edits of a JSON text: values are replaced and members added in place, so a file's
  * indentation, spacing, key order and line endings stay as the user wrote them (re-serializing
  * would reflow the whole file). Only strict JSON is read: the callers edit files that
- * JSON.parse already accepted.
+ * JSON.parse already accepted. jsonc-parser finds the offsets; members are added by addMember
+ * rather than jsonc-parser's modify(), which reformats what it inserts into (an inline
+ * `{ "x": 1 }` becomes three lines, an array one line per item).
  */
+import { parseTree, printParseErrorCode, type Node as ParserNode, type ParseError } from 'jsonc-parser';
 
 export type JsonNode =
   | { kind: 'object'; start: number; end: number; members: JsonMember[] }
@@ -24,74 +27,29 @@ export interface TextEdit {
   text: string;
 }
 
-/** The tree of a strict JSON text with each node's offsets. Throws on malformed input. */
+/** The tree of a strict JSON text with each node's offsets (jsonc-parser's, in this module's shape). Throws on malformed input. */
 export function parseJsonTree(text: string): JsonNode {
-  let pos = 0;
-  const space = (): void => {
-    while (pos < text.length && /[ \t\r\n\uFEFF]/.test(text[pos]!)) pos++;
-  };
-  const expect = (char: string): void => {
-    if (text[pos] !== char) throw new SyntaxError(`expected ${char} at offset ${pos}`);
-    pos++;
-  };
-  const string = (): string => {
-    const start = pos;
-    expect('"');
-    while (text[pos] !== '"') {
-      if (pos >= text.length) throw new SyntaxError(`unterminated string at offset ${start}`);
-      pos += text[pos] === '\\' ? 2 : 1;
-    }
-    pos++;
-    return JSON.parse(text.slice(start, pos)) as string;
-  };
-  const value = (): JsonNode => {
-    space();
-    const start = pos;
-    if (text[pos] === '{') {
-      pos++;
-      const members: JsonMember[] = [];
-      space();
-      if (text[pos] !== '}') {
-        for (;;) {
-          space();
-          const keyStart = pos;
-          const key = string();
-          space();
-          expect(':');
-          members.push({ key, keyStart, value: value() });
-          space();
-          if (text[pos] !== ',') break;
-          pos++;
-        }
-      }
-      expect('}');
-      return { kind: 'object', start, end: pos, members };
-    }
-    if (text[pos] === '[') {
-      pos++;
-      const items: JsonNode[] = [];
-      space();
-      if (text[pos] !== ']') {
-        for (;;) {
-          items.push(value());
-          space();
-          if (text[pos] !== ',') break;
-          pos++;
-        }
-      }
-      expect(']');
-      return { kind: 'array', start, end: pos, items };
-    }
-    if (text[pos] === '"') return { kind: 'value', start, end: (string(), pos), value: JSON.parse(text.slice(start, pos)) };
-    const literal = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(pos));
-    if (!literal) throw new SyntaxError(`unexpected ${JSON.stringify(text[pos] ?? 'end')} at offset ${pos}`);
-    pos += literal[0].length;
-    return { kind: 'value', start, end: pos, value: JSON.parse(literal[0]) };
-  };
-  const root = value();
-  space();
-  if (pos !== text.length) throw new SyntaxError(`unexpected text after the JSON value at offset ${pos}`);
-  return root;
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  if (root === undefined || errors.length > 0) {
+    const error = errors[0];
+    throw new SyntaxError(error ? `${printParseErrorCode(error.error)} at offset ${error.offset}` : 'no JSON value');
+  }
+  return fromParserNode(root);
+}
+
+function fromParserNode(node: ParserNode): JsonNode {
+  const start = node.offset;
+  const end = node.offset + node.length;
+  if (node.type === 'object') {
+    const members = (node.children ?? []).map((property) => {
+      const [key, value] = property.children as [ParserNode, ParserNode];
+      return { key: key.value as string, keyStart: property.offset, value: fromParserNode(value) };
+    });
+    return { kind: 'object', start, end, members };
+  }
+  if (node.type === 'array') return { kind: 'array', start, end, items: (node.children ?? []).map(fromParserNode) };
+  return { kind: 'value', start, end, value: node.value };
 }
 
 /** The member `key` of an object node, if it has one. */
