@@ -19,7 +19,6 @@ import { startRegistry } from './registry.mjs';
  */
 const WAITING = {
   'nx-pnpm.e2e.ts': 'issue 15 items 1-3 in @monocov/nx (pnpm members, test:lib targets, nx add installing @monocov/core where pnpm does not hoist it)',
-  'nx-integrated.e2e.ts': 'issue 15 items 2-3 in @monocov/nx (targets inferred by @nx/vite and @nx/jest, none for Playwright, nx add without ERESOLVE on a workspace without @nx/devkit)',
   'nx-yarn.e2e.ts': 'issue 15 items 2-3 in @monocov/nx (no target for the root script that runs nx or for npm\'s placeholder test, nx add with yarn 4)',
 };
 
