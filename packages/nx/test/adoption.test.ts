@@ -45,7 +45,7 @@ const root = createFixtureWorkspace(files);
 test.after(() => removeWorkspace(root));
 
 function ran(output: string): string[] {
-  // eslint-disable-next-line no-control-regex -- Nx colours its task headers
+  // Nx colours its task headers.
   return [...output.replace(/\x1b\[[0-9;]*m/g, '').matchAll(/> nx run ([\w-]+:[\w:-]+)/g)].map((match) => match[1]!).sort();
 }
 

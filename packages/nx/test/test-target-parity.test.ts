@@ -57,7 +57,7 @@ const functionHits = () => {
 };
 
 function ranCoverage(output: string): boolean {
-  // eslint-disable-next-line no-control-regex -- Nx colours its task headers
+  // Nx colours its task headers.
   return /> nx run a:coverage(?!:)(?![^\n]*\[(?:local|remote) cache\])/.test(output.replace(/\x1b\[[0-9;]*m/g, ''));
 }
 

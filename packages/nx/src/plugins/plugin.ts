@@ -148,6 +148,7 @@ function rootProjectName(workspaceRoot: string): string {
   return basename(workspaceRoot);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a manifest read from JSON, its fields checked where used
 function readJson(path: string): Record<string, any> | undefined {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));

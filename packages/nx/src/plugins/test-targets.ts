@@ -76,6 +76,7 @@ interface DeclaredTarget {
 }
 
 /** Targets from package.json (scripts Nx turns into targets, `nx.targets`) under project.json, as Nx merges them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a manifest read from JSON, its fields checked where used
 function declaredTargets(workspaceRoot: string, file: string, manifest: Record<string, any> | undefined): Record<string, DeclaredTarget> {
   const targets: Record<string, DeclaredTarget> = {};
   const add = (name: string, target: Partial<TargetConfiguration>, source: string) => {
@@ -182,6 +183,7 @@ function runnerOf(target: Partial<TargetConfiguration>, fromPlugin: InferredTest
   return fromPlugin ? { runners: [fromPlugin.runner], evidence: fromPlugin.source } : undefined;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a manifest read from JSON, its fields checked where used
 function readJson(path: string): Record<string, any> | undefined {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
