@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -73,6 +73,31 @@ test('targets: the Nx runner executors, run-commands commands, run-script script
   });
   assert.is(detectTargetRunner({ executor: 'nx:run-script', options: { script: 'lint' } }, dir), undefined);
   assert.is(detectTargetRunner({ executor: '@acme/custom:test' }, dir), undefined);
+});
+
+test('monocov run commands: pnpm exec, bun x and recursive runs (pnpm -r, --filter, npm --workspaces)', () => {
+  const ws = mkdtempSync(join(tmpdir(), 'monocov-detect-ws-'));
+  try {
+    writeFileSync(join(ws, 'package.json'), JSON.stringify({ name: 'ws', private: true }));
+    writeFileSync(join(ws, 'pnpm-workspace.yaml'), 'packages:\n  - "packages/*"\n');
+    for (const [name, script] of [['a', 'vitest --run'], ['b', 'jest --ci --config jest.ci.js']]) {
+      mkdirSync(join(ws, 'packages', name!), { recursive: true });
+      writeFileSync(join(ws, 'packages', name!, 'package.json'), JSON.stringify({ name, scripts: { test: script } }));
+    }
+    assert.equal(detectCommandRunner(['pnpm', 'exec', 'vitest', '--run'], dir)?.runners, ['vitest']);
+    assert.equal(detectCommandRunner(['bun', 'x', 'jest'], dir)?.runners, ['jest']);
+    assert.equal(detectCommandRunner(['pnpm', '--filter', 'a', 'run', 'unit'], dir)?.runners, ['vitest'], 'a script of the current package first');
+    const recursive = detectCommandRunner(['pnpm', '-r', 'test'], ws);
+    assert.equal(recursive, {
+      runners: ['vitest', 'jest'],
+      evidence: 'package.json script "test" of the workspace\'s packages (pnpm -r test)',
+      command: 'vitest --run && jest --ci --config jest.ci.js',
+    });
+    assert.equal(detectCommandRunner(['npm', 'test', '--workspaces'], ws)?.runners, ['vitest', 'jest']);
+    assert.equal(detectCommandRunner(['pnpm', '--filter', 'a', 'test'], ws)?.runners, ['vitest', 'jest'], 'every member with that script');
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
 });
 
 test('monocov run commands: package manager scripts are read through package.json', () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readWorkspaceMembers } from '../workspace-members';
 
 /** Test runners whose own coverage monocov collects through (they transform code in memory, so V8 alone misplaces hits). */
 export type TestRunner = 'jest' | 'vitest';
@@ -67,13 +68,22 @@ export function detectTargetRunner(target: TargetDescription, projectDir: string
 
 /**
  * Which runner a command line (`monocov run -- <command...>`) starts. `npm test`, `npm run x`,
- * `pnpm x`, `yarn x` are read through the package.json script they run.
+ * `pnpm x`, `yarn x` are read through the package.json script they run; run in every workspace
+ * package (`pnpm -r test`, `pnpm --filter web test`, `npm test --workspaces`), through the
+ * scripts of the workspace's packages. `pnpm exec vitest`, `npx jest` are read as commands.
  */
 export function detectCommandRunner(argv: string[], cwd: string): RunnerDetection | undefined {
-  const script = packageScriptName(argv);
-  if (script !== undefined) return fromScript(cwd, script);
-  const command = argv.join(' ');
-  return detection(runnersInCommand(command), `command "${command}"`, command);
+  const script = packageScript(argv);
+  if (script === undefined) {
+    const command = argv.join(' ');
+    return detection(runnersInCommand(command), `command "${command}"`, command);
+  }
+  const own = fromScript(cwd, script.name);
+  if (own !== undefined || !script.recursive) return own;
+  const found = readWorkspaceMembers(cwd).folders.flatMap((folder) => fromScript(join(cwd, folder), script.name) ?? []);
+  const runners = [...new Set(found.flatMap((entry) => entry.runners))];
+  const command = found.map((entry) => entry.command).join(' && ');
+  return detection(runners, `package.json script "${script.name}" of the workspace's packages (${argv.join(' ')})`, command);
 }
 
 function commandsOf(options: Record<string, unknown>): string[] {
@@ -132,12 +142,31 @@ function readScripts(dir: string): Record<string, string> {
 
 const PACKAGE_MANAGERS = new Set(['npm', 'pnpm', 'yarn', 'bun']);
 const BUILT_IN_SCRIPTS = new Set(['test', 't', 'tst']);
+/** Package-manager commands that run a binary, not a script: `pnpm exec vitest`, `pnpm dlx`, `bun x`, `yarn exec`. */
+const EXEC_COMMANDS = new Set(['exec', 'dlx', 'x']);
+/** Options that run the script in workspace packages rather than (only) the current one. */
+const RECURSIVE_OPTIONS = new Set(['-r', '--recursive', '--filter', '-F', '--workspaces', '-ws', '--workspace']);
+/** Options before the script name that take a value (`pnpm --filter web test`, `pnpm -C dir test`). */
+const VALUED_OPTIONS = new Set(['--filter', '-F', '--workspace', '--dir', '-C', '--prefix']);
 
-/** `npm test` → test, `npm run unit` → unit, `yarn unit` → unit; undefined for anything else. */
+/** The script a package-manager command line runs: `npm test` → test, `npm run unit` → unit, `pnpm -r unit` → unit (recursive); undefined for anything else. */
+function packageScript(argv: string[]): { name: string; recursive: boolean } | undefined {
+  const [command, ...rest] = argv;
+  const manager = command?.replace(/\.(?:cmd|exe)$/, '');
+  if (manager === undefined || !PACKAGE_MANAGERS.has(manager)) return undefined;
+  // npm's -w names a workspace (it takes a value); pnpm's is --workspace-root.
+  const takesValue = (option: string) => VALUED_OPTIONS.has(option) || (manager === 'npm' && option === '-w');
+  const recursive = rest.some((arg) => RECURSIVE_OPTIONS.has(arg.split('=')[0]!) || (manager === 'npm' && arg === '-w'));
+  let index = 0;
+  while (index < rest.length && rest[index]!.startsWith('-')) index += !rest[index]!.includes('=') && takesValue(rest[index]!) ? 2 : 1;
+  const [first, second] = rest.slice(index);
+  if (first === undefined || EXEC_COMMANDS.has(first)) return undefined;
+  if (BUILT_IN_SCRIPTS.has(first)) return { name: 'test', recursive };
+  if ((first === 'run' || first === 'run-script') && second !== undefined) return { name: second, recursive };
+  return manager === 'npm' ? undefined : { name: first, recursive };
+}
+
+/** The script a segment of a script runs (`npm run unit` → unit), for scripts that run others. */
 function packageScriptName(argv: string[]): string | undefined {
-  const [command, first, second] = argv;
-  if (command === undefined || !PACKAGE_MANAGERS.has(command.replace(/\.(?:cmd|exe)$/, '')) || first === undefined) return undefined;
-  if (BUILT_IN_SCRIPTS.has(first)) return 'test';
-  if ((first === 'run' || first === 'run-script') && second !== undefined) return second;
-  return command === 'npm' || first.startsWith('-') ? undefined : first;
+  return packageScript(argv)?.name;
 }
