@@ -8,7 +8,12 @@ export type CollectionRoute =
   /** NODE_V8_COVERAGE, converted by monocov (convert/). */
   | { kind: 'v8' }
   /** The runners' own coverage, told to write istanbul JSON into the raw folder. */
-  | { kind: 'runner'; runners: TestRunner[]; /** The command that starts them, if known (detection). */ command?: string }
+  | {
+      kind: 'runner';
+      runners: TestRunner[];
+      /** The command that starts them, if known (detection): read for the runner configs it names. */
+      command?: string;
+    }
   /** istanbul JSON the tests write themselves, at an absolute path. */
   | { kind: 'istanbul-json'; path: string };
 
