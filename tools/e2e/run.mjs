@@ -13,19 +13,10 @@ import { join, relative } from 'node:path';
 import { packAll, REPO_ROOT } from '../pack.mjs';
 import { startRegistry } from './registry.mjs';
 
-/**
- * Scenarios committed ahead of the features they check: left out of the default run (so CI
- * stays green while they cannot pass yet), run when named. Each entry says what it waits for.
- */
-const WAITING = {
-  'nx-pnpm.e2e.ts': 'issue 15 items 1-3 in @monocov/nx (pnpm members, test:lib targets, nx add installing @monocov/core where pnpm does not hoist it)',
-  'nx-yarn.e2e.ts': 'issue 15 items 2-3 in @monocov/nx (no target for the root script that runs nx or for npm\'s placeholder test, nx add with yarn 4)',
-};
-
 const filters = process.argv.slice(2);
 const scenarios = readdirSync(import.meta.dirname)
   .filter((file) => file.endsWith('.e2e.ts'))
-  .filter((file) => (filters.length === 0 ? !Object.hasOwn(WAITING, file) : filters.some((filter) => file.includes(filter))))
+  .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
   .sort()
   .map((file) => join(import.meta.dirname, file));
 
@@ -65,7 +56,6 @@ try {
   registry = await startRegistry(registryDir, tarballs);
   process.env.MONOCOV_E2E_REGISTRY = registry.url;
   console.log(`published to ${registry.url} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-  for (const [file, reason] of Object.entries(WAITING)) if (!scenarios.some((path) => path.endsWith(`/${file}`))) console.log(`skip ${file}: ${reason}`);
   if (scenarios.length === 0) {
     console.log('no e2e scenario matched');
     totals.failed += 1;
