@@ -266,13 +266,15 @@ function finish(
     if (miss) misses.push(miss);
   }
 
+  // Both the Markdown summary and the HTML report show each project's change against it.
+  const baseline = options.baseline && (config.reporters.includes('markdown') || (write && config.reporters.includes('html'))) ? loadBaseline(options.baseline, { workspaceRoot, config }) : undefined;
   let markdown: string | undefined;
   if (config.reporters.includes('markdown')) {
     markdown = formatMarkdownSummary({
       coverage,
       projects: merged.projects,
       precision: config.report.precision,
-      baseline: options.baseline && loadBaseline(options.baseline, { workspaceRoot, config }),
+      baseline,
       completeness: completeness?.projects,
       misses,
     });
@@ -305,6 +307,7 @@ function finish(
       },
       skipEmpty: config.report.skipEmpty,
       contexts: merged.contexts,
+      workspaceHtml: { projects: merged.projects, completeness: completeness?.projects, baseline, precision: config.report.precision },
     });
     if (markdown !== undefined) written.push(join(outputDir, SUMMARY_FILE));
   }

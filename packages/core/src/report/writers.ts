@@ -14,6 +14,7 @@ import type { ContextsData } from '../store/format';
 import { COVERAGE_FILE } from '../store/format';
 import { stableStringifyChunks } from '../stable-json';
 import { addContextsToHtml } from './html-contexts';
+import { writeWorkspaceHtml, type WorkspaceHtmlInput } from './workspace-html/write';
 
 /** The file each file reporter writes, relative to the output folder. */
 export const REPORT_FILES: Partial<Record<ReporterName, string>> = {
@@ -47,6 +48,8 @@ export interface WriteReportsOptions {
   skipEmpty?: boolean;
   /** Which tests ran each line: the HTML report names them on each line's hit count. */
   contexts?: ContextsData;
+  /** The projects, their data state and the baseline the HTML report's projects page shows. */
+  workspaceHtml: WorkspaceHtmlInput;
 }
 
 /**
@@ -122,6 +125,7 @@ export function writeReports(options: WriteReportsOptions): string[] {
           // A flat index lists every file of every package on one sortable page.
           report.execute(context('flat'));
           if (options.contexts) addContextsToHtml(context('flat'), join(staging, 'html'), options.contexts);
+          writeWorkspaceHtml(context('flat'), join(staging, 'html'), coverage, { ...options.workspaceHtml, generated: options.timestamp });
           break;
         }
         default:
