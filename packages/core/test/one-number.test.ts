@@ -34,7 +34,11 @@ test('text table, HTML, json-summary, cobertura, Markdown summary and threshold 
   assert.ok(tableRow, result.stdout);
   const table = Object.fromEntries(METRICS.map((metric, i) => [metric, tableRow![i + 1]]));
 
-  const html = readFileSync(join(out, 'html/index.html'), 'utf8');
+  // The file's page (one file: its numbers are the total's) and the projects page's data.
+  const html = readFileSync(join(out, 'html/a.ts.html'), 'utf8'); // istanbul names pages below the files' common folder
+  const page = JSON.parse(/<script type="application\/json" id="monocov-data">([\s\S]*?)<\/script>/.exec(readFileSync(join(out, 'html/index.html'), 'utf8'))![1]!);
+  const projectsPage = Object.fromEntries(METRICS.map((metric, i) => [metric, (page.total.metrics[i][2] as number).toFixed(2)]));
+  const projectRow = Object.fromEntries(METRICS.map((metric, i) => [metric, (page.projects[0].metrics[i][2] as number).toFixed(2)]));
   const htmlHeader = Object.fromEntries(
     METRICS.map((metric) => {
       const label = metric[0]!.toUpperCase() + metric.slice(1);
@@ -64,6 +68,8 @@ test('text table, HTML, json-summary, cobertura, Markdown summary and threshold 
   for (const metric of METRICS) {
     assert.is(table[metric], expected[metric], `text table ${metric}`);
     assert.is(htmlHeader[metric], expected[metric], `HTML ${metric}`);
+    assert.is(projectsPage[metric], expected[metric], `HTML projects page total ${metric}`);
+    assert.is(projectRow[metric], expected[metric], `HTML projects page row ${metric}`);
     assert.is(jsonSummary[metric], expected[metric], `json-summary ${metric}`);
     assert.is(markdownTotal[metric], expected[metric], `Markdown ${metric}`);
     assert.is(misses[metric], expected[metric], `threshold message ${metric}`);

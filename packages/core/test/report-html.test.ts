@@ -70,7 +70,7 @@ function filesOf(node: TreeNode, prefix = ''): Array<{ path: string; page?: stri
   return node.children.flatMap((child) => filesOf(child, prefix === '' ? child.name : `${prefix}/${child.name}`));
 }
 
-/** Percentages as istanbul sums files for coverage-summary.json's `total`: the reference for every project row. */
+/** Percentages as istanbul sums files for coverage-summary.json's `total` (its `percent`): the reference for every project row. */
 function summaryOf(summary: Record<string, libCoverage.CoverageSummaryData>, paths: string[]): Array<[number, number, number]> {
   const sum = libCoverage.createCoverageSummary();
   for (const path of paths) sum.merge(libCoverage.createCoverageSummary(summary[path]!));
@@ -160,8 +160,8 @@ test('each project shows its change against a baseline; a project the baseline l
   const data = pageData(readFileSync(join(root, 'coverage/workspace/html/index.html'), 'utf8'));
   assert.is(data.baseline, 'before');
   const change = (projectRoot: string) => data.projects.find((row) => row.root === projectRoot)!.change;
-  // a: statements 4/7 → 5/7, functions 2/3 → 3/3; the Markdown summary's points.
-  assert.equal(change('packages/a'), [[14.29, '+14.29'], [0, '±0.00'], [33.33, '+33.33'], [14.29, '+14.29']]);
+  // a: statements 4/7 → 5/7 (57.14% → 71.42%), functions 2/3 → 3/3 (66.66% → 100%): the Markdown summary's points.
+  assert.equal(change('packages/a'), [[14.28, '+14.28'], [0, '±0.00'], [33.34, '+33.34'], [14.28, '+14.28']]);
   assert.equal(change('packages/b'), [[0, '±0.00'], [0, '±0.00'], [0, '±0.00'], [0, '±0.00']]);
   assert.is(change('packages/c'), 'new');
   assert.ok(data.total.change, 'the totals change too');

@@ -1,5 +1,4 @@
-import libCoverage from 'istanbul-lib-coverage';
-import type { CoverageMapData, CoverageSummaryData } from 'istanbul-lib-coverage';
+import type { CoverageMapData } from 'istanbul-lib-coverage';
 import type { ProjectCompleteness } from '../../completeness';
 import type { MergedProject } from '../../merge';
 import { formatChange } from '../markdown';
@@ -13,7 +12,7 @@ import { groupByProject, type ProjectGroup } from '../projects';
  * down to each file's page. Names stay data here; the page sets them as text, never as markup.
  */
 
-/** One metric: covered, total, and the percentage exactly as coverage-summary.json writes it. */
+/** One metric: covered, total, and its percentage (metrics.percent: the digits of every other output). */
 export type MetricCell = [covered: number, total: number, pct: number];
 
 /** Statements, branches, functions, lines (METRIC_ORDER). */
@@ -72,7 +71,7 @@ export interface ReportModelOptions {
   /** Each expected project's state, when the merge was told which to expect. */
   completeness?: ProjectCompleteness[];
   baseline?: Baseline;
-  /** Places of the change column (report.precision). */
+  /** Places of every percentage and change (report.precision). */
   precision: number;
   /** Workspace-relative path → its file page, relative to the html folder. */
   pages: ReadonlyMap<string, string>;
@@ -101,7 +100,7 @@ export function buildReportModel(options: ReportModelOptions): ReportModel {
       state: entry?.state ?? null,
       reasons: entry?.reasons ?? [],
       files: group.files.length,
-      metrics: group.files.length > 0 ? metricCells(totals) : null,
+      metrics: group.files.length > 0 ? metricCells(totals, precision) : null,
       change,
       tree: null,
     };
@@ -120,7 +119,7 @@ export function buildReportModel(options: ReportModelOptions): ReportModel {
   const owners = new Map<string, number>();
   rows.forEach(({ row, group }, index) => {
     if (!group || group.files.length === 0) return;
-    row.tree = trees.push(projectTree(group, coverage, options.pages)) - 1;
+    row.tree = trees.push(projectTree(group, coverage, options.pages, precision)) - 1;
     for (const path of group.files) owners.set(path, index);
   });
   const projects = rows.map(({ row }) => row);
@@ -129,30 +128,22 @@ export function buildReportModel(options: ReportModelOptions): ReportModel {
   return {
     generated: options.generated.toISOString(),
     baseline: baseline?.label ?? null,
-    total: { metrics: metricCells(total), change: baseline ? changes(total, sumTotals(baseline.coverage), precision) : null, files: Object.keys(coverage).length },
+    total: { metrics: metricCells(total, precision), change: baseline ? changes(total, sumTotals(baseline.coverage), precision) : null, files: Object.keys(coverage).length },
     projects,
     trees,
     owners,
   };
 }
 
-/**
- * The percentages of counts summed over files, through istanbul's own summary (a blank summary
- * merged with the counts), which is how coverage-summary.json computes its `total` and the HTML
- * pages their headers: the same digits in every output.
- */
-export function metricCells(totals: Totals): MetricCells {
-  const data = {} as CoverageSummaryData;
-  for (const metric of METRIC_ORDER) data[metric] = { ...totals[metric], skipped: 0, pct: 0 };
-  const summary = libCoverage.createCoverageSummary();
-  summary.merge(libCoverage.createCoverageSummary(data));
-  return METRIC_ORDER.map((metric) => [totals[metric].covered, totals[metric].total, summary[metric].pct]) as MetricCells;
+/** Each metric's counts and its percentage: metrics.percent, the one number every output shows. */
+export function metricCells(totals: Totals, precision: number): MetricCells {
+  return METRIC_ORDER.map((metric) => [totals[metric].covered, totals[metric].total, percent(totals[metric], precision)]) as MetricCells;
 }
 
 /** Points of change per metric, computed and written as the Markdown summary does. */
 function changes(now: Totals, then: Totals, precision: number): [Change, Change, Change, Change] {
   return METRIC_ORDER.map((metric) => {
-    const points = percent(now[metric]) - percent(then[metric]);
+    const points = percent(now[metric], precision) - percent(then[metric], precision);
     return [Math.round(points * 10 ** precision) / 10 ** precision, formatChange(points, precision)];
   }) as [Change, Change, Change, Change];
 }
@@ -169,7 +160,7 @@ interface Folder {
  * each sorted by name. A chain of folders with one folder each (`src/lib/util`) is one node, as
  * istanbul folds them, so the drill-down does not click through empty levels.
  */
-function projectTree(group: ProjectGroup, coverage: CoverageMapData, pages: ReadonlyMap<string, string>): TreeNode {
+function projectTree(group: ProjectGroup, coverage: CoverageMapData, pages: ReadonlyMap<string, string>, precision: number): TreeNode {
   const prefix = group.projectRoot === undefined || group.projectRoot === '.' ? '' : `${group.projectRoot}/`;
   const root: Folder = { name: group.projectRoot ?? '', totals: emptyTotals(), folders: new Map(), files: [] };
   for (const path of group.files) {
@@ -188,21 +179,21 @@ function projectTree(group: ProjectGroup, coverage: CoverageMapData, pages: Read
       folder = next;
       addTotals(folder.totals, totals);
     }
-    folder.files.push({ name, metrics: metricCells(totals), ...(pages.has(path) ? { page: pages.get(path)! } : {}) });
+    folder.files.push({ name, metrics: metricCells(totals, precision), ...(pages.has(path) ? { page: pages.get(path)! } : {}) });
   }
-  return toNode(root);
+  return toNode(root, precision);
 }
 
-function toNode(folder: Folder): TreeNode {
+function toNode(folder: Folder, precision: number): TreeNode {
   let current = folder;
   let name = folder.name;
   while (current.files.length === 0 && current.folders.size === 1) {
     current = [...current.folders.values()][0]!;
     name = name === '' ? current.name : `${name}/${current.name}`;
   }
-  const folders = [...current.folders.values()].sort((a, b) => compare(a.name, b.name)).map(toNode);
+  const folders = [...current.folders.values()].sort((a, b) => compare(a.name, b.name)).map((child) => toNode(child, precision));
   const files = current.files.sort((a, b) => compare(a.name, b.name));
-  return { name, metrics: metricCells(current.totals), children: [...folders, ...files] };
+  return { name, metrics: metricCells(current.totals, precision), children: [...folders, ...files] };
 }
 
 function compare(a: string, b: string): number {

@@ -12,7 +12,7 @@ export interface WorkspaceHtmlInput {
   projects: ReadonlyArray<Pick<MergedProject, 'projectRoot' | 'project'>>;
   completeness?: ProjectCompleteness[];
   baseline?: Baseline;
-  /** Places of the change column (report.precision). */
+  /** Places of every percentage and change (report.precision). */
   precision: number;
 }
 
