@@ -8,7 +8,7 @@
  *    tests but never ran (missing), legacy has no tests (not measured), and a tools/ folder
  *    that is not a project of the workspace has left data (unexpected).
  * `monocov` runs the CLI in a folder: the installed tarball in the e2e, this repository's build
- * in the screenshot script. The dates package's name is markup, to show it stays text.
+ * in the screenshot script. The dates project's name is markup, to show it stays text.
  */
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,7 +68,9 @@ export function writeReportWorkspace(root: string): void {
       ``,
     ].join('\n'),
     'libs/math/test/math.test.js': testFile('math', [`test('add', () => assert.equal(lib.add(1, 2), 3));`, `test('divide', () => assert.equal(lib.divide(6, 3), 2));`]),
-    'libs/dates/package.json': pkg(REPORT_PROJECTS['libs/dates']!.name, 'node --test'),
+    // npm refuses such a package name; Nx takes a project's name from project.json, and so do `--expect` and `run --project`.
+    'libs/dates/package.json': pkg('@demo/dates', 'node --test'),
+    'libs/dates/project.json': JSON.stringify({ name: REPORT_PROJECTS['libs/dates']!.name }, null, 2),
     'libs/dates/src/dates.js': [
       `exports.isWeekend = (date) => {`,
       `  const day = date.getUTCDay();`,
@@ -91,7 +93,7 @@ export function writeReportWorkspace(root: string): void {
 
 /** The two builds; leaves today's merged report in `coverage/workspace` and the baseline in `<root>/../baseline`. */
 export function buildReportWorkspace(root: string, monocov: MonocovCli): { baseline: string } {
-  const run = (project: string) => monocov(join(root, project), ['run', '--', 'node', '--test']);
+  const run = (project: string) => monocov(join(root, project), ['run', '--project', REPORT_PROJECTS[project]!.name, '--', 'node', '--test']);
   for (const project of ['libs/strings', 'libs/math', 'libs/dates']) run(project);
   monocov(root, ['merge']);
   const baseline = join(root, '..', 'baseline');

@@ -268,7 +268,7 @@
         const tr = el(
           'tr',
           { 'data-project': index, 'data-state': stateOf(row) },
-          el('td', { class: 'name' }, row.tree === null ? el('span', { text: name }) : el('a', { href: href({ project: index }), text: name })),
+          el('td', { class: 'root' }, row.tree === null ? el('span', { text: name }) : el('a', { href: href({ project: index }), text: name })),
           el('td', { class: 'name', text: row.name === null ? '' : row.name }),
           el('td', {}, stateBadge(row)),
           el('td', { class: 'num', text: String(row.files) }),
