@@ -143,7 +143,7 @@ test('file pages name their project and link to it; names stay text in every fil
   assert.equal(pageData(index).projects.map((row) => row.state), [null, null, null]);
 
   const page = readFileSync(join(html, 'packages/b/src/b.ts.html'), 'utf8');
-  assert.match(page, '<p class="monocov-project">Project: <a href="../../../index.html#p=2">packages/b (&#60;/script&#62;&#60;script&#62;window.pwned=1&#60;/script&#62;&#60;!--)</a></p>');
+  assert.match(page, '<p class="monocov-project">Project: <a href="../../../index.html#p=2">packages/b (&lt;/script&gt;&lt;script&gt;window.pwned=1&lt;/script&gt;&lt;!--)</a></p>');
   assert.match(readFileSync(join(html, 'packages/a/src/lib/deep/x.ts.html'), 'utf8'), '<a href="../../../../../index.html#p=1">packages/a (app-a)</a>');
   for (const script of readdirSync(join(html, 'monocov/data'))) assert.not.match(readFileSync(join(html, 'monocov/data', script), 'utf8'), /[<>]/);
   assert.ok(existsSync(join(html, 'monocov/report.js')) && existsSync(join(html, 'monocov/report.css')), 'the page script and style are shipped beside it');

@@ -122,7 +122,7 @@ export function writeReports(options: WriteReportsOptions): string[] {
           escapeHtmlHeadings(report);
           // The footer's "generated at": the data's time rather than the wall clock, so the same data gives the same bytes.
           (report as unknown as { date: string }).date = options.timestamp.toISOString();
-          // A flat index lists every file of every package on one sortable page.
+          // istanbul's flat tree: one page per file; writeWorkspaceHtml then replaces its index with the projects page.
           report.execute(context('flat'));
           if (options.contexts) addContextsToHtml(context('flat'), join(staging, 'html'), options.contexts);
           writeWorkspaceHtml(context('flat'), join(staging, 'html'), coverage, { ...options.workspaceHtml, generated: options.timestamp });

@@ -1,6 +1,5 @@
 import type { CoverageMapData } from 'istanbul-lib-coverage';
-import type { ProjectCompleteness } from '../../completeness';
-import type { MergedProject } from '../../merge';
+import type { MergedProject, ProjectCompleteness } from '../../store/format';
 import { formatChange } from '../markdown';
 import type { Baseline } from '../markdown';
 import { METRIC_ORDER, addTotals, emptyTotals, fileTotals, percent, sumTotals, type Totals } from '../metrics';

@@ -1,9 +1,9 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
+import { escapeMarkup } from '../../escape';
 import type libReport from 'istanbul-lib-report';
-import type { ProjectCompleteness } from '../../completeness';
-import type { MergedProject } from '../../merge';
+import type { MergedProject, ProjectCompleteness } from '../../store/format';
 import type { Baseline } from '../markdown';
 import { buildReportModel, type ProjectRow, type ReportModel, type TreeNode } from './model';
 
@@ -105,10 +105,6 @@ function indexPage(model: ReportModel): string {
 `;
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
 const PROJECT_STYLE = '<style>.monocov-project { margin: 0.5em 0 0; font-size: 14px; } .monocov-project a { font-weight: bold; }</style>';
 
 /**
@@ -124,7 +120,7 @@ function nameProjectsOnFilePages(htmlDir: string, pages: Map<string, string>, mo
     const row = model.projects[owner]!;
     const up = '../'.repeat(page.split('/').length - 1);
     const label = row.root === null ? 'no project (files outside every project root)' : row.name === null || row.name === row.root ? row.root : `${row.root} (${row.name})`;
-    const line = `<p class="monocov-project">Project: <a href="${up}index.html#p=${owner}">${escapeHtml(label)}</a></p>`;
+    const line = `<p class="monocov-project">Project: <a href="${up}index.html#p=${owner}">${escapeMarkup(label)}</a></p>`;
     const html = readFileSync(file, 'utf8');
     const heading = html.indexOf('</h1>');
     if (heading < 0) continue;
