@@ -2,7 +2,7 @@
 // docs/html-report.md): the workspace of the report-ui e2e (tools/e2e/report-workspace.ts),
 // measured with this repository's build, opened in headless Chromium at 1280x800.
 // Usage: npm run build && npx tsx tools/report-screenshots.ts
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,11 @@ async function main(): Promise<void> {
     // A fixed report time, so the pictures change only when the report does.
     const env = { ...process.env, SOURCE_DATE_EPOCH: '1767225600', NO_COLOR: '1' };
     delete env.NODE_V8_COVERAGE; // measuring the tests of this script's caller is not wanted
-    buildReportWorkspace(root, (cwd, args) => execFileSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    buildReportWorkspace(root, (cwd, args, status = 0) => {
+      const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8' });
+      if (result.status !== status) throw new Error(`monocov ${args.join(' ')}: exit ${result.status}, expected ${status}\n${result.stdout}${result.stderr}`);
+      return result.stdout;
+    });
     const index = pathToFileURL(join(root, 'coverage/workspace/html/index.html')).href;
     const page = await browser.newPage(1280, 800);
     mkdirSync(OUT, { recursive: true });

@@ -1,22 +1,22 @@
-// The workspace HTML report in a browser (issue 22): @monocov/core installed from its tarball
+// The workspace HTML report in a browser (issue 22): @monocov/core installed from the registry
 // measures a small monorepo twice (tools/e2e/report-workspace.ts: a baseline, then a build where
-// projects are current, stale, missing, carried forward, not measured and unexpected), and the
+// projects are current, stale, failed, missing, carried forward, not measured and unexpected), and the
 // merged report is opened in headless Chromium. The checks read the rendered DOM: every
 // project's row against coverage-summary.json (same digits), each state shown, a name made of
 // markup shown as text, sorting and filtering, the picture's tiles sized by statements and its
 // drill-down into a project's folders and files, and a file page (project named, hit counts,
 // uncovered code marked, who-tests tooltips, keyboard navigation). MONOCOV_E2E_KEEP keeps the folder.
-import { cpSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import libCoverage from 'istanbul-lib-coverage';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Browser, type Page } from './chromium';
-import { log, ourTarballs, removeDir, runOk, tempDir, type Shell } from './lib';
+import { log, registryShell, removeDir, run, runOk, tempDir, type Shell } from './lib';
 import { REPORT_PROJECTS, buildReportWorkspace, writeReportWorkspace } from './report-workspace';
 
-const shell: Shell = {};
+let shell: Shell = {};
 let dir: string | undefined;
 let browser: Browser | undefined;
 let page: Page;
@@ -27,6 +27,7 @@ const STATE_LABELS: Record<string, string> = {
   current: 'current',
   stale: 'stale',
   missing: 'missing',
+  failed: 'failed',
   'carried-forward': 'carried forward',
   untested: 'not measured',
   unexpected: 'unexpected',
@@ -34,12 +35,15 @@ const STATE_LABELS: Record<string, string> = {
 
 test.before(async () => {
   dir = tempDir('report-ui');
-  const tarballs = await ourTarballs();
-  cpSync(tarballs.core, join(dir, basename(tarballs.core)));
+  shell = await registryShell();
   const root = join(dir, 'workspace');
   writeReportWorkspace(root);
-  runOk(shell, root, 'npm', ['install', '--no-audit', '--no-fund', '--save-dev', `../${basename(tarballs.core)}`]);
-  buildReportWorkspace(root, (cwd, args) => runOk(shell, cwd, 'npx', ['--no-install', 'monocov', ...args]));
+  runOk(shell, root, 'npm', ['install', '--no-audit', '--no-fund', '--save-dev', '@monocov/core']);
+  buildReportWorkspace(root, (cwd, args, status = 0) => {
+    const result = run(shell, cwd, 'npx', ['--no-install', 'monocov', ...args]);
+    assert.is(result.status, status, result.output);
+    return result.output;
+  });
   index = pathToFileURL(join(root, 'coverage/workspace/html/index.html')).href;
   summary = JSON.parse(readFileSync(join(root, 'coverage/workspace/coverage-summary.json'), 'utf8'));
   browser = Browser.launch();
@@ -112,7 +116,7 @@ test('sorting by a metric puts the worst covered first and projects without data
   const values = rows.map((row) => row.cells[4]!);
   const measured = values.filter((value) => value !== '–').map((value) => parseFloat(value));
   assert.equal(measured, [...measured].sort((a, b) => a - b), `ascending: ${values}`);
-  assert.equal(values.slice(measured.length), ['–', '–', '–'].slice(0, values.length - measured.length));
+  assert.equal(values.slice(measured.length), values.slice(measured.length).map(() => '–'), `projects without data last: ${values}`);
   assert.is(await page.evaluate<string>(`[...document.querySelectorAll('th')].find((th) => th.textContent === 'Statements').getAttribute('aria-sort')`), 'ascending');
 
   await page.evaluate(`(() => { const input = document.querySelector('input[type=search]'); input.value = 'MATH'; input.dispatchEvent(new Event('input')); })()`);

@@ -4,7 +4,7 @@
  * 1. the baseline: strings (one test), math and dates measured and merged; `coverage/` kept as
  *    the baseline;
  * 2. today's: strings gains a test (its numbers change), math gains a source file without
- *    being rerun (stale), dates is not run (carried forward from the baseline), cli-app has
+ *    being rerun (stale), flaky's tests fail (failed), dates is not run (carried forward from the baseline), cli-app has
  *    tests but never ran (missing), legacy has no tests (not measured), and a tools/ folder
  *    that is not a project of the workspace has left data (unexpected).
  * `monocov` runs the CLI in a folder: the installed tarball in the e2e, this repository's build
@@ -14,13 +14,14 @@ import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFiles } from './lib';
 
-/** Runs `monocov <args>` in `cwd`, returning its output; throws when it fails. */
-export type MonocovCli = (cwd: string, args: string[]) => string;
+/** Runs `monocov <args>` in `cwd`, returning its output; throws when its exit status is not `status`. */
+export type MonocovCli = (cwd: string, args: string[], status?: number) => string;
 
 /** The projects the report must show, by root: name and data state. */
 export const REPORT_PROJECTS: Record<string, { name: string; state: string }> = {
   'apps/cli': { name: 'cli-app', state: 'missing' },
   'libs/dates': { name: '<img src=x onerror="window.__injected=1">', state: 'carried-forward' },
+  'libs/flaky': { name: '@demo/flaky', state: 'failed' },
   'libs/legacy': { name: 'legacy', state: 'untested' },
   'libs/math': { name: '@demo/math', state: 'stale' },
   'libs/strings': { name: '@demo/strings', state: 'current' },
@@ -80,6 +81,9 @@ export function writeReportWorkspace(root: string): void {
       ``,
     ].join('\n'),
     'libs/dates/test/dates.test.js': testFile('dates', [`test('iso', () => assert.equal(lib.iso(new Date(0)), '1970-01-01'));`]),
+    'libs/flaky/package.json': pkg('@demo/flaky', 'node --test'),
+    'libs/flaky/src/flaky.js': `exports.half = (n) => {\n  if (n % 2) return (n - 1) / 2;\n  return n / 2;\n};\n`,
+    'libs/flaky/test/flaky.test.js': testFile('flaky', [`test('half of 4', () => assert.equal(lib.half(4), 2));`, `test('half of 3', () => assert.equal(lib.half(3), 1.5));`]),
     'libs/legacy/package.json': pkg('legacy'),
     'libs/legacy/src/legacy.js': `exports.old = () => 'old';\n`,
     'apps/cli/package.json': pkg('cli-app', 'node --test'),
@@ -113,6 +117,8 @@ export function buildReportWorkspace(root: string, monocov: MonocovCli): { basel
   });
   run('libs/strings');
   run('tools/gen');
+  // A failing test: the tests' exit status passes through, and the data is marked failed.
+  monocov(join(root, 'libs/flaky'), ['run', '--project', REPORT_PROJECTS['libs/flaky']!.name, '--', 'node', '--test'], 1);
   rmSync(join(root, 'coverage/projects/libs/dates'), { recursive: true, force: true });
   // A source file added since math's data was made: the data stays, marked stale.
   writeFiles(root, { 'libs/math/src/round.js': `exports.round = (value) => Math.round(value);\n` });

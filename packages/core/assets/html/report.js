@@ -22,7 +22,7 @@
     current: 'data made for the project as it is now',
     stale: 'data made for other sources or settings than the project has now',
     missing: 'the project should have data and has none',
-    failed: 'its coverage run failed',
+    failed: 'its tests failed: the data shows what ran up to the failure',
     'carried-forward': 'not run in this build: data taken from a baseline',
     untested: 'no tests: no data expected',
     unexpected: 'data of a project the workspace does not expect',
