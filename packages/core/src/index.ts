@@ -1,10 +1,10 @@
 // The public API of @monocov/core: what an integration (the Nx plugin, another task runner) needs to collect a
 // project's coverage and merge a workspace's. Everything else is internal; the CLI is the interface for scripts.
 // The API report packages/core/api/core.api.md is checked by tools/test/api-report.test.ts (`npm run api` updates it).
-import type * as ProjectCoverageModule from './project-coverage';
-import type { ProjectCoverageOptions, ProjectCoverageResult } from './project-coverage';
-import type * as ReportModule from './report';
-import type { WorkspaceReport, WorkspaceReportOptions } from './report';
+import type * as ProjectCoverageModule from './collection/project-coverage';
+import type { ProjectCoverageOptions, ProjectCoverageResult } from './collection/project-coverage';
+import type * as WorkspaceReportModule from './workspace-report';
+import type { WorkspaceReport, WorkspaceReportOptions } from './workspace-report';
 
 // Errors: one family with a stable `code`; print the message, only non-monocov errors need a stack trace.
 export {
@@ -41,26 +41,24 @@ export type { Collector, CoverageConfig, LoadedConfig, Metric, PartialCoverageCo
 
 // One project: run its tests under coverage and write its data.
 /** How a test command ended (exit code or signal), and whether that counts as passing. */
-export { testsPassed, type TestOutcome } from './collect';
+export { testsPassed, type TestOutcome } from './test-command';
 /** Records how the child processes of this process end, so a test command killed by a signal is reported as such. */
-export { watchChildExits, type ChildExitWatch } from './child-exits';
+export { watchChildExits, type ChildExitWatch } from './test-command';
 /** Jest and Vitest: which runner a target runs and the collection route (V8, or the runner's own coverage) to use; what kind of tests a command runs (unit, e2e, a nested nx/turbo run), to pick test targets. */
 export {
   RUNNER_LABELS,
   detectTargetRunner,
-  resolveCollection,
   runnerOfExecutor,
   testCommandKind,
-  type CollectionRoute,
   type TestCommandKind,
   type FlagValue,
   type RunnerDetection,
   type TestRunner,
 } from './runners';
 export type { TargetDescription } from './runners/detect';
-export type { ResolveCollectionOptions } from './runners/collector';
+export { resolveCollection, type CollectionRoute, type ResolveCollectionOptions } from './collection/choose-route';
 /** Options and result of collectProjectCoverage; TestSetup is what the caller's test run must be given. */
-export type { ProjectCoverageOptions, ProjectCoverageResult, TestSetup } from './project-coverage';
+export type { ProjectCoverageOptions, ProjectCoverageResult, TestSetup } from './collection/project-coverage';
 
 // The workspace: merge every project's data, write the reports, check thresholds.
 /** Whether a merge's inputs were complete (missing, stale or unexpected projects) and how to say so. */
@@ -70,15 +68,16 @@ export type { ContextsData, MergedProject, ProjectCompleteness, ProjectDataState
 /** Changed lines against a base commit, for diff coverage. */
 export type { DiffBase } from './git-diff';
 /** Options and outcome of mergeWorkspace. */
-export type { ReportOutcome, ThresholdMiss, WorkspaceReport, WorkspaceReportOptions } from './report';
+export type { ReportOutcome, WorkspaceReport, WorkspaceReportOptions } from './workspace-report';
+export type { ThresholdMiss } from './report/thresholds';
 export type { Count, Totals } from './report/metrics';
 export type { DiffCoverage, DiffFileCoverage } from './report/diff-coverage';
-export type { BaselineSource } from './report/baseline';
+export type { BaselineSource } from './workspace-report/baseline';
 
 // Collection and reporting load their heavy dependencies (Babel, istanbul's reporters) on first use: the Nx
 // plugin reads only the configuration, on every nx command, and should not pay for them.
-const projectCoverage = (): typeof ProjectCoverageModule => require('./project-coverage');
-const report = (): typeof ReportModule => require('./report');
+const projectCoverage = (): typeof ProjectCoverageModule => require('./collection/project-coverage');
+const workspaceReport = (): typeof WorkspaceReportModule => require('./workspace-report');
 
 /** Runs a project's tests under coverage (V8 or the runner's own) and writes its data as one unit. */
 export function collectProjectCoverage(options: ProjectCoverageOptions): Promise<ProjectCoverageResult> {
@@ -99,9 +98,9 @@ export function unmatchedIncludeWarning(glob: string, projectRoot: string): stri
 }
 /** Merges every project's data into the workspace reports and checks the thresholds. */
 export function mergeWorkspace(options: WorkspaceReportOptions): WorkspaceReport {
-  return report().mergeWorkspace(options);
+  return workspaceReport().mergeWorkspace(options);
 }
 /** Refuses a configured report folder outside the workspace or at its root (a ConfigError naming `label`). */
 export function checkReportFolder(workspaceRoot: string, outputDir: string, label: string): void {
-  report().checkReportFolder(workspaceRoot, outputDir, label);
+  workspaceReport().checkReportFolder(workspaceRoot, outputDir, label);
 }

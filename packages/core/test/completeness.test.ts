@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { checkCompleteness, describeCompleteness, findExpectedProjects } from '../src/completeness';
 import { loadConfig } from '../src/config';
 import { combineCoverage } from '../src/combine';
-import { mergeWorkspace } from '../src/report/workspace';
+import { mergeWorkspace } from '../src/workspace-report';
 import { writeProjectData } from '../src/store/write';
 import { coverageOf, makeWorkspace, source, writeFiles, runCli as monocov } from './fixtures/merge/helpers';
 

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError } from '../src/errors';
-import { checkReportFolder } from '../src/report';
+import { checkReportFolder } from '../src/workspace-report';
 
 // Issue 7, item 1 (config), what config-load.test.ts and config-fuzz.test.ts do not already
 // prove: include globs that match nothing are warned about, a configured report folder outside

@@ -117,7 +117,7 @@ for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
   });
 }
 
-// Guards: runCommand forwarding SIGTERM to the tests (collect.ts FORWARDED_SIGNALS). Without
+// Guards: runCommand forwarding SIGTERM to the tests (test-command.ts FORWARDED_SIGNALS). Without
 // it monocov dies at once, leaving no message. The run stopped is no data: the earlier data stays,
 // recorded as failed.
 test('SIGTERM sent to monocov run reaches the tests; the earlier data is kept, marked, and monocov exits 143', async () => {

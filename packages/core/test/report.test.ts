@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DataError, NoDataError } from '../src/errors';
-import { checkWorkspace, mergeWorkspace, reportWorkspace } from '../src/report';
+import { checkWorkspace, mergeWorkspace, reportWorkspace } from '../src/workspace-report';
 import { formatPercent, formatPercentShort, percent } from '../src/report/metrics';
 import { groupByProject } from '../src/report/projects';
 import { formatSummary, formatTable } from '../src/report/table';

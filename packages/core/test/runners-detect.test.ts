@@ -6,7 +6,8 @@ import * as assert from 'uvu/assert';
 import { defaultConfig } from '../src/config';
 import type { CoverageConfig } from '../src/config/types';
 import { ConfigError } from '../src/errors';
-import { detectCommandRunner, detectTargetRunner, mergeRunnerArgs, resolveCollection, runnerFlags, runnersInCommand, type FlagValue, type TestRunner } from '../src/runners';
+import { resolveCollection } from '../src/collection/choose-route';
+import { detectCommandRunner, detectTargetRunner, mergeRunnerArgs, runnerFlags, runnersInCommand, type FlagValue, type TestRunner } from '../src/runners';
 
 const dir = mkdtempSync(join(tmpdir(), 'monocov-detect-'));
 writeFileSync(

@@ -7,7 +7,7 @@ import { createFixtureWorkspace, removeWorkspace, runNx, snapshotFiles } from '.
 // projects leaves complete files, byte-identical to a --parallel=1 run. (Two merges of the same
 // data at once: packages/core/test/cli-merge.test.ts.)
 //
-// Guards: a fresh, uniquely named raw folder per collection (collect.ts createRawDir) and
+// Guards: a fresh, uniquely named raw folder per collection (test-command.ts createRawDir) and
 // per-project data folders written atomically under unique temp names (fs-atomic.ts). Every
 // project's tests also run a shared module, measured with run.source "workspace": if two tasks
 // shared a raw folder, one would count the other's hits on it (or lose its own when the other

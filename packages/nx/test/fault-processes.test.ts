@@ -61,7 +61,7 @@ test.before(() => {
 
 // Guards: the coverage executor learning how the test target's processes ended: the status
 // run-commands reports (137 here) or, for executors that report only success (nx:run-script),
-// the child-process watch (core child-exits.ts). Without both, the task only says "failed".
+// the child-process watch (core test-command.ts watchChildExits). Without both, the task only says "failed".
 test('a test target killed by SIGKILL (run-commands) fails its task naming SIGKILL; data still written, recorded as failed', () => {
   assert.is.not(signalRun.status, 0);
   assert.match(signalRun.output, /monocov: killed:test was killed by SIGKILL: killed: statements [\d.]+%.* in 1 file; data written to coverage\/projects\/apps\/killed, recorded as failed \(it shows what ran up to the failure\)/);

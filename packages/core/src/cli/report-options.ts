@@ -4,8 +4,8 @@ import type { CoverageConfig, PartialCoverageConfig, ReporterName } from '../con
 import { describeCompleteness, findExpectedProjects, findWorkspaceMemberProjects, isIncomplete, type Completeness, type ExpectedProject } from '../completeness';
 import { ConfigError } from '../errors';
 import type { DiffBase } from '../git-diff';
-import type { BaselineSource } from '../report/baseline';
-import type { ReportOutcome } from '../report/workspace';
+import type { BaselineSource } from '../workspace-report/baseline';
+import type { ReportOutcome } from '../workspace-report';
 import { toPosix } from '../workspace-path';
 import type { CliContext, Command, ParsedOptions } from './command';
 import { EXIT } from './exit-codes';

@@ -1,5 +1,5 @@
 import type { CoverageMapData } from 'istanbul-lib-coverage';
-import { testsPassed } from '../collect';
+import { testsPassed } from '../test-command';
 import type { DataError } from '../errors';
 import type { IstanbulInput } from '../runners';
 import { convert } from './lazy-modules';

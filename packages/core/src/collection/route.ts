@@ -1,6 +1,6 @@
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import type { CoverageConfig } from '../config/types';
-import type { TestOutcome } from '../collect';
+import type { TestOutcome } from '../test-command';
 import type { ContextsData } from '../store/format';
 import type { FlagValue, TestRunner } from '../runners';
 import type { DataError } from '../errors';

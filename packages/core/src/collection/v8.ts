@@ -18,7 +18,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
   const { workspaceRoot, projectRoot, run, include, rawDir, env, cacheDir, warnings, dropped } = context;
   // With `run.all` every source needs its maps: listed now, they are prepared while the tests run.
   const sources = run.all ? scanSourceFiles({ workspaceRoot, projectRoot, run }).files : [];
-  // With contexts, a preload takes a coverage snapshot at each test boundary (contexts/collect.ts).
+  // With contexts, a preload takes a coverage snapshot at each test boundary (contexts/from-raw.ts).
   const variables = { NODE_V8_COVERAGE: rawDir, ...(run.contexts === 'test' ? contextsCollector().contextVariables(env) : {}) };
   let conversion: ConvertModule.V8Conversion | undefined;
   const v8Conversion = () =>

@@ -1,5 +1,5 @@
 import type { FileCoverageData } from 'istanbul-lib-coverage';
-import type { FileMaps, Span } from './file-maps';
+import type { FileMaps, Span } from './file-map-types';
 import type { RangeTree } from './range-tree';
 import type { ScriptMapping } from './script-mapping';
 

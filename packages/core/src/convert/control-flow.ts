@@ -1,6 +1,6 @@
 import type { File, Node, SourceLocation, Statement } from '@babel/types';
 import { COUNTED_STATEMENTS, childKeys, isFunctionNode as isFunction, isStatementNode as isStatement } from './babel-tables';
-import type { Span } from './file-maps';
+import type { Span } from './file-map-types';
 
 /** Identifies a piece of original code by its exact location, as istanbul's maps record it. */
 export const spanKey = (loc: { start: { line?: number; column?: number }; end: { line?: number; column?: number } }): string =>

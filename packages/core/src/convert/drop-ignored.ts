@@ -1,5 +1,5 @@
 import type { BranchMapping, FunctionMapping, Range } from 'istanbul-lib-coverage';
-import type { ArmProbe, FileMaps, Span, StatementProbe } from './file-maps';
+import type { ArmProbe, FileMaps, Span, StatementProbe } from './file-map-types';
 import type { IgnoredLines } from './ignore-hints';
 
 /** Removes entries that start on lines excluded by c8-style line hints, renumbering what is left. */

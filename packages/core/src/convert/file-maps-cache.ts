@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { markCanonical, stableStringify } from '../stable-json';
 import { TOOL_VERSION } from '../version';
-import type { FileMaps } from './file-maps';
+import type { FileMaps } from './file-map-types';
 
 /** Babel and the map definitions load only when a file's maps must be built (not cached). */
 const buildFileMaps = (path: string, code: string): FileMaps => (require('./file-maps') as typeof import('./file-maps')).buildFileMaps(path, code);

@@ -1,5 +1,5 @@
 import type { SourceMapSegment } from '@jridgewell/trace-mapping';
-import type { Span } from './file-maps';
+import type { Span } from './file-map-types';
 
 // Positions as one sortable number: line in the high bits, column in the low 32 (exact in a double).
 const COLUMN_SPAN = 2 ** 32;

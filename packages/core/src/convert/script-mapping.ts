@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AnyMap, decodedMappings, type TraceMap } from '@jridgewell/trace-mapping';
-import type { Span } from './file-maps';
+import type { Span } from './file-map-types';
 import { OriginalPositionIndex } from './original-index';
 import type { SourceMapCacheEntry } from './v8-data';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DataError } from '../errors';
 import type { FileMapsCache } from './file-maps-cache';
 import { probeOffsets, type ProbeOffsets } from './apply-hits';
-import type { FileMaps } from './file-maps';
+import type { FileMaps } from './file-map-types';
 import { cachedMapping, identityMapping, mappingFromScriptFile, type ScriptMapping } from './script-mapping';
 import type { SourceMapCacheEntry } from './v8-data';
 

@@ -13,4 +13,3 @@ export { testCommandKind, type TestCommandKind } from './test-commands';
 export { runnerFlags, type FlagValue } from './flags';
 export { REFUSAL_FILE, mergeRunnerArgs, runnerHookVariables, type MergedRunnerArgs } from './hook';
 export { readIstanbulJson, readRunnerOutput, readRunnerRefusal, type IstanbulInput } from './read-output';
-export { resolveCollection, type CollectionRoute } from './collector';

@@ -112,7 +112,7 @@ export interface WorkspaceMeta {
   formatVersion: number;
   tool: { name: string; version: string };
   kind: 'workspace';
-  /** ISO time the reports show (see reportTime in report/workspace.ts). */
+  /** ISO time the reports show (see reportTime in workspace-report/index.ts). */
   dataTime: string;
   projects: MergedProject[];
   /** Content hash of each merged file (CombineResult.sources), so reports of stored data still notice edits. */

@@ -13,7 +13,7 @@ import { cleanLater, cleanUp, monocov } from './helpers';
 test.after(cleanUp);
 
 // Guards: convert/raw-files.ts rawFileProblem, convert/index.ts (resolve before add),
-// collection/route.ts dropUnparsable, store.ts meta.dropped, project-coverage.ts (run.all).
+// collection/route.ts dropUnparsable, store/write.ts meta.dropped, collection/project-coverage.ts (run.all).
 test('a raw file {"result":[null]} and an unparsable source: both dropped by name, the rest written, exit status the tests\'', () => {
   const root = makeWorkspace({
     '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'], all: true } }),

@@ -1,5 +1,5 @@
 import { formatPercentShort, METRIC_ORDER } from '../../report/metrics';
-import { checkWorkspace } from '../../report/workspace';
+import { checkWorkspace } from '../../workspace-report';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { optionHelp, pickOptions, printOutcome, resolveReportOptions, type ReportOptionName } from '../report-options';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { mergeWorkspace } from '../../report/workspace';
+import { mergeWorkspace } from '../../workspace-report';
 import type { Command } from '../command';
 import { optionHelp, pickOptions, printOutcome, resolveReportOptions, type ReportOptionName } from '../report-options';
 

@@ -5,7 +5,7 @@ import { isIncomplete } from '../../completeness';
 import { ConfigError } from '../../errors';
 import { writeFileAtomic } from '../../fs-atomic';
 import { ratchetThresholds } from '../../ratchet';
-import { checkWorkspace } from '../../report/workspace';
+import { checkWorkspace } from '../../workspace-report';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { optionHelp, pickOptions, printOutcome, resolveReportOptions, type ReportOptionName } from '../report-options';

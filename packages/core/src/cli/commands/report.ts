@@ -1,4 +1,4 @@
-import { reportWorkspace } from '../../report/workspace';
+import { reportWorkspace } from '../../workspace-report';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
 import { optionHelp, pickOptions, printOutcome, resolveReportOptions, type ReportOptionName } from '../report-options';

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { runCommand as runTestCommand, testsPassed } from '../../collect';
+import { runCommand as runTestCommand, testsPassed } from '../../test-command';
 import { findWorkspaceRoot, loadConfig, type Collector, type PartialCoverageConfig } from '../../config';
 import { normalizeProjectRoot } from '../../layout';
-import { collectProjectCoverage, outcomeLine, unmatchedIncludeWarning } from '../../project-coverage';
-import { detectCommandRunner, resolveCollection } from '../../runners';
+import { resolveCollection } from '../../collection/choose-route';
+import { collectProjectCoverage, outcomeLine, unmatchedIncludeWarning } from '../../collection/project-coverage';
+import { detectCommandRunner } from '../../runners';
 import { toPosix } from '../../workspace-path';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';

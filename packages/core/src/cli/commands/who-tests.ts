@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { testsForLine } from '../../contexts/data';
 import { NoDataError } from '../../errors';
-import { checkWorkspace } from '../../report/workspace';
+import { checkWorkspace } from '../../workspace-report';
 import { workspaceRelative } from '../../workspace-path';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';

@@ -13,14 +13,14 @@ import { toPosix } from '../workspace-path';
 import { stableStringify } from '../stable-json';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
 import { loadBaseline, type BaselineSource } from './baseline';
-import { formatMarkdownSummary, SUMMARY_FILE } from './markdown';
-import { formatPercentShort, sumTotals, type Totals } from './metrics';
-import { groupByProject } from './projects';
-import { formatSummary, formatTable } from './table';
+import { formatMarkdownSummary, SUMMARY_FILE } from '../report/markdown';
+import { formatPercentShort, sumTotals, type Totals } from '../report/metrics';
+import { groupByProject } from '../report/projects';
+import { formatSummary, formatTable } from '../report/table';
 import { changedLines, type DiffBase } from '../git-diff';
-import { diffCoverage, diffPercent, formatDiffCoverage, formatUncovered, type DiffCoverage } from './diff-coverage';
-import { checkThresholds, type ThresholdMiss } from './thresholds';
-import { writeReports } from './writers';
+import { diffCoverage, diffPercent, formatDiffCoverage, formatUncovered, type DiffCoverage } from '../report/diff-coverage';
+import { checkThresholds, type ThresholdMiss } from '../report/thresholds';
+import { writeReports } from '../report/writers';
 
 export interface WorkspaceReportOptions {
   /** Absolute workspace root. */

@@ -1,25 +1,25 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
-import { istanbulJsonCollection } from './collection/istanbul-json';
-import { convert } from './collection/lazy-modules';
-import { dropUnparsable, type RouteCollection, type RouteContext, type RunningTests, type TestSetup } from './collection/route';
-import { runnerCollection } from './collection/runner';
-import { v8Collection } from './collection/v8';
-import type { LoadedConfig } from './config/types';
-import { createRawDir, removeRawDir, testsPassed, type TestOutcome } from './collect';
-import { builtinOmitWarning, createSourceFilter, scanSourceFiles } from './files';
-import { METRIC_ORDER, formatPercentShort, sumTotals, type Totals } from './report/metrics';
-import { groupByProject } from './report/projects';
-import { formatTable } from './report/table';
-import type { CollectionRoute } from './runners';
-import { DataError } from './errors';
-import type { DroppedData } from './store/format';
-import { recordRunWithoutTests, toPortableCoverage, writeProjectData } from './store/write';
-import { workspaceRelative } from './workspace-path';
-import { TOOL_NAME, TOOL_VERSION } from './version';
+import { istanbulJsonCollection } from './istanbul-json';
+import { convert } from './lazy-modules';
+import { dropUnparsable, type RouteCollection, type RouteContext, type RunningTests, type TestSetup } from './route';
+import { runnerCollection } from './runner';
+import { v8Collection } from './v8';
+import type { LoadedConfig } from '../config/types';
+import { createRawDir, removeRawDir, testsPassed, type TestOutcome } from '../test-command';
+import { builtinOmitWarning, createSourceFilter, scanSourceFiles } from '../files';
+import { METRIC_ORDER, formatPercentShort, sumTotals, type Totals } from '../report/metrics';
+import { groupByProject } from '../report/projects';
+import { formatTable } from '../report/table';
+import type { CollectionRoute } from './choose-route';
+import { DataError } from '../errors';
+import type { DroppedData } from '../store/format';
+import { recordRunWithoutTests, toPortableCoverage, writeProjectData } from '../store/write';
+import { workspaceRelative } from '../workspace-path';
+import { TOOL_NAME, TOOL_VERSION } from '../version';
 
-export type { TestSetup } from './collection/route';
+export type { TestSetup } from './route';
 
 export interface ProjectCoverageOptions {
   workspaceRoot: string;

@@ -8,7 +8,7 @@ import { combineCoverage } from '../combine';
 import { projectsDataPath, workspaceDataPath } from '../layout';
 import { COVERAGE_FILE, META_FILE } from '../store/format';
 import { toPosix } from '../workspace-path';
-import type { Baseline } from './markdown';
+import type { Baseline } from '../report/markdown';
 
 /** Where the baseline comes from: a path (data dir, merged folder or file), or a git ref holding the merged data. */
 export type BaselineSource = { path: string } | { ref: string };

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { CoverageConfig } from '../config/types';
 import { ConfigError } from '../errors';
-import { RUNNER_LABELS, type RunnerDetection, type TestRunner } from './detect';
+import { RUNNER_LABELS, type RunnerDetection, type TestRunner } from '../runners/detect';
 
 /** How one project's hits are collected, `run.collector` resolved against what runs its tests. */
 export type CollectionRoute =

@@ -1,0 +1,119 @@
+// Starting the test command: its raw-coverage folder and environment, the process itself (signals
+// passed on), and how it ended (exit code or signal), also when an adapter's own runner started it.
+import spawn from 'cross-spawn';
+import type { ChildProcess } from 'node:child_process';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** How a test command ended: exactly one of the two is non-null. */
+export interface TestOutcome {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export function testsPassed(outcome: TestOutcome): boolean {
+  return outcome.exitCode === 0 && outcome.signal === null;
+}
+
+/**
+ * A fresh folder for NODE_V8_COVERAGE, in the OS temp dir: raw V8 files are large, per-machine
+ * and never portable, so they must not land in the data directory that Nx caches.
+ */
+export function createRawDir(): string {
+  return mkdtempSync(join(tmpdir(), 'monocov-raw-'));
+}
+
+export function removeRawDir(rawDir: string): void {
+  rmSync(rawDir, { recursive: true, force: true });
+}
+
+/** The environment a covered test command runs in; every child process and worker inherits it. */
+export function coverageEnv(rawDir: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, NODE_V8_COVERAGE: rawDir };
+}
+
+export interface RunCommandOptions {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Runs a command with inherited stdio and resolves with how it ended. Signals sent to us are
+ * passed on, so Ctrl-C stops the tests and lets them write their coverage before we convert it.
+ * Started through cross-spawn, as c8 does (through foreground-child): on Windows it finds
+ * `npm.cmd`-style shims through PATHEXT and quotes arguments for cmd.exe; elsewhere it is spawn.
+ */
+export function runCommand(options: RunCommandOptions): Promise<TestOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    const cleanUp = () => {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+    };
+    child.on('error', (error) => {
+      cleanUp();
+      reject(error);
+    });
+    child.on('exit', (exitCode, signal) => {
+      cleanUp();
+      resolve({ exitCode, signal });
+    });
+  });
+}
+
+/**
+ * For adapters that run the tests through code they do not control (Nx's runExecutor starts
+ * run-commands or `npm run` in this process): watches the child processes this process starts,
+ * through Node's `child_process` diagnostics channel, so a test command killed by a signal can be
+ * named instead of reported as a bare failure. A direct child killed by a signal shows it; a
+ * shell or npm in between exits with the shell convention, 128 + the signal's number.
+ */
+export interface ChildExitWatch {
+  /** Stops watching and turns what was seen into how the tests ended. */
+  finish(result: { passed: boolean; exitCode?: number }): TestOutcome;
+}
+
+interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+const CHANNEL = 'child_process';
+const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
+  Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]),
+);
+
+export function watchChildExits(): ChildExitWatch {
+  const exits: ChildExit[] = [];
+  const onChild = (message: unknown) => {
+    const child = (message as { process?: ChildProcess }).process;
+    child?.once('exit', (code, signal) => exits.push({ code, signal }));
+  };
+  subscribe(CHANNEL, onChild);
+  let stopped = false;
+  return {
+    finish({ passed, exitCode }) {
+      if (!stopped) unsubscribe(CHANNEL, onChild);
+      stopped = true;
+      if (passed) return { exitCode: 0, signal: null };
+      const signalled = exits.find((exit) => exit.signal !== null);
+      if (signalled) return { exitCode: null, signal: signalled.signal };
+      const code = exitCode !== undefined && exitCode !== 0 ? exitCode : exits.find((exit) => exit.code !== 0 && exit.code !== null)?.code;
+      const signal = code === undefined || code === null ? undefined : signalOfStatus(code);
+      if (signal !== undefined) return { exitCode: null, signal };
+      return { exitCode: code ?? 1, signal: null };
+    },
+  };
+}
+
+/** The signal a shell's exit status 128 + n stands for (137 → SIGKILL, 143 → SIGTERM), if any. */
+export function signalOfStatus(status: number): NodeJS.Signals | undefined {
+  return status > 128 ? SIGNAL_NAMES.get(status - 128) : undefined;
+}
