@@ -62,6 +62,7 @@ const SYSTEM_FAILURES: Record<string, { what: string; fix: string }> = {
   EPERM: { what: 'operation not permitted', fix: "check the folder's owner and mode, or point dataDir at a folder this user may write" },
   ENOTDIR: { what: 'a part of the path is a file, not a folder', fix: 'move that file away' },
   EISDIR: { what: 'a folder is where a file belongs', fix: 'move that folder away' },
+  EEXIST: { what: 'a file is where a folder belongs', fix: 'move that file away' },
   ELOOP: { what: 'too many symbolic links (a link loop)', fix: 'remove the looping link' },
   ENAMETOOLONG: { what: 'the path is too long', fix: 'use a shorter dataDir' },
   EMFILE: { what: 'too many open files', fix: 'raise the open-file limit (ulimit -n)' },

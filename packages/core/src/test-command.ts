@@ -3,9 +3,10 @@
 import spawn from 'cross-spawn';
 import type { ChildProcess } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isProcessRunning } from './fs-atomic';
 
 /** How a test command ended: exactly one of the two is non-null. */
 export interface TestOutcome {
@@ -22,7 +23,24 @@ export function testsPassed(outcome: TestOutcome): boolean {
  * and never portable, so they must not land in the data directory that Nx caches.
  */
 export function createRawDir(): string {
-  return mkdtempSync(join(tmpdir(), 'monocov-raw-'));
+  removeAbandonedRawDirs();
+  // The pid in the name says whose it is: a run killed before its cleanup leaves it to the next.
+  return mkdtempSync(join(tmpdir(), `monocov-raw-${process.pid}-`));
+}
+
+/** Raw folders of runs that were killed (their pid no longer runs); those of running ones are left alone. */
+function removeAbandonedRawDirs(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^monocov-raw-(\d+)-/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || isProcessRunning(pid)) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
 }
 
 export function removeRawDir(rawDir: string): void {

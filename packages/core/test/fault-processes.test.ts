@@ -186,24 +186,32 @@ for (let round = 0; round < rounds; round++) {
 
 // Guards: store/write.ts writing both data files through writeFileAtomic, meta.json last (a meta.json
 // marks a complete data folder).
-test('project data goes to disk by rename from hidden temp files, coverage first and meta.json last', () => {
+test('project data goes to disk as one folder: written apart, then swapped in by rename', () => {
   const fs = require('node:fs') as typeof import('node:fs');
   const { writeProjectData } = require('../src/store/write') as typeof import('../src/store/write');
   const renames: string[] = [];
   const original = fs.renameSync;
   fs.renameSync = ((from: string, to: string) => {
-    renames.push(`${from.split('/').pop()} -> ${to.split('/').pop()}`);
+    renames.push(`${from.split('/').slice(-2).join('/')} -> ${to.split('/').slice(-2).join('/')}`);
     return original(from, to);
   }) as typeof fs.renameSync;
   try {
     const meta = { tool: { name: 'x', version: '0' }, project: 'p', projectRoot: 'q', target: 't', node: 'v', configHash: 'h', collector: 'v8', tests: { exitCode: 0, signal: null } };
     writeProjectData({ workspaceRoot: root, dataDir: 'coverage', projectRoot: 'q', coverage: {}, meta });
+    writeProjectData({ workspaceRoot: root, dataDir: 'coverage', projectRoot: 'q', coverage: {}, meta });
   } finally {
     fs.renameSync = original;
   }
-  assert.is(renames.length, 2, renames.join('\n'));
-  assert.match(renames[0]!, /^\.coverage-final\.json\.\d+\.[0-9a-f]+\.tmp -> coverage-final\.json$/);
-  assert.match(renames[1]!, /^\.meta\.json\.\d+\.[0-9a-f]+\.tmp -> meta\.json$/);
+  const step = (pattern: string) => new RegExp(`^${pattern.replace(/<id>/g, `${process.pid}-[0-9a-f]+-${Buffer.from('projects/q').toString('base64url')}`)}$`);
+  assert.is(renames.length, 5, renames.join('\n'));
+  // First write: there is no old folder to set aside.
+  assert.match(renames[0]!, step('\\.monocov-staging/new-<id> -> \\.monocov-staging/full-<id>'));
+  assert.match(renames[1]!, step('\\.monocov-staging/full-<id> -> projects/q'));
+  // Second: the old folder aside, the new one in.
+  assert.match(renames[2]!, step('\\.monocov-staging/new-<id> -> \\.monocov-staging/full-<id>'));
+  assert.match(renames[3]!, step('projects/q -> \\.monocov-staging/old-<id>'));
+  assert.match(renames[4]!, step('\\.monocov-staging/full-<id> -> projects/q'));
+  assert.not.ok(existsSync(join(root, 'coverage/.monocov-staging')), 'nothing left in staging');
 });
 
 test.run();

@@ -1,17 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import libCoverage from 'istanbul-lib-coverage';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import libReport from 'istanbul-lib-report';
 import reports from 'istanbul-reports';
 import type { ReporterName } from '../config/types';
-import { DataError } from '../errors';
+import { ConfigError, DataError } from '../errors';
 import { escapeMarkup, unrepresentableCharacter, visibleControls } from '../escape';
-import { isProcessRunning } from '../fs-atomic';
+import { isProcessRunning, replaceFolder, STAGING_FOLDER } from '../fs-atomic';
 import { readWorkspaceSource } from '../workspace-source';
 import type { ContextsData } from '../store/format';
-import { COVERAGE_FILE } from '../store/format';
+import { CONTEXTS_FILE, COVERAGE_FILE, META_FILE } from '../store/format';
+import { TOOL_NAME } from '../version';
 import { stableStringifyChunks } from '../stable-json';
 import { addContextsToHtml } from './html-contexts';
 import { writeWorkspaceHtml, type WorkspaceHtmlInput } from './workspace-html/write';
@@ -62,90 +62,132 @@ export interface WriteReportsOptions {
  * cwd, and cobertura's `<source>` is `.`. The HTML report reads sources through a finder that
  * resolves them against the workspace root.
  *
- * Atomicity: istanbul's writers write files directly, a piece at a time, so they write into a
- * fresh uniquely named folder inside the output folder (same file system) and each finished
- * file is then renamed over the old one — rename() replaces a file in one step, so a reader, a
- * CI upload or a second merge running at the same time sees the old file or the new one, never
- * half of either. The `html/` folder cannot be replaced in one rename (rename() refuses a
- * non-empty target), so the old folder is first renamed aside and then removed; a reader may
- * briefly find no `html/`, never a partial one. Two concurrent merges of the same data write
- * the same bytes, so whichever lands last, the result is complete and identical. A merge killed
- * before its cleanup leaves only hidden `.staging-<pid>-*` folders, which the next merge removes.
+ * Atomicity: the output folder is replaced as one unit (fs-atomic.ts replaceFolder): every report
+ * is written into a staging folder beside it (`<parent>/.monocov-staging/`, same file system),
+ * which is then swapped in by renames, so a reader, a CI upload or a kill (SIGKILL, a full disk)
+ * meets the old reports whole or the new ones whole, never a mix; files the merge did not write
+ * this time go with the old folder, except entries that are not monocov's, which are carried
+ * over. Files whose bytes did not change keep their times. Two concurrent merges of the same
+ * data write the same bytes, so whichever lands last, the result is complete and identical.
+ * The folder must be monocov's (checkOutputFolder). Hidden `.staging-<pid>-*` folders of older
+ * versions, left by a killed merge, are removed.
  */
 export function writeReports(options: WriteReportsOptions): string[] {
-  const { workspaceRoot, coverage, outputDir } = options;
-  mkdirSync(outputDir, { recursive: true });
-  removeAbandoned(outputDir);
-  const staging = mkdtempSync(join(outputDir, `.staging-${process.pid}-`));
+  const { workspaceRoot, outputDir } = options;
+  checkOutputFolder(workspaceRoot, outputDir);
+  if (existsSync(outputDir)) removeAbandoned(outputDir);
+  const written: string[] = [];
   try {
-    const written: string[] = [];
-    if (options.data !== false) {
-      writeChunks(join(staging, COVERAGE_FILE), stableStringifyChunks(coverage));
-      written.push(COVERAGE_FILE);
-    }
-    for (const [name, contents] of Object.entries(options.extraFiles ?? {})) writeFileSync(join(staging, name), contents);
-
-    // No copy: FileCoverage wraps each file's data as it is, and istanbul's reporters only read it.
-    const forWriters = representableCoverage(coverage);
-    const map = libCoverage.createCoverageMap(forWriters);
-    const sourceFinder = createSourceFinder(workspaceRoot, forWriters);
-    // One context per summarizer, so the summary tree is built once for all reporters that use it.
-    const contexts = new Map<'pkg' | 'flat', libReport.Context>();
-    const context = (summarizer: 'pkg' | 'flat'): libReport.Context => {
-      let found = contexts.get(summarizer);
-      if (!found) {
-        found = libReport.createContext({ dir: staging, coverageMap: map, sourceFinder, defaultSummarizer: summarizer });
-        bufferWrites(found);
-        contexts.set(summarizer, found);
-      }
-      return found;
-    };
-    const unique = [...new Set(options.reporters)];
-    for (const reporter of unique) {
-      switch (reporter) {
-        case 'lcov':
-          // `lcovonly`: istanbul's `lcov` would also write a second HTML report (lcov-report/).
-          reports.create('lcovonly', { file: 'lcov.info', projectRoot: '.' }).execute(context('pkg'));
-          break;
-        case 'json-summary':
-          reports.create('json-summary', { file: 'coverage-summary.json' }).execute(context('pkg'));
-          break;
-        case 'cobertura': {
-          const options_ = { file: 'cobertura-coverage.xml', projectRoot: '.', timestamp: String(options.timestamp.getTime()) };
-          const report = reports.create('cobertura', options_);
-          escapeCoberturaFilenames(report);
-          report.execute(context('pkg'));
-          break;
-        }
-        case 'html': {
-          const report = reports.create('html', { subdir: 'html', skipEmpty: options.skipEmpty ?? false });
-          escapeHtmlHeadings(report);
-          // The footer's "generated at": the data's time rather than the wall clock, so the same data gives the same bytes.
-          (report as unknown as { date: string }).date = options.timestamp.toISOString();
-          // istanbul's flat tree: one page per file; writeWorkspaceHtml then replaces its index with the projects page.
-          report.execute(context('flat'));
-          if (options.contexts) addContextsToHtml(context('flat'), join(staging, 'html'), options.contexts);
-          writeWorkspaceHtml(context('flat'), join(staging, 'html'), coverage, { ...options.workspaceHtml, generated: options.timestamp });
-          break;
-        }
-        default:
-          break; // json is coverage-final.json, written above; text and text-summary print
-      }
-      const file = REPORT_FILES[reporter];
-      if (file !== undefined && reporter !== 'json') written.push(file);
-    }
-
-    // Merged data last: its arrival marks the reports beside it as complete.
-    const entries = readdirSync(staging).sort((a, b) => Number(a === COVERAGE_FILE) - Number(b === COVERAGE_FILE));
-    for (const entry of entries) moveIntoPlace(join(staging, entry), join(outputDir, entry));
-    return written.map((file) => join(outputDir, file));
+    replaceFolder(outputDir, join(dirname(outputDir), STAGING_FOLDER), (staging) => {
+      writeAll(options, staging, written);
+      keepTimesOfUnchanged(staging, outputDir);
+    }, options.data === false ? [COVERAGE_FILE, META_FILE, CONTEXTS_FILE] : []);
   } catch (error) {
     // A write to an open file (ENOSPC) names no path: the message names the output folder.
     const system = error as NodeJS.ErrnoException;
     if (typeof system?.code === 'string' && system.path === undefined) system.path = outputDir;
     throw error;
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
+  }
+  return written.map((file) => join(outputDir, file));
+}
+
+/** Every report of `options` written into `staging`; the names a user opens are pushed to `written`. */
+function writeAll(options: WriteReportsOptions, staging: string, written: string[]): void {
+  const { workspaceRoot, coverage } = options;
+  if (options.data !== false) {
+    writeChunks(join(staging, COVERAGE_FILE), stableStringifyChunks(coverage));
+    written.push(COVERAGE_FILE);
+  }
+  for (const [name, contents] of Object.entries(options.extraFiles ?? {})) writeFileSync(join(staging, name), contents);
+
+  // No copy: FileCoverage wraps each file's data as it is, and istanbul's reporters only read it.
+  const forWriters = representableCoverage(coverage);
+  const map = libCoverage.createCoverageMap(forWriters);
+  const sourceFinder = createSourceFinder(workspaceRoot, forWriters);
+  // One context per summarizer, so the summary tree is built once for all reporters that use it.
+  const contexts = new Map<'pkg' | 'flat', libReport.Context>();
+  const context = (summarizer: 'pkg' | 'flat'): libReport.Context => {
+    let found = contexts.get(summarizer);
+    if (!found) {
+      found = libReport.createContext({ dir: staging, coverageMap: map, sourceFinder, defaultSummarizer: summarizer });
+      bufferWrites(found);
+      contexts.set(summarizer, found);
+    }
+    return found;
+  };
+  const unique = [...new Set(options.reporters)];
+  for (const reporter of unique) {
+    switch (reporter) {
+      case 'lcov':
+        // `lcovonly`: istanbul's `lcov` would also write a second HTML report (lcov-report/).
+        reports.create('lcovonly', { file: 'lcov.info', projectRoot: '.' }).execute(context('pkg'));
+        break;
+      case 'json-summary':
+        reports.create('json-summary', { file: 'coverage-summary.json' }).execute(context('pkg'));
+        break;
+      case 'cobertura': {
+        const options_ = { file: 'cobertura-coverage.xml', projectRoot: '.', timestamp: String(options.timestamp.getTime()) };
+        const report = reports.create('cobertura', options_);
+        escapeCoberturaFilenames(report);
+        report.execute(context('pkg'));
+        break;
+      }
+      case 'html': {
+        const report = reports.create('html', { subdir: 'html', skipEmpty: options.skipEmpty ?? false });
+        escapeHtmlHeadings(report);
+        // The footer's "generated at": the data's time rather than the wall clock, so the same data gives the same bytes.
+        (report as unknown as { date: string }).date = options.timestamp.toISOString();
+        // A flat index lists every file of every package on one sortable page.
+        report.execute(context('flat'));
+        if (options.contexts) addContextsToHtml(context('flat'), join(staging, 'html'), options.contexts);
+        writeWorkspaceHtml(context('flat'), join(staging, 'html'), coverage, { ...options.workspaceHtml, generated: options.timestamp });
+        break;
+      }
+      default:
+        break; // json is coverage-final.json, written above; text and text-summary print
+    }
+    const file = REPORT_FILES[reporter];
+    if (file !== undefined && reporter !== 'json') written.push(file);
+  }
+
+}
+
+/**
+ * Refuses an output folder that is the workspace root (or holds it), and an existing folder
+ * holding files that monocov did not write: the output folder is replaced as a whole, so it
+ * must be monocov's. Its mark is the meta.json a merge writes there.
+ */
+export function checkOutputFolder(workspaceRoot: string, outputDir: string): void {
+  const up = relative(resolve(outputDir), resolve(workspaceRoot));
+  if (up === '' || (!up.startsWith('..') && !isAbsolute(up))) {
+    throw new ConfigError(`output folder ${outputDir} is the workspace root or holds it; reports are written to a folder of their own, replaced as a whole — choose one such as coverage/workspace`);
+  }
+  let names: string[];
+  try {
+    names = readdirSync(outputDir);
+  } catch {
+    return; // none yet (monocov creates it), or not a folder (the write names that)
+  }
+  if (names.every((name) => name.startsWith('.')) || isMonocovOutput(join(outputDir, META_FILE))) return;
+  throw new ConfigError(`output folder ${outputDir} holds files monocov did not write (it has no meta.json of a monocov merge); choose a new or empty folder`);
+}
+
+function isMonocovOutput(metaPath: string): boolean {
+  try {
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { kind?: unknown; tool?: { name?: unknown } };
+    return meta.kind === 'workspace' && meta.tool?.name === TOOL_NAME;
+  } catch {
+    return false;
+  }
+}
+
+/** Files whose bytes did not change keep their old times, so tools watching the folder see no churn. */
+function keepTimesOfUnchanged(staging: string, outputDir: string): void {
+  for (const name of readdirSync(staging)) {
+    const old = join(outputDir, name);
+    if (!sameFileContents(join(staging, name), old)) continue;
+    const times = statSync(old);
+    utimesSync(join(staging, name), times.atime, times.mtime);
   }
 }
 
@@ -317,7 +359,8 @@ function sameFileContents(from: string, to: string): boolean {
   } catch {
     return false;
   }
-  if (!target.isFile() || target.size !== statSync(from).size) return false;
+  const source = statSync(from);
+  if (!source.isFile() || !target.isFile() || target.size !== source.size) return false;
   const a = openSync(from, 'r');
   try {
     const b = openSync(to, 'r');
@@ -335,38 +378,5 @@ function sameFileContents(from: string, to: string): boolean {
     }
   } finally {
     closeSync(a);
-  }
-}
-
-function moveIntoPlace(from: string, to: string): void {
-  if (!statSync(from).isDirectory()) {
-    // Same bytes already there: keep the old file (and its mtime) rather than churn it.
-    if (sameFileContents(from, to)) return;
-    renameSync(from, to);
-    return;
-  }
-  const asides: string[] = [];
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        renameSync(from, to);
-        return;
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if ((code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM' && code !== 'EISDIR' && code !== 'ENOTDIR') || attempt >= 20) throw error;
-      }
-      // Something is in the way (the old report, another merge's that just landed, or a symbolic
-      // link or file named html): move it aside and retry. Removing the set-aside entry removes a
-      // link itself, never what it points to.
-      const aside = join(dirname(to), `.${basename(to)}.old-${process.pid}-${randomBytes(4).toString('hex')}`);
-      try {
-        renameSync(to, aside);
-        asides.push(aside);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
-    }
-  } finally {
-    for (const aside of asides) rmSync(aside, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
-import { writeFileAtomic } from '../fs-atomic';
+import { replaceFolder, STAGING_FOLDER, writeFileAtomic } from '../fs-atomic';
 import { stableStringify } from '../stable-json';
 import { projectDataDir } from '../layout';
 import { toPosix, workspaceRelative } from '../workspace-path';
@@ -34,7 +34,7 @@ export interface WriteProjectDataOptions {
   contexts?: ContextsData;
 }
 
-/** Writes coverage-final.json, contexts.json and meta.json atomically; returns the folder written. */
+/** Writes coverage-final.json, contexts.json and meta.json as one unit; returns the folder written. */
 export function writeProjectData(options: WriteProjectDataOptions): string {
   const { workspaceRoot, dataDir, projectRoot } = options;
   const coverage = toPortableCoverage(options.coverage, workspaceRoot);
@@ -47,11 +47,13 @@ export function writeProjectData(options: WriteProjectDataOptions): string {
   const meta: ProjectMeta = { formatVersion: FORMAT_VERSION, ...rest, sources };
   if (dropped && (dropped.processes > 0 || dropped.sources.length > 0)) meta.dropped = { processes: dropped.processes, sources: [...dropped.sources].sort() };
   const dir = projectDataDir(workspaceRoot, dataDir, projectRoot);
-  // Coverage first, meta last: a meta.json is the mark of a complete data folder.
-  writeFileAtomic(join(dir, COVERAGE_FILE), stableStringify(coverage));
-  if (options.contexts) writeFileAtomic(join(dir, CONTEXTS_FILE), stableStringify(options.contexts));
-  else rmSync(join(dir, CONTEXTS_FILE), { force: true });
-  writeFileAtomic(join(dir, META_FILE), stableStringify(meta, 2));
+  // The folder is replaced as one unit: no coverage-final.json of this run beside a meta.json of
+  // another after a kill or a full disk. Its staging folder is outside projects/, where data is read.
+  replaceFolder(dir, join(workspaceRoot, dataDir, STAGING_FOLDER), (staging) => {
+    writeFileSync(join(staging, COVERAGE_FILE), stableStringify(coverage));
+    if (options.contexts) writeFileSync(join(staging, CONTEXTS_FILE), stableStringify(options.contexts));
+    writeFileSync(join(staging, META_FILE), stableStringify(meta, 2));
+  });
   return dir;
 }
 

@@ -21,6 +21,7 @@ import { changedLines, type DiffBase } from '../git-diff';
 import { diffCoverage, diffPercent, formatDiffCoverage, formatUncovered, type DiffCoverage } from '../report/diff-coverage';
 import { checkThresholds, type ThresholdMiss } from '../report/thresholds';
 import { writeReports } from '../report/writers';
+import { recoverFolders, STAGING_FOLDER } from '../fs-atomic';
 
 export interface WorkspaceReportOptions {
   /** Absolute workspace root. */
@@ -102,6 +103,8 @@ export interface WorkspaceReport {
  */
 export function mergeWorkspace(options: WorkspaceReportOptions): WorkspaceReport {
   const { workspaceRoot, outputDir } = locate(options);
+  // A `monocov run` or merge killed half way through replacing a folder: finished or undone first.
+  recoverFolders(join(workspaceRoot, options.config.run.dataDir, STAGING_FOLDER));
   const inputs = options.inputs ?? [defaultInput(options.config, workspaceRoot)];
   const mergeInputs = (all: string[]) => combineCoverage({ workspaceRoot, inputs: all, paths: options.config.paths, exclude: [outputDir] });
   let merged = mergeInputs(inputs);
@@ -122,6 +125,7 @@ export function mergeWorkspace(options: WorkspaceReportOptions): WorkspaceReport
  */
 export function reportWorkspace(options: Omit<WorkspaceReportOptions, 'inputs'>): WorkspaceReport {
   const located = locate(options);
+  recoverFolders(join(located.workspaceRoot, options.config.run.dataDir, STAGING_FOLDER));
   // Stored merged data is only read: the reports are redrawn from it, the data file and its
   // meta.json stay as the merge wrote them (a source edited since is left out of these numbers,
   // never out of the data). Without stored data this is a merge of the projects' data.
