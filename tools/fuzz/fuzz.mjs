@@ -43,7 +43,10 @@ function record(result) {
   if (result.failure) failures.push(result);
   if (result.ms > slowest.ms) slowest = result;
   done++;
-  if (done % 500 === 0) process.stderr.write(`fuzz: ${done}/${total} cases, ${failures.length} failure(s)\n`);
+  if (done % 500 === 0) {
+    process.stderr.write(`fuzz: ${done}/${total} cases, ${failures.length} failure(s)\n`);
+    if (values.out) writeFileSync(values.out, `${JSON.stringify(summarize(), null, 2)}\n`);
+  }
 }
 
 /** Runs cases from `first` until the worker ends; resolves with the next case to run. */
@@ -88,17 +91,22 @@ function runWorker(first) {
   });
 }
 
+/** The figures so far (written every 500 cases with --out, so a long run can be read while it goes). */
+function summarize() {
+  return {
+    cases: done,
+    seed,
+    seconds: Math.round((Date.now() - started) / 1000),
+    outcomes,
+    failures: failures.length,
+    slowest: { index: slowest.index, kind: slowest.kind, mutation: slowest.mutation, ms: slowest.ms, outcome: slowest.outcome },
+    failureCases: failures.slice(0, 50),
+  };
+}
+
 const started = Date.now();
 for (let next = 0; next < total; ) next = await runWorker(next);
-const summary = {
-  cases: done,
-  seed,
-  seconds: Math.round((Date.now() - started) / 1000),
-  outcomes,
-  failures: failures.length,
-  slowest: { index: slowest.index, kind: slowest.kind, mutation: slowest.mutation, ms: slowest.ms, outcome: slowest.outcome },
-  failureCases: failures.slice(0, 50),
-};
+const summary = summarize();
 process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 if (values.out) writeFileSync(values.out, `${JSON.stringify(summary, null, 2)}\n`);
 process.exitCode = failures.length > 0 ? 1 : 0;
