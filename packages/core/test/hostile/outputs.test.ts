@@ -53,7 +53,7 @@ test('run killed before each of its renames: the data folder is A whole, B whole
   assert.is(run(root, 'A').status, 0);
   const good = tree(dir);
   const killed: number[] = [];
-  let renames = 0;
+  let renames: number | undefined;
   for (let at = 1; ; at++) {
     rmSync(join(root, 'coverage'), { recursive: true, force: true });
     writeFiles(dir, good);
