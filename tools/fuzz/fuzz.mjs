@@ -11,7 +11,7 @@
 // worker after a crash or hang, recording the case, and goes on with the next. Same seed, same
 // cases. Build first (npm run build): the worker uses packages/core/dist.
 //
-// Usage: node tools/fuzz/fuzz.mjs [--cases 10000] [--seed 1] [--hang-seconds 60] [--heap-mb 1024] [--out results.json]
+// Usage: node tools/fuzz/fuzz.mjs [--cases 10000] [--seed 1] [--jobs 1] [--hang-seconds 60] [--heap-mb 1024] [--out results.json]
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'hang-seconds': { type: 'string', default: '60' },
     'heap-mb': { type: 'string', default: '1024' },
+    jobs: { type: 'string', default: '1' },
     out: { type: 'string' },
   },
 });
@@ -49,21 +50,25 @@ function record(result) {
   }
 }
 
-/** Runs cases from `first` until the worker ends; resolves with the next case to run. */
-function runWorker(first) {
+/** Runs cases from `first` to `end` until the worker ends; resolves with the next case to run. */
+function runWorker(first, end) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${values['heap-mb']}`, WORKER, String(seed), String(first), String(total)], {
+    const child = spawn(process.execPath, [`--max-old-space-size=${values['heap-mb']}`, WORKER, String(seed), String(first), String(end)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let next = first;
     let current;
     let stderr = '';
     let timer;
-    const arm = () => {
+    let hung = false;
+    const arm = (ms = hangMs) => {
       clearTimeout(timer);
-      timer = setTimeout(() => child.kill('SIGKILL'), hangMs);
+      timer = setTimeout(() => {
+        hung = current !== undefined;
+        child.kill('SIGKILL');
+      }, ms);
     };
-    arm();
+    arm(10 * hangMs); // its set-up runs monocov run twice
     child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
     createInterface({ input: child.stdout }).on('line', (line) => {
       const message = JSON.parse(line);
@@ -78,13 +83,16 @@ function runWorker(first) {
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      const exit = `worker exit ${code ?? signal}: ${stderr.slice(-1000)}`;
       if (current) {
-        const outcome = signal === 'SIGKILL' ? 'hang' : /heap out of memory|Allocation failed/.test(stderr) ? 'out-of-memory' : 'worker-crash';
-        record({ index: current.start, kind: current.kind, mutation: current.mutation, outcome, failure: true, ms: hangMs, detail: stderr.slice(-1000) });
+        const outcome = hung ? 'hang' : /heap out of memory|Allocation failed/.test(stderr) ? 'out-of-memory' : 'worker-crash';
+        record({ index: current.start, kind: current.kind, outcome, failure: true, ms: hangMs, detail: exit });
         next = current.start + 1;
-      } else if (code !== 0 && next < total) {
-        record({ index: next, kind: 'worker', outcome: 'worker-crash', failure: true, ms: 0, detail: stderr.slice(-1000) });
-        next++;
+      } else if (code !== 0 && next < end) {
+        // Before its first case (setting up its workspace): not a case; the worker is started again.
+        process.stderr.write(`fuzz: ${exit}\n`);
+        setupFailures++;
+        if (setupFailures > 5) throw new Error(`fuzz: the worker cannot set up: ${exit}`);
       }
       resolve(next);
     });
@@ -104,8 +112,17 @@ function summarize() {
   };
 }
 
+let setupFailures = 0;
 const started = Date.now();
-for (let next = 0; next < total; ) next = await runWorker(next);
+// --jobs workers at once, each over its own share of the cases (the same cases whatever the count).
+const jobs = Number(values.jobs);
+const share = Math.ceil(total / jobs);
+await Promise.all(
+  Array.from({ length: jobs }, async (_, job) => {
+    const end = Math.min(total, (job + 1) * share);
+    for (let next = job * share; next < end; ) next = await runWorker(next, end);
+  }),
+);
 const summary = summarize();
 process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 if (values.out) writeFileSync(values.out, `${JSON.stringify(summary, null, 2)}\n`);

@@ -225,6 +225,7 @@ const unexpected = (result) => result.status === 70 || /unexpected error/.test(r
 for (let index = first; index < total; index++) {
   const random = rng(seed * 1_000_003 + index * 7919 + 1);
   const kind = KINDS[index % KINDS.length];
+  emit({ start: index, kind });
   let text = BASE[kind];
   const mutations = [];
   for (let n = 1 + Math.floor(random() * 3); n > 0; n--) {
@@ -233,7 +234,6 @@ for (let index = first; index < total; index++) {
     mutations.push(description);
   }
   const mutation = mutations.join('; ').slice(0, 300);
-  emit({ start: index, kind, mutation });
   const started = performance.now();
   let outcome;
   let failure = false;

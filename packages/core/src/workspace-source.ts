@@ -19,6 +19,11 @@ export function unreadableSourceReason(rel: string): string | undefined {
 
 export type SourceRead = { ok: true; text: string } | { ok: false; reason: string };
 
+/** Lines of a text as istanbul's HTML report splits them (LF, CRLF or a lone CR). */
+export function countLines(text: string): number {
+  return text.split(/\r?\n|\r/).length;
+}
+
 /**
  * Reads a source file for a report: only a regular file inside the workspace, reached without
  * leaving it through a symbolic link, outside `.git/`, and at most MAX_SOURCE_BYTES. Anything

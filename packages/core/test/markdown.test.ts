@@ -22,6 +22,7 @@ function workspace(hits: Record<string, number[]>): string {
     'packages/a/src/a.ts': source(4),
     'packages/b/src/b.ts': source(4),
     'packages/c/src/c.ts': source(4),
+    'packages/d/src/d.ts': source(4),
   });
   roots.push(root);
   writeData(root, hits);

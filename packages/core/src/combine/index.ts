@@ -7,6 +7,7 @@ import { mergeCoverageEntries } from '../merge';
 import { createPathMapper, type MappedPath } from '../paths';
 import { META_FILE, type ContextsData, type MergedProject } from '../store/format';
 import { readStoredData, type StoredData } from '../store/read';
+import { createAdmission } from './admit';
 import { dataContentHash, findDataFiles } from './inputs';
 import { currentSources } from './sources';
 
@@ -99,6 +100,8 @@ export function combineCoverage(options: CombineOptions): CombineResult {
   const inputs: string[] = [];
   const sources: Record<string, string> = {};
   const current = currentSources(workspaceRoot);
+  // Sources are not checked for a baseline (made from other code on purpose), nor admitted.
+  const admit = options.checkSources === false ? undefined : createAdmission(workspaceRoot);
   const firstWithContent = new Map<string, string>();
   const duplicates: CombineResult['duplicates'] = [];
   const projectInputs: ProjectInput[] = [];
@@ -128,8 +131,15 @@ export function combineCoverage(options: CombineOptions): CombineResult {
       stale.add(path);
       allStale.add(path);
     };
+    const rejected = new Set<string>();
     for (const [path, coverage] of data.entries) {
       const recorded = data.sources[path];
+      const unfit = admit && (recorded === undefined || current(path, recorded) === 'same') ? admit(path, coverage) : undefined;
+      if (unfit !== undefined) {
+        rejected.add(path);
+        problems.push(new DataError(`${file}: entry "${path}" ${unfit}; the entry was left out`, file));
+        continue;
+      }
       if (recorded !== undefined && options.checkSources !== false) {
         const now = current(path, recorded);
         if (now !== 'same') {
@@ -143,7 +153,7 @@ export function combineCoverage(options: CombineOptions): CombineResult {
       entries.push([path, coverage]);
     }
     for (const [path, byLine] of data.contexts ?? []) {
-      if (stale.has(path)) continue;
+      if (stale.has(path) || rejected.has(path)) continue;
       for (const [line, names] of byLine) for (const name of names) addLine(contextLines, path, line, name);
     }
     if (data.configHash !== undefined) {
@@ -153,7 +163,7 @@ export function combineCoverage(options: CombineOptions): CombineResult {
     for (const found of data.projects) {
       const id = `${found.projectRoot}\0${found.project}`;
       const project = projects.get(id) ?? { projectRoot: found.projectRoot, project: found.project, files: [] };
-      project.files = [...new Set([...project.files, ...found.files.filter((path) => !stale.has(path))])].sort(compareStrings);
+      project.files = [...new Set([...project.files, ...found.files.filter((path) => !stale.has(path) && !rejected.has(path))])].sort(compareStrings);
       projects.set(id, project);
     }
   }

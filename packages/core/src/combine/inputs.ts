@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { DataError } from '../errors';
 import { CONTEXTS_FILE, COVERAGE_FILE, META_FILE } from '../store/format';
 
@@ -10,6 +10,9 @@ export function findDataFiles(inputs: string[], exclude: string[], problems: Dat
   const excluded = new Set(exclude.map((dir) => realOrSelf(dir)));
   const visited = new Set<string>();
 
+  // The real path of the input folder being walked: a link leading out of it is not followed
+  // (a link to / would merge every workspace on the machine).
+  let within = '';
   const walk = (dir: string): void => {
     const real = realOrSelf(dir);
     if (visited.has(real) || excluded.has(real)) return;
@@ -26,13 +29,24 @@ export function findDataFiles(inputs: string[], exclude: string[], problems: Dat
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
+        let target: string;
         try {
-          const stat = statSync(path);
+          target = realpathSync(path);
+          const stat = statSync(target);
           isDir = stat.isDirectory();
           isFile = stat.isFile();
         } catch {
           continue; // a dangling link holds no data
         }
+        if (target !== within && !target.startsWith(within + sep)) {
+          problems.push(new DataError(`${path}: a symbolic link out of the data folder (to ${target}); not followed`, path));
+          continue;
+        }
+      }
+      if (entry.name === COVERAGE_FILE && !isFile) {
+        // A folder, FIFO or device where a data file belongs: named, never opened.
+        problems.push(new DataError(`${path}: is ${isDir ? 'a folder' : 'not a regular file'}, not a data file; skipped`, path));
+        continue;
       }
       if (isDir && entry.name !== 'node_modules') walk(path);
       else if (isFile && entry.name === COVERAGE_FILE) add(path);
@@ -51,8 +65,11 @@ export function findDataFiles(inputs: string[], exclude: string[], problems: Dat
       problems.push(new DataError(`${input}: no such file or folder`, input));
       continue;
     }
-    if (stat.isDirectory()) walk(input);
-    else add(input);
+    if (stat.isDirectory()) {
+      within = realOrSelf(input);
+      walk(input);
+    } else if (stat.isFile()) add(input);
+    else problems.push(new DataError(`${input}: is not a regular file, not a data file; skipped`, input));
   }
   return [...found.values()].sort(compareStrings);
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { DataError } from '../errors';
@@ -18,12 +18,7 @@ const WHOLE_PARSE_LIMIT = 256 * 2 ** 20;
  * map has no prototype, so a `__proto__` key is an entry like any other.
  */
 export function readCoverageFile(path: string): CoverageMapData {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new DataError(`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, path);
-  }
+  const bytes = readRegularFile(path);
   const coverage: CoverageMapData = Object.create(null);
   try {
     const entries = bytes.length > WHOLE_PARSE_LIMIT ? jsonObjectEntries(bytes) : wholeObjectEntries(bytes, path);
@@ -47,10 +42,32 @@ function wholeObjectEntries(bytes: Buffer, path: string): Array<[string, unknown
   return Object.entries(parsed);
 }
 
+/**
+ * A data file's bytes, only when it is a regular file: a FIFO would block the read and a device
+ * never end. Anything else is a DataError naming the file.
+ */
+function readRegularFile(path: string, { followLink = true } = {}): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (followLink ? 0 : (constants.O_NOFOLLOW ?? 0)));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DataError(code === 'ELOOP' ? `${path}: is a symbolic link, not followed` : `${path}: cannot be read (${code ?? String(error)})`, path);
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw new DataError(`${path}: is not a regular file`, path);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A small JSON file of ours (meta.json, contexts.json); unreadable or malformed is a DataError naming it. */
 export function readJsonFile(path: string): unknown {
+  // A companion file that is a link is not followed: it could lead anywhere (/proc/self/environ).
+  const bytes = readRegularFile(path, { followLink: false });
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     throw new DataError(`${path}: cannot be read as JSON (${(error as Error).message})`, path);
   }

@@ -36,7 +36,12 @@ function isBranchLocation(value: unknown): boolean {
 
 function describe(value: unknown): string {
   if (typeof value === 'number') return String(value);
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return Array.isArray(value) ? 'a list nested too deep to show' : 'an object nested too deep to show'; // deeper than the stack
+  }
   return text === undefined ? String(value) : text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
@@ -126,15 +131,15 @@ export function checkDataMeta(meta: Record<string, unknown>): string | undefined
       const project = (isObject(entry) ? entry : {}) as Partial<Record<keyof MergedProject, unknown>>;
       if (typeof project.project !== 'string') return 'a project without a "project" name';
       if (!isStringList(project.files)) return `project "${project.project}" has no "files" list`;
-      if (typeof project.projectRoot !== 'string') return `projectRoot ${JSON.stringify(project.projectRoot)} is not a string`;
+      if (typeof project.projectRoot !== 'string') return `projectRoot ${describe(project.projectRoot)} is not a string`;
     }
     if (meta.completeness !== undefined && !(Array.isArray(meta.completeness) && meta.completeness.every(isProjectCompleteness))) {
       return '"completeness" is not a list of project states';
     }
     return undefined;
   }
-  if (typeof meta.project !== 'string') return `project ${JSON.stringify(meta.project)} is not a string`;
-  if (typeof meta.projectRoot !== 'string') return `projectRoot ${JSON.stringify(meta.projectRoot)} is not a string`;
+  if (typeof meta.project !== 'string') return `project ${describe(meta.project)} is not a string`;
+  if (typeof meta.projectRoot !== 'string') return `projectRoot ${describe(meta.projectRoot)} is not a string`;
   for (const key of ['tests', 'laterRun']) {
     const ended = meta[key];
     if (ended !== undefined && !(isObject(ended) && (ended.exitCode === null || typeof ended.exitCode === 'number') && (ended.signal === null || typeof ended.signal === 'string'))) {

@@ -107,20 +107,26 @@ test('a git ref that looks like an option stays a ref: a clear error, nothing wr
   assert.not.ok(existsSync(pwned), 'git wrote no file');
 });
 
-// Guards: writers.ts createSourceFinder (no padding by a line number read from data).
-test('a 1 KB data file naming line 30,000,000 of a missing source: reported without allocating its lines', () => {
-  const root = makeWorkspace({});
+// Guards: combine/admit.ts (maps checked against the source), writers.ts createSourceFinder (no padding).
+test('a 1 KB data file naming line 30,000,000: a data error naming it, of a missing source or of a 2-line one', () => {
+  const root = makeWorkspace({ 'packages/a/src/short.ts': source(2), 'packages/a/src/ok.ts': source(2) });
   cleanLater(root);
-  const key = 'packages/a/src/gone.ts';
-  const file = fileCoverage(key, { s: [1] });
-  file.statementMap[0] = { start: { line: 30_000_000, column: 0 }, end: { line: 30_000_000, column: 5 } };
-  writeProject(root, { projectRoot: 'packages/a', coverage: { [key]: file } });
-  assert.ok(stableStringify({ [key]: file }).length < 1024);
-  const result = monocov(root, ['merge']);
-  assert.is(result.status, 0, result.stderr);
-  const page = readFileSync(join(root, 'coverage/workspace/html/gone.ts.html'), 'utf8');
-  assert.ok(page.length < 20_000, `the page has ${page.length} characters`);
-  assert.ok(page.includes('monocov: source not found in the workspace: packages/a/src/gone.ts'));
+  const far = (key: string) => {
+    const file = fileCoverage(key, { s: [1] });
+    file.statementMap[0] = { start: { line: 30_000_000, column: 0 }, end: { line: 30_000_000, column: 5 } };
+    return file;
+  };
+  const coverage = { 'packages/a/src/gone.ts': far('packages/a/src/gone.ts'), 'packages/a/src/short.ts': far('packages/a/src/short.ts'), ...coverageOf({ 'packages/a/src/ok.ts': { s: [1, 0] } }) };
+  writeProject(root, { projectRoot: 'packages/a', coverage });
+  assert.ok(stableStringify({ 'packages/a/src/gone.ts': coverage['packages/a/src/gone.ts'] }).length < 1024);
+  const data = join(root, 'coverage/projects/packages/a/coverage-final.json');
+  const strict = monocov(root, ['merge']);
+  assertOutcome(strict, 4, `${data}: entry "packages/a/src/gone.ts" names a file that is not in the workspace; the entry was left out`);
+  assert.match(strict.stderr, `${data}: entry "packages/a/src/short.ts" names line 30000000, beyond the 3 line(s) of the file; the entry was left out`);
+  const lenient = monocov(root, ['merge', '--ignore-errors']);
+  assert.is(lenient.status, 0, lenient.stderr);
+  const merged = JSON.parse(readFileSync(join(root, 'coverage/workspace/coverage-final.json'), 'utf8'));
+  assert.equal(Object.keys(merged), ['packages/a/src/ok.ts']);
 });
 
 test.run();

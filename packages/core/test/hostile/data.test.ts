@@ -1,0 +1,22 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import { coverageOf, makeWorkspace, source, writeProject } from '../fixtures/merge/helpers';
+import { assertOutcome, cleanLater, cleanUp, monocov } from './helpers';
+
+// Issue 17, found by tools/fuzz: a meta.json whose "project" is a list nested 20,000 deep made
+// the shape check's message overflow the stack (exit 70). It is a data error naming the file.
+
+test.after(cleanUp);
+
+// Guards: store/shape.ts describe (no recursion deeper than the stack in a message).
+test('a meta.json value nested 20,000 deep: exit 4 naming the file', () => {
+  const root = makeWorkspace({ 'packages/a/src/a.ts': source(2) });
+  cleanLater(root);
+  const dir = writeProject(root, { projectRoot: 'packages/a', coverage: coverageOf({ 'packages/a/src/a.ts': { s: [1, 0] } }) });
+  const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+  writeFileSync(join(dir, 'meta.json'), `{"formatVersion":1,"project":${deep},"projectRoot":"packages/a","sources":{}}`);
+  assertOutcome(monocov(root, ['merge']), 4, `${join(dir, 'meta.json')}: project a list nested too deep to show is not a string`);
+});
+
+test.run();
