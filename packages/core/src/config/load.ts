@@ -45,7 +45,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     problems.push(...parsed.problems.map((problem) => overrideProblem(source, problem)));
   }
 
-  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  if (problems.length > 0) throw new ConfigError(listProblems(problems));
   const config = mergeConfig(mergeConfig(defaultConfig(), fileLayer), overrideLayer);
   return { config, file: text === undefined ? undefined : file, hash: configHash(config) };
 }
@@ -83,6 +83,14 @@ function readRcFile(file: string, label: string): string | undefined {
     if (code === 'ENOENT') return undefined;
     throw new ConfigError(`${label}: cannot be read (${code ?? (error as Error).message})`);
   }
+}
+
+/** Problems listed in one message; a list of 100,000 bad globs is named by its first ones. */
+export const MAX_LISTED_PROBLEMS = 20;
+
+function listProblems(problems: string[]): string {
+  const listed = problems.slice(0, MAX_LISTED_PROBLEMS).join('\n');
+  return problems.length > MAX_LISTED_PROBLEMS ? `${listed}\n… and ${problems.length - MAX_LISTED_PROBLEMS} more problem(s) of the same file` : listed;
 }
 
 /** Deepest nesting of objects and arrays accepted in the rc file; real settings are at most 4 deep. */

@@ -112,6 +112,15 @@ test('a .coveragerc.json nested 5,000 deep: exit 3', () => {
   assertOutcome(monocov(root, ['merge']), 3, 'monocov merge: `.coveragerc.json`: nested more than 32 levels deep; no setting is nested so deep');
 });
 
+// Guards: config/load.ts listProblems (found by tools/fuzz: 100,000 bad globs made a message of 100,000 lines).
+test('a .coveragerc.json with 100,000 bad values: exit 3, the first 20 named and the rest counted', () => {
+  const root = mergedWorkspace();
+  writeFiles(root, { '.coveragerc.json': JSON.stringify({ run: { include: new Array(100_000).fill(0) } }) });
+  const result = monocov(root, ['merge']);
+  assertOutcome(result, 3, '`.coveragerc.json`: `run.include[19]` must be a non-empty glob string, got 0\n… and 99980 more problem(s) of the same file');
+  assert.ok(result.stderr.split('\n').length < 30);
+});
+
 // Guards: config/validate.ts formatValue (Infinity is not "null").
 test('perFile: 1e400 says what it read', () => {
   const root = mergedWorkspace();
