@@ -45,9 +45,29 @@ function describe(value: unknown): string {
   return text === undefined ? String(value) : text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
+/** Deepest nesting accepted in one file's coverage: istanbul's own is 6 levels (branchMap → locations → start). */
+export const MAX_ENTRY_DEPTH = 32;
+
+/**
+ * Whether objects and arrays in `value` nest deeper than `limit`, found without recursion: a
+ * value nested 20,000 deep in a field no check reads (a function's `line`) would otherwise
+ * overflow the stack of the writer that sorts the merged data (found by tools/fuzz).
+ */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(current)) if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Why `value` is not usable istanbul file coverage, or undefined when it is. */
 export function checkFileCoverage(value: unknown): string | undefined {
   if (!isObject(value)) return 'is not istanbul file coverage (expected an object)';
+  if (nestedDeeperThan(value, MAX_ENTRY_DEPTH)) return `is nested more than ${MAX_ENTRY_DEPTH} levels deep (istanbul's coverage is 6)`;
   if (typeof value.path !== 'string') return '"path" is missing or not a string';
   const maps = [
     ['statementMap', 's'],

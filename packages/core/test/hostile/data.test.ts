@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import { coverageOf, makeWorkspace, source, writeProject } from '../fixtures/merge/helpers';
@@ -17,6 +17,18 @@ test('a meta.json value nested 20,000 deep: exit 4 naming the file', () => {
   const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
   writeFileSync(join(dir, 'meta.json'), `{"formatVersion":1,"project":${deep},"projectRoot":"packages/a","sources":{}}`);
   assertOutcome(monocov(root, ['merge']), 4, `${join(dir, 'meta.json')}: project a list nested too deep to show is not a string`);
+});
+
+// Guards: store/shape.ts nestedDeeperThan (found by tools/fuzz: a function's "line" nested 20,000
+// deep passed the shape check and overflowed the stack of the merged data's writer, exit 70).
+test('a value nested 20,000 deep in a field no check reads: exit 4 naming the entry', () => {
+  const root = makeWorkspace({ 'packages/a/src/a.ts': source(2) });
+  cleanLater(root);
+  const dir = writeProject(root, { projectRoot: 'packages/a', coverage: coverageOf({ 'packages/a/src/a.ts': { s: [1, 0], f: [1] } }) });
+  const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+  const data = join(dir, 'coverage-final.json');
+  writeFileSync(data, readFileSync(data, 'utf8').replace('"line":1', `"line":${deep}`));
+  assertOutcome(monocov(root, ['merge']), 4, `${data}: entry "packages/a/src/a.ts": is nested more than 32 levels deep (istanbul's coverage is 6)`);
 });
 
 test.run();
