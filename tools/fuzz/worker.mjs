@@ -93,6 +93,9 @@ function rng(caseSeed) {
   };
 }
 
+/** Largest text mutated again. */
+const MAX_MUTATED = 4 * 2 ** 20;
+
 const HOSTILE_VALUES = [
   null, true, false, -1, 0, 1.5, 2 ** 53, 1e308, 30_000_000, '', 'x', '../../etc/passwd', '/etc/passwd', '.git/config', '.env',
   'a\nSF:/etc/passwd', '<img src=x onerror=alert(1)>', '\u001b[2J', '\ud800', {}, [], [null], { start: {}, end: {} },
@@ -180,7 +183,10 @@ function mutateOnce(text, random) {
     return [JSON.stringify(value).replace(marker, deepNest(depth)), `${key} → nested ${depth} deep`];
   }
   const size = pick(random, [1000, 100_000]);
-  parent[key] = Array.from({ length: size }, (_, i) => (Array.isArray(parent[key]) ? parent[key][0] : i));
+  // Copies of a small value only: 100,000 copies of a map would make a string of gigabytes.
+  const first = Array.isArray(parent[key]) ? parent[key][0] : undefined;
+  const item = first !== null && typeof first === 'object' && JSON.stringify(first).length > 200 ? 0 : (first ?? 0);
+  parent[key] = Array.from({ length: size }, (_, i) => (first === undefined ? i : item));
   return [JSON.stringify(value), `${key} → array of ${size}`];
 }
 
@@ -229,6 +235,8 @@ for (let index = first; index < total; index++) {
   let text = BASE[kind];
   const mutations = [];
   for (let n = 1 + Math.floor(random() * 3); n > 0; n--) {
+    // Past 4 MB a further mutation costs the fuzzer more than the case costs monocov.
+    if (text.length > MAX_MUTATED) break;
     const [next, description] = mutate(text, random);
     text = next;
     mutations.push(description);
