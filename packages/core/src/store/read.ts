@@ -91,6 +91,12 @@ export type DataMeta =
     }
   | { kind: 'workspace'; projects: MergedProject[]; sources: Record<string, string>; completeness?: ProjectCompleteness[] };
 
+/** A value read from data, as a message shows it: never converted recursively (a list nested 20,000 deep overflowed the stack; found by tools/fuzz). */
+function shown(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value).slice(0, 40);
+  return Array.isArray(value) ? 'a list' : 'an object';
+}
+
 /**
  * Reads and checks a meta.json. A format version other than ours is a DataError that says which
  * tool wrote it; a malformed one is a DataError naming the file and the key.
@@ -99,9 +105,9 @@ export function readDataMeta(path: string): DataMeta {
   const meta = readJsonFile(path) as Record<string, unknown> | null;
   if (meta === null || typeof meta !== 'object' || meta.formatVersion !== FORMAT_VERSION) {
     const version = (meta?.tool as { version?: unknown } | undefined)?.version;
-    const writer = version ? ` (written by monocov ${String(version)})` : '';
+    const writer = version ? ` (written by monocov ${shown(version)})` : '';
     throw new DataError(
-      `${path}: data format version ${String(meta?.formatVersion)}${writer} is not the version this monocov reads (${FORMAT_VERSION}); re-run coverage with one monocov version`,
+      `${path}: data format version ${shown(meta?.formatVersion)}${writer} is not the version this monocov reads (${FORMAT_VERSION}); re-run coverage with one monocov version`,
       path,
     );
   }

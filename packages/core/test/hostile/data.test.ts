@@ -19,6 +19,15 @@ test('a meta.json value nested 20,000 deep: exit 4 naming the file', () => {
   assertOutcome(monocov(root, ['merge']), 4, `${join(dir, 'meta.json')}: project a list nested too deep to show is not a string`);
 });
 
+// Guards: store/read.ts shown (found by tools/fuzz: String() of a formatVersion nested 20,000 deep).
+test('a meta.json formatVersion nested 20,000 deep: exit 4 naming the file', () => {
+  const root = makeWorkspace({ 'packages/a/src/a.ts': source(2) });
+  cleanLater(root);
+  const dir = writeProject(root, { projectRoot: 'packages/a', coverage: coverageOf({ 'packages/a/src/a.ts': { s: [1, 0] } }) });
+  writeFileSync(join(dir, 'meta.json'), `{"formatVersion":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+  assertOutcome(monocov(root, ['merge']), 4, `${join(dir, 'meta.json')}: data format version a list is not the version this monocov reads (1)`);
+});
+
 // Guards: store/shape.ts nestedDeeperThan (found by tools/fuzz: a function's "line" nested 20,000
 // deep passed the shape check and overflowed the stack of the merged data's writer, exit 70).
 test('a value nested 20,000 deep in a field no check reads: exit 4 naming the entry', () => {
