@@ -82,13 +82,12 @@ export function replaceFolder(target: string, stagingRoot: string, fill: (dir: s
   }
   recoverFolders(stagingRoot);
   mkdirSync(dirname(target), { recursive: true });
-  makeFolder(stagingRoot);
   const tag = Buffer.from(relative(dirname(stagingRoot), target)).toString('base64url');
   const entry = (kind: 'new' | 'full' | 'old') => join(stagingRoot, `${kind}-${process.pid}-${randomBytes(4).toString('hex')}-${tag}`);
   const writing = entry('new');
   const staged = entry('full');
   const asides: string[] = [];
-  mkdirSync(writing);
+  makeEntry(stagingRoot, writing);
   try {
     fill(writing);
     renameSync(writing, staged);
@@ -145,12 +144,11 @@ function isMountPoint(dir: string): boolean {
 function replaceEntries(target: string, fill: (dir: string) => void): void {
   const stagingRoot = join(target, STAGING_FOLDER);
   recoverFolders(stagingRoot);
-  makeFolder(stagingRoot);
   // Named by the entry each replaces, relative to `target` (the staged set as a whole: `.`).
   const entry = (kind: 'new' | 'old', name: string) => join(stagingRoot, `${kind}-${process.pid}-${randomBytes(4).toString('hex')}-${Buffer.from(name).toString('base64url')}`);
   const writing = entry('new', '.');
   const asides: string[] = [];
-  mkdirSync(writing);
+  makeEntry(stagingRoot, writing);
   try {
     fill(writing);
     for (const name of readdirSync(writing)) {
@@ -180,7 +178,11 @@ function carryOver(from: string, to: string, moves: (name: string) => boolean = 
   }
   for (const name of names) {
     if (!moves(name) || existsSync(join(to, name))) continue;
-    renameSync(join(from, name), join(to, name));
+    try {
+      renameSync(join(from, name), join(to, name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // a concurrent writer moved it first
+    }
   }
 }
 
@@ -217,6 +219,22 @@ export function recoverFolders(stagingRoot: string): void {
   }
   for (const entry of dead) rmSync(entry.path, { recursive: true, force: true });
   removeIfEmpty(stagingRoot);
+}
+
+/**
+ * Makes `entry` inside `stagingRoot`: another writer that just finished may remove the staging
+ * root the moment it is empty (removeIfEmpty), so it is made again when that happened.
+ */
+function makeEntry(stagingRoot: string, entry: string): void {
+  for (let attempt = 0; ; attempt++) {
+    makeFolder(stagingRoot);
+    try {
+      mkdirSync(entry);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 20) throw error;
+    }
+  }
 }
 
 /** mkdir that may find the folder there; not `recursive`, which reports EROFS as ENOENT. */

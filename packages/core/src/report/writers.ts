@@ -291,10 +291,11 @@ function representableCoverage(coverage: CoverageMapData): CoverageMapData {
     if (bad !== undefined) {
       throw new DataError(`entry "${visibleControls(key)}": its file name holds the control character ${bad}, which lcov, cobertura and HTML reports cannot represent; rename the file or leave it out with run.omit`);
     }
-    const names = Object.values(file.fnMap).some((fn) => unrepresentableCharacter(fn.name) !== undefined);
+    // A function without `decl` (optional in the data) gets its `loc`: lcov and cobertura read decl.start.
+    const names = Object.values(file.fnMap).some((fn) => unrepresentableCharacter(fn.name) !== undefined || fn.decl === undefined);
     if (file.path === key && !names) continue;
     copy ??= { ...coverage };
-    const fnMap = names ? Object.fromEntries(Object.entries(file.fnMap).map(([id, fn]) => [id, { ...fn, name: visibleControls(fn.name) }])) : file.fnMap;
+    const fnMap = names ? Object.fromEntries(Object.entries(file.fnMap).map(([id, fn]) => [id, { ...fn, name: visibleControls(fn.name), decl: fn.decl ?? fn.loc }])) : file.fnMap;
     copy[key] = { ...file, path: key, fnMap };
   }
   return copy ?? coverage;

@@ -73,6 +73,19 @@ test('a function name with a line break and ESC: lcov keeps one record, cobertur
   assert.is(merged['packages/a/src/a.ts'].fnMap['0'].name, file.fnMap[0]!.name, 'the merged data keeps the name as it was');
 });
 
+// Guards: writers.ts representableCoverage (found by tools/fuzz: a function without "decl" crashed cobertura, exit 70).
+test('a function without decl: every report written, its line taken from loc', () => {
+  const root = makeWorkspace({ 'packages/a/src/a.ts': source(2) });
+  cleanLater(root);
+  const file = fileCoverage('packages/a/src/a.ts', { s: [1, 0], f: [1] });
+  delete (file.fnMap[0] as { decl?: unknown }).decl;
+  writeProject(root, { projectRoot: 'packages/a', coverage: { 'packages/a/src/a.ts': file } });
+  const result = monocov(root, ['merge']);
+  assert.is(result.status, 0, result.stderr);
+  assert.ok(readFileSync(join(root, 'coverage/workspace/lcov.info'), 'utf8').includes('FN:1,fn0\n'));
+  assert.is(XMLValidator.validate(readFileSync(join(root, 'coverage/workspace/cobertura-coverage.xml'), 'utf8')), true);
+});
+
 // Guards: markdown.ts code/escapeText (visibleControls), cli/main.ts terminalSafe.
 test('a project name with line breaks and terminal escapes: one table row in summary.md, no escape on the terminal', () => {
   const root = makeWorkspace({ 'packages/a/src/a.ts': source(2) });
