@@ -7,7 +7,7 @@ import { runInNewContext } from 'node:vm';
 import libCoverage from 'istanbul-lib-coverage';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mergeWorkspace } from '../src/report';
+import { mergeWorkspace } from '../src/workspace-report';
 import { scriptSafeJson } from '../src/report/workspace-html/write';
 import { config, coverageOf, makeWorkspace, source, writeFiles, writeProject } from './fixtures/merge/helpers';
 
