@@ -44,13 +44,16 @@ export type { Collector, CoverageConfig, LoadedConfig, Metric, PartialCoverageCo
 export { testsPassed, type TestOutcome } from './test-command';
 /** Records how the child processes of this process end, so a test command killed by a signal is reported as such. */
 export { watchChildExits, type ChildExitWatch } from './test-command';
-/** Jest and Vitest: which runner a target runs and the collection route (V8, or the runner's own coverage) to use; what kind of tests a command runs (unit, e2e, a nested nx/turbo run), to pick test targets. */
+/** Jest and Vitest: which runner a target runs and the collection route (V8, or the runner's own coverage) to use; what kind of tests a command runs (unit, e2e, a nested nx/turbo run, watch mode, benchmarks) and which selected runs repeat others, to pick test targets. */
 export {
   RUNNER_LABELS,
   detectTargetRunner,
   runnerOfExecutor,
   testCommandKind,
+  whyNotTests,
+  withoutRepeats,
   type TestCommandKind,
+  type TestRun,
   type FlagValue,
   type RunnerDetection,
   type TestRunner,

@@ -1,11 +1,12 @@
-import { testCommandKind } from './runners/test-commands';
+import { testCommandKind, withoutRepeats } from './runners/test-commands';
 
 /**
  * Which package.json scripts run tests, outside Nx: `test` (unless it is npm's placeholder or
  * calls a task runner over the workspace), and `test:*` scripts whose command starts a test
  * runner (`test:lib` running Vitest) — not the lint, type and build checks real repositories
  * also name `test:*` (`test:eslint`, `test:types`, `test:build`), nor e2e runners, which need a
- * browser or a deployed app.
+ * browser or a deployed app, watch modes and benchmarks; and not a script that runs the same tests as
+ * another one selected (`test:lib:3` beside `test:lib`, `test` running only `test:unit`): withoutRepeats.
  */
 
 const NPM_PLACEHOLDER = 'no test specified';
@@ -22,9 +23,9 @@ export function testScripts(scripts: unknown): TestScript[] {
   const found: TestScript[] = [];
   for (const [name, command] of Object.entries(all)) {
     const kind = testCommandKind(command, all);
-    if (kind === 'workspace') continue;
+    if (kind === 'workspace' || kind === 'watch' || kind === 'bench') continue;
     if (name === 'test' && !command.includes(NPM_PLACEHOLDER)) found.unshift({ name, command });
     else if (name.startsWith('test:') && kind === 'unit') found.push({ name, command });
   }
-  return found;
+  return withoutRepeats(found, all).kept;
 }

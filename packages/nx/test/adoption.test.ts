@@ -26,12 +26,37 @@ const files: Record<string, string> = {
   'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - 'examples/*'\n  - '!examples/skipped'\n",
   'nx.json': JSON.stringify({ namedInputs: { default: ['{projectRoot}/**/*'] } }, null, 2),
   '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] } }),
-  'packages/store/package.json': JSON.stringify({ name: 'store', scripts: { 'test:lib': 'node --test', 'test:eslint': 'eslint src', 'test:types': 'tsc --noEmit' } }, null, 2),
+  'packages/store/package.json': JSON.stringify(
+    {
+      name: 'store',
+      scripts: { 'test:lib': 'node --test', 'test:lib:dev': 'pnpm run test:lib --watch', 'test:bench': 'vitest bench', 'test:eslint': 'eslint src', 'test:types': 'tsc --noEmit' },
+    },
+    null,
+    2,
+  ),
   'packages/store/src/index.js': 'exports.double = (n) => n * 2;\nexports.unused = () => 0;\n',
   'packages/store/test/index.test.js': testFile('double'),
   'packages/react/package.json': JSON.stringify({ name: 'react-binding', scripts: { 'test:lib': 'node --test', 'test:build': 'echo build' } }, null, 2),
   'packages/react/src/index.js': 'exports.square = (n) => n * n;\n',
   'packages/react/test/index.test.js': testFile('square'),
+  // vue-store's shape: test:lib runs one variant, the others (and a script running them all) would measure the suite again.
+  'packages/vue/package.json': JSON.stringify(
+    {
+      name: 'vue-binding',
+      scripts: {
+        'test:lib': 'npm run test:lib:3',
+        'test:lib:2': 'node --test',
+        'test:lib:3': 'node --test',
+        'test:lib:fixme': 'npm run test:lib:2 && npm run test:lib:3',
+        'test:types': 'tsc',
+        'test:types:ts56': 'tsc',
+      },
+    },
+    null,
+    2,
+  ),
+  'packages/vue/src/index.js': 'exports.triple = (n) => n * 3;\n',
+  'packages/vue/test/index.test.js': "const { test } = require('node:test');\nconst { triple } = require('../src/index.js');\ntest('triple', () => triple(1));\n",
   'packages/lint-only/package.json': JSON.stringify({ name: 'lint-only', scripts: { 'test:eslint': 'eslint .' } }, null, 2),
   'examples/counter/package.json': JSON.stringify({ name: 'counter-example', scripts: { dev: 'vite', build: 'vite build' } }, null, 2),
   'examples/counter/vite.config.js': 'export default {};\n',
@@ -53,8 +78,15 @@ test('init registers the plugin and says which projects got a coverage target th
   const result = runNx(root, ['g', '@monocov/nx:init']);
   assert.is(result.status, 0, result.output);
   assert.ok(readJson(join(root, 'nx.json')).plugins.includes('@monocov/nx'));
-  assert.match(result.output, 'monocov: 3 projects get a "coverage" target:');
+  assert.match(result.output, 'monocov: 4 projects get a "coverage" target:');
   assert.match(result.output, 'packages/store: runs "test:lib" (package.json script "test:lib")');
+  assert.match(
+    result.output,
+    '"test:lib:dev" is not measured: its command runs the tests in watch mode ("pnpm run test:lib --watch"), which never ends; the coverage target needs a run that does',
+  );
+  assert.match(result.output, '"test:bench" is not measured: its command runs benchmarks ("vitest bench"), not tests');
+  assert.match(result.output, 'packages/vue: runs "test:lib" (package.json script "test:lib")');
+  assert.match(result.output, '"test:lib:fixme" is not measured: it is a variant of test:lib, which is measured (name both in testTargetName to run both)');
   assert.match(result.output, 'packages/react: runs "test:lib" (package.json script "test:lib")');
   assert.match(result.output, 'examples/tested: runs "test" (package.json script "test")');
   assert.match(result.output, 'monocov: 2 projects get no "coverage" target:');
@@ -65,12 +97,23 @@ test('init registers the plugin and says which projects got a coverage target th
   assert.match(result.output, '`nx run-many -t coverage` measures them');
 });
 
+test('nx show project: each tested package gets one coverage target over its one test run', () => {
+  const testTargetOf = (project: string) => {
+    const result = runNx(root, ['show', 'project', project, '--json']);
+    assert.is(result.status, 0, result.output);
+    return JSON.parse(result.output.slice(result.output.indexOf('{'))).targets.coverage?.options?.testTarget;
+  };
+  assert.is(testTargetOf('store'), 'test:lib');
+  assert.is(testTargetOf('vue-binding'), 'test:lib');
+  assert.is(testTargetOf('lint-only'), undefined);
+});
+
 test('run-many -t coverage measures every tested project on the first try and ends with the merge', () => {
   const result = runNx(root, ['run-many', '-t', 'coverage']);
   assert.is(result.status, 0, result.output);
-  assert.equal(ran(result.output), ['pnpm-like:coverage', 'react-binding:coverage', 'store:coverage', 'tested-example:coverage']);
+  assert.equal(ran(result.output), ['pnpm-like:coverage', 'react-binding:coverage', 'store:coverage', 'tested-example:coverage', 'vue-binding:coverage']);
   const merged = readJson(join(root, 'coverage/workspace/coverage-final.json'));
-  assert.equal(Object.keys(merged), ['examples/tested/src/index.js', 'packages/react/src/index.js', 'packages/store/src/index.js']);
+  assert.equal(Object.keys(merged), ['examples/tested/src/index.js', 'packages/react/src/index.js', 'packages/store/src/index.js', 'packages/vue/src/index.js']);
 });
 
 test("--exclude='examples/**': untested examples have no coverage task to drag in; a tested one's data is brought up to date for the merge", () => {
@@ -79,7 +122,7 @@ test("--exclude='examples/**': untested examples have no coverage task to drag i
   // The merge depends on every coverage task (`^coverage`), and Nx runs what a task depends on
   // whatever --exclude says: the excluded tested example still runs. The plugin entry's own
   // `exclude` (next test) leaves a project out of measurement altogether.
-  assert.equal(ran(result.output), ['pnpm-like:coverage', 'react-binding:coverage', 'store:coverage', 'tested-example:coverage']);
+  assert.equal(ran(result.output), ['pnpm-like:coverage', 'react-binding:coverage', 'store:coverage', 'tested-example:coverage', 'vue-binding:coverage']);
   assert.ok(existsSync(join(root, 'coverage/workspace/lcov.info')));
 });
 
@@ -90,9 +133,9 @@ test("the plugin entry's exclude: the excluded projects get no coverage target, 
   rmSync(join(root, 'coverage'), { recursive: true, force: true });
   const result = runNx(root, ['run-many', '-t', 'coverage', '--skip-nx-cache']);
   assert.is(result.status, 0, result.output);
-  assert.equal(ran(result.output), ['pnpm-like:coverage', 'react-binding:coverage', 'store:coverage']);
+  assert.equal(ran(result.output), ['pnpm-like:coverage', 'react-binding:coverage', 'store:coverage', 'vue-binding:coverage']);
   const merged = readJson(join(root, 'coverage/workspace/coverage-final.json'));
-  assert.equal(Object.keys(merged), ['packages/react/src/index.js', 'packages/store/src/index.js']);
+  assert.equal(Object.keys(merged), ['packages/react/src/index.js', 'packages/store/src/index.js', 'packages/vue/src/index.js']);
 });
 
 test('a workspace whose projects have no tests: the merge says what to look at, not to run the command that just ran', () => {

@@ -104,6 +104,33 @@ test('pnpm-workspace.yaml with a negation; test:* targets that run a runner, not
   assert.not.ok(projects['.'].targets['coverage'].executor === '@monocov/nx:coverage');
 });
 
+test('watch modes, benchmarks and variants of a selected test target are left out; sibling suites stay; a named target is always taken', async () => {
+  const files = {
+    'package.json': json({ name: 'acme', private: true, workspaces: ['packages/*'] }),
+    'packages/store/package.json': json({ name: 'store', scripts: { 'test:lib': 'vitest', 'test:lib:dev': 'pnpm run test:lib --watch', 'test:bench': 'vitest bench' } }),
+    'packages/vue/package.json': json({
+      name: 'vue',
+      scripts: {
+        'test:lib': 'pnpm run test:lib:3',
+        'test:lib:2': 'vue-demi-switch 2 vue2 && vitest',
+        'test:lib:2.7': 'vue-demi-switch 2.7 vue2.7 && vitest',
+        'test:lib:3': 'vue-demi-switch 3 && vitest',
+        'test:lib:fixme': 'pnpm run test:lib:2 && pnpm run test:lib:2.7 && pnpm run test:lib:3',
+      },
+    }),
+    'packages/suites/package.json': json({ name: 'suites', scripts: { test: 'npm run test:unit && npm run test:integration', 'test:unit': 'jest', 'test:integration': 'jest -c jest.integration.js', 'test:watch': 'jest --watchAll' } }),
+    'packages/watch-only/package.json': json({ name: 'watch-only', scripts: { test: 'vitest watch' } }),
+  };
+  const projects = await inferred(files);
+  assert.equal(Object.keys(coverageTargets(projects)), ['packages/store', 'packages/vue', 'packages/suites']);
+  assert.equal(projects['packages/store'].targets.coverage.options, { testTarget: 'test:lib' });
+  assert.equal(projects['packages/vue'].targets.coverage.options, { testTarget: 'test:lib' });
+  assert.equal(projects['packages/suites'].targets.coverage.options, { testTarget: ['test:integration', 'test:unit'] });
+  assert.is(projects['packages/vue'].targets.coverage.metadata.description, 'Runs the "test:lib" target with Vitest\'s own coverage, and writes this project\'s coverage data');
+  const named = await inferred(files, { testTargetName: ['test:lib', 'test:lib:2'] });
+  assert.equal(named['packages/vue'].targets.coverage.options, { testTarget: ['test:lib', 'test:lib:2'] });
+});
+
 test('testTargetName takes one name or a list', async () => {
   const files = {
     'package.json': json({ name: 'acme', private: true, workspaces: ['libs/*'] }),

@@ -9,7 +9,7 @@ export {
   type RunnerDetection,
   type TestRunner,
 } from './detect';
-export { testCommandKind, type TestCommandKind } from './test-commands';
+export { testCommandKind, whyNotTests, withoutRepeats, type TestCommandKind, type TestRun } from './test-commands';
 export { runnerFlags, type FlagValue } from './flags';
 export { REFUSAL_FILE, mergeRunnerArgs, runnerHookVariables, type MergedRunnerArgs } from './hook';
 export { readIstanbulJson, readRunnerOutput, readRunnerRefusal, type IstanbulInput } from './read-output';

@@ -1,5 +1,5 @@
 import type { NxJsonConfiguration, TargetConfiguration } from 'nx/src/devkit-exports';
-import { detectTargetRunner, runnerOfExecutor, testCommandKind, type RunnerDetection } from '@monocov/core';
+import { detectTargetRunner, runnerOfExecutor, testCommandKind, whyNotTests, withoutRepeats, type RunnerDetection } from '@monocov/core';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { InferredTestTarget } from './test-plugins';
@@ -61,7 +61,12 @@ export function findTestTargets(args: {
     if (judged) skipped.push({ name, reason: judged });
     else testTargets.push({ name, target, runner: runnerOf(target, fromPlugin, projectDir), source });
   }
-  return { testTargets, skipped };
+  if (testTargetNames) return { testTargets, skipped };
+  const { kept, repeats } = withoutRepeats(
+    testTargets.map((entry) => ({ name: entry.name, command: commandOf(entry.target, scripts), entry })),
+    scripts,
+  );
+  return { testTargets: kept.map((run) => run.entry), skipped: [...skipped, ...repeats] };
 }
 
 function byTestName(a: string, b: string): number {
@@ -161,6 +166,7 @@ function whyNotATestTarget(name: string, target: Partial<TargetConfiguration>, s
   if (command === undefined) return name === 'test' || named ? undefined : `its executor ${executor} is not a known test runner`;
   if (command.includes(PLACEHOLDER_SCRIPT)) return "it is npm's placeholder script";
   const kind = testCommandKind(command, scripts);
+  if (!named && whyNotTests(kind, command)) return whyNotTests(kind, command);
   if (kind === 'workspace') return `its command runs nx, lerna or turbo itself ("${command}"), which would run the tests again as tasks of their own`;
   if (kind === 'e2e') return `its command runs end-to-end tests ("${command}"), which monocov does not measure yet`;
   if (kind === 'unit' || name === 'test' || named) return undefined;

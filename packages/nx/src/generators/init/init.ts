@@ -114,6 +114,7 @@ export function findingLines(analysis: WorkspaceAnalysis, targetName: string): s
     lines.push(`monocov: ${count(measured.length, 'project')} get a "${targetName}" target:`);
     for (const project of measured) {
       lines.push(`  ${project.root}: runs ${project.testTargets.map((entry) => `"${entry.name}" (${entry.source})`).join(' and ')}`);
+      for (const entry of project.skipped) lines.push(`    "${entry.name}" is not measured: ${entry.reason}`);
     }
   }
   if (others.length > 0) {
