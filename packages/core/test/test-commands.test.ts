@@ -50,7 +50,7 @@ const TABLE: Array<[string, ReturnType<typeof testCommandKind>]> = [
   ['vitest bench', 'bench'],
   ['vitest bench --run', 'bench'],
   ['vitest run && vitest bench', 'unit'],
-]
+];
 
 for (const [command, kind] of TABLE) {
   test(`${JSON.stringify(command)} → ${kind ?? 'no test runner'}`, () => {
@@ -58,7 +58,7 @@ for (const [command, kind] of TABLE) {
   });
 }
 
-test('package-manager scripts are followed through the package\'s other scripts, each read once', () => {
+test("package-manager scripts are followed through the package's other scripts, each read once", () => {
   const scripts = { test: 'npm run unit && npm run lint', unit: 'pnpm spec', spec: 'vitest run', lint: 'eslint .', loop: 'npm run loop', e2e: 'yarn pw', pw: 'playwright test' };
   assert.is(testCommandKind('npm run unit', scripts), 'unit');
   assert.is(testCommandKind(scripts.test, scripts), 'unit');
@@ -92,7 +92,11 @@ const SCRIPT_TABLE: Array<[string, Record<string, string>, string[]]> = [
   ['vue-store: the variants of test:lib, its watch mode and the benchmarks are left out', VUE_STORE, ['test:lib']],
   ['sibling suites are both selected', { 'test:unit': 'vitest run', 'test:integration': 'vitest run -c vitest.integration.ts' }, ['test:unit', 'test:integration']],
   ['`test` beside test:unit is no parent: both run their own suite', { test: 'vitest run', 'test:unit': 'jest' }, ['test', 'test:unit']],
-  ['`test` that only runs two selected suites is not selected again', { test: 'npm run test:unit && npm run test:integration', 'test:unit': 'vitest run', 'test:integration': 'jest' }, ['test:unit', 'test:integration']],
+  [
+    '`test` that only runs two selected suites is not selected again',
+    { test: 'npm run test:unit && npm run test:integration', 'test:unit': 'vitest run', 'test:integration': 'jest' },
+    ['test:unit', 'test:integration'],
+  ],
   ['`test` that runs a suite and more stays', { test: 'npm run test:unit && node --test', 'test:unit': 'vitest run' }, ['test', 'test:unit']],
   ['a variant whose parent is not selected stays (test:types is no test run)', { 'test:types': 'tsc', 'test:types:runtime': 'vitest run' }, ['test:types:runtime']],
   ['test:dev in watch mode', { test: 'vitest run', 'test:dev': 'vitest' + ' --watch', 'test:watch': 'jest --watchAll' }, ['test']],
@@ -112,10 +116,16 @@ test('withoutRepeats says why each run is left out', () => {
     .filter(([name]) => name.startsWith('test:lib') && name !== 'test:lib:dev')
     .map(([name, command]) => ({ name, command }));
   const { kept, repeats } = withoutRepeats(runs, VUE_STORE);
-  assert.equal(kept.map((run) => run.name), ['test:lib']);
+  assert.equal(
+    kept.map((run) => run.name),
+    ['test:lib'],
+  );
   assert.equal(repeats.find((repeat) => repeat.name === 'test:lib:3')?.reason, 'it is a variant of test:lib, which is measured (name both in testTargetName to run both)');
   const suites = { test: 'pnpm unit && pnpm integration', unit: 'vitest run', integration: 'jest' };
-  const only = withoutRepeats(Object.entries(suites).map(([name, command]) => ({ name, command })), suites);
+  const only = withoutRepeats(
+    Object.entries(suites).map(([name, command]) => ({ name, command })),
+    suites,
+  );
   assert.equal(only.repeats, [{ name: 'test', reason: 'it only runs unit and integration, which are measured already' }]);
 });
 

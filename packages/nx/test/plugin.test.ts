@@ -26,13 +26,15 @@ async function inferred(files: Record<string, string>, options?: MonocovPluginOp
 }
 
 const coverageTargets = (projects: Record<string, any>) =>
-  Object.fromEntries(Object.entries(projects).flatMap(([root, project]) => (project.targets?.coverage?.executor === '@monocov/nx:coverage' ? [[root, project.targets.coverage]] : [])));
+  Object.fromEntries(
+    Object.entries(projects).flatMap(([root, project]) => (project.targets?.coverage?.executor === '@monocov/nx:coverage' ? [[root, project.targets.coverage]] : [])),
+  );
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 /** An npm lockfile listing these packages: Nx has external nodes only for what the lockfile lists. */
 const lockfile = (...names: string[]) => json({ lockfileVersion: 3, packages: Object.fromEntries(names.map((name) => [`node_modules/${name}`, { version: '1.0.0' }])) });
 
-test('npm workspaces: scripts of members become coverage targets, with Nx\'s default inputs and the declared tool versions', async () => {
+test("npm workspaces: scripts of members become coverage targets, with Nx's default inputs and the declared tool versions", async () => {
   const projects = await inferred({
     'package.json': json({ name: 'acme', private: true, workspaces: ['libs/*'], devDependencies: { uvu: '*', tsx: '*', '@vitest/coverage-v8': '*', vitest: '*' } }),
     'nx.json': json({}),
@@ -99,7 +101,10 @@ test('pnpm-workspace.yaml with a negation; test:* targets that run a runner, not
   assert.equal(Object.keys(coverageTargets(projects)), ['packages/store']);
   const coverage = projects['packages/store'].targets.coverage;
   assert.equal(coverage.options, { testTarget: ['test:lib', 'test:unit'] });
-  assert.is(coverage.metadata.description, 'Runs the "test:lib" target with Vitest\'s own coverage, then the "test:unit" target with Jest\'s own coverage, and writes this project\'s coverage data');
+  assert.is(
+    coverage.metadata.description,
+    'Runs the "test:lib" target with Vitest\'s own coverage, then the "test:unit" target with Jest\'s own coverage, and writes this project\'s coverage data',
+  );
   assert.equal(coverage.metadata.technologies, ['monocov', 'vitest', 'jest']);
   assert.not.ok(projects['.'].targets['coverage'].executor === '@monocov/nx:coverage');
 });
@@ -118,7 +123,10 @@ test('watch modes, benchmarks and variants of a selected test target are left ou
         'test:lib:fixme': 'pnpm run test:lib:2 && pnpm run test:lib:2.7 && pnpm run test:lib:3',
       },
     }),
-    'packages/suites/package.json': json({ name: 'suites', scripts: { test: 'npm run test:unit && npm run test:integration', 'test:unit': 'jest', 'test:integration': 'jest -c jest.integration.js', 'test:watch': 'jest --watchAll' } }),
+    'packages/suites/package.json': json({
+      name: 'suites',
+      scripts: { test: 'npm run test:unit && npm run test:integration', 'test:unit': 'jest', 'test:integration': 'jest -c jest.integration.js', 'test:watch': 'jest --watchAll' },
+    }),
     'packages/watch-only/package.json': json({ name: 'watch-only', scripts: { test: 'vitest watch' } }),
   };
   const projects = await inferred(files);
@@ -147,7 +155,11 @@ test('an integrated repo: project.json targets, their own inputs, dependsOn and 
     'libs/explicit/project.json': json({
       name: 'explicit',
       targets: {
-        test: { command: 'node --test', inputs: ['default', '^production', '{workspaceRoot}/jest.preset.js'], configurations: { ci: { command: 'node --test --test-reporter=dot' } } },
+        test: {
+          command: 'node --test',
+          inputs: ['default', '^production', '{workspaceRoot}/jest.preset.js'],
+          configurations: { ci: { command: 'node --test --test-reporter=dot' } },
+        },
       },
     }),
     'libs/explicit/package.json': json({ name: 'explicit-pkg', scripts: { test: 'ignored: project.json wins' } }),
@@ -176,8 +188,14 @@ test('@nx/jest/plugin: its inferred test target is asked for, with the inputs it
   assert.equal(coverage.options, { testTarget: 'unit' });
   assert.match(coverage.metadata.description, /"unit" target with Jest's own coverage/);
   assert.ok(coverage.inputs.includes('{workspaceRoot}/jest.preset.js'), JSON.stringify(coverage.inputs));
-  assert.ok(coverage.inputs.some((input: any) => input.externalDependencies?.includes('jest')), 'the plugin\'s externalDependencies input carries over');
-  assert.ok(coverage.inputs.some((input: any) => input.externalDependencies?.includes('ts-jest')), 'monocov\'s version inputs name the provider packages');
+  assert.ok(
+    coverage.inputs.some((input: any) => input.externalDependencies?.includes('jest')),
+    "the plugin's externalDependencies input carries over",
+  );
+  assert.ok(
+    coverage.inputs.some((input: any) => input.externalDependencies?.includes('ts-jest')),
+    "monocov's version inputs name the provider packages",
+  );
 });
 
 test('@nx/vitest: a Vite app without a `test` section gets no coverage target; a Vitest config does', async () => {

@@ -115,7 +115,10 @@ export interface TestRun {
  * selected scripts (`"test": "npm run test:unit && npm run test:integration"`). `test` is no parent:
  * `test:unit` and `test:integration` beside it are suites of their own.
  */
-export function withoutRepeats<T extends TestRun>(selected: readonly T[], scripts: Readonly<Record<string, string>>): { kept: T[]; repeats: Array<{ name: string; reason: string }> } {
+export function withoutRepeats<T extends TestRun>(
+  selected: readonly T[],
+  scripts: Readonly<Record<string, string>>,
+): { kept: T[]; repeats: Array<{ name: string; reason: string }> } {
   const names = new Set(selected.map((run) => run.name));
   const repeats: Array<{ name: string; reason: string }> = [];
   const parentOf = (name: string) => {

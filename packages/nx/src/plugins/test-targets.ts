@@ -49,7 +49,9 @@ export function findTestTargets(args: {
   const declared = declaredTargets(workspaceRoot, file, manifest);
   const inferredByName = new Map(inferred.map((entry) => [entry.name, entry]));
   const names = new Set([...inferredByName.keys(), ...Object.keys(declared)]);
-  const wanted = testTargetNames ? testTargetNames.filter((name) => names.has(name)) : [...names].filter((name) => name === 'test' || name.startsWith('test:') || inferredByName.has(name));
+  const wanted = testTargetNames
+    ? testTargetNames.filter((name) => names.has(name))
+    : [...names].filter((name) => name === 'test' || name.startsWith('test:') || inferredByName.has(name));
 
   const testTargets: TestTarget[] = [];
   const skipped: SkippedTarget[] = [];

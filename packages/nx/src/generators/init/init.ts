@@ -11,13 +11,7 @@ import {
   type PluginConfiguration,
   type Tree,
 } from 'nx/src/devkit-exports';
-import {
-  analyzeWorkspace,
-  normalizeOptions as normalizePluginOptions,
-  PROJECT_FILES,
-  type MonocovPluginOptions,
-  type WorkspaceAnalysis,
-} from '../../plugins/plugin';
+import { analyzeWorkspace, normalizeOptions as normalizePluginOptions, PROJECT_FILES, type MonocovPluginOptions, type WorkspaceAnalysis } from '../../plugins/plugin';
 import { starterConfig, withIgnoredDataDir } from '@monocov/core';
 import type { InitGeneratorOptions } from './schema';
 
