@@ -23,7 +23,7 @@ export function testScripts(scripts: unknown): TestScript[] {
   const found: TestScript[] = [];
   for (const [name, command] of Object.entries(all)) {
     const kind = testCommandKind(command, all);
-    if (kind === 'workspace' || kind === 'watch' || kind === 'bench') continue;
+    if (kind === 'workspace' || kind === 'e2e' || kind === 'watch' || kind === 'bench') continue;
     if (name === 'test' && !command.includes(NPM_PLACEHOLDER)) found.unshift({ name, command });
     else if (name.startsWith('test:') && kind === 'unit') found.push({ name, command });
   }

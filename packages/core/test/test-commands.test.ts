@@ -99,6 +99,7 @@ const SCRIPT_TABLE: Array<[string, Record<string, string>, string[]]> = [
   ],
   ['`test` that runs a suite and more stays', { test: 'npm run test:unit && node --test', 'test:unit': 'vitest run' }, ['test', 'test:unit']],
   ['a variant whose parent is not selected stays (test:types is no test run)', { 'test:types': 'tsc', 'test:types:runtime': 'vitest run' }, ['test:types:runtime']],
+  ['a `test` script that runs Playwright is an e2e run, not measured', { test: 'playwright test', 'test:unit': 'vitest run' }, ['test:unit']],
   ['test:dev in watch mode', { test: 'vitest run', 'test:dev': 'vitest' + ' --watch', 'test:watch': 'jest --watchAll' }, ['test']],
 ];
 
