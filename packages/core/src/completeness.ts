@@ -11,6 +11,7 @@ import type { ProjectCompleteness, ProjectDataState } from './store/format';
 import { toPosix } from './workspace-path';
 import { testScripts } from './test-scripts';
 import { readWorkspaceMembers } from './workspace-members';
+import { compareStrings } from './compare';
 
 /**
  * Which projects the merged data should hold, and which it lacks. A merge of whatever data
@@ -86,7 +87,7 @@ export function checkCompleteness(options: CompletenessOptions): Completeness {
     if (expectedRoots.has(root) || entries.some((entry) => entry.projectRoot === root)) continue;
     entries.push({ project: found.project, projectRoot: root, state: 'unexpected', reasons: ['not a project of the workspace now (removed or moved?)'] });
   }
-  return { projects: entries.sort((a, b) => compare(a.projectRoot, b.projectRoot) || compare(a.project, b.project)) };
+  return { projects: entries.sort((a, b) => compareStrings(a.projectRoot, b.projectRoot) || compareStrings(a.project, b.project)) };
 }
 
 function staleReasons(workspaceRoot: string, root: string, run: CoverageConfig['run'], inputs: CombineResult['projectInputs']): string[] {
@@ -165,7 +166,7 @@ export function findExpectedProjects(workspaceRoot: string, patterns: string[], 
     const matches = picomatch(normalized);
     for (const dir of projectFolders(root, dataDir)) if (matches(dir)) matched.add(dir);
   }
-  return [...new Set([...named, ...matched])].sort(compare).map((projectRoot) => describeFolder(root, projectRoot, named.has(projectRoot)));
+  return [...new Set([...named, ...matched])].sort(compareStrings).map((projectRoot) => describeFolder(root, projectRoot, named.has(projectRoot)));
 }
 
 /** Workspace-relative folders holding a package.json or project.json, outside node_modules, dot folders and the data dir. */
@@ -226,8 +227,4 @@ function readJson(path: string): Record<string, unknown> | undefined {
 
 function stringOr(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

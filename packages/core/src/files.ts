@@ -3,6 +3,8 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
 import type { CoverageConfig } from './config/types';
+import { compareStrings } from './compare';
+import { toPosix } from './workspace-path';
 
 /**
  * Which files are sources to measure: `run.include` minus the built-in omit list, `run.omit`
@@ -162,7 +164,7 @@ class SourceSelector {
   }
 
   omittedByBuiltinRules(): Array<{ path: string; rule: string }> {
-    return [...this.builtinOmitted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, rule]) => ({ path, rule }));
+    return [...this.builtinOmitted].sort(([a], [b]) => compareStrings(a, b)).map(([path, rule]) => ({ path, rule }));
   }
 
   accepts(pathOrUrl: string): boolean {
@@ -250,6 +252,3 @@ function withSep(dir: string): string {
   return dir.endsWith(sep) ? dir : dir + sep;
 }
 
-function toPosix(path: string): string {
-  return sep === '/' ? path : path.split(sep).join('/');
-}

@@ -1,5 +1,6 @@
 import type { BranchMapping, CoverageMapData, FileCoverageData, FunctionMapping, Range } from 'istanbul-lib-coverage';
 import { stableStringify } from './stable-json';
+import { compareStrings } from './compare';
 
 /**
  * The n-ary merge of istanbul file coverage (istanbul-lib-coverage's FileCoverage.merge, made
@@ -236,9 +237,5 @@ function nearestContainer<Item>(range: Range, map: Record<string, Item>, rangeOf
     }
   }
   return best;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -1,3 +1,4 @@
+import { compareStrings } from './compare';
 /**
  * JSON with object keys sorted at every level, so the same data always gives the same bytes.
  * Arrays keep their order: in istanbul data their order is meaningful (branch arms).
@@ -87,7 +88,7 @@ function sortKeys(value: unknown): unknown {
 // Called for every pair of neighbouring keys of everything written: kept free of regexes and copies.
 function compareKeys(a: string, b: string): number {
   if (isDigits(a) && isDigits(b)) return Number(a) - Number(b);
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareStrings(a, b);
 }
 
 function isDigits(key: string): boolean {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { ConfigError } from './errors';
+import { isObject } from './is-object';
 
 /**
  * The packages of a workspace as its package manager declares them, outside Nx: npm, yarn and
@@ -39,7 +40,7 @@ function declaredPatterns(workspaceRoot: string): DeclaredPatterns[] {
   const manifest = readJsonIfPresent(workspaceRoot, 'package.json');
   if (manifest?.workspaces !== undefined) {
     const workspaces = manifest.workspaces as unknown;
-    const globs = workspaces !== null && typeof workspaces === 'object' && !Array.isArray(workspaces) ? (workspaces as { packages?: unknown }).packages : workspaces;
+    const globs = isObject(workspaces) ? workspaces.packages : workspaces;
     declared.push({ source: 'package.json', patterns: stringList(globs, 'package.json', 'workspaces', 'an array of globs, or { "packages": [globs] }') });
   }
   const pnpmFile = join(workspaceRoot, 'pnpm-workspace.yaml');
@@ -110,7 +111,7 @@ function readJsonIfPresent(workspaceRoot: string, file: string): Record<string, 
   } catch (error) {
     throw new ConfigError(`${file}: not valid JSON (${(error as Error).message}); fix the file`);
   }
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return isObject(value) ? value : undefined;
 }
 
 function stringList(value: unknown, file: string, key: string, expected: string): string[] {

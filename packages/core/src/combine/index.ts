@@ -10,6 +10,7 @@ import { readStoredData, type StoredData } from '../store/read';
 import { createAdmission } from './admit';
 import { dataContentHash, findDataFiles } from './inputs';
 import { currentSources } from './sources';
+import { compareStrings } from '../compare';
 
 /**
  * `monocov merge`'s engine, coverage.py's `combine` for istanbul data: finds the data files,
@@ -239,8 +240,4 @@ function mapStoredData(file: string, stored: StoredData, mapPath: (key: string) 
     return { entries, projects, sources, contexts };
   }
   return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }], sources, configHash: meta.configHash, failure: meta.failure, contexts };
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

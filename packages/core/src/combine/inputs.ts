@@ -3,6 +3,8 @@ import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { DataError } from '../errors';
 import { CONTEXTS_FILE, COVERAGE_FILE, META_FILE } from '../store/format';
+import { compareStrings } from '../compare';
+import { realOrSelf } from '../real-path';
 
 /** Every data file under the inputs, absolute, deduplicated by real path, sorted. */
 export function findDataFiles(inputs: string[], exclude: string[], problems: DataError[]): string[] {
@@ -92,16 +94,4 @@ export function dataContentHash(file: string): string {
     hash.update(`${basename(path)}:${bytes.length}\0`).update(bytes);
   }
   return hash.digest('hex');
-}
-
-function realOrSelf(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import { FORMAT_VERSION, type ContextsData } from '../store/format';
+import { compareStrings } from '../compare';
 
 // contexts.json (store/format.ts ContextsData) as names per line, to collect and merge them.
 
@@ -15,10 +16,10 @@ export function addLine(lines: LinesByTest, path: string, line: number, context:
 
 /** The stored form: names sorted and listed once, keys in order, so the same runs give the same bytes. */
 export function toContextsData(lines: LinesByTest): ContextsData {
-  const names = [...new Set([...lines.values()].flatMap((byLine) => [...byLine.values()].flatMap((set) => [...set])))].sort(compare);
+  const names = [...new Set([...lines.values()].flatMap((byLine) => [...byLine.values()].flatMap((set) => [...set])))].sort(compareStrings);
   const index = new Map(names.map((name, i) => [name, i]));
   const stored: ContextsData['lines'] = {};
-  for (const path of [...lines.keys()].sort(compare)) {
+  for (const path of [...lines.keys()].sort(compareStrings)) {
     const byLine = lines.get(path)!;
     stored[path] = Object.fromEntries(
       [...byLine.keys()].sort((a, b) => a - b).map((line) => [String(line), [...byLine.get(line)!].map((name) => index.get(name)!).sort((a, b) => a - b)]),
@@ -42,8 +43,4 @@ export function fromContextsData(data: ContextsData, into: LinesByTest, mapPath:
 /** The tests that ran `line` of `path`, sorted; [] when none did (or the line is not code). */
 export function testsForLine(data: ContextsData, path: string, line: number): string[] {
   return (data.lines[path]?.[String(line)] ?? []).map((index) => data.contexts[index]!);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

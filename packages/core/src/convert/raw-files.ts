@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from '../errors';
 import type { V8RawFile } from './v8-data';
+import { isObject } from '../is-object';
 
 /** The raw files in a NODE_V8_COVERAGE folder, in a stable order. */
 export async function listRawFiles(rawDir: string): Promise<string[]> {
@@ -35,7 +36,6 @@ export async function readRawFile(path: string): Promise<V8RawFile> {
   return data as V8RawFile;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isOffset = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 /**

@@ -1,6 +1,7 @@
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import { normalizeProjectRoot } from '../layout';
 import type { MergedProject } from '../store/format';
+import { compareStrings } from '../compare';
 
 /** A project as reports and thresholds see it: the merged files that lie under its root. */
 export interface ProjectGroup {
@@ -31,7 +32,7 @@ export function groupByProject(coverage: CoverageMapData, projects: ReadonlyArra
     const root = roots.find((candidate) => path.startsWith(`${candidate}/`)) ?? (byRoot.has('.') ? '.' : undefined);
     (root === undefined ? unowned : byRoot.get(root)!).files.push(path);
   }
-  const groups = [...byRoot.values()].sort((a, b) => compare(a.projectRoot!, b.projectRoot!));
+  const groups = [...byRoot.values()].sort((a, b) => compareStrings(a.projectRoot!, b.projectRoot!));
   if (unowned.files.length > 0) groups.push(unowned);
   return groups;
 }
@@ -46,8 +47,4 @@ export function projectLabel(group: Pick<ProjectGroup, 'projectRoot' | 'project'
   return group.project === undefined || group.project === group.projectRoot || group.project === last
     ? group.projectRoot
     : `${group.projectRoot} (${group.project})`;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

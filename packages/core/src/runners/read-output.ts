@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { mergeCoverageMaps } from '../merge';
@@ -6,6 +6,7 @@ import { COVERAGE_FILE } from '../store/format';
 import { readCoverageFile } from '../store/read';
 import { TEST_RUNNERS, type TestRunner } from './detect';
 import { REFUSAL_FILE, watchModeMessage } from './hook';
+import { realOrSelf } from '../real-path';
 
 /** istanbul JSON made by a runner or another tool, keyed by absolute path, and what made it. */
 export interface IstanbulInput {
@@ -155,13 +156,5 @@ function isDirectory(path: string): boolean {
     return statSync(path).isDirectory();
   } catch {
     return false;
-  }
-}
-
-function realOrSelf(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
   }
 }

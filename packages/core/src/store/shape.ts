@@ -1,5 +1,6 @@
 import type { BranchMapping, Range } from 'istanbul-lib-coverage';
 import { FORMAT_VERSION, type ContextsData, type MergedProject, type ProjectCompleteness, type ProjectDataState } from './format';
+import { isObject } from '../is-object';
 
 /**
  * The one shape check of each data file, at the door: istanbul itself crashes deep inside merge
@@ -8,10 +9,6 @@ import { FORMAT_VERSION, type ContextsData, type MergedProject, type ProjectComp
  */
 
 const INDEX_KEY = /^(0|[1-9]\d*)$/;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;

@@ -4,6 +4,7 @@ import { formatChange } from '../markdown';
 import type { Baseline } from '../markdown';
 import { METRIC_ORDER, addTotals, emptyTotals, fileTotals, percent, sumTotals, type Totals } from '../metrics';
 import { groupByProject, type ProjectGroup } from '../projects';
+import { compareStrings } from '../../compare';
 
 /**
  * What the workspace HTML report shows, as plain data the page's script renders: one row per
@@ -112,7 +113,7 @@ export function buildReportModel(options: ReportModelOptions): ReportModel {
     rows.push({ row: { root: entry.projectRoot, name: entry.project, state: entry.state, reasons: entry.reasons, files: 0, metrics: null, change: null, tree: null } });
   }
   // By root; the files no project owns last.
-  rows.sort((a, b) => (a.row.root === null ? 1 : b.row.root === null ? -1 : compare(a.row.root, b.row.root)));
+  rows.sort((a, b) => (a.row.root === null ? 1 : b.row.root === null ? -1 : compareStrings(a.row.root, b.row.root)));
 
   const trees: TreeNode[] = [];
   const owners = new Map<string, number>();
@@ -190,11 +191,7 @@ function toNode(folder: Folder, precision: number): TreeNode {
     current = [...current.folders.values()][0]!;
     name = name === '' ? current.name : `${name}/${current.name}`;
   }
-  const folders = [...current.folders.values()].sort((a, b) => compare(a.name, b.name)).map((child) => toNode(child, precision));
-  const files = current.files.sort((a, b) => compare(a.name, b.name));
+  const folders = [...current.folders.values()].sort((a, b) => compareStrings(a.name, b.name)).map((child) => toNode(child, precision));
+  const files = current.files.sort((a, b) => compareStrings(a.name, b.name));
   return { name, metrics: metricCells(current.totals, precision), children: [...folders, ...files] };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
