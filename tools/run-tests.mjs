@@ -64,12 +64,16 @@ function killTree(child) {
 
 const running = new Set();
 
+// Nx gives its tasks FORCE_COLOR; beside NO_COLOR, Node then warns on stderr of every process, and the
+// tests that read a command's output (nx show project --json) would read the warning too.
+const { FORCE_COLOR: _forceColor, ...inheritedEnv } = process.env;
+
 function runFile(file, timeoutSeconds) {
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', file], {
       cwd: root,
-      env: { ...process.env, NO_COLOR: '1', NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+      env: { ...inheritedEnv, NO_COLOR: '1', NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
       // A process group of its own, so that a timeout kills the nx runs and children it started too.
       detached: process.platform !== 'win32',
