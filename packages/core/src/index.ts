@@ -76,6 +76,8 @@ export type { ThresholdMiss } from './report/thresholds';
 export type { Count, Totals } from './report/metrics';
 export type { DiffCoverage, DiffFileCoverage } from './report/diff-coverage';
 export type { BaselineSource } from './workspace-report/baseline';
+/** The one baseline of a report from a file setting and a git-ref setting; a ConfigError when both are given. */
+export { baselineSource } from './workspace-report/baseline';
 
 // Collection and reporting load their heavy dependencies (Babel, istanbul's reporters) on first use: the Nx
 // plugin reads only the configuration, on every nx command, and should not pay for them.

@@ -4,7 +4,7 @@ import type { CoverageConfig, PartialCoverageConfig, ReporterName } from '../con
 import { describeCompleteness, findExpectedProjects, findWorkspaceMemberProjects, isIncomplete, type Completeness, type ExpectedProject } from '../completeness';
 import { ConfigError } from '../errors';
 import type { DiffBase } from '../git-diff';
-import type { BaselineSource } from '../workspace-report/baseline';
+import { baselineSource, type BaselineSource } from '../workspace-report/baseline';
 import type { ReportOutcome } from '../workspace-report';
 import { toPosix } from '../workspace-path';
 import type { CliContext, Command, ParsedOptions } from './command';
@@ -121,7 +121,7 @@ export function resolveReportOptions(options: ParsedOptions, context: CliContext
 
   const format = (options.format as string | undefined) ?? 'text';
   if (format !== 'text' && format !== 'markdown') throw new ConfigError(`--format ${JSON.stringify(format)} is not a format; choose text or markdown`);
-  const baseline = baselineSource(options, context);
+  const baseline = baselineOption(options, context);
   const loaded = loadConfig({ workspaceRoot, overrides, overridesSource: 'command-line option' });
   // A Markdown summary asked for on stdout, or a baseline to compare with, needs the markdown reporter.
   if ((format === 'markdown' || baseline !== undefined) && !loaded.config.reporters.includes('markdown')) loaded.config.reporters.push('markdown');
@@ -142,12 +142,9 @@ export function resolveReportOptions(options: ParsedOptions, context: CliContext
   };
 }
 
-function baselineSource(options: ParsedOptions, context: CliContext): BaselineSource | undefined {
-  const path = options.baseline as string | undefined;
-  const ref = options['baseline-ref'] as string | undefined;
-  if (path !== undefined && ref !== undefined) throw new ConfigError('--baseline and --baseline-ref both name a baseline; give one');
-  if (path !== undefined) return { path: resolve(context.cwd, path) };
-  return ref === undefined ? undefined : { ref };
+function baselineOption(options: ParsedOptions, context: CliContext): BaselineSource | undefined {
+  const source = baselineSource(options.baseline as string | undefined, options['baseline-ref'] as string | undefined, { path: '--baseline', ref: '--baseline-ref' });
+  return source !== undefined && 'path' in source ? { path: resolve(context.cwd, source.path) } : source;
 }
 
 /**

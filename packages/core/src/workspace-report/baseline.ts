@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { CoverageConfig } from '../config/types';
-import { DataError } from '../errors';
+import { ConfigError, DataError } from '../errors';
 import { combineCoverage } from '../combine';
 import { projectsDataPath, workspaceDataPath } from '../layout';
 import { COVERAGE_FILE, META_FILE } from '../store/format';
@@ -65,4 +65,14 @@ function read(input: string, label: string, workspaceRoot: string, config: Cover
     throw new DataError(`baseline ${label}: ${reasons}`);
   }
   return { label, coverage: merged.coverage, projects: merged.projects };
+}
+
+/**
+ * The baseline a report compares with, from the caller's two settings (a file, a git ref): at
+ * most one may be given. `names` are those settings as the user writes them, for the error.
+ */
+export function baselineSource(path: string | undefined, ref: string | undefined, names: { path: string; ref: string }): BaselineSource | undefined {
+  if (path !== undefined && ref !== undefined) throw new ConfigError(`${names.path} and ${names.ref} both name a baseline; give one`);
+  if (path !== undefined) return { path };
+  return ref === undefined ? undefined : { ref };
 }

@@ -1,8 +1,8 @@
 import { logger, type ExecutorContext } from 'nx/src/devkit-exports';
 import {
   asMonocovError,
+  baselineSource,
   checkReportFolder,
-  ConfigError,
   describeCompleteness,
   type DiffBase,
   type ExpectedProject,
@@ -47,7 +47,7 @@ export default async function mergeExecutor(options: MergeExecutorOptions, conte
       expected,
       requireComplete: options.requireComplete ?? false,
       carryForward: options.carryForward === undefined ? undefined : resolve(context.root, options.carryForward),
-      baseline: baselineSource(options),
+      baseline: baselineSource(options.baseline, options.baselineRef, { path: 'executor options `baseline`', ref: '`baselineRef`' }),
     });
     if (report.summaryText !== '') process.stdout.write(terminalText(report.summaryText));
     for (const problem of report.problems) logger.warn(terminalText(`monocov: ${options.ignoreErrors ? 'ignored' : 'error'}: ${problem.message}`));
@@ -121,13 +121,6 @@ function testTargetNames(context: ExecutorContext): string[] {
   return names.size > 0 ? [...names].sort() : ['test'];
 }
 
-function baselineSource(options: MergeExecutorOptions): { path: string } | { ref: string } | undefined {
-  if (options.baseline !== undefined && options.baselineRef !== undefined) {
-    throw new ConfigError('executor options `baseline` and `baselineRef` both name a baseline; give one');
-  }
-  if (options.baseline !== undefined) return { path: options.baseline };
-  return options.baselineRef === undefined ? undefined : { ref: options.baselineRef };
-}
 
 /** `diff: true` follows Nx's own base and head (NX_BASE / NX_HEAD, as `nx affected` uses them). */
 function diffBase(diff: MergeExecutorOptions['diff']): DiffBase | undefined {
