@@ -34,7 +34,9 @@ for (const pkg of PACKAGES) {
   if (!check) for (const note of notes) console.log(`${report}: ${note}`);
   for (const message of messages) console.error(`${report}: ${message}`);
   if (check && result.apiReportChanged) {
-    console.error(`${report} differs from the public API of the built @monocov/${pkg}: run \`npm run api\` and commit ${report} (review the change: it is the package's public API).`);
+    console.error(
+      `${report} differs from the public API of the built @monocov/${pkg}: run \`npm run api\` and commit ${report} (review the change: it is the package's public API).`,
+    );
   }
   if (!result.succeeded || messages.length > 0 || (check && result.apiReportChanged)) failed = true;
   else console.log(`${report}: ${check ? 'up to date' : 'written'}`);

@@ -94,7 +94,7 @@ export function renderConfigurationDoc(): string {
     '',
     '## Percentages',
     '',
-    'A percentage is computed once, by istanbul\'s rule: truncated, never rounded (2 of 3 lines is',
+    "A percentage is computed once, by istanbul's rule: truncated, never rounded (2 of 3 lines is",
     '66.66%, not 66.67%); nothing to cover is 100%. The text table, the HTML report, json-summary,',
     'cobertura, the Markdown summary and the threshold messages all show that number, and thresholds',
     'compare it, so `lines 66.66% < 66.67%` is exactly what was checked. `report.precision` sets the',

@@ -150,8 +150,7 @@ async function main() {
     totals.failed += 1;
   }
   const isHeavy = (file) => HEAVY_FILES.includes(file);
-  const files =
-    filters.length > 0 ? found.filter((file) => filters.some((f) => file.includes(f))) : found.filter((file) => isHeavy(file) === Boolean(values.heavy));
+  const files = filters.length > 0 ? found.filter((file) => filters.some((f) => file.includes(f))) : found.filter((file) => isHeavy(file) === Boolean(values.heavy));
 
   const queue = [...files];
   const workers = Array.from({ length: Math.min(2, availableParallelism()) }, async () => {

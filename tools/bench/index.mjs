@@ -101,7 +101,10 @@ const count = (name) => {
   return value;
 };
 const list = (text, allowed, what) => {
-  const items = String(text).split(',').map((item) => item.trim()).filter(Boolean);
+  const items = String(text)
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   for (const item of items) if (!allowed.includes(item)) throw new Error(`unknown ${what} "${item}"; choose from ${allowed.join(', ')}`);
   return items;
 };
@@ -114,7 +117,12 @@ const sizes = String(option('sizes'))
   .map((spec) => {
     const match = /^(\d+x\d+)(?:@(\d+))?(?::(.+))?$/.exec(spec.trim());
     if (!match) throw new Error(`--sizes entry "${spec}" is not SIZE[@REPS][:TOOLS]`);
-    return { ...parseSize(match[1]), label: match[1], reps: match[2] ? Number(match[2]) : count('reps'), tools: match[3] ? list(match[3].replace(/\+/g, ','), ALL_TOOLS, 'tool') : tools };
+    return {
+      ...parseSize(match[1]),
+      label: match[1],
+      reps: match[2] ? Number(match[2]) : count('reps'),
+      tools: match[3] ? list(match[3].replace(/\+/g, ','), ALL_TOOLS, 'tool') : tools,
+    };
   });
 const benchDir = flags['bench-dir'] ?? join(tmpdir(), 'monocov-bench');
 if (flags.monocov) BIN.monocov = resolve(flags.monocov);
@@ -143,7 +151,9 @@ async function measureSuite(suite, reps) {
       if (variant.check) {
         sample.notes.add(variant.check(result.lastOutput));
       }
-      log(`[${suite.id}] ${rep + 1}/${reps} ${variant.name.padEnd(30)} ${seconds(result.ms).padStart(7)} s  cpu ${seconds(result.cpuMs).padStart(7)} s  ${(result.rssKB / 1024).toFixed(0).padStart(5)} MB${result.code !== 0 ? `  (exit ${result.code})` : ''}`);
+      log(
+        `[${suite.id}] ${rep + 1}/${reps} ${variant.name.padEnd(30)} ${seconds(result.ms).padStart(7)} s  cpu ${seconds(result.cpuMs).padStart(7)} s  ${(result.rssKB / 1024).toFixed(0).padStart(5)} MB${result.code !== 0 ? `  (exit ${result.code})` : ''}`,
+      );
     }
     load.push(loadavg()[0]);
   }
@@ -192,10 +202,23 @@ function machineFacts() {
   }
   const cpu = cpus();
   return [
-    ['machine', `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM (${(freemem() / 2 ** 30).toFixed(1)} GB free at start), ${type()} ${release()}`],
-    ['load average at start', loadavg().map((value) => value.toFixed(2)).join(' / ')],
+    [
+      'machine',
+      `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM (${(freemem() / 2 ** 30).toFixed(1)} GB free at start), ${type()} ${release()}`,
+    ],
+    [
+      'load average at start',
+      loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' / '),
+    ],
     ['node / npm', `${process.version} / ${npm}`],
-    ['monocov', flags.monocov ? `${BIN.monocov} (built from ${gitAt(join(dirname(BIN.monocov), '..'))})` : `${JSON.parse(readFileSync(join(REPO_ROOT, 'packages/core/package.json'), 'utf8')).version} at ${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'packages/core/src') ? ' (+ uncommitted changes in packages/core/src)' : ''}`],
+    [
+      'monocov',
+      flags.monocov
+        ? `${BIN.monocov} (built from ${gitAt(join(dirname(BIN.monocov), '..'))})`
+        : `${JSON.parse(readFileSync(join(REPO_ROOT, 'packages/core/package.json'), 'utf8')).version} at ${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'packages/core/src') ? ' (+ uncommitted changes in packages/core/src)' : ''}`,
+    ],
     ['c8 / nyc / nx / tape / qs', ['c8', 'nyc', 'nx', 'tape', 'qs'].map(version).join(' / ')],
     ['peak memory', HAVE_GNU_TIME ? 'GNU time %M: largest resident set of any one process of the run, in MB' : 'not measured (/usr/bin/time missing)'],
     ['date', new Date().toISOString().replace(/\.\d+Z$/, 'Z')],
@@ -215,8 +238,18 @@ function renderSuite(result) {
   for (const row of result.rows) {
     const cells = [row.name, seconds(row.medianMs), formatRatio(result.ratio(row.name, result.baseline))];
     if (hasC8) cells.push(row.name === 'plain' ? '–' : formatRatio(result.ratio(row.name, 'c8')));
-    const measured = row.measured ? `${Number.isFinite(row.measured.pct) ? row.measured.pct.toFixed(2) : 'n/a'} (${row.measured.files} files)` : (row.notes.size > 0 ? [...row.notes].join('; ') : '–');
-    cells.push(seconds(row.medianCpuMs), formatRatio(result.ratio(row.name, result.baseline, 'cpuMs')), (row.medianRssKB / 1024).toFixed(0), measured, `${row.ms.length}${row.failures.length > 0 ? ` (${row.failures.length} failed)` : ''}`);
+    const measured = row.measured
+      ? `${Number.isFinite(row.measured.pct) ? row.measured.pct.toFixed(2) : 'n/a'} (${row.measured.files} files)`
+      : row.notes.size > 0
+        ? [...row.notes].join('; ')
+        : '–';
+    cells.push(
+      seconds(row.medianCpuMs),
+      formatRatio(result.ratio(row.name, result.baseline, 'cpuMs')),
+      (row.medianRssKB / 1024).toFixed(0),
+      measured,
+      `${row.ms.length}${row.failures.length > 0 ? ` (${row.failures.length} failed)` : ''}`,
+    );
     lines.push(`| ${cells.join(' | ')} |`);
   }
   if (result.note) lines.push('', result.note);
@@ -232,7 +265,9 @@ function renderGoals(results) {
   const add = (issue, goal, value, cpu, limit, note = '') => {
     if (!Number.isFinite(value)) return;
     const verdict = limit === undefined ? 'reference' : value <= limit ? 'met' : '**missed**';
-    goals.push(`| ${goal} (#${issue}) | ${value.toFixed(2)} | ${Number.isFinite(cpu) ? cpu.toFixed(2) : '–'} | ${limit === undefined ? '–' : `≤ ${limit}`} | ${verdict} | ${note} |`);
+    goals.push(
+      `| ${goal} (#${issue}) | ${value.toFixed(2)} | ${Number.isFinite(cpu) ? cpu.toFixed(2) : '–'} | ${limit === undefined ? '–' : `≤ ${limit}`} | ${verdict} | ${note} |`,
+    );
   };
   const both = (suite, name, against) => [suite.ratio(name, against), suite.ratio(name, against, 'cpuMs')];
   const synthetic = results.find((result) => result.id === 'synthetic-50x40') ?? results.find((result) => result.id.startsWith('synthetic-'));
@@ -248,16 +283,36 @@ function renderGoals(results) {
   if (merge) {
     const [monocov, nyc] = ['monocov merge', 'nyc merge + nyc report'].map((name) => merge.rows.find((row) => row.name === name));
     add(6, `${merge.id}: monocov merge / (nyc merge + nyc report)`, ...both(merge, 'monocov merge', 'nyc merge + nyc report'), 0.5);
-    if (monocov && nyc) add(6, `${merge.id}: peak RSS monocov / nyc`, monocov.medianRssKB / nyc.medianRssKB, NaN, 1, `${(monocov.medianRssKB / 1024).toFixed(0)} MB vs ${(nyc.medianRssKB / 1024).toFixed(0)} MB`);
+    if (monocov && nyc)
+      add(
+        6,
+        `${merge.id}: peak RSS monocov / nyc`,
+        monocov.medianRssKB / nyc.medianRssKB,
+        NaN,
+        1,
+        `${(monocov.medianRssKB / 1024).toFixed(0)} MB vs ${(nyc.medianRssKB / 1024).toFixed(0)} MB`,
+      );
   }
   const nx = byId.get('nx-cached');
   if (nx) add(6, `${nx.id}: run-many -t coverage / -t test`, ...both(nx, 'nx run-many -t coverage', 'nx run-many -t test'), 1.2);
   const nxUncached = byId.get('nx-uncached');
   if (nxUncached) {
-    add(6, `${nxUncached.id}: run-many -t coverage / -t test`, ...both(nxUncached, 'nx run-many -t coverage', 'nx run-many -t test'), undefined, 'no cache: every project tested, the workspace merge included');
+    add(
+      6,
+      `${nxUncached.id}: run-many -t coverage / -t test`,
+      ...both(nxUncached, 'nx run-many -t coverage', 'nx run-many -t test'),
+      undefined,
+      'no cache: every project tested, the workspace merge included',
+    );
   }
   for (const convert of results.filter((result) => result.id.startsWith('convert-'))) {
-    add(9, `${convert.id}: monocov conversion without map cache / c8 report`, ...both(convert, 'monocov (no map cache)', 'c8 report'), 1, 'a first run; includes the cp of the raw files');
+    add(
+      9,
+      `${convert.id}: monocov conversion without map cache / c8 report`,
+      ...both(convert, 'monocov (no map cache)', 'c8 report'),
+      1,
+      'a first run; includes the cp of the raw files',
+    );
     add(9, `${convert.id}: monocov conversion, map cache warm / c8 report`, ...both(convert, 'monocov (map cache warm)', 'c8 report'), 1);
   }
   if (goals.length === 0) return '';
@@ -305,7 +360,7 @@ function installBenchDependencies() {
   const benchRoot = dirname(BENCH_MODULES);
   const installed = join(BENCH_MODULES, '.package-lock.json');
   if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(join(benchRoot, 'package-lock.json')).mtimeMs) return;
-  log('installing the benchmark\'s own dependencies (npm ci in tools/bench)');
+  log("installing the benchmark's own dependencies (npm ci in tools/bench)");
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: benchRoot, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
@@ -321,7 +376,10 @@ async function main() {
   try {
     if (suites.includes('qs')) results.push(await measureSuite(qsSuite({ benchDir, tools }), count('qs-reps')));
     for (const [index, size] of sizes.entries()) {
-      const needed = suites.includes('synthetic') || (suites.includes('merge') && size.label === (flags['merge-size'] ?? largest(sizes))) || (suites.includes('nx') && size.label === (flags['nx-size'] ?? sizes[0]?.label));
+      const needed =
+        suites.includes('synthetic') ||
+        (suites.includes('merge') && size.label === (flags['merge-size'] ?? largest(sizes))) ||
+        (suites.includes('nx') && size.label === (flags['nx-size'] ?? sizes[0]?.label));
       if (!needed) continue;
       const suite = syntheticSuite({ benchDir, projects: size.projects, files: size.files, tools: suites.includes('synthetic') ? size.tools : ['monocov'] });
       // The same size listed again (other tools, other repetitions) gets an id of its own.

@@ -16,7 +16,9 @@ if (!input || !output) {
   process.exit(2);
 }
 const map = libCoverage.createCoverageMap({});
-for (const name of readdirSync(input).filter((entry) => entry.endsWith('.json')).sort()) {
+for (const name of readdirSync(input)
+  .filter((entry) => entry.endsWith('.json'))
+  .sort()) {
   map.merge(JSON.parse(readFileSync(join(input, name), 'utf8')));
 }
 mkdirSync(output, { recursive: true });

@@ -183,7 +183,11 @@ async function measureReadBack(root) {
 
 /** The message of a failed merge without its stack frames. */
 function firstError(output) {
-  return output.split('\n').filter((line) => line.trim() !== '' && !/^\s+at /.test(line)).slice(-4).join('\n');
+  return output
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/^\s+at /.test(line))
+    .slice(-4)
+    .join('\n');
 }
 
 /** Least squares y = a + b·x. */
@@ -212,7 +216,9 @@ const template = templateWorkspace();
 const templateVolume = volumeSummary(`generated ${values.template}`, dataVolume(template));
 results.volume.push(templateVolume);
 for (const volume of results.volume) {
-  console.log(`${volume.label}: ${volume.projects} projects, ${volume.files} files, ${volume.lines} lines, ${volume.bytes} B of data: ${volume.bytesPerFile} B per file, ${volume.bytesPerLine} B per line, meta.json ${volume.metaBytesPerProject} B per project`);
+  console.log(
+    `${volume.label}: ${volume.projects} projects, ${volume.files} files, ${volume.lines} lines, ${volume.bytes} B of data: ${volume.bytesPerFile} B per file, ${volume.bytesPerLine} B per line, meta.json ${volume.metaBytesPerProject} B per project`,
+  );
 }
 
 let stopped = false;

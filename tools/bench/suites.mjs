@@ -50,7 +50,20 @@ export function toolStep(tool, { test, cwd, include, out }) {
     case 'c8':
       return {
         command: NODE,
-        args: [BIN.c8, '--all', '--include', include, '--reporter=text', '--reporter=json', '--report-dir', join(out, 'report'), '--temp-directory', join(out, 'tmp'), command, ...args],
+        args: [
+          BIN.c8,
+          '--all',
+          '--include',
+          include,
+          '--reporter=text',
+          '--reporter=json',
+          '--report-dir',
+          join(out, 'report'),
+          '--temp-directory',
+          join(out, 'tmp'),
+          command,
+          ...args,
+        ],
         cwd,
         env,
       };
@@ -219,7 +232,17 @@ export function mergeSuite({ benchDir, workspace }) {
         { command: NODE, args: [BIN.nyc, 'merge', flat, join(out, 'nyc', 'merged', 'coverage.json')], cwd: workspace, env },
         {
           command: NODE,
-          args: [BIN.nyc, 'report', '--temp-dir', join(out, 'nyc', 'merged'), '--report-dir', join(out, 'nyc', 'report'), '--reporter=lcovonly', '--reporter=json-summary', '--reporter=cobertura'],
+          args: [
+            BIN.nyc,
+            'report',
+            '--temp-dir',
+            join(out, 'nyc', 'merged'),
+            '--report-dir',
+            join(out, 'nyc', 'report'),
+            '--reporter=lcovonly',
+            '--reporter=json-summary',
+            '--reporter=cobertura',
+          ],
           cwd: workspace,
           env,
         },
@@ -300,7 +323,8 @@ async function convertSuite({ benchDir, key, title, workspace, dir, test, includ
   const [command, ...args] = test;
   const recorded = await record({ command, args, cwd: dir, env: cleanEnv({ NODE_V8_COVERAGE: raw }) });
   const rawFiles = existsSync(raw) ? readdirSync(raw).filter((name) => name.endsWith('.json')) : [];
-  if (recorded.code !== 0 || rawFiles.length === 0) throw new Error(`convert-${key}: recording the raw data failed (exit ${recorded.code}, ${rawFiles.length} files):\n${recorded.output}`);
+  if (recorded.code !== 0 || rawFiles.length === 0)
+    throw new Error(`convert-${key}: recording the raw data failed (exit ${recorded.code}, ${rawFiles.length} files):\n${recorded.output}`);
   const rawMB = rawFiles.reduce((sum, name) => sum + statSync(join(raw, name)).size, 0) / 2 ** 20;
   // The raw folder as $0, so no path is quoted into the script.
   const copy = ['-c', 'cp "$0"/*.json "$NODE_V8_COVERAGE"', raw];

@@ -47,7 +47,16 @@ export class Browser {
 
   static launch(): Browser {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set MONOCOV_CHROMIUM`);
-    const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--remote-debugging-pipe', '--no-first-run', '--disable-background-networking', '--hide-scrollbars', '--allow-file-access-from-files'];
+    const flags = [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--remote-debugging-pipe',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--hide-scrollbars',
+      '--allow-file-access-from-files',
+    ];
     const child = spawn(CHROMIUM, [...flags, 'about:blank'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
     return new Browser(child, child.stdio[3] as Writable, child.stdio[4] as Readable);
   }
@@ -101,7 +110,8 @@ export class Page {
     browser.onEvent((message) => {
       if (message.sessionId !== sessionId) return;
       if (message.method === 'Runtime.exceptionThrown') this.errors.push(message.params.exceptionDetails.exception?.description ?? message.params.exceptionDetails.text);
-      if (message.method === 'Runtime.consoleAPICalled' && message.params.type === 'error') this.errors.push(message.params.args.map((arg: any) => arg.value ?? arg.description).join(' '));
+      if (message.method === 'Runtime.consoleAPICalled' && message.params.type === 'error')
+        this.errors.push(message.params.args.map((arg: any) => arg.value ?? arg.description).join(' '));
     });
   }
 

@@ -126,9 +126,7 @@ export function runOk(shell: Shell, cwd: string, command: string, args: string[]
 }
 
 function commandEnv(shell: Shell, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !/^(NX_|TURBO_|npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$|INIT_CWD$)/i.test(key)),
-  );
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(NX_|TURBO_|npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$|INIT_CWD$)/i.test(key)));
   const path = [shell.nodeBinDir, ...(shell.binDirs ?? []), process.env.PATH].filter((dir) => dir !== undefined).join(delimiter);
   return {
     ...inherited,

@@ -103,7 +103,10 @@ export function nxAddScenario(spec: NxAddScenario): void {
     assert.is(readJson(join(ws().root, 'node_modules/@monocov/nx/package.json')).version, ourVersion('@monocov/nx'));
     assert.is(readJson(join(ws().root, 'node_modules/@monocov/core/package.json')).version, ourVersion('@monocov/core'));
     const plugins: unknown[] = readJson(join(ws().root, 'nx.json')).plugins ?? [];
-    assert.ok(plugins.some((plugin) => plugin === '@monocov/nx' || (plugin as { plugin?: string }).plugin === '@monocov/nx'), 'plugin registered in nx.json');
+    assert.ok(
+      plugins.some((plugin) => plugin === '@monocov/nx' || (plugin as { plugin?: string }).plugin === '@monocov/nx'),
+      'plugin registered in nx.json',
+    );
     assert.match(readFileSync(join(ws().root, '.gitignore'), 'utf8'), /^\/coverage$/m);
     runOk(ws().shell, ws().root, 'git', ['add', '-A']);
     runOk(ws().shell, ws().root, 'git', ['commit', '--quiet', '-m', 'nx add @monocov/nx']);
@@ -113,7 +116,9 @@ export function nxAddScenario(spec: NxAddScenario): void {
     const graphFile = join(ws().scratch, 'graph.json');
     nxOk(['graph', `--file=${graphFile}`]);
     const nodes = readJson(graphFile).graph.nodes as Record<string, { data: { targets?: Record<string, { executor?: string }> } }>;
-    const withCoverage = Object.keys(nodes).filter((project) => nodes[project]!.data.targets?.coverage?.executor === '@monocov/nx:coverage').sort();
+    const withCoverage = Object.keys(nodes)
+      .filter((project) => nodes[project]!.data.targets?.coverage?.executor === '@monocov/nx:coverage')
+      .sort();
     assert.equal(withCoverage, testedProjects);
     for (const project of spec.untested) assert.ok(nodes[project], `${project} is a project of the graph`);
   });
@@ -125,7 +130,10 @@ export function nxAddScenario(spec: NxAddScenario): void {
     for (const [project, files] of Object.entries(spec.tested)) {
       for (const file of files) {
         const hits = Object.values<number>(merged[file].s);
-        assert.ok(hits.some((count) => count > 0), `${project}: ${file} has covered statements`);
+        assert.ok(
+          hits.some((count) => count > 0),
+          `${project}: ${file} has covered statements`,
+        );
       }
     }
     assert.not.match(output, /no data —/);

@@ -45,13 +45,16 @@ nxAddScenario({
     '.gitignore': 'node_modules\n.nx\ndist\n',
     // Vitest through @nx/vite/plugin's `unit` target.
     'libs/cart/project.json': project('cart', 'libs/cart', 'library'),
-    'libs/cart/vite.config.ts': "import { defineConfig } from 'vite';\n\nexport default defineConfig({ root: __dirname, test: { include: ['src/**/*.spec.ts'], environment: 'node' } });\n",
-    'libs/cart/src/total.ts': "export function total(prices: number[], discount = 0): number {\n  const sum = prices.reduce((a, b) => a + b, 0);\n  return discount > 0 ? sum * (1 - discount) : sum;\n}\n",
+    'libs/cart/vite.config.ts':
+      "import { defineConfig } from 'vite';\n\nexport default defineConfig({ root: __dirname, test: { include: ['src/**/*.spec.ts'], environment: 'node' } });\n",
+    'libs/cart/src/total.ts':
+      'export function total(prices: number[], discount = 0): number {\n  const sum = prices.reduce((a, b) => a + b, 0);\n  return discount > 0 ? sum * (1 - discount) : sum;\n}\n',
     'libs/cart/src/total.spec.ts': "import { expect, test } from 'vitest';\nimport { total } from './total';\n\ntest('total', () => expect(total([1, 2])).toBe(3));\n",
     // Jest through @nx/jest/plugin's `jest-test` target.
     'libs/pricing/project.json': project('pricing', 'libs/pricing', 'library'),
     'libs/pricing/jest.config.cjs': "module.exports = { displayName: 'pricing', testEnvironment: 'node', testMatch: ['<rootDir>/src/**/*.spec.js'] };\n",
-    'libs/pricing/src/tax.js': "exports.withTax = (price, rate) => {\n  if (rate < 0) {\n    throw new Error('negative rate');\n  }\n  return Math.round(price * (1 + rate) * 100) / 100;\n};\n",
+    'libs/pricing/src/tax.js':
+      "exports.withTax = (price, rate) => {\n  if (rate < 0) {\n    throw new Error('negative rate');\n  }\n  return Math.round(price * (1 + rate) * 100) / 100;\n};\n",
     'libs/pricing/src/tax.spec.js': "const { withTax } = require('./tax');\n\ntest('withTax', () => expect(withTax(10, 0.2)).toBe(12));\n",
     // A Vite app with no tests: @nx/vite/plugin infers build and serve, no `unit`.
     'apps/shop/project.json': project('shop', 'apps/shop', 'application'),
@@ -59,9 +62,16 @@ nxAddScenario({
     'apps/shop/index.html': '<!doctype html><script type="module" src="/src/main.ts"></script>\n',
     'apps/shop/src/main.ts': "document.body.textContent = 'shop';\n",
     // Playwright e2e project: the plugin infers `e2e`; no browser is installed or started.
-    'apps/shop-e2e/project.json': json({ name: 'shop-e2e', $schema: '../../node_modules/nx/schemas/project-schema.json', projectType: 'application', implicitDependencies: ['shop'] }),
-    'apps/shop-e2e/playwright.config.ts': "import { defineConfig } from '@playwright/test';\n\nexport default defineConfig({ testDir: './src', use: { baseURL: 'http://localhost:4300' } });\n",
-    'apps/shop-e2e/src/example.spec.ts': "import { expect, test } from '@playwright/test';\n\ntest('title', async ({ page }) => {\n  await page.goto('/');\n  expect(await page.textContent('body')).toContain('shop');\n});\n",
+    'apps/shop-e2e/project.json': json({
+      name: 'shop-e2e',
+      $schema: '../../node_modules/nx/schemas/project-schema.json',
+      projectType: 'application',
+      implicitDependencies: ['shop'],
+    }),
+    'apps/shop-e2e/playwright.config.ts':
+      "import { defineConfig } from '@playwright/test';\n\nexport default defineConfig({ testDir: './src', use: { baseURL: 'http://localhost:4300' } });\n",
+    'apps/shop-e2e/src/example.spec.ts':
+      "import { expect, test } from '@playwright/test';\n\ntest('title', async ({ page }) => {\n  await page.goto('/');\n  expect(await page.textContent('body')).toContain('shop');\n});\n",
   },
   tested: { cart: ['libs/cart/src/total.ts'], pricing: ['libs/pricing/src/tax.js'] },
   untested: ['shop', 'shop-e2e'],

@@ -8,7 +8,12 @@ import { nxAddScenario } from './nx-add';
 const VITEST = '4.1.12';
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 const viteExample = (name: string) => ({
-  [`examples/${name}/package.json`]: json({ name: `@tanstack/query-example-${name.replace('/', '-')}`, private: true, type: 'module', scripts: { dev: 'vite', build: 'vite build' } }),
+  [`examples/${name}/package.json`]: json({
+    name: `@tanstack/query-example-${name.replace('/', '-')}`,
+    private: true,
+    type: 'module',
+    scripts: { dev: 'vite', build: 'vite build' },
+  }),
   [`examples/${name}/vite.config.ts`]: 'export default {};\n',
   [`examples/${name}/src/main.ts`]: "document.body.textContent = 'example';\n",
 });
@@ -43,13 +48,19 @@ nxAddScenario({
     }),
     'packages/query-core/vite.config.ts': "import { defineConfig } from 'vitest/config';\n\nexport default defineConfig({ test: { include: ['tests/**/*.test.ts'] } });\n",
     'packages/query-core/src/query.ts':
-      "export function hashKey(key: unknown[]): string {\n  return JSON.stringify(key);\n}\n\nexport function isStale(updatedAt: number, staleTime: number, now: number): boolean {\n  if (staleTime === Infinity) {\n    return false;\n  }\n  return updatedAt + staleTime <= now;\n}\n",
+      'export function hashKey(key: unknown[]): string {\n  return JSON.stringify(key);\n}\n\nexport function isStale(updatedAt: number, staleTime: number, now: number): boolean {\n  if (staleTime === Infinity) {\n    return false;\n  }\n  return updatedAt + staleTime <= now;\n}\n',
     'packages/query-core/tests/query.test.ts':
       "import { expect, test } from 'vitest';\nimport { hashKey, isStale } from '../src/query';\n\ntest('hashKey', () => expect(hashKey(['a', 1])).toBe('[\"a\",1]'));\ntest('isStale', () => expect(isStale(0, 10, 20)).toBe(true));\n",
     // Plain JavaScript with its code in lib/.
-    'packages/query-devtools/package.json': json({ name: '@tanstack/query-devtools', type: 'module', main: 'lib/index.js', scripts: { 'test:lib': 'vitest run', 'test:eslint': 'eslint ./lib' } }),
+    'packages/query-devtools/package.json': json({
+      name: '@tanstack/query-devtools',
+      type: 'module',
+      main: 'lib/index.js',
+      scripts: { 'test:lib': 'vitest run', 'test:eslint': 'eslint ./lib' },
+    }),
     'packages/query-devtools/lib/index.js': "export function formatStatus(status) {\n  return status === 'success' ? 'fresh' : status;\n}\n",
-    'packages/query-devtools/tests/index.test.js': "import { expect, test } from 'vitest';\nimport { formatStatus } from '../lib/index.js';\n\ntest('formatStatus', () => expect(formatStatus('success')).toBe('fresh'));\n",
+    'packages/query-devtools/tests/index.test.js':
+      "import { expect, test } from 'vitest';\nimport { formatStatus } from '../lib/index.js';\n\ntest('formatStatus', () => expect(formatStatus('success')).toBe('fresh'));\n",
     ...viteExample('react/basic'),
     ...viteExample('vue/basic'),
   },

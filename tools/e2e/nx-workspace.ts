@@ -63,15 +63,16 @@ export async function createNxWorkspace(versions: NxVersions, name = `nx${versio
       ...threeProjectSources(),
       'package.json': JSON.stringify({ name: 'e2e-workspace', private: true, workspaces: ['libs/*'] }, null, 2) + '\n',
       // What `nx init` writes for an npm workspace, kept to the keys that matter here.
-      'nx.json': JSON.stringify(
-        {
-          $schema: './node_modules/nx/schemas/nx-schema.json',
-          namedInputs: { default: ['{projectRoot}/**/*'], production: ['default', '!{projectRoot}/test/**/*'] },
-          targetDefaults: { test: { cache: true, inputs: ['default', '^production'] } },
-        },
-        null,
-        2,
-      ) + '\n',
+      'nx.json':
+        JSON.stringify(
+          {
+            $schema: './node_modules/nx/schemas/nx-schema.json',
+            namedInputs: { default: ['{projectRoot}/**/*'], production: ['default', '!{projectRoot}/test/**/*'] },
+            targetDefaults: { test: { cache: true, inputs: ['default', '^production'] } },
+          },
+          null,
+          2,
+        ) + '\n',
       '.gitignore': 'node_modules\n.nx\n',
     });
     runOk(shell, root, 'npm', [
@@ -166,7 +167,10 @@ export function nxAdoptionScenario(versions: NxVersions): void {
       assert.is(coverage.cache, true);
       assert.equal(coverage.outputs, ['{workspaceRoot}/coverage/projects/{projectRoot}']);
       // The rc file's `run` options only, through @monocov/core's runtime input (thresholds rerun the merge alone).
-      assert.ok(coverage.inputs.some((input: { runtime?: string }) => input.runtime === 'node node_modules/@monocov/core/bin/run-options-hash.js'), JSON.stringify(coverage.inputs));
+      assert.ok(
+        coverage.inputs.some((input: { runtime?: string }) => input.runtime === 'node node_modules/@monocov/core/bin/run-options-hash.js'),
+        JSON.stringify(coverage.inputs),
+      );
     }
     assert.is(targetsOf('e2e-workspace').coverage?.executor, '@monocov/nx:merge');
   });
@@ -212,7 +216,16 @@ export function nxAdoptionScenario(versions: NxVersions): void {
     const total = readJson(join(workspace.root, 'coverage/workspace/coverage-summary.json')).total.statements.pct;
     assert.is(matches.at(-1)?.[1], total.toFixed(2), `GitLab coverage regex ${gitlabRegex} on the affected run's output:\n${affectedOutput}`);
     for (const projectRoot of PROJECT_ROOTS) {
-      runOk(workspace.shell, workspace.root, 'npx', ['--no-install', 'monocov', 'merge', `coverage/projects/${projectRoot}`, '--reporter', 'lcov', '--output-dir', `coverage/upload/${projectRoot}`]);
+      runOk(workspace.shell, workspace.root, 'npx', [
+        '--no-install',
+        'monocov',
+        'merge',
+        `coverage/projects/${projectRoot}`,
+        '--reporter',
+        'lcov',
+        '--output-dir',
+        `coverage/upload/${projectRoot}`,
+      ]);
       const lcov = readFileSync(join(workspace.root, 'coverage/upload', projectRoot, 'lcov.info'), 'utf8');
       assert.equal([...lcov.matchAll(/^SF:(.*)$/gm)].map((match) => match[1]).sort(), SOURCE_FILES[projectRoot]);
     }

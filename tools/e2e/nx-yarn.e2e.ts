@@ -35,11 +35,14 @@ nxAddScenario({
     }),
     '.gitignore': 'node_modules\n.nx\n.yarn\n',
     'packages/parser/package.json': json({ name: '@acme/parser', version: '1.0.0', type: 'module', scripts: { test: 'vitest run' } }),
-    'packages/parser/src/parse.ts': "export function parseList(text: string): string[] {\n  return text\n    .split(',')\n    .map((part) => part.trim())\n    .filter((part) => part !== '');\n}\n\nexport function parseFlag(text: string): boolean {\n  return text === 'true';\n}\n",
-    'packages/parser/src/parse.test.ts': "import { expect, test } from 'vitest';\nimport { parseList } from './parse';\n\ntest('parseList', () => expect(parseList('a, b,,c')).toEqual(['a', 'b', 'c']));\n",
+    'packages/parser/src/parse.ts':
+      "export function parseList(text: string): string[] {\n  return text\n    .split(',')\n    .map((part) => part.trim())\n    .filter((part) => part !== '');\n}\n\nexport function parseFlag(text: string): boolean {\n  return text === 'true';\n}\n",
+    'packages/parser/src/parse.test.ts':
+      "import { expect, test } from 'vitest';\nimport { parseList } from './parse';\n\ntest('parseList', () => expect(parseList('a, b,,c')).toEqual(['a', 'b', 'c']));\n",
     'packages/logger/package.json': json({ name: '@acme/logger', version: '1.0.0', scripts: { test: 'node --test' } }),
     'packages/logger/src/format.js': "exports.format = (level, message) => `[${level}] ${message}`;\nexports.unused = () => 'never';\n",
-    'packages/logger/test/format.test.js': "const { test } = require('node:test');\nconst assert = require('node:assert');\nconst { format } = require('../src/format');\ntest('format', () => assert.equal(format('info', 'hi'), '[info] hi'));\n",
+    'packages/logger/test/format.test.js':
+      "const { test } = require('node:test');\nconst assert = require('node:assert');\nconst { format } = require('../src/format');\ntest('format', () => assert.equal(format('info', 'hi'), '[info] hi'));\n",
     'packages/tsconfig/package.json': json({ name: '@acme/tsconfig', version: '1.0.0', files: ['base.json'] }),
     'packages/tsconfig/base.json': json({ compilerOptions: { strict: true } }),
     'apps/docs/package.json': json({ name: '@acme/docs', version: '1.0.0', private: true, scripts: { build: 'node build.js', test: 'echo "Error: no test specified" && exit 1' } }),

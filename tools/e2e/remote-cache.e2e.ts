@@ -27,7 +27,11 @@ test.after(() => {
   if (origin) removeDir(origin.scratch);
 });
 
-const served = (from: number, pattern: RegExp): string[] => server!.requests().slice(from).filter((line) => pattern.test(line));
+const served = (from: number, pattern: RegExp): string[] =>
+  server!
+    .requests()
+    .slice(from)
+    .filter((line) => pattern.test(line));
 
 test('clone A runs every coverage task and the merge, and uploads each output to the cache server', async () => {
   origin = await createOrigin('remote-cache');
@@ -63,7 +67,11 @@ test('a pull-request job with a read-only token: the edited project and the merg
   const before = server!.requests().length;
   const output = nxOk(pullRequest, ['run-many', '-t', 'coverage']);
   assert.match(output, new RegExp(`from the cache instead of running the command for ${TASKS - 2} out of ${TASKS} tasks`));
-  assert.equal(served(before, /^PUT /).map((line) => line.split(' ')[2]), ['403', '403'], 'the two new outputs were refused');
+  assert.equal(
+    served(before, /^PUT /).map((line) => line.split(' ')[2]),
+    ['403', '403'],
+    'the two new outputs were refused',
+  );
   checkWorkspaceReports(pullRequest.root, localPaths(pullRequest));
 });
 

@@ -80,7 +80,10 @@ test('every project has its row: root, name, state, and the digits of coverage-s
   assert.equal(header, ['Project', 'Name', 'State', 'Files', 'Statements', '±', 'Branches', '±', 'Functions', '±', 'Lines', '±']);
   log(rows.map((row) => row.cells.join(' | ')).join('\n'));
 
-  assert.equal(rows.map((row) => row.cells[0]), Object.keys(REPORT_PROJECTS).sort());
+  assert.equal(
+    rows.map((row) => row.cells[0]),
+    Object.keys(REPORT_PROJECTS).sort(),
+  );
   for (const row of rows) {
     const [root, name, state] = row.cells as [string, string, string];
     const expected = REPORT_PROJECTS[root]!;
@@ -94,7 +97,10 @@ test('every project has its row: root, name, state, and the digits of coverage-s
 
   // The workspace totals: coverage-summary.json's `total`.
   const totals = await page.evaluate<string[]>(`[...document.querySelectorAll('.metric-box .value')].map((el) => el.textContent)`);
-  assert.equal(totals, (['statements', 'branches', 'functions', 'lines'] as const).map((metric) => `${summary.total![metric].pct}%`));
+  assert.equal(
+    totals,
+    (['statements', 'branches', 'functions', 'lines'] as const).map((metric) => `${summary.total![metric].pct}%`),
+  );
 
   // Changes against the baseline: strings gained tests, dates' data is the baseline's, gen is new.
   const byRoot = Object.fromEntries(rows.map((row) => [row.cells[0], row.cells]));
@@ -115,16 +121,32 @@ test('sorting by a metric puts the worst covered first and projects without data
   let rows = await page.evaluate<Row[]>(ROWS);
   const values = rows.map((row) => row.cells[4]!);
   const measured = values.filter((value) => value !== '–').map((value) => parseFloat(value));
-  assert.equal(measured, [...measured].sort((a, b) => a - b), `ascending: ${values}`);
-  assert.equal(values.slice(measured.length), values.slice(measured.length).map(() => '–'), `projects without data last: ${values}`);
+  assert.equal(
+    measured,
+    [...measured].sort((a, b) => a - b),
+    `ascending: ${values}`,
+  );
+  assert.equal(
+    values.slice(measured.length),
+    values.slice(measured.length).map(() => '–'),
+    `projects without data last: ${values}`,
+  );
   assert.is(await page.evaluate<string>(`[...document.querySelectorAll('th')].find((th) => th.textContent === 'Statements').getAttribute('aria-sort')`), 'ascending');
 
   await page.evaluate(`(() => { const input = document.querySelector('input[type=search]'); input.value = 'MATH'; input.dispatchEvent(new Event('input')); })()`);
   rows = await page.evaluate<Row[]>(ROWS);
-  assert.equal(rows.filter((row) => !row.hidden).map((row) => row.cells[0]), ['libs/math']);
-  await page.evaluate(`(() => { const input = document.querySelector('input[type=search]'); input.value = ''; input.dispatchEvent(new Event('input')); const select = document.querySelector('select'); select.value = 'missing'; select.dispatchEvent(new Event('change')); })()`);
+  assert.equal(
+    rows.filter((row) => !row.hidden).map((row) => row.cells[0]),
+    ['libs/math'],
+  );
+  await page.evaluate(
+    `(() => { const input = document.querySelector('input[type=search]'); input.value = ''; input.dispatchEvent(new Event('input')); const select = document.querySelector('select'); select.value = 'missing'; select.dispatchEvent(new Event('change')); })()`,
+  );
   rows = await page.evaluate<Row[]>(ROWS);
-  assert.equal(rows.filter((row) => !row.hidden).map((row) => row.cells[0]), ['apps/cli']);
+  assert.equal(
+    rows.filter((row) => !row.hidden).map((row) => row.cells[0]),
+    ['apps/cli'],
+  );
 });
 
 interface Tile {
@@ -143,7 +165,10 @@ test('the picture: one tile per project with statements, its area in proportion 
   await page.goto(`${index}#v=picture`);
   await page.waitFor(`document.querySelector('.treemap .tile')`);
   const tiles = await page.evaluate<Tile[]>(TILES);
-  const statements = (root: string) => Object.keys(summary).filter((path) => path.startsWith(`${root}/`)).reduce((sum, path) => sum + summary[path]!.statements.total, 0);
+  const statements = (root: string) =>
+    Object.keys(summary)
+      .filter((path) => path.startsWith(`${root}/`))
+      .reduce((sum, path) => sum + summary[path]!.statements.total, 0);
   const drawn = Object.keys(REPORT_PROJECTS).filter((root) => statements(root) > 0);
   assert.equal(tiles.map((tile) => tile.title.split('\n')[0]!.split(' (')[0]).sort(), drawn.sort());
   const totalArea = tiles.reduce((sum, tile) => sum + tile.area, 0);

@@ -57,7 +57,10 @@ export function writeReportWorkspace(root: string): void {
       `    .join(' ');`,
       ``,
     ].join('\n'),
-    'libs/strings/test/shout.test.js': testFile('strings', [`test('shout', () => assert.equal(lib.shout('a'), 'A!'));`, `test('pad', () => assert.equal(lib.pad('ab', 4), 'ab  '));`]),
+    'libs/strings/test/shout.test.js': testFile('strings', [
+      `test('shout', () => assert.equal(lib.shout('a'), 'A!'));`,
+      `test('pad', () => assert.equal(lib.pad('ab', 4), 'ab  '));`,
+    ]),
     'libs/math/package.json': pkg('@demo/math', 'node --test'),
     'libs/math/src/math.js': [
       `exports.add = (a, b) => a + b;`,

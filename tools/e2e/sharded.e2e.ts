@@ -95,10 +95,7 @@ test('merge job: the Nx merge target with `inputs` set to the artifact folders g
 function shardCommand(shard: number): string {
   const line = /^\s*projects=\$\((npx nx show projects .+)\)$/m.exec(readFileSync(join(REPO_ROOT, 'docs/ci.md'), 'utf8'))?.[1];
   if (!line) throw new Error('docs/ci.md has no `projects=$(npx nx show projects ...)` line');
-  return line
-    .replace('my-workspace', ROOT_PROJECT)
-    .replace('${{ matrix.shard }}', String(shard))
-    .replace('${{ strategy.job-total }}', String(SHARDS));
+  return line.replace('my-workspace', ROOT_PROJECT).replace('${{ matrix.shard }}', String(shard)).replace('${{ strategy.job-total }}', String(SHARDS));
 }
 
 test.run();

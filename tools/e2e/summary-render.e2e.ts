@@ -86,23 +86,38 @@ test('summary.md with per-project deltas renders as a laid-out table in headless
   spawnSync(CHROMIUM, [...flags, `--screenshot=${join(dir, 'summary.png')}`, `file://${pagePath}`], { timeout: 120_000 });
   const layout = /<pre id="layout">([\s\S]*?)<\/pre>/.exec(rendered.stdout)?.[1];
   assert.ok(layout, `no layout in the rendered page:\n${rendered.stdout.slice(0, 2000)}`);
-  const tables = JSON.parse(layout!.replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>')) as Cell[][][];
+  const tables = JSON.parse(
+    layout!
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>'),
+  ) as Cell[][][];
 
   assert.is(tables.length, 1, 'one table');
   const rows = tables[0]!;
   // Lines went from 2 of 3 (66.66%, truncated as istanbul does) to 3 of 3: +33.34.
-  assert.equal(rows.map((row) => row.map((cell) => cell.text)), [
-    ['Project', 'Statements', 'Branches', 'Functions', 'Lines'],
-    ['libs/strings', '100.00% (+25.00)', '100.00% (±0.00)', '100.00% (+50.00)', '100.00% (+33.34)'],
-    ['Total', '100.00% (+25.00)', '100.00% (±0.00)', '100.00% (+50.00)', '100.00% (+33.34)'],
-  ]);
+  assert.equal(
+    rows.map((row) => row.map((cell) => cell.text)),
+    [
+      ['Project', 'Statements', 'Branches', 'Functions', 'Lines'],
+      ['libs/strings', '100.00% (+25.00)', '100.00% (±0.00)', '100.00% (+50.00)', '100.00% (+33.34)'],
+      ['Total', '100.00% (+25.00)', '100.00% (±0.00)', '100.00% (+50.00)', '100.00% (+33.34)'],
+    ],
+  );
   // Laid out as a grid: every row's cells start where the header's do, and have width.
   const columns = rows[0]!.map((cell) => cell.x);
   for (const row of rows) {
-    assert.equal(row.map((cell) => cell.x), columns);
+    assert.equal(
+      row.map((cell) => cell.x),
+      columns,
+    );
     assert.ok(row.every((cell) => cell.width > 0));
   }
-  assert.ok(columns.every((x, i) => i === 0 || x > columns[i - 1]!), 'columns left to right');
+  assert.ok(
+    columns.every((x, i) => i === 0 || x > columns[i - 1]!),
+    'columns left to right',
+  );
 });
 
 test("the merged HTML report's projects page opens in headless Chromium and lists the project", () => {

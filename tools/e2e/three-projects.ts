@@ -91,7 +91,13 @@ export function checkWorkspaceReports(workspace: string, forbidden: string[], da
   }
 
   const summary = readJson(join(dir, 'coverage-summary.json'));
-  assert.equal(Object.keys(summary).filter((key) => key !== 'total').sort(), ALL_FILES, 'files in coverage-summary.json');
+  assert.equal(
+    Object.keys(summary)
+      .filter((key) => key !== 'total')
+      .sort(),
+    ALL_FILES,
+    'files in coverage-summary.json',
+  );
   assert.is(summary.total.functions.total, FUNCTION_TOTALS.total);
   assert.is(summary.total.functions.covered, FUNCTION_TOTALS.covered);
   assert.is(summary['libs/js-lib/src/strings.js'].functions.pct, 50);

@@ -9,7 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { filesContaining, gitInitAndCommit, inTempDir, log, readJson, registryShell, removeDir, REPO_ROOT, run, runOk, snapshotFiles, withPackageManager, writeFiles, type Shell } from './lib';
+import {
+  filesContaining,
+  gitInitAndCommit,
+  inTempDir,
+  log,
+  readJson,
+  registryShell,
+  removeDir,
+  REPO_ROOT,
+  run,
+  runOk,
+  snapshotFiles,
+  withPackageManager,
+  writeFiles,
+  type Shell,
+} from './lib';
 
 const TURBO = '2.11.11';
 const VITEST = '4.1.12';
@@ -68,11 +83,15 @@ function files(): Record<string, string> {
       dependencies: { '@repo/math': 'workspace:*' },
       devDependencies: { vitest: VITEST, '@vitest/coverage-v8': VITEST },
     }),
-    'packages/strings/src/pad.ts': "import { clamp } from '@repo/math';\n\nexport function pad(text: string, width: number): string {\n  const target = clamp(width, 0, 80);\n  if (text.length >= target) {\n    return text;\n  }\n  return text + ' '.repeat(target - text.length);\n}\n\nexport function unused(): string {\n  return 'never';\n}\n",
-    'packages/strings/src/pad.test.ts': "import { expect, test } from 'vitest';\nimport { pad } from './pad';\n\ntest('pads', () => expect(pad('a', 3)).toBe('a  '));\ntest('clamps', () => expect(pad('a', -1)).toBe('a'));\n",
+    'packages/strings/src/pad.ts':
+      "import { clamp } from '@repo/math';\n\nexport function pad(text: string, width: number): string {\n  const target = clamp(width, 0, 80);\n  if (text.length >= target) {\n    return text;\n  }\n  return text + ' '.repeat(target - text.length);\n}\n\nexport function unused(): string {\n  return 'never';\n}\n",
+    'packages/strings/src/pad.test.ts':
+      "import { expect, test } from 'vitest';\nimport { pad } from './pad';\n\ntest('pads', () => expect(pad('a', 3)).toBe('a  '));\ntest('clamps', () => expect(pad('a', -1)).toBe('a'));\n",
     'packages/utils/package.json': json({ name: '@repo/utils', private: true, main: 'src/index.js', scripts: { test: 'node --test' } }),
-    'packages/utils/src/index.js': "function shout(text) {\n  return text.toUpperCase() + '!';\n}\n\nfunction whisper(text) {\n  return text.toLowerCase();\n}\n\nmodule.exports = { shout, whisper };\n",
-    'packages/utils/test/index.test.js': "const { test } = require('node:test');\nconst assert = require('node:assert');\nconst { shout } = require('../src/index.js');\ntest('shout', () => assert.equal(shout('a'), 'A!'));\n",
+    'packages/utils/src/index.js':
+      "function shout(text) {\n  return text.toUpperCase() + '!';\n}\n\nfunction whisper(text) {\n  return text.toLowerCase();\n}\n\nmodule.exports = { shout, whisper };\n",
+    'packages/utils/test/index.test.js':
+      "const { test } = require('node:test');\nconst assert = require('node:assert');\nconst { shout } = require('../src/index.js');\ntest('shout', () => assert.equal(shout('a'), 'A!'));\n",
     'apps/web/package.json': json({ name: 'web', private: true, scripts: { dev: 'vite', build: 'vite build' }, dependencies: { '@repo/strings': 'workspace:*' } }),
     'apps/web/vite.config.ts': 'export default {};\n',
     'apps/web/src/main.ts': "import { pad } from '@repo/strings';\ndocument.body.textContent = pad('hi', 4);\n",
@@ -140,7 +159,7 @@ test('pnpm run coverage on a clean checkout: math is built first, both tested pa
   firstRun = snapshotFiles(join(root, 'coverage'));
 });
 
-test('a second run is all cache hits: turbo restores each package\'s data and the merge writes the same bytes', () => {
+test("a second run is all cache hits: turbo restores each package's data and the merge writes the same bytes", () => {
   requireWorkspace();
   rmSync(join(root, 'coverage'), { recursive: true });
   const output = runOk(shell, root, 'pnpm', ['run', 'coverage']);
@@ -156,7 +175,12 @@ test("a typo in one package's outputs: after a cached run the merge names the pa
   rmSync(join(root, 'coverage'), { recursive: true });
   const result = run(shell, root, 'pnpm', ['run', 'coverage']);
   assert.match(result.output, /Cached:\s+3 cached, 3 total/);
-  assert.ok(result.output.includes('monocov merge: packages/utils (@repo/utils): no data — its coverage did not run, failed before writing, or its data was deleted or not restored by a cache'), result.output);
+  assert.ok(
+    result.output.includes(
+      'monocov merge: packages/utils (@repo/utils): no data — its coverage did not run, failed before writing, or its data was deleted or not restored by a cache',
+    ),
+    result.output,
+  );
   assert.not.match(result.output, 'packages/strings (@repo/strings): no data');
 });
 

@@ -31,42 +31,42 @@ function turboWorkspaceFiles(npmVersion: string): Record<string, string> {
     const manifest = JSON.parse(files[manifestPath]);
     manifest.scripts.coverage = `monocov run -- ${manifest.scripts.test}`;
     files[manifestPath] = JSON.stringify(manifest, null, 2) + '\n';
-    files[`${projectRoot}/turbo.json`] = JSON.stringify(
-      { extends: ['//'], tasks: { coverage: { outputs: [`$TURBO_ROOT$/coverage/projects/${projectRoot}/**`] } } },
-      null,
-      2,
-    ) + '\n';
+    files[`${projectRoot}/turbo.json`] =
+      JSON.stringify({ extends: ['//'], tasks: { coverage: { outputs: [`$TURBO_ROOT$/coverage/projects/${projectRoot}/**`] } } }, null, 2) + '\n';
   }
   return {
     ...files,
-    'package.json': JSON.stringify(
-      {
-        name: 'turbo-workspace',
-        private: true,
-        packageManager: `npm@${npmVersion}`,
-        workspaces: ['apps/*', 'libs/*'],
-        scripts: { coverage: 'turbo run coverage && monocov merge' },
-      },
-      null,
-      2,
-    ) + '\n',
-    'turbo.json': JSON.stringify(
-      {
-        $schema: 'https://turbo.build/schema.json',
-        tasks: { coverage: { inputs: ['$TURBO_DEFAULT$', '$TURBO_ROOT$/.coveragerc.json'] } },
-      },
-      null,
-      2,
-    ) + '\n',
-    '.coveragerc.json': JSON.stringify(
-      {
-        $schema: './node_modules/@monocov/core/coveragerc.schema.json',
-        run: { include: ['src/**'], all: true },
-        reporters: ['text', 'lcov', 'json', 'json-summary', 'cobertura', 'html'],
-      },
-      null,
-      2,
-    ) + '\n',
+    'package.json':
+      JSON.stringify(
+        {
+          name: 'turbo-workspace',
+          private: true,
+          packageManager: `npm@${npmVersion}`,
+          workspaces: ['apps/*', 'libs/*'],
+          scripts: { coverage: 'turbo run coverage && monocov merge' },
+        },
+        null,
+        2,
+      ) + '\n',
+    'turbo.json':
+      JSON.stringify(
+        {
+          $schema: 'https://turbo.build/schema.json',
+          tasks: { coverage: { inputs: ['$TURBO_DEFAULT$', '$TURBO_ROOT$/.coveragerc.json'] } },
+        },
+        null,
+        2,
+      ) + '\n',
+    '.coveragerc.json':
+      JSON.stringify(
+        {
+          $schema: './node_modules/@monocov/core/coveragerc.schema.json',
+          run: { include: ['src/**'], all: true },
+          reporters: ['text', 'lcov', 'json', 'json-summary', 'cobertura', 'html'],
+        },
+        null,
+        2,
+      ) + '\n',
     '.gitignore': 'node_modules\n.turbo\n/coverage\n',
   };
 }
@@ -111,7 +111,7 @@ test('turbo run coverage && monocov merge: per-project data and every merged rep
   afterFirstRun = snapshotFiles(join(root, 'coverage'));
 });
 
-test('a second turbo run is all cache hits: turbo restores each package\'s data and the merge gives identical bytes', () => {
+test("a second turbo run is all cache hits: turbo restores each package's data and the merge gives identical bytes", () => {
   requireWorkspace();
   rmSync(join(root, 'coverage'), { recursive: true });
   const output = runOk(shell, root, 'npm', ['run', 'coverage']);
@@ -129,7 +129,7 @@ test('changing .coveragerc.json invalidates every coverage task', () => {
   assert.match(result.output, /Cached:\s+0 cached, 3 total/);
 });
 
-test('rolling out (docs/getting-started.md): from `failUnder: 0`, monocov ratchet --projects raises the thresholds to today\'s numbers, which monocov check then meets', () => {
+test("rolling out (docs/getting-started.md): from `failUnder: 0`, monocov ratchet --projects raises the thresholds to today's numbers, which monocov check then meets", () => {
   requireWorkspace();
   const rc = readJson(join(root, '.coveragerc.json'));
   writeFiles(root, { '.coveragerc.json': JSON.stringify({ ...rc, report: { ...rc.report, failUnder: 0 } }, null, 2) + '\n' });

@@ -120,7 +120,7 @@ const share = Math.ceil(total / jobs);
 await Promise.all(
   Array.from({ length: jobs }, async (_, job) => {
     const end = Math.min(total, (job + 1) * share);
-    for (let next = job * share; next < end; ) next = await runWorker(next, end);
+    for (let next = job * share; next < end;) next = await runWorker(next, end);
   }),
 );
 const summary = summarize();

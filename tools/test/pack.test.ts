@@ -33,10 +33,17 @@ const NOT_PUBLISHED = [
   { what: 'tsconfig files', pattern: /(^|\/)tsconfig[^/]*\.json$/ },
 ];
 
-for (const [name, pack] of [['@monocov/core', core], ['@monocov/nx', nx]] as const) {
+for (const [name, pack] of [
+  ['@monocov/core', core],
+  ['@monocov/nx', nx],
+] as const) {
   test(`${name}: no tests, fixtures, sources or build info in the tarball`, () => {
     for (const { what, pattern } of NOT_PUBLISHED) {
-      assert.equal(pack.paths.filter((path) => pattern.test(path)), [], `${what} in the ${name} tarball`);
+      assert.equal(
+        pack.paths.filter((path) => pattern.test(path)),
+        [],
+        `${what} in the ${name} tarball`,
+      );
     }
   });
 
@@ -74,7 +81,10 @@ test('@monocov/nx: every executor and generator implementation and schema is in 
   for (const path of referenced) {
     const file = normalize(path);
     const candidates = /\.(js|json)$/.test(file) ? [file] : [`${file}.js`];
-    assert.ok(candidates.some((candidate) => nx.paths.includes(candidate)), `${path} is not in the @monocov/nx tarball`);
+    assert.ok(
+      candidates.some((candidate) => nx.paths.includes(candidate)),
+      `${path} is not in the @monocov/nx tarball`,
+    );
   }
 });
 
@@ -101,13 +111,20 @@ test('@monocov/nx: the Nx peer range spans exactly the majors docs/compatibility
 /** The cells of one column of the first Markdown table that has it, backticks removed. */
 function tableColumn(markdown: string, header: string): string[] {
   const lines = markdown.split('\n');
-  const cells = (line: string) => line.split('|').slice(1, -1).map((cell) => cell.trim().replace(/`/g, ''));
+  const cells = (line: string) =>
+    line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim().replace(/`/g, ''));
   const headerLine = lines.findIndex((line) => line.startsWith('|') && cells(line).includes(header));
   if (headerLine === -1) return [];
   const column = cells(lines[headerLine]).indexOf(header);
   const body = lines.slice(headerLine + 2);
   const end = body.findIndex((line) => !line.startsWith('|'));
-  return body.slice(0, end === -1 ? body.length : end).map((line) => cells(line)[column] ?? '').filter((cell) => cell !== '');
+  return body
+    .slice(0, end === -1 ? body.length : end)
+    .map((line) => cells(line)[column] ?? '')
+    .filter((cell) => cell !== '');
 }
 
 function exportTargets(exports: unknown): string[] {

@@ -193,7 +193,10 @@ function uvuPatch(asContext) {
 function mochaPatch(enter, leave) {
   return {
     matches: (request, exports) =>
-      /(^|[\\/])runner(\.js)?$/.test(request) && typeof exports === 'function' && exports.constants?.EVENT_TEST_BEGIN === 'test' && typeof exports.prototype.runTests === 'function',
+      /(^|[\\/])runner(\.js)?$/.test(request) &&
+      typeof exports === 'function' &&
+      exports.constants?.EVENT_TEST_BEGIN === 'test' &&
+      typeof exports.prototype.runTests === 'function',
     apply(Runner) {
       const { EVENT_TEST_BEGIN, EVENT_TEST_END } = Runner.constants;
       const begun = new WeakSet();

@@ -68,7 +68,11 @@ export function checkCompleteness(options: CompletenessOptions): Completeness {
     const root = normalizeProjectRoot(expected.projectRoot);
     const base = { project: expected.project, projectRoot: root };
     if (expected.untested !== undefined) {
-      entries.push(present.has(root) ? { ...base, state: 'unexpected', reasons: [`${expected.untested}, yet data was merged (left from an earlier run?)`] } : { ...base, state: 'untested', reasons: [expected.untested] });
+      entries.push(
+        present.has(root)
+          ? { ...base, state: 'unexpected', reasons: [`${expected.untested}, yet data was merged (left from an earlier run?)`] }
+          : { ...base, state: 'untested', reasons: [expected.untested] },
+      );
       continue;
     }
     if (!present.has(root)) {
@@ -210,7 +214,7 @@ function describeFolder(workspaceRoot: string, projectRoot: string, named: boole
   const scripts = manifest?.scripts as Record<string, unknown> | undefined;
   const hasTests =
     (project?.targets as Record<string, unknown> | undefined)?.test !== undefined ||
-    ((manifest?.nx as { targets?: Record<string, unknown> } | undefined)?.targets?.test !== undefined) ||
+    (manifest?.nx as { targets?: Record<string, unknown> } | undefined)?.targets?.test !== undefined ||
     typeof scripts?.coverage === 'string' ||
     testScripts(scripts).length > 0;
   return { project: name, projectRoot, ...(named || hasTests ? {} : { untested: 'no test script or target' }) };

@@ -66,7 +66,7 @@ const SYSTEM_FAILURES: Record<string, { what: string; fix: string }> = {
   ELOOP: { what: 'too many symbolic links (a link loop)', fix: 'remove the looping link' },
   ENAMETOOLONG: { what: 'the path is too long', fix: 'use a shorter dataDir' },
   EMFILE: { what: 'too many open files', fix: 'raise the open-file limit (ulimit -n)' },
-  ENFILE: { what: "too many open files in the system", fix: 'raise the open-file limit' },
+  ENFILE: { what: 'too many open files in the system', fix: 'raise the open-file limit' },
   EIO: { what: 'an input/output error', fix: 'check the disk' },
 };
 

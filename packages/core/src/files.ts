@@ -251,4 +251,3 @@ function compileGlobs(globs: readonly string[], dot: boolean): (path: string) =>
 function withSep(dir: string): string {
   return dir.endsWith(sep) ? dir : dir + sep;
 }
-

@@ -19,7 +19,9 @@ export function changedLines(workspaceRoot: string, diff: DiffBase): Map<string,
   try {
     range = diff.head === undefined ? [git(['merge-base', '--end-of-options', diff.base, 'HEAD']).trim()] : [`${diff.base}...${diff.head}`];
   } catch (error) {
-    const reason = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n')[0];
+    const reason = String((error as { stderr?: string }).stderr ?? (error as Error).message)
+      .trim()
+      .split('\n')[0];
     throw new ConfigError(`diff base "${diff.base}" cannot be compared with ${diff.head ?? 'HEAD'}: ${reason}; fetch it first (CI checkouts are often shallow: fetch-depth: 0)`);
   }
   // --relative: paths relative to the workspace root, even when it is a folder of a larger repository.

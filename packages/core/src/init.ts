@@ -186,7 +186,7 @@ function addRootScript(files: WorkspaceFiles, packageManager: PackageManager, tu
       }[packageManager];
   const run = runScript(packageManager, 'coverage');
   if (runAll === undefined) {
-    notes.push('yarn 1 has no way to run a script only where it exists: run each package\'s `coverage` script, then `monocov merge` (or add Turborepo)');
+    notes.push("yarn 1 has no way to run a script only where it exists: run each package's `coverage` script, then `monocov merge` (or add Turborepo)");
     return 'monocov merge';
   }
   const wanted = `${runAll} && monocov merge`;

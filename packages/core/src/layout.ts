@@ -22,7 +22,10 @@ const ROOT_PROJECT = '.root';
  * trailing `/`; the workspace root is '.'. (`./packages/core/` → `packages/core`, `.github/x` stays.)
  */
 export function normalizeProjectRoot(projectRoot: string): string {
-  const trimmed = projectRoot.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  const trimmed = projectRoot
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '');
   return trimmed === '' || trimmed === '.' ? '.' : trimmed;
 }
 

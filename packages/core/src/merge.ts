@@ -238,4 +238,3 @@ function nearestContainer<Item>(range: Range, map: Record<string, Item>, rangeOf
   }
   return best;
 }
-

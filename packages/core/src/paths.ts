@@ -86,7 +86,10 @@ function checked(result: MappedPath): MappedPath {
   if (result.path === '' || result.path === '.') return { ok: false, reason: `entry "${result.path || '.'}" names the workspace root, not a file` };
   const control = unrepresentableCharacter(result.path);
   if (control !== undefined) {
-    return { ok: false, reason: `entry "${visibleControls(result.path)}" holds the control character ${control}, which no report can represent (a line break would start a new lcov record)` };
+    return {
+      ok: false,
+      reason: `entry "${visibleControls(result.path)}" holds the control character ${control}, which no report can represent (a line break would start a new lcov record)`,
+    };
   }
   // Where CI checkouts keep their credentials (.git/config): never report content.
   if (result.path.split('/').some((segment) => segment.toLowerCase() === '.git')) {
@@ -161,7 +164,10 @@ function patternRegex(pattern: string): RegExp {
   const drive = /^[A-Za-z]:\//.exec(slashed)?.[0] ?? '';
   let body = slashed.slice(drive.length);
   const leadingSlash = body.startsWith('/');
-  body = body.split('/').filter((segment) => segment !== '' && segment !== '.').join('/');
+  body = body
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.')
+    .join('/');
   let source = '';
   for (let i = 0; i < body.length; i++) {
     const char = body[i]!;

@@ -25,4 +25,3 @@ export function withIgnoredDataDir(text: string, dataDir: string): string {
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
   return `${text}${separator}${text === '' ? '' : '\n'}# monocov coverage data and reports\n/${dir}\n`;
 }
-

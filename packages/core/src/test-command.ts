@@ -104,9 +104,7 @@ interface ChildExit {
 }
 
 const CHANNEL = 'child_process';
-const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
-  Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]),
-);
+const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]));
 
 export function watchChildExits(): ChildExitWatch {
   const exits: ChildExit[] = [];

@@ -27,7 +27,7 @@ for (const [path, contents] of Object.entries(files)) {
 const monocov = (cwd: string, args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
 const expect = ['--expect', 'packages/a', '--expect', 'packages/b', '--require-complete'];
 
-test("a project this run did not measure is taken from the baseline, marked carried forward", () => {
+test('a project this run did not measure is taken from the baseline, marked carried forward', () => {
   for (const name of ['a', 'b']) assert.is(monocov(join(root, 'packages', name), ['run', '--', process.execPath, '--test']).status, 0);
   cpSync(join(root, 'coverage/projects'), join(root, 'baseline'), { recursive: true });
   rmSync(join(root, 'coverage/projects/packages/b'), { recursive: true }); // this build ran only a

@@ -35,7 +35,11 @@ function turboWorkspace(): string {
     'package.json': json({ name: 'repo', private: true, packageManager: 'npm@11.0.0', workspaces: ['libs/*', 'apps/*'], scripts: { build: 'turbo run build' } }),
     'turbo.json': json({
       $schema: 'https://turbo.build/schema.json',
-      tasks: { build: { dependsOn: ['^build'], outputs: ['dist/**'] }, test: { dependsOn: ['^build'], inputs: ['$TURBO_DEFAULT$', '!README.md'] }, 'test:lib': { dependsOn: ['build'] } },
+      tasks: {
+        build: { dependsOn: ['^build'], outputs: ['dist/**'] },
+        test: { dependsOn: ['^build'], inputs: ['$TURBO_DEFAULT$', '!README.md'] },
+        'test:lib': { dependsOn: ['build'] },
+      },
     }),
     'libs/math/package.json': json({ name: '@repo/math', scripts: { test: 'node --test', build: 'tsc' } }),
     'libs/ui/package.json': json({ name: '@repo/ui', scripts: { 'test:lib': 'vitest run', 'test:types': 'tsc --noEmit', 'test:eslint': 'eslint .' } }),
@@ -49,7 +53,7 @@ function turboWorkspace(): string {
   });
 }
 
-test('Turborepo + npm: rc file, a coverage script per tested package, the coverage task with the test task\'s dependsOn, outputs per package, root script, ignores', () => {
+test("Turborepo + npm: rc file, a coverage script per tested package, the coverage task with the test task's dependsOn, outputs per package, root script, ignores", () => {
   const root = turboWorkspace();
   const result = monocov(join(root, 'libs/math'), ['init']);
   assert.is(result.status, 0, result.stderr);
@@ -68,7 +72,10 @@ test('Turborepo + npm: rc file, a coverage script per tested package, the covera
   });
   assert.equal(read(root, 'libs/math/turbo.json'), { extends: ['//'], tasks: { coverage: { outputs: ['$TURBO_ROOT$/coverage/projects/libs/math/**'] } } });
   // A package's own turbo.json keeps its tasks.
-  assert.equal(read(root, 'libs/ui/turbo.json'), { extends: ['//'], tasks: { build: { outputs: ['lib/**'] }, coverage: { outputs: ['$TURBO_ROOT$/coverage/projects/libs/ui/**'] } } });
+  assert.equal(read(root, 'libs/ui/turbo.json'), {
+    extends: ['//'],
+    tasks: { build: { outputs: ['lib/**'] }, coverage: { outputs: ['$TURBO_ROOT$/coverage/projects/libs/ui/**'] } },
+  });
   assert.not.ok(existsSync(join(root, 'apps/web/turbo.json')), 'no task for a package without tests');
 
   assert.is(read(root, 'package.json').scripts.coverage, 'turbo run coverage && monocov merge');
@@ -92,7 +99,7 @@ test('Turborepo + npm: rc file, a coverage script per tested package, the covera
   assert.equal(snapshot(root), once, 'a second run changes no file');
 });
 
-test('pnpm (pnpm-workspace.yaml with a negation), no Turborepo: pnpm scripts, the rc file\'s dataDir ignored, an existing root coverage script left with a note', () => {
+test("pnpm (pnpm-workspace.yaml with a negation), no Turborepo: pnpm scripts, the rc file's dataDir ignored, an existing root coverage script left with a note", () => {
   const root = workspace({
     'package.json': json({ name: 'repo', private: true, scripts: { coverage: 'echo custom' } }),
     'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - '!packages/legacy'\n",
@@ -104,13 +111,19 @@ test('pnpm (pnpm-workspace.yaml with a negation), no Turborepo: pnpm scripts, th
   const result = monocov(root, ['init']);
   assert.is(result.status, 0, result.stderr);
   // The package's own indentation (tabs) is kept.
-  assert.is(readFileSync(join(root, 'packages/core/package.json'), 'utf8'), '{\n\t"name": "core",\n\t"scripts": {\n\t\t"test": "vitest run",\n\t\t"coverage": "monocov run -- pnpm run test"\n\t}\n}\n');
+  assert.is(
+    readFileSync(join(root, 'packages/core/package.json'), 'utf8'),
+    '{\n\t"name": "core",\n\t"scripts": {\n\t\t"test": "vitest run",\n\t\t"coverage": "monocov run -- pnpm run test"\n\t}\n}\n',
+  );
   assert.is(read(root, 'packages/legacy/package.json').scripts.coverage, undefined, 'excluded by the negation');
   assert.equal(read(root, '.coveragerc.json'), { run: { dataDir: 'reports/cov' } }, 'an existing rc file is kept');
   assert.is(readFileSync(join(root, '.gitignore'), 'utf8'), 'node_modules\n\n# monocov coverage data and reports\n/reports/cov\n');
   assert.is(read(root, 'package.json').scripts.coverage, 'echo custom');
   assert.match(result.stdout, 'monocov init: pnpm workspace, 1 package(s)');
-  assert.match(result.stdout, 'note: package.json already has a `coverage` script ("echo custom"), left as it is; monocov\'s is "pnpm -r --if-present run coverage && monocov merge"');
+  assert.match(
+    result.stdout,
+    'note: package.json already has a `coverage` script ("echo custom"), left as it is; monocov\'s is "pnpm -r --if-present run coverage && monocov merge"',
+  );
   assert.match(result.stdout, 'measure every package and merge: pnpm -r --if-present run coverage && monocov merge');
 });
 
@@ -134,7 +147,11 @@ test('outside a workspace, with globs that match nothing, in an Nx workspace or 
   const unmatched = monocov(typo, ['init']);
   assert.is(unmatched.status, 3);
   assert.match(unmatched.stderr, 'package.json: no package folder matches "pakages/*"; fix the globs');
-  const nxWorkspace = workspace({ 'package.json': json({ name: 'ws', workspaces: ['packages/*'] }), 'nx.json': '{}', 'packages/a/package.json': json({ name: 'a', scripts: { test: 'jest' } }) });
+  const nxWorkspace = workspace({
+    'package.json': json({ name: 'ws', workspaces: ['packages/*'] }),
+    'nx.json': '{}',
+    'packages/a/package.json': json({ name: 'a', scripts: { test: 'jest' } }),
+  });
   const nx = monocov(nxWorkspace, ['init']);
   assert.is(nx.status, 3);
   assert.match(nx.stderr, 'nx.json: this is an Nx workspace; set it up with `nx add @monocov/nx`');

@@ -11,7 +11,6 @@ import { coverageOf, makeWorkspace, snapshot, source, writeFiles, writeProject, 
 // through the real bin (built by `npm test`) for the exit status a shell sees.
 const BIN = join(__dirname, '..', 'bin', 'monocov.js');
 
-
 const roots: string[] = [];
 test.after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
@@ -45,10 +44,10 @@ test('merge: a missed threshold exits 2 with one line per miss', async () => {
   const root = fixture({ report: { failUnder: { branches: 90 }, perProject: { 'packages/a': { lines: 90 } } } });
   const result = await monocov(root, ['merge', '--reporter', 'json']);
   assert.is(result.status, 2);
-  assert.equal(result.stderr.split('\n').filter((line) => line.includes('threshold missed')), [
-    'monocov merge: threshold missed: branches 80% < 90% (workspace total)',
-    'monocov merge: threshold missed: lines 50% < 90% (project packages/a)',
-  ]);
+  assert.equal(
+    result.stderr.split('\n').filter((line) => line.includes('threshold missed')),
+    ['monocov merge: threshold missed: branches 80% < 90% (workspace total)', 'monocov merge: threshold missed: lines 50% < 90% (project packages/a)'],
+  );
   // Reports are still written: a red gate still shows why.
   assert.ok(existsSync(join(root, 'coverage/workspace/coverage-final.json')));
 });
@@ -185,13 +184,15 @@ test('concurrent merges of the same data leave complete, byte-identical reports'
   const root = fixture();
   const sequential = spawnSync(process.execPath, [BIN, 'merge', '--output-dir', 'expected'], { cwd: root, encoding: 'utf8' });
   assert.is(sequential.status, 0, sequential.stderr);
-  const runs = Array.from({ length: 6 }, () =>
-    new Promise<number | null>((done) => spawn(process.execPath, [BIN, 'merge'], { cwd: root, stdio: 'ignore' }).on('close', done)),
-  );
+  const runs = Array.from({ length: 6 }, () => new Promise<number | null>((done) => spawn(process.execPath, [BIN, 'merge'], { cwd: root, stdio: 'ignore' }).on('close', done)));
   assert.equal(await Promise.all(runs), [0, 0, 0, 0, 0, 0]);
   const expected = snapshot(join(root, 'expected'));
   assert.equal(snapshot(join(root, 'coverage/workspace')), expected);
-  assert.equal(readdirSync(join(root, 'coverage/workspace')).filter((name) => name.startsWith('.')), [], 'no staging or aside folders left');
+  assert.equal(
+    readdirSync(join(root, 'coverage/workspace')).filter((name) => name.startsWith('.')),
+    [],
+    'no staging or aside folders left',
+  );
 });
 
 test.run();

@@ -93,7 +93,10 @@ test('a failing command keeps its exit status; its data is written, recorded as 
   assert.is(merged.status, 4, merged.stderr);
   assert.match(merged.stderr, /packages\/greeter \(@ws\/greeter\): failed — its tests failed \(exit status 3\); the data shows what ran up to the failure/);
   const completeness = JSON.parse(readFileSync(join(root, 'coverage/workspace/meta.json'), 'utf8')).completeness;
-  assert.equal(completeness.map((entry: { state: string }) => entry.state), ['failed']);
+  assert.equal(
+    completeness.map((entry: { state: string }) => entry.state),
+    ['failed'],
+  );
 });
 
 test('a run in which no test ran (command not found, exit 127) replaces nothing: the earlier data is kept, marked failed', () => {
@@ -146,10 +149,10 @@ test("a project's missed threshold does not fail its run: the merge writes the c
     assert.not.match(run.stderr, 'threshold');
     const merge = monocov(root, ['merge', '--reporter', 'json', '--reporter', 'json-summary']);
     assert.is(merge.status, 2, merge.stderr);
-    assert.equal(merge.stderr.split('\n').filter((line) => line.includes('threshold missed')), [
-      'monocov merge: threshold missed: functions 50% < 100% (project @ws/greeter)',
-      'monocov merge: threshold missed: lines 0% < 60% (file packages/greeter/lib/never.js)',
-    ]);
+    assert.equal(
+      merge.stderr.split('\n').filter((line) => line.includes('threshold missed')),
+      ['monocov merge: threshold missed: functions 50% < 100% (project @ws/greeter)', 'monocov merge: threshold missed: lines 0% < 60% (file packages/greeter/lib/never.js)'],
+    );
     const merged = JSON.parse(readFileSync(join(root, 'coverage/workspace/coverage-final.json'), 'utf8'));
     assert.equal(Object.keys(merged), ['packages/greeter/lib/greet.js', 'packages/greeter/lib/never.js']);
     assert.ok(existsSync(join(root, 'coverage/workspace/coverage-summary.json')));

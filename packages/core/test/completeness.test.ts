@@ -40,7 +40,16 @@ function collect(root: string, name: string, run: Record<string, unknown> = {}):
     dataDir: 'coverage',
     projectRoot: `packages/${name}`,
     coverage: coverageOf({ [`packages/${name}/src/${name}.ts`]: { s: [1, 0] } }),
-    meta: { tool: { name: '@monocov/core', version: '0.1.0' }, project: name, projectRoot: `packages/${name}`, target: 'coverage', node: 'v20', configHash: loaded.hash, collector: 'v8', tests: { exitCode: 0, signal: null } },
+    meta: {
+      tool: { name: '@monocov/core', version: '0.1.0' },
+      project: name,
+      projectRoot: `packages/${name}`,
+      target: 'coverage',
+      node: 'v20',
+      configHash: loaded.hash,
+      collector: 'v8',
+      tests: { exitCode: 0, signal: null },
+    },
   });
 }
 
@@ -49,9 +58,13 @@ function states(root: string) {
   const merged = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
   const expected = findExpectedProjects(root, ['packages/*'], 'coverage');
   const completeness = checkCompleteness({ workspaceRoot: root, expected, merged, run: config.run });
-  return { completeness, lines: describeCompleteness(completeness, { verbose: true }), summed: describeCompleteness(completeness), byRoot: Object.fromEntries(completeness.projects.map((entry) => [entry.projectRoot, entry.state])) };
+  return {
+    completeness,
+    lines: describeCompleteness(completeness, { verbose: true }),
+    summed: describeCompleteness(completeness),
+    byRoot: Object.fromEntries(completeness.projects.map((entry) => [entry.projectRoot, entry.state])),
+  };
 }
-
 
 test('every project current: nothing listed but the project without tests', () => {
   const root = workspace();
@@ -66,7 +79,10 @@ test('deleted data: the project is named as missing', () => {
   rmSync(join(root, 'coverage/projects/packages/b'), { recursive: true });
   const { byRoot, lines } = states(root);
   assert.is(byRoot['packages/b'], 'missing');
-  assert.ok(lines.includes("packages/b (@ws/b): no data — its coverage did not run, failed before writing, or its data was deleted or not restored by a cache (check the task's outputs)"), lines.join('\n'));
+  assert.ok(
+    lines.includes("packages/b (@ws/b): no data — its coverage did not run, failed before writing, or its data was deleted or not restored by a cache (check the task's outputs)"),
+    lines.join('\n'),
+  );
 });
 
 test('stale data: other run options, an edited source, a source added since', () => {
@@ -158,7 +174,10 @@ test('--require-complete outside a workspace, without --expect, is a configurati
   writeFiles(root, { 'package.json': JSON.stringify({ name: 'single' }) });
   const result = await monocov(root, ['merge', '--reporter', 'json', '--require-complete']);
   assert.is(result.status, 3, result.stderr);
-  assert.match(result.stderr, '--require-complete needs the projects to expect: --expect <project folder or glob>, repeatable (or workspace packages: package.json `workspaces`, pnpm-workspace.yaml)');
+  assert.match(
+    result.stderr,
+    '--require-complete needs the projects to expect: --expect <project folder or glob>, repeatable (or workspace packages: package.json `workspaces`, pnpm-workspace.yaml)',
+  );
 });
 
 test('identical data files (an artifact downloaded twice) are counted once and named', async () => {

@@ -127,8 +127,16 @@ test('overrides do not mutate their input or the file layer', () => {
 
 // Locks the wording users see: each row is an rc file and the exact message it gives.
 const FILE_ERRORS: Array<[string, string, string]> = [
-  ['malformed JSON: trailing comma', '{\n  "run": {\n    "all": true,\n  }\n}', '`.coveragerc.json`: invalid JSON at line 3, column 16: trailing comma before `}`; JSON allows none'],
-  ['malformed JSON: missing comma', '{\n  "run": {"all": true}\n  "report": {}\n}', '`.coveragerc.json`: invalid JSON at line 3, column 3: expected `,` or `}` after a property value, found `"`'],
+  [
+    'malformed JSON: trailing comma',
+    '{\n  "run": {\n    "all": true,\n  }\n}',
+    '`.coveragerc.json`: invalid JSON at line 3, column 16: trailing comma before `}`; JSON allows none',
+  ],
+  [
+    'malformed JSON: missing comma',
+    '{\n  "run": {"all": true}\n  "report": {}\n}',
+    '`.coveragerc.json`: invalid JSON at line 3, column 3: expected `,` or `}` after a property value, found `"`',
+  ],
   ['malformed JSON: comment', '{\n  // coverage settings\n  "run": {}\n}', '`.coveragerc.json`: invalid JSON at line 2, column 3: comments are not allowed in JSON'],
   ['malformed JSON: bad literal', '{"run": {"all": tru}}', '`.coveragerc.json`: invalid JSON at line 1, column 17: expected a value, found `tru`'],
   ['malformed JSON: single quotes', "{'run': {}}", '`.coveragerc.json`: invalid JSON at line 1, column 2: property names must be in double quotes'],
@@ -143,38 +151,78 @@ const FILE_ERRORS: Array<[string, string, string]> = [
   ['unknown key: transposed letters', '{"report": {"skipCoverd": true}}', '`.coveragerc.json`: `report.skipCoverd` is not a known key; did you mean `report.skipCovered`?'],
   ['unknown key: c8 name', '{"run": {"exclude": ["a/**"]}}', '`.coveragerc.json`: `run.exclude` is not a known key; did you mean `run.omit`?'],
   ['unknown key: top-level reporter', '{"reporter": ["lcov"]}', '`.coveragerc.json`: `reporter` is not a known key; did you mean `reporters`?'],
-  ['unknown key: nothing close', '{"run": {"zzzzzz": 1}}', '`.coveragerc.json`: `run.zzzzzz` is not a known key (known keys in `run`: `include`, `omit`, `all`, `dataDir`, `source`, `collector`, `istanbulJsonPath`, `contexts`)'],
+  [
+    'unknown key: nothing close',
+    '{"run": {"zzzzzz": 1}}',
+    '`.coveragerc.json`: `run.zzzzzz` is not a known key (known keys in `run`: `include`, `omit`, `all`, `dataDir`, `source`, `collector`, `istanbulJsonPath`, `contexts`)',
+  ],
   ['unknown top-level key: nothing close', '{"qwerty": 1}', '`.coveragerc.json`: `qwerty` is not a known key (known keys: `$schema`, `run`, `paths`, `report`, `reporters`)'],
   ['dotted key', '{"report.failUnder": 80}', '`.coveragerc.json`: `report.failUnder` is not a key; write it nested: { "report": { "failUnder": … } }'],
   ['unknown metric', '{"report": {"failUnder": {"line": 80}}}', '`.coveragerc.json`: `report.failUnder.line` is not a known key; did you mean `report.failUnder.lines`?'],
   ['failUnder: a word', '{"report": {"failUnder": "eighty"}}', '`.coveragerc.json`: `report.failUnder` must be a number from 0 to 100 or an object of metrics, got "eighty"'],
   ['failUnder: out of range', '{"report": {"failUnder": 120}}', '`.coveragerc.json`: `report.failUnder` must be a number from 0 to 100, got 120'],
   ['failUnder: metric out of range', '{"report": {"failUnder": {"lines": -1}}}', '`.coveragerc.json`: `report.failUnder.lines` must be a number from 0 to 100, got -1'],
-  ['perProject: bad threshold', '{"report": {"perProject": {"packages/core": {"lines": "90"}}}}', '`.coveragerc.json`: `report.perProject["packages/core"].lines` must be a number from 0 to 100, got "90"'],
+  [
+    'perProject: bad threshold',
+    '{"report": {"perProject": {"packages/core": {"lines": "90"}}}}',
+    '`.coveragerc.json`: `report.perProject["packages/core"].lines` must be a number from 0 to 100, got "90"',
+  ],
   ['perFile: boolean', '{"report": {"perFile": true}}', '`.coveragerc.json`: `report.perFile` must be a number from 0 to 100 or an object of metrics, got true'],
   ['precision: fraction', '{"report": {"precision": 1.5}}', '`.coveragerc.json`: `report.precision` must be an integer from 0 to 10, got 1.5'],
   ['precision: too large', '{"report": {"precision": 11}}', '`.coveragerc.json`: `report.precision` must be an integer from 0 to 10, got 11'],
-  ['sort: near miss', '{"report": {"sort": "line"}}', '`.coveragerc.json`: `report.sort` must be one of "name", "statements", "branches", "functions", "lines", got "line"; did you mean "lines"?'],
-  ['collector: near miss', '{"run": {"collector": "vitests"}}', '`.coveragerc.json`: `run.collector` must be one of "auto", "v8", "jest", "vitest", "istanbul-json", got "vitests"; did you mean "vitest"?'],
-  ['istanbulJsonPath: absolute', '{"run": {"istanbulJsonPath": "/ci/out/coverage-final.json"}}', '`.coveragerc.json`: `run.istanbulJsonPath` must be relative to the project root, got "/ci/out/coverage-final.json"'],
+  [
+    'sort: near miss',
+    '{"report": {"sort": "line"}}',
+    '`.coveragerc.json`: `report.sort` must be one of "name", "statements", "branches", "functions", "lines", got "line"; did you mean "lines"?',
+  ],
+  [
+    'collector: near miss',
+    '{"run": {"collector": "vitests"}}',
+    '`.coveragerc.json`: `run.collector` must be one of "auto", "v8", "jest", "vitest", "istanbul-json", got "vitests"; did you mean "vitest"?',
+  ],
+  [
+    'istanbulJsonPath: absolute',
+    '{"run": {"istanbulJsonPath": "/ci/out/coverage-final.json"}}',
+    '`.coveragerc.json`: `run.istanbulJsonPath` must be relative to the project root, got "/ci/out/coverage-final.json"',
+  ],
   ['boolean as string', '{"run": {"all": "yes"}}', '`.coveragerc.json`: `run.all` must be true or false, got "yes"'],
   ['section not an object', '{"run": ["src/**"]}', '`.coveragerc.json`: `run` must be an object (the `run` section), got ["src/**"]'],
   ['include: a string', '{"run": {"include": "src/**"}}', '`.coveragerc.json`: `run.include` must be an array of glob strings, got "src/**"'],
   ['include: empty', '{"run": {"include": []}}', '`.coveragerc.json`: `run.include` must be an array of glob strings, got []'],
   ['include: not a string', '{"run": {"include": ["src/**", 3]}}', '`.coveragerc.json`: `run.include[1]` must be a non-empty glob string, got 3'],
-  ['include: negated glob', '{"run": {"include": ["!src/**"]}}', '`.coveragerc.json`: `run.include[0]` must not start with `!`; list the files to leave out in `run.omit`, got "!src/**"'],
+  [
+    'include: negated glob',
+    '{"run": {"include": ["!src/**"]}}',
+    '`.coveragerc.json`: `run.include[0]` must not start with `!`; list the files to leave out in `run.omit`, got "!src/**"',
+  ],
   ['omit: escaping glob', '{"run": {"omit": ["../shared/**"]}}', '`.coveragerc.json`: `run.omit[0]` must be relative to the project root, without `..`, got "../shared/**"'],
   ['dataDir: absolute', '{"run": {"dataDir": "/tmp/cov"}}', '`.coveragerc.json`: `run.dataDir` must be a folder inside the workspace (relative, without `..`), got "/tmp/cov"'],
   ['dataDir: escaping', '{"run": {"dataDir": "../cov"}}', '`.coveragerc.json`: `run.dataDir` must be a folder inside the workspace (relative, without `..`), got "../cov"'],
-  ['dataDir: climbing back in', '{"run": {"dataDir": "a/../../cov"}}', '`.coveragerc.json`: `run.dataDir` must be a folder inside the workspace (relative, without `..`), got "a/../../cov"'],
-  ['dataDir: Windows drive', '{"run": {"dataDir": "C:\\\\cov"}}', '`.coveragerc.json`: `run.dataDir` must be a folder inside the workspace (relative, without `..`), got "C:\\\\cov"'],
+  [
+    'dataDir: climbing back in',
+    '{"run": {"dataDir": "a/../../cov"}}',
+    '`.coveragerc.json`: `run.dataDir` must be a folder inside the workspace (relative, without `..`), got "a/../../cov"',
+  ],
+  [
+    'dataDir: Windows drive',
+    '{"run": {"dataDir": "C:\\\\cov"}}',
+    '`.coveragerc.json`: `run.dataDir` must be a folder inside the workspace (relative, without `..`), got "C:\\\\cov"',
+  ],
   ['dataDir: the workspace itself', '{"run": {"dataDir": "./"}}', '`.coveragerc.json`: `run.dataDir` must be a folder inside the workspace (relative, without `..`), got "./"'],
   ['dataDir: empty', '{"run": {"dataDir": ""}}', '`.coveragerc.json`: `run.dataDir` must be a non-empty string, got ""'],
   ['source: unknown', '{"run": {"source": "all"}}', '`.coveragerc.json`: `run.source` must be one of "project", "workspace", got "all"'],
   ['paths: one entry', '{"paths": {"source": ["packages/"]}}', '`.coveragerc.json`: `paths.source` must be an array of at least two path prefixes, got ["packages/"]'],
-  ['paths: absolute canonical', '{"paths": {"source": ["/ci/work/", "packages/"]}}', '`.coveragerc.json`: `paths.source[0]` must be a workspace-relative prefix (the canonical one comes first), got "/ci/work/"'],
+  [
+    'paths: absolute canonical',
+    '{"paths": {"source": ["/ci/work/", "packages/"]}}',
+    '`.coveragerc.json`: `paths.source[0]` must be a workspace-relative prefix (the canonical one comes first), got "/ci/work/"',
+  ],
   ['paths: not lists', '{"paths": ["packages/"]}', '`.coveragerc.json`: `paths` must be an object of path-prefix lists, got ["packages/"]'],
-  ['reporters: unknown name', '{"reporters": ["lcov", "lcovonly"]}', '`.coveragerc.json`: `reporters[1]` must be one of "text", "text-summary", "lcov", "json", "json-summary", "cobertura", "html", "markdown", got "lcovonly"; did you mean "lcov"?'],
+  [
+    'reporters: unknown name',
+    '{"reporters": ["lcov", "lcovonly"]}',
+    '`.coveragerc.json`: `reporters[1]` must be one of "text", "text-summary", "lcov", "json", "json-summary", "cobertura", "html", "markdown", got "lcovonly"; did you mean "lcov"?',
+  ],
   ['reporters: repeated', '{"reporters": ["lcov", "html", "lcov"]}', '`.coveragerc.json`: `reporters[2]` repeats "lcov"; list each value once'],
   ['$schema: not a string', '{"$schema": 1}', '`.coveragerc.json`: `$schema` must be a string, got 1'],
   ['long values are shortened', `{"run": {"all": "${'x'.repeat(100)}"}}`, `\`.coveragerc.json\`: \`run.all\` must be true or false, got "${'x'.repeat(56)}…`],
@@ -215,7 +263,10 @@ test('overrides are validated the same way and named by their source', () => {
 test('an rc file that is a folder is a ConfigError, not a crash', () => {
   const root = tree();
   mkdirSync(join(root, '.coveragerc.json'));
-  assert.throws(() => loadConfig({ workspaceRoot: root }), (error: unknown) => error instanceof ConfigError && /`\.coveragerc\.json`: cannot be read \(EISDIR\)/.test((error as Error).message));
+  assert.throws(
+    () => loadConfig({ workspaceRoot: root }),
+    (error: unknown) => error instanceof ConfigError && /`\.coveragerc\.json`: cannot be read \(EISDIR\)/.test((error as Error).message),
+  );
 });
 
 // findWorkspaceRoot: each row is a tree, the folder to start from and the expected root.

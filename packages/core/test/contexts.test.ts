@@ -164,11 +164,13 @@ test('node:test, uvu and mocha: who-tests names exactly the tests that ran each 
   ]);
 });
 
-test('the HTML report names the tests on each line\'s hit count', async () => {
+test("the HTML report names the tests on each line's hit count", async () => {
   const result = await monocov(root, ['merge', '--reporter', 'html']);
   assert.is(result.status, 0, result.stderr);
   const html = join(root, 'coverage/workspace/html');
-  const page = readdirSync(html, { recursive: true }).map(String).find((file) => file.endsWith('node-lib/src/lib.js.html'))!;
+  const page = readdirSync(html, { recursive: true })
+    .map(String)
+    .find((file) => file.endsWith('node-lib/src/lib.js.html'))!;
   const text = readFileSync(join(html, page), 'utf8');
   const column = /<td class="line-coverage quiet">([\s\S]*?)<\/td>/.exec(text)![1]!.split('\n');
   const node = 'packages/node-lib/test/lib.test.js';
@@ -191,7 +193,11 @@ test('contexts change nothing in coverage-final.json: the per-test snapshots add
 
 test('contexts.json is stable and written beside the data; turning contexts off removes it', async () => {
   const stored = JSON.parse(readFileSync(join(root, 'coverage/projects/packages/uvu-lib/contexts.json'), 'utf8'));
-  assert.equal(stored.contexts, ['packages/uvu-lib/test/lib.test.ts > alpha', 'packages/uvu-lib/test/lib.test.ts > group > beta', 'packages/uvu-lib/test/lib.test.ts > group > beta and gamma']);
+  assert.equal(stored.contexts, [
+    'packages/uvu-lib/test/lib.test.ts > alpha',
+    'packages/uvu-lib/test/lib.test.ts > group > beta',
+    'packages/uvu-lib/test/lib.test.ts > group > beta and gamma',
+  ]);
   assert.equal(stored.lines, { 'packages/uvu-lib/src/lib.ts': { 2: [0], 5: [1, 2], 8: [2] } });
   assert.ok(readFileSync(join(root, 'coverage/workspace/contexts.json'), 'utf8').includes('packages/node-lib/src/lib.js'));
 

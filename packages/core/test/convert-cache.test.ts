@@ -16,7 +16,10 @@ test.after(() => {
   rmSync(cacheDir, { recursive: true, force: true });
 });
 
-const entries = (): string[] => readdirSync(join(cacheDir, 'maps'), { recursive: true }).map(String).filter((name) => name.endsWith('.json'));
+const entries = (): string[] =>
+  readdirSync(join(cacheDir, 'maps'), { recursive: true })
+    .map(String)
+    .filter((name) => name.endsWith('.json'));
 
 test('a conversion from cached maps equals one from maps built fresh', async () => {
   const dir = copyFixture('js-cjs');

@@ -83,7 +83,10 @@ for (const variant of variants) {
     assert.equal(Object.keys(result.coverage), [result.subjectPath]);
     assert.ok(result.seen.includes(result.subjectPath));
     const built = join(result.dir, 'dist');
-    assert.not.ok(result.seen.some((path) => path.startsWith(built)), 'include sees original paths, not dist/');
+    assert.not.ok(
+      result.seen.some((path) => path.startsWith(built)),
+      'include sees original paths, not dist/',
+    );
   });
 
   test("maps equal istanbul-lib-instrument's on the original source", () => {

@@ -57,9 +57,18 @@ test('c8 ignore start/stop and node:coverage disable/enable remove the lines bet
 test('everything else is still counted, under dense ids', () => {
   assert.ok(functionLines().includes(15) && functionLines().includes(43));
   assert.equal(lib.b[branchIdsAt(lib, 'binary-expr', 44)[0]!], [2, 1]);
-  assert.equal(Object.keys(lib.s), Object.keys(lib.statementMap).map((_, i) => String(i)));
-  assert.equal(Object.keys(lib.f), Object.keys(lib.fnMap).map((_, i) => String(i)));
-  assert.equal(Object.keys(lib.b), Object.keys(lib.branchMap).map((_, i) => String(i)));
+  assert.equal(
+    Object.keys(lib.s),
+    Object.keys(lib.statementMap).map((_, i) => String(i)),
+  );
+  assert.equal(
+    Object.keys(lib.f),
+    Object.keys(lib.fnMap).map((_, i) => String(i)),
+  );
+  assert.equal(
+    Object.keys(lib.b),
+    Object.keys(lib.branchMap).map((_, i) => String(i)),
+  );
 });
 
 test('v8 ignore file leaves the file with nothing to count', async () => {

@@ -15,11 +15,7 @@ import { compileWithTsc, copyFixture, FIXTURES, istanbulInstrument, mapsOf, remo
 
 test.after(removeCopies);
 
-const allCounts = (coverage: FileCoverageData) => [
-  ...Object.values(coverage.s),
-  ...Object.values(coverage.f),
-  ...Object.values(coverage.b).flat(),
-];
+const allCounts = (coverage: FileCoverageData) => [...Object.values(coverage.s), ...Object.values(coverage.f), ...Object.values(coverage.b).flat()];
 
 test('a never-loaded file gets its true maps, every count 0', async () => {
   for (const file of ['ts/src/bank.ts', 'js-cjs/lib.js', 'js-esm/lib.mjs']) {
@@ -27,7 +23,10 @@ test('a never-loaded file gets its true maps, every count 0', async () => {
     const coverage = await emptyFileCoverage(path);
     assert.equal(mapsOf(coverage), mapsOf(istanbulInstrument(path).coverage), file);
     assert.ok(Object.keys(coverage.statementMap).length > 10, file);
-    assert.ok(allCounts(coverage).every((count) => count === 0), file);
+    assert.ok(
+      allCounts(coverage).every((count) => count === 0),
+      file,
+    );
     assert.is(coverage.path, path);
   }
 });
@@ -69,7 +68,7 @@ test("a child process's hits are added to its parent's", async () => {
   assert.equal(lib.b, { 0: [2, 1] });
 });
 
-test('without Node\'s source-map-cache, maps referenced by the script are read from disk', async () => {
+test("without Node's source-map-cache, maps referenced by the script are read from disk", async () => {
   const dir = copyFixture('ts');
   compileWithTsc(dir);
   const rawDir = runCovered(dir, ['dist/driver.js']);
@@ -200,7 +199,15 @@ test('a raw file still cut short when the tests have ended is skipped with a war
   // A source that cannot be parsed fails an add half way: finish() reports it, never a partial sum.
   writeFileSync(join(dir, 'lib.js'), 'function (\n');
   const brokenRaw = rawDirWith({
-    'coverage-1.json': { result: [{ scriptId: '1', url: pathToFileURL(join(dir, 'lib.js')).href, functions: [{ functionName: '', ranges: [{ startOffset: 0, endOffset: 10, count: 1 }], isBlockCoverage: true }] }] },
+    'coverage-1.json': {
+      result: [
+        {
+          scriptId: '1',
+          url: pathToFileURL(join(dir, 'lib.js')).href,
+          functions: [{ functionName: '', ranges: [{ startOffset: 0, endOffset: 10, count: 1 }], isBlockCoverage: true }],
+        },
+      ],
+    },
   });
   const broken = new V8Conversion({ rawDir: brokenRaw, include: (path) => path === join(dir, 'lib.js') });
   let thrown = 0;

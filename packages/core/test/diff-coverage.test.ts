@@ -24,7 +24,10 @@ test('parseUnifiedDiff: added lines of each new-side file; deletions and removed
     '+++ /dev/null',
     '@@ -1,2 +0,0 @@',
   ].join('\n');
-  assert.equal([...parseUnifiedDiff(output)].map(([path, lines]) => [path, [...lines]]), [['src/a.ts', [4, 5, 12]]]);
+  assert.equal(
+    [...parseUnifiedDiff(output)].map(([path, lines]) => [path, [...lines]]),
+    [['src/a.ts', [4, 5, 12]]],
+  );
 });
 
 // A real repository: data collected by `monocov run`, then `monocov report --diff main`.

@@ -86,7 +86,10 @@ test('a raw V8 file cut short by a killed process is named; the data written is 
 require('node:fs').writeFileSync(require('node:path').join(process.env.NODE_V8_COVERAGE, 'coverage-99999-1-0.json'), '{"result":[{"scriptId":"1","url":"file:///x.js","functions":[{"functionName":"","ranges":[{"startOffset":0,"endOff');`;
   const result = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, '-e', script], { cwd: join(root, 'packages/p'), encoding: 'utf8' });
   assert.is(result.status, 0, result.stderr);
-  assert.match(result.stderr, /warning: .*coverage-99999-1-0\.json is not valid JSON .*was the process killed while writing it\?; the hits of that process are missing, the others are kept/);
+  assert.match(
+    result.stderr,
+    /warning: .*coverage-99999-1-0\.json is not valid JSON .*was the process killed while writing it\?; the hits of that process are missing, the others are kept/,
+  );
   assert.not.match(result.stderr, /^\s+at /m);
   const data = JSON.parse(readFileSync(dataFile, 'utf8'));
   assert.equal(Object.values(data['packages/p/src/lib.js'].f), [1], "the healthy process's hits are kept");

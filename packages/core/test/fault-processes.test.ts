@@ -23,10 +23,7 @@ write('.coveragerc.json', JSON.stringify({ run: { include: ['lib/**'] } }));
 write('packages/p/package.json', JSON.stringify({ name: 'p' }));
 write('packages/p/lib/lib.js', `exports.hit = function hit() {\n  return 1;\n};\nexports.other = function other() {\n  return 2;\n};\n`);
 // Runs lib code, tells the test it is under way (its pid in the marker file), then waits to be killed.
-write(
-  'packages/p/wait.js',
-  `require('./lib/lib').hit();\nrequire('node:fs').writeFileSync(process.argv[2], String(process.pid));\nsetInterval(() => {}, 1000);\n`,
-);
+write('packages/p/wait.js', `require('./lib/lib').hit();\nrequire('node:fs').writeFileSync(process.argv[2], String(process.pid));\nsetInterval(() => {}, 1000);\n`);
 // Forks 100 short-lived children one after another; each calls hit() once and exits.
 write(
   'packages/p/fork100.js',
@@ -132,7 +129,10 @@ test('SIGTERM sent to monocov run reaches the tests; the earlier data is kept, m
   run.kill('SIGTERM');
   const { status, signal, stderr } = await result;
   assert.equal({ status, signal }, { status: 143, signal: null }, stderr);
-  assert.match(stderr, 'monocov: the test command was killed by SIGTERM before any coverage of p\'s code was recorded: no data written, the earlier data in ../../coverage/projects/packages/p is kept, recorded as failed');
+  assert.match(
+    stderr,
+    "monocov: the test command was killed by SIGTERM before any coverage of p's code was recorded: no data written, the earlier data in ../../coverage/projects/packages/p is kept, recorded as failed",
+  );
   assert.is(readFileSync(join(dataDir, 'coverage-final.json'), 'utf8'), earlier);
   assert.equal(meta().tests, { status: 'passed', exitCode: 0, signal: null });
   assert.equal(meta().laterRun, { exitCode: null, signal: 'SIGTERM' });
@@ -177,7 +177,10 @@ for (let round = 0; round < rounds; round++) {
     await new Promise((resolve) => child.on('close', resolve));
     const text = readFileSync(join(dir, 'coverage-final.json'), 'utf8');
     assert.ok(text.endsWith('0]') || text.endsWith('1]'), `complete after kill ${attempt + 1} (${text.length} characters)`);
-    assert.equal(readdirSync(dir).filter((name) => !name.startsWith('.')), ['coverage-final.json']);
+    assert.equal(
+      readdirSync(dir).filter((name) => !name.startsWith('.')),
+      ['coverage-final.json'],
+    );
   }
   const again = spawnSync(process.execPath, ['-e', writer, dir, '1'], { encoding: 'utf8' });
   assert.is(again.status, 0, again.stderr);
@@ -196,7 +199,16 @@ test('project data goes to disk as one folder: written apart, then swapped in by
     return original(from, to);
   }) as typeof fs.renameSync;
   try {
-    const meta = { tool: { name: 'x', version: '0' }, project: 'p', projectRoot: 'q', target: 't', node: 'v', configHash: 'h', collector: 'v8', tests: { exitCode: 0, signal: null } };
+    const meta = {
+      tool: { name: 'x', version: '0' },
+      project: 'p',
+      projectRoot: 'q',
+      target: 't',
+      node: 'v',
+      configHash: 'h',
+      collector: 'v8',
+      tests: { exitCode: 0, signal: null },
+    };
     writeProjectData({ workspaceRoot: root, dataDir: 'coverage', projectRoot: 'q', coverage: {}, meta });
     writeProjectData({ workspaceRoot: root, dataDir: 'coverage', projectRoot: 'q', coverage: {}, meta });
   } finally {

@@ -119,7 +119,16 @@ test(`500 projects in one merge, every reporter: within ${BUDGET_MB} MB`, () => 
       copyFileSync(join(big, from), join(root, to));
       coverage[to] = { ...bigData[from]!, path: to };
     }
-    const meta = { tool: { name: '@monocov/core', version: '0.0.0' }, project: `p${k}`, projectRoot, target: 'coverage', node: process.version, configHash: 'x', collector: 'v8', tests: { exitCode: 0, signal: null } };
+    const meta = {
+      tool: { name: '@monocov/core', version: '0.0.0' },
+      project: `p${k}`,
+      projectRoot,
+      target: 'coverage',
+      node: process.version,
+      configHash: 'x',
+      collector: 'v8',
+      tests: { exitCode: 0, signal: null },
+    };
     writeProjectData({ workspaceRoot: root, dataDir: 'coverage', projectRoot, coverage, meta });
   }
   const result = measuredMonocov(root, ['merge']);
@@ -158,7 +167,14 @@ test('merged data over 256 MiB (read entry by entry, not as one string) gives th
   writeSync(fd, '}\n');
   closeSync(fd);
   // The mark of a merge's folder: report replaces its output folder whole, so it must be monocov's.
-  const meta = { formatVersion: FORMAT_VERSION, tool: { name: TOOL_NAME, version: TOOL_VERSION }, kind: 'workspace', dataTime: new Date(0).toISOString(), projects: [], sources: {} };
+  const meta = {
+    formatVersion: FORMAT_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    kind: 'workspace',
+    dataTime: new Date(0).toISOString(),
+    projects: [],
+    sources: {},
+  };
   writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
   const result = measuredMonocov(root, ['report', '--reporter', 'json-summary']);
   assert.is(result.status, 0, result.stderr);

@@ -94,7 +94,10 @@ test('every built-in omit glob is exercised by a case above', () => {
   const omitted = PROJECT_CASES.filter(([, expected]) => !expected).map(([path]) => path);
   for (const glob of BUILTIN_OMIT) {
     const matches = picomatch(glob, { dot: true });
-    assert.ok(omitted.some((path) => matches(path)), `no case for ${glob}`);
+    assert.ok(
+      omitted.some((path) => matches(path)),
+      `no case for ${glob}`,
+    );
   }
 });
 
@@ -129,7 +132,7 @@ test('project mode: include and omit globs are project-relative', () => {
   assert.is(accepts(join(ws, 'packages/a/src/x.test.ts')), false, 'user omits add to the built-in ones');
 });
 
-test('workspace mode: globs are relative to each file\'s nearest package folder', () => {
+test("workspace mode: globs are relative to each file's nearest package folder", () => {
   const root = tree({
     'package.json': '{"workspaces":["packages/*"]}',
     'packages/a/package.json': '{}',

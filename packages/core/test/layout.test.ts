@@ -32,7 +32,7 @@ test('hidden folders keep their names in the data folder; the root project write
   assert.is(projectDataIn('/baseline/projects', '.github/actions/x'), join('/baseline/projects', '.github', 'actions', 'x'));
 });
 
-test("the Nx outputs name the same folders the data is written to", () => {
+test('the Nx outputs name the same folders the data is written to', () => {
   assert.is(projectDataOutput('coverage', '.github/actions/x'), '{workspaceRoot}/coverage/projects/{projectRoot}');
   assert.is(projectDataOutput('./coverage/', 'packages/a'), '{workspaceRoot}/coverage/projects/{projectRoot}');
   assert.is(projectDataOutput('coverage', '.'), '{workspaceRoot}/coverage/projects/.root');

@@ -13,7 +13,6 @@ import { coverageOf, makeWorkspace, source, writeProject, runCli as monocov } fr
 const roots: string[] = [];
 test.after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
-
 /** Projects a, b (named @ws/b) and c; `hits` gives each project's statement hits (4 statements each). */
 function workspace(hits: Record<string, number[]>): string {
   const root = makeWorkspace({
@@ -32,16 +31,18 @@ function workspace(hits: Record<string, number[]>): string {
 function writeData(root: string, hits: Record<string, number[]>): void {
   rmSync(join(root, 'coverage/projects'), { recursive: true, force: true });
   for (const [name, s] of Object.entries(hits)) {
-    writeProject(root, { projectRoot: `packages/${name}`, project: name === 'b' ? '@ws/b' : name, coverage: coverageOf({ [`packages/${name}/src/${name}.ts`]: { s, f: [s[0]!], b: [[s[0]!, s[1]!]] } }) });
+    writeProject(root, {
+      projectRoot: `packages/${name}`,
+      project: name === 'b' ? '@ws/b' : name,
+      coverage: coverageOf({ [`packages/${name}/src/${name}.ts`]: { s, f: [s[0]!], b: [[s[0]!, s[1]!]] } }),
+    });
   }
 }
 
 /** Rows of the rendered HTML tables, cell texts with tags removed. */
 function renderedRows(markdown: string): string[][] {
   const html = marked.parse(markdown, { async: false });
-  return [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
-    [...row[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => cell[1]!.replace(/<[^>]+>/g, '')),
-  );
+  return [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => cell[1]!.replace(/<[^>]+>/g, '')));
 }
 
 test('summary without a baseline: one row per project and a bold total', () => {

@@ -67,10 +67,7 @@ test('merged totals equal the sum of the per-project data; a shared file is summ
     { projectRoot: 'packages/a', project: 'a', files: ['libs/shared/src/s.ts', 'packages/a/src/a.ts'] },
     { projectRoot: 'packages/b', project: '@ws/b', files: ['libs/shared/src/s.ts', 'packages/b/src/b.ts'] },
   ]);
-  assert.equal(result.inputs, [
-    join(root, 'coverage/projects/packages/a/coverage-final.json'),
-    join(root, 'coverage/projects/packages/b/coverage-final.json'),
-  ]);
+  assert.equal(result.inputs, [join(root, 'coverage/projects/packages/a/coverage-final.json'), join(root, 'coverage/projects/packages/b/coverage-final.json')]);
 });
 
 test('byte-identical output whatever the input order, and when run twice; inputs are left untouched', () => {
@@ -110,7 +107,10 @@ test('differing maps for one file merge by location, independent of order (and n
   const ba = mergeCoverageMaps([two, one]);
   assert.is(stableStringify(ab), stableStringify(ba));
   assert.equal(ab['x.ts']!.s, { 0: 1, 1: 2, 2: 5, 3: 7 });
-  assert.equal(Object.values(ab['x.ts']!.statementMap).map((range) => range.start.line), [1, 2, 3, 9]);
+  assert.equal(
+    Object.values(ab['x.ts']!.statementMap).map((range) => range.start.line),
+    [1, 2, 3, 9],
+  );
   assert.is(stableStringify(one), frozenOne);
   assert.is(stableStringify(two), frozenTwo);
 });
@@ -162,7 +162,12 @@ const badCases: Array<[string, string, RegExp, object?]> = [
   ['binary bytes', '\u0000\u0001\u00ff\u0010', /is not valid JSON/],
   ['an array, not coverage', '[1,2,3]', /is not istanbul coverage data/],
   ['a file that is not coverage data', JSON.stringify({ name: 'pkg', version: '1.0.0' }), /is not istanbul file coverage/],
-  ['a wrong format version in meta.json', good, /data format version 0 \(written by monocov 9\.9\.9\) is not the version this monocov reads \(1\).*the data beside it was skipped/, { formatVersion: 0, tool: { version: '9.9.9' } }],
+  [
+    'a wrong format version in meta.json',
+    good,
+    /data format version 0 \(written by monocov 9\.9\.9\) is not the version this monocov reads \(1\).*the data beside it was skipped/,
+    { formatVersion: 0, tool: { version: '9.9.9' } },
+  ],
   ['a newer format version in meta.json', good, /data format version 7 is not the version this monocov reads/, { formatVersion: 7 }],
   ['a __proto__ key in a hit map', entry((file) => Object.defineProperty(file.s, '__proto__', { value: 1, enumerable: true })), /s key "__proto__" has no entry in "statementMap"/],
   ['a __proto__ file key', `{"__proto__":${JSON.stringify(JSON.parse(good)['packages/a/src/a.ts'])}}`, /entry "__proto__" is not a usable file path/],
@@ -171,7 +176,11 @@ const badCases: Array<[string, string, RegExp, object?]> = [
   ['a negative count', entry((file) => (file.s[0] = -1)), /s\["0"\] is -1, not a hit count/],
   ['an enormous count', good.replace('"s":{"0":1', '"s":{"0":1e308'), /s\["0"\] is 1e\+308, not a hit count/],
   ['a fractional count', entry((file) => (file.s[1] = 0.5)), /s\["1"\] is 0\.5, not a hit count/],
-  ['a branch count list of the wrong length', entry((file) => ((file.branchMap = { 0: { loc: file.statementMap[0], type: 'if', locations: [file.statementMap[0], file.statementMap[0]] } }), (file.b = { 0: [1] }))), /b\["0"\] is \[1\], not 2 hit count\(s\)/],
+  [
+    'a branch count list of the wrong length',
+    entry((file) => ((file.branchMap = { 0: { loc: file.statementMap[0], type: 'if', locations: [file.statementMap[0], file.statementMap[0]] } }), (file.b = { 0: [1] }))),
+    /b\["0"\] is \[1\], not 2 hit count\(s\)/,
+  ],
   ['a statement without a range', entry((file) => (file.statementMap[2] = { start: { line: 'x' } })), /statementMap\["2"\] is .*not a source range/],
 ];
 
@@ -195,16 +204,28 @@ for (const [name, contents, message, meta] of badCases) {
 }
 
 test('one shape check for every reader: runner output read alone is refused for the reason a merge gives', () => {
-  const { root, bad } = withBadData('negative', entry((file) => (file.s[0] = -1)));
+  const { root, bad } = withBadData(
+    'negative',
+    entry((file) => (file.s[0] = -1)),
+  );
   const merged = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
-  assert.throws(() => readCoverageFile(bad), (error: unknown) => error instanceof DataError && error.message === `${bad}: entry "packages/a/src/a.ts": s["0"] is -1, not a hit count (a whole number from 0 to 2^53-1)`);
-  assert.equal(merged.problems.map((problem) => problem.message), [`${bad}: entry "packages/a/src/a.ts": s["0"] is -1, not a hit count (a whole number from 0 to 2^53-1); the file was skipped`]);
+  assert.throws(
+    () => readCoverageFile(bad),
+    (error: unknown) => error instanceof DataError && error.message === `${bad}: entry "packages/a/src/a.ts": s["0"] is -1, not a hit count (a whole number from 0 to 2^53-1)`,
+  );
+  assert.equal(
+    merged.problems.map((problem) => problem.message),
+    [`${bad}: entry "packages/a/src/a.ts": s["0"] is -1, not a hit count (a whole number from 0 to 2^53-1); the file was skipped`],
+  );
 });
 
 test('a missing input is a problem naming it', () => {
   const { root } = fresh();
   const result = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects', 'nowhere'] });
-  assert.equal(result.problems.map((problem) => problem.message), [`${join(root, 'nowhere')}: no such file or folder`]);
+  assert.equal(
+    result.problems.map((problem) => problem.message),
+    [`${join(root, 'nowhere')}: no such file or folder`],
+  );
   assert.is(result.inputs.length, 2);
 });
 
@@ -258,23 +279,40 @@ test('merged output with its workspace meta.json can be merged again (CI shards)
 });
 
 test('a source edited or deleted since its data was collected is left out and named; line endings do not count', () => {
-  const root = makeWorkspace({ 'packages/s/src/edit.ts': source(2), 'packages/s/src/crlf.ts': source(2), 'packages/s/src/gone.ts': source(2), 'packages/s/src/same.ts': source(2) });
+  const root = makeWorkspace({
+    'packages/s/src/edit.ts': source(2),
+    'packages/s/src/crlf.ts': source(2),
+    'packages/s/src/gone.ts': source(2),
+    'packages/s/src/same.ts': source(2),
+  });
   roots.push(root);
   const dir = writeProjectData({
     workspaceRoot: root,
     dataDir: 'coverage',
     projectRoot: 'packages/s',
     coverage: coverageOf(Object.fromEntries(['edit', 'crlf', 'gone', 'same'].map((name) => [`packages/s/src/${name}.ts`, { s: [1, 1] }]))),
-    meta: { tool: { name: '@monocov/core', version: '0.1.0' }, project: 's', projectRoot: 'packages/s', target: 'coverage', node: 'v20', configHash: 'x', collector: 'v8', tests: { exitCode: 0, signal: null } },
+    meta: {
+      tool: { name: '@monocov/core', version: '0.1.0' },
+      project: 's',
+      projectRoot: 'packages/s',
+      target: 'coverage',
+      node: 'v20',
+      configHash: 'x',
+      collector: 'v8',
+      tests: { exitCode: 0, signal: null },
+    },
   });
   writeFiles(root, { 'packages/s/src/edit.ts': source(3), 'packages/s/src/crlf.ts': source(2).replace(/\n/g, '\r\n') });
   rmSync(join(root, 'packages/s/src/gone.ts'));
   const data = join(dir, 'coverage-final.json');
   const result = combineCoverage({ workspaceRoot: root, inputs: ['coverage/projects'] });
-  assert.equal(result.problems.map((problem) => problem.message), [
-    `${data}: packages/s/src/edit.ts changed since this data was collected, so its lines no longer match; its data was left out — rerun this project's coverage`,
-    `${data}: packages/s/src/gone.ts was deleted since this data was collected, so its lines no longer match; its data was left out — rerun this project's coverage`,
-  ]);
+  assert.equal(
+    result.problems.map((problem) => problem.message),
+    [
+      `${data}: packages/s/src/edit.ts changed since this data was collected, so its lines no longer match; its data was left out — rerun this project's coverage`,
+      `${data}: packages/s/src/gone.ts was deleted since this data was collected, so its lines no longer match; its data was left out — rerun this project's coverage`,
+    ],
+  );
   assert.equal(Object.keys(result.coverage), ['packages/s/src/crlf.ts', 'packages/s/src/same.ts']);
   assert.equal(Object.keys(result.sources), ['packages/s/src/crlf.ts', 'packages/s/src/same.ts']);
   assert.equal(result.projects[0]!.files, ['packages/s/src/crlf.ts', 'packages/s/src/same.ts']);

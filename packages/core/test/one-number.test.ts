@@ -61,9 +61,7 @@ test('text table, HTML, json-summary, cobertura, Markdown summary and threshold 
   assert.ok(totalRow, markdown);
   const markdownTotal = Object.fromEntries(METRICS.map((metric, i) => [metric, totalRow![i + 1]]));
 
-  const misses = Object.fromEntries(
-    METRICS.map((metric) => [metric, new RegExp(`threshold missed: ${metric} ([\\d.]+)% < 70% \\(workspace total\\)`).exec(result.stderr)?.[1]]),
-  );
+  const misses = Object.fromEntries(METRICS.map((metric) => [metric, new RegExp(`threshold missed: ${metric} ([\\d.]+)% < 70% \\(workspace total\\)`).exec(result.stderr)?.[1]]));
 
   for (const metric of METRICS) {
     assert.is(table[metric], expected[metric], `text table ${metric}`);

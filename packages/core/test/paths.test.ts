@@ -70,7 +70,10 @@ test('keys escaping the workspace with nothing to map them are refused', () => {
   const sneaky = mapper('packages/../../etc/passwd');
   assert.not.ok(sneaky.ok);
   const absolute = mapper('/usr/lib/node_modules/x/index.js');
-  assert.equal(absolute, { ok: false, reason: 'entry "/usr/lib/node_modules/x/index.js" is an absolute path outside this workspace and no .coveragerc.json `paths` entry maps it onto a workspace file' });
+  assert.equal(absolute, {
+    ok: false,
+    reason: 'entry "/usr/lib/node_modules/x/index.js" is an absolute path outside this workspace and no .coveragerc.json `paths` entry maps it onto a workspace file',
+  });
 });
 
 test('hostile or empty keys are refused', () => {

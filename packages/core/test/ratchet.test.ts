@@ -11,7 +11,6 @@ import { coverageOf, makeWorkspace, source, writeFiles, writeProject, runCli as 
 const roots: string[] = [];
 test.after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
-
 /**
  * Measured: packages/a statements 75, branches 50, functions 100, lines 75;
  * packages/b statements 1/3 (33.33…), branches 100, functions 0, lines 33.33…;
@@ -49,10 +48,7 @@ test('raises only the numbers below the measurement, rounded down; layout and or
   assert.is((await monocov(root, ['merge'])).status, 2); // statements 60 and packages/a's 70 are above the measurement
   const first = await monocov(root, ['ratchet']);
   assert.is(first.status, 0, first.stderr);
-  assert.is(
-    first.stdout,
-    ['report.failUnder.lines: 50 → 57.14', 'report.failUnder.branches: 10 → 83.33', 'report.perProject["@ws/b"].lines: 20 → 33.33', ''].join('\n'),
-  );
+  assert.is(first.stdout, ['report.failUnder.lines: 50 → 57.14', 'report.failUnder.branches: 10 → 83.33', 'report.perProject["@ws/b"].lines: 20 → 33.33', ''].join('\n'));
   // statements 60 is above 57.14 and packages/a's 70 above its lowest metric (branches 50): both stay.
   assert.fixture(
     rcText(root),
@@ -63,10 +59,10 @@ test('raises only the numbers below the measurement, rounded down; layout and or
   );
   // The raised thresholds pass on the data they came from: only the two above it still miss.
   const check = await monocov(root, ['check']);
-  assert.equal(check.stderr.split('\n').filter((line) => line.includes('threshold missed')), [
-    'monocov check: threshold missed: statements 57.14% < 60% (workspace total)',
-    'monocov check: threshold missed: branches 50% < 70% (project packages/a)',
-  ]);
+  assert.equal(
+    check.stderr.split('\n').filter((line) => line.includes('threshold missed')),
+    ['monocov check: threshold missed: statements 57.14% < 60% (workspace total)', 'monocov check: threshold missed: branches 50% < 70% (project packages/a)'],
+  );
 
   const second = await monocov(root, ['ratchet']);
   assert.is(second.status, 0);
@@ -84,12 +80,15 @@ test('a single-number threshold keeps its shape and rises to the lowest metric',
   assert.is(rcText(root), '{"reporters":["json"],"report":{"failUnder":50,"perProject":{"packages/a":50}}}');
 });
 
-test('--projects adds an entry for each project without one, creating perProject (and report) in the file\'s layout', async () => {
+test("--projects adds an entry for each project without one, creating perProject (and report) in the file's layout", async () => {
   const root = workspace('{\n\t"reporters": ["json"],\n\t"report": {\n\t\t"perProject": {\n\t\t\t"packages/a": { "lines": 10 }\n\t\t}\n\t}\n}\n');
   await monocov(root, ['merge']);
   const result = await monocov(root, ['ratchet', '--projects']);
   assert.is(result.status, 0, result.stderr);
-  assert.is(result.stdout, 'report.perProject["packages/a"].lines: 10 → 75\nreport.perProject["packages/b"]: added {"statements":33.33,"branches":100,"functions":0,"lines":33.33}\n');
+  assert.is(
+    result.stdout,
+    'report.perProject["packages/a"].lines: 10 → 75\nreport.perProject["packages/b"]: added {"statements":33.33,"branches":100,"functions":0,"lines":33.33}\n',
+  );
   assert.fixture(
     rcText(root),
     '{\n\t"reporters": ["json"],\n\t"report": {\n\t\t"perProject": {\n\t\t\t"packages/a": { "lines": 75 },\n\t\t\t"packages/b": { "statements": 33.33, "branches": 100, "functions": 0, "lines": 33.33 }\n\t\t}\n\t}\n}\n',
@@ -147,7 +146,8 @@ test('data the last merge found incomplete raises nothing; report and check stil
 test('json-edit: members join inline objects inline and multi-line objects on their own line', () => {
   const text = '{ "a": { "x": 1 },\n  "b": {\n    "y": 2\n  },\n  "c": {} }';
   const tree = parseJsonTree(text);
-  const object = (key: string) => (tree.kind === 'object' ? tree.members.find((member) => member.key === key)!.value : undefined) as Extract<ReturnType<typeof parseJsonTree>, { kind: 'object' }>;
+  const object = (key: string) =>
+    (tree.kind === 'object' ? tree.members.find((member) => member.key === key)!.value : undefined) as Extract<ReturnType<typeof parseJsonTree>, { kind: 'object' }>;
   assert.is(applyEdits(text, [addMember(text, object('a'), 'z', 3)]), '{ "a": { "x": 1, "z": 3 },\n  "b": {\n    "y": 2\n  },\n  "c": {} }');
   assert.is(applyEdits(text, [addMember(text, object('b'), 'z', [1, 2])]), '{ "a": { "x": 1 },\n  "b": {\n    "y": 2,\n    "z": [1, 2]\n  },\n  "c": {} }');
   assert.is(applyEdits(text, [addMember(text, object('c'), 'z', true)]), '{ "a": { "x": 1 },\n  "b": {\n    "y": 2\n  },\n  "c": {\n    "z": true\n  } }');

@@ -39,7 +39,16 @@ interface PageData {
   generated: string;
   baseline: string | null;
   total: { metrics: Array<[number, number, number]>; change: Array<[number, string]> | null; files: number };
-  projects: Array<{ root: string | null; name: string | null; state: string | null; reasons: string[]; files: number; metrics: Array<[number, number, number]> | null; change: unknown; tree: string | null }>;
+  projects: Array<{
+    root: string | null;
+    name: string | null;
+    state: string | null;
+    reasons: string[];
+    files: number;
+    metrics: Array<[number, number, number]> | null;
+    change: unknown;
+    tree: string | null;
+  }>;
 }
 
 /** The JSON embedded in index.html, as the page's script reads it. */
@@ -107,7 +116,10 @@ test("one row per project, with coverage-summary.json's digits, its state, and i
   );
   assert.equal(data.projects[4]!.reasons, ['no test script or target']);
   const total = summary.total as libCoverage.CoverageSummaryData;
-  assert.equal(data.total.metrics, [total.statements, total.branches, total.functions, total.lines].map((m) => [m.covered, m.total, m.pct]));
+  assert.equal(
+    data.total.metrics,
+    [total.statements, total.branches, total.functions, total.lines].map((m) => [m.covered, m.total, m.pct]),
+  );
   assert.is(data.total.files, 4);
 
   for (const [index, row] of data.projects.entries()) {
@@ -140,10 +152,16 @@ test('file pages name their project and link to it; names stay text in every fil
   assert.not.match(index, '</script><script>', 'a name cannot end the data element');
   assert.equal(pageData(index).projects.find((row) => row.root === 'packages/b')!.name, HOSTILE);
   // Without expected projects, no state was checked.
-  assert.equal(pageData(index).projects.map((row) => row.state), [null, null, null]);
+  assert.equal(
+    pageData(index).projects.map((row) => row.state),
+    [null, null, null],
+  );
 
   const page = readFileSync(join(html, 'packages/b/src/b.ts.html'), 'utf8');
-  assert.match(page, '<p class="monocov-project">Project: <a href="../../../index.html#p=2">packages/b (&lt;/script&gt;&lt;script&gt;window.pwned=1&lt;/script&gt;&lt;!--)</a></p>');
+  assert.match(
+    page,
+    '<p class="monocov-project">Project: <a href="../../../index.html#p=2">packages/b (&lt;/script&gt;&lt;script&gt;window.pwned=1&lt;/script&gt;&lt;!--)</a></p>',
+  );
   assert.match(readFileSync(join(html, 'packages/a/src/lib/deep/x.ts.html'), 'utf8'), '<a href="../../../../../index.html#p=1">packages/a (app-a)</a>');
   for (const script of readdirSync(join(html, 'monocov/data'))) assert.not.match(readFileSync(join(html, 'monocov/data', script), 'utf8'), /[<>]/);
   assert.ok(existsSync(join(html, 'monocov/report.js')) && existsSync(join(html, 'monocov/report.css')), 'the page script and style are shipped beside it');
@@ -154,15 +172,29 @@ test('each project shows its change against a baseline; a project the baseline l
   const cfg = config({ reporters: ['json', 'html'] });
   mergeWorkspace({ workspaceRoot: root, config: cfg, outputDir: 'before' });
   writeFiles(root, { 'packages/c/src/c.ts': source(2) });
-  writeProject(root, { projectRoot: 'packages/a', project: 'app-a', coverage: coverageOf({ 'packages/a/src/a.ts': { s: [1, 1, 2, 0], f: [1, 1], b: [[1, 0]] }, 'packages/a/src/lib/deep/x.ts': { s: [1, 1, 0], f: [1] } }) });
+  writeProject(root, {
+    projectRoot: 'packages/a',
+    project: 'app-a',
+    coverage: coverageOf({ 'packages/a/src/a.ts': { s: [1, 1, 2, 0], f: [1, 1], b: [[1, 0]] }, 'packages/a/src/lib/deep/x.ts': { s: [1, 1, 0], f: [1] } }),
+  });
   writeProject(root, { projectRoot: 'packages/c', coverage: coverageOf({ 'packages/c/src/c.ts': { s: [1, 0] } }) });
   mergeWorkspace({ workspaceRoot: root, config: cfg, baseline: { path: 'before' } });
   const data = pageData(readFileSync(join(root, 'coverage/workspace/html/index.html'), 'utf8'));
   assert.is(data.baseline, 'before');
   const change = (projectRoot: string) => data.projects.find((row) => row.root === projectRoot)!.change;
   // a: statements 4/7 → 5/7 (57.14% → 71.42%), functions 2/3 → 3/3 (66.66% → 100%): the Markdown summary's points.
-  assert.equal(change('packages/a'), [[14.28, '+14.28'], [0, '±0.00'], [33.34, '+33.34'], [14.28, '+14.28']]);
-  assert.equal(change('packages/b'), [[0, '±0.00'], [0, '±0.00'], [0, '±0.00'], [0, '±0.00']]);
+  assert.equal(change('packages/a'), [
+    [14.28, '+14.28'],
+    [0, '±0.00'],
+    [33.34, '+33.34'],
+    [14.28, '+14.28'],
+  ]);
+  assert.equal(change('packages/b'), [
+    [0, '±0.00'],
+    [0, '±0.00'],
+    [0, '±0.00'],
+    [0, '±0.00'],
+  ]);
   assert.is(change('packages/c'), 'new');
   assert.ok(data.total.change, 'the totals change too');
 });

@@ -32,7 +32,11 @@ function fixture() {
     coverage: coverageOf({ 'packages/a/src/a.ts': { s: [1, 0, 2, 0], f: [1, 0], b: [[1, 0]] }, 'libs/shared/src/s.ts': { s: [1, 0, 0, 0], f: [1], b: [[0, 1]] } }),
   });
   writeProject(root, { projectRoot: 'packages/b', project: '@ws/b', coverage: coverageOf({ 'packages/b/src/b.ts': { s: [3, 3, 3, 3], f: [2], b: [[1, 1, 1]] } }) });
-  writeProject(root, { projectRoot: 'libs/shared', project: 'shared', coverage: coverageOf({ 'libs/shared/src/s.ts': { s: [0, 5, 0, 0], f: [0], b: [[2, 0]] }, 'libs/shared/src/empty.ts': { s: [] } }) });
+  writeProject(root, {
+    projectRoot: 'libs/shared',
+    project: 'shared',
+    coverage: coverageOf({ 'libs/shared/src/s.ts': { s: [0, 5, 0, 0], f: [0], b: [[2, 0]] }, 'libs/shared/src/empty.ts': { s: [] } }),
+  });
   return root;
 }
 
@@ -40,13 +44,21 @@ test('every reporter writes its file into <dataDir>/workspace, with workspace-re
   const root = fixture();
   const result = mergeWorkspace({ workspaceRoot: root, config: config({ reporters: [...ALL] }) });
   const out = join(root, 'coverage/workspace');
-  assert.equal(result.written, ['coverage-final.json', 'lcov.info', 'coverage-summary.json', 'cobertura-coverage.xml', 'html/index.html'].map((file) => join(out, file)));
+  assert.equal(
+    result.written,
+    ['coverage-final.json', 'lcov.info', 'coverage-summary.json', 'cobertura-coverage.xml', 'html/index.html'].map((file) => join(out, file)),
+  );
   for (const file of result.written) assert.ok(existsSync(file), file);
 
   const lcov = readFileSync(join(out, 'lcov.info'), 'utf8');
   assert.equal(lcov.match(/^SF:.*$/gm), ['SF:libs/shared/src/empty.ts', 'SF:libs/shared/src/s.ts', 'SF:packages/a/src/a.ts', 'SF:packages/b/src/b.ts']);
   const cobertura = readFileSync(join(out, 'cobertura-coverage.xml'), 'utf8');
-  assert.equal(cobertura.match(/filename="[^"]*"/g), ['filename="libs/shared/src/empty.ts"', 'filename="libs/shared/src/s.ts"', 'filename="packages/a/src/a.ts"', 'filename="packages/b/src/b.ts"']);
+  assert.equal(cobertura.match(/filename="[^"]*"/g), [
+    'filename="libs/shared/src/empty.ts"',
+    'filename="libs/shared/src/s.ts"',
+    'filename="packages/a/src/a.ts"',
+    'filename="packages/b/src/b.ts"',
+  ]);
   assert.match(cobertura, '<source>.</source>');
   assert.not.match(cobertura, root);
   const summary = JSON.parse(readFileSync(join(out, 'coverage-summary.json'), 'utf8'));
@@ -59,7 +71,10 @@ test('every reporter writes its file into <dataDir>/workspace, with workspace-re
   assert.ok(existsSync(join(out, 'html/packages/a/src/a.ts.html')));
   assert.match(readFileSync(join(out, 'html/packages/a/src/a.ts.html'), 'utf8'), 'export const v5 = 5;');
   // No staging folders left behind.
-  assert.equal(readdirSync(out).filter((name) => name.startsWith('.')), []);
+  assert.equal(
+    readdirSync(out).filter((name) => name.startsWith('.')),
+    [],
+  );
   for (const text of [lcov, cobertura, JSON.stringify(summary), JSON.stringify(merged)]) assert.not.ok(text.includes(root), 'no absolute paths');
 });
 
@@ -106,7 +121,10 @@ test('folders left by a killed merge (its pid gone) are removed; those of a runn
     [`.staging-${process.ppid}-live01/lcov.info`]: 'in progress',
   });
   mergeWorkspace({ workspaceRoot: root, config: config({ reporters: ['json'] }) });
-  assert.equal(readdirSync(out).filter((name) => name.startsWith('.')), [`.staging-${process.ppid}-live01`]);
+  assert.equal(
+    readdirSync(out).filter((name) => name.startsWith('.')),
+    [`.staging-${process.ppid}-live01`],
+  );
 });
 
 test('report without merged data merges <dataDir>/projects', () => {
@@ -149,7 +167,10 @@ test('a source deleted since the data was made: its entry is left out and named,
   rmSync(join(root, 'packages/a/src/a.ts'));
   const result = mergeWorkspace({ workspaceRoot: root, config: config({ reporters: ['html'] }) });
   assert.not.ok(existsSync(join(root, 'coverage/workspace/html/packages/a/src/a.ts.html')));
-  assert.ok(result.problems.some((problem) => /entry "packages\/a\/src\/a\.ts" (names a file that is not in the workspace|was deleted)|a\.ts was deleted since/.test(problem.message)), result.problems.map((problem) => problem.message).join('\n'));
+  assert.ok(
+    result.problems.some((problem) => /entry "packages\/a\/src\/a\.ts" (names a file that is not in the workspace|was deleted)|a\.ts was deleted since/.test(problem.message)),
+    result.problems.map((problem) => problem.message).join('\n'),
+  );
   assert.ok(existsSync(join(root, 'coverage/workspace/html/index.html')));
 });
 
@@ -187,7 +208,10 @@ test('reports of stored data still notice a source edited since the merge', () =
   const cfg = config({ reporters: ['json'] });
   // Give the stored merged data real content hashes, as the store writes them.
   writeFiles(root, {
-    'coverage/projects/packages/b/meta.json': readFileSync(join(root, 'coverage/projects/packages/b/meta.json'), 'utf8').replace('"sources": {}', `"sources": { "packages/b/src/b.ts": "${hashContent(readFileSync(join(root, 'packages/b/src/b.ts')))}" }`),
+    'coverage/projects/packages/b/meta.json': readFileSync(join(root, 'coverage/projects/packages/b/meta.json'), 'utf8').replace(
+      '"sources": {}',
+      `"sources": { "packages/b/src/b.ts": "${hashContent(readFileSync(join(root, 'packages/b/src/b.ts')))}" }`,
+    ),
   });
   assert.is(mergeWorkspace({ workspaceRoot: root, config: cfg }).outcome, 'ok');
   writeFiles(root, { 'packages/b/src/b.ts': source(9) });
@@ -256,7 +280,10 @@ test('table --files: per-file rows with uncovered line ranges; skipCovered and s
 
 test('table: sort by a metric (lowest first), precision, and no Missing column without showMissing', () => {
   const text = formatTable(tableCoverage, groupByProject(tableCoverage, tableProjects), { ...defaults, perFile: true, showMissing: false, precision: 0, sort: 'statements' });
-  const labels = text.split('\n').slice(3, -2).map((line) => line.split('|')[0]!.trimEnd());
+  const labels = text
+    .split('\n')
+    .slice(3, -2)
+    .map((line) => line.split('|')[0]!.trimEnd());
   assert.equal(labels, [
     'All files',
     ' (files outside any project)',
@@ -287,7 +314,7 @@ test('text-summary block', () => {
   );
 });
 
-test('a percentage is istanbul\'s number: truncated, the same digits at every precision', () => {
+test("a percentage is istanbul's number: truncated, the same digits at every precision", () => {
   // istanbul-lib-coverage's own rule, which its HTML, json-summary and cobertura reports show.
   const istanbulPercent = createRequire(import.meta.url)('istanbul-lib-coverage/lib/percent.js') as (covered: number, total: number) => number;
   for (const total of [3, 7, 997, 6602]) {

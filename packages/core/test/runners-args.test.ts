@@ -143,7 +143,10 @@ test('wrappers: npm test, npm run, npm test -- <flags>, npx, npm exec, && chains
       const recordTo = join(root, `record-${Math.random()}.jsonl`);
       const result = spawnSync(command[0]!, command.slice(1), { cwd: root, env: { ...process.env, ...variables, RECORD_TO: recordTo }, encoding: 'utf8' });
       assert.is(result.status, 0, result.stderr);
-      return readFileSync(recordTo, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as string[]);
+      return readFileSync(recordTo, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as string[]);
     };
     const vitestOurs = ours('vitest').map((arg) => (arg.startsWith('--coverage.reportsDirectory=') ? '<out>' : arg));
     const jestOurs = ours('jest').map((arg) => (arg.startsWith('--coverageDirectory=') ? '<out>' : arg));
@@ -153,7 +156,9 @@ test('wrappers: npm test, npm run, npm test -- <flags>, npx, npm exec, && chains
     assert.equal(run('npm', 'run', 'test').map(outputless), [vitestOurs]);
     assert.equal(run('npm', 'test', '--', '--coverage.enabled=false', '--reporter=dot').map(outputless), [['--reporter=dot', ...vitestOurs]]);
     assert.equal(run('npx', 'vitest', '--run').map(outputless), [vitestOurs]);
-    assert.equal(run('npm', 'exec', '--', 'vitest', 'run').map(outputless), [['run', ...ours('vitest', { withoutRun: true }).map((arg) => (arg.startsWith('--coverage.reportsDirectory=') ? '<out>' : arg))]]);
+    assert.equal(run('npm', 'exec', '--', 'vitest', 'run').map(outputless), [
+      ['run', ...ours('vitest', { withoutRun: true }).map((arg) => (arg.startsWith('--coverage.reportsDirectory=') ? '<out>' : arg))],
+    ]);
     assert.equal(run('npm', 'run', 'unit').map(outputless), [['--ci', ...jestOurs]]);
     assert.equal(run('npm', 'run', 'both').map(outputless), [
       ['run', ...ours('vitest', { withoutRun: true }).map((arg) => (arg.startsWith('--coverage.reportsDirectory=') ? '<out>' : arg))],
@@ -161,7 +166,10 @@ test('wrappers: npm test, npm run, npm test -- <flags>, npx, npm exec, && chains
     ]);
     // Every runner process writes into a folder of its own, named in start order.
     const folders = readdirSync(outputDir).sort();
-    assert.ok(folders.every((name) => /^(?:jest|vitest)-\d{15}-\w+$/.test(name)), folders.join());
+    assert.ok(
+      folders.every((name) => /^(?:jest|vitest)-\d{15}-\w+$/.test(name)),
+      folders.join(),
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -58,7 +58,12 @@ test('the hook gives the runner CLI its flags, with an output folder per process
   assert.match(vitest.args.at(-1)!, /^--coverage\.reportsDirectory=.*\/raw\/vitest-[\w-]+$/);
 
   assert.equal(record('other.js', 'x').args, ['x']);
-  assert.equal(readdirSync(outputDir).map((name) => name.replace(/-.*$/, '')).sort(), ['jest', 'vitest']);
+  assert.equal(
+    readdirSync(outputDir)
+      .map((name) => name.replace(/-.*$/, ''))
+      .sort(),
+    ['jest', 'vitest'],
+  );
 });
 
 test('runner output: provider told by its marks, extras dropped, runs of one provider summed, two providers never, keys under the workspace name', () => {
@@ -249,7 +254,8 @@ test('real Vitest with test.projects at the root: `vitest --run` there is merged
     { one: 'vitest run', two: 'vitest run' },
     {
       '.coveragerc.json': JSON.stringify({ run: { include: ['packages/*/src/**'] } }),
-      'vitest.config.ts': `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { projects: ['packages/*'] } });\n` },
+      'vitest.config.ts': `import { defineConfig } from 'vitest/config';\nexport default defineConfig({ test: { projects: ['packages/*'] } });\n`,
+    },
   );
   const result = monocov(root, ['run', '--', 'npx', 'vitest', '--run']);
   assert.is(result.status, 0, result.stderr + result.stdout);

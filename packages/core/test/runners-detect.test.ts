@@ -81,7 +81,10 @@ test('monocov run commands: pnpm exec, bun x and recursive runs (pnpm -r, --filt
   try {
     writeFileSync(join(ws, 'package.json'), JSON.stringify({ name: 'ws', private: true }));
     writeFileSync(join(ws, 'pnpm-workspace.yaml'), 'packages:\n  - "packages/*"\n');
-    for (const [name, script] of [['a', 'vitest --run'], ['b', 'jest --ci --config jest.ci.js']]) {
+    for (const [name, script] of [
+      ['a', 'vitest --run'],
+      ['b', 'jest --ci --config jest.ci.js'],
+    ]) {
       mkdirSync(join(ws, 'packages', name!), { recursive: true });
       writeFileSync(join(ws, 'packages', name!, 'package.json'), JSON.stringify({ name, scripts: { test: script } }));
     }
@@ -146,7 +149,7 @@ test('collector v8 on a Jest target fails, saying why and what to use', () => {
     assert.is(
       (error as Error).message,
       '`run.collector` "v8" cannot measure web:test: it runs Jest (executor "@nx/jest:jest"), and Jest compiles each file in memory (ts-jest, babel-jest) ' +
-        'and runs it in a vm context whose source maps Node never sees, so V8\'s counts would land on the wrong lines or not on your files at all. ' +
+        "and runs it in a vm context whose source maps Node never sees, so V8's counts would land on the wrong lines or not on your files at all. " +
         'Use collector "jest" (or "auto"); for V8-based counts, set Jest\'s `coverageProvider: "v8"` in its own config.',
     );
   }

@@ -28,7 +28,11 @@ function tree(files: Record<string, string>): string {
 const CONFIGS: Array<[string, Record<string, string>, string | undefined]> = [
   ['Vitest config naming istanbul', { 'p/vitest.config.ts': `export default { test: { coverage: { provider: 'istanbul', include: ['src/**'] } } };` }, 'vitest istanbul named'],
   ['Vitest config naming none', { 'p/vite.config.mts': `export default { test: { environment: 'node' } };` }, 'vitest v8 default'],
-  ['Vitest browser provider is not the coverage provider', { 'p/vitest.config.ts': `export default { test: { browser: { provider: 'playwright' }, coverage: { enabled: true } } };` }, 'vitest v8 default'],
+  [
+    'Vitest browser provider is not the coverage provider',
+    { 'p/vitest.config.ts': `export default { test: { browser: { provider: 'playwright' }, coverage: { enabled: true } } };` },
+    'vitest v8 default',
+  ],
   ['Vitest provider from a variable cannot be read', { 'p/vitest.config.ts': `const provider = 'istanbul';\nexport default { test: { coverage: { provider } } };` }, undefined],
   ['Vitest coverage options from a variable cannot be read', { 'p/vitest.config.ts': `export default { test: { coverage: shared } };` }, undefined],
   ['no Vitest config in the project folder', { 'p/package.json': '{}' }, undefined],
@@ -44,7 +48,7 @@ for (const [name, files, expected] of CONFIGS) {
   });
 }
 
-test('install commands for each package manager, at Vitest\'s version', () => {
+test("install commands for each package manager, at Vitest's version", () => {
   const cases: Array<[string | undefined, string, string]> = [
     [undefined, 'packages/vt', 'npm install -D @vitest/coverage-v8@4.1.12 -w packages/vt'],
     [undefined, '.', 'npm install -D @vitest/coverage-v8@4.1.12'],
@@ -80,7 +84,10 @@ test('a missing provider package is named before the tests, with the install com
           `Install it before measuring coverage: pnpm --filter vt add -D @vitest/coverage-istanbul@${version}`,
   );
   // Through the CLI: nothing runs, nothing is written.
-  const result = spawnSync(process.execPath, [BIN, 'run', '--', 'node', '-e', 'require("fs").writeFileSync("ran", "")', 'vitest'], { cwd: join(root, 'packages/vt'), encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [BIN, 'run', '--', 'node', '-e', 'require("fs").writeFileSync("ran", "")', 'vitest'], {
+    cwd: join(root, 'packages/vt'),
+    encoding: 'utf8',
+  });
   assert.is(result.status, 3, result.stderr);
   assert.match(result.stderr, 'pnpm --filter vt add -D @vitest/coverage-istanbul@');
   assert.throws(() => readFileSync(join(root, 'packages/vt/ran')));
@@ -116,7 +123,7 @@ export function describe(n: number): string {
 // The case of issue 16: `vitest && vitest --config vitest.ssr.config.ts`, the second config with
 // coverage off and no provider (so Vitest's default, v8). Both runs use the project's istanbul, so
 // the data is Vitest's own istanbul coverage of the two runs summed: no statement twice.
-test('real Vitest, two configs disagreeing on provider and enabled: one provider, numbers equal Vitest\'s own', () => {
+test("real Vitest, two configs disagreeing on provider and enabled: one provider, numbers equal Vitest's own", () => {
   const root = tree({
     'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }),
     '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] } }),
@@ -131,17 +138,32 @@ test('real Vitest, two configs disagreeing on provider and enabled: one provider
   const pkg = join(root, 'packages/store');
   const result = spawnSync(process.execPath, [BIN, 'run', '--', 'npm', 'test'], { cwd: pkg, encoding: 'utf8' });
   assert.is(result.status, 0, result.stderr + result.stdout);
-  assert.match(result.stderr, 'the Vitest configs of this target disagree on the coverage provider: packages/store/vitest.config.ts "istanbul", packages/store/vitest.ssr.config.ts "v8" (the default)');
+  assert.match(
+    result.stderr,
+    'the Vitest configs of this target disagree on the coverage provider: packages/store/vitest.config.ts "istanbul", packages/store/vitest.ssr.config.ts "v8" (the default)',
+  );
   const dataDir = join(root, 'coverage/projects/packages/store');
   assert.is(JSON.parse(readFileSync(join(dataDir, 'meta.json'), 'utf8')).collector, 'vitest/istanbul');
   const data = JSON.parse(readFileSync(join(dataDir, 'coverage-final.json'), 'utf8')) as CoverageMapData;
 
   // Vitest's own istanbul coverage of each run, summed by istanbul-lib-coverage.
   const own = createCoverageMap({});
-  for (const [config, out] of [['vitest.config.ts', 'own-unit'], ['vitest.ssr.config.ts', 'own-ssr']] as const) {
+  for (const [config, out] of [
+    ['vitest.config.ts', 'own-unit'],
+    ['vitest.ssr.config.ts', 'own-ssr'],
+  ] as const) {
     const run = spawnSync(
       process.execPath,
-      [join(REPO_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', config, '--coverage.enabled', '--coverage.provider=istanbul', '--coverage.reporter=json', `--coverage.reportsDirectory=${out}`],
+      [
+        join(REPO_ROOT, 'node_modules/vitest/vitest.mjs'),
+        'run',
+        '--config',
+        config,
+        '--coverage.enabled',
+        '--coverage.provider=istanbul',
+        '--coverage.reporter=json',
+        `--coverage.reportsDirectory=${out}`,
+      ],
       { cwd: pkg, encoding: 'utf8' },
     );
     assert.is(run.status, 0, run.stderr);
@@ -153,7 +175,10 @@ test('real Vitest, two configs disagreeing on provider and enabled: one provider
   assert.equal(ours.s, ownFile.s);
   assert.equal(ours.f, ownFile.f);
   assert.equal(ours.b, ownFile.b);
-  assert.ok(Object.values(ours.f).every((hits) => hits > 0), 'both runs counted');
+  assert.ok(
+    Object.values(ours.f).every((hits) => hits > 0),
+    'both runs counted',
+  );
 });
 
 test.run();

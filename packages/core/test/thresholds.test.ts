@@ -50,7 +50,10 @@ const cases: Array<[string, Report, string[]]> = [
 for (const [name, report, expected] of cases) {
   test(`thresholds: ${name}`, () => {
     const result = checkThresholds({ coverage, groups, report: { perProject: {}, precision: 2, ...report } });
-    assert.equal(result.misses.map((miss) => miss.message), expected);
+    assert.equal(
+      result.misses.map((miss) => miss.message),
+      expected,
+    );
   });
 }
 

@@ -32,7 +32,10 @@ test('the exit statuses are locked', () => {
 
 test('docs/troubleshooting.md documents every exit status, and only those', () => {
   const rows = [...section('Exit statuses').matchAll(/^\| (\d+) \| (.+) \|$/gm)].map(([, status, meaning]) => [Number(status), meaning!] as const);
-  assert.equal(rows.map(([status]) => status).sort((a, b) => a - b), Object.values(EXIT).sort((a, b) => a - b));
+  assert.equal(
+    rows.map(([status]) => status).sort((a, b) => a - b),
+    Object.values(EXIT).sort((a, b) => a - b),
+  );
   const meaning = new Map(rows);
   assert.match(meaning.get(EXIT.testsFailed)!, 'tests failed');
   assert.match(meaning.get(EXIT.thresholdMissed)!, 'threshold was missed');

@@ -32,15 +32,31 @@ const TREE = {
 };
 
 const FIXTURES: Array<{ name: string; files: Record<string, string>; members: string[] }> = [
-  { name: 'npm workspaces (array)', files: { 'package.json': JSON.stringify({ workspaces: ['packages/*', 'apps/*'] }) }, members: ['apps/docs', 'apps/web', 'packages/a', 'packages/b'] },
-  { name: 'yarn workspaces ({ packages })', files: { 'package.json': JSON.stringify({ workspaces: { packages: ['packages/*'], nohoist: ['**/x'] } }) }, members: ['packages/a', 'packages/b'] },
-  { name: 'bun workspaces (./ and trailing slash)', files: { 'package.json': JSON.stringify({ workspaces: ['./apps/*', 'tools/scripts/'] }) }, members: ['apps/docs', 'apps/web', 'tools/scripts'] },
+  {
+    name: 'npm workspaces (array)',
+    files: { 'package.json': JSON.stringify({ workspaces: ['packages/*', 'apps/*'] }) },
+    members: ['apps/docs', 'apps/web', 'packages/a', 'packages/b'],
+  },
+  {
+    name: 'yarn workspaces ({ packages })',
+    files: { 'package.json': JSON.stringify({ workspaces: { packages: ['packages/*'], nohoist: ['**/x'] } }) },
+    members: ['packages/a', 'packages/b'],
+  },
+  {
+    name: 'bun workspaces (./ and trailing slash)',
+    files: { 'package.json': JSON.stringify({ workspaces: ['./apps/*', 'tools/scripts/'] }) },
+    members: ['apps/docs', 'apps/web', 'tools/scripts'],
+  },
   {
     name: 'pnpm-workspace.yaml with ** and negations',
     files: { 'package.json': pkg('root'), 'pnpm-workspace.yaml': "packages:\n  - 'packages/**'\n  - apps/*\n  - '!**/test/**'\n  - '!apps/docs'\ncatalog:\n  vitest: ^4.0.0\n" },
     members: ['apps/web', 'packages/a', 'packages/b', 'packages/nested/deep'],
   },
-  { name: 'pnpm-workspace.yaml with exclusions only', files: { 'package.json': pkg('root'), 'pnpm-workspace.yaml': "packages:\n  - '!examples/**'\n" }, members: ['apps/docs', 'apps/web', 'packages/a', 'packages/b', 'packages/b/test/fixture', 'packages/nested/deep', 'tools/scripts'] },
+  {
+    name: 'pnpm-workspace.yaml with exclusions only',
+    files: { 'package.json': pkg('root'), 'pnpm-workspace.yaml': "packages:\n  - '!examples/**'\n" },
+    members: ['apps/docs', 'apps/web', 'packages/a', 'packages/b', 'packages/b/test/fixture', 'packages/nested/deep', 'tools/scripts'],
+  },
   { name: 'package.json globs naming package.json files', files: { 'package.json': JSON.stringify({ workspaces: ['examples/*/package.json'] }) }, members: ['examples/demo'] },
   { name: 'lerna.json without packages', files: { 'package.json': pkg('root'), 'lerna.json': JSON.stringify({ version: '1.0.0' }) }, members: ['packages/a', 'packages/b'] },
   { name: 'not a workspace', files: { 'package.json': pkg('root') }, members: [] },
@@ -64,7 +80,10 @@ for (const { name, files, members } of FIXTURES) {
     const isMember = buildPackageJsonWorkspacesMatcher(patterns);
     // Nx asks about every package.json its file walk finds (outside node_modules and hidden folders).
     const candidates = Object.keys(TREE).filter((path) => !path.includes('node_modules') && !path.startsWith('.'));
-    const nxMembers = candidates.filter((path) => isMember(path)).map((path) => path.slice(0, -'/package.json'.length)).sort();
+    const nxMembers = candidates
+      .filter((path) => isMember(path))
+      .map((path) => path.slice(0, -'/package.json'.length))
+      .sort();
     assert.equal(readWorkspaceMembers(root).folders, nxMembers);
   });
 }
@@ -76,10 +95,22 @@ test('the sources and globs are reported as declared', () => {
 });
 
 const BAD: Array<[string, Record<string, string>, string]> = [
-  ['workspaces not a list', { 'package.json': JSON.stringify({ workspaces: 'packages/*' }) }, 'package.json: `workspaces` must be an array of globs, or { "packages": [globs] }, got "packages/*"'],
-  ['a glob that is not a string', { 'package.json': JSON.stringify({ workspaces: ['packages/*', 3] }) }, 'package.json: `workspaces` must be an array of globs, or { "packages": [globs] }, got ["packages/*",3]'],
+  [
+    'workspaces not a list',
+    { 'package.json': JSON.stringify({ workspaces: 'packages/*' }) },
+    'package.json: `workspaces` must be an array of globs, or { "packages": [globs] }, got "packages/*"',
+  ],
+  [
+    'a glob that is not a string',
+    { 'package.json': JSON.stringify({ workspaces: ['packages/*', 3] }) },
+    'package.json: `workspaces` must be an array of globs, or { "packages": [globs] }, got ["packages/*",3]',
+  ],
   ['pnpm-workspace.yaml that is not YAML', { 'package.json': pkg('root'), 'pnpm-workspace.yaml': 'packages:\n  - "unterminated\n' }, 'pnpm-workspace.yaml: not valid YAML'],
-  ['pnpm packages not a list', { 'package.json': pkg('root'), 'pnpm-workspace.yaml': 'packages: apps/*\n' }, 'pnpm-workspace.yaml: `packages` must be a list of globs, got "apps/*"'],
+  [
+    'pnpm packages not a list',
+    { 'package.json': pkg('root'), 'pnpm-workspace.yaml': 'packages: apps/*\n' },
+    'pnpm-workspace.yaml: `packages` must be a list of globs, got "apps/*"',
+  ],
   ['package.json that is not JSON', { 'package.json': '{ "workspaces": [' }, 'package.json: not valid JSON'],
 ];
 

@@ -33,7 +33,8 @@ for (let i = 0; i < PROJECTS; i++) {
   });
   files[`gen/${name}/src/lib.js`] = `exports.size = function size(x) {\n  return x > ${i} ? 'big' : 'small';\n};\nexports.unused = () => ${i};\n`;
   // Project i calls its own function and the shared one i + 1 times: every project's counts differ.
-  files[`gen/${name}/test/run.js`] = `const { size } = require('../src/lib');\nconst { tick } = require('../../../shared/src/tick');\nfor (let k = 0; k <= ${i}; k++) {\n  size(k);\n  tick(k);\n}\n`;
+  files[`gen/${name}/test/run.js`] =
+    `const { size } = require('../src/lib');\nconst { tick } = require('../../../shared/src/tick');\nfor (let k = 0; k <= ${i}; k++) {\n  size(k);\n  tick(k);\n}\n`;
 }
 
 const root = createFixtureWorkspace(files);

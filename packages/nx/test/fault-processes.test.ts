@@ -64,7 +64,10 @@ test.before(() => {
 // the child-process watch (core test-command.ts watchChildExits). Without both, the task only says "failed".
 test('a test target killed by SIGKILL (run-commands) fails its task naming SIGKILL; data still written, recorded as failed', () => {
   assert.is.not(signalRun.status, 0);
-  assert.match(signalRun.output, /monocov: killed:test was killed by SIGKILL: killed: statements [\d.]+%.* in 1 file; data written to coverage\/projects\/apps\/killed, recorded as failed \(it shows what ran up to the failure\)/);
+  assert.match(
+    signalRun.output,
+    /monocov: killed:test was killed by SIGKILL: killed: statements [\d.]+%.* in 1 file; data written to coverage\/projects\/apps\/killed, recorded as failed \(it shows what ran up to the failure\)/,
+  );
   assert.equal(meta('apps/killed').tests, { status: 'failed', exitCode: null, signal: 'SIGKILL' });
 });
 

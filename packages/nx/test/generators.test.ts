@@ -57,7 +57,7 @@ test('init with non-default target names passes them as plugin options', async (
   assert.equal(readNxJson(tree)?.plugins?.at(-1), { plugin: '@monocov/nx', options: { targetName: 'cov', testTargetName: ['unit'] } });
 });
 
-test('configuration writes the target the plugin infers: the test target\'s inputs, dependsOn and configurations, the version inputs', async () => {
+test("configuration writes the target the plugin infers: the test target's inputs, dependsOn and configurations, the version inputs", async () => {
   const tree = workspaceTree({
     'package.json': JSON.stringify({ name: 'ws', private: true, devDependencies: { jest: '*', '@nx/jest': '*' } }),
     'nx.json': JSON.stringify({ targetDefaults: { test: { dependsOn: ['^build'] } } }),
@@ -90,7 +90,10 @@ test('configuration refuses a project without tests, saying why and what to pass
     await configurationGenerator(tree, { project: 'lib-b' });
     assert.unreachable('should have thrown');
   } catch (error) {
-    assert.match((error as Error).message, 'Project "lib-b" has no test target ("test", "test:*", or one a test plugin infers) ("test:eslint" is not measured: its command runs no known test runner ("eslint .")); pass --testTarget');
+    assert.match(
+      (error as Error).message,
+      'Project "lib-b" has no test target ("test", "test:*", or one a test plugin infers) ("test:eslint" is not measured: its command runs no known test runner ("eslint .")); pass --testTarget',
+    );
   }
 });
 

@@ -17,11 +17,7 @@ const root = createFixtureWorkspace({
   'package.json': JSON.stringify({ name: 'fixture', private: true }, null, 2),
   'nx.json': JSON.stringify({ namedInputs: { default: ['{projectRoot}/**/*'] }, plugins: ['@monocov/nx'] }, null, 2),
   '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] } }, null, 2),
-  '.github/actions/x/project.json': JSON.stringify(
-    { name: 'action-x', targets: { test: { command: 'node --test test/', options: { cwd: '.github/actions/x' } } } },
-    null,
-    2,
-  ),
+  '.github/actions/x/project.json': JSON.stringify({ name: 'action-x', targets: { test: { command: 'node --test test/', options: { cwd: '.github/actions/x' } } } }, null, 2),
   '.github/actions/x/src/label.js': `exports.label = (n) => (n > 0 ? 'positive' : 'other');\n`,
   '.github/actions/x/test/label.test.js': `const { test } = require('node:test');
 const assert = require('node:assert');

@@ -142,7 +142,10 @@ test("a missed threshold: every project's task passes, the merge writes this run
       assert.ok(existsSync(join(coverageDir, 'workspace', report)), `${report} written by this run`);
     }
     const states = readJson(join(coverageDir, 'workspace/meta.json')).completeness.map((entry: { state: string }) => entry.state);
-    assert.ok(states.every((state: string) => state === 'current'), states.join(', '));
+    assert.ok(
+      states.every((state: string) => state === 'current'),
+      states.join(', '),
+    );
   } finally {
     writeFileSync(rc, original);
   }

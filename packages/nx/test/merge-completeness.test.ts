@@ -25,12 +25,10 @@ test('run-many -t coverage: every tested project has data; the project without t
   assert.match(result.output, 'monocov: not measured: 1 project(s) without a coverage target (libs/docs); meta.json, summary.md and --verbose give each reason');
   assert.not.match(result.output, 'libs/docs: not measured');
   assert.not.match(result.output, 'no data —');
-  assert.equal(readJson(join(root, 'coverage/workspace/meta.json')).completeness.map((entry: { projectRoot: string; state: string }) => `${entry.projectRoot} ${entry.state}`), [
-    'apps/cli-app current',
-    'libs/docs untested',
-    'libs/js-lib current',
-    'libs/ts-lib current',
-  ]);
+  assert.equal(
+    readJson(join(root, 'coverage/workspace/meta.json')).completeness.map((entry: { projectRoot: string; state: string }) => `${entry.projectRoot} ${entry.state}`),
+    ['apps/cli-app current', 'libs/docs untested', 'libs/js-lib current', 'libs/ts-lib current'],
+  );
 });
 
 test('deleted data, not restored from the cache: the merge names the project; requireComplete fails', () => {

@@ -45,7 +45,11 @@ test('run-many -t coverage: Jest and Vitest through their own coverage, uvu unde
     const meta = readJson(join(projectsDir, 'libs', project, 'meta.json'));
     assert.is(meta.collector, COLLECTORS[project], project);
     assert.equal(meta.tests, { status: 'passed', exitCode: 0, signal: null }, `${project}: the runner's own 100% threshold was not applied`);
-    assert.equal(Object.keys(dataOf(project)), FILES.map((file) => `libs/${project}/${file}`), project);
+    assert.equal(
+      Object.keys(dataOf(project)),
+      FILES.map((file) => `libs/${project}/${file}`),
+      project,
+    );
     assert.not.ok(readFileSync(join(projectsDir, 'libs', project, 'coverage-final.json'), 'utf8').includes(root), `${project}: no absolute path`);
     assert.not.ok(existsSync(join(root, 'libs', project, 'coverage')), `${project}: the runner wrote no report of its own`);
   }
@@ -66,11 +70,14 @@ test('uncovered lines are the same for every runner and provider that maps state
   assert.equal(uncoveredLines(jestV8['libs/jest-v8-lib/src/unused.ts']!), UNCOVERED_LINES['src/unused.ts']);
 });
 
-test('files no test loads are in the data at 0 (they were outside the runner\'s own coverage selection)', () => {
+test("files no test loads are in the data at 0 (they were outside the runner's own coverage selection)", () => {
   for (const project of PROJECTS) {
     const unused = dataOf(project)[`libs/${project}/src/unused.ts`]!;
     assert.ok(Object.keys(unused.statementMap).length > 0, project);
-    assert.ok(Object.values(unused.s).every((hits) => hits === 0), project);
+    assert.ok(
+      Object.values(unused.s).every((hits) => hits === 0),
+      project,
+    );
   }
 });
 

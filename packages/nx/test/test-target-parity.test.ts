@@ -61,7 +61,7 @@ function ranCoverage(output: string): boolean {
   return /> nx run a:coverage(?!:)(?![^\n]*\[(?:local|remote) cache\])/.test(output.replace(/\x1b\[[0-9;]*m/g, ''));
 }
 
-test('the coverage target lists the test target\'s configurations and inputs', () => {
+test("the coverage target lists the test target's configurations and inputs", () => {
   const result = runNx(root, ['show', 'project', 'a', '--json']);
   assert.is(result.status, 0, result.output);
   const coverage = JSON.parse(result.output.slice(result.output.indexOf('{'))).targets.coverage;

@@ -116,7 +116,10 @@
       view: params.get('v') === 'picture' ? 'picture' : 'table',
       project: index,
       path: d && /^\d+(\.\d+)*$/.test(d) ? d.split('.').map(Number) : [],
-      metric: Math.max(0, METRICS.findIndex((name) => name.toLowerCase() === params.get('m'))),
+      metric: Math.max(
+        0,
+        METRICS.findIndex((name) => name.toLowerCase() === params.get('m')),
+      ),
     };
   }
 
@@ -156,7 +159,10 @@
       'header',
       { class: 'top' },
       el('h1', {}, el('a', { href: '#', text: 'Coverage' })),
-      el('span', { class: 'generated', text: `${measured} projects, ${data.total.files} files · data of ${data.generated.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}${data.baseline ? ` · changes against ${data.baseline}` : ''}` }),
+      el('span', {
+        class: 'generated',
+        text: `${measured} projects, ${data.total.files} files · data of ${data.generated.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}${data.baseline ? ` · changes against ${data.baseline}` : ''}`,
+      }),
       totals,
       el('nav', { class: 'tabs', 'aria-label': 'Views' }, tab('table', 'Projects'), tab('picture', 'Picture')),
     );
@@ -165,7 +171,11 @@
   function render() {
     const at = route();
     const main = el('main', { id: 'view' });
-    app.replaceChildren(header(at.project === null ? at.view : null), main, el('footer', { text: 'Coverage report by monocov; file pages by istanbul. Press / to filter, n/j and b/k on a file page to jump between uncovered blocks.' }));
+    app.replaceChildren(
+      header(at.project === null ? at.view : null),
+      main,
+      el('footer', { text: 'Coverage report by monocov; file pages by istanbul. Press / to filter, n/j and b/k on a file page to jump between uncovered blocks.' }),
+    );
     if (at.project === null) {
       if (at.view === 'picture') workspacePicture(main, at);
       else projectsTable(main);
@@ -340,7 +350,9 @@
   function projectCrumbs(at, row, tree, trail) {
     const title = row.name && row.name !== row.root ? `${projectLabel(row)} (${row.name})` : projectLabel(row);
     const parts = [{ text: title, href: href({ view: at.view, project: at.project, metric: at.metric }) }];
-    trail.forEach((step, i) => parts.push({ text: step.node.name, href: href({ view: at.view, project: at.project, path: trail.slice(0, i + 1).map((s) => s.index), metric: at.metric }) }));
+    trail.forEach((step, i) =>
+      parts.push({ text: step.node.name, href: href({ view: at.view, project: at.project, path: trail.slice(0, i + 1).map((s) => s.index), metric: at.metric }) }),
+    );
     return crumbs(parts);
   }
 
@@ -349,7 +361,12 @@
     const path = trail.map((step) => step.index);
     const tab = (view, text) => el('a', { href: href({ view, project: at.project, path, metric: at.metric }), 'aria-current': at.view === view ? 'page' : null, text });
     main.append(projectCrumbs(at, row, tree, trail));
-    const notes = el('div', { class: 'controls' }, stateBadge(row), el('nav', { class: 'tabs', 'aria-label': 'Views of this folder' }, tab('table', 'Files'), tab('picture', 'Picture')));
+    const notes = el(
+      'div',
+      { class: 'controls' },
+      stateBadge(row),
+      el('nav', { class: 'tabs', 'aria-label': 'Views of this folder' }, tab('table', 'Files'), tab('picture', 'Picture')),
+    );
     main.append(notes);
     if (row.reasons.length > 0) main.append(el('ul', { class: 'notes' }, ...row.reasons.map((reason) => el('li', { text: reason }))));
     if (at.view === 'picture') {
@@ -431,7 +448,7 @@
       row = [];
       rowArea = 0;
     };
-    for (let i = 0; i < items.length; ) {
+    for (let i = 0; i < items.length;) {
       const side = Math.min(w, h);
       if (row.length === 0 || worst([...row, i], rowArea + areas[i], side) <= worst(row, rowArea, side)) {
         row.push(i);

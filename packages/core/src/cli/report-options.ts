@@ -51,10 +51,11 @@ export const REPORT_OPTION_HELP: Record<ReportOptionName, string> = {
   sort: `--sort <key>           order rows by ${['name', ...METRICS].join(', ')}`,
   diff: '--diff <base>          also measure the lines changed since this git ref (gate: `report.failUnderDiff`)',
   expect: '--expect <dir|glob>    a project that should have data, repeatable (`packages/*`); lists missing and stale ones',
-  'require-complete': '--require-complete     fail (exit 4) when an expected project has no data or stale data; without --expect, expects every workspace package (npm, pnpm, yarn, bun)',
+  'require-complete':
+    '--require-complete     fail (exit 4) when an expected project has no data or stale data; without --expect, expects every workspace package (npm, pnpm, yarn, bun)',
   'carry-forward': '--carry-forward <dir>  an expected project with no data here takes it from this earlier <dataDir>/projects folder, marked carried forward',
   format: '--format <name>        what to print: text (the tables, default) or markdown (the summary, also written to summary.md)',
-  baseline: '--baseline <path>      show each project\'s change in summary.md against this data dir, merged folder or coverage-final.json',
+  baseline: "--baseline <path>      show each project's change in summary.md against this data dir, merged folder or coverage-final.json",
   'baseline-ref': '--baseline-ref <ref>   the same against <dataDir>/workspace/coverage-final.json as committed at this git ref',
   verbose: '--verbose              one line per project not measured, with its reason (default: one line for them all)',
 };

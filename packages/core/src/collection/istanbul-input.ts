@@ -32,7 +32,9 @@ export function istanbulInputCollection(context: RouteContext, source: IstanbulS
       for (const [path, file] of Object.entries(input.coverage)) if (include(path)) coverage[path] = file;
       const collector = input.collectors.join(', ') || source.collector;
       if (run.contexts === 'test') {
-        warnings.push(`warning: run.contexts "test" works with the V8 collector (node:test, uvu, mocha); this target collects through ${collector}, so no test contexts were recorded`);
+        warnings.push(
+          `warning: run.contexts "test" works with the V8 collector (node:test, uvu, mocha); this target collects through ${collector}, so no test contexts were recorded`,
+        );
       }
       return { coverage, collector };
     },

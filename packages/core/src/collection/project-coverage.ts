@@ -150,11 +150,17 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
  * whether it stands for passing tests. `subject` names the tests (`the test command`,
  * `web:test`); `where` shows a data folder to the user.
  */
-export function outcomeLine(result: Pick<ProjectCoverageResult, 'outcome' | 'testsRan' | 'dataDir' | 'summary'>, subject: string, project: string, where: (dir: string) => string): string {
+export function outcomeLine(
+  result: Pick<ProjectCoverageResult, 'outcome' | 'testsRan' | 'dataDir' | 'summary'>,
+  subject: string,
+  project: string,
+  where: (dir: string) => string,
+): string {
   const { outcome } = result;
   if (testsPassed(outcome)) return `${project}: ${result.summary}; data written to ${where(result.dataDir!)}`;
   const ended = outcome.signal !== null ? `was killed by ${outcome.signal}` : `failed (exit status ${String(outcome.exitCode)})`;
-  if (result.testsRan) return `${subject} ${ended}: ${project}: ${result.summary}; data written to ${where(result.dataDir!)}, recorded as failed (it shows what ran up to the failure)`;
+  if (result.testsRan)
+    return `${subject} ${ended}: ${project}: ${result.summary}; data written to ${where(result.dataDir!)}, recorded as failed (it shows what ran up to the failure)`;
   const kept = result.dataDir === undefined ? `and ${project} has none from an earlier run` : `the earlier data in ${where(result.dataDir)} is kept, recorded as failed`;
   return `${subject} ${ended} before any coverage of ${project}'s code was recorded: no data written, ${kept}`;
 }

@@ -31,7 +31,11 @@ export function runnerCollection(runners: TestRunner[], command: string | undefi
       // The hook stopped a runner before its tests (watch mode): that is the news, not the missing data.
       const refusal = readRunnerRefusal(rawDir);
       if (refusal !== undefined) throw new ConfigError(refusal);
-      const output = readRunnerOutput(rawDir, { workspaceRoot, projectRoot }, providers.map((chosen) => `${chosen.runner}/${chosen.provider}`));
+      const output = readRunnerOutput(
+        rawDir,
+        { workspaceRoot, projectRoot },
+        providers.map((chosen) => `${chosen.runner}/${chosen.provider}`),
+      );
       warnings.push(...output.warnings);
       return output;
     },

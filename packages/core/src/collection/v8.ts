@@ -52,6 +52,8 @@ export function v8Collection(context: RouteContext): RouteCollection {
 async function testContexts({ rawDir, include, workspaceRoot, warnings }: RouteContext): Promise<ContextsData | undefined> {
   const collected = await contextsCollector().collectContexts({ rawDir, include, workspaceRoot });
   if (collected.tests > 0) return collected.data;
-  warnings.push('warning: run.contexts is "test" but no test boundary was seen: contexts come from node:test run by `node --test`, uvu loaded through require, and mocha (docs/contexts.md)');
+  warnings.push(
+    'warning: run.contexts is "test" but no test boundary was seen: contexts come from node:test run by `node --test`, uvu loaded through require, and mocha (docs/contexts.md)',
+  );
   return undefined;
 }

@@ -146,7 +146,9 @@ export function combineCoverage(options: CombineOptions): CombineResult {
         if (now !== 'same') {
           markStale(path);
           const what = now === 'deleted' ? 'was deleted' : 'changed';
-          problems.push(new DataError(`${file}: ${path} ${what} since this data was collected, so its lines no longer match; its data was left out — rerun this project's coverage`, file));
+          problems.push(
+            new DataError(`${file}: ${path} ${what} since this data was collected, so its lines no longer match; its data was left out — rerun this project's coverage`, file),
+          );
           continue;
         }
         sources[path] = recorded;
@@ -159,7 +161,15 @@ export function combineCoverage(options: CombineOptions): CombineResult {
     }
     if (data.configHash !== undefined) {
       const [found] = data.projects;
-      projectInputs.push({ projectRoot: found!.projectRoot, project: found!.project, input: file, configHash: data.configHash, ...(data.failure !== undefined && { failure: data.failure }), files: found!.files, staleFiles: [...stale].sort(compareStrings) });
+      projectInputs.push({
+        projectRoot: found!.projectRoot,
+        project: found!.project,
+        input: file,
+        configHash: data.configHash,
+        ...(data.failure !== undefined && { failure: data.failure }),
+        files: found!.files,
+        staleFiles: [...stale].sort(compareStrings),
+      });
     }
     for (const found of data.projects) {
       const id = `${found.projectRoot}\0${found.project}`;
@@ -176,7 +186,11 @@ export function combineCoverage(options: CombineOptions): CombineResult {
     coverage,
     inputs,
     problems,
-    sources: Object.fromEntries(Object.keys(coverage).filter((path) => sources[path] !== undefined).map((path) => [path, sources[path]!])),
+    sources: Object.fromEntries(
+      Object.keys(coverage)
+        .filter((path) => sources[path] !== undefined)
+        .map((path) => [path, sources[path]!]),
+    ),
     projects: [...projects.values()].sort((a, b) => compareStrings(a.projectRoot, b.projectRoot) || compareStrings(a.project, b.project)),
     duplicates,
     projectInputs,
@@ -239,5 +253,12 @@ function mapStoredData(file: string, stored: StoredData, mapPath: (key: string) 
     });
     return { entries, projects, sources, contexts };
   }
-  return { entries, projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }], sources, configHash: meta.configHash, failure: meta.failure, contexts };
+  return {
+    entries,
+    projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }],
+    sources,
+    configHash: meta.configHash,
+    failure: meta.failure,
+    contexts,
+  };
 }

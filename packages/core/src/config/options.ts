@@ -9,16 +9,7 @@ import type { Collector, CoverageConfig, Metric, ReporterName } from './types';
 
 export const METRICS: readonly Metric[] = ['statements', 'branches', 'functions', 'lines'];
 
-export const REPORTERS: readonly ReporterName[] = [
-  'text',
-  'text-summary',
-  'lcov',
-  'json',
-  'json-summary',
-  'cobertura',
-  'html',
-  'markdown',
-];
+export const REPORTERS: readonly ReporterName[] = ['text', 'text-summary', 'lcov', 'json', 'json-summary', 'cobertura', 'html', 'markdown'];
 
 export const COLLECTORS: readonly Collector[] = ['auto', 'v8', 'jest', 'vitest', 'istanbul-json'];
 
@@ -63,11 +54,7 @@ export interface OptionSpec {
 export type SectionName = 'run' | 'report';
 
 /** Every key of the table: `section.option` for sectioned options, the bare name for the others. */
-export type OptionKey =
-  | '$schema'
-  | 'paths'
-  | 'reporters'
-  | { [S in SectionName]: `${S}.${keyof CoverageConfig[S] & string}` }[SectionName];
+export type OptionKey = '$schema' | 'paths' | 'reporters' | { [S in SectionName]: `${S}.${keyof CoverageConfig[S] & string}` }[SectionName];
 
 export const SECTIONS: Readonly<Record<SectionName, string>> = {
   run: 'What to measure and where the data goes (coverage.py `[run]`).',
@@ -130,8 +117,7 @@ export const OPTIONS: { readonly [K in OptionKey]: OptionSpec } = {
   'run.include': {
     type: { ...GLOBS, minItems: 1 },
     default: [DEFAULT_INCLUDE],
-    description:
-      "Globs of the source files to measure, relative to the project root (with `source: \"workspace\"`, to the file's package folder).",
+    description: 'Globs of the source files to measure, relative to the project root (with `source: "workspace"`, to the file\'s package folder).',
     check: checkRelativeGlobs,
   },
   'run.omit': {
@@ -152,23 +138,20 @@ export const OPTIONS: { readonly [K in OptionKey]: OptionSpec } = {
     default: 'coverage',
     description: 'Folder for per-project data and the merged reports, relative to the workspace root.',
     check: (dataDir: string) =>
-      escapes(dataDir) || isSelf(dataDir)
-        ? [['', `must be a folder inside the workspace (relative, without \`..\`), got ${JSON.stringify(dataDir)}`]]
-        : [],
+      escapes(dataDir) || isSelf(dataDir) ? [['', `must be a folder inside the workspace (relative, without \`..\`), got ${JSON.stringify(dataDir)}`]] : [],
     // Mirrors the check: not absolute (POSIX, UNC or drive letter), no `..` segment, not `.`.
     schemaExtra: { pattern: '^(?![/\\\\]|[A-Za-z]:)(?!(.*[/\\\\])?\\.\\.([/\\\\]|$))(?!\\.?[/\\\\]?$).+$' },
   },
   'run.source': {
     type: { kind: 'enum', values: ['project', 'workspace'] },
     default: 'project',
-    description:
-      "`project`: measure only files inside the project's root; `workspace`: every workspace file its tests run, other packages included.",
+    description: "`project`: measure only files inside the project's root; `workspace`: every workspace file its tests run, other packages included.",
   },
   'run.collector': {
     type: { kind: 'enum', values: COLLECTORS },
     default: 'auto',
     description:
-      '`auto`: targets run by Jest or Vitest collect through the runner\'s own coverage, others under V8; `v8`, `jest` and `vitest` force a route; `istanbul-json` reads what the tests write at `istanbulJsonPath`.',
+      "`auto`: targets run by Jest or Vitest collect through the runner's own coverage, others under V8; `v8`, `jest` and `vitest` force a route; `istanbul-json` reads what the tests write at `istanbulJsonPath`.",
   },
   'run.istanbulJsonPath': {
     type: { kind: 'string', nonEmpty: true },
@@ -176,9 +159,7 @@ export const OPTIONS: { readonly [K in OptionKey]: OptionSpec } = {
       'With `collector: "istanbul-json"`: the istanbul JSON file, or a folder of `coverage-final.json` files, that the test target writes (Karma, Playwright, a custom harness); relative to the project root.',
     example: 'coverage/coverage-final.json',
     check: (path: string) =>
-      isAbsolute(path) || posix.isAbsolute(path) || win32.isAbsolute(path)
-        ? [['', `must be relative to the project root, got ${JSON.stringify(path)}`]]
-        : [],
+      isAbsolute(path) || posix.isAbsolute(path) || win32.isAbsolute(path) ? [['', `must be relative to the project root, got ${JSON.stringify(path)}`]] : [],
   },
   'run.contexts': {
     type: { kind: 'enum', values: ['none', 'test'] },
@@ -206,12 +187,7 @@ export const OPTIONS: { readonly [K in OptionKey]: OptionSpec } = {
     check: (paths: Record<string, string[]>) =>
       Object.entries(paths).flatMap(([name, prefixes]): Array<[string, string]> =>
         prefixes[0] !== undefined && escapes(prefixes[0])
-          ? [
-              [
-                `${keySegment(name)}[0]`,
-                `must be a workspace-relative prefix (the canonical one comes first), got ${JSON.stringify(prefixes[0])}`,
-              ],
-            ]
+          ? [[`${keySegment(name)}[0]`, `must be a workspace-relative prefix (the canonical one comes first), got ${JSON.stringify(prefixes[0])}`]]
           : [],
       ),
   },
@@ -233,7 +209,7 @@ export const OPTIONS: { readonly [K in OptionKey]: OptionSpec } = {
   },
   'report.failUnderDiff': {
     type: { kind: 'number', min: 0, max: 100, label: 'a percentage from 0 to 100' },
-    description: 'With a diff base (`--diff <base>`, or the merge executor\'s `diff` option), fail when fewer of the changed executable lines are covered than this percentage.',
+    description: "With a diff base (`--diff <base>`, or the merge executor's `diff` option), fail when fewer of the changed executable lines are covered than this percentage.",
     example: 100,
   },
   'report.skipCovered': {

@@ -1,14 +1,4 @@
-import {
-  OPTIONS,
-  SECTIONS,
-  describeValue,
-  isSection,
-  keySegment,
-  sectionOptions,
-  topLevelKeys,
-  type OptionKey,
-  type ValueSpec,
-} from './options';
+import { OPTIONS, SECTIONS, describeValue, isSection, keySegment, sectionOptions, topLevelKeys, type OptionKey, type ValueSpec } from './options';
 import type { PartialCoverageConfig } from './types';
 
 /**
@@ -96,19 +86,19 @@ function validateValue(spec: ValueSpec, raw: unknown, key: string, problems: Con
       if (typeof raw !== 'boolean') mismatch();
       return;
     case 'number':
-      if (
-        typeof raw !== 'number' ||
-        !Number.isFinite(raw) ||
-        raw < spec.min ||
-        raw > spec.max ||
-        (spec.integer && !Number.isInteger(raw))
-      ) {
+      if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < spec.min || raw > spec.max || (spec.integer && !Number.isInteger(raw))) {
         mismatch();
       }
       return;
     case 'enum': {
       if (typeof raw === 'string' && spec.values.includes(raw)) return;
-      const hint = typeof raw === 'string' ? closest(raw, spec.values.map((value) => ({ name: value, suggestion: value }))) : undefined;
+      const hint =
+        typeof raw === 'string'
+          ? closest(
+              raw,
+              spec.values.map((value) => ({ name: value, suggestion: value })),
+            )
+          : undefined;
       problems.push({
         key,
         message: `must be ${describeValue(spec)}, got ${formatValue(raw)}${hint ? `; did you mean ${JSON.stringify(hint)}?` : ''}`,
@@ -143,12 +133,13 @@ function validateValue(spec: ValueSpec, raw: unknown, key: string, problems: Con
       for (const [name, value] of Object.entries(raw)) {
         const field = spec.fields[name];
         if (field === undefined) {
-          const hint = closest(name, names.map((known) => ({ name: known, suggestion: `${key}.${known}` })));
+          const hint = closest(
+            name,
+            names.map((known) => ({ name: known, suggestion: `${key}.${known}` })),
+          );
           problems.push({
             key: key + keySegment(name),
-            message: hint
-              ? `is not a known key; did you mean \`${hint}\`?`
-              : `is not a known key (known keys: ${names.map((known) => `\`${known}\``).join(', ')})`,
+            message: hint ? `is not a known key; did you mean \`${hint}\`?` : `is not a known key (known keys: ${names.map((known) => `\`${known}\``).join(', ')})`,
           });
         } else {
           validateValue(field, value, key + keySegment(name), problems);

@@ -17,9 +17,7 @@ export function probeOffsets(maps: FileMaps, mapping: ScriptMapping, sourceIndex
   return {
     statements: maps.statementProbes.map((probe) => offset(probe.span)),
     functions: maps.functionProbes.map(offset),
-    branches: maps.branchProbes.map((arms) =>
-      arms.map((probe) => ('at' in probe ? { at: offset(probe.at) } : { whole: offset(probe.whole), minus: offset(probe.minus) })),
-    ),
+    branches: maps.branchProbes.map((arms) => arms.map((probe) => ('at' in probe ? { at: offset(probe.at) } : { whole: offset(probe.whole), minus: offset(probe.minus) }))),
   };
 }
 
@@ -53,10 +51,7 @@ export function addHits(coverage: FileCoverageData, maps: FileMaps, offsets: Pro
     const counts = coverage.b[maps.branchIds[index]!]!;
     arms.forEach((offsetsOfArm, arm) => {
       const { statement } = maps.branchProbes[index]![arm]!;
-      const count =
-        'at' in offsetsOfArm
-          ? armCount(offsetsOfArm.at, statement)
-          : Math.max(0, armCount(offsetsOfArm.whole, statement) - armCount(offsetsOfArm.minus, undefined));
+      const count = 'at' in offsetsOfArm ? armCount(offsetsOfArm.at, statement) : Math.max(0, armCount(offsetsOfArm.whole, statement) - armCount(offsetsOfArm.minus, undefined));
       counts[arm] = (counts[arm] ?? 0) + count;
     });
   });

@@ -59,9 +59,7 @@ export function analyzeControlFlow(ast: File): ControlFlow {
     };
     for (const statement of statements) {
       const declaration =
-        (statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration') && isStatement(statement.declaration)
-          ? statement.declaration
-          : statement;
+        (statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration') && isStatement(statement.declaration) ? statement.declaration : statement;
       if (declaration.type === 'BlockStatement') {
         // A bare block has no range of its own in V8: it runs as often as what came before.
         const own = visitList(declaration.body, carry, enclosing);

@@ -108,7 +108,10 @@ class MapsStore {
   }
 
   private entryPath(path: string, code: string): string {
-    const key = createHash('sha256').update(`${converterVersion()}\0${extname(path).toLowerCase()}\0`).update(code).digest('hex');
+    const key = createHash('sha256')
+      .update(`${converterVersion()}\0${extname(path).toLowerCase()}\0`)
+      .update(code)
+      .digest('hex');
     return join(this.dir, 'maps', key.slice(0, 2), `${key}.json`);
   }
 }

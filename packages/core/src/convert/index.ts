@@ -82,7 +82,10 @@ export class V8Conversion {
    * added by the next call or by finish().
    */
   async addFilesOfEndedProcesses(): Promise<void> {
-    await this.addNewFiles(() => undefined, (rawPath) => !writerIsRunning(rawPath));
+    await this.addNewFiles(
+      () => undefined,
+      (rawPath) => !writerIsRunning(rawPath),
+    );
   }
 
   /** Adds every raw file not added yet, now that no process writes any more, and returns the coverage. */

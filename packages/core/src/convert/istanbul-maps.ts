@@ -190,12 +190,7 @@ export function istanbulMaps(ast: File, path: string): FileCoverageData {
       if (hintFor(node) === 'next') ignored = true;
       if (!ignored) skipped = enter(node, parent);
     }
-    if (
-      node.type === 'ArrowFunctionExpression' &&
-      !ignored &&
-      node.body.type !== 'BlockStatement' &&
-      node.body.loc
-    ) {
+    if (node.type === 'ArrowFunctionExpression' && !ignored && node.body.type !== 'BlockStatement' && node.body.loc) {
       // istanbul turns an expression body into `{ return <expression>; }`, counted as a statement.
       for (const key of childKeys(node)) {
         if (key === 'body') {

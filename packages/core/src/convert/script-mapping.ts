@@ -74,11 +74,7 @@ function sourcePath(source: string): string | undefined {
  * Mapping through a source map. The map is decoded on first use only: scripts whose sources are
  * all excluded never pay for it.
  */
-export function sourceMapMapping(options: {
-  map: unknown;
-  mapUrl: string;
-  lineLengths: readonly number[];
-}): ScriptMapping {
+export function sourceMapMapping(options: { map: unknown; mapUrl: string; lineLengths: readonly number[] }): ScriptMapping {
   const map = new AnyMap(options.map as ConstructorParameters<typeof AnyMap>[0], options.mapUrl) as TraceMap;
   const sources = map.resolvedSources.map((source) => sourcePath(source) ?? '');
   let index: OriginalPositionIndex | undefined;
@@ -115,9 +111,7 @@ export function mappingFromScriptFile(path: string, code: string): ScriptMapping
     if (reference.startsWith('data:')) {
       const comma = reference.indexOf(',');
       const payload = reference.slice(comma + 1);
-      const json = /;base64$/.test(reference.slice(0, comma))
-        ? Buffer.from(payload, 'base64').toString('utf8')
-        : decodeURIComponent(payload);
+      const json = /;base64$/.test(reference.slice(0, comma)) ? Buffer.from(payload, 'base64').toString('utf8') : decodeURIComponent(payload);
       return sourceMapMapping({ map: JSON.parse(json), mapUrl: scriptUrl, lineLengths });
     }
     const mapPath = reference.startsWith('file:') ? fileURLToPath(reference) : resolve(dirname(path), reference);

@@ -87,5 +87,9 @@ function fingerprint(entry: SourceMapCacheEntry | undefined): string {
   if (!entry) return 'no-map';
   const data = entry.data as { mappings?: unknown; sections?: unknown } | null;
   const mappings = typeof data?.mappings === 'string' ? data.mappings : JSON.stringify(data?.sections ?? null);
-  return createHash('sha1').update(String(entry.lineLengths ?? [])).update('\0').update(mappings).digest('hex');
+  return createHash('sha1')
+    .update(String(entry.lineLengths ?? []))
+    .update('\0')
+    .update(mappings)
+    .digest('hex');
 }

@@ -44,7 +44,5 @@ export function groupByProject(coverage: CoverageMapData, projects: ReadonlyArra
 export function projectLabel(group: Pick<ProjectGroup, 'projectRoot' | 'project'>): string {
   if (group.projectRoot === undefined) return '(files outside any project)';
   const last = group.projectRoot.split('/').pop();
-  return group.project === undefined || group.project === group.projectRoot || group.project === last
-    ? group.projectRoot
-    : `${group.projectRoot} (${group.project})`;
+  return group.project === undefined || group.project === group.projectRoot || group.project === last ? group.projectRoot : `${group.projectRoot} (${group.project})`;
 }

@@ -93,11 +93,7 @@ function sortRows(rows: Row[], sort: TableOptions['sort']): Row[] {
 
 function renderTable(rows: Row[], precision: number, withMissing: boolean): string[] {
   const header = ['Project / file', ...METRIC_ORDER.map((metric) => HEADERS[metric]), ...(withMissing ? ['Uncovered lines'] : [])];
-  const body = rows.map((row) => [
-    row.label,
-    ...METRIC_ORDER.map((metric) => formatPercent(row.totals[metric], precision)),
-    ...(withMissing ? [row.missing] : []),
-  ]);
+  const body = rows.map((row) => [row.label, ...METRIC_ORDER.map((metric) => formatPercent(row.totals[metric], precision)), ...(withMissing ? [row.missing] : [])]);
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]!.length)));
   const last = header.length - 1;
   const line = (cells: string[]): string =>

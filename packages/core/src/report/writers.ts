@@ -78,10 +78,15 @@ export function writeReports(options: WriteReportsOptions): string[] {
   if (existsSync(outputDir)) removeAbandoned(outputDir);
   const written: string[] = [];
   try {
-    replaceFolder(outputDir, join(dirname(outputDir), STAGING_FOLDER), (staging) => {
-      writeAll(options, staging, written);
-      keepTimesOfUnchanged(staging, outputDir);
-    }, options.data === false ? [COVERAGE_FILE, META_FILE, CONTEXTS_FILE] : []);
+    replaceFolder(
+      outputDir,
+      join(dirname(outputDir), STAGING_FOLDER),
+      (staging) => {
+        writeAll(options, staging, written);
+        keepTimesOfUnchanged(staging, outputDir);
+      },
+      options.data === false ? [COVERAGE_FILE, META_FILE, CONTEXTS_FILE] : [],
+    );
   } catch (error) {
     // A write to an open file (ENOSPC) names no path: the message names the output folder.
     const system = error as NodeJS.ErrnoException;
@@ -149,7 +154,6 @@ function writeAll(options: WriteReportsOptions, staging: string, written: string
     const file = REPORT_FILES[reporter];
     if (file !== undefined && reporter !== 'json') written.push(file);
   }
-
 }
 
 /**
@@ -160,7 +164,9 @@ function writeAll(options: WriteReportsOptions, staging: string, written: string
 export function checkOutputFolder(workspaceRoot: string, outputDir: string): void {
   const up = relative(resolve(outputDir), resolve(workspaceRoot));
   if (up === '' || (!up.startsWith('..') && !isAbsolute(up))) {
-    throw new ConfigError(`output folder ${outputDir} is the workspace root or holds it; reports are written to a folder of their own, replaced as a whole — choose one such as coverage/workspace`);
+    throw new ConfigError(
+      `output folder ${outputDir} is the workspace root or holds it; reports are written to a folder of their own, replaced as a whole — choose one such as coverage/workspace`,
+    );
   }
   let names: string[];
   try {
@@ -289,7 +295,9 @@ function representableCoverage(coverage: CoverageMapData): CoverageMapData {
   for (const [key, file] of Object.entries(coverage)) {
     const bad = unrepresentableCharacter(key);
     if (bad !== undefined) {
-      throw new DataError(`entry "${visibleControls(key)}": its file name holds the control character ${bad}, which lcov, cobertura and HTML reports cannot represent; rename the file or leave it out with run.omit`);
+      throw new DataError(
+        `entry "${visibleControls(key)}": its file name holds the control character ${bad}, which lcov, cobertura and HTML reports cannot represent; rename the file or leave it out with run.omit`,
+      );
     }
     // A function without `decl` (optional in the data) gets its `loc`: lcov and cobertura read decl.start.
     const names = Object.values(file.fnMap).some((fn) => unrepresentableCharacter(fn.name) !== undefined || fn.decl === undefined);
@@ -312,7 +320,9 @@ function escapeHtmlHeadings(report: object): void {
     const ancestors: Node[] = [];
     for (let parent = node.getParent(); parent; parent = parent.getParent()) ancestors.unshift(parent);
     if (ancestors.length === 0) return 'All files';
-    const links = ancestors.map((ancestor) => `<a href="${escapeMarkup(html.linkMapper.relativePath(node, ancestor))}">${escapeMarkup(ancestor.getRelativeName() || 'All files')}</a>`);
+    const links = ancestors.map(
+      (ancestor) => `<a href="${escapeMarkup(html.linkMapper.relativePath(node, ancestor))}">${escapeMarkup(ancestor.getRelativeName() || 'All files')}</a>`,
+    );
     return `${links.join(' / ')} ${escapeMarkup(node.getRelativeName())}`;
   };
 }

@@ -25,7 +25,8 @@ export interface IstanbulInput {
  */
 export function readRunnerOutput(rawDir: string, roots: PathRoots, prefer: string[] = []): IstanbulInput & { warnings: string[] } {
   const runs: Array<{ collector: string; coverage: CoverageMapData }> = [];
-  for (const entry of readdirSync(rawDir).sort()) { // by runner, then in the order the runs started
+  for (const entry of readdirSync(rawDir).sort()) {
+    // by runner, then in the order the runs started
     const runner = TEST_RUNNERS.find((name) => entry.startsWith(name));
     const file = join(rawDir, entry, COVERAGE_FILE);
     if (runner === undefined || !existsSync(file)) continue;
@@ -55,7 +56,11 @@ export function readRunnerOutput(rawDir: string, roots: PathRoots, prefer: strin
     ([collector, files]) =>
       `warning: runs of this target used two coverage providers; the ${collector} data of ${files} file(s) also measured by ${collectors.filter((name) => name !== collector).join(', ')} was left out, never summed with it: set the same provider in every config the target runs`,
   );
-  return { coverage: maps.length === 0 ? {} : mergeCoverageMaps(maps), collectors: collectors.length > 0 ? collectors : [...new Set(runs.map((run) => run.collector))].sort(), warnings };
+  return {
+    coverage: maps.length === 0 ? {} : mergeCoverageMaps(maps),
+    collectors: collectors.length > 0 ? collectors : [...new Set(runs.map((run) => run.collector))].sort(),
+    warnings,
+  };
 }
 
 /** The reason the runner hook refused a runner's command (watch mode), if it refused one: written where that run's output would be. */
@@ -75,9 +80,7 @@ export function readRunnerRefusal(rawDir: string): string | undefined {
  * ignored, as stale numbers must never pass for new ones; `collectors` is empty when none is new.
  */
 export function readIstanbulJson(path: string, since: number, roots: PathRoots): IstanbulInput {
-  const files = (isDirectory(path) ? findCoverageFiles(path) : existsSync(path) ? [path] : []).filter(
-    (file) => statSync(file).mtimeMs >= since,
-  );
+  const files = (isDirectory(path) ? findCoverageFiles(path) : existsSync(path) ? [path] : []).filter((file) => statSync(file).mtimeMs >= since);
   return {
     coverage: mergeCoverageMaps(files.map((file) => normalizeKeys(readCoverageFile(file), roots))),
     collectors: files.length > 0 ? ['istanbul-json'] : [],

@@ -3,7 +3,17 @@ import { basename, dirname, join } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { DataError } from '../errors';
 import { jsonObjectEntries } from '../json-entries';
-import { CONTEXTS_FILE, COVERAGE_FILE, FORMAT_VERSION, META_FILE, type ContextsData, type EndedWith, type MergedProject, type ProjectCompleteness, type ProjectMeta } from './format';
+import {
+  CONTEXTS_FILE,
+  COVERAGE_FILE,
+  FORMAT_VERSION,
+  META_FILE,
+  type ContextsData,
+  type EndedWith,
+  type MergedProject,
+  type ProjectCompleteness,
+  type ProjectMeta,
+} from './format';
 import { checkContextsData, checkDataMeta, checkFileCoverage } from './shape';
 
 /**

@@ -131,7 +131,6 @@ function checkBranch(item: unknown): string | undefined {
   return undefined;
 }
 
-
 const PROJECT_STATES: readonly ProjectDataState[] = ['current', 'missing', 'stale', 'failed', 'untested', 'unexpected', 'carried-forward'];
 
 /**
@@ -159,7 +158,10 @@ export function checkDataMeta(meta: Record<string, unknown>): string | undefined
   if (typeof meta.projectRoot !== 'string') return `projectRoot ${describe(meta.projectRoot)} is not a string`;
   for (const key of ['tests', 'laterRun']) {
     const ended = meta[key];
-    if (ended !== undefined && !(isObject(ended) && (ended.exitCode === null || typeof ended.exitCode === 'number') && (ended.signal === null || typeof ended.signal === 'string'))) {
+    if (
+      ended !== undefined &&
+      !(isObject(ended) && (ended.exitCode === null || typeof ended.exitCode === 'number') && (ended.signal === null || typeof ended.signal === 'string'))
+    ) {
       return `"${key}" is not an object of exitCode and signal`;
     }
   }

@@ -44,10 +44,16 @@ function fromGit(ref: string, workspaceRoot: string, config: CoverageConfig): Ba
       try {
         // `<ref>:./<path>` is relative to the cwd, so a workspace inside a larger repository works too;
         // --end-of-options keeps a ref such as `--output=…` from being read as an option.
-        bytes = execFileSync('git', ['show', '--end-of-options', `${ref}:./${folder}/${name}`], { cwd: workspaceRoot, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1024 * 1024 * 1024 });
+        bytes = execFileSync('git', ['show', '--end-of-options', `${ref}:./${folder}/${name}`], {
+          cwd: workspaceRoot,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          maxBuffer: 1024 * 1024 * 1024,
+        });
       } catch (error) {
         if (name === META_FILE) continue; // optional: without it rows are grouped by today's projects
-        const reason = String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim().split('\n')[0];
+        const reason = String((error as { stderr?: Buffer }).stderr ?? (error as Error).message)
+          .trim()
+          .split('\n')[0];
         throw new DataError(`baseline ${ref}: ${folder}/${name} cannot be read from git (${reason}); commit the merged data there, or pass --baseline <folder>`);
       }
       writeFileSync(join(dir, name), bytes);

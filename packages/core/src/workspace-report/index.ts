@@ -157,9 +157,7 @@ function markCarriedForward(completeness: Completeness, carried: Array<{ project
   const roots = new Set(carried.map(({ projectRoot }) => projectRoot));
   const from = `not run in this build; data from ${toPosix(baseline)}`;
   return {
-    projects: completeness.projects.map((entry) =>
-      roots.has(entry.projectRoot) && entry.state === 'current' ? { ...entry, state: 'carried-forward', reasons: [from] } : entry,
-    ),
+    projects: completeness.projects.map((entry) => (roots.has(entry.projectRoot) && entry.state === 'current' ? { ...entry, state: 'carried-forward', reasons: [from] } : entry)),
   };
 }
 
@@ -231,7 +229,11 @@ function reportTime(workspaceRoot: string): Date {
   const epoch = process.env.SOURCE_DATE_EPOCH;
   if (epoch !== undefined && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000);
   try {
-    const seconds = execFileSync('git', ['log', '-1', '--format=%ct', '--end-of-options', 'HEAD'], { cwd: workspaceRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const seconds = execFileSync('git', ['log', '-1', '--format=%ct', '--end-of-options', 'HEAD'], {
+      cwd: workspaceRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     if (/^\d+$/.test(seconds)) return new Date(Number(seconds) * 1000);
   } catch {
     // not a git checkout, or git is missing: the epoch
@@ -271,7 +273,10 @@ function finish(
   }
 
   // Both the Markdown summary and the HTML report show each project's change against it.
-  const baseline = options.baseline && (config.reporters.includes('markdown') || (write && config.reporters.includes('html'))) ? loadBaseline(options.baseline, { workspaceRoot, config }) : undefined;
+  const baseline =
+    options.baseline && (config.reporters.includes('markdown') || (write && config.reporters.includes('html')))
+      ? loadBaseline(options.baseline, { workspaceRoot, config })
+      : undefined;
   let markdown: string | undefined;
   if (config.reporters.includes('markdown')) {
     markdown = formatMarkdownSummary({

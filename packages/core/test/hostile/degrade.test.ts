@@ -31,7 +31,10 @@ test('a raw file {"result":[null]} and an unparsable source: both dropped by nam
   const result = monocov(join(root, 'packages/p'), ['run', '--', process.execPath, 'test.js']);
   assert.is(result.status, 3, result.stderr);
   assert.not.match(result.stderr, /^\s+at /m);
-  assert.match(result.stderr, /monocov: warning: \S+coverage-1-1-1\.json is not V8 coverage: result\[0\] is not a script's coverage \(\{ url, functions \}\); the hits of that process are missing, the others are kept/);
+  assert.match(
+    result.stderr,
+    /monocov: warning: \S+coverage-1-1-1\.json is not V8 coverage: result\[0\] is not a script's coverage \(\{ url, functions \}\); the hits of that process are missing, the others are kept/,
+  );
   assert.match(result.stderr, `monocov: warning: cannot parse ${join(root, 'packages/p/src/broken.js')} to measure its coverage`);
   assert.match(result.stderr, "That file was left out; the project's other files are kept.");
   const dir = join(root, 'coverage/projects/packages/p');

@@ -45,7 +45,6 @@ export function tree(dir: string): Record<string, string> {
   return out;
 }
 
-
 const temps: string[] = [];
 /** Removes the given folders after the suite. */
 export function cleanLater(...dirs: string[]): void {

@@ -112,7 +112,10 @@ test('merge killed before each of its renames: the workspace folder is old whole
       break;
     }
     const state = existsSync(output) ? tree(output) : undefined;
-    assert.ok(state === undefined || JSON.stringify(state) === JSON.stringify(before) || state['coverage-final.json'] !== before['coverage-final.json'], `killed before rename ${at}: a whole folder or none`);
+    assert.ok(
+      state === undefined || JSON.stringify(state) === JSON.stringify(before) || state['coverage-final.json'] !== before['coverage-final.json'],
+      `killed before rename ${at}: a whole folder or none`,
+    );
     if (state) assert.ok(state['meta.json'] && state['lcov.info'] && state['html/index.html'], 'every report of the folder is there');
   }
   assert.ok(after, 'a merge ran to its end');
@@ -128,7 +131,11 @@ test('--output-dir: the workspace root and a folder of other files are refused; 
   const everything = tree(root);
   assertOutcome(monocov(root, ['merge', '--output-dir', '.']), 3, `output folder ${root} is the workspace root or holds it`);
   assertOutcome(monocov(join(root, 'packages/a'), ['merge', '--output-dir', '../..']), 3, 'is the workspace root or holds it');
-  assertOutcome(monocov(root, ['merge', '--output-dir', 'docs']), 3, `output folder ${join(root, 'docs')} holds files monocov did not write (it has no meta.json of a monocov merge); choose a new or empty folder`);
+  assertOutcome(
+    monocov(root, ['merge', '--output-dir', 'docs']),
+    3,
+    `output folder ${join(root, 'docs')} holds files monocov did not write (it has no meta.json of a monocov merge); choose a new or empty folder`,
+  );
   assert.equal(tree(root), everything, 'nothing written, nothing removed');
 
   assert.is(monocov(root, ['merge', '--output-dir', 'reports']).status, 0);

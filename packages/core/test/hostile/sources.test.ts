@@ -16,7 +16,9 @@ test.after(cleanUp);
 const SECRET = 'token-SECRET-4711';
 
 function outputsHold(root: string, text: string): string[] {
-  return Object.entries(tree(join(root, 'coverage/workspace'))).filter(([, bytes]) => bytes.includes(text)).map(([name]) => name);
+  return Object.entries(tree(join(root, 'coverage/workspace')))
+    .filter(([, bytes]) => bytes.includes(text))
+    .map(([name]) => name);
 }
 
 // Guards: paths.ts checked (.git/), workspace-source.ts unreadableSourceReason.
@@ -41,7 +43,10 @@ test('a source that is a link out of the workspace, or a FIFO: shown as a note, 
   cleanLater(root);
   symlinkSync(join(outside, 'environ'), join(root, 'packages/a/src/link.ts'));
   assert.is(spawnSync('mkfifo', [join(root, 'packages/a/src/fifo.ts')]).status, 0);
-  writeProject(root, { projectRoot: 'packages/a', coverage: coverageOf({ 'packages/a/src/a.ts': { s: [1, 0] }, 'packages/a/src/link.ts': { s: [1] }, 'packages/a/src/fifo.ts': { s: [1] } }) });
+  writeProject(root, {
+    projectRoot: 'packages/a',
+    coverage: coverageOf({ 'packages/a/src/a.ts': { s: [1, 0] }, 'packages/a/src/link.ts': { s: [1] }, 'packages/a/src/fifo.ts': { s: [1] } }),
+  });
   const data = join(root, 'coverage/projects/packages/a/coverage-final.json');
   const strict = monocov(root, ['merge']);
   assertOutcome(strict, 4, `${data}: entry "packages/a/src/link.ts" names a file that leads out of the workspace through a symbolic link; the entry was left out`);

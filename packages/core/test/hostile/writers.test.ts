@@ -129,7 +129,11 @@ test('a 1 KB data file naming line 30,000,000: a data error naming it, of a miss
     file.statementMap[0] = { start: { line: 30_000_000, column: 0 }, end: { line: 30_000_000, column: 5 } };
     return file;
   };
-  const coverage = { 'packages/a/src/gone.ts': far('packages/a/src/gone.ts'), 'packages/a/src/short.ts': far('packages/a/src/short.ts'), ...coverageOf({ 'packages/a/src/ok.ts': { s: [1, 0] } }) };
+  const coverage = {
+    'packages/a/src/gone.ts': far('packages/a/src/gone.ts'),
+    'packages/a/src/short.ts': far('packages/a/src/short.ts'),
+    ...coverageOf({ 'packages/a/src/ok.ts': { s: [1, 0] } }),
+  };
   writeProject(root, { projectRoot: 'packages/a', coverage });
   assert.ok(stableStringify({ 'packages/a/src/gone.ts': coverage['packages/a/src/gone.ts'] }).length < 1024);
   const data = join(root, 'coverage/projects/packages/a/coverage-final.json');

@@ -106,7 +106,10 @@ function configFilesOf(registered: RegisteredTestPlugin, projectRoot: string, wo
   } catch {
     return [];
   }
-  const files = names.filter((name) => registered.configs.test(name)).sort(preferVitestConfig).map((name) => (projectRoot === '.' ? name : `${projectRoot}/${name}`));
+  const files = names
+    .filter((name) => registered.configs.test(name))
+    .sort(preferVitestConfig)
+    .map((name) => (projectRoot === '.' ? name : `${projectRoot}/${name}`));
   const included = registered.include ? picomatch(registered.include) : () => true;
   const excluded = registered.exclude ? picomatch(registered.exclude) : () => false;
   // Vitest reads vitest.config.* before vite.config.*: one config file per project.
@@ -123,11 +126,7 @@ function dirnameOf(file: string): string {
 }
 
 /** The target each project root gets from the plugin, or undefined when the plugin cannot be asked. */
-async function askPlugin(
-  registered: RegisteredTestPlugin,
-  configFiles: string[],
-  context: CreateNodesContextV2,
-): Promise<Map<string, TargetConfiguration> | undefined> {
+async function askPlugin(registered: RegisteredTestPlugin, configFiles: string[], context: CreateNodesContextV2): Promise<Map<string, TargetConfiguration> | undefined> {
   let createNodes: CreateNodesV2[1];
   try {
     const module = require(require.resolve(registered.plugin, { paths: [context.workspaceRoot] }));

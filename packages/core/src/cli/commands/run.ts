@@ -62,11 +62,12 @@ Thresholds are checked by \`monocov merge\` (or \`check\`), on the whole workspa
       loaded,
       route,
       env: context.env,
-      runTests: ({ env }) => runTestCommand({ command, args, cwd: context.cwd, env }).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-        context.stderr.write(`monocov run: command not found: ${command}\n`);
-        return { exitCode: 127, signal: null };
-      }),
+      runTests: ({ env }) =>
+        runTestCommand({ command, args, cwd: context.cwd, env }).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+          context.stderr.write(`monocov run: command not found: ${command}\n`);
+          return { exitCode: 127, signal: null };
+        }),
     });
     if (options.verbose === true || loaded.config.report.projectTable) context.stdout.write(result.table);
     for (const glob of result.unmatchedIncludes) context.stderr.write(`monocov: ${unmatchedIncludeWarning(glob, projectRoot)}\n`);

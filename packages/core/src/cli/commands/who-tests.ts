@@ -54,7 +54,11 @@ ${optionHelp(OPTIONS)}`,
     const lines = Object.keys(contexts.lines[path] ?? {}).map(Number);
     if (lines.length === 0) context.stderr.write(`monocov who-tests: no recorded test ran any line of ${path}\n`);
     for (const number of lines.sort((a, b) => a - b)) {
-      context.stdout.write(`${path}:${number}\n${testsForLine(contexts, path, number).map((test) => `  ${test}\n`).join('')}`);
+      context.stdout.write(
+        `${path}:${number}\n${testsForLine(contexts, path, number)
+          .map((test) => `  ${test}\n`)
+          .join('')}`,
+      );
     }
     return EXIT.ok;
   },

@@ -121,7 +121,6 @@ function testTargetNames(context: ExecutorContext): string[] {
   return names.size > 0 ? [...names].sort() : ['test'];
 }
 
-
 /** `diff: true` follows Nx's own base and head (NX_BASE / NX_HEAD, as `nx affected` uses them). */
 function diffBase(diff: MergeExecutorOptions['diff']): DiffBase | undefined {
   if (diff === undefined || diff === false) return undefined;
