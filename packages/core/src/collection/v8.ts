@@ -24,6 +24,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
   const v8Conversion = () =>
     (conversion ??= new (convert().V8Conversion)({
       rawDir,
+      workspaceRoot,
       include,
       cacheDir,
       onSkippedRawFile: (problem) => {

@@ -7,6 +7,7 @@ import { FileMapsCache } from './file-maps-cache';
 import { RangeTree } from './range-tree';
 import { listRawFiles, readRawFile } from './raw-files';
 import { scriptPath } from './script-mapping';
+import { isServedUrl, ServedSources } from './served-sources';
 import type { V8RawFile } from './v8-data';
 import { ScriptResolver, type ScriptTarget } from './script-resolver';
 
@@ -15,6 +16,11 @@ export interface ConvertOptions {
   rawDir: string;
   /** Absolute path of an original source file → whether to measure it. Decide per script URL before doing expensive work. */
   include: (absPath: string) => boolean;
+  /**
+   * Where the files behind sources a browser fetched over HTTP are looked for (ServedSources):
+   * without it, scripts with `http:` URLs (monocov's browser collector) are skipped.
+   */
+  workspaceRoot?: string;
   /** Folder that keeps parsed maps between runs (see FileMapsCache); without it, maps last as long as this process. */
   cacheDir?: string;
   /**
@@ -72,6 +78,7 @@ export class V8Conversion {
           unparsable.add(problem.path ?? problem.message);
           onUnparsableSource(problem);
         }),
+      options.workspaceRoot === undefined ? undefined : new ServedSources(options.workspaceRoot).path,
     );
   }
 
@@ -142,7 +149,7 @@ export class V8Conversion {
     const resolved: ResolvedScript[] = [];
     for (const script of raw.result) {
       const path = scriptPath(script.url);
-      if (path === undefined) continue;
+      if (path === undefined && !isServedUrl(script.url)) continue;
       let targets: ScriptTarget[];
       try {
         targets = await this.resolver.resolve({

@@ -74,9 +74,9 @@ function sourcePath(source: string): string | undefined {
  * Mapping through a source map. The map is decoded on first use only: scripts whose sources are
  * all excluded never pay for it.
  */
-export function sourceMapMapping(options: { map: unknown; mapUrl: string; lineLengths: readonly number[] }): ScriptMapping {
+export function sourceMapMapping(options: { map: unknown; mapUrl: string; lineLengths: readonly number[]; servedSource?: ServedSourcePath }): ScriptMapping {
   const map = new AnyMap(options.map as ConstructorParameters<typeof AnyMap>[0], options.mapUrl) as TraceMap;
-  const sources = map.resolvedSources.map((source) => sourcePath(source) ?? '');
+  const sources = map.resolvedSources.map((source, index) => sourcePath(source) ?? options.servedSource?.(source, map.sourcesContent?.[index] ?? undefined) ?? '');
   let index: OriginalPositionIndex | undefined;
   return {
     sources,
@@ -88,10 +88,35 @@ export function sourceMapMapping(options: { map: unknown; mapUrl: string; lineLe
   };
 }
 
-/** A map Node recorded in the raw file's `source-map-cache`. */
-export function cachedMapping(scriptUrl: string, entry: SourceMapCacheEntry): ScriptMapping | undefined {
+/** The workspace file an HTTP source URL stands for (ServedSources), given the map's text of it; undefined when none. */
+export type ServedSourcePath = (url: string, content: string | undefined) => string | undefined;
+
+/**
+ * A map recorded in the raw file's `source-map-cache` (by Node, or by monocov's browser collector).
+ * `servedSource` finds the files behind sources a browser fetched over HTTP.
+ */
+export function cachedMapping(scriptUrl: string, entry: SourceMapCacheEntry, servedSource?: ServedSourcePath): ScriptMapping | undefined {
   if (!entry.data || !Array.isArray(entry.lineLengths)) return undefined;
-  return sourceMapMapping({ map: entry.data, mapUrl: entry.url ?? scriptUrl, lineLengths: entry.lineLengths });
+  return sourceMapMapping({ map: entry.data, mapUrl: entry.url ?? scriptUrl, lineLengths: entry.lineLengths, servedSource });
+}
+
+/** The `sourceMappingURL` a script ends with (a data: URL, or one relative to the script), if any. */
+export function sourceMappingReference(code: string): string | undefined {
+  const tail = code.slice(Math.max(0, code.lastIndexOf('sourceMappingURL=') - 4));
+  const match = SOURCE_MAPPING_URL.exec(tail);
+  return match?.[1] ?? match?.[2] ?? undefined;
+}
+
+/** The text of a `data:` URL, base64 or percent-encoded. */
+export function dataUrlText(reference: string): string {
+  const comma = reference.indexOf(',');
+  const payload = reference.slice(comma + 1);
+  return /;base64$/.test(reference.slice(0, comma)) ? Buffer.from(payload, 'base64').toString('utf8') : decodeURIComponent(payload);
+}
+
+/** Each line's length, split as Node splits them for `lineLengths`. */
+export function lineLengthsOf(code: string): number[] {
+  return code.split(/\n|\u2028|\u2029/).map((line) => line.length);
 }
 
 const SOURCE_MAPPING_URL = /(?:\/\/[#@]\s*sourceMappingURL=([^\s'"]+)\s*$)|(?:\/\*[#@]\s*sourceMappingURL=([^\s*'"]+)\s*\*\/\s*$)/m;
@@ -101,18 +126,13 @@ const SOURCE_MAPPING_URL = /(?:\/\/[#@]\s*sourceMappingURL=([^\s'"]+)\s*$)|(?:\/
  * `source-map-cache` (collectors other than NODE_V8_COVERAGE).
  */
 export function mappingFromScriptFile(path: string, code: string): ScriptMapping | undefined {
-  const tail = code.slice(Math.max(0, code.lastIndexOf('sourceMappingURL=') - 4));
-  const match = SOURCE_MAPPING_URL.exec(tail);
-  const reference = match?.[1] ?? match?.[2];
+  const reference = sourceMappingReference(code);
   if (!reference) return undefined;
-  const lineLengths = code.split(/\n|\u2028|\u2029/).map((line) => line.length);
+  const lineLengths = lineLengthsOf(code);
   const scriptUrl = pathToFileURL(path).href;
   try {
     if (reference.startsWith('data:')) {
-      const comma = reference.indexOf(',');
-      const payload = reference.slice(comma + 1);
-      const json = /;base64$/.test(reference.slice(0, comma)) ? Buffer.from(payload, 'base64').toString('utf8') : decodeURIComponent(payload);
-      return sourceMapMapping({ map: JSON.parse(json), mapUrl: scriptUrl, lineLengths });
+      return sourceMapMapping({ map: JSON.parse(dataUrlText(reference)), mapUrl: scriptUrl, lineLengths });
     }
     const mapPath = reference.startsWith('file:') ? fileURLToPath(reference) : resolve(dirname(path), reference);
     if (!existsSync(mapPath)) return undefined;

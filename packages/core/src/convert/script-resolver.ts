@@ -3,7 +3,7 @@ import { DataError } from '../errors';
 import type { FileMapsCache } from './file-maps-cache';
 import { probeOffsets, type ProbeOffsets } from './apply-hits';
 import type { FileMaps } from './file-map-types';
-import { cachedMapping, identityMapping, mappingFromScriptFile, type ScriptMapping } from './script-mapping';
+import { cachedMapping, identityMapping, mappingFromScriptFile, type ScriptMapping, type ServedSourcePath } from './script-mapping';
 import type { SourceMapCacheEntry } from './v8-data';
 
 /** An original file a script was made from, with where its probes sit in that script. */
@@ -15,7 +15,8 @@ export interface ScriptTarget {
 
 export interface ScriptToResolve {
   url: string;
-  path: string;
+  /** The script's file, or undefined for a script a browser fetched over HTTP (measured through its map only). */
+  path: string | undefined;
   /** Node's record of the script's source map; undefined when it had none. */
   cacheEntry: SourceMapCacheEntry | undefined;
   /** Whether the raw file has a source-map-cache at all (NODE_V8_COVERAGE writes one; other collectors may not). */
@@ -35,6 +36,8 @@ export class ScriptResolver {
     private readonly include: (absPath: string) => boolean,
     /** Told about an original source Babel cannot parse, which is then left out; without it, that is an error. */
     private readonly onUnparsable?: (problem: DataError) => void,
+    /** Finds the workspace files behind sources served over HTTP; without it, such sources are skipped. */
+    private readonly servedSource?: ServedSourcePath,
   ) {}
 
   resolve(script: ScriptToResolve): Promise<ScriptTarget[]> {
@@ -48,6 +51,10 @@ export class ScriptResolver {
   }
 
   private async resolveUncached(script: ScriptToResolve): Promise<ScriptTarget[]> {
+    if (script.path === undefined) {
+      const served = script.cacheEntry && this.servedSource ? cachedMapping(script.url, script.cacheEntry, this.servedSource) : undefined;
+      return served ? this.targetsOf(served, this.include) : [];
+    }
     let mapping = script.cacheEntry ? cachedMapping(script.url, script.cacheEntry) : undefined;
     if (!mapping && !script.hasSourceMapCache && !script.path.includes('/node_modules/')) {
       const code = await this.files.text(script.path);
@@ -86,7 +93,8 @@ export class ScriptResolver {
 function fingerprint(entry: SourceMapCacheEntry | undefined): string {
   if (!entry) return 'no-map';
   const data = entry.data as { mappings?: unknown; sections?: unknown } | null;
-  const mappings = typeof data?.mappings === 'string' ? data.mappings : JSON.stringify(data?.sections ?? null);
+  // Decoded mappings (arrays) come from monocov's browser collector.
+  const mappings = typeof data?.mappings === 'string' ? data.mappings : JSON.stringify(data?.mappings ?? data?.sections ?? null);
   return createHash('sha1')
     .update(String(entry.lineLengths ?? []))
     .update('\0')

@@ -1,0 +1,247 @@
+// Browser coverage for real: a Vite app (TSX) and a library it imports, served by Vite's dev server
+// and as a built bundle, run in Chromium (Debian's /usr/bin/chromium through playwright-core).
+// Chromium's V8 coverage goes through writeBrowserCoverage and the conversion; the reference is
+// the same page run with every source instrumented by istanbul-lib-instrument, whose maps and
+// counts ours must equal.
+import { createServer, type Server } from 'node:http';
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, relative } from 'node:path';
+import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
+import { chromium, type Browser } from 'playwright-core';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeBrowserCoverage, type BrowserScriptCoverage } from '../src/collection/browser';
+import { convertV8Directory } from '../src/convert';
+import { ServedSources } from '../src/convert/served-sources';
+import { createSourceFilter } from '../src/files';
+import { countMismatches, functionId, istanbulInstrument, mapsOf } from './convert-harness';
+
+const CHROMIUM = process.env.MONOCOV_CHROMIUM ?? '/usr/bin/chromium';
+const REPO = join(__dirname, '..', '..', '..');
+const SOURCES = ['apps/web/src/main.tsx', 'apps/web/src/greeting.tsx', 'libs/view/src/view.ts'];
+
+const created: string[] = [];
+const temp = (name: string) => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), `monocov-browser-${name}-`)));
+  created.push(dir);
+  return dir;
+};
+
+/** A copy of fixtures/browser: apps/web (the Vite root) and libs/view, outside the root as in an Nx workspace. */
+function workspace(): string {
+  const dir = temp('ws');
+  cpSync(join(__dirname, 'fixtures', 'browser'), dir, { recursive: true });
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+type Vite = typeof import('vite');
+const vite = (): Promise<Vite> => import('vite');
+
+/** Vite options shared by the runs: a JSX factory of the fixture's own, files outside the root allowed. */
+function viteConfig(root: string, extra: Record<string, unknown> = {}) {
+  return {
+    root: join(root, 'apps/web'),
+    configFile: false as const,
+    logLevel: 'silent' as const,
+    esbuild: { jsxFactory: 'h' },
+    server: { host: '127.0.0.1', port: 0, fs: { allow: [root] } },
+    ...extra,
+  };
+}
+
+/** A plugin that instruments the workspace's sources with istanbul before Vite compiles them: the reference. */
+function istanbulPlugin(root: string) {
+  return {
+    name: 'istanbul-reference',
+    enforce: 'pre' as const,
+    transform(code: string, id: string) {
+      const path = id.split('?')[0]!;
+      if (!path.startsWith(root) || path.includes('node_modules') || !/\.tsx?$/.test(path)) return undefined;
+      return { code: istanbulInstrument(path, code).code, map: null };
+    },
+  };
+}
+
+interface PageRun {
+  entries: BrowserScriptCoverage[];
+  istanbul: Record<string, FileCoverageData> | undefined;
+}
+
+/** Opens `url` in Chromium with coverage on, waits for the greeting, and returns what the page recorded. */
+async function runPage(browser: Browser, url: string): Promise<PageRun> {
+  const page = await browser.newPage();
+  try {
+    await page.coverage.startJSCoverage({ resetOnNavigation: false });
+    await page.goto(url);
+    await page.waitForSelector('h1');
+    const istanbul = (await page.evaluate('globalThis.__coverage__')) as Record<string, FileCoverageData> | undefined;
+    return { entries: await page.coverage.stopJSCoverage(), istanbul };
+  } finally {
+    await page.close();
+  }
+}
+
+async function convertRun(root: string, run: PageRun, fetchText: (url: string) => Promise<string | undefined>): Promise<CoverageMapData> {
+  const rawDir = temp('raw');
+  const written = await writeBrowserCoverage(run.entries, { rawDir, fetchText });
+  assert.equal(written.warnings, []);
+  const include = createSourceFilter({ workspaceRoot: root, projectRoot: 'apps/web', run: { include: ['**'], omit: [], source: 'workspace', dataDir: 'coverage' } });
+  return convertV8Directory({ rawDir, workspaceRoot: root, include });
+}
+
+const fetchOver = async (url: string) => {
+  const response = await fetch(url);
+  return response.ok ? response.text() : undefined;
+};
+
+/** Serves a built app's folder: the bundle and its .map files. */
+function staticServer(dir: string): Promise<{ server: Server; url: string }> {
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
+  const server = createServer((request, response) => {
+    const path = join(dir, new URL(request.url ?? '/', 'http://x').pathname.replace(/\/$/, '/index.html'));
+    if (!path.startsWith(dir) || !existsSync(path)) return void response.writeHead(404).end();
+    response.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/` })));
+}
+
+function assertLikeIstanbul(root: string, ours: CoverageMapData, reference: Record<string, FileCoverageData>): void {
+  for (const rel of SOURCES) {
+    const path = join(root, rel);
+    const mine = ours[path] as FileCoverageData | undefined;
+    assert.ok(
+      mine,
+      `${rel} is in the converted coverage (got ${Object.keys(ours)
+        .map((key) => relative(root, key))
+        .join(', ')})`,
+    );
+    const theirs = reference[path];
+    assert.ok(theirs, `istanbul recorded ${rel}`);
+    assert.equal(mapsOf(mine), mapsOf(theirs), `${rel}: maps equal istanbul-lib-instrument's`);
+    assert.equal(JSON.stringify(countMismatches(mine, theirs)), '[]', `${rel}: counts equal istanbul's`);
+  }
+}
+
+const browserSuite = suite('browser coverage through source maps');
+let browser: Browser;
+let reference: Record<string, FileCoverageData>;
+let root: string;
+
+browserSuite.before(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium, or set MONOCOV_CHROMIUM`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  root = workspace();
+  const { createServer: createViteServer } = await vite();
+  const server = await createViteServer({ ...viteConfig(root), plugins: [istanbulPlugin(root)] });
+  await server.listen();
+  try {
+    reference = (await runPage(browser, server.resolvedUrls!.local[0]!)).istanbul!;
+  } finally {
+    await server.close();
+  }
+});
+
+browserSuite.after(async () => {
+  await browser?.close();
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+browserSuite('Vite dev server: the app and the library it imports count on their TS/TSX sources exactly as istanbul counts them', async () => {
+  const { createServer: createViteServer } = await vite();
+  const server = await createViteServer(viteConfig(root));
+  await server.listen();
+  let coverage: CoverageMapData;
+  try {
+    coverage = await convertRun(root, await runPage(browser, server.resolvedUrls!.local[0]!), fetchOver);
+  } finally {
+    await server.close();
+  }
+  assert.equal(
+    Object.keys(coverage)
+      .map((path) => relative(root, path))
+      .sort(),
+    [...SOURCES].sort(),
+    'only the workspace sources the page ran',
+  );
+  assertLikeIstanbul(root, coverage, reference);
+  const greeting = coverage[join(root, 'apps/web/src/greeting.tsx')] as FileCoverageData;
+  assert.is(greeting.f[functionId(greeting, 'Greeting')], 1);
+  assert.is(greeting.f[functionId(greeting, 'Farewell')], 0);
+});
+
+browserSuite('built bundle with .map files: sources found from the map paths that climb out of dist/', async () => {
+  const { build } = await vite();
+  const outDir = join(root, 'dist/apps/web');
+  await build({ ...viteConfig(root), build: { outDir, sourcemap: true, minify: false, emptyOutDir: true } });
+  const { server, url } = await staticServer(outDir);
+  let coverage: CoverageMapData;
+  try {
+    coverage = await convertRun(root, await runPage(browser, url), fetchOver);
+  } finally {
+    server.close();
+  }
+  assert.equal(
+    Object.keys(coverage)
+      .map((path) => relative(root, path))
+      .sort(),
+    [...SOURCES].sort(),
+  );
+  assertLikeIstanbul(root, coverage, reference);
+});
+
+browserSuite('a source map that cannot be fetched is named in a warning, and the script is left out', async () => {
+  const entry: BrowserScriptCoverage = {
+    url: 'http://127.0.0.1:9/assets/app.js',
+    scriptId: '1',
+    source: 'console.log(1);\n//# sourceMappingURL=app.js.map\n',
+    functions: [{ functionName: '', isBlockCoverage: true, ranges: [{ startOffset: 0, endOffset: 40, count: 1 }] }],
+  };
+  const rawDir = temp('raw');
+  const written = await writeBrowserCoverage([entry], { rawDir, fetchText: async () => undefined });
+  assert.is(written.path, undefined);
+  assert.equal(written.warnings, [
+    "warning: the source map of http://127.0.0.1:9/assets/app.js cannot be read (http://127.0.0.1:9/assets/app.js.map could not be fetched): that script's hits are missing",
+  ]);
+});
+
+const served = suite('served source URLs name workspace files only');
+
+served("a URL path is matched against the ends of workspace paths, and the map's text must match the file", () => {
+  const root = workspace();
+  const sources = new ServedSources(root);
+  const text = readFileSync(join(root, 'apps/web/src/main.tsx'), 'utf8');
+  assert.is(sources.path('http://localhost:5173/src/main.tsx', text), join(root, 'apps/web/src/main.tsx'));
+  assert.is(sources.path('http://localhost:5173/src/main.tsx', undefined), join(root, 'apps/web/src/main.tsx'));
+  assert.is(sources.path('http://localhost:5173/src/main.tsx', 'other text'), undefined, 'a file with other text is not the source');
+  assert.is(sources.path(`http://localhost:5173/@fs${root}/libs/view/src/view.ts`, undefined), join(root, 'libs/view/src/view.ts'));
+});
+
+served('hostile URLs: outside the workspace, into node_modules or .git, or not http', () => {
+  const root = workspace();
+  const sources = new ServedSources(root);
+  for (const url of [
+    'http://localhost/@fs/etc/passwd',
+    'http://localhost/../../etc/passwd',
+    'http://localhost/%2e%2e/%2e%2e/etc/hosts',
+    `http://localhost/@fs${REPO}/packages/core/src/index.ts`,
+    'http://localhost/node_modules/vite/dist/node/index.js',
+    'http://localhost/.git/config',
+    `file://${root}/apps/web/src/main.tsx`,
+    'javascript:alert(1)',
+  ]) {
+    assert.is(sources.path(url, undefined), undefined, url);
+  }
+});
+
+served('a path two files end with names neither, unless the text tells them apart', () => {
+  const root = workspace();
+  cpSync(join(root, 'apps/web'), join(root, 'apps/admin'), { recursive: true });
+  const sources = new ServedSources(root);
+  assert.is(sources.path('http://localhost/src/greeting.tsx', undefined), undefined);
+  assert.is(sources.path('http://localhost/apps/admin/src/greeting.tsx', undefined), join(root, 'apps/admin/src/greeting.tsx'));
+});
+
+browserSuite.run();
+served.run();
