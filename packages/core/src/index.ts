@@ -64,8 +64,10 @@ export { resolveCollection, type CollectionRoute, type ResolveCollectionOptions 
 export type { ProjectCoverageOptions, ProjectCoverageResult, TestSetup } from './collection/project-coverage';
 
 // The workspace: merge every project's data, write the reports, check thresholds.
-/** Whether a merge's inputs were complete (missing, stale or unexpected projects) and how to say so. */
-export { describeCompleteness, isIncomplete, type Completeness, type ExpectedProject } from './completeness';
+/** Whether a merge's inputs were complete (missing, stale or unexpected projects). */
+export type { Completeness, ExpectedProject } from './completeness';
+/** What a workspace report prints, in the words of every adapter: the table, then one line per written file, skipped input, incomplete project and missed threshold. */
+export { reportOutput, type PrintedReport, type ReportLine, type ReportOutput, type ReportOutputOptions } from './workspace-report/output';
 /** What the data files hold: a project's completeness, the merged projects, the per-test contexts. */
 export type { ContextsData, MergedProject, ProjectCompleteness, ProjectDataState } from './store/format';
 /** Changed lines against a base commit, for diff coverage. */

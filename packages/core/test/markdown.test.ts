@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { marked } from 'marked';
 import { test } from 'uvu';
@@ -134,6 +134,17 @@ test('--baseline-ref reads the merged data committed at a git ref', async () => 
   const missing = await monocov(root, ['merge', '--baseline-ref', 'no-such-ref']);
   assert.is(missing.status, 4);
   assert.match(missing.stderr, 'baseline no-such-ref: coverage/workspace/coverage-final.json cannot be read from git');
+});
+
+test('--baseline and --baseline-ref together: a configuration error naming both, before anything is merged or written', async () => {
+  const root = workspace({ a: [1, 0, 0, 0] });
+  for (const command of ['merge', 'report']) {
+    const result = await monocov(root, [command, '--baseline', 'coverage', '--baseline-ref', 'main']);
+    assert.is(result.status, 3, result.stderr);
+    assert.match(result.stderr, `monocov ${command}: --baseline and --baseline-ref both name a baseline; give one\n`);
+    assert.is(result.stdout, '');
+    assert.not.ok(existsSync(join(root, 'coverage/workspace')), `${command} wrote no report`);
+  }
 });
 
 test('the summary names projects without current data and missed thresholds', async () => {

@@ -147,7 +147,7 @@ test('a workspace whose projects have no tests: the merge says what to look at, 
   try {
     const result = runNx(untested, ['run-many', '-t', 'coverage']);
     assert.is.not(result.status, 0, result.output);
-    assert.match(result.output, 'monocov: no project has a coverage target: the plugin found no test target in this workspace. `nx g @monocov/nx:init` lists every project');
+    assert.match(result.output, 'monocov merge: no project has a coverage target: the plugin found no test target in this workspace. `nx g @monocov/nx:init` lists every project');
     assert.not.match(result.output, 'run the coverage target first');
   } finally {
     removeWorkspace(untested);

@@ -87,7 +87,7 @@ test('the executor warns about an include glob that matches nothing, and the tas
 test('a merge outputDir outside the workspace is refused with a config message; nothing written there', () => {
   const result = runNx(root, ['run', 'reports:merge']);
   assert.is.not(result.status, 0);
-  assert.match(result.output, 'monocov: executor option `outputDir` must be a folder inside the workspace, got "../outside-reports"');
+  assert.match(result.output, 'monocov merge: executor option `outputDir` must be a folder inside the workspace, got "../outside-reports"');
   assert.not.ok(existsSync(join(root, '..', 'outside-reports')));
 });
 

@@ -133,8 +133,8 @@ test("a missed threshold: every project's task passes, the merge writes this run
     const result = runNx(root, ['run-many', '-t', 'coverage'], env);
     assert.is(result.status, 1, result.output);
     assert.equal(ran(result.output), ['fixture:coverage']); // the projects' data came from the cache: same `run` options
-    assert.match(result.output, 'monocov: threshold missed: functions 50% < 100% (project libs/js-lib)');
-    assert.match(result.output, /monocov: threshold missed: lines [\d.]+% < 99% \(workspace total\)/);
+    assert.match(result.output, 'monocov merge: threshold missed: functions 50% < 100% (project libs/js-lib)');
+    assert.match(result.output, /monocov merge: threshold missed: lines [\d.]+% < 99% \(workspace total\)/);
     assert.match(result.output, 'Running target coverage for 5 projects failed');
     const merged = readJson(join(coverageDir, 'workspace/coverage-final.json'));
     assert.equal(Object.keys(merged).length, 6, 'every project is in the report');

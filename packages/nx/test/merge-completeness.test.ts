@@ -1,8 +1,9 @@
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createFixtureWorkspace, readJson, removeWorkspace, runNx } from './helpers/fixture-workspace';
+import { createFixtureWorkspace, readJson, REPO_ROOT, removeWorkspace, runNx } from './helpers/fixture-workspace';
 import { pluginOnlyThreeProjectFiles } from './helpers/three-projects';
 
 // Issue 11's acceptance: the merge knows from the project graph which projects should have data.
@@ -22,7 +23,7 @@ test('run-many -t coverage: every tested project has data; the project without t
   const result = runNx(root, ['run-many', '-t', 'coverage']);
   assert.is(result.status, 0, result.output);
   // Projects without tests are summed up in one line; meta.json and --verbose give each reason.
-  assert.match(result.output, 'monocov: not measured: 1 project(s) without a coverage target (libs/docs); meta.json, summary.md and --verbose give each reason');
+  assert.match(result.output, 'monocov merge: not measured: 1 project(s) without a coverage target (libs/docs); meta.json, summary.md and --verbose give each reason');
   assert.not.match(result.output, 'libs/docs: not measured');
   assert.not.match(result.output, 'no data —');
   assert.equal(
@@ -37,13 +38,62 @@ test('deleted data, not restored from the cache: the merge names the project; re
   const listed = runNx(root, [...merge, '--verbose']);
   assert.is(listed.status, 0, listed.output);
   // --verbose: each project not measured on its own line, in the words of the configured test targets.
-  assert.match(listed.output, 'monocov: libs/docs: not measured — no "test" target');
-  assert.match(listed.output, 'monocov: libs/js-lib: no data — its coverage did not run, failed before writing, or its data was deleted');
-  assert.match(listed.output, 'set requireComplete to fail the merge on this');
+  assert.match(listed.output, 'monocov merge: libs/docs: not measured — no "test" target');
+  assert.match(listed.output, 'monocov merge: libs/js-lib: no data — its coverage did not run, failed before writing, or its data was deleted');
+  assert.match(listed.output, 'monocov merge: 1 project(s) without current data; pass `requireComplete` to fail on this');
 
   const required = runNx(root, [...merge, '--requireComplete']);
   assert.is.not(required.status, 0, required.output);
-  assert.match(required.output, 'monocov: libs/js-lib: no data');
+  assert.match(required.output, 'monocov merge: libs/js-lib: no data');
+});
+
+test('the merge target and `monocov merge` print the same words for the same data: the table, the files written, the missing project, each missed threshold', () => {
+  // js-lib's data is still deleted (above); a threshold no project meets adds a miss per metric.
+  const rc = join(root, '.coveragerc.json');
+  const original = readFileSync(rc, 'utf8');
+  writeFileSync(rc, JSON.stringify({ ...JSON.parse(original), report: { failUnder: 100 } }));
+  try {
+    const nx = runNx(root, ['run', 'fixture:coverage', '--exclude-task-dependencies', '--skip-nx-cache']);
+    assert.is.not(nx.status, 0, nx.output);
+    // The CLI expects what the project graph holds: cli-app and the libs (docs without tests).
+    const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'packages/core/bin/monocov.js'), 'merge', '--expect', 'apps/cli-app', '--expect', 'libs/*'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    assert.is(cli.status, 2, cli.stderr);
+    const monocovLines = (text: string) => text.split('\n').filter((line) => line.startsWith('monocov merge: '));
+    const cliLines = monocovLines(cli.stderr);
+    for (const expected of [
+      'wrote coverage/workspace/coverage-final.json',
+      'libs/js-lib: no data',
+      'not measured: 1 project(s)',
+      'threshold missed: lines',
+      '1 project(s) without current data',
+    ]) {
+      assert.ok(
+        cliLines.some((line) => line.includes(expected)),
+        `${expected} in:\n${cli.stderr}`,
+      );
+    }
+    // Word for word, but for the name of the setting a hint points to.
+    assert.equal(
+      monocovLines(nx.output),
+      cliLines.map((line) => line.replace('--require-complete', '`requireComplete`')),
+    );
+    assert.ok(cli.stdout.includes('All files'), cli.stdout);
+    assert.ok(nx.output.includes(cli.stdout), `the CLI's table:\n${cli.stdout}\nin the merge target's output:\n${nx.output}`);
+  } finally {
+    writeFileSync(rc, original);
+  }
+});
+
+test('the options baseline and baselineRef together: the merge fails naming both, and writes nothing', () => {
+  const before = readFileSync(join(root, 'coverage/workspace/coverage-final.json'), 'utf8');
+  const result = runNx(root, ['run', 'fixture:coverage', '--exclude-task-dependencies', '--skip-nx-cache', '--baseline=coverage', '--baselineRef=main']);
+  assert.is.not(result.status, 0, result.output);
+  assert.match(result.output, 'monocov merge: executor options `baseline` and `baselineRef` both name a baseline; give one');
+  assert.not.match(result.output, 'monocov merge: wrote');
+  assert.is(readFileSync(join(root, 'coverage/workspace/coverage-final.json'), 'utf8'), before);
 });
 
 test.run();

@@ -1,12 +1,11 @@
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { findWorkspaceRoot, loadConfig, METRICS, REPORTERS } from '../config';
 import type { CoverageConfig, PartialCoverageConfig, ReporterName } from '../config/types';
-import { describeCompleteness, findExpectedProjects, findWorkspaceMemberProjects, isIncomplete, type Completeness, type ExpectedProject } from '../completeness';
+import { findExpectedProjects, findWorkspaceMemberProjects, type ExpectedProject } from '../completeness';
 import { ConfigError } from '../errors';
 import type { DiffBase } from '../git-diff';
 import { baselineSource, type BaselineSource } from '../workspace-report/baseline';
-import type { ReportOutcome } from '../workspace-report';
-import { toPosix } from '../workspace-path';
+import { reportOutput, type PrintedReport } from '../workspace-report/output';
 import type { CliContext, Command, ParsedOptions } from './command';
 import { EXIT } from './exit-codes';
 
@@ -173,57 +172,26 @@ function numberFlag(flag: string, text: string, range: { min: number; max: numbe
 }
 
 /**
- * Prints a workspace result the same way for every command: the table on stdout; written
- * files, skipped data and missed thresholds on stderr, one line each. Returns the exit status.
+ * Prints a workspace result in the words every adapter uses (reportOutput): the table on
+ * stdout; written files, skipped data and missed thresholds on stderr, one line each. Returns
+ * the exit status.
  */
 export function printOutcome(
   name: string,
-  result: {
-    summaryText: string;
-    markdown?: string;
-    written: string[];
-    problems: Array<{ message: string }>;
-    misses: Array<{ message: string }>;
-    duplicates?: Array<{ input: string; sameAs: string }>;
-    completeness?: Completeness;
-    staleFiles?: string[];
-    outcome: ReportOutcome;
-  },
+  result: PrintedReport,
   context: CliContext,
   { ignoreErrors, format = 'text', verbose = false }: { ignoreErrors: boolean; format?: OutputFormat; verbose?: boolean },
 ): number {
-  const printed = format === 'markdown' ? (result.markdown ?? '') : result.summaryText;
-  if (printed !== '') context.stdout.write(printed);
-  const shown = (file: string): string => toPosix(relative(context.cwd, file)) || '.';
-  if (result.written.length > 0) context.stderr.write(`monocov ${name}: wrote ${result.written.map(shown).join(', ')}\n`);
-  for (const { input, sameAs } of result.duplicates ?? []) {
-    context.stderr.write(`monocov ${name}: skipped ${shown(input)}: the same data as ${shown(sameAs)}, counted once\n`);
-  }
-  if (result.completeness) {
-    for (const line of describeCompleteness(result.completeness, { verbose })) context.stderr.write(`monocov ${name}: ${line}\n`);
-    const incomplete = result.completeness.projects.filter(isIncomplete).length;
-    if (incomplete > 0) {
-      // report, check and ratchet read what the last merge recorded; only the merge can require completeness.
-      const verdict =
-        name !== 'merge' ? 'as the last merge found' : result.outcome === 'incomplete' ? 'the merge fails (--require-complete)' : 'pass --require-complete to fail on this';
-      context.stderr.write(`monocov ${name}: ${incomplete} project(s) without current data; ${verdict}\n`);
-    }
-  }
-  for (const problem of result.problems) {
-    context.stderr.write(`monocov ${name}: ${ignoreErrors ? 'ignored' : 'error'}: ${problem.message}\n`);
-  }
-  const stale = result.staleFiles ?? [];
-  if (stale.length > 0) {
-    // The numbers printed and the reports drawn cover the rest; report and check never rewrite the stored merged data.
-    const kept = name === 'merge' ? '' : '; the stored merged data still holds it';
-    context.stderr.write(
-      `monocov ${name}: these numbers leave out ${stale.length} file(s) changed since their data was collected (${stale.join(', ')})${kept} — rerun their projects' coverage, then merge\n`,
-    );
-  }
-  for (const miss of result.misses) context.stderr.write(`monocov ${name}: threshold missed: ${miss.message}\n`);
-  if (result.problems.length > 0 && !ignoreErrors) {
-    context.stderr.write(`monocov ${name}: ${result.problems.length} data file(s) skipped; rerun with --ignore-errors to accept the rest\n`);
-  }
+  const { table, lines } = reportOutput(result, {
+    command: name,
+    settings: { ignoreErrors: '--ignore-errors', requireComplete: '--require-complete' },
+    ignoreErrors,
+    verbose,
+    format,
+    cwd: context.cwd,
+  });
+  if (table !== '') context.stdout.write(table);
+  for (const line of lines) context.stderr.write(`${line.text}\n`);
   switch (result.outcome) {
     case 'data-error':
     case 'incomplete':

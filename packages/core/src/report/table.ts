@@ -1,6 +1,7 @@
 import libCoverage from 'istanbul-lib-coverage';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import type { CoverageConfig, Metric } from '../config/types';
+import { visibleControls } from '../escape';
 import { METRIC_ORDER, addTotals, emptyTotals, fileTotals, formatPercent, percent, type Totals } from './metrics';
 import { projectLabel, type ProjectGroup } from './projects';
 
@@ -93,7 +94,12 @@ function sortRows(rows: Row[], sort: TableOptions['sort']): Row[] {
 
 function renderTable(rows: Row[], precision: number, withMissing: boolean): string[] {
   const header = ['Project / file', ...METRIC_ORDER.map((metric) => HEADERS[metric]), ...(withMissing ? ['Uncovered lines'] : [])];
-  const body = rows.map((row) => [row.label, ...METRIC_ORDER.map((metric) => formatPercent(row.totals[metric], precision)), ...(withMissing ? [row.missing] : [])]);
+  // Names come from source trees and data: shown escaped, so a line break cannot split a row and the widths count what is shown.
+  const body = rows.map((row) => [
+    visibleControls(row.label),
+    ...METRIC_ORDER.map((metric) => formatPercent(row.totals[metric], precision)),
+    ...(withMissing ? [row.missing] : []),
+  ]);
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => cells[column]!.length)));
   const last = header.length - 1;
   const line = (cells: string[]): string =>

@@ -103,6 +103,45 @@ test('a project name with line breaks and terminal escapes: one table row in sum
   assert.ok(rows[2]!.includes('`packages/a (a\\n\\n# Injected\\n<script>alert(1)</script>\\u001b]0;owned\\u0007\\u001b[2J)`'), rows[2]);
 });
 
+/** The column where each row's first cell ends: the same for every row of an aligned table. */
+function firstColumnEnds(table: string): number[] {
+  return table
+    .split('\n')
+    .filter((line) => line.includes('|'))
+    .map((line) => line.indexOf('|'));
+}
+
+// Guards: report/table.ts renderTable (names shown escaped before the widths are measured), cli/main.ts terminalSafe.
+test('`monocov run --verbose`: a source named with terminal escapes is one escaped row of the per-file table, aligned with the others', () => {
+  const name = 'a\u001b]0;owned\u0007\u001b[2J.js';
+  const root = makeWorkspace({
+    'packages/a/package.json': JSON.stringify({ name: 'a' }),
+    [`packages/a/src/${name}`]: 'exports.f = () => 1;\n',
+    'packages/a/src/plain.js': 'exports.g = () => 2;\n',
+  });
+  cleanLater(root);
+  const script = `require(${JSON.stringify(`./src/${name}`)}).f(); require('./src/plain.js').g();`;
+  const result = monocov(join(root, 'packages/a'), ['run', '--verbose', '--', process.execPath, '-e', script]);
+  assert.is(result.status, 0, result.stderr);
+  assert.not.ok(/[\u0000-\u0008\u000b-\u001f\u007f]/.test(result.stdout + result.stderr), 'no control character reaches the terminal');
+  assert.ok(result.stdout.includes('  packages/a/src/a\\u001b]0;owned\\u0007\\u001b[2J.js |'), result.stdout);
+  const ends = firstColumnEnds(result.stdout);
+  assert.is(ends.length, 8, result.stdout); // three rules, the header, the total, the project and its two files
+  assert.is(new Set(ends).size, 1, `every row aligned:\n${result.stdout}`);
+});
+
+// Guards: report/table.ts renderTable (a line break in a name cannot split a row).
+test('a project name with line breaks is one row of the workspace text table', () => {
+  const root = makeWorkspace({ 'packages/a/src/a.ts': source(2) });
+  cleanLater(root);
+  writeProject(root, { projectRoot: 'packages/a', project: 'a\n# Injected\u001b[2J', coverage: coverageOf({ 'packages/a/src/a.ts': { s: [1, 0] } }) });
+  const result = monocov(root, ['merge', '--reporter', 'text']);
+  assert.is(result.status, 0, result.stderr);
+  assert.ok(result.stdout.includes(' packages/a (a\\n# Injected\\u001b[2J) |'), result.stdout);
+  assert.not.match(result.stdout, /^# Injected/m);
+  assert.is(new Set(firstColumnEnds(result.stdout)).size, 1, `every row aligned:\n${result.stdout}`);
+});
+
 // Guards: baseline.ts and git-diff.ts (--end-of-options on every git call).
 test('a git ref that looks like an option stays a ref: a clear error, nothing written', () => {
   const root = makeWorkspace({ 'packages/a/src/a.ts': source(2) });

@@ -3,16 +3,15 @@ import {
   asMonocovError,
   baselineSource,
   checkReportFolder,
-  describeCompleteness,
   type DiffBase,
   type ExpectedProject,
-  isIncomplete,
   loadConfig,
   mergeWorkspace,
+  reportOutput,
   terminalText,
   workspaceDataPath,
 } from '@monocov/core';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { runOverrides } from '../coverage/coverage.impl';
 import type { CoverageExecutorOptions } from '../coverage/schema';
 import type { MergeExecutorOptions } from './schema';
@@ -31,7 +30,7 @@ export default async function mergeExecutor(options: MergeExecutorOptions, conte
     if (options.inputs === undefined && expected.every((project) => project.untested !== undefined)) {
       // The core's "run the coverage target first" would send the user back to the command that just ran.
       logger.error(
-        'monocov: no project has a coverage target: the plugin found no test target in this workspace. `nx g @monocov/nx:init` lists every project and why it has none; ' +
+        'monocov merge: no project has a coverage target: the plugin found no test target in this workspace. `nx g @monocov/nx:init` lists every project and why it has none; ' +
           'if your tests run under other target names, set "testTargetName" (one name or a list) in the options of the @monocov/nx entry of nx.json "plugins".',
       );
       return { success: false };
@@ -49,25 +48,20 @@ export default async function mergeExecutor(options: MergeExecutorOptions, conte
       carryForward: options.carryForward === undefined ? undefined : resolve(context.root, options.carryForward),
       baseline: baselineSource(options.baseline, options.baselineRef, { path: 'executor options `baseline`', ref: '`baselineRef`' }),
     });
-    if (report.summaryText !== '') process.stdout.write(terminalText(report.summaryText));
-    for (const problem of report.problems) logger.warn(terminalText(`monocov: ${options.ignoreErrors ? 'ignored' : 'error'}: ${problem.message}`));
-    for (const { input, sameAs } of report.duplicates) {
-      logger.info(terminalText(`monocov: skipped ${relative(context.root, input)}: the same data as ${relative(context.root, sameAs)}, counted once`));
-    }
-    for (const line of describeCompleteness(report.completeness!, { verbose: context.isVerbose })) {
-      if (options.requireComplete) logger.error(terminalText(`monocov: ${line}`));
-      else logger.warn(terminalText(`monocov: ${line}`));
-    }
-    if (!options.requireComplete && report.completeness!.projects.some(isIncomplete)) {
-      logger.warn('monocov: the totals are not those of the whole workspace as it is now; set requireComplete to fail the merge on this');
-    }
-    for (const miss of report.misses) logger.error(terminalText(`monocov: threshold missed: ${miss.message}`));
-    if (report.written.length > 0) logger.info(terminalText(`monocov: workspace reports written to ${relative(context.root, outputDir)}`));
+    const { table, lines } = reportOutput(report, {
+      command: 'merge',
+      settings: { ignoreErrors: '`ignoreErrors`', requireComplete: '`requireComplete`' },
+      ignoreErrors: options.ignoreErrors ?? false,
+      verbose: context.isVerbose,
+      cwd: context.root,
+    });
+    if (table !== '') process.stdout.write(terminalText(table));
+    for (const line of lines) logger[line.level](terminalText(line.text));
     return { success: report.outcome === 'ok' };
   } catch (error) {
     const known = asMonocovError(error);
     if (!known) throw error;
-    logger.error(`monocov: ${terminalText(known.message)}`);
+    logger.error(`monocov merge: ${terminalText(known.message)}`);
     return { success: false };
   }
 }
