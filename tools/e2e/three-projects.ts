@@ -7,20 +7,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { threeProjectFiles } from '../../packages/nx/test/helpers/three-projects';
+import { threeProjectFiles, withoutCoverageTargets } from '../../packages/nx/test/helpers/three-projects';
 import { filesContaining, readJson } from './lib';
 
 /** Source and test files of the three projects, with their own manifests minus any coverage target. */
 export function threeProjectSources(): Record<string, string> {
-  const files = threeProjectFiles();
+  const files = withoutCoverageTargets(threeProjectFiles());
   // The scenario writes the workspace-level files itself; monocov's init writes the rc file.
   for (const path of ['package.json', 'nx.json', '.coveragerc.json']) delete files[path];
-  for (const path of ['libs/ts-lib/package.json', 'libs/js-lib/package.json', 'apps/cli-app/project.json']) {
-    const manifest = JSON.parse(files[path]);
-    delete manifest.nx;
-    delete manifest.targets?.coverage;
-    files[path] = JSON.stringify(manifest, null, 2) + '\n';
-  }
   return files;
 }
 

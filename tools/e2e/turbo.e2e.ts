@@ -9,6 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gitInitAndCommit, inTempDir, installedInside, log, readJson, registryShell, removeDir, REPO_ROOT, run, runOk, snapshotFiles, writeFiles, type Shell } from './lib';
 import { checkProjectData, checkWorkspaceReports, PROJECT_ROOTS, threeProjectSources } from './three-projects';
+import { rerunFromTurboCache, turboCached } from './turbo-cache';
 
 const TURBO = '2.11.11';
 const RUNNERS = ['tsx@4.23.15', 'uvu@0.5.6'];
@@ -105,7 +106,7 @@ test('turbo run coverage && monocov merge: per-project data and every merged rep
   requireWorkspace();
   const output = runOk(shell, root, 'npm', ['run', 'coverage']);
   assert.match(output, /Tasks:\s+3 successful, 3 total/);
-  assert.match(output, /Cached:\s+0 cached, 3 total/);
+  assert.equal(turboCached(output), { cached: 0, total: 3 });
   checkProjectData(root, localPaths());
   checkWorkspaceReports(root, localPaths());
   afterFirstRun = snapshotFiles(join(root, 'coverage'));
@@ -113,10 +114,7 @@ test('turbo run coverage && monocov merge: per-project data and every merged rep
 
 test("a second turbo run is all cache hits: turbo restores each package's data and the merge gives identical bytes", () => {
   requireWorkspace();
-  rmSync(join(root, 'coverage'), { recursive: true });
-  const output = runOk(shell, root, 'npm', ['run', 'coverage']);
-  assert.match(output, /Cached:\s+3 cached, 3 total/);
-  assert.equal(snapshotFiles(join(root, 'coverage')), afterFirstRun);
+  rerunFromTurboCache(shell, root, ['npm', 'run', 'coverage'], afterFirstRun);
 });
 
 test('changing .coveragerc.json invalidates every coverage task', () => {
@@ -126,7 +124,7 @@ test('changing .coveragerc.json invalidates every coverage task', () => {
   writeFiles(root, { '.coveragerc.json': JSON.stringify({ ...rc, report: { precision: 1 } }, null, 2) + '\n' });
   const result = run(shell, root, 'npx', ['--no-install', 'turbo', 'run', 'coverage']);
   assert.is(result.status, 0, result.output);
-  assert.match(result.output, /Cached:\s+0 cached, 3 total/);
+  assert.equal(turboCached(result.output), { cached: 0, total: 3 });
 });
 
 test("rolling out (docs/getting-started.md): from `failUnder: 0`, monocov ratchet --projects raises the thresholds to today's numbers, which monocov check then meets", () => {

@@ -28,7 +28,35 @@ import { formatTotal } from '../src/format.js';
 test('formats', () => assert.equal(formatTotal(2), '2.0'));
 `;
   files['.gitignore'] = 'node_modules\ncoverage\n.nx\n';
+  // A coverage provider the workspace installs, as npm locks it: its version is an input of every coverage task.
+  files['package.json'] = JSON.stringify({ ...JSON.parse(files['package.json']!), devDependencies: { '@vitest/coverage-v8': PROVIDER_VERSION } }, null, 2);
+  files['package-lock.json'] = providerLock(PROVIDER_VERSION);
   return files;
+}
+
+const PROVIDER_VERSION = '4.1.12';
+
+/** An npm lockfile (v3) holding @vitest/coverage-v8 at `version`, with the tarball and integrity npm records for it. */
+function providerLock(version: string): string {
+  const provider = '@vitest/coverage-v8';
+  return JSON.stringify(
+    {
+      name: 'fixture',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': { name: 'fixture', workspaces: ['libs/*'], devDependencies: { [provider]: version } },
+        [`node_modules/${provider}`]: {
+          version,
+          resolved: `https://registry.npmjs.org/${provider}/-/coverage-v8-${version}.tgz`,
+          integrity: `sha512-${Buffer.from(`${provider}@${version}`).toString('base64')}`,
+          dev: true,
+        },
+      },
+    },
+    null,
+    2,
+  );
 }
 
 const root = createFixtureWorkspace(inferenceFiles());
@@ -163,6 +191,23 @@ test('editing run.omit reruns every project: the `run` options shape the data', 
   } finally {
     writeFileSync(rc, original);
   }
+});
+
+test('upgrading the coverage provider (@vitest/coverage-v8 in the lockfile) reruns every coverage task and the merge', () => {
+  const lock = join(root, 'package-lock.json');
+  const original = readFileSync(lock, 'utf8');
+  writeFileSync(lock, providerLock('4.1.13'));
+  try {
+    const result = runNx(root, ['run-many', '-t', 'coverage'], env);
+    assert.is(result.status, 0, result.output);
+    assert.equal(ran(result.output), ['cli-app:coverage', 'fixture:coverage', 'js-lib:coverage', 'report-lib:coverage', 'ts-lib:coverage']);
+  } finally {
+    writeFileSync(lock, original);
+  }
+  // Back at the locked version, every task's hash is the earlier one again.
+  const back = runNx(root, ['run-many', '-t', 'coverage'], env);
+  assert.is(back.status, 0, back.output);
+  assert.equal(ran(back.output), []);
 });
 
 test.run();

@@ -180,31 +180,19 @@ export function readStoredData(file: string): StoredData {
     return basename(file) === COVERAGE_FILE && existsSync(path) ? path : undefined;
   };
   const metaPath = companion(META_FILE);
-  let meta: DataMeta | undefined;
-  if (metaPath !== undefined) {
-    try {
-      meta = readDataMeta(metaPath);
-    } catch (error) {
-      if (!(error instanceof DataError)) throw error;
-      throw new DataError(`${error.message}; the data beside it was skipped`, file);
-    }
-  }
-  let coverage: CoverageMapData;
+  const meta = metaPath === undefined ? undefined : skippedWith(() => readDataMeta(metaPath), 'the data beside it was skipped', file);
+  const coverage = skippedWith(() => readCoverageFile(file), 'the file was skipped', file);
+  const contextsPath = companion(CONTEXTS_FILE);
+  const contexts = contextsPath === undefined ? undefined : skippedWith(() => readContextsFile(contextsPath), 'the data beside it was skipped', contextsPath);
+  return { coverage, ...(meta ? { meta } : {}), ...(contexts ? { contexts } : {}) };
+}
+
+/** Reads one file of a data unit; its DataError also says what of the unit is skipped (`skipped`) and names `path`. */
+function skippedWith<T>(read: () => T, skipped: string, path: string): T {
   try {
-    coverage = readCoverageFile(file);
+    return read();
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
-    throw new DataError(`${error.message}; the file was skipped`, file);
+    throw new DataError(`${error.message}; ${skipped}`, path);
   }
-  const contextsPath = companion(CONTEXTS_FILE);
-  let contexts: ContextsData | undefined;
-  if (contextsPath !== undefined) {
-    try {
-      contexts = readContextsFile(contextsPath);
-    } catch (error) {
-      if (!(error instanceof DataError)) throw error;
-      throw new DataError(`${error.message}; the data beside it was skipped`, contextsPath);
-    }
-  }
-  return { coverage, ...(meta ? { meta } : {}), ...(contexts ? { contexts } : {}) };
 }

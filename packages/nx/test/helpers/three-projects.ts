@@ -146,16 +146,20 @@ test('the CLI greets by name', () => {
  * coverage targetDefaults. `namedInputs` replaces the base fixture's when given.
  */
 export function pluginOnlyThreeProjectFiles(options: { namedInputs?: Record<string, string[]> } = {}): Record<string, string> {
-  const files = threeProjectFiles();
-  for (const path of ['libs/ts-lib/package.json', 'libs/js-lib/package.json']) {
-    const manifest = JSON.parse(files[path]!);
-    delete manifest.nx;
-    files[path] = JSON.stringify(manifest, null, 2);
-  }
-  const app = JSON.parse(files['apps/cli-app/project.json']!);
-  delete app.targets.coverage;
-  files['apps/cli-app/project.json'] = JSON.stringify(app, null, 2);
+  const files = withoutCoverageTargets(threeProjectFiles());
   const { namedInputs } = JSON.parse(files['nx.json']!);
   files['nx.json'] = JSON.stringify({ namedInputs: options.namedInputs ?? namedInputs, plugins: ['@monocov/nx'] }, null, 2);
   return files;
+}
+
+/** The three projects' files with no coverage target written by hand: the libraries' `nx` blocks and cli-app's coverage target removed. */
+export function withoutCoverageTargets(files: Record<string, string>): Record<string, string> {
+  const stripped = { ...files };
+  for (const path of ['libs/ts-lib/package.json', 'libs/js-lib/package.json', 'apps/cli-app/project.json']) {
+    const manifest = JSON.parse(stripped[path]!);
+    delete manifest.nx;
+    delete manifest.targets?.coverage;
+    stripped[path] = JSON.stringify(manifest, null, 2) + '\n';
+  }
+  return stripped;
 }
