@@ -52,7 +52,7 @@ export interface CompletenessOptions {
 }
 
 /** States that make the data incomplete: `--require-complete` fails on them. */
-export const INCOMPLETE_STATES: readonly ProjectDataState[] = ['missing', 'stale', 'failed', 'unexpected'];
+export const INCOMPLETE_STATES: readonly ProjectDataState[] = ['missing', 'stale', 'failed', 'killed', 'unexpected'];
 
 export function isIncomplete(entry: ProjectCompleteness): boolean {
   return INCOMPLETE_STATES.includes(entry.state);
@@ -80,10 +80,13 @@ export function checkCompleteness(options: CompletenessOptions): Completeness {
       continue;
     }
     const reasons = staleReasons(workspaceRoot, root, expected.run ?? options.run, options.merged.projectInputs);
-    // A failed run is the first thing to fix: named first, with any staleness after it.
-    const failures = [...new Set(options.merged.projectInputs.filter((input) => normalizeProjectRoot(input.projectRoot) === root).flatMap((input) => input.failure ?? []))];
-    if (failures.length > 0) entries.push({ ...base, state: 'failed', reasons: [...failures, ...reasons] });
-    else entries.push({ ...base, state: reasons.length > 0 ? 'stale' : 'current', reasons });
+    // A failed or killed run is the first thing to fix: named first, with any staleness after it;
+    // a kill (a CI timeout, the out-of-memory killer) outranks a failure among several inputs.
+    const failures = options.merged.projectInputs.filter((input) => normalizeProjectRoot(input.projectRoot) === root).flatMap((input) => input.failure ?? []);
+    if (failures.length > 0) {
+      const state = failures.some((failure) => failure.state === 'killed') ? 'killed' : 'failed';
+      entries.push({ ...base, state, reasons: [...new Set(failures.map((failure) => failure.reason)), ...reasons] });
+    } else entries.push({ ...base, state: reasons.length > 0 ? 'stale' : 'current', reasons });
   }
 
   for (const found of options.merged.projects) {
@@ -132,6 +135,8 @@ export function describeCompleteness(completeness: Completeness, { verbose = fal
           return `${label}: stale data — ${entry.reasons.join('; ')}`;
         case 'failed':
           return `${label}: failed — ${entry.reasons.join('; ')}`;
+        case 'killed':
+          return `${label}: killed — ${entry.reasons.join('; ')}`;
         case 'unexpected':
           return `${label}: unexpected data — ${entry.reasons.join('; ')}`;
         case 'carried-forward':

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 
 /**
@@ -25,11 +25,11 @@ export function countLines(text: string): number {
 }
 
 /**
- * Reads a source file for a report: only a regular file inside the workspace, reached without
- * leaving it through a symbolic link, outside `.git/`, and at most MAX_SOURCE_BYTES. Anything
- * else (`.git/config`, a link to /proc/self/environ, a FIFO, a device) is never opened.
+ * Where a workspace-relative path leads, when it may become report content: a regular file inside
+ * the workspace, reached without leaving it through a symbolic link, outside `.git/`. Nothing is
+ * opened: a FIFO, a device or `/proc/self/environ` is only looked at (stat).
  */
-export function readWorkspaceSource(workspaceRoot: string, rel: string): SourceRead {
+export function locateWorkspaceSource(workspaceRoot: string, rel: string): { ok: true; real: string } | { ok: false; reason: string } {
   const unfit = unreadableSourceReason(rel);
   if (unfit) return { ok: false, reason: unfit };
   let real: string;
@@ -39,15 +39,32 @@ export function readWorkspaceSource(workspaceRoot: string, rel: string): SourceR
     real = realpathSync(join(workspaceRoot, rel));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? 'not found' : `cannot be found (${code ?? String(error)})` };
+    return { ok: false, reason: code === 'ENOENT' ? NOT_FOUND : `cannot be found (${code ?? String(error)})` };
   }
   const inside = relative(realRoot, real);
   if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) return { ok: false, reason: 'leads out of the workspace through a symbolic link' };
   if (inside.split(sep).some((segment) => segment.toLowerCase() === '.git')) return { ok: false, reason: 'leads into .git/ through a symbolic link' };
+  const stat = statSync(real, { throwIfNoEntry: false });
+  if (stat === undefined) return { ok: false, reason: NOT_FOUND };
+  if (!stat.isFile()) return { ok: false, reason: 'is not a regular file' };
+  return { ok: true, real };
+}
+
+/** locateWorkspaceSource's reason for a path that names nothing. */
+export const NOT_FOUND = 'not found';
+
+/**
+ * Reads a source file for a report: only a file locateWorkspaceSource admits, and at most
+ * MAX_SOURCE_BYTES. Anything else (`.git/config`, a link to /proc/self/environ, a FIFO, a device)
+ * is never opened.
+ */
+export function readWorkspaceSource(workspaceRoot: string, rel: string): SourceRead {
+  const located = locateWorkspaceSource(workspaceRoot, rel);
+  if (!located.ok) return located;
   let fd: number;
   try {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
-    fd = openSync(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
+    // O_NONBLOCK: a file swapped for a FIFO since it was located must not wait for a writer; it is refused just below.
+    fd = openSync(located.real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
   } catch (error) {
     return { ok: false, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }

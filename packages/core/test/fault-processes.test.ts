@@ -116,7 +116,7 @@ for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
 
 // Guards: runCommand forwarding SIGTERM to the tests (test-command.ts FORWARDED_SIGNALS). Without
 // it monocov dies at once, leaving no message. The run stopped is no data: the earlier data stays,
-// recorded as failed.
+// recorded as killed.
 test('SIGTERM sent to monocov run reaches the tests; the earlier data is kept, marked, and monocov exits 143', async () => {
   rmSync(dataDir, { recursive: true, force: true });
   const first = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, '-e', 'require("./lib/lib").hit()'], { cwd: pkg, encoding: 'utf8' });
@@ -131,7 +131,7 @@ test('SIGTERM sent to monocov run reaches the tests; the earlier data is kept, m
   assert.equal({ status, signal }, { status: 143, signal: null }, stderr);
   assert.match(
     stderr,
-    "monocov: the test command was killed by SIGTERM before any coverage of p's code was recorded: no data written, the earlier data in ../../coverage/projects/packages/p is kept, recorded as failed",
+    "monocov: the test command was killed by SIGTERM before any coverage of p's code was recorded: no data written, the earlier data in ../../coverage/projects/packages/p is kept, recorded as killed",
   );
   assert.is(readFileSync(join(dataDir, 'coverage-final.json'), 'utf8'), earlier);
   assert.equal(meta().tests, { status: 'passed', exitCode: 0, signal: null });

@@ -158,10 +158,16 @@ export function outcomeLine(
 ): string {
   const { outcome } = result;
   if (testsPassed(outcome)) return `${project}: ${result.summary}; data written to ${where(result.dataDir!)}`;
-  const ended = outcome.signal !== null ? `was killed by ${outcome.signal}` : `failed (exit status ${String(outcome.exitCode)})`;
-  if (result.testsRan)
-    return `${subject} ${ended}: ${project}: ${result.summary}; data written to ${where(result.dataDir!)}, recorded as failed (it shows what ran up to the failure)`;
-  const kept = result.dataDir === undefined ? `and ${project} has none from an earlier run` : `the earlier data in ${where(result.dataDir)} is kept, recorded as failed`;
+  const killed = outcome.signal !== null;
+  const ended = killed ? `was killed by ${outcome.signal}` : `failed (exit status ${String(outcome.exitCode)})`;
+  if (result.testsRan) {
+    const what = killed ? 'recorded as killed (it holds only what the processes that ended wrote)' : 'recorded as failed (it shows what ran up to the failure)';
+    return `${subject} ${ended}: ${project}: ${result.summary}; data written to ${where(result.dataDir!)}, ${what}`;
+  }
+  const kept =
+    result.dataDir === undefined
+      ? `and ${project} has none from an earlier run`
+      : `the earlier data in ${where(result.dataDir)} is kept, recorded as ${killed ? 'killed' : 'failed'}`;
   return `${subject} ${ended} before any coverage of ${project}'s code was recorded: no data written, ${kept}`;
 }
 

@@ -1,25 +1,47 @@
 import type { FileCoverageData } from 'istanbul-lib-coverage';
-import { countLines, readWorkspaceSource } from '../workspace-source';
+import { countLines, locateWorkspaceSource, NOT_FOUND, readWorkspaceSource } from '../workspace-source';
 
 /**
- * Whether a data entry may become report content (docs/security.md): its key must name a regular
- * file inside the workspace, reached without a symbolic link that leaves it, outside `.git/`
- * (workspace-source.ts), and its maps must lie within that file: a statement on line 30,000,000
- * of a 12-line file (or of a file that is not there) is a data error, found before anything is
- * allocated by that number. Returns why not, or undefined. Sources are read once per merge.
+ * Whether a data entry may become report content (docs/security.md), judged in two steps so that
+ * a file is opened only when it may be shown:
+ * - `locate`: its key must name a regular file inside the workspace, reached without a symbolic
+ *   link that leaves it, outside `.git/` (workspace-source.ts); nothing is opened;
+ * - `withinLines`: its maps must lie within that file: a statement on line 30,000,000 of a
+ *   12-line file is a data error, found before anything is allocated by that number.
+ * Between the two, the merge applies the project's include/omit (select.ts). Each returns why
+ * not, or undefined. Sources are looked at and read once per merge.
  */
-export function createAdmission(workspaceRoot: string): (path: string, coverage: FileCoverageData) => string | undefined {
+export interface Admission {
+  locate(path: string): string | undefined;
+  withinLines(path: string, coverage: FileCoverageData): string | undefined;
+}
+
+/** Admission's reason for a key that names no file: a file deleted since its data was collected, when the data recorded its hash. */
+export const NOT_IN_WORKSPACE = 'names a file that is not in the workspace';
+
+export function createAdmission(workspaceRoot: string): Admission {
+  const located = new Map<string, string | undefined>();
   const lines = new Map<string, number | string>();
-  return (path, coverage) => {
-    let known = lines.get(path);
-    if (known === undefined) {
-      const read = readWorkspaceSource(workspaceRoot, path);
-      known = read.ok ? countLines(read.text) : read.reason;
-      lines.set(path, known);
-    }
-    if (typeof known === 'string') return `names a file that ${known === 'not found' ? 'is not in the workspace' : known}`;
-    const last = lastLine(coverage);
-    return last > known ? `names line ${last}, beyond the ${known} line(s) of the file` : undefined;
+  const why = (reason: string): string => (reason === NOT_FOUND ? NOT_IN_WORKSPACE : `names a file that ${reason}`);
+  return {
+    locate(path) {
+      if (!located.has(path)) {
+        const found = locateWorkspaceSource(workspaceRoot, path);
+        located.set(path, found.ok ? undefined : why(found.reason));
+      }
+      return located.get(path);
+    },
+    withinLines(path, coverage) {
+      let known = lines.get(path);
+      if (known === undefined) {
+        const read = readWorkspaceSource(workspaceRoot, path);
+        known = read.ok ? countLines(read.text) : read.reason;
+        lines.set(path, known);
+      }
+      if (typeof known === 'string') return why(known);
+      const last = lastLine(coverage);
+      return last > known ? `names line ${last}, beyond the ${known} line(s) of the file` : undefined;
+    },
   };
 }
 

@@ -6,9 +6,10 @@ import { normalizeProjectRoot } from '../layout';
 import { mergeCoverageEntries } from '../merge';
 import { createPathMapper, type MappedPath } from '../paths';
 import { META_FILE, type ContextsData, type MergedProject } from '../store/format';
-import { readStoredData, type StoredData } from '../store/read';
-import { createAdmission } from './admit';
+import { readStoredData, type RunFailure, type StoredData } from '../store/read';
+import { createAdmission, NOT_IN_WORKSPACE } from './admit';
 import { dataContentHash, findDataFiles } from './inputs';
+import { createSelection, type RunOptionsOf } from './select';
 import { currentSources } from './sources';
 import { compareStrings } from '../compare';
 
@@ -24,6 +25,9 @@ import { compareStrings } from '../compare';
  *   once, as coverage.py's combine skips duplicate data files.
  * - A file edited or deleted since its data was collected (meta.json `sources` hashes) has that
  *   data left out and reported: its line numbers would point at the wrong code.
+ * - An entry its project's include/omit do not select (`runOptions`, select.ts) is left out and
+ *   listed in `unselected`, before its file is read: the rc file chooses what is reported, not
+ *   the data's writer.
  * - Test contexts (contexts.json beside a data file) merge as the union of the tests per line,
  *   under the same path remapping and staleness rules.
  * - A data file that cannot be used (see store/shape.ts, or paths outside the workspace that
@@ -46,6 +50,11 @@ export interface CombineOptions {
    * do not count: a CRLF checkout matches data made from an LF one.
    */
   checkSources?: boolean;
+  /**
+   * Each project's `run` options, whose include/omit select what its data may hold (select.ts);
+   * other entries are left out and listed in `unselected`. Absent: every entry is kept (a baseline).
+   */
+  runOptions?: RunOptionsOf;
 }
 
 export interface CombineResult {
@@ -67,6 +76,8 @@ export interface CombineResult {
   contexts?: ContextsData;
   /** Files whose data (from one input or more) was left out because they changed or were deleted since it was collected, sorted. */
   staleFiles: string[];
+  /** Files some data held that its project's include/omit do not select, left out unread; sorted. */
+  unselected: string[];
 }
 
 /** One project's data as collected, before stale files were left out. */
@@ -77,8 +88,8 @@ export interface ProjectInput {
   input: string;
   /** meta.json `configHash`: the collection options the data was made with. */
   configHash: string;
-  /** Why the data does not stand for passing tests (its tests failed, or a later run recorded nothing); absent when it does. */
-  failure?: string;
+  /** Why the data does not stand for passing tests (its tests failed or were killed, or a later run recorded nothing); absent when it does. */
+  failure?: RunFailure;
   /** Every file the data holds, stale ones included, sorted. */
   files: string[];
   /** Files left out because they changed or were deleted since collection, sorted. */
@@ -103,6 +114,8 @@ export function combineCoverage(options: CombineOptions): CombineResult {
   const current = currentSources(workspaceRoot);
   // Sources are not checked for a baseline (made from other code on purpose), nor admitted.
   const admit = options.checkSources === false ? undefined : createAdmission(workspaceRoot);
+  const selects = options.runOptions && createSelection(workspaceRoot, options.runOptions);
+  const unselected = new Set<string>();
   const firstWithContent = new Map<string, string>();
   const duplicates: CombineResult['duplicates'] = [];
   const projectInputs: ProjectInput[] = [];
@@ -133,12 +146,22 @@ export function combineCoverage(options: CombineOptions): CombineResult {
       allStale.add(path);
     };
     const rejected = new Set<string>();
+    const reject = (path: string, why: string): void => {
+      rejected.add(path);
+      problems.push(new DataError(`${file}: entry "${path}" ${why}; the entry was left out`, file));
+    };
     for (const [path, coverage] of data.entries) {
       const recorded = data.sources[path];
-      const unfit = admit && (recorded === undefined || current(path, recorded) === 'same') ? admit(path, coverage) : undefined;
-      if (unfit !== undefined) {
+      // Where the key leads is judged without opening anything; a file deleted since its data was
+      // collected is named as such below.
+      const misplaced = admit?.locate(path);
+      if (misplaced !== undefined && !(misplaced === NOT_IN_WORKSPACE && recorded !== undefined)) {
+        reject(path, misplaced);
+        continue;
+      }
+      if (selects && !selects(path, data.projectRootsOf(path))) {
         rejected.add(path);
-        problems.push(new DataError(`${file}: entry "${path}" ${unfit}; the entry was left out`, file));
+        unselected.add(path);
         continue;
       }
       if (recorded !== undefined && options.checkSources !== false) {
@@ -152,6 +175,11 @@ export function combineCoverage(options: CombineOptions): CombineResult {
           continue;
         }
         sources[path] = recorded;
+      }
+      const beyond = admit?.withinLines(path, coverage);
+      if (beyond !== undefined) {
+        reject(path, beyond);
+        continue;
       }
       entries.push([path, coverage]);
     }
@@ -196,6 +224,7 @@ export function combineCoverage(options: CombineOptions): CombineResult {
     projectInputs,
     ...(hasContexts ? { contexts: toContextsData(contextLines) } : {}),
     staleFiles: [...allStale].sort(compareStrings),
+    unselected: [...unselected].sort(compareStrings),
   };
 }
 
@@ -208,9 +237,11 @@ interface MappedData {
   /** meta.json `configHash` of per-project data; undefined for bare istanbul files and merged workspace data. */
   configHash?: string;
   /** Why per-project data does not stand for passing tests (store/read.ts runFailure). */
-  failure?: string;
+  failure?: RunFailure;
   /** contexts.json beside the data, keyed by mapped path. */
   contexts?: LinesByTest;
+  /** The (mapped) roots of the projects whose data holds a file; none for bare istanbul data. */
+  projectRootsOf(path: string): readonly string[];
 }
 
 /** Maps a data file's keys, project roots and recorded hashes onto this workspace; a key it cannot place makes the file unusable. */
@@ -227,7 +258,7 @@ function mapStoredData(file: string, stored: StoredData, mapPath: (key: string) 
   // A source named only in contexts.json has no data here to be judged by: it is left out.
   const contexts = stored.contexts && fromContextsData(stored.contexts, new Map(), (path) => mappedKeys.get(path));
   const { meta } = stored;
-  if (meta === undefined) return { entries, projects: [], sources: {}, contexts };
+  if (meta === undefined) return { entries, projects: [], sources: {}, contexts, projectRootsOf: () => [] };
 
   const metaPath = join(dirname(file), META_FILE);
   const projectRoot = (value: string): string => {
@@ -251,14 +282,18 @@ function mapStoredData(file: string, stored: StoredData, mapPath: (key: string) 
         files: [...new Set(held.filter((path): path is string => path !== undefined))].sort(compareStrings),
       };
     });
-    return { entries, projects, sources, contexts };
+    const roots = new Map<string, string[]>();
+    for (const project of projects) for (const path of project.files) roots.set(path, [...(roots.get(path) ?? []), project.projectRoot]);
+    return { entries, projects, sources, contexts, projectRootsOf: (path) => roots.get(path) ?? [] };
   }
+  const root = projectRoot(meta.projectRoot);
   return {
     entries,
-    projects: [{ projectRoot: projectRoot(meta.projectRoot), project: meta.project, files }],
+    projects: [{ projectRoot: root, project: meta.project, files }],
     sources,
     configHash: meta.configHash,
     failure: meta.failure,
     contexts,
+    projectRootsOf: () => [root],
   };
 }

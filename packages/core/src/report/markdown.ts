@@ -1,6 +1,6 @@
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import { visibleControls } from '../escape';
-import type { MergedProject, ProjectCompleteness } from '../store/format';
+import type { MergedProject, ProjectCompleteness, ProjectDataState } from '../store/format';
 import { METRIC_ORDER, formatPercent, percent, sumTotals, type Totals } from './metrics';
 import { groupByProject, projectLabel, type ProjectGroup } from './projects';
 import type { ThresholdMiss } from './thresholds';
@@ -79,7 +79,7 @@ export function formatMarkdownSummary(options: MarkdownSummaryOptions): string {
   }
   const incomplete = (options.completeness ?? []).filter((entry) => entry.state !== 'current' && entry.state !== 'untested');
   if (incomplete.length > 0) {
-    const shown = incomplete.map((entry) => `${code(entry.projectRoot)} (${entry.state === 'missing' ? 'no data' : `${entry.state} data`})`);
+    const shown = incomplete.map((entry) => `${code(entry.projectRoot)} (${STATE_NOTES[entry.state] ?? `${entry.state} data`})`);
     notes.push(`**Without current data:** ${shown.join(', ')}.`);
   }
   const untested = (options.completeness ?? []).filter((entry) => entry.state === 'untested');
@@ -88,6 +88,9 @@ export function formatMarkdownSummary(options: MarkdownSummaryOptions): string {
   if (notes.length > 0) lines.push('', ...notes.flatMap((note, index) => (index === 0 ? [note] : ['', note])));
   return `${lines.join('\n')}\n`;
 }
+
+/** How the summary names a project's state where "<state> data" would not read. */
+const STATE_NOTES: Partial<Record<ProjectDataState, string>> = { missing: 'no data', failed: 'tests failed', killed: 'tests killed' };
 
 function table(rows: string[][]): string[] {
   return [`| ${HEADER.join(' | ')} |`, '| :-- | --: | --: | --: | --: |', ...rows.map((cells) => `| ${cells.join(' | ')} |`)];

@@ -57,7 +57,11 @@ export interface EndedWith {
 }
 
 export interface TestsRecord extends EndedWith {
-  /** `passed`: exit status 0 and no signal. Absent in data written before it was recorded: derived from the status then. */
+  /**
+   * `passed`: exit status 0 and no signal. A run killed by a signal is `failed`, with `signal`
+   * naming it (a merge names it `killed`), so that readers knowing only these two values never
+   * take it for passed. Absent in data written before it was recorded: derived from the status then.
+   */
   status?: 'passed' | 'failed';
 }
 
@@ -91,8 +95,11 @@ export interface MergedProject {
  *   run's unaffected project); still checked for staleness like any other data
  * - `failed`: data present, but its tests failed (it shows what ran up to the failure), or a later
  *   run recorded nothing and the data is an earlier run's (meta.json `tests`, `laterRun`)
+ * - `killed`: data present, but its tests were killed by a signal (meta.json `tests.signal`): it
+ *   holds only what the processes that ended wrote; or a later run was killed before recording
+ *   anything and the data is an earlier run's (`laterRun.signal`)
  */
-export type ProjectDataState = 'current' | 'missing' | 'stale' | 'failed' | 'untested' | 'unexpected' | 'carried-forward';
+export type ProjectDataState = 'current' | 'missing' | 'stale' | 'failed' | 'killed' | 'untested' | 'unexpected' | 'carried-forward';
 
 /** One expected project's state (completeness.ts), as a merge reports it and workspace meta.json records it. */
 export interface ProjectCompleteness {
@@ -119,6 +126,8 @@ export interface WorkspaceMeta {
   sources: Record<string, string>;
   /** Each expected project's state, when the merge was told which projects to expect. */
   completeness?: ProjectCompleteness[];
+  /** Only when the data held files that their project's `run.include`/`run.omit` do not select: those files, left out (workspace-relative, sorted). */
+  dropped?: { unselected: string[] };
 }
 
 /**

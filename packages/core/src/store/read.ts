@@ -97,7 +97,7 @@ export type DataMeta =
       configHash: string;
       sources: Record<string, string>;
       /** Why the data does not stand for passing tests (runFailure); absent when it does, or when meta.json has no `tests`. */
-      failure?: string;
+      failure?: RunFailure;
     }
   | { kind: 'workspace'; projects: MergedProject[]; sources: Record<string, string>; completeness?: ProjectCompleteness[] };
 
@@ -135,15 +135,30 @@ export function readDataMeta(path: string): DataMeta {
   return { kind: 'project', project: meta.project as string, projectRoot: meta.projectRoot as string, configHash, sources, ...(failure !== undefined && { failure }) };
 }
 
+/** How a project's data falls short of passing tests: the completeness state it gives, and why, one phrase. */
+export interface RunFailure {
+  state: 'failed' | 'killed';
+  reason: string;
+}
+
 /**
- * Why a project's data does not stand for passing tests, one phrase; undefined when it does:
- * its tests failed (the data shows what ran up to the failure), or a later run recorded nothing.
+ * Why a project's data does not stand for passing tests; undefined when it does. Its tests
+ * failed (the data shows what ran up to the failure), or were killed by a signal (`tests.signal`:
+ * the data holds only what the processes that ended wrote, a killed process writes no coverage),
+ * or a later run recorded nothing (`laterRun`; `killed` when a signal ended it).
  */
-export function runFailure(meta: Pick<ProjectMeta, 'tests' | 'laterRun'>): string | undefined {
-  if (meta.laterRun) return `its last run ran no test (${endedWith(meta.laterRun)}); the data is from an earlier run`;
-  const { tests } = meta;
-  const failed = tests.status === undefined ? tests.exitCode !== 0 || tests.signal !== null : tests.status === 'failed';
-  return failed ? `its tests failed (${endedWith(tests)}); the data shows what ran up to the failure` : undefined;
+export function runFailure(meta: Pick<ProjectMeta, 'tests' | 'laterRun'>): RunFailure | undefined {
+  const { tests, laterRun } = meta;
+  if (laterRun) {
+    return laterRun.signal !== null
+      ? { state: 'killed', reason: `its last run was killed by ${laterRun.signal} before any coverage was recorded; the data is from an earlier run` }
+      : { state: 'failed', reason: `its last run ran no test (${endedWith(laterRun)}); the data is from an earlier run` };
+  }
+  if (tests.signal !== null && tests.status !== 'passed') {
+    return { state: 'killed', reason: `its tests were killed by ${tests.signal}; the data holds only what the processes that ended wrote` };
+  }
+  const failed = tests.status === undefined ? tests.exitCode !== 0 : tests.status === 'failed';
+  return failed ? { state: 'failed', reason: `its tests failed (${endedWith(tests)}); the data shows what ran up to the failure` } : undefined;
 }
 
 /** `exit status 1`, `killed by SIGTERM`. */

@@ -131,7 +131,7 @@ function checkBranch(item: unknown): string | undefined {
   return undefined;
 }
 
-const PROJECT_STATES: readonly ProjectDataState[] = ['current', 'missing', 'stale', 'failed', 'untested', 'unexpected', 'carried-forward'];
+const PROJECT_STATES: readonly ProjectDataState[] = ['current', 'missing', 'stale', 'failed', 'killed', 'untested', 'unexpected', 'carried-forward'];
 
 /**
  * Why a meta.json (of one project's data, or of merged workspace data when `kind` is

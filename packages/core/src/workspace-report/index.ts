@@ -6,7 +6,7 @@ import { checkCompleteness, isIncomplete, type Completeness, type ExpectedProjec
 import type { CoverageConfig } from '../config/types';
 import { ConfigError, DataError, NoDataError } from '../errors';
 import { combineCoverage, type CombineResult } from '../combine';
-import { projectDataIn, projectsDataPath, workspaceDataPath } from '../layout';
+import { normalizeProjectRoot, projectDataIn, projectsDataPath, workspaceDataPath } from '../layout';
 import { CONTEXTS_FILE, COVERAGE_FILE, FORMAT_VERSION, META_FILE, type ContextsData, type MergedProject, type WorkspaceMeta } from '../store/format';
 import { readDataMeta } from '../store/read';
 import { toPosix } from '../workspace-path';
@@ -81,6 +81,8 @@ export interface WorkspaceReport {
   diff?: DiffCoverage;
   /** Files whose data was left out of these numbers because they changed since it was collected (also in `problems`). */
   staleFiles: string[];
+  /** Files the data held that their project's `run.include`/`run.omit` do not select, left out unread (workspace meta.json `dropped`). */
+  unselected: string[];
   /** Missed thresholds, one line each in `message`. */
   misses: ThresholdMiss[];
   /** Thresholds checked. */
@@ -106,7 +108,10 @@ export function mergeWorkspace(options: WorkspaceReportOptions): WorkspaceReport
   // A `monocov run` or merge killed half way through replacing a folder: finished or undone first.
   recoverFolders(join(workspaceRoot, options.config.run.dataDir, STAGING_FOLDER));
   const inputs = options.inputs ?? [defaultInput(options.config, workspaceRoot)];
-  const mergeInputs = (all: string[]) => combineCoverage({ workspaceRoot, inputs: all, paths: options.config.paths, exclude: [outputDir] });
+  // An expected project's own `run` options (its Nx coverage target's) select what its data may hold.
+  const ownRun = new Map((options.expected ?? []).flatMap((project) => (project.run ? [[normalizeProjectRoot(project.projectRoot), project.run] as const] : [])));
+  const runOptions = (projectRoot: string | undefined) => (projectRoot === undefined ? undefined : ownRun.get(projectRoot)) ?? options.config.run;
+  const mergeInputs = (all: string[]) => combineCoverage({ workspaceRoot, inputs: all, paths: options.config.paths, exclude: [outputDir], runOptions });
   let merged = mergeInputs(inputs);
   let completeness = options.expected && checkCompleteness({ workspaceRoot, expected: options.expected, merged, run: options.config.run });
   const carried = completeness && options.carryForward ? carriedForwardData(workspaceRoot, options.carryForward, completeness) : [];
@@ -195,7 +200,7 @@ function locate(options: Pick<WorkspaceReportOptions, 'workspaceRoot' | 'config'
 function loadStoredData(config: CoverageConfig, { workspaceRoot, outputDir }: { workspaceRoot: string; outputDir: string }): CombineResult {
   const stored = join(outputDir, COVERAGE_FILE);
   const inputs = existsSync(stored) ? [stored] : [defaultInput(config, workspaceRoot)];
-  const merged = combineCoverage({ workspaceRoot, inputs, paths: config.paths, exclude: [outputDir] });
+  const merged = combineCoverage({ workspaceRoot, inputs, paths: config.paths, exclude: [outputDir], runOptions: () => config.run });
   requireData(merged, workspaceRoot, inputs);
   return merged;
 }
@@ -301,6 +306,7 @@ function finish(
       projects: merged.projects,
       sources: merged.sources,
       ...(completeness ? { completeness: completeness.projects } : {}),
+      ...(merged.unselected.length > 0 ? { dropped: { unselected: merged.unselected } } : {}),
     };
     written = writeReports({
       workspaceRoot,
@@ -343,6 +349,7 @@ function finish(
     checked: checked + (diff && config.report.failUnderDiff !== undefined ? 1 : 0),
     written,
     staleFiles: merged.staleFiles,
+    unselected: merged.unselected,
     outcome: dataFailed ? 'data-error' : incomplete ? 'incomplete' : misses.length > 0 ? 'threshold-missed' : 'ok',
   };
 }

@@ -20,7 +20,7 @@ export interface ReportOutput {
 }
 
 /** The parts of a WorkspaceReport that are printed. */
-export type PrintedReport = Pick<WorkspaceReport, 'summaryText' | 'markdown' | 'written' | 'problems' | 'misses' | 'duplicates' | 'completeness' | 'staleFiles' | 'outcome'>;
+export type PrintedReport = Pick<WorkspaceReport, 'summaryText' | 'markdown' | 'written' | 'problems' | 'misses' | 'duplicates' | 'completeness' | 'staleFiles' | 'unselected' | 'outcome'>;
 
 /** How reportOutput words a report for one adapter. */
 export interface ReportOutputOptions {
@@ -70,6 +70,13 @@ export function reportOutput(result: PrintedReport, options: ReportOutputOptions
     // The numbers printed and the reports drawn cover the rest; report and check never rewrite the stored merged data.
     const kept = command === 'merge' ? '' : '; the stored merged data still holds it';
     say('warn', `these numbers leave out ${stale.length} file(s) changed since their data was collected (${stale.join(', ')})${kept} — rerun their projects' coverage, then merge`);
+  }
+  const unselected = result.unselected;
+  if (unselected.length > 0) {
+    // Only the merge records them (meta.json `dropped`): report and check never rewrite the stored data.
+    const listed = unselected.slice(0, 10).join(', ') + (unselected.length > 10 ? `, and ${unselected.length - 10} more` : '');
+    const recorded = command === 'merge' ? ' (listed in meta.json `dropped`)' : '';
+    say('warn', `left out ${unselected.length} file(s) the data holds that run.include/run.omit do not select: ${listed}${recorded}; only what the rc file selects is reported`);
   }
   for (const miss of result.misses) say('error', `threshold missed: ${miss.message}`);
   if (result.problems.length > 0 && !ignoreErrors) {
