@@ -20,7 +20,7 @@ import { checkContextsData, checkDataMeta, checkFileCoverage } from './shape';
  * Files up to this size are parsed as one string; larger ones (a merged file of thousands of
  * projects) entry by entry, since one string of them would pass V8's limit of about 512 MiB.
  */
-const WHOLE_PARSE_LIMIT = 256 * 2 ** 20;
+export const WHOLE_PARSE_LIMIT = 256 * 2 ** 20;
 
 /**
  * Reads one istanbul JSON file, every entry checked at the door (checkFileCoverage) so a bad
