@@ -20,7 +20,10 @@ export interface ReportOutput {
 }
 
 /** The parts of a WorkspaceReport that are printed. */
-export type PrintedReport = Pick<WorkspaceReport, 'summaryText' | 'markdown' | 'written' | 'problems' | 'misses' | 'duplicates' | 'completeness' | 'staleFiles' | 'unselected' | 'outcome'>;
+export type PrintedReport = Pick<
+  WorkspaceReport,
+  'summaryText' | 'markdown' | 'written' | 'problems' | 'misses' | 'duplicates' | 'completeness' | 'staleFiles' | 'unselected' | 'outcome'
+>;
 
 /** How reportOutput words a report for one adapter. */
 export interface ReportOutputOptions {
