@@ -38,6 +38,7 @@ export interface ExpectedProject {
   run?: CoverageConfig['run'];
 }
 
+/** Which expected projects the merged data holds current data for, and why the others are not (checkCompleteness). */
 export interface Completeness {
   /** Every expected project and every unexpected one found in the data, sorted by root. */
   projects: ProjectCompleteness[];

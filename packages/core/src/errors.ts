@@ -5,6 +5,7 @@
  */
 export type MonocovErrorCode = 'CONFIG' | 'DATA' | 'NO_DATA' | 'ENVIRONMENT';
 
+/** Base class of every error monocov reports to the user; `code` says which kind. */
 export class MonocovError extends Error {
   constructor(
     readonly code: MonocovErrorCode,
@@ -49,6 +50,7 @@ export class EnvironmentError extends MonocovError {
   }
 }
 
+/** Whether `error` is a MonocovError (`instanceof`: of this copy of @monocov/core). */
 export function isMonocovError(error: unknown): error is MonocovError {
   return error instanceof MonocovError;
 }

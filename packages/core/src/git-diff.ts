@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { ConfigError } from './errors';
 
+/** What diff coverage compares: the lines changed since `base`, up to `head` or the working tree. */
 export interface DiffBase {
   /** A git ref: the lines changed since it are measured (`main`, `origin/main`, a SHA). */
   base: string;

@@ -14,6 +14,7 @@ export interface TestOutcome {
   signal: NodeJS.Signals | null;
 }
 
+/** Whether the tests passed: exit status 0 and no signal. */
 export function testsPassed(outcome: TestOutcome): boolean {
   return outcome.exitCode === 0 && outcome.signal === null;
 }
@@ -106,6 +107,7 @@ interface ChildExit {
 const CHANNEL = 'child_process';
 const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]));
 
+/** Starts recording how this process's child processes end, so tests killed by a signal are reported as such; `finish` stops it. */
 export function watchChildExits(): ChildExitWatch {
   const exits: ChildExit[] = [];
   const onChild = (message: unknown) => {

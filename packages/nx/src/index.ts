@@ -3,6 +3,6 @@
 import { createNodesV2 } from './plugins/plugin';
 
 export { createNodesV2 };
-// Nx 22 reads createNodesV2; later majors read the same tuple under the name createNodes.
+/** The inference plugin under the name later Nx majors read (the same tuple as createNodesV2). */
 export const createNodes = createNodesV2;
 export type { MonocovPluginOptions } from './plugins/plugin';

@@ -17,6 +17,7 @@ export type CollectionRoute =
   /** istanbul JSON the tests write themselves, at an absolute path. */
   | { kind: 'istanbul-json'; path: string };
 
+/** What resolveCollection decides from: the `run` options, what runs the tests, and names for its messages. */
 export interface ResolveCollectionOptions {
   run: Pick<CoverageConfig['run'], 'collector' | 'istanbulJsonPath'>;
   /** What runs the tests, as far as the target or command shows (detectTargetRunner, detectCommandRunner). */
@@ -37,6 +38,7 @@ const KEEP_V8: Readonly<Record<TestRunner, string>> = {
   vitest: 'Vitest\'s `coverage.provider: "v8"`',
 };
 
+/** The collection route for `run.collector`: V8, or Jest's or Vitest's own coverage; a ConfigError when the forced route cannot measure what runs. */
 export function resolveCollection(options: ResolveCollectionOptions): CollectionRoute {
   const { run, detection } = options;
   switch (run.collector) {

@@ -21,6 +21,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../version';
 
 export type { TestSetup } from './route';
 
+/** One project's coverage run: where it is, its configuration, the route, and how to run its tests. */
 export interface ProjectCoverageOptions {
   workspaceRoot: string;
   /** Workspace-relative project folder. */
@@ -37,6 +38,7 @@ export interface ProjectCoverageOptions {
   runTests(setup: TestSetup): Promise<TestOutcome>;
 }
 
+/** How a project's run ended and what it wrote. */
 export interface ProjectCoverageResult {
   outcome: TestOutcome;
   /**

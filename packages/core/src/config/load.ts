@@ -11,6 +11,7 @@ import { isPlainObject, validateConfigInput, type ConfigProblem } from './valida
 /** The rc file's name; it lives at the workspace root. */
 export const RC_FILE = '.coveragerc.json';
 
+/** Where loadConfig finds `.coveragerc.json`, and what is laid over it. */
 export interface LoadConfigOptions {
   workspaceRoot: string;
   /** Executor options or CLI flags, shaped like the file; validated like it and merged over it. */

@@ -4,8 +4,10 @@ export type Metric = 'statements' | 'branches' | 'functions' | 'lines';
 /** A threshold: one number for every metric, or a number per metric. */
 export type Threshold = number | Partial<Record<Metric, number>>;
 
+/** How a project's hits are collected (`run.collector`): `auto` picks from the test command, or one route by name. */
 export type Collector = 'auto' | 'v8' | 'jest' | 'vitest' | 'istanbul-json';
 
+/** A report monocov can write (`reporters`). */
 export type ReporterName = 'text' | 'text-summary' | 'lcov' | 'json' | 'json-summary' | 'cobertura' | 'html' | 'markdown';
 
 /** `.coveragerc.json` after defaults, project overrides and validation. */

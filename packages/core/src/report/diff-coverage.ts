@@ -1,6 +1,7 @@
 import libCoverage, { type CoverageMapData } from 'istanbul-lib-coverage';
 import { formatPercentShort, percent } from './metrics';
 
+/** One file's changed lines that hold code, and which of them no test ran. */
 export interface DiffFileCoverage {
   path: string;
   /** Changed lines that hold code, covered or not. */
@@ -9,6 +10,7 @@ export interface DiffFileCoverage {
   uncovered: number[];
 }
 
+/** Coverage of the changed lines only: `covered` of `total` executable changed lines. */
 export interface DiffCoverage {
   /** Files with changed executable lines, by path. */
   files: DiffFileCoverage[];

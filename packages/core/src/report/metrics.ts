@@ -5,11 +5,13 @@ import type { Metric } from '../config/types';
 /** The four metrics, in the order reports show them. */
 export const METRIC_ORDER: readonly Metric[] = ['statements', 'branches', 'functions', 'lines'];
 
+/** Covered and total items of one metric. */
 export interface Count {
   covered: number;
   total: number;
 }
 
+/** A count per metric: statements, branches, functions, lines. */
 export type Totals = Record<Metric, Count>;
 
 export function emptyTotals(): Totals {

@@ -7,6 +7,7 @@ export type TestRunner = 'jest' | 'vitest';
 
 export const TEST_RUNNERS: readonly TestRunner[] = ['jest', 'vitest'];
 
+/** Each runner's name as messages and target descriptions write it. */
 export const RUNNER_LABELS: Readonly<Record<TestRunner, string>> = { jest: 'Jest', vitest: 'Vitest' };
 
 /** What runs a test target, and what showed it. */
@@ -28,6 +29,7 @@ const RUNNER_EXECUTORS: Readonly<Record<string, TestRunner>> = {
   '@nrwl/vite:test': 'vitest',
 };
 
+/** The runner an Nx executor runs (`@nx/jest:jest`, `@nx/vitest:test`…), or undefined. */
 export function runnerOfExecutor(executor: string | undefined): TestRunner | undefined {
   return executor !== undefined && Object.hasOwn(RUNNER_EXECUTORS, executor) ? RUNNER_EXECUTORS[executor] : undefined;
 }
@@ -41,6 +43,7 @@ export function runnersInCommand(command: string): TestRunner[] {
   return [...new Set([...command.matchAll(RUNNER_WORD)].map((match) => match[1] as TestRunner))];
 }
 
+/** The parts of a test target that tell which runner it runs. */
 export interface TargetDescription {
   executor?: string;
   options?: Record<string, unknown>;

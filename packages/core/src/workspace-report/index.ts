@@ -23,6 +23,7 @@ import { checkThresholds, type ThresholdMiss } from '../report/thresholds';
 import { writeReports } from '../report/writers';
 import { recoverFolders, STAGING_FOLDER } from '../fs-atomic';
 
+/** What mergeWorkspace merges, where its reports go, and what it checks. */
 export interface WorkspaceReportOptions {
   /** Absolute workspace root. */
   workspaceRoot: string;
@@ -57,6 +58,7 @@ export interface WorkspaceReportOptions {
 /** What the caller should do: see WorkspaceReport.outcome. */
 export type ReportOutcome = 'ok' | 'data-error' | 'incomplete' | 'threshold-missed';
 
+/** A workspace merge's data, reports written and outcome; it prints nothing (reportOutput words it). */
 export interface WorkspaceReport {
   /** Merged coverage keyed by workspace-relative paths. */
   coverage: CoverageMapData;

@@ -8,6 +8,7 @@ import { inferredTestTargets } from './test-plugins';
 import { findTestTargets, type SkippedTarget, type TestTarget } from './test-targets';
 import { projectFilesAsNxSeesThem } from './workspace-projects';
 
+/** The options of the @monocov/nx entry of nx.json `plugins`. */
 export interface MonocovPluginOptions {
   /** Name of the per-project coverage target (default `coverage`). */
   targetName?: string;
