@@ -173,6 +173,33 @@ test('an integrated repo: project.json targets, their own inputs, dependsOn and 
   assert.equal(coverage.configurations, { ci: {} });
 });
 
+test('Playwright e2e projects that import test from @monocov/core/playwright get a coverage target crediting workspace files; others and Cypress get none', async () => {
+  const spec = "import { test, expect } from '@monocov/core/playwright';\n\ntest('home', async ({ page }) => {\n  await page.goto('/');\n});\n";
+  const projects = await inferred({
+    'package.json': json({ name: 'browser-repo', private: true }),
+    'nx.json': json({ plugins: [{ plugin: '@nx/playwright/plugin', options: { targetName: 'e2e', ciTargetName: 'e2e-ci' } }] }),
+    // Inferred by @nx/playwright/plugin from its config (read as the plugin would: it is not installed here).
+    'apps/web-e2e/project.json': json({ name: 'web-e2e', implicitDependencies: ['web'] }),
+    'apps/web-e2e/playwright.config.ts': "import { defineConfig } from '@playwright/test';\nexport default defineConfig({ testDir: './src' });\n",
+    'apps/web-e2e/src/home.spec.ts': spec,
+    // A project.json target of @nx/playwright's executor, any name.
+    'apps/admin-e2e/project.json': json({
+      name: 'admin-e2e',
+      targets: { 'e2e-chrome': { executor: '@nx/playwright:playwright', options: { config: 'apps/admin-e2e/pw.config.ts' } } },
+    }),
+    'apps/admin-e2e/src/fixtures.ts': "export { test, expect } from '@monocov/core/playwright';\n",
+    // Playwright specs that import @playwright/test: nothing would record the browser's coverage.
+    'apps/plain-e2e/project.json': json({ name: 'plain-e2e', targets: { e2e: { command: 'playwright test' } } }),
+    'apps/plain-e2e/src/home.spec.ts': "import { test } from '@playwright/test';\n",
+    'apps/cy-e2e/project.json': json({ name: 'cy-e2e', targets: { e2e: { executor: '@nx/cypress:cypress' } } }),
+  });
+  assert.equal(Object.keys(coverageTargets(projects)).sort(), ['apps/admin-e2e', 'apps/web-e2e']);
+  const web = projects['apps/web-e2e'].targets.coverage;
+  assert.equal(web.options, { testTarget: 'e2e', source: 'workspace' });
+  assert.match(web.metadata.description, /"e2e" target in Chromium \(@monocov\/core\/playwright\) and under V8 coverage/);
+  assert.equal(projects['apps/admin-e2e'].targets.coverage.options, { testTarget: 'e2e-chrome', source: 'workspace' });
+});
+
 test('@nx/jest/plugin: its inferred test target is asked for, with the inputs it names (a root jest.preset.js); a project.json test entry with only options still runs Jest', async () => {
   const projects = await inferred({
     'package.json': json({ name: 'jest-repo', private: true, devDependencies: { jest: '*', 'ts-jest': '*' } }),

@@ -14,6 +14,7 @@ export const MERGE_EXECUTOR = '@monocov/nx:merge';
 export const VERSION_PACKAGES = [
   '@monocov/core',
   '@monocov/nx',
+  '@playwright/test',
   'c8',
   'tsx',
   'ts-node',
@@ -52,7 +53,8 @@ export function coverageTarget(projectRoot: string, testTargets: readonly TestTa
   const configurations = [...new Set(testTargets.flatMap((entry) => Object.keys(entry.target.configurations ?? {})))].sort();
   const target: TargetConfiguration = {
     executor: COVERAGE_EXECUTOR,
-    options: { testTarget: names.length === 1 ? names[0] : names },
+    // A browser run credits the files of every project it runs (the app, its libraries): they are outside the e2e project.
+    options: { testTarget: names.length === 1 ? names[0] : names, ...(testTargets.some((entry) => entry.browser) ? { source: 'workspace' } : {}) },
     cache: true,
     inputs: [
       // Nx's default for a target that names no inputs: the project's files and its dependencies'.
@@ -95,6 +97,7 @@ function runnersOf(testTargets: readonly TestTarget[]): TestRunner[] {
 function describeRoute(testTargets: readonly TestTarget[]): string {
   const routes = testTargets.map((entry) => {
     const runners = entry.runner?.runners ?? [];
+    if (entry.browser) return `"${entry.name}" target in Chromium (@monocov/core/playwright) and under V8 coverage`;
     const route = runners.length > 0 ? `with ${runners.map((runner) => RUNNER_LABELS[runner]).join(' and ')}'s own coverage` : 'under V8 coverage';
     return `"${entry.name}" target ${route}`;
   });

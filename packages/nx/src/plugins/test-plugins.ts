@@ -4,12 +4,17 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 
-/** Nx plugins that infer a project's test target from its Jest or Vitest config, and the option that names that target. */
-const TEST_PLUGINS: Readonly<Record<string, { runner: TestRunner; targetOption: string; configs: RegExp }>> = {
-  '@nx/jest/plugin': { runner: 'jest', targetOption: 'targetName', configs: /^jest\.config\.[cm]?[jt]s$/ },
-  '@nx/vite/plugin': { runner: 'vitest', targetOption: 'testTargetName', configs: /^(?:vite|vitest)\.config\.[cm]?[jt]s$/ },
-  '@nx/vitest': { runner: 'vitest', targetOption: 'testTargetName', configs: /^(?:vite|vitest)\.config\.[cm]?[jt]s$/ },
-  '@nx/vitest/plugin': { runner: 'vitest', targetOption: 'testTargetName', configs: /^(?:vite|vitest)\.config\.[cm]?[jt]s$/ },
+/**
+ * Nx plugins that infer a project's test target from its Jest, Vitest or Playwright config, the
+ * option that names that target and its default. Playwright has no runner route: its target runs
+ * under V8 coverage, with the browser's coverage from @monocov/core/playwright.
+ */
+const TEST_PLUGINS: Readonly<Record<string, { runner: TestRunner | undefined; targetOption: string; defaultTarget: string; configs: RegExp }>> = {
+  '@nx/jest/plugin': { runner: 'jest', targetOption: 'targetName', defaultTarget: 'test', configs: /^jest\.config\.[cm]?[jt]s$/ },
+  '@nx/vite/plugin': { runner: 'vitest', targetOption: 'testTargetName', defaultTarget: 'test', configs: /^(?:vite|vitest)\.config\.[cm]?[jt]s$/ },
+  '@nx/vitest': { runner: 'vitest', targetOption: 'testTargetName', defaultTarget: 'test', configs: /^(?:vite|vitest)\.config\.[cm]?[jt]s$/ },
+  '@nx/vitest/plugin': { runner: 'vitest', targetOption: 'testTargetName', defaultTarget: 'test', configs: /^(?:vite|vitest)\.config\.[cm]?[jt]s$/ },
+  '@nx/playwright/plugin': { runner: undefined, targetOption: 'targetName', defaultTarget: 'e2e', configs: /^playwright\.config\.[cm]?[jt]s$/ },
 };
 
 /** A test target another plugin infers for a project. */
@@ -17,7 +22,8 @@ export interface InferredTestTarget {
   name: string;
   /** The target exactly as that plugin infers it (inputs, dependsOn, configurations, env), or the minimal one when the plugin could not be asked. */
   target: TargetConfiguration;
-  runner: TestRunner;
+  /** Jest or Vitest; undefined for Playwright. */
+  runner: TestRunner | undefined;
   /** e.g. `@nx/jest/plugin (jest.config.ts)`, for descriptions and init's report. */
   source: string;
 }
@@ -38,7 +44,7 @@ interface RegisteredTestPlugin {
   options: Record<string, unknown>;
   include?: string[];
   exclude?: string[];
-  runner: TestRunner;
+  runner: TestRunner | undefined;
   targetName: string;
   configs: RegExp;
 }
@@ -83,7 +89,7 @@ function registeredTestPlugins(plugins: PluginConfiguration[]): RegisteredTestPl
     const known = TEST_PLUGINS[plugin];
     if (!known) return [];
     const options = (typeof entry === 'string' ? {} : (entry.options as Record<string, unknown> | undefined)) ?? {};
-    const targetName = typeof options[known.targetOption] === 'string' ? (options[known.targetOption] as string) : 'test';
+    const targetName = typeof options[known.targetOption] === 'string' ? (options[known.targetOption] as string) : known.defaultTarget;
     return [
       {
         plugin,
@@ -161,5 +167,5 @@ function staticTestTarget(registered: RegisteredTestPlugin, file: string, worksp
   if (!existsSync(join(workspaceRoot, projectRoot, 'package.json')) && !existsSync(join(workspaceRoot, projectRoot, 'project.json'))) return undefined;
   const name = file.slice(projectRoot === '.' ? 0 : projectRoot.length + 1);
   if (name.startsWith('vite.') && !/\btest\s*:/.test(readFileSync(join(workspaceRoot, file), 'utf8'))) return undefined;
-  return { command: registered.runner === 'jest' ? 'jest' : 'vitest', options: { cwd: projectRoot } };
+  return { command: registered.runner === 'jest' ? 'jest' : registered.runner === 'vitest' ? 'vitest' : 'playwright test', options: { cwd: projectRoot } };
 }

@@ -1,6 +1,6 @@
 import type { NxJsonConfiguration, TargetConfiguration } from 'nx/src/devkit-exports';
 import { detectTargetRunner, runnerOfExecutor, testCommandKind, whyNotTests, withoutRepeats, type RunnerDetection } from '@monocov/core';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { InferredTestTarget } from './test-plugins';
 
@@ -11,6 +11,8 @@ export interface TestTarget {
   target: Partial<TargetConfiguration>;
   /** Jest or Vitest, when the target shows it: the coverage target collects through the runner's own coverage. */
   runner: RunnerDetection | undefined;
+  /** It runs Playwright: measured in Chromium (@monocov/core/playwright) and under V8, crediting every workspace file it runs. */
+  browser: boolean;
   /** Where it comes from: `project.json`, `package.json script "test:lib"`, `@nx/jest/plugin (jest.config.ts)`. */
   source: string;
 }
@@ -28,9 +30,11 @@ export interface ProjectTests {
 
 /**
  * The project's test targets: the names given (`testTargetName`), or by default `test`, every
- * `test:*` target whose command runs a test runner, and the targets that test plugins infer.
- * Never an end-to-end runner (Playwright, Cypress) nor a command that runs nx, lerna or turbo
- * itself (`nx affected --target=test:lib` would run the tests as other tasks, unmeasured).
+ * `test:*` target whose command runs a test runner, the targets that test plugins infer, and
+ * Playwright targets of any name when the project's tests import `test` from
+ * @monocov/core/playwright (docs/browser.md). Never another end-to-end runner (Cypress), nor a
+ * command that runs nx, lerna or turbo itself (`nx affected --target=test:lib` would run the
+ * tests as other tasks, unmeasured).
  */
 export function findTestTargets(args: {
   workspaceRoot: string;
@@ -49,9 +53,12 @@ export function findTestTargets(args: {
   const declared = declaredTargets(workspaceRoot, file, manifest);
   const inferredByName = new Map(inferred.map((entry) => [entry.name, entry]));
   const names = new Set([...inferredByName.keys(), ...Object.keys(declared)]);
+  const isPlaywright = (name: string) => runsPlaywright(resolveTarget([inferredByName.get(name)?.target, declared[name]?.target]), scripts);
   const wanted = testTargetNames
     ? testTargetNames.filter((name) => names.has(name))
-    : [...names].filter((name) => name === 'test' || name.startsWith('test:') || inferredByName.has(name));
+    : [...names].filter((name) => name === 'test' || name.startsWith('test:') || inferredByName.has(name) || isPlaywright(name));
+  let optedIn: boolean | undefined;
+  const importsOurPlaywright = () => (optedIn ??= importsMonocovPlaywright(projectDir));
 
   const testTargets: TestTarget[] = [];
   const skipped: SkippedTarget[] = [];
@@ -59,9 +66,16 @@ export function findTestTargets(args: {
     const fromPlugin = inferredByName.get(name);
     const target = resolveTarget([fromPlugin?.target, targetDefaults(nxJson, name, declared[name]?.target ?? fromPlugin?.target), declared[name]?.target]);
     const source = declared[name]?.source ?? fromPlugin?.source ?? 'project.json';
-    const judged = fromPlugin && !declared[name]?.replaces ? undefined : whyNotATestTarget(name, target, scripts, testTargetNames !== undefined);
+    const browser = runsPlaywright(target, scripts);
+    const judged = browser
+      ? importsOurPlaywright()
+        ? undefined
+        : `it runs Playwright tests that do not import \`test\` from ${MONOCOV_PLAYWRIGHT}, so no browser coverage would be recorded (docs/browser.md)`
+      : fromPlugin && !declared[name]?.replaces
+        ? undefined
+        : whyNotATestTarget(name, target, scripts, testTargetNames !== undefined);
     if (judged) skipped.push({ name, reason: judged });
-    else testTargets.push({ name, target, runner: runnerOf(target, fromPlugin, projectDir), source });
+    else testTargets.push({ name, target, runner: browser ? undefined : runnerOf(target, fromPlugin, projectDir), browser, source });
   }
   if (testTargetNames) return { testTargets, skipped };
   const { kept, repeats } = withoutRepeats(
@@ -155,14 +169,58 @@ function sameRunner(a: Partial<TargetConfiguration>, b: Partial<TargetConfigurat
   return b.options === undefined || commandOf(b) === undefined || JSON.stringify(commandOf(a)) === JSON.stringify(commandOf(b));
 }
 
-const E2E_EXECUTORS = /^@(?:nx|nrwl)\/(?:cypress|playwright):/;
+/** End-to-end runners monocov cannot measure: Cypress runs its own Electron or browser, out of reach. */
+const E2E_EXECUTORS = /^@(?:nx|nrwl)\/cypress:/;
+const PLAYWRIGHT_EXECUTOR = /^@(?:nx|nrwl)\/playwright:/;
+const PLAYWRIGHT_COMMAND = /(?:^|[\s;&|()'"/])playwright\s+test(?=$|[\s;&|()'"])/;
+const MONOCOV_PLAYWRIGHT = '@monocov/core/playwright';
+
+/** Whether a target runs Playwright: its executor, or a command (or script) that runs `playwright test`. */
+function runsPlaywright(target: Partial<TargetConfiguration>, scripts: Record<string, string>): boolean {
+  if (target.executor !== undefined && PLAYWRIGHT_EXECUTOR.test(target.executor)) return true;
+  const command = commandOf(target, scripts);
+  return command !== undefined && PLAYWRIGHT_COMMAND.test(command);
+}
+
+/** Files of an e2e project read for the import: its specs, fixtures and config, not what it installs or builds. */
+const SPEC_FILE = /\.[cm]?[jt]sx?$/;
+const MAX_FILES_READ = 2000;
+
+/** Whether any of the project's own script files imports @monocov/core/playwright: the project opted in to browser coverage. */
+function importsMonocovPlaywright(projectDir: string): boolean {
+  let read = 0;
+  const search = (dir: string): boolean => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    for (const entry of entries) {
+      if (read >= MAX_FILES_READ) return false;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules' && entry.name !== 'dist' && !entry.name.startsWith('.') && search(path)) return true;
+      } else if (entry.isFile() && SPEC_FILE.test(entry.name)) {
+        read++;
+        try {
+          if (readFileSync(path, 'utf8').includes(MONOCOV_PLAYWRIGHT)) return true;
+        } catch {
+          // unreadable: it imports nothing we can see
+        }
+      }
+    }
+    return false;
+  };
+  return search(projectDir);
+}
 const PLACEHOLDER_SCRIPT = 'Error: no test specified';
 
 /** Why a target with a test-like name is not measured; undefined when it runs tests. */
 function whyNotATestTarget(name: string, target: Partial<TargetConfiguration>, scripts: Record<string, string>, named: boolean): string | undefined {
   const executor = target.executor;
   if (executor === undefined) return 'it has no executor or command';
-  if (E2E_EXECUTORS.test(executor)) return `it runs end-to-end tests (${executor}), which monocov does not measure yet`;
+  if (E2E_EXECUTORS.test(executor)) return `it runs end-to-end tests (${executor}), which monocov does not measure (Playwright only: docs/browser.md)`;
   if (runnerOfExecutor(executor)) return undefined;
   const command = commandOf(target, scripts);
   if (command === undefined) return name === 'test' || named ? undefined : `its executor ${executor} is not a known test runner`;
@@ -170,7 +228,7 @@ function whyNotATestTarget(name: string, target: Partial<TargetConfiguration>, s
   const kind = testCommandKind(command, scripts);
   if (!named && whyNotTests(kind, command)) return whyNotTests(kind, command);
   if (kind === 'workspace') return `its command runs nx, lerna or turbo itself ("${command}"), which would run the tests again as tasks of their own`;
-  if (kind === 'e2e') return `its command runs end-to-end tests ("${command}"), which monocov does not measure yet`;
+  if (kind === 'e2e') return `its command runs end-to-end tests ("${command}"), which monocov does not measure (Playwright only: docs/browser.md)`;
   if (kind === 'unit' || name === 'test' || named) return undefined;
   return `its command runs no known test runner ("${command}")`;
 }
@@ -188,7 +246,7 @@ function commandOf(target: Partial<TargetConfiguration>, scripts: Record<string,
 function runnerOf(target: Partial<TargetConfiguration>, fromPlugin: InferredTestTarget | undefined, projectDir: string): RunnerDetection | undefined {
   const detected = detectTargetRunner({ executor: target.executor, options: target.options }, projectDir);
   if (detected) return detected;
-  return fromPlugin ? { runners: [fromPlugin.runner], evidence: fromPlugin.source } : undefined;
+  return fromPlugin?.runner ? { runners: [fromPlugin.runner], evidence: fromPlugin.source } : undefined;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a manifest read from JSON, its fields checked where used
