@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     const root = join(dir, 'workspace');
     writeReportWorkspace(root);
     // A fixed report time, so the pictures change only when the report does.
-    const env = { ...process.env, SOURCE_DATE_EPOCH: '1767225600', NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, SOURCE_DATE_EPOCH: '1767225600', NO_COLOR: '1' };
     delete env.NODE_V8_COVERAGE; // measuring the tests of this script's caller is not wanted
     buildReportWorkspace(root, (cwd, args, status = 0) => {
       const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8' });

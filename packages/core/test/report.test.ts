@@ -316,7 +316,7 @@ test('text-summary block', () => {
 
 test("a percentage is istanbul's number: truncated, the same digits at every precision", () => {
   // istanbul-lib-coverage's own rule, which its HTML, json-summary and cobertura reports show.
-  const istanbulPercent = createRequire(import.meta.url)('istanbul-lib-coverage/lib/percent.js') as (covered: number, total: number) => number;
+  const istanbulPercent = createRequire(__filename)('istanbul-lib-coverage/lib/percent.js') as (covered: number, total: number) => number;
   for (const total of [3, 7, 997, 6602]) {
     for (let covered = 0; covered <= total; covered++) {
       const shown = percent({ covered, total });

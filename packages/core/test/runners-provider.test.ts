@@ -169,7 +169,7 @@ test("real Vitest, two configs disagreeing on provider and enabled: one provider
     assert.is(run.status, 0, run.stderr);
     own.merge(JSON.parse(readFileSync(join(pkg, out, 'coverage-final.json'), 'utf8')));
   }
-  const ownFile = own.fileCoverageFor(join(pkg, 'src/sum.ts')).toJSON();
+  const ownFile = own.fileCoverageFor(join(pkg, 'src/sum.ts')).data;
   const ours = data['packages/store/src/sum.ts']!;
   assert.equal(ours.statementMap, ownFile.statementMap, 'the same statements, none twice');
   assert.equal(ours.s, ownFile.s);
