@@ -6,7 +6,8 @@ import { createFixtureWorkspace, readJson, removeWorkspace, runNx } from './help
 
 // Issue 21, items 1–3, through real nx runs: the coverage task runs its test target with the
 // test task's .env files, in its configuration, and misses the cache when an input of the test
-// target changes (here a root preset file only the test target's inputs name).
+// target changes (here a root preset file only the test target's inputs name). A NODE_OPTIONS
+// from .env.test reaches a Jest run beside the runner hook's preload.
 
 const files: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'parity', private: true }, null, 2),
@@ -33,6 +34,13 @@ const files: Record<string, string> = {
     null,
     2,
   ),
+  // Jest's dynamic import() needs --experimental-vm-modules, which this project's .env.test gives.
+  'libs/j/.env.test': 'NODE_OPTIONS=--experimental-vm-modules\n',
+  'libs/j/project.json': JSON.stringify({ name: 'j', targets: { test: { executor: 'nx:run-commands', options: { command: 'jest', cwd: 'libs/j' } } } }, null, 2),
+  'libs/j/jest.config.js': "module.exports = { testEnvironment: 'node' };\n",
+  'libs/j/src/sep.js': 'exports.separator = () => require("node:path").sep;\n',
+  'libs/j/src/sep.spec.js':
+    "test('a dynamic import beside a require', async () => {\n  const { sep } = await import('node:path');\n  expect(require('./sep').separator()).toBe(sep);\n});\n",
   'libs/a/src/index.js': 'exports.greet = function greet() {\n  return process.env.GREETING;\n};\nexports.ciOnly = function ciOnly() {\n  return process.env.MODE;\n};\n',
   'libs/a/test/main.test.js': `const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -89,6 +97,15 @@ test("editing a root file that only the test target's inputs name makes the cove
   const edited = runNx(root, ['run', 'a:coverage']);
   assert.is(edited.status, 0, edited.output);
   assert.ok(ranCoverage(edited.output), edited.output);
+});
+
+test("nx run j:coverage: a NODE_OPTIONS from .env.test reaches Jest beside monocov's runner hook", () => {
+  const result = runNx(root, ['run', 'j:coverage']);
+  assert.is(result.status, 0, result.output);
+  const meta = readJson(join(root, 'coverage/projects/libs/j/meta.json'));
+  assert.equal([meta.collector, meta.tests.status], ['jest/babel', 'passed']);
+  const data = readJson(join(root, 'coverage/projects/libs/j/coverage-final.json'))['libs/j/src/sep.js'];
+  assert.equal(Object.values(data.f), [1]);
 });
 
 test.run();

@@ -12,11 +12,12 @@ export interface TestSetup {
   /** The starting environment plus `variables`, for tests run as a child process. */
   env: NodeJS.ProcessEnv;
   /**
-   * monocov's variables alone (NODE_V8_COVERAGE, or the runner hook's NODE_OPTIONS), for tests
-   * run in this process: set them on process.env for the duration, so the processes the tests
-   * start inherit them.
+   * monocov's variables alone (NODE_V8_COVERAGE, or the runner hook's NODE_OPTIONS) for tests
+   * that will run with `env`, in this process: set them on process.env for the duration, so the
+   * processes the tests start inherit them. A NODE_OPTIONS of `env` (a test task's .env file may
+   * set one) is kept after monocov's preload.
    */
-  variables: Record<string, string>;
+  variables(env: NodeJS.ProcessEnv): Record<string, string>;
   /**
    * Runner route: each runner's coverage flags, output folder included, for callers that start
    * the runner through options (the Nx Jest and Vitest executors) instead of a command, which

@@ -20,10 +20,10 @@ export function runnerCollection(runners: TestRunner[], command: string | undefi
   }
   const providerOf = (runner: TestRunner) => providers.find((chosen) => chosen.runner === runner)?.provider;
   const sets = runners.map((runner) => runnerFlags(runner, { workspaceRoot, projectRoot, run, provider: providerOf(runner) }));
-  const variables = runnerHookVariables(sets, rawDir, env);
+  const variables = (base: NodeJS.ProcessEnv) => runnerHookVariables(sets, rawDir, base);
   return istanbulInputCollection(context, {
     setup: {
-      env: { ...env, ...variables },
+      env: { ...env, ...variables(env) },
       variables,
       runnerFlags: sets.map((set) => ({ runner: set.runner, flags: { ...set.flags, [set.outputFlag]: join(rawDir, set.runner) } })),
     },

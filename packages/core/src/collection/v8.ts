@@ -19,7 +19,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
   // With `run.all` every source needs its maps: listed now, they are prepared while the tests run.
   const sources = run.all ? scanSourceFiles({ workspaceRoot, projectRoot, run }).files : [];
   // With contexts, a preload takes a coverage snapshot at each test boundary (contexts/from-raw.ts).
-  const variables = { NODE_V8_COVERAGE: rawDir, ...(run.contexts === 'test' ? contextsCollector().contextVariables(env) : {}) };
+  const variables = (base: NodeJS.ProcessEnv) => ({ NODE_V8_COVERAGE: rawDir, ...(run.contexts === 'test' ? contextsCollector().contextVariables(base) : {}) });
   let conversion: ConvertModule.V8Conversion | undefined;
   const v8Conversion = () =>
     (conversion ??= new (convert().V8Conversion)({
@@ -34,7 +34,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
       onUnparsableSource: (problem) => dropUnparsable(problem, context),
     }));
   return {
-    setup: { env: { ...env, ...variables }, variables, runnerFlags: [] },
+    setup: { env: { ...env, ...variables(env) }, variables, runnerFlags: [] },
     whileTestsRun: async (tests) => {
       await convert().prepareFileMaps(sources, { cacheDir, stop: tests.ended });
       while (!tests.ended()) {

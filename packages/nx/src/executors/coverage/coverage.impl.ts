@@ -155,7 +155,10 @@ async function runTestTarget(args: {
     coverageTask: { project, target: context.targetName ?? 'coverage', configuration: context.configurationName },
     testTask: { project, target: testTarget, configuration },
   });
-  const restore = setTemporarily({ ...testEnv.set, ...(flags ? {} : setup.variables) }, testEnv.unset);
+  // monocov's NODE_OPTIONS extends the test task's own (NODE_OPTIONS=--experimental-vm-modules in .env.test), not the coverage task's.
+  const testEnvironment: NodeJS.ProcessEnv = { ...process.env, ...testEnv.set };
+  for (const name of testEnv.unset) delete testEnvironment[name];
+  const restore = setTemporarily({ ...testEnv.set, ...(flags ? {} : setup.variables(testEnvironment)) }, testEnv.unset);
   // runExecutor reports only success (run-commands adds its exit code): the processes it starts
   // tell whether the tests were killed by a signal, so the failure can name it.
   const children = watchChildExits();
