@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as assert from 'uvu/assert';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -236,4 +237,26 @@ export function filesContaining(dir: string, needles: string[]): string[] {
   return Object.entries(snapshotFiles(dir))
     .filter(([, contents]) => needles.some((needle) => contents.includes(needle)))
     .map(([path]) => path);
+}
+
+/** The maps and counts of one file's istanbul coverage, without what a runner adds beside them (path, hash, _coverageSchema, inputSourceMap). */
+export function istanbulCounts(fileCoverage: any): Record<string, unknown> {
+  const { statementMap, s, fnMap, f, branchMap, b } = fileCoverage;
+  return { statementMap, s, fnMap, f, branchMap, b };
+}
+
+/**
+ * A runner's own coverage-final.json (absolute keys) against monocov's data for the same files
+ * (workspace-relative keys): every file the runner measured has the same maps and counts.
+ * Returns the workspace-relative files compared.
+ */
+export function assertSameAsRunner(runnerJson: string, monocovJson: string, root: string): string[] {
+  const runner = readJson<Record<string, unknown>>(runnerJson);
+  const monocov = readJson<Record<string, unknown>>(monocovJson);
+  const files = Object.keys(runner).map((file) => relative(root, file).split(sep).join('/'));
+  for (const file of files) {
+    assert.ok(monocov[file], `${file}, which the runner measured, is in ${relative(root, monocovJson)}`);
+    assert.equal(istanbulCounts(monocov[file]), istanbulCounts(runner[join(root, file)]), `${file}: monocov's data against the runner's own`);
+  }
+  return files;
 }

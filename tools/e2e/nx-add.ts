@@ -4,6 +4,7 @@
  * `nx add @monocov/nx` — and `nx run-many -t coverage` then measures every tested project on the
  * first try, gives untested ones (apps without tests, e2e projects) no coverage target, and ends
  * with a merged report listing every tested project's files; a second run is all cache hits.
+ * A scenario adds steps of its own on the same workspace through what nxAddScenario returns.
  */
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import {
   REPO_ROOT,
   run,
   runOk,
+  type RunResult,
   snapshotFiles,
   withPackageManager,
   writeFiles,
@@ -42,10 +44,17 @@ export interface NxAddScenario {
   untested: string[];
 }
 
-interface Workspace {
+export interface NxAddWorkspace {
   scratch: string;
   root: string;
   shell: Shell;
+}
+
+/** What a scenario's own steps after the adoption use: the workspace, and nx through its package manager. */
+export interface NxAddSteps {
+  workspace(): NxAddWorkspace;
+  nx(args: string[]): RunResult;
+  nxOk(args: string[]): string;
 }
 
 const INSTALL: Record<NxAddScenario['manager'], string[]> = {
@@ -59,10 +68,10 @@ function nxArgs(manager: NxAddScenario['manager'], args: string[]): [string, str
   return manager === 'npm' ? ['npx', ['--no-install', 'nx', ...args]] : [manager, ['exec', 'nx', ...args]];
 }
 
-export function nxAddScenario(spec: NxAddScenario): void {
-  let created: Workspace | undefined;
+export function nxAddScenario(spec: NxAddScenario): NxAddSteps {
+  let created: NxAddWorkspace | undefined;
   let firstRun: Record<string, string>;
-  const ws = (): Workspace => {
+  const ws = (): NxAddWorkspace => {
     if (!created) throw new Error('no workspace: the install step failed');
     return created;
   };
@@ -146,4 +155,6 @@ export function nxAddScenario(spec: NxAddScenario): void {
     assert.match(output, /from the cache instead of running the command for (\d+) out of \1 tasks/);
     assert.equal(snapshotFiles(join(ws().root, 'coverage')), firstRun);
   });
+
+  return { workspace: ws, nx, nxOk };
 }

@@ -1,0 +1,191 @@
+// Issue 21, second acceptance scenario: a Turborepo + pnpm workspace whose packages' test scripts
+// already carry runner flags — `vitest --run`, `vitest run --coverage.enabled=false`,
+// `jest --ci --coverage` — set up as docs/getting-started.md says (`monocov init`, then
+// `pnpm run coverage`). monocov merges its flags into each runner's own command line, so every
+// package passes with the runner's own numbers; `pnpm test` under `monocov run` does too. Then
+// one package's command is misspelled (`vitset run`, exit 127): its run fails without replacing
+// the earlier data, and `monocov merge --require-complete` fails naming it.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  assertSameAsRunner,
+  filesContaining,
+  gitInitAndCommit,
+  inTempDir,
+  log,
+  readJson,
+  registryShell,
+  removeDir,
+  REPO_ROOT,
+  run,
+  runOk,
+  snapshotFiles,
+  withPackageManager,
+  writeFiles,
+  type Shell,
+} from './lib';
+
+const TURBO = '2.11.11';
+const VITEST = '4.1.12';
+const JEST = '30.5.2';
+/** Package folder → its test script and the sources its tests measure. */
+const PACKAGES: Record<string, { test: string; sources: string[] }> = {
+  'packages/slug': { test: 'vitest --run', sources: ['packages/slug/src/slug.ts'] },
+  'packages/money': { test: 'vitest run --coverage.enabled=false', sources: ['packages/money/src/money.ts'] },
+  'packages/dates': { test: 'jest --ci --coverage', sources: ['packages/dates/src/dates.js'] },
+  'packages/colors': { test: 'vitest run', sources: ['packages/colors/src/colors.ts'] },
+};
+const MISSPELT = 'packages/colors';
+
+let shell: Shell;
+let scratch: string | undefined;
+let root: string;
+let firstRun: Record<string, string>;
+
+const requireWorkspace = () => {
+  if (!scratch) throw new Error('no workspace: the install step failed');
+};
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+const vitestPackage = (name: string, testScript: string) =>
+  json({ name, private: true, type: 'module', scripts: { test: testScript }, devDependencies: { vitest: VITEST, '@vitest/coverage-v8': VITEST } });
+const dataFile = (projectRoot: string, file: 'coverage-final.json' | 'meta.json') => join(root, 'coverage/projects', projectRoot, file);
+
+function files(): Record<string, string> {
+  return {
+    'package.json': json({
+      name: 'turbo-runners',
+      private: true,
+      packageManager: 'pnpm@10.34.9',
+      scripts: { test: 'turbo run test' },
+      devDependencies: { turbo: TURBO },
+    }),
+    'pnpm-workspace.yaml': 'packages:\n  - "packages/*"\n',
+    'turbo.json': json({ $schema: 'https://turbo.build/schema.json', tasks: { test: {} } }),
+    '.gitignore': 'node_modules\n.turbo\ncoverage\n',
+    'packages/slug/package.json': vitestPackage('@repo/slug', PACKAGES['packages/slug']!.test),
+    'packages/slug/src/slug.ts':
+      "export function slug(text: string): string {\n  return text.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-');\n}\n\nexport function unslug(text: string): string {\n  return text.replace(/-/g, ' ');\n}\n",
+    'packages/slug/src/slug.test.ts':
+      "import { expect, test } from 'vitest';\nimport { slug } from './slug';\n\ntest('slug', () => expect(slug(' Hello World ')).toBe('hello-world'));\n",
+    'packages/money/package.json': vitestPackage('@repo/money', PACKAGES['packages/money']!.test),
+    'packages/money/src/money.ts':
+      "export function format(cents: number): string {\n  if (cents < 0) {\n    return '-' + format(-cents);\n  }\n  return `$${(cents / 100).toFixed(2)}`;\n}\n",
+    'packages/money/src/money.test.ts': "import { expect, test } from 'vitest';\nimport { format } from './money';\n\ntest('format', () => expect(format(1234)).toBe('$12.34'));\n",
+    'packages/dates/package.json': json({ name: '@repo/dates', private: true, scripts: { test: PACKAGES['packages/dates']!.test }, devDependencies: { jest: JEST } }),
+    'packages/dates/src/dates.js':
+      'exports.isWeekend = (date) => {\n  const day = date.getUTCDay();\n  return day === 0 || day === 6;\n};\n\nexports.isoDay = (date) => date.toISOString().slice(0, 10);\n',
+    'packages/dates/src/dates.test.js':
+      "const { isWeekend } = require('./dates');\n\ntest('isWeekend', () => {\n  expect(isWeekend(new Date('2024-06-01T12:00:00Z'))).toBe(true);\n  expect(isWeekend(new Date('2024-06-03T12:00:00Z'))).toBe(false);\n});\n",
+    'packages/colors/package.json': vitestPackage('@repo/colors', PACKAGES['packages/colors']!.test),
+    'packages/colors/src/colors.ts':
+      "export function hex(r: number, g: number, b: number): string {\n  return '#' + [r, g, b].map((part) => part.toString(16).padStart(2, '0')).join('');\n}\n",
+    'packages/colors/src/colors.test.ts':
+      "import { expect, test } from 'vitest';\nimport { hex } from './colors';\n\ntest('hex', () => expect(hex(255, 0, 16)).toBe('#ff0010'));\n",
+  };
+}
+
+test.after(() => {
+  if (scratch) removeDir(scratch);
+});
+
+test(`pnpm workspace with turbo ${TURBO}, Vitest ${VITEST} and Jest ${JEST}: pnpm installs everything, and @monocov/core by name, from the registry`, async () => {
+  scratch = await inTempDir('turbo-runners', async (dir) => {
+    shell = withPackageManager(await registryShell(), 'pnpm', join(dir, 'pnpm'));
+    root = join(dir, 'workspace');
+    writeFiles(root, files());
+    runOk(shell, root, 'pnpm', ['install', '--no-frozen-lockfile']);
+    runOk(shell, root, 'pnpm', ['add', '--save-dev', '--workspace-root', '@monocov/core']);
+    gitInitAndCommit(shell, root);
+    return dir;
+  });
+  log(`workspace ${root}`);
+});
+
+test("monocov init: each package's coverage script runs its test script through pnpm, as written", () => {
+  requireWorkspace();
+  runOk(shell, root, 'pnpm', ['exec', 'monocov', 'init']);
+  for (const [projectRoot, { test: testScript }] of Object.entries(PACKAGES)) {
+    const scripts = readJson(join(root, projectRoot, 'package.json')).scripts;
+    assert.is(scripts.coverage, 'monocov run -- pnpm run test', projectRoot);
+    assert.is(scripts.test, testScript, projectRoot);
+  }
+  assert.is(readJson(join(root, 'package.json')).scripts.coverage, 'turbo run coverage && monocov merge');
+  runOk(shell, root, 'git', ['add', '-A']);
+  runOk(shell, root, 'git', ['commit', '--quiet', '-m', 'monocov init']);
+});
+
+test('pnpm run coverage: every package passes with its flags merged, not appended, and the merged report lists every source', () => {
+  requireWorkspace();
+  const output = runOk(shell, root, 'pnpm', ['run', 'coverage']);
+  assert.match(output, /Tasks:\s+4 successful, 4 total/);
+  assert.not.match(output, 'Expected a single value');
+  assert.not.match(output, 'no data');
+  for (const projectRoot of Object.keys(PACKAGES)) assert.equal(readJson(dataFile(projectRoot, 'meta.json')).tests.status, 'passed', projectRoot);
+  assert.equal(readJson(dataFile('packages/dates', 'meta.json')).collector, 'jest/babel');
+  assert.equal(readJson(dataFile('packages/slug', 'meta.json')).collector, 'vitest/v8');
+  const merged = readJson(join(root, 'coverage/workspace/coverage-final.json'));
+  assert.equal(
+    Object.keys(merged).sort(),
+    Object.values(PACKAGES)
+      .flatMap(({ sources }) => sources)
+      .sort(),
+  );
+  assert.equal(filesContaining(join(root, 'coverage'), [root, scratch!, REPO_ROOT, tmpdir() + '/']), [], 'data and reports holding an absolute path');
+  firstRun = snapshotFiles(join(root, 'coverage'));
+});
+
+test("the numbers are each runner's own: the package's test command with the runner's JSON coverage gives the same counts", () => {
+  requireWorkspace();
+  const own: Record<string, (dir: string) => string[]> = {
+    'packages/slug': (dir) => ['exec', 'vitest', '--run', '--coverage.enabled', '--coverage.reporter=json', `--coverage.reportsDirectory=${dir}`],
+    'packages/money': (dir) => ['exec', 'vitest', 'run', '--coverage.enabled=true', '--coverage.reporter=json', `--coverage.reportsDirectory=${dir}`],
+    'packages/dates': (dir) => ['exec', 'jest', '--ci', '--coverage', '--coverageReporters=json', `--coverageDirectory=${dir}`],
+  };
+  for (const [projectRoot, args] of Object.entries(own)) {
+    const dir = join(scratch!, 'runner-own', projectRoot);
+    runOk(shell, join(root, projectRoot), 'pnpm', args(dir));
+    const compared = assertSameAsRunner(join(dir, 'coverage-final.json'), dataFile(projectRoot, 'coverage-final.json'), root);
+    assert.equal(compared, PACKAGES[projectRoot]!.sources, projectRoot);
+  }
+});
+
+test('monocov run -- pnpm test in a package passes and writes the same bytes as the turbo run', () => {
+  requireWorkspace();
+  const output = runOk(shell, join(root, 'packages/slug'), 'pnpm', ['exec', 'monocov', 'run', '--', 'pnpm', 'test']);
+  assert.match(output, /monocov: @repo\/slug: .*; data written to /);
+  assert.equal(snapshotFiles(join(root, 'coverage')), firstRun);
+});
+
+test("a misspelt test command (exit 127): the package's run fails, its earlier data stays, and monocov merge --require-complete fails naming it", () => {
+  requireWorkspace();
+  const manifestPath = join(root, MISSPELT, 'package.json');
+  writeFileSync(manifestPath, readFileSync(manifestPath, 'utf8').replace('"test": "vitest run"', '"test": "vitset run"'));
+  const earlierData = readFileSync(dataFile(MISSPELT, 'coverage-final.json'), 'utf8');
+  const failed = run(shell, root, 'pnpm', ['run', 'coverage']);
+  assert.is.not(failed.status, 0, failed.output);
+  assert.match(failed.output, /vitset: not found/);
+  assert.match(
+    failed.output,
+    /monocov: the test command failed \(exit status \d+\) before any coverage of @repo\/colors's code was recorded: no data written, the earlier data in [^\n]*coverage\/projects\/packages\/colors is kept, recorded as failed/,
+  );
+  assert.match(failed.output, /Cached:\s+3 cached, 4 total/);
+  assert.is(readFileSync(dataFile(MISSPELT, 'coverage-final.json'), 'utf8'), earlierData, 'the earlier coverage-final.json, byte for byte');
+  const meta = readJson(dataFile(MISSPELT, 'meta.json'));
+  assert.ok(meta.laterRun && meta.laterRun.exitCode !== 0, `meta.json records the later run: ${JSON.stringify(meta.laterRun)}`);
+
+  const merge = run(shell, root, 'pnpm', ['exec', 'monocov', 'merge', '--require-complete']);
+  assert.is(merge.status, 4, merge.output);
+  assert.match(merge.output, /packages\/colors \(@repo\/colors\): failed — its last run ran no test \(exit status \d+\); the data is from an earlier run/);
+  for (const projectRoot of Object.keys(PACKAGES).filter((projectRoot) => projectRoot !== MISSPELT)) assert.not.match(merge.output, `monocov merge: ${projectRoot} (`);
+  const merged = readJson(join(root, 'coverage/workspace/coverage-final.json'));
+  assert.equal(
+    merged['packages/colors/src/colors.ts'],
+    readJson(dataFile(MISSPELT, 'coverage-final.json'))['packages/colors/src/colors.ts'],
+    'the earlier data is still in the merged report',
+  );
+});
+
+test.run();
