@@ -1,4 +1,4 @@
-/** Turbo's cache as the two Turborepo scenarios (turbo.e2e.ts, turbo-init.e2e.ts) check it. */
+/** Turbo's cache as the Turborepo scenarios (turbo.e2e.ts, turbo-init.e2e.ts, turbo-runners.e2e.ts) check it. */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';

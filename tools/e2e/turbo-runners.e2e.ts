@@ -27,6 +27,7 @@ import {
   writeFiles,
   type Shell,
 } from './lib';
+import { turboCached } from './turbo-cache';
 
 const TURBO = '2.11.11';
 const VITEST = '4.1.12';
@@ -121,6 +122,7 @@ test('pnpm run coverage: every package passes with its flags merged, not appende
   requireWorkspace();
   const output = runOk(shell, root, 'pnpm', ['run', 'coverage']);
   assert.match(output, /Tasks:\s+4 successful, 4 total/);
+  assert.equal(turboCached(output), { cached: 0, total: 4 });
   assert.not.match(output, 'Expected a single value');
   assert.not.match(output, 'no data');
   for (const projectRoot of Object.keys(PACKAGES)) assert.equal(readJson(dataFile(projectRoot, 'meta.json')).tests.status, 'passed', projectRoot);
@@ -171,7 +173,7 @@ test("a misspelt test command (exit 127): the package's run fails, its earlier d
     failed.output,
     /monocov: the test command failed \(exit status \d+\) before any coverage of @repo\/colors's code was recorded: no data written, the earlier data in [^\n]*coverage\/projects\/packages\/colors is kept, recorded as failed/,
   );
-  assert.match(failed.output, /Cached:\s+3 cached, 4 total/);
+  assert.equal(turboCached(failed.output), { cached: 3, total: 4 }, 'the other packages came from the cache');
   assert.is(readFileSync(dataFile(MISSPELT, 'coverage-final.json'), 'utf8'), earlierData, 'the earlier coverage-final.json, byte for byte');
   const meta = readJson(dataFile(MISSPELT, 'meta.json'));
   assert.ok(meta.laterRun && meta.laterRun.exitCode !== 0, `meta.json records the later run: ${JSON.stringify(meta.laterRun)}`);
