@@ -114,6 +114,12 @@ test("monocov init: each package's coverage script runs its test script through 
     assert.is(scripts.test, testScript, projectRoot);
   }
   assert.is(readJson(join(root, 'package.json')).scripts.coverage, 'turbo run coverage && monocov merge');
+  // After editing manifests, as after any: a `pnpm run` inside another pnpm (turbo's per-package
+  // tasks under `pnpm run coverage`) checks the installed dependencies against manifests newer
+  // than its last check and rewrites node_modules/.pnpm-workspace-state-v1.json, and four at once
+  // fail reading each other's half-written file ("Unexpected end of JSON input", pnpm 10; pnpm
+  // issue 12019).
+  runOk(shell, root, 'pnpm', ['install', '--no-frozen-lockfile']);
   runOk(shell, root, 'git', ['add', '-A']);
   runOk(shell, root, 'git', ['commit', '--quiet', '-m', 'monocov init']);
 });
