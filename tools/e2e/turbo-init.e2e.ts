@@ -136,6 +136,9 @@ test('monocov init: a coverage script in each tested package, none in the others
   assert.is(readJson(join(root, 'package.json')).scripts.coverage, 'turbo run coverage && monocov merge');
   assert.match(readFileSync(join(root, '.gitignore'), 'utf8'), /^\/coverage$/m);
   assert.match(output, 'measure every package and merge: pnpm run coverage');
+  // As docs/troubleshooting.md advises after init's manifest edits: nested `pnpm run`s started at once
+  // otherwise race on pnpm 10's workspace state file (pnpm issue 12019).
+  runOk(shell, root, 'pnpm', ['install', '--no-frozen-lockfile']);
   runOk(shell, root, 'git', ['add', '-A']);
   runOk(shell, root, 'git', ['commit', '--quiet', '-m', 'monocov init']);
 });
