@@ -6,14 +6,17 @@
 //      really ran under coverage (tools/bench/generate.mjs, then `nx run-many -t coverage`);
 //   2. `monocov merge` wall and CPU time and peak RSS for growing numbers of projects, each a copy of one
 //      of the template's projects (sources and data, renamed), for the CI reporters and with html;
-//   3. `monocov check` of each size's merged data: the merged coverage-final.json read back;
+//   3. `monocov check` and `monocov report` (CI reporters) of each size's merged data: the merged
+//      coverage-final.json read back;
 //   4. a linear fit of CPU time, RSS and merged size, projected to 5,000 projects, next to the
 //      heap limit that ends a merge or a check. CPU time (user + system) is fitted, not wall time: on a shared
 //      machine the wall time mostly measures the other processes.
 // A size whose merge fails is recorded with its error and ends the sweep.
 //
 // Usage: node tools/bench/merge-scale.mjs [--sizes 50,100,250,500,1000] [--template 10x20]
-//          [--repeat 3] [--real <workspace>] [--dir <scratch>] [--out <results.json>]
+//          [--repeat 3] [--html-up-to 3000] [--real <workspace>] [--dir <scratch>] [--out <results.json>]
+// --html-up-to: sizes above it are merged with the CI reporters only (html writes ~700 KB and 20
+// pages per project).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '50,100,250,500,1000' },
     template: { type: 'string', default: '10x20' },
     repeat: { type: 'string', default: '3' },
+    'html-up-to': { type: 'string', default: String(Number.MAX_SAFE_INTEGER) },
     real: { type: 'string', multiple: true, default: [] },
     dir: { type: 'string', default: join(REPO_ROOT, 'tmp', 'merge-scale') },
     out: { type: 'string' },
@@ -173,9 +177,10 @@ async function measureMerge(root, variant) {
   };
 }
 
-/** `monocov check` of the merged data a merge left in `<root>/merged`: the merged coverage-final.json read back whole. */
-async function measureReadBack(root) {
-  const args = [BIN.monocov, 'check', '--output-dir', join(root, 'merged')];
+/** `monocov check` or `report` of the merged data a merge left in `<root>/merged`: the merged coverage-final.json read back. */
+async function measureReadBack(root, command) {
+  const reporters = command === 'report' ? CI_REPORTERS.flatMap((reporter) => ['--reporter', reporter]) : [];
+  const args = [BIN.monocov, command, ...reporters, '--output-dir', join(root, 'merged')];
   const result = await runOnce({ command: process.execPath, args, cwd: root, env: cleanEnv() });
   if (result.code !== 0) return { failed: true, code: result.code, error: firstError(result.output), rssKB: result.rssKB, ms: result.ms };
   return { ms: Math.round(result.ms), cpuMs: Math.round(result.cpuMs), rssMB: Math.round(result.rssKB / 1024) };
@@ -227,6 +232,7 @@ for (const count of sizes) {
   const root = buildScaled(template, count);
   const input = folderBytes(join(root, 'coverage', 'projects'));
   for (const variant of VARIANTS) {
+    if (variant !== VARIANTS[0] && count > Number(values['html-up-to'])) continue;
     const measured = await measureMerge(root, variant);
     const row = { projects: count, files: count * (templateVolume.files / templateVolume.projects), inputBytes: input.bytes, variant: variant.name, ...measured };
     results.merges.push(row);
@@ -237,13 +243,15 @@ for (const count of sizes) {
     );
     if (measured.failed) stopped = true;
     if (variant !== VARIANTS[0] || measured.failed) continue;
-    const check = await measureReadBack(root);
-    results.readBacks.push({ projects: count, mergedBytes: measured.outputs['coverage-final.json'], ...check });
-    console.log(
-      check.failed
-        ? `${count} projects, monocov check of the merged data: FAILED (exit ${check.code})\n${check.error}`
-        : `${count} projects, monocov check of the merged data: ${check.ms} ms wall, ${check.cpuMs} ms CPU, peak RSS ${check.rssMB} MB`,
-    );
+    for (const command of ['check', 'report']) {
+      const readBack = await measureReadBack(root, command);
+      results.readBacks.push({ projects: count, command, mergedBytes: measured.outputs['coverage-final.json'], ...readBack });
+      console.log(
+        readBack.failed
+          ? `${count} projects, monocov ${command} of the merged data: FAILED (exit ${readBack.code})\n${readBack.error}`
+          : `${count} projects, monocov ${command} of the merged data: ${readBack.ms} ms wall, ${readBack.cpuMs} ms CPU, peak RSS ${readBack.rssMB} MB`,
+      );
+    }
   }
   rmSync(root, { recursive: true, force: true });
 }
@@ -265,15 +273,15 @@ for (const variant of VARIANTS) {
   };
   console.log(`${variant.name}: ${JSON.stringify(results.projection[variant.name])}`);
 }
-const checks = results.readBacks.filter((row) => !row.failed);
-if (checks.length >= 2) {
-  const rss = linearFit(checks.map((row) => [row.projects, row.rssMB]));
-  results.projection['monocov check'] = {
+for (const command of ['check', 'report']) {
+  const readBacks = results.readBacks.filter((row) => row.command === command && !row.failed);
+  if (readBacks.length < 2) continue;
+  const rss = linearFit(readBacks.map((row) => [row.projects, row.rssMB]));
+  results.projection[`monocov ${command}`] = {
     rssMBPerProject: Number(rss.b.toFixed(2)),
     [`rssMB at ${PROJECTION}`]: Math.round(rss.a + rss.b * PROJECTION),
-    projectsAtHeapLimit: Math.floor((results.limits.heapLimitMB - rss.a) / rss.b),
   };
-  console.log(`monocov check: ${JSON.stringify(results.projection['monocov check'])}`);
+  console.log(`monocov ${command}: ${JSON.stringify(results.projection[`monocov ${command}`])}`);
 }
 
 const out = values.out ?? join(scratch, 'results.json');

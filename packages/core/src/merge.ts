@@ -57,7 +57,8 @@ type Hits = number | number[];
 /** istanbul's optional fields that its typings leave out. */
 type FullFileCoverage = FileCoverageData & { all?: boolean; bT?: Record<string, number[]> };
 
-function mergeFileCoverage(path: string, inputs: FullFileCoverage[], { owned = false }: MergeOptions): FileCoverageData {
+/** One file's inputs merged by the rules above. */
+export function mergeFileCoverage(path: string, inputs: FullFileCoverage[], { owned = false }: MergeOptions = {}): FileCoverageData {
   const real = inputs.filter((file) => file.all !== true);
   const used = real.length > 0 ? real : inputs;
   const copy = <T>(value: T): T => (owned ? value : structuredClone(value));

@@ -1,6 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { jsonObjectEntries } from '../src/json-entries';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jsonObjectEntries, jsonObjectEntriesOfFile } from '../src/json-entries';
 import { stableStringifyChunks } from '../src/stable-json';
 
 const bytesOf = (text: string) => Buffer.from(text, 'utf8');
@@ -49,6 +52,43 @@ test('a document cut short anywhere, or followed by more data, is an error, neve
 test('bytes that are not UTF-8 are an error', () => {
   const bytes = Buffer.concat([bytesOf('{"a":"'), Buffer.from([0xff, 0xfe]), bytesOf('"}')]);
   assert.throws(() => [...jsonObjectEntries(bytes)]);
+});
+
+test('read from a file a chunk at a time: entries across chunk boundaries, one larger than a chunk', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'monocov-entries-'));
+  try {
+    const data: Record<string, unknown> = {};
+    // Entries of many sizes (4 MiB chunks: some end just before, on and after a boundary), a
+    // 9 MiB one that the window must grow to hold, multi-byte characters and escapes throughout.
+    for (let i = 0; i < 400; i++) data[`src/ü${i}.ts`] = { s: 'x'.repeat((i * 7919) % 60000), q: 'é"\\{[', n: [i, { i }] };
+    data['big "one"'] = { text: '𝄞'.repeat(9 * 2 ** 18) };
+    for (let i = 400; i < 600; i++) data[`src/${i}.ts`] = i % 2 === 0 ? 'a,}]' : i;
+    const path = join(dir, 'coverage-final.json');
+    const read = (text: string): Array<[string, unknown, number]> => {
+      writeFileSync(path, text);
+      const fd = openSync(path, 'r');
+      try {
+        return [...jsonObjectEntriesOfFile(fd)];
+      } finally {
+        closeSync(fd);
+      }
+    };
+    const compact = read(JSON.stringify(data));
+    assert.equal(Object.fromEntries(compact.map(([key, value]) => [key, value])), data);
+    for (const [key, value, size] of compact) assert.is(size, Buffer.byteLength(JSON.stringify(value)), key);
+    const pretty = read(JSON.stringify(data, null, 2));
+    assert.equal(Object.fromEntries(pretty.map(([key, value]) => [key, value])), data);
+    const text = JSON.stringify(data);
+    writeFileSync(path, text.slice(0, text.length - 2));
+    const cut = openSync(path, 'r');
+    try {
+      assert.throws(() => [...jsonObjectEntriesOfFile(cut)], /unexpected end of data/);
+    } finally {
+      closeSync(cut);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

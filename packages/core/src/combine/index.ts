@@ -1,13 +1,13 @@
 import { dirname, join, resolve } from 'node:path';
-import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
+import type { CoverageMapData } from 'istanbul-lib-coverage';
 import { addLine, fromContextsData, toContextsData, type LinesByTest } from '../contexts/data';
 import { DataError } from '../errors';
 import { normalizeProjectRoot } from '../layout';
-import { mergeCoverageEntries } from '../merge';
 import { createPathMapper, type MappedPath } from '../paths';
 import { META_FILE, type ContextsData, type MergedProject } from '../store/format';
 import { readStoredData, type RunFailure, type StoredData } from '../store/read';
 import { createAdmission, NOT_IN_WORKSPACE } from './admit';
+import { MergeInputs } from './merged-coverage';
 import { dataContentHash, findDataFiles } from './inputs';
 import { createSelection, type RunOptionsOf } from './select';
 import { currentSources } from './sources';
@@ -107,7 +107,7 @@ export function combineCoverage(options: CombineOptions): CombineResult {
   );
   const mapPath = createPathMapper({ workspaceRoot, paths: options.paths });
 
-  const entries: Array<[string, FileCoverageData]> = [];
+  const taken = new MergeInputs();
   const projects = new Map<string, MergedProject>();
   const inputs: string[] = [];
   const sources: Record<string, string> = {};
@@ -123,66 +123,81 @@ export function combineCoverage(options: CombineOptions): CombineResult {
   let hasContexts = false;
   const allStale = new Set<string>();
   for (const file of files) {
-    let data: MappedData;
-    try {
-      data = mapStoredData(file, readStoredData(file), mapPath);
-    } catch (error) {
-      if (!(error instanceof DataError)) throw error;
-      problems.push(error);
-      continue;
-    }
-    const content = dataContentHash(file);
+    // A lone input has nothing to be a copy of (and a merged one may be gigabytes to hash).
+    const content = files.length > 1 ? dataContentHash(file) : file;
     const sameAs = firstWithContent.get(content);
     if (sameAs !== undefined) {
       duplicates.push({ input: file, sameAs });
       continue;
     }
-    firstWithContent.set(content, file);
-    inputs.push(file);
-    hasContexts ||= data.contexts !== undefined;
+    // Entries are taken one at a time as the file is read (a merged file may hold thousands of
+    // projects); a file that turns out unusable is taken back whole, with what was said of it.
     const stale = new Set<string>();
-    const markStale = (path: string): void => {
-      stale.add(path);
-      allStale.add(path);
-    };
     const rejected = new Set<string>();
+    const fileProblems: DataError[] = [];
+    const fileSources: Record<string, string> = {};
+    const fileUnselected: string[] = [];
     const reject = (path: string, why: string): void => {
       rejected.add(path);
-      problems.push(new DataError(`${file}: entry "${path}" ${why}; the entry was left out`, file));
+      fileProblems.push(new DataError(`${file}: entry "${path}" ${why}; the entry was left out`, file));
     };
-    for (const [path, coverage] of data.entries) {
-      const recorded = data.sources[path];
-      // Where the key leads is judged without opening anything; a file deleted since its data was
-      // collected is named as such below.
-      const misplaced = admit?.locate(path);
-      if (misplaced !== undefined && !(misplaced === NOT_IN_WORKSPACE && recorded !== undefined)) {
-        reject(path, misplaced);
-        continue;
-      }
-      if (selects && !selects(path, data.projectRootsOf(path))) {
-        rejected.add(path);
-        unselected.add(path);
-        continue;
-      }
-      if (recorded !== undefined && options.checkSources !== false) {
-        const now = current(path, recorded);
-        if (now !== 'same') {
-          markStale(path);
-          const what = now === 'deleted' ? 'was deleted' : 'changed';
-          problems.push(
-            new DataError(`${file}: ${path} ${what} since this data was collected, so its lines no longer match; its data was left out — rerun this project's coverage`, file),
-          );
+    let data: MappedData;
+    try {
+      const stored = readStoredData(file);
+      const described = describeMeta(file, stored, mapPath);
+      const mappedKeys = new Map<string, string>();
+      for (const [key, coverage, size] of stored.entries) {
+        const mapped = mapPath(key);
+        if (!mapped.ok) throw new DataError(`${file}: ${mapped.reason}; the file was skipped`, file);
+        const { path } = mapped;
+        mappedKeys.set(key, path);
+        const recorded = stored.meta?.sources[key];
+        // Where the key leads is judged without opening anything; a file deleted since its data was
+        // collected is named as such below.
+        const misplaced = admit?.locate(path);
+        if (misplaced !== undefined && !(misplaced === NOT_IN_WORKSPACE && recorded !== undefined)) {
+          reject(path, misplaced);
           continue;
         }
-        sources[path] = recorded;
+        if (selects && !selects(path, described.projectRootsOf(path))) {
+          rejected.add(path);
+          fileUnselected.push(path);
+          continue;
+        }
+        if (recorded !== undefined && options.checkSources !== false) {
+          const now = current(path, recorded);
+          if (now !== 'same') {
+            stale.add(path);
+            const what = now === 'deleted' ? 'was deleted' : 'changed';
+            fileProblems.push(
+              new DataError(`${file}: ${path} ${what} since this data was collected, so its lines no longer match; its data was left out — rerun this project's coverage`, file),
+            );
+            continue;
+          }
+          fileSources[path] = recorded;
+        }
+        const beyond = admit?.withinLines(path, coverage);
+        if (beyond !== undefined) {
+          reject(path, beyond);
+          continue;
+        }
+        taken.add(path, coverage, size);
       }
-      const beyond = admit?.withinLines(path, coverage);
-      if (beyond !== undefined) {
-        reject(path, beyond);
-        continue;
-      }
-      entries.push([path, coverage]);
+      data = described.withEntries(mappedKeys);
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      taken.discard();
+      problems.push(error);
+      continue;
     }
+    taken.commit();
+    firstWithContent.set(content, file);
+    inputs.push(file);
+    problems.push(...fileProblems);
+    Object.assign(sources, fileSources);
+    for (const path of stale) allStale.add(path);
+    for (const path of fileUnselected) unselected.add(path);
+    hasContexts ||= data.contexts !== undefined;
     for (const [path, byLine] of data.contexts ?? []) {
       if (stale.has(path) || rejected.has(path)) continue;
       for (const [line, names] of byLine) for (const name of names) addLine(contextLines, path, line, name);
@@ -207,8 +222,7 @@ export function combineCoverage(options: CombineOptions): CombineResult {
     }
   }
 
-  // The inputs were parsed here for this merge alone, so the result may share their objects.
-  const coverage = mergeCoverageEntries(entries, { owned: true });
+  const coverage = taken.coverage();
   problems.sort((a, b) => compareStrings(a.path ?? '', b.path ?? '') || compareStrings(a.message, b.message));
   return {
     coverage,
@@ -228,37 +242,32 @@ export function combineCoverage(options: CombineOptions): CombineResult {
   };
 }
 
-/** One data file with its paths mapped onto this workspace. */
+/** What a data file says beyond its entries, with its paths mapped onto this workspace. */
 interface MappedData {
-  entries: Array<[string, FileCoverageData]>;
   projects: MergedProject[];
-  /** meta.json `sources`, keyed by mapped path. */
-  sources: Record<string, string>;
   /** meta.json `configHash` of per-project data; undefined for bare istanbul files and merged workspace data. */
   configHash?: string;
   /** Why per-project data does not stand for passing tests (store/read.ts runFailure). */
   failure?: RunFailure;
   /** contexts.json beside the data, keyed by mapped path. */
   contexts?: LinesByTest;
-  /** The (mapped) roots of the projects whose data holds a file; none for bare istanbul data. */
-  projectRootsOf(path: string): readonly string[];
 }
 
-/** Maps a data file's keys, project roots and recorded hashes onto this workspace; a key it cannot place makes the file unusable. */
-function mapStoredData(file: string, stored: StoredData, mapPath: (key: string) => MappedPath): MappedData {
-  const entries: Array<[string, FileCoverageData]> = [];
-  const mappedKeys = new Map<string, string>();
-  for (const key of Object.keys(stored.coverage)) {
-    const mapped = mapPath(key);
-    if (!mapped.ok) throw new DataError(`${file}: ${mapped.reason}; the file was skipped`, file);
-    entries.push([mapped.path, stored.coverage[key]!]);
-    mappedKeys.set(key, mapped.path);
-  }
-  const files = [...new Set(mappedKeys.values())].sort(compareStrings);
+/**
+ * Maps a data file's meta.json onto this workspace before its entries are read (a root it cannot
+ * place makes the file unusable): `projectRootsOf` gives the (mapped) roots of the projects whose
+ * data holds a file, none for bare istanbul data. `withEntries` completes it once the entries
+ * were read, their keys mapped as `mappedKeys`.
+ */
+function describeMeta(
+  file: string,
+  stored: StoredData,
+  mapPath: (key: string) => MappedPath,
+): { projectRootsOf(path: string): readonly string[]; withEntries(mappedKeys: Map<string, string>): MappedData } {
   // A source named only in contexts.json has no data here to be judged by: it is left out.
-  const contexts = stored.contexts && fromContextsData(stored.contexts, new Map(), (path) => mappedKeys.get(path));
+  const contextsOf = (mappedKeys: Map<string, string>): LinesByTest | undefined => stored.contexts && fromContextsData(stored.contexts, new Map(), (path) => mappedKeys.get(path));
   const { meta } = stored;
-  if (meta === undefined) return { entries, projects: [], sources: {}, contexts, projectRootsOf: () => [] };
+  if (meta === undefined) return { projectRootsOf: () => [], withEntries: (mappedKeys) => ({ projects: [], contexts: contextsOf(mappedKeys) }) };
 
   const metaPath = join(dirname(file), META_FILE);
   const projectRoot = (value: string): string => {
@@ -268,14 +277,9 @@ function mapStoredData(file: string, stored: StoredData, mapPath: (key: string) 
     if (!mapped.ok) throw new DataError(`${metaPath}: projectRoot "${value}" is not a folder of this workspace; the data beside it was skipped`, file);
     return mapped.path;
   };
-  const sources: Record<string, string> = Object.create(null);
-  for (const [key, hash] of Object.entries(meta.sources)) {
-    const mapped = mappedKeys.get(key);
-    if (mapped !== undefined) sources[mapped] = hash; // hashes of files without data here do not matter
-  }
   if (meta.kind === 'workspace') {
     const projects = meta.projects.map((project): MergedProject => {
-      const held = project.files.map((path) => mappedKeys.get(path) ?? mapPath(path)).map((mapped) => (typeof mapped === 'string' ? mapped : mapped.ok ? mapped.path : undefined));
+      const held = project.files.map((path) => mapPath(path)).map((mapped) => (mapped.ok ? mapped.path : undefined));
       return {
         projectRoot: projectRoot(project.projectRoot),
         project: project.project,
@@ -284,16 +288,16 @@ function mapStoredData(file: string, stored: StoredData, mapPath: (key: string) 
     });
     const roots = new Map<string, string[]>();
     for (const project of projects) for (const path of project.files) roots.set(path, [...(roots.get(path) ?? []), project.projectRoot]);
-    return { entries, projects, sources, contexts, projectRootsOf: (path) => roots.get(path) ?? [] };
+    return { projectRootsOf: (path) => roots.get(path) ?? [], withEntries: (mappedKeys) => ({ projects, contexts: contextsOf(mappedKeys) }) };
   }
   const root = projectRoot(meta.projectRoot);
   return {
-    entries,
-    projects: [{ projectRoot: root, project: meta.project, files }],
-    sources,
-    configHash: meta.configHash,
-    failure: meta.failure,
-    contexts,
     projectRootsOf: () => [root],
+    withEntries: (mappedKeys) => ({
+      projects: [{ projectRoot: root, project: meta.project, files: [...new Set(mappedKeys.values())].sort(compareStrings) }],
+      configHash: meta.configHash,
+      failure: meta.failure,
+      contexts: contextsOf(mappedKeys),
+    }),
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { DataError } from '../errors';
 import { CONTEXTS_FILE, COVERAGE_FILE, META_FILE } from '../store/format';
@@ -83,15 +83,26 @@ export function findDataFiles(inputs: string[], exclude: string[], problems: Dat
 export function dataContentHash(file: string): string {
   const hash = createHash('sha256');
   const companions = basename(file) === COVERAGE_FILE ? [META_FILE, CONTEXTS_FILE] : [];
+  // Read a chunk at a time: a merged file may be larger than one buffer can hold (2 GiB).
+  const chunk = Buffer.allocUnsafe(1 << 20);
   for (const path of [file, ...companions.map((name) => join(dirname(file), name))]) {
-    let bytes: Buffer;
+    let fd: number;
     try {
-      bytes = readFileSync(path);
+      fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)); // a FIFO must not block
     } catch {
       hash.update(`${basename(path)}:absent\0`);
       continue;
     }
-    hash.update(`${basename(path)}:${bytes.length}\0`).update(bytes);
+    try {
+      const stat = fstatSync(fd);
+      if (!stat.isFile()) throw new Error('not a regular file');
+      hash.update(`${basename(path)}:${stat.size}\0`);
+      for (let read = readSync(fd, chunk); read > 0; read = readSync(fd, chunk)) hash.update(chunk.subarray(0, read));
+    } catch {
+      hash.update(`${basename(path)}:unreadable\0`);
+    } finally {
+      closeSync(fd);
+    }
   }
   return hash.digest('hex');
 }

@@ -48,11 +48,28 @@ export function addTotals(into: Totals, add: Totals): Totals {
   return into;
 }
 
+/** Maps that keep their files' totals (a merge's, whose files may be read back from disk: combine/merged-coverage.ts), by the map. */
+const keptTotals = new WeakMap<CoverageMapData, (path: string) => Totals>();
+
+/** Says that `coverage` knows its files' totals: sums ask it rather than read each file again. */
+export function keepTotals(coverage: CoverageMapData, totalsOf: (path: string) => Totals): void {
+  keptTotals.set(coverage, totalsOf);
+}
+
+/** The totals of `coverage`'s file `path`; undefined when it has none. */
+export function fileTotalsIn(coverage: CoverageMapData, path: string): Totals | undefined {
+  if (!Object.hasOwn(coverage, path)) return undefined;
+  const kept = keptTotals.get(coverage);
+  if (kept) return kept(path);
+  const file = coverage[path];
+  return file && fileTotals(file);
+}
+
 export function sumTotals(coverage: CoverageMapData, paths: Iterable<string> = Object.keys(coverage)): Totals {
   const totals = emptyTotals();
   for (const path of paths) {
-    const file = coverage[path];
-    if (file) addTotals(totals, fileTotals(file));
+    const file = fileTotalsIn(coverage, path);
+    if (file) addTotals(totals, file);
   }
   return totals;
 }

@@ -2,7 +2,7 @@ import libCoverage from 'istanbul-lib-coverage';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import type { CoverageConfig, Metric } from '../config/types';
 import { visibleControls } from '../escape';
-import { METRIC_ORDER, addTotals, emptyTotals, fileTotals, formatPercent, percent, type Totals } from './metrics';
+import { METRIC_ORDER, addTotals, emptyTotals, fileTotalsIn, formatPercent, percent, type Totals } from './metrics';
 import { projectLabel, type ProjectGroup } from './projects';
 
 export type TableOptions = Pick<CoverageConfig['report'], 'skipCovered' | 'skipEmpty' | 'showMissing' | 'precision' | 'sort'> & {
@@ -25,7 +25,7 @@ const HEADERS: Record<Metric, string> = { statements: '% Stmts', branches: '% Br
  * caller prints it.
  */
 export function formatTable(coverage: CoverageMapData, groups: ProjectGroup[], options: TableOptions): string {
-  const fileTotalsByPath = new Map(Object.keys(coverage).map((path) => [path, fileTotals(coverage[path]!)]));
+  const fileTotalsByPath = new Map(Object.keys(coverage).map((path) => [path, fileTotalsIn(coverage, path)!]));
   const total = emptyTotals();
   for (const totals of fileTotalsByPath.values()) addTotals(total, totals);
 

@@ -1,6 +1,6 @@
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import type { CoverageConfig, Metric, Threshold } from '../config/types';
-import { METRIC_ORDER, fileTotals, formatPercentShort, percent, sumTotals, type Totals } from './metrics';
+import { METRIC_ORDER, fileTotalsIn, formatPercentShort, percent, sumTotals, type Totals } from './metrics';
 import { normalizeProjectRoot } from '../layout';
 import type { ProjectGroup } from './projects';
 
@@ -69,7 +69,7 @@ export function checkThresholds(options: ThresholdOptions): ThresholdResult {
   }
 
   if (report.perFile !== undefined) {
-    for (const path of Object.keys(coverage).sort()) check(fileTotals(coverage[path]!), report.perFile, 'file', path, `file ${path}`);
+    for (const path of Object.keys(coverage).sort()) check(fileTotalsIn(coverage, path)!, report.perFile, 'file', path, `file ${path}`);
   }
   return { misses, checked };
 }

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import libCoverage from 'istanbul-lib-coverage';
-import type { CoverageMapData } from 'istanbul-lib-coverage';
+import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import libReport from 'istanbul-lib-report';
 import reports from 'istanbul-reports';
 import type { ReporterName } from '../config/types';
@@ -107,7 +107,7 @@ function writeAll(options: WriteReportsOptions, staging: string, written: string
 
   // No copy: FileCoverage wraps each file's data as it is, and istanbul's reporters only read it.
   const forWriters = representableCoverage(coverage);
-  const map = libCoverage.createCoverageMap(forWriters);
+  const map = lazyCoverageMap(forWriters);
   const sourceFinder = createSourceFinder(workspaceRoot, forWriters);
   // One context per summarizer, so the summary tree is built once for all reporters that use it.
   const contexts = new Map<'pkg' | 'flat', libReport.Context>();
@@ -288,25 +288,49 @@ function createSourceFinder(workspaceRoot: string, coverage: CoverageMapData): (
  * The coverage as the report writers get it: a file name that no format can hold (a line break
  * would start a new lcov record, XML 1.0 has no way to write most control characters) is a
  * DataError; function names, shown only, get their control characters written visibly; and each
- * file's `path` is its key, the one name every writer and the source finder use.
+ * file's `path` is its key, the one name every writer and the source finder use. Files are
+ * changed as each is read, so a merge's coverage read back from disk is never held whole.
  */
 function representableCoverage(coverage: CoverageMapData): CoverageMapData {
-  let copy: CoverageMapData | undefined;
-  for (const [key, file] of Object.entries(coverage)) {
+  const shown: CoverageMapData = {};
+  for (const key of Object.keys(coverage)) {
     const bad = unrepresentableCharacter(key);
     if (bad !== undefined) {
       throw new DataError(
         `entry "${visibleControls(key)}": its file name holds the control character ${bad}, which lcov, cobertura and HTML reports cannot represent; rename the file or leave it out with run.omit`,
       );
     }
-    // A function without `decl` (optional in the data) gets its `loc`: lcov and cobertura read decl.start.
-    const names = Object.values(file.fnMap).some((fn) => unrepresentableCharacter(fn.name) !== undefined || fn.decl === undefined);
-    if (file.path === key && !names) continue;
-    copy ??= { ...coverage };
-    const fnMap = names ? Object.fromEntries(Object.entries(file.fnMap).map(([id, fn]) => [id, { ...fn, name: visibleControls(fn.name), decl: fn.decl ?? fn.loc }])) : file.fnMap;
-    copy[key] = { ...file, path: key, fnMap };
+    let last: { file: FileCoverageData; shown: FileCoverageData } | undefined;
+    const get = (): FileCoverageData => {
+      const file = coverage[key]!;
+      if (last?.file !== file) last = { file, shown: representable(key, file) };
+      return last.shown;
+    };
+    Object.defineProperty(shown, key, { get, enumerable: true, configurable: true });
   }
-  return copy ?? coverage;
+  return shown;
+}
+
+function representable(key: string, file: FileCoverageData): FileCoverageData {
+  // A function without `decl` (optional in the data) gets its `loc`: lcov and cobertura read decl.start.
+  const names = Object.values(file.fnMap).some((fn) => unrepresentableCharacter(fn.name) !== undefined || fn.decl === undefined);
+  if (file.path === key && !names) return file;
+  const fnMap = names ? Object.fromEntries(Object.entries(file.fnMap).map(([id, fn]) => [id, { ...fn, name: visibleControls(fn.name), decl: fn.decl ?? fn.loc }])) : file.fnMap;
+  return { ...file, path: key, fnMap };
+}
+
+/**
+ * istanbul's coverage map over `coverage`, each file read from it when a report reads the file
+ * (istanbul's own map would read every file up front, holding a large merge whole).
+ */
+function lazyCoverageMap(coverage: CoverageMapData): libCoverage.CoverageMap {
+  const map = libCoverage.createCoverageMap({});
+  const data = (map as unknown as { data: Record<string, libCoverage.FileCoverage> }).data;
+  const { prototype } = libCoverage.classes.FileCoverage as unknown as { prototype: object };
+  for (const key of Object.keys(coverage)) {
+    data[key] = Object.create(prototype, { data: { get: () => coverage[key], enumerable: true } }) as libCoverage.FileCoverage;
+  }
+  return map;
 }
 
 /** istanbul's HTML report writes the file name in each page's heading unescaped; this writes it escaped. */

@@ -1,8 +1,9 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { DataError } from '../errors';
-import { jsonObjectEntries } from '../json-entries';
+import { jsonObjectEntriesOfFile } from '../json-entries';
 import {
   CONTEXTS_FILE,
   COVERAGE_FILE,
@@ -17,10 +18,15 @@ import {
 import { checkContextsData, checkDataMeta, checkFileCoverage } from './shape';
 
 /**
- * Files up to this size are parsed as one string; larger ones (a merged file of thousands of
- * projects) entry by entry, since one string of them would pass V8's limit of about 512 MiB.
+ * Files up to this size are parsed as one string; larger ones (a merged file of hundreds of
+ * projects) entry by entry from the file, a chunk at a time: one string of them would pass V8's
+ * limit of about 512 MiB, and holding one whole while its entries are parsed would take several
+ * times its size. 64 MiB, or a 64th of the heap's limit when that is less.
  */
-export const WHOLE_PARSE_LIMIT = 256 * 2 ** 20;
+export const WHOLE_PARSE_LIMIT = Math.min(64 * 2 ** 20, getHeapStatistics().heap_size_limit / 64);
+
+/** One entry of a data file: its key as written, its coverage, and the size in bytes of its JSON. */
+export type CoverageEntry = [key: string, coverage: FileCoverageData, size: number];
 
 /**
  * Reads one istanbul JSON file, every entry checked at the door (checkFileCoverage) so a bad
@@ -28,35 +34,61 @@ export const WHOLE_PARSE_LIMIT = 256 * 2 ** 20;
  * map has no prototype, so a `__proto__` key is an entry like any other.
  */
 export function readCoverageFile(path: string): CoverageMapData {
-  const bytes = readRegularFile(path);
   const coverage: CoverageMapData = Object.create(null);
-  try {
-    const entries = bytes.length > WHOLE_PARSE_LIMIT ? jsonObjectEntries(bytes) : wholeObjectEntries(bytes, path);
-    for (const [key, file] of entries) {
-      const reason = checkFileCoverage(file);
-      if (reason) throw new DataError(`${path}: entry "${key}": ${reason}`, path);
-      coverage[key] = file as FileCoverageData;
-    }
-  } catch (error) {
-    if (error instanceof DataError) throw error;
-    throw new DataError(`${path}: is not valid JSON (${(error as Error).message}); the file may be truncated`, path);
-  }
+  for (const [key, file] of readCoverageEntries(path)) coverage[key] = file;
   return coverage;
 }
 
-function wholeObjectEntries(bytes: Buffer, path: string): Array<[string, unknown]> {
-  const parsed: unknown = JSON.parse(bytes.toString('utf8'));
+/**
+ * readCoverageFile one entry at a time, so a merged file of any size is read without holding it:
+ * a file over WHOLE_PARSE_LIMIT is read from disk a chunk at a time. A bad entry, or bad JSON,
+ * is a DataError when it is reached, after the entries before it were given.
+ */
+export function* readCoverageEntries(path: string): Generator<CoverageEntry> {
+  const fd = openRegularFile(path);
+  try {
+    const size = fstatSync(fd).size;
+    const entries = size > WHOLE_PARSE_LIMIT ? jsonObjectEntriesOfFile(fd) : wholeObjectEntries(readFileSync(fd), path);
+    for (;;) {
+      let next: IteratorResult<[string, unknown, number]>;
+      try {
+        next = entries.next();
+      } catch (error) {
+        if (error instanceof DataError) throw error;
+        throw new DataError(`${path}: is not valid JSON (${(error as Error).message}); the file may be truncated`, path);
+      }
+      if (next.done) return;
+      const [key, file, bytes] = next.value;
+      const reason = checkFileCoverage(file);
+      if (reason) throw new DataError(`${path}: entry "${key}": ${reason}`, path);
+      yield [key, file as FileCoverageData, bytes];
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function* wholeObjectEntries(bytes: Buffer, path: string): Generator<[string, unknown, number]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new DataError(`${path}: is not valid JSON (${(error as Error).message}); the file may be truncated`, path);
+  }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new DataError(`${path}: is not istanbul coverage data (expected an object keyed by file path)`, path);
   }
-  return Object.entries(parsed);
+  const keys = Object.keys(parsed);
+  // Sizes shared out by entry: what the caller keeps in memory is weighed by them.
+  const share = keys.length === 0 ? 0 : Math.ceil(bytes.length / keys.length);
+  for (const key of keys) yield [key, (parsed as Record<string, unknown>)[key], share];
 }
 
 /**
- * A data file's bytes, only when it is a regular file: a FIFO would block the read and a device
+ * A data file opened, only when it is a regular file: a FIFO would block the read and a device
  * never end. Anything else is a DataError naming the file.
  */
-function readRegularFile(path: string, { followLink = true } = {}): Buffer {
+function openRegularFile(path: string, { followLink = true } = {}): number {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (followLink ? 0 : (constants.O_NOFOLLOW ?? 0)));
@@ -64,8 +96,16 @@ function readRegularFile(path: string, { followLink = true } = {}): Buffer {
     const code = (error as NodeJS.ErrnoException).code;
     throw new DataError(code === 'ELOOP' ? `${path}: is a symbolic link, not followed` : `${path}: cannot be read (${code ?? String(error)})`, path);
   }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new DataError(`${path}: is not a regular file`, path);
+  }
+  return fd;
+}
+
+function readRegularFile(path: string, options: { followLink?: boolean } = {}): Buffer {
+  const fd = openRegularFile(path, options);
   try {
-    if (!fstatSync(fd).isFile()) throw new DataError(`${path}: is not a regular file`, path);
     return readFileSync(fd);
   } finally {
     closeSync(fd);
@@ -176,8 +216,11 @@ function readContextsFile(path: string): ContextsData {
 
 /** One data file with what lies beside it, each checked. */
 export interface StoredData {
-  /** Keyed as written. */
-  coverage: CoverageMapData;
+  /**
+   * The coverage entries, keyed as written, read one at a time as they are iterated: a bad entry
+   * or bad JSON is a DataError (naming the file, which is to be skipped whole) when it is reached.
+   */
+  entries: Iterable<CoverageEntry>;
   /** meta.json beside a coverage-final.json; absent for bare istanbul data. */
   meta?: DataMeta;
   /** contexts.json beside a coverage-final.json, when the data recorded test contexts. */
@@ -185,9 +228,9 @@ export interface StoredData {
 }
 
 /**
- * Reads a data file and, beside a coverage-final.json, its meta.json and contexts.json (any other
- * file name is bare istanbul data). They are one unit: a DataError in any of them, naming the
- * file at fault, makes the whole unusable.
+ * Reads a data file's meta.json and contexts.json (beside a coverage-final.json; any other file
+ * name is bare istanbul data), and gives its entries to be read. They are one unit: a DataError
+ * in any of them, naming the file at fault, makes the whole unusable.
  */
 export function readStoredData(file: string): StoredData {
   const companion = (name: string): string | undefined => {
@@ -196,10 +239,17 @@ export function readStoredData(file: string): StoredData {
   };
   const metaPath = companion(META_FILE);
   const meta = metaPath === undefined ? undefined : skippedWith(() => readDataMeta(metaPath), 'the data beside it was skipped', file);
-  const coverage = skippedWith(() => readCoverageFile(file), 'the file was skipped', file);
   const contextsPath = companion(CONTEXTS_FILE);
   const contexts = contextsPath === undefined ? undefined : skippedWith(() => readContextsFile(contextsPath), 'the data beside it was skipped', contextsPath);
-  return { coverage, ...(meta ? { meta } : {}), ...(contexts ? { contexts } : {}) };
+  const entries = function* (): Generator<CoverageEntry> {
+    try {
+      yield* readCoverageEntries(file);
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      throw new DataError(`${error.message}; the file was skipped`, file);
+    }
+  };
+  return { entries: { [Symbol.iterator]: entries }, ...(meta ? { meta } : {}), ...(contexts ? { contexts } : {}) };
 }
 
 /** Reads one file of a data unit; its DataError also says what of the unit is skipped (`skipped`) and names `path`. */

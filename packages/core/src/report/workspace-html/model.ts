@@ -2,7 +2,7 @@ import type { CoverageMapData } from 'istanbul-lib-coverage';
 import type { MergedProject, ProjectCompleteness } from '../../store/format';
 import { formatChange } from '../markdown';
 import type { Baseline } from '../markdown';
-import { METRIC_ORDER, addTotals, emptyTotals, fileTotals, percent, sumTotals, type Totals } from '../metrics';
+import { METRIC_ORDER, addTotals, emptyTotals, fileTotalsIn, percent, sumTotals, type Totals } from '../metrics';
 import { groupByProject, type ProjectGroup } from '../projects';
 import { compareStrings } from '../../compare';
 
@@ -164,8 +164,7 @@ function projectTree(group: ProjectGroup, coverage: CoverageMapData, pages: Read
   const prefix = group.projectRoot === undefined || group.projectRoot === '.' ? '' : `${group.projectRoot}/`;
   const root: Folder = { name: group.projectRoot ?? '', totals: emptyTotals(), folders: new Map(), files: [] };
   for (const path of group.files) {
-    const file = coverage[path]!;
-    const totals = fileTotals(file);
+    const totals = fileTotalsIn(coverage, path)!;
     const parts = path.slice(prefix.length).split('/');
     const name = parts.pop()!;
     let folder = root;
