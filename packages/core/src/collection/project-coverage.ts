@@ -138,7 +138,10 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
       coverage: portable,
       totals,
       summary: summaryLine(totals, Object.keys(portable).length, precision),
-      table: projectTable(portable, options),
+      // Printed only with --verbose or report.projectTable: made when it is read.
+      get table() {
+        return projectTable(portable, options);
+      },
       unmatchedIncludes: scan.unmatchedIncludes,
       warnings,
     };
