@@ -110,7 +110,7 @@ class Spill {
   private pendingSize = 0;
 
   constructor() {
-    const dir = mkdtempSync(join(tmpdir(), 'monocov-merge-'));
+    const dir = mkdtempSync(join(tmpdir(), 'monocov-spill-'));
     this.path = join(dir, 'entries.json');
     this.fd = openSync(this.path, 'w+');
     try {
