@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 // that most of the data must be spilled; every output must be the same, byte for byte.
 
 const BIN = join(__dirname, '..', 'bin', 'monocov.js');
-const SMALL_HEAP = ['--max-old-space-size=48'];
+const SMALL_HEAP = ['--max-old-space-size=32'];
 const PROJECTS = 50;
 const MODULES = 20;
 

@@ -293,6 +293,8 @@ function createSourceFinder(workspaceRoot: string, coverage: CoverageMapData): (
  */
 function representableCoverage(coverage: CoverageMapData): CoverageMapData {
   const shown: CoverageMapData = {};
+  // One file remembered, for all keys: a report reads one file many times in a row, and keeping one per key would hold them all.
+  let last: { file: FileCoverageData; shown: FileCoverageData } | undefined;
   for (const key of Object.keys(coverage)) {
     const bad = unrepresentableCharacter(key);
     if (bad !== undefined) {
@@ -300,7 +302,6 @@ function representableCoverage(coverage: CoverageMapData): CoverageMapData {
         `entry "${visibleControls(key)}": its file name holds the control character ${bad}, which lcov, cobertura and HTML reports cannot represent; rename the file or leave it out with run.omit`,
       );
     }
-    let last: { file: FileCoverageData; shown: FileCoverageData } | undefined;
     const get = (): FileCoverageData => {
       const file = coverage[key]!;
       if (last?.file !== file) last = { file, shown: representable(key, file) };
