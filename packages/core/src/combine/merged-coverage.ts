@@ -13,7 +13,7 @@ import { fileTotals, keepTotals, type Totals } from '../report/metrics';
  * heap's limit (every workspace of a few hundred projects: nothing is read twice); past that,
  * each is written to a spill file and read back when its file is merged. The merged coverage
  * (`coverage()`) merges a file when it is read and keeps it only when its inputs were held, so
- * the data of 10,000 projects never sits in memory at once, while every consumer still sees
+ * a large workspace's data never sits in memory whole, while every consumer still sees
  * istanbul's CoverageMapData. Each file's totals are kept (small) once computed, so sums and
  * tables do not read spilled files again.
  */
