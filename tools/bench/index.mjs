@@ -6,6 +6,7 @@
 //   npm run bench                      full run (the committed numbers; about 20 minutes)
 //                                      (first installs tools/bench/package.json's own dependencies: nyc, qs, tape…)
 //   npm run bench -- --quick           a few minutes: small sizes, fewer suites, to tmp/performance-quick.md
+//   npm run bench -- --suites report   the HTML report of 1,000 projects in headless Chromium (needs chromium)
 //   npm run bench -- --help            every option
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -14,10 +15,11 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_MODULES, REPO_ROOT, parseSize } from './generate.mjs';
 import { HAVE_GNU_TIME, median, rotate, runOnce, runSteps } from './measure.mjs';
+import { measureReport, renderReport } from './report.mjs';
 import { BIN, convertSuites, mergeSuite, nxCachedSuite, nxUncachedSuite, qsSuite, syntheticSuite, workspaceSuite } from './suites.mjs';
 
 const ALL_TOOLS = ['plain', 'v8-only', 'monocov', 'monocov-nocache', 'c8', 'nyc'];
-const ALL_SUITES = ['qs', 'synthetic', 'merge', 'nx', 'convert', 'workspace'];
+const ALL_SUITES = ['qs', 'synthetic', 'merge', 'nx', 'convert', 'workspace', 'report'];
 const PRESETS = {
   full: {
     // nyc costs 10x the plain run on node --test suites: one repetition of it, separately.
@@ -29,17 +31,21 @@ const PRESETS = {
     'nx-reps': 5,
     'convert-reps': 7,
     'workspace-reps': 1,
+    'report-size': '1000x40',
+    'report-loads': 7,
     out: 'docs/performance.md',
   },
   quick: {
     sizes: '8x20@3:plain+v8-only+monocov+c8,8x20@1:plain+monocov-nocache+nyc',
-    suites: 'qs,synthetic,merge,nx,convert',
+    suites: 'qs,synthetic,merge,nx,convert,report',
     reps: 3,
     'qs-reps': 3,
     'merge-reps': 3,
     'nx-reps': 3,
     'convert-reps': 3,
     'workspace-reps': 1,
+    'report-size': '100x40',
+    'report-loads': 3,
     out: 'tmp/performance-quick.md',
   },
 };
@@ -59,6 +65,10 @@ const HELP = `Usage: npm run bench -- [options]
                           raw V8 data, no tests run (full 7, quick 3)
   --workspace-reps <n>    repetitions of this workspace's core tests (1)
   --merge-size <size>     synthetic size whose monocov data is merged (default: the largest)
+  --report-size <size>    the report suite's workspace, <projects>x<files>: copies of a 10-project template that ran
+                          under coverage, merged into the HTML report (full ${PRESETS.full['report-size']}, quick ${PRESETS.quick['report-size']})
+  --report-loads <n>      times each view of that report is loaded in headless Chromium (full ${PRESETS.full['report-loads']}, quick ${PRESETS.quick['report-loads']});
+                          its results go to their own block of the output (bench:report), the other suites' are kept
   --nx-size <size>        synthetic size used for the nx runs (default: the first)
   --out <file>            markdown to write (full: docs/performance.md; quick: tmp/performance-quick.md)
   --monocov <bin>         monocov CLI to measure (default packages/core/bin/monocov.js; a built checkout elsewhere
@@ -82,6 +92,8 @@ const { values: flags } = parseArgs({
     'workspace-reps': { type: 'string' },
     'merge-size': { type: 'string' },
     'nx-size': { type: 'string' },
+    'report-size': { type: 'string' },
+    'report-loads': { type: 'string' },
     out: { type: 'string' },
     'bench-dir': { type: 'string' },
     monocov: { type: 'string' },
@@ -217,13 +229,16 @@ function machineFacts() {
       'monocov',
       flags.monocov
         ? `${BIN.monocov} (built from ${gitAt(join(dirname(BIN.monocov), '..'))})`
-        : `${JSON.parse(readFileSync(join(REPO_ROOT, 'packages/core/package.json'), 'utf8')).version} at ${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'packages/core/src') ? ' (+ uncommitted changes in packages/core/src)' : ''}`,
+        : `${JSON.parse(readFileSync(join(REPO_ROOT, 'packages/core/package.json'), 'utf8')).version} at ${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'packages/core/src', 'packages/core/assets') ? ' (+ uncommitted changes in packages/core)' : ''}`,
     ],
     ['c8 / nyc / nx / tape / qs', ['c8', 'nyc', 'nx', 'tape', 'qs'].map(version).join(' / ')],
     ['peak memory', HAVE_GNU_TIME ? 'GNU time %M: largest resident set of any one process of the run, in MB' : 'not measured (/usr/bin/time missing)'],
     ['date', new Date().toISOString().replace(/\.\d+Z$/, 'Z')],
   ];
 }
+
+/** The machine facts the report suite's block repeats: what its numbers depend on. */
+const REPORT_FACTS = ['machine', 'load average at start', 'node / npm', 'monocov', 'date'];
 
 function formatRatio(value) {
   return Number.isFinite(value) ? `${value.toFixed(2)}x` : '–';
@@ -344,15 +359,16 @@ function render(results, facts, startedAt) {
   ].join('\n');
 }
 
-function writeResults(markdown) {
+/** Replaces the block between `<!-- <marker>:start` and `<!-- <marker>:end -->` in the output with `markdown`, or appends it. */
+function writeResults(marker, markdown) {
   mkdirSync(dirname(outFile), { recursive: true });
-  const existing = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
-  const start = existing.indexOf('<!-- bench:start');
-  const endMarker = '<!-- bench:end -->';
+  const existing = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '# monocov benchmark\n';
+  const start = existing.indexOf(`<!-- ${marker}:start`);
+  const endMarker = `<!-- ${marker}:end -->`;
   const end = existing.indexOf(endMarker);
-  const text = start >= 0 && end > start ? `${existing.slice(0, start)}${markdown}${existing.slice(end + endMarker.length)}` : `# monocov benchmark\n\n${markdown}\n`;
+  const text = start >= 0 && end > start ? `${existing.slice(0, start)}${markdown}${existing.slice(end + endMarker.length)}` : `${existing.replace(/\n*$/, '\n\n')}${markdown}\n`;
   writeFileSync(outFile, text);
-  log(`results written to ${relative(process.cwd(), outFile) || outFile}`);
+  log(`results written to ${relative(process.cwd(), outFile) || outFile} (${marker})`);
 }
 
 /** Installs tools/bench/package-lock.json (npm ci) when it is newer than the last install, or was never installed. */
@@ -366,12 +382,14 @@ function installBenchDependencies() {
 
 async function main() {
   const startedAt = Date.now();
-  installBenchDependencies();
+  // nyc, qs and tape: every suite but report uses them.
+  if (suites.some((suite) => suite !== 'report')) installBenchDependencies();
   const facts = machineFacts();
   rmSync(benchDir, { recursive: true, force: true });
   mkdirSync(benchDir, { recursive: true });
   log(`monocov bench: scratch ${benchDir}; ${commandLine}`);
   const results = [];
+  let report;
   const synthetic = new Map();
   try {
     if (suites.includes('qs')) results.push(await measureSuite(qsSuite({ benchDir, tools }), count('qs-reps')));
@@ -410,8 +428,13 @@ async function main() {
       const workspaceTools = flags.tools ? tools : tools.filter((tool) => tool !== 'v8-only' && tool !== 'monocov-nocache');
       results.push(await measureSuite(workspaceSuite({ benchDir, tools: workspaceTools }), count('workspace-reps')));
     }
+    if (suites.includes('report')) {
+      parseSize(option('report-size'));
+      report = await measureReport({ benchDir, size: option('report-size'), loads: count('report-loads'), log });
+    }
   } finally {
-    if (results.length > 0) writeResults(render(results, facts, startedAt));
+    if (results.length > 0) writeResults('bench', render(results, facts, startedAt));
+    if (report) writeResults('bench:report', renderReport(report, { facts: facts.filter(([key]) => REPORT_FACTS.includes(key)), commandLine }));
     if (!flags.keep) rmSync(benchDir, { recursive: true, force: true });
   }
 }

@@ -17,13 +17,13 @@
 //          [--repeat 3] [--html-up-to 3000] [--real <workspace>] [--dir <scratch>] [--out <results.json>]
 // --html-up-to: sizes above it are merged with the CI reporters only (html writes ~700 KB and 20
 // pages per project).
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateWorkspace, parseSize, REPO_ROOT } from './generate.mjs';
+import { REPO_ROOT } from './generate.mjs';
 import { median, runOnce } from './measure.mjs';
+import { buildScaled, projectDataDirs, templateWorkspace } from './scaled.mjs';
 import { BIN, cleanEnv } from './suites.mjs';
 
 const { values } = parseArgs({
@@ -49,18 +49,6 @@ const PROJECTION = 5000;
 
 // ---------------------------------------------------------------------------------------------
 // Data volume
-
-function projectDataDirs(workspace) {
-  const found = [];
-  const walk = (dir) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(join(dir, entry.name));
-      else if (entry.name === 'meta.json') found.push(dir);
-    }
-  };
-  walk(join(workspace, 'coverage', 'projects'));
-  return found.sort();
-}
 
 function countLines(path) {
   const text = readFileSync(path, 'utf8');
@@ -101,46 +89,7 @@ function volumeSummary(label, rows) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Template: a generated workspace whose projects really ran under coverage
-
-function templateWorkspace() {
-  const { projects, files } = parseSize(values.template);
-  const root = join(scratch, `template-${values.template}`);
-  // The template's data does not change between sweeps: measure it once per size.
-  if (!existsSync(join(root, 'coverage', 'projects'))) {
-    generateWorkspace({ root, projects, files });
-    console.log(`running the coverage of ${projects} generated projects in ${relative(REPO_ROOT, root)} ...`);
-    execFileSync(process.execPath, [BIN.nx, 'run-many', '-t', 'coverage', '--parallel=2'], { cwd: root, env: cleanEnv(), stdio: 'ignore' });
-  }
-  return root;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Synthetic workspaces of N projects: copies of the template's projects under new names
-
-function buildScaled(template, count) {
-  const root = join(scratch, `scaled-${count}`);
-  rmSync(root, { recursive: true, force: true });
-  mkdirSync(root, { recursive: true });
-  cpSync(join(template, '.coveragerc.json'), join(root, '.coveragerc.json'));
-  // `workspaces` marks the monorepo root: monocov must not look further up for one.
-  writeFileSync(join(root, 'package.json'), `${JSON.stringify({ name: 'scaled-workspace', private: true, workspaces: ['packages/*'] }, null, 2)}\n`);
-  const sources = projectDataDirs(template).map((dir) => relative(join(template, 'coverage', 'projects'), dir));
-  const width = String(count - 1).length + 1;
-  for (let index = 0; index < count; index++) {
-    const from = sources[index % sources.length];
-    const to = `packages/s${String(index).padStart(width, '0')}`;
-    cpSync(join(template, from, 'src'), join(root, to, 'src'), { recursive: true });
-    const rename = (text) => text.replaceAll(`"${from}/`, `"${to}/`).replaceAll(`"projectRoot": "${from}"`, `"projectRoot": "${to}"`);
-    const dataDir = join(root, 'coverage', 'projects', to);
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(join(dataDir, 'coverage-final.json'), rename(readFileSync(join(template, 'coverage', 'projects', from, 'coverage-final.json'), 'utf8')));
-    const meta = JSON.parse(rename(readFileSync(join(template, 'coverage', 'projects', from, 'meta.json'), 'utf8')));
-    meta.project = to.slice('packages/'.length);
-    writeFileSync(join(dataDir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
-  }
-  return root;
-}
+// Synthetic workspaces of N projects: copies of the template's projects under new names (scaled.mjs)
 
 function folderBytes(path) {
   if (!existsSync(path)) return { bytes: 0, files: 0 };
@@ -217,7 +166,7 @@ const results = {
 };
 
 for (const workspace of values.real) results.volume.push(volumeSummary(relative(process.cwd(), workspace) || '.', dataVolume(workspace)));
-const template = templateWorkspace();
+const template = templateWorkspace({ scratch, size: values.template, log: console.log });
 const templateVolume = volumeSummary(`generated ${values.template}`, dataVolume(template));
 results.volume.push(templateVolume);
 for (const volume of results.volume) {
@@ -229,7 +178,7 @@ for (const volume of results.volume) {
 let stopped = false;
 for (const count of sizes) {
   if (stopped) break;
-  const root = buildScaled(template, count);
+  const root = buildScaled({ template, count, root: join(scratch, `scaled-${count}`) });
   const input = folderBytes(join(root, 'coverage', 'projects'));
   for (const variant of VARIANTS) {
     if (variant !== VARIANTS[0] && count > Number(values['html-up-to'])) continue;

@@ -193,7 +193,9 @@ test('the picture: one tile per project with statements, its area in proportion 
 test("a project's files: folders and files with their digits, each file linked to its page", async () => {
   const row = Object.keys(REPORT_PROJECTS).sort().indexOf('libs/strings');
   await page.goto(`${index}#p=${row}`);
-  await page.waitFor(`document.querySelector('tr[data-kind]')`);
+  // The page stamps data-rendered (what the report bench times) once the project's data script has loaded and its rows are drawn.
+  await page.waitFor(`document.documentElement.hasAttribute('data-rendered')`);
+  assert.ok(await page.evaluate<number>(`document.querySelectorAll('tr[data-kind]').length`), 'rows drawn when data-rendered is stamped');
   const files = await page.evaluate<Array<{ cells: string[]; href: string }>>(
     `[...document.querySelectorAll('tr[data-kind]')].map((tr) => ({ cells: [...tr.cells].map((td) => td.querySelector('.value, a') ? (td.querySelector('.value') || td.querySelector('a')).textContent : td.textContent.trim()), href: tr.querySelector('a').getAttribute('href') }))`,
   );
