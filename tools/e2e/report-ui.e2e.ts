@@ -5,7 +5,9 @@
 // project's row against coverage-summary.json (same digits), each state shown, a name made of
 // markup shown as text, sorting and filtering, the picture's tiles sized by statements and its
 // drill-down into a project's folders and files, and a file page (project named, hit counts,
-// uncovered code marked, who-tests tooltips, keyboard navigation). MONOCOV_E2E_KEEP keeps the folder.
+// uncovered code marked, who-tests tooltips, keyboard navigation); last, a one-package repository's
+// report, whose merge expected no projects, for the one state left ("not checked"). MONOCOV_E2E_KEEP
+// keeps the folder.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,7 +15,7 @@ import libCoverage from 'istanbul-lib-coverage';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Browser, type Page } from './chromium';
-import { log, registryShell, removeDir, run, runOk, tempDir, type Shell } from './lib';
+import { log, registryShell, removeDir, run, runOk, tempDir, writeFiles, type Shell } from './lib';
 import { REPORT_PROJECTS, buildReportWorkspace, writeReportWorkspace } from './report-workspace';
 
 let shell: Shell = {};
@@ -225,6 +227,32 @@ test("a project's files: folders and files with their digits, each file linked t
   const back = await page.evaluate<string>(`document.querySelector('.monocov-project a').href`);
   await page.goto(back);
   await page.waitFor(`document.querySelector('tr[data-kind]')`);
+  assert.equal(page.errors, []);
+});
+
+test('a one-package repository, where the merge expects no projects: its row says its state was not checked', async () => {
+  const plain = join(dir!, 'plain');
+  writeFiles(plain, {
+    'package.json': JSON.stringify({ name: 'plain', private: true, scripts: { test: 'node --test' } }),
+    'src/pick.js': `exports.pick = (flag) => (flag ? 'yes' : 'no');\n`,
+    'test/pick.test.js': `const { test } = require('node:test');\nconst { pick } = require('../src/pick');\ntest('pick', () => pick(true));\n`,
+  });
+  const cli = join(dir!, 'workspace/node_modules/@monocov/core/bin/monocov.js');
+  runOk(shell, plain, process.execPath, [cli, 'run', '--', process.execPath, '--test']);
+  runOk(shell, plain, process.execPath, [cli, 'merge', '--reporter', 'html', '--reporter', 'json-summary']);
+  const own: Record<string, libCoverage.CoverageSummaryData> = JSON.parse(readFileSync(join(plain, 'coverage/workspace/coverage-summary.json'), 'utf8'));
+  await page.goto(pathToFileURL(join(plain, 'coverage/workspace/html/index.html')).href);
+  await page.waitFor(`document.documentElement.hasAttribute('data-rendered')`);
+  const rows = await page.evaluate<Row[]>(ROWS);
+  assert.equal(
+    rows.map((row) => row.cells.slice(0, 3)),
+    [['.', 'plain', 'not checked']],
+  );
+  assert.equal(
+    [4, 5, 6, 7].map((column) => rows[0]!.cells[column]),
+    (['statements', 'branches', 'functions', 'lines'] as const).map((metric) => `${own.total![metric].pct}%`),
+  );
+  assert.match(await page.evaluate<string>(`document.querySelector('.state').title`), 'not told which projects to expect');
   assert.equal(page.errors, []);
 });
 
