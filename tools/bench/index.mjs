@@ -56,6 +56,8 @@ const HELP = `Usage: npm run bench -- [options]
   --sizes <list>          synthetic monorepos, comma-separated SIZE[@REPS][:TOOL+TOOL…], SIZE = <projects>x<files>
                           (full: ${PRESETS.full.sizes}; quick: ${PRESETS.quick.sizes})
   --suites <list>         any of ${ALL_SUITES.join(', ')} (full: all; quick: ${PRESETS.quick.suites})
+                          (report needs Chromium: apt-get install -y chromium; it writes its own block of the
+                          output, bench:report, so \`--suites report\` keeps the other suites' results)
   --tools <list>          default tools for the test suites (${ALL_TOOLS.join(',')})
   --reps <n>              repetitions per size without @REPS (3)
   --qs-reps <n>           repetitions of the qs suite (full 7, quick 3)
@@ -65,11 +67,10 @@ const HELP = `Usage: npm run bench -- [options]
                           raw V8 data, no tests run (full 7, quick 3)
   --workspace-reps <n>    repetitions of this workspace's core tests (1)
   --merge-size <size>     synthetic size whose monocov data is merged (default: the largest)
+  --nx-size <size>        synthetic size used for the nx runs (default: the first)
   --report-size <size>    the report suite's workspace, <projects>x<files>: copies of a 10-project template that ran
                           under coverage, merged into the HTML report (full ${PRESETS.full['report-size']}, quick ${PRESETS.quick['report-size']})
-  --report-loads <n>      times each view of that report is loaded in headless Chromium (full ${PRESETS.full['report-loads']}, quick ${PRESETS.quick['report-loads']});
-                          its results go to their own block of the output (bench:report), the other suites' are kept
-  --nx-size <size>        synthetic size used for the nx runs (default: the first)
+  --report-loads <n>      times each view of that report is loaded in headless Chromium (full ${PRESETS.full['report-loads']}, quick ${PRESETS.quick['report-loads']})
   --out <file>            markdown to write (full: docs/performance.md; quick: tmp/performance-quick.md)
   --monocov <bin>         monocov CLI to measure (default packages/core/bin/monocov.js; a built checkout elsewhere
                           keeps the numbers from changing with the working tree; nx runs use node_modules/@monocov)

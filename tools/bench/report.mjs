@@ -74,9 +74,11 @@ export function renderReport(result, { facts, commandLine }) {
     '',
     `Each view is loaded ${result.loads} times afresh, after one round not counted, the views in rotating order.`,
     '"Drawn" is the time the page stamps in `data-rendered`: from the start of the navigation to the frame that',
-    'shows the view (for a project, once its data script has loaded). "Main thread" is the CPU time of the page\'s',
-    "main thread over the load (DevTools' ThreadTime), which other load on the machine disturbs less than the",
-    'time drawn. "Weight" is the size of every file the view requested.',
+    'shows the view (for a project, once its data script has loaded; for the projects table, its first 100 rows).',
+    '"Complete" is when the frame after the last row was added is done (the table adds the rest after its first',
+    'frame; taken by the bench, so up to one poll late). "Main thread" is the CPU time of the page\'s main thread',
+    "from the navigation to complete (DevTools' ThreadTime), which other load on the machine disturbs less than",
+    'the times. "Weight" is the size of every file the view requested.',
     '',
     '| goal (#22) | measured | target | |',
     '|---|---:|---:|---|',
@@ -85,12 +87,13 @@ export function renderReport(result, { facts, commandLine }) {
       const ms = median(view.ms);
       return `| ${view.name}: drawn, median | ${(ms / 1000).toFixed(2)} s | ≤ ${(REPORT_GOALS.ms / 1000).toFixed(0)} s | ${verdict(ms <= REPORT_GOALS.ms)} |`;
     }),
+    `| ${landing.name}: complete (all ${result.projects.toLocaleString('en-US')} rows), median | ${(median(landing.completeMs) / 1000).toFixed(2)} s | ≤ ${(REPORT_GOALS.ms / 1000).toFixed(0)} s | ${verdict(median(landing.completeMs) <= REPORT_GOALS.ms)} |`,
     '',
-    '| view | drawn: median (s) | min – max (s) | main thread: median (s) | weight | what it drew |',
-    '|---|---:|---:|---:|---:|---|',
+    '| view | drawn: median (s) | min – max (s) | complete: median (s) | main thread: median (s) | weight | what it drew |',
+    '|---|---:|---:|---:|---:|---:|---|',
     ...result.views.map(
       (view) =>
-        `| ${view.name} (\`index.html${view.hash}\`) | ${(median(view.ms) / 1000).toFixed(2)} | ${(Math.min(...view.ms) / 1000).toFixed(2)} – ${(Math.max(...view.ms) / 1000).toFixed(2)} | ${(median(view.threadMs) / 1000).toFixed(2)} | ${kB(view.bytes)} | ${view.drawn} |`,
+        `| ${view.name} (\`index.html${view.hash}\`) | ${(median(view.ms) / 1000).toFixed(2)} | ${(Math.min(...view.ms) / 1000).toFixed(2)} – ${(Math.max(...view.ms) / 1000).toFixed(2)} | ${(median(view.completeMs) / 1000).toFixed(2)} | ${(median(view.threadMs) / 1000).toFixed(2)} | ${kB(view.bytes)} | ${view.drawn} |`,
     ),
     '<!-- bench:report:end -->',
   ];

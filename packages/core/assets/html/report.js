@@ -226,13 +226,25 @@
   // ---------------------------------------------------------------------------------------
   // Sortable tables
 
-  /** A table whose headers sort it; `columns`: { label, num, key(item) → value }, `row(item)` → <tr>. */
+  /**
+   * Rows a table draws in the frame that first shows it: more than a screenful. Making and laying
+   * out the rows of a thousand projects is most of the landing page's time, so the others are
+   * made and added after that frame.
+   */
+  const FIRST_ROWS = 100;
+
+  /**
+   * A table whose headers sort it; `columns`: { label, num, key(item) → value }, `row(item)` → <tr>.
+   * Returns the rows made so far by item (all of them once the first frame is drawn).
+   */
   function sortableTable(columns, items, row, initial) {
     const table = el('table', { class: 'coverage' });
     const head = el('tr');
     const body = el('tbody');
-    const rows = new Map(items.map((item) => [item, row(item)]));
+    const rows = new Map();
+    const rowOf = (item) => rows.get(item) || rows.set(item, row(item)).get(item);
     let sort = initial;
+    let sorts = 0;
     const apply = () => {
       const column = columns[sort.column];
       const sorted = items.slice().sort((a, b) => {
@@ -242,7 +254,12 @@
         if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
         return (x < y ? -1 : x > y ? 1 : 0) * sort.direction;
       });
-      body.replaceChildren(...sorted.map((item) => rows.get(item)));
+      body.replaceChildren(...sorted.slice(0, FIRST_ROWS).map(rowOf));
+      // After the first frame has been drawn (and stamped, see rendered): an animation callback runs before its frame is
+      // drawn, so the rest come from the next frame's. A newer sort drops this one's rest.
+      const order = ++sorts;
+      const rest = () => order === sorts && body.append(...sorted.slice(FIRST_ROWS).map(rowOf));
+      if (sorted.length > FIRST_ROWS) requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(rest)));
       head.querySelectorAll('th').forEach((th, i) => th.setAttribute('aria-sort', i === sort.column ? (sort.direction > 0 ? 'ascending' : 'descending') : 'none'));
     };
     columns.forEach((column, i) => {
@@ -286,10 +303,29 @@
         });
       }
     });
+    const filter = el('input', { type: 'search', placeholder: 'Filter by root or name', 'aria-label': 'Filter projects by root or name' });
+    const counts = new Map();
+    for (const { row } of rows) counts.set(stateOf(row), (counts.get(stateOf(row)) || 0) + 1);
+    const select = el('select', { 'aria-label': 'Show projects in this state' }, el('option', { value: '', text: 'All states' }));
+    for (const [state, count] of [...counts].sort()) {
+      select.append(el('option', { value: state, text: `${state === 'unchecked' ? 'not checked' : STATE_LABELS[state] || state} (${count})` }));
+    }
+    const changed = el('input', { type: 'checkbox', id: 'changed-only' });
+    const shown = el('span', { class: 'count', 'aria-live': 'polite' });
+    const shows = ({ row }) => {
+      const text = filter.value.trim().toLowerCase();
+      return (
+        (text === '' || projectLabel(row).toLowerCase().includes(text) || (row.name || '').toLowerCase().includes(text)) &&
+        (select.value === '' || stateOf(row) === select.value) &&
+        (!changed.checked || row.change === 'new' || (Array.isArray(row.change) && row.change.some(([points]) => points !== 0)))
+      );
+    };
+
     const { table, rows: trs } = sortableTable(
       columns,
       rows,
-      ({ row, index }) => {
+      (item) => {
+        const { row, index } = item;
         const name = projectLabel(row);
         const tr = el(
           'tr',
@@ -303,30 +339,18 @@
           tr.append(pctCell(row.metrics && row.metrics[i]));
           if (baseline) tr.append(changeCell(row.change, i));
         });
+        if (!shows(item)) tr.classList.add('hidden');
         return tr;
       },
       { column: 0, direction: 1 },
     );
 
-    const filter = el('input', { type: 'search', placeholder: 'Filter by root or name', 'aria-label': 'Filter projects by root or name' });
-    const counts = new Map();
-    for (const { row } of rows) counts.set(stateOf(row), (counts.get(stateOf(row)) || 0) + 1);
-    const select = el('select', { 'aria-label': 'Show projects in this state' }, el('option', { value: '', text: 'All states' }));
-    for (const [state, count] of [...counts].sort()) {
-      select.append(el('option', { value: state, text: `${state === 'unchecked' ? 'not checked' : STATE_LABELS[state] || state} (${count})` }));
-    }
-    const changed = el('input', { type: 'checkbox', id: 'changed-only' });
-    const shown = el('span', { class: 'count', 'aria-live': 'polite' });
     const apply = () => {
-      const text = filter.value.trim().toLowerCase();
       let visible = 0;
       for (const item of rows) {
-        const { row } = item;
-        const show =
-          (text === '' || projectLabel(row).toLowerCase().includes(text) || (row.name || '').toLowerCase().includes(text)) &&
-          (select.value === '' || stateOf(row) === select.value) &&
-          (!changed.checked || row.change === 'new' || (Array.isArray(row.change) && row.change.some(([points]) => points !== 0)));
-        trs.get(item).classList.toggle('hidden', !show);
+        const show = shows(item);
+        // A row not made yet is made with the filter as it is then.
+        trs.get(item)?.classList.toggle('hidden', !show);
         if (show) visible++;
       }
       shown.textContent = `${visible} of ${rows.length} projects`;
