@@ -1,6 +1,6 @@
 // The workspace HTML report in a browser (issue 22): @monocov/core installed from the registry
 // measures a small monorepo twice (tools/e2e/report-workspace.ts: a baseline, then a build where
-// projects are current, stale, failed, missing, carried forward, not measured and unexpected), and the
+// projects are current, stale, failed, killed, missing, carried forward, not measured and unexpected), and the
 // merged report is opened in headless Chromium. The checks read the rendered DOM: every
 // project's row against coverage-summary.json (same digits), each state shown, a name made of
 // markup shown as text, sorting and filtering, the picture's tiles sized by statements and its
@@ -30,6 +30,7 @@ const STATE_LABELS: Record<string, string> = {
   stale: 'stale',
   missing: 'missing',
   failed: 'failed',
+  killed: 'killed',
   'carried-forward': 'carried forward',
   untested: 'not measured',
   unexpected: 'unexpected',

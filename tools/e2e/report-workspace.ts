@@ -4,7 +4,8 @@
  * 1. the baseline: strings (one test), math and dates measured and merged; `coverage/` kept as
  *    the baseline;
  * 2. today's: strings gains a test (its numbers change), math gains a source file without
- *    being rerun (stale), flaky's tests fail (failed), dates is not run (carried forward from the baseline), cli-app has
+ *    being rerun (stale), flaky's tests fail (failed), halted's test command is killed by a signal after its tests
+ *    ran (killed), dates is not run (carried forward from the baseline), cli-app has
  *    tests but never ran (missing), legacy has no tests (not measured), and a tools/ folder
  *    that is not a project of the workspace has left data (unexpected).
  * `monocov` runs the CLI in a folder: the installed tarball in the e2e, this repository's build
@@ -22,6 +23,7 @@ export const REPORT_PROJECTS: Record<string, { name: string; state: string }> = 
   'apps/cli': { name: 'cli-app', state: 'missing' },
   'libs/dates': { name: '<img src=x onerror="window.__injected=1">', state: 'carried-forward' },
   'libs/flaky': { name: '@demo/flaky', state: 'failed' },
+  'libs/halted': { name: '@demo/halted', state: 'killed' },
   'libs/legacy': { name: 'legacy', state: 'untested' },
   'libs/math': { name: '@demo/math', state: 'stale' },
   'libs/strings': { name: '@demo/strings', state: 'current' },
@@ -87,6 +89,9 @@ export function writeReportWorkspace(root: string): void {
     'libs/flaky/package.json': pkg('@demo/flaky', 'node --test'),
     'libs/flaky/src/flaky.js': `exports.half = (n) => {\n  if (n % 2) return (n - 1) / 2;\n  return n / 2;\n};\n`,
     'libs/flaky/test/flaky.test.js': testFile('flaky', [`test('half of 4', () => assert.equal(lib.half(4), 2));`, `test('half of 3', () => assert.equal(lib.half(3), 1.5));`]),
+    'libs/halted/package.json': pkg('@demo/halted', 'node --test'),
+    'libs/halted/src/halted.js': `exports.stop = (reason) => {\n  if (!reason) return 'stopped';\n  return \`stopped: \${reason}\`;\n};\n`,
+    'libs/halted/test/halted.test.js': testFile('halted', [`test('stop', () => assert.equal(lib.stop(), 'stopped'));`]),
     'libs/legacy/package.json': pkg('legacy'),
     'libs/legacy/src/legacy.js': `exports.old = () => 'old';\n`,
     'apps/cli/package.json': pkg('cli-app', 'node --test'),
@@ -122,6 +127,8 @@ export function buildReportWorkspace(root: string, monocov: MonocovCli): { basel
   run('tools/gen');
   // A failing test: the tests' exit status passes through, and the data is marked failed.
   monocov(join(root, 'libs/flaky'), ['run', '--project', REPORT_PROJECTS['libs/flaky']!.name, '--', 'node', '--test'], 1);
+  // Tests that ran, then a test command killed by a signal (as a CI runner's timeout does): the data is marked killed; 128 + SIGKILL.
+  monocov(join(root, 'libs/halted'), ['run', '--project', REPORT_PROJECTS['libs/halted']!.name, '--', 'sh', '-c', 'node --test && kill -KILL $$'], 137);
   rmSync(join(root, 'coverage/projects/libs/dates'), { recursive: true, force: true });
   // A source file added since math's data was made: the data stays, marked stale.
   writeFiles(root, { 'libs/math/src/round.js': `exports.round = (value) => Math.round(value);\n` });
