@@ -231,6 +231,16 @@ export function nxAdoptionScenario(versions: NxVersions): void {
     }
   });
 
+  test(`${label}: nx run-many -t coverage --exclude=cli-app runs none of cli-app's tests and still ends with the merge, its data carried forward`, () => {
+    const workspace = ws();
+    const before = snapshotFiles(join(workspace.root, 'coverage/projects'));
+    const output = nxOk(workspace, ['run-many', '-t', 'coverage', '--exclude=cli-app', '--output-style=static']);
+    assert.match(output, 'monocov: cli-app is not measured in this run (--exclude/--projects left it out); the merge carries its last data forward');
+    assert.not.match(output, 'monocov: cli-app: statements');
+    assert.equal(snapshotFiles(join(workspace.root, 'coverage/projects')), before);
+    checkWorkspaceReports(workspace.root, localPaths(workspace));
+  });
+
   test(`${label}: the shipped type declarations compile under TypeScript ${versions.typescript}`, () => {
     const workspace = ws();
     writeFiles(workspace.root, {

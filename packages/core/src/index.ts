@@ -35,7 +35,7 @@ export type { LoadConfigOptions } from './config/load';
 /** What `init` writes: the starter `.coveragerc.json`, and a .gitignore that ignores the data folder. */
 export { starterConfig, withIgnoredDataDir } from './starter';
 /** Where data lives: the Nx `outputs` of a project's and of the merge's target, and the merged data's folder. */
-export { projectDataOutput, workspaceDataOutput, workspaceDataPath } from './layout';
+export { projectDataDir, projectDataOutput, workspaceDataOutput, workspaceDataPath } from './layout';
 /** The validated configuration and the types of its settings. */
 export type { Collector, CoverageConfig, LoadedConfig, Metric, PartialCoverageConfig, ReporterName, Threshold } from './config/types';
 

@@ -1,4 +1,4 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -7,7 +7,8 @@ import { createFixtureWorkspace, readJson, removeWorkspace, runNx } from './help
 // Issue 15 on a workspace shaped like the real pnpm one: members from pnpm-workspace.yaml (with a
 // negation), `test:lib` scripts, lint checks named `test:*`, a root script that calls nx itself,
 // example apps without tests. `nx g @monocov/nx:init` (what `nx add` runs) says what it found;
-// run-many measures every tested package and ends with the merge, also with --exclude.
+// run-many measures every tested package and ends with the merge; --exclude and --projects leave
+// projects unmeasured without dropping the merge.
 
 const testFile = (fn: string) => `const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -116,14 +117,45 @@ test('run-many -t coverage measures every tested project on the first try and en
   assert.equal(Object.keys(merged), ['examples/tested/src/index.js', 'packages/react/src/index.js', 'packages/store/src/index.js', 'packages/vue/src/index.js']);
 });
 
-test("--exclude='examples/**': untested examples have no coverage task to drag in; a tested one's data is brought up to date for the merge", () => {
-  const result = runNx(root, ['run-many', '-t', 'coverage', '--exclude=examples/**', '--skip-nx-cache']);
+test("--exclude='examples/**': no coverage task of an excluded project runs its tests; the merge ends the run and carries their data forward", () => {
+  const before = readFileSync(join(root, 'coverage/projects/examples/tested/coverage-final.json'), 'utf8');
+  const result = runNx(root, ['run-many', '-t', 'coverage', '--exclude=examples/**']);
   assert.is(result.status, 0, result.output);
-  // The merge depends on every coverage task (`^coverage`), and Nx runs what a task depends on
-  // whatever --exclude says: the excluded tested example still runs. The plugin entry's own
-  // `exclude` (next test) leaves a project out of measurement altogether.
-  assert.equal(ran(result.output), ['pnpm-like:coverage', 'react-binding:coverage', 'store:coverage', 'tested-example:coverage', 'vue-binding:coverage']);
+  // Nx still schedules the task (the merge depends on it) and the cache has no entry for it left out: it runs, but no tests.
+  assert.match(result.output, 'monocov: tested-example is not measured in this run (--exclude/--projects left it out); the merge carries its last data forward');
+  assert.not.match(result.output, 'monocov: tested-example: statements');
+  assert.is(readFileSync(join(root, 'coverage/projects/examples/tested/coverage-final.json'), 'utf8'), before);
+  const merged = readJson(join(root, 'coverage/workspace/coverage-final.json'));
+  assert.equal(Object.keys(merged), ['examples/tested/src/index.js', 'packages/react/src/index.js', 'packages/store/src/index.js', 'packages/vue/src/index.js']);
+
+  // The same command again: every task from the cache, the excluded project's data as it was.
+  const again = runNx(root, ['run-many', '-t', 'coverage', '--exclude=examples/**']);
+  assert.is(again.status, 0, again.output);
+  assert.match(again.output, /from the cache instead of running the command for 5 out of 5 tasks/);
+  assert.is(readFileSync(join(root, 'coverage/projects/examples/tested/coverage-final.json'), 'utf8'), before);
+
+  // Without --exclude the example's real result comes back: the runs that left it out have cache entries of their own.
+  const all = runNx(root, ['run-many', '-t', 'coverage']);
+  assert.is(all.status, 0, all.output);
+  assert.not.match(all.output, 'is not measured in this run');
+  assert.match(all.output, 'monocov: tested-example: statements');
+});
+
+test('--projects: the projects not named are left out the same way; naming the root project keeps the merge', () => {
+  const result = runNx(root, ['run-many', '-t', 'coverage', '--projects=store,pnpm-like', '--skip-nx-cache']);
+  assert.is(result.status, 0, result.output);
+  for (const project of ['react-binding', 'vue-binding', 'tested-example']) assert.match(result.output, `monocov: ${project} is not measured in this run`);
+  assert.match(result.output, 'monocov: store: statements');
   assert.ok(existsSync(join(root, 'coverage/workspace/lcov.info')));
+});
+
+test('nx affected with --exclude: the excluded project is left out, an unaffected one still comes back from the cache', () => {
+  // --files stands in for git: examples/tested and packages/react changed; packages/store did not.
+  const result = runNx(root, ['affected', '-t', 'coverage', '--files=examples/tested/src/index.js,packages/react/src/index.js', '--exclude=tested-example']);
+  assert.is(result.status, 0, result.output);
+  assert.match(result.output, 'monocov: tested-example is not measured in this run');
+  assert.not.match(result.output, 'monocov: store is not measured');
+  assert.match(result.output, /nx run store:coverage\s+\[local cache\]/);
 });
 
 test("the plugin entry's exclude: the excluded projects get no coverage target, the merge still ends run-many", () => {

@@ -50,7 +50,14 @@ test("npm workspaces: scripts of members become coverage targets, with Nx's defa
     options: { testTarget: 'test' },
     cache: true,
     // Of the rc file, only the `run` options (hashed by @monocov/core's script): thresholds rerun the merge alone.
-    inputs: ['default', '^default', { runtime: 'node node_modules/@monocov/core/bin/run-options-hash.js' }, { externalDependencies: ['tsx', 'uvu', 'vitest'] }],
+    inputs: [
+      'default',
+      '^default',
+      { runtime: 'node node_modules/@monocov/core/bin/run-options-hash.js' },
+      { externalDependencies: ['tsx', 'uvu', 'vitest'] },
+      // Set only when --exclude/--projects leaves the task out of a run.
+      { env: 'MONOCOV_NX_NOT_SELECTED_LIBS_SCRIPTED' },
+    ],
     outputs: ['{workspaceRoot}/coverage/projects/{projectRoot}'],
     metadata: { description: 'Runs the "test" target under V8 coverage, and writes this project\'s coverage data', technologies: ['monocov'] },
   });

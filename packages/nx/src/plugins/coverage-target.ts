@@ -1,5 +1,6 @@
 import type { TargetConfiguration } from 'nx/src/devkit-exports';
 import { RUNNER_LABELS, projectDataOutput, workspaceDataOutput, type TestRunner } from '@monocov/core';
+import { notSelectedEnvName } from './left-out';
 import type { TargetInput } from './run-options-input';
 import type { TestTarget } from './test-targets';
 
@@ -61,6 +62,8 @@ export function coverageTarget(projectRoot: string, testTargets: readonly TestTa
       ...unique(testTargets.flatMap((entry) => entry.target.inputs ?? ['default', '^default'])),
       facts.runOptionsInput,
       ...versionInputs(facts),
+      // Set when the user's --exclude/--projects left the task out of the run: it then measures nothing (run-selection.ts).
+      { env: notSelectedEnvName(projectRoot) },
     ],
     outputs: [projectDataOutput(facts.dataDir, projectRoot)],
     metadata: { description: describeRoute(testTargets), technologies: ['monocov', ...runnersOf(testTargets)] },

@@ -132,7 +132,7 @@ function lockedVersionPackages(workspaceRoot: string, nxJson: NxJsonConfiguratio
 }
 
 // A broken .coveragerc.json must not break the project graph: the coverage tasks report it.
-function configuredDataDir(workspaceRoot: string): string {
+export function configuredDataDir(workspaceRoot: string): string {
   try {
     return loadConfig({ workspaceRoot }).config.run.dataDir;
   } catch {

@@ -48,10 +48,11 @@ export function runNx(root: string, args: string[], env: NodeJS.ProcessEnv = {})
 /**
  * The environment without the NX_* variables of an Nx run we may be inside (this repository
  * measures itself with Nx): an inherited NX_SKIP_NX_CACHE or NX_TASK_TARGET_PROJECT would
- * change what the fixture's own nx does.
+ * change what the fixture's own nx does, and so would the marks of projects an outer run's
+ * --exclude left out (MONOCOV_NX_NOT_SELECTED_*).
  */
 function outsideNx(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('NX_')));
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('NX_') && !key.startsWith('MONOCOV_NX_')));
 }
 
 // The e2e scenarios compare files the same way.

@@ -20,6 +20,7 @@ import {
   watchChildExits,
 } from '@monocov/core';
 import { join, relative } from 'node:path';
+import { leftOutOfRun } from '../../plugins/left-out';
 import type { CoverageExecutorOptions } from './schema';
 import { testTaskEnv } from './task-env';
 
@@ -49,6 +50,11 @@ async function measureProject(options: CoverageExecutorOptions, context: Executo
   const project = context.projectName;
   if (!project) throw new Error('@monocov/nx:coverage must run as a project target');
   const projectRoot = context.projectsConfigurations.projects[project].root;
+  if (leftOutOfRun(projectRoot)) {
+    // Here only because the merge depends on it, and Nx had no cached result for it.
+    logger.info(`monocov: ${project} is not measured in this run (--exclude/--projects left it out); the merge carries its last data forward`);
+    return { success: true };
+  }
   const testTargets = testTargetsToRun(options, context, project);
   const loaded = loadConfig({ workspaceRoot: context.root, overrides: runOverrides(options), overridesSource: 'executor option' });
   const route = resolveCollection({
