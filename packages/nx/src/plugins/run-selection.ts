@@ -54,11 +54,9 @@ function selectionOf(argv: readonly string[]): Selection | undefined {
   if (command !== 'run-many' && command !== 'affected') return undefined;
   const values = (names: string[]): string[] | undefined => {
     const found: string[] = [];
-    let seen = false;
     args.forEach((arg, index) => {
       const name = names.find((candidate) => arg === candidate || arg.startsWith(`${candidate}=`));
       if (name === undefined) return;
-      seen = true;
       const value = arg === name ? args[index + 1] : arg.slice(name.length + 1);
       if (value !== undefined)
         found.push(
@@ -68,8 +66,9 @@ function selectionOf(argv: readonly string[]): Selection | undefined {
             .filter((pattern) => pattern !== ''),
         );
     });
-    return seen ? found : undefined;
+    return found.length > 0 ? found : undefined;
   };
+  // An empty --projects selects every project, as Nx reads it.
   const projects = command === 'run-many' ? values(['--projects', '-p']) : undefined;
   const exclude = values(['--exclude']) ?? [];
   if (projects === undefined && exclude.length === 0) return undefined;
