@@ -6,6 +6,8 @@ import { RC_FILE } from './config/load';
 import { starterConfig, withIgnoredDataDir } from './starter';
 import { projectDataDir } from './layout';
 import { toPosix } from './workspace-path';
+import { hasTestFile, NO_TEST_FILES, ownTestDiscovery } from './test-files';
+import { testCommandKind } from './runners/test-commands';
 import { testScripts } from './test-scripts';
 import { readWorkspaceMembers } from './workspace-members';
 
@@ -119,10 +121,15 @@ function addCoverageScript(files: WorkspaceFiles, projectRoot: string, packageMa
       name,
       reason:
         tests.length === 0
-          ? 'no test script (`test`, or a `test:*` script running a test runner)'
+          ? typeof scripts.test === 'string' && testCommandKind(scripts.test, stringScripts(scripts)) === 'e2e'
+            ? `its "test" script runs end-to-end tests ("${scripts.test}"), which monocov does not measure yet`
+            : 'no test script (`test`, or a `test:*` script running a test runner)'
           : `several test scripts (${tests.map((script) => script.name).join(', ')}) and no \`test\`; add \`"coverage": "monocov run -- ${runScript(packageManager, tests[0]!.name)}"\` for the one to measure`,
     };
   }
+  const hasTests =
+    hasTestFile(join(files.root, projectRoot)) || ownTestDiscovery({ workspaceRoot: files.root, projectRoot, commands: [chosen.command], options: [] }) !== undefined;
+  if (!hasTests) return { projectRoot, name, reason: `"${chosen.name}" is not measured: ${NO_TEST_FILES}; add tests, then run monocov init again` };
   const updated = { ...manifest, scripts: { ...scripts, coverage: `monocov run -- ${runScript(packageManager, chosen.name)}` } };
   files.write(manifestPath, files.formatJsonLike(manifestPath, updated));
   return { projectRoot, name, testScript: chosen.name };
@@ -254,6 +261,10 @@ class WorkspaceFiles {
     writeFileSync(join(this.root, path), text);
     if (!this.written.includes(path)) this.written.push(path);
   }
+}
+
+function stringScripts(scripts: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(scripts).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 function readJson(root: string, path: string): Record<string, unknown> | undefined {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { NO_TEST_FILES } from '../src/test-files';
 import { snapshot, writeFiles } from './fixtures/merge/helpers';
 
 // `monocov init` outside Nx (issue 15): npm, pnpm and yarn workspaces and Turborepo, through the
@@ -42,12 +43,19 @@ function turboWorkspace(): string {
       },
     }),
     'libs/math/package.json': json({ name: '@repo/math', scripts: { test: 'node --test', build: 'tsc' } }),
+    'libs/math/test/add.test.js': NODE_TEST,
     'libs/ui/package.json': json({ name: '@repo/ui', scripts: { 'test:lib': 'vitest run', 'test:types': 'tsc --noEmit', 'test:eslint': 'eslint .' } }),
+    'libs/ui/src/button.test.ts': NODE_TEST,
     'libs/ui/turbo.json': json({ extends: ['//'], tasks: { build: { outputs: ['lib/**'] } } }),
     'libs/both/package.json': json({ name: '@repo/both', scripts: { 'test:unit': 'vitest run', 'test:int': 'jest' } }),
     'libs/own/package.json': json({ name: '@repo/own', scripts: { test: 'node --test', coverage: 'c8 node --test' } }),
     'apps/web/package.json': json({ name: 'web', scripts: { build: 'vite build', test: 'echo "Error: no test specified" && exit 1' } }),
     'apps/site/package.json': json({ name: 'site', scripts: { dev: 'vite' } }),
+    // A Vitest script but no test file yet: the run would fail.
+    'apps/docs/package.json': json({ name: 'docs', scripts: { test: 'vitest run' } }),
+    'apps/docs/src/main.ts': 'export {};\n',
+    'apps/e2e/package.json': json({ name: 'e2e', scripts: { test: 'playwright test' } }),
+    'apps/e2e/tests/home.spec.ts': NODE_TEST,
     '.prettierignore': 'dist\n',
     'eslint.config.mjs': 'export default [];\n',
   });
@@ -61,7 +69,7 @@ test("Turborepo + npm: rc file, a coverage script per tested package, the covera
   assert.is(read(root, '.coveragerc.json').$schema, './node_modules/@monocov/core/coveragerc.schema.json');
   assert.is(read(root, 'libs/math/package.json').scripts.coverage, 'monocov run -- npm run test');
   assert.is(read(root, 'libs/ui/package.json').scripts.coverage, 'monocov run -- npm run test:lib');
-  for (const untouched of ['libs/both', 'libs/own', 'apps/web', 'apps/site']) {
+  for (const untouched of ['libs/both', 'libs/own', 'apps/web', 'apps/site', 'apps/docs', 'apps/e2e']) {
     assert.is(read(root, `${untouched}/package.json`).scripts.coverage, untouched === 'libs/own' ? 'c8 node --test' : undefined, untouched);
   }
 
@@ -83,10 +91,12 @@ test("Turborepo + npm: rc file, a coverage script per tested package, the covera
   assert.match(readFileSync(join(root, '.gitignore'), 'utf8'), /^\/coverage$/m);
   assert.equal(readFileSync(join(root, '.prettierignore'), 'utf8'), 'dist\n\n# monocov coverage data and reports\n/coverage\n');
 
-  assert.match(result.stdout, 'monocov init: npm workspace with Turborepo, 6 package(s)');
+  assert.match(result.stdout, 'monocov init: npm workspace with Turborepo, 8 package(s)');
   assert.match(result.stdout, '  measured      libs/math (script "test")');
   assert.match(result.stdout, '  measured      libs/ui (script "test:lib")');
   assert.match(result.stdout, '  not measured  apps/web: no test script');
+  assert.match(result.stdout, `  not measured  apps/docs: "test" is not measured: ${NO_TEST_FILES}; add tests, then run monocov init again`);
+  assert.match(result.stdout, '  not measured  apps/e2e: its "test" script runs end-to-end tests ("playwright test"), which monocov does not measure yet');
   assert.match(result.stdout, '  not measured  libs/both: several test scripts (test:unit, test:int) and no `test`; add `"coverage": "monocov run -- npm run test:unit"`');
   assert.match(result.stdout, '  not measured  libs/own: has its own `coverage` script ("c8 node --test")');
   assert.match(result.stdout, "note: eslint.config.mjs: ESLint's flat config does not read .gitignore; add `{ ignores: ['coverage/**'] }`");
@@ -106,6 +116,7 @@ test("pnpm (pnpm-workspace.yaml with a negation), no Turborepo: pnpm scripts, th
     '.coveragerc.json': json({ run: { dataDir: 'reports/cov' } }),
     '.gitignore': 'node_modules',
     'packages/core/package.json': '{\n\t"name": "core",\n\t"scripts": {\n\t\t"test": "vitest run"\n\t}\n}\n',
+    'packages/core/src/index.spec.ts': NODE_TEST,
     'packages/legacy/package.json': json({ name: 'legacy', scripts: { test: 'mocha' } }),
   });
   const result = monocov(root, ['init']);
@@ -132,6 +143,7 @@ test('yarn (berry, .yarnrc.yml) workspaces: yarn scripts and `yarn workspaces fo
     'package.json': json({ name: 'repo', private: true, workspaces: ['packages/*'] }),
     '.yarnrc.yml': 'nodeLinker: node-modules\n',
     'packages/a/package.json': json({ name: 'a', scripts: { test: 'jest' } }),
+    'packages/a/__tests__/a.js': NODE_TEST,
   });
   assert.is(monocov(root, ['init']).status, 0);
   assert.is(read(root, 'packages/a/package.json').scripts.coverage, 'monocov run -- yarn run test');

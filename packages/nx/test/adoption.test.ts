@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { NO_TEST_FILES } from '@monocov/core';
 import { createFixtureWorkspace, readJson, removeWorkspace, runNx } from './helpers/fixture-workspace';
 
 // Issue 15 on a workspace shaped like the real pnpm one: members from pnpm-workspace.yaml (with a
@@ -61,6 +62,10 @@ const files: Record<string, string> = {
   'packages/lint-only/package.json': JSON.stringify({ name: 'lint-only', scripts: { 'test:eslint': 'eslint .' } }, null, 2),
   'examples/counter/package.json': JSON.stringify({ name: 'counter-example', scripts: { dev: 'vite', build: 'vite build' } }, null, 2),
   'examples/counter/vite.config.js': 'export default {};\n',
+  // A Vitest script and config but no test file yet: Vitest would fail every run.
+  'examples/todo/package.json': JSON.stringify({ name: 'todo-example', scripts: { dev: 'vite', test: 'vitest run' } }, null, 2),
+  'examples/todo/vite.config.js': 'export default { test: {} };\n',
+  'examples/todo/src/main.js': 'export {};\n',
   'examples/tested/package.json': JSON.stringify({ name: 'tested-example', scripts: { test: 'node --test' } }, null, 2),
   'examples/tested/src/index.js': 'exports.half = (n) => n / 2;\n',
   'examples/tested/test/index.test.js': "const { test } = require('node:test');\nconst { half } = require('../src/index.js');\ntest('half', () => half(4));\n",
@@ -90,7 +95,8 @@ test('init registers the plugin and says which projects got a coverage target th
   assert.match(result.output, '"test:lib:fixme" is not measured: it is a variant of test:lib, which is measured (name both in testTargetName to run both)');
   assert.match(result.output, 'packages/react: runs "test:lib" (package.json script "test:lib")');
   assert.match(result.output, 'examples/tested: runs "test" (package.json script "test")');
-  assert.match(result.output, 'monocov: 2 projects get no "coverage" target:');
+  assert.match(result.output, 'monocov: 3 projects get no "coverage" target:');
+  assert.match(result.output, `examples/todo: "test" is not measured: ${NO_TEST_FILES}; the coverage target appears with the first test file`);
   assert.match(result.output, 'packages/lint-only: "test:eslint" is not measured: its command runs no known test runner ("eslint .")');
   assert.match(result.output, 'examples/counter: no test target');
   assert.match(result.output, 'set "testTargetName" (one name or a list) in the options of the @monocov/nx entry of nx.json "plugins"');
@@ -147,6 +153,10 @@ test('--projects: the projects not named are left out the same way; naming the r
   for (const project of ['react-binding', 'vue-binding', 'tested-example']) assert.match(result.output, `monocov: ${project} is not measured in this run`);
   assert.match(result.output, 'monocov: store: statements');
   assert.ok(existsSync(join(root, 'coverage/workspace/lcov.info')));
+  // An empty --projects runs every project, as Nx reads it: none is left out.
+  const every = runNx(root, ['run-many', '-t', 'coverage', '--projects=']);
+  assert.is(every.status, 0, every.output);
+  assert.not.match(every.output, 'is not measured in this run');
 });
 
 test('nx affected with --exclude: the excluded project is left out, an unaffected one still comes back from the cache', () => {

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createNodesV2, type MonocovPluginOptions } from '../src/plugins/plugin';
+import { NO_TEST_FILES } from '@monocov/core';
+import { analyzeWorkspace, createNodesV2, normalizeOptions, type MonocovPluginOptions } from '../src/plugins/plugin';
 import { createFixtureWorkspace, removeWorkspace } from './helpers/fixture-workspace';
 
 // The plugin run on temp file trees, as Nx runs it: the project files Nx globs, the nx.json it
@@ -31,6 +32,8 @@ const coverageTargets = (projects: Record<string, any>) =>
   );
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
+/** A test file: a project gets a coverage target only when its test run would find one. */
+const aTest = "require('node:test');\n";
 /** An npm lockfile listing these packages: Nx has external nodes only for what the lockfile lists. */
 const lockfile = (...names: string[]) => json({ lockfileVersion: 3, packages: Object.fromEntries(names.map((name) => [`node_modules/${name}`, { version: '1.0.0' }])) });
 
@@ -67,6 +70,7 @@ test('the root project gets the merge target, ordered after every coverage task'
   const projects = await inferred({
     'package.json': json({ name: 'acme', private: true, workspaces: { packages: ['libs/*'] } }),
     'libs/a/package.json': json({ name: 'a', scripts: { test: 'node --test' } }),
+    'libs/a/test/a.test.js': aTest,
   });
   assert.equal(projects['.'], {
     name: 'acme',
@@ -101,6 +105,7 @@ test('pnpm-workspace.yaml with a negation; test:* targets that run a runner, not
         unit: 'jest --ci',
       },
     }),
+    'packages/store/src/store.test.ts': aTest,
     'examples/app/package.json': json({ name: 'app', scripts: { build: 'vite build', dev: 'vite' } }),
     'examples/app/vite.config.ts': 'export default {};\n',
     'examples/ignored/package.json': json({ name: 'ignored', scripts: { test: 'vitest run' } }),
@@ -134,6 +139,9 @@ test('watch modes, benchmarks and variants of a selected test target are left ou
       name: 'suites',
       scripts: { test: 'npm run test:unit && npm run test:integration', 'test:unit': 'jest', 'test:integration': 'jest -c jest.integration.js', 'test:watch': 'jest --watchAll' },
     }),
+    'packages/store/src/store.test.ts': aTest,
+    'packages/vue/src/vue.spec.ts': aTest,
+    'packages/suites/src/suite.test.js': aTest,
     'packages/watch-only/package.json': json({ name: 'watch-only', scripts: { test: 'vitest watch' } }),
   };
   const projects = await inferred(files);
@@ -150,6 +158,7 @@ test('testTargetName takes one name or a list', async () => {
   const files = {
     'package.json': json({ name: 'acme', private: true, workspaces: ['libs/*'] }),
     'libs/a/package.json': json({ name: 'a', scripts: { spec: 'node --test', integration: 'node --test test/integration', test: 'node --test' } }),
+    'libs/a/test/a.test.js': aTest,
   };
   assert.equal((await inferred(files, { testTargetName: 'spec' }))['libs/a'].targets.coverage.options, { testTarget: 'spec' });
   assert.equal((await inferred(files, { testTargetName: ['spec', 'integration'] }))['libs/a'].targets.coverage.options, { testTarget: ['integration', 'spec'] });
@@ -170,6 +179,7 @@ test('an integrated repo: project.json targets, their own inputs, dependsOn and 
       },
     }),
     'libs/explicit/package.json': json({ name: 'explicit-pkg', scripts: { test: 'ignored: project.json wins' } }),
+    'libs/explicit/test/explicit.test.js': aTest,
     'apps/web-e2e/project.json': json({ name: 'web-e2e', targets: { test: { executor: '@nx/playwright:playwright' }, e2e: { command: 'playwright test' } } }),
     'apps/cy-e2e/project.json': json({ name: 'cy-e2e', targets: { test: { command: 'cypress run' } } }),
   });
@@ -215,6 +225,7 @@ test('@nx/jest/plugin: its inferred test target is asked for, with the inputs it
     'jest.preset.js': 'module.exports = { testEnvironment: "node" };\n',
     'libs/a/project.json': json({ name: 'a', targets: { unit: { options: { passWithNoTests: true } } } }),
     'libs/a/jest.config.js': "module.exports = { preset: '../../jest.preset.js', displayName: 'a' };\n",
+    'libs/a/src/a.spec.js': aTest,
     'libs/b/project.json': json({ name: 'b' }),
   });
   assert.equal(Object.keys(coverageTargets(projects)), ['libs/a']);
@@ -251,6 +262,7 @@ test('target names follow the options', async () => {
     {
       'package.json': json({ name: 'acme', private: true, workspaces: ['libs/*'] }),
       'libs/a/package.json': json({ name: 'a', scripts: { test: 'node --test' } }),
+      'libs/a/test/a.test.js': aTest,
     },
     { targetName: 'cov', mergeTargetName: 'cov-merge' },
   );
@@ -260,13 +272,96 @@ test('target names follow the options', async () => {
 
 test("a tested root project's coverage target declares projects/.root, where its data goes, not the whole projects folder", async () => {
   // The `nx` key makes Nx treat a root package.json outside any workspaces as a project.
-  const tested = { 'package.json': JSON.stringify({ name: 'solo', private: true, scripts: { test: 'node --test' }, nx: {} }), 'nx.json': '{}' };
+  const tested = { 'package.json': JSON.stringify({ name: 'solo', private: true, scripts: { test: 'node --test' }, nx: {} }), 'nx.json': '{}', 'test/solo.test.js': aTest };
   const soloRoot = createFixtureWorkspace(tested);
   try {
     const [[, result]] = await createNodesV2[1](['package.json'], { mergeTargetName: 'coverage-merge' }, { workspaceRoot: soloRoot, nxJsonConfiguration: {} });
     assert.equal(result.projects!['.']!.targets!.coverage!.outputs, ['{workspaceRoot}/coverage/projects/.root']);
   } finally {
     removeWorkspace(soloRoot);
+  }
+});
+
+test("a project whose test run would find no test file gets no coverage target, with the reason; node --test's default names count, and so does a run that picks its own files", async () => {
+  const node = (name: string) => json({ name, scripts: { test: 'node --test' } });
+  const projects = await inferred({
+    'package.json': json({ name: 'acme', private: true, workspaces: ['apps/*', 'libs/*'] }),
+    // Vitest, Jest and `ng test` find no file: the run would fail every time.
+    'apps/vitest-app/package.json': json({ name: 'vitest-app', scripts: { test: 'vitest run' } }),
+    'apps/vitest-app/vite.config.ts': 'export default { test: {} };\n',
+    'apps/vitest-app/src/main.ts': 'export {};\n',
+    'apps/jest-app/package.json': json({ name: 'jest-app', scripts: { test: 'jest' } }),
+    'apps/ng-app/project.json': json({
+      name: 'ng-app',
+      targets: { test: { executor: '@angular-devkit/build-angular:karma', options: { tsConfig: 'apps/ng-app/tsconfig.spec.json' } } },
+    }),
+    'apps/ng-app/tsconfig.spec.json': json({ include: ['src/**/*.spec.ts'] }),
+    'apps/ng-app/src/main.ts': 'export {};\n',
+    // A dependency's test files are not the project's.
+    'apps/vendored/package.json': node('vendored'),
+    'apps/vendored/node_modules/dep/test.js': aTest,
+    // The default names of node --test, Jest, Vitest and Karma.
+    'libs/dash/package.json': node('dash'),
+    'libs/dash/src/math-test.js': aTest,
+    'libs/underscore/package.json': node('underscore'),
+    'libs/underscore/src/math_test.mjs': aTest,
+    'libs/prefix/package.json': node('prefix'),
+    'libs/prefix/test-math.cjs': aTest,
+    'libs/folder/package.json': node('folder'),
+    'libs/folder/test/math.js': aTest,
+    'libs/plain/package.json': node('plain'),
+    'libs/plain/test.js': aTest,
+    'libs/spec/package.json': json({ name: 'spec', scripts: { test: 'vitest run' } }),
+    'libs/spec/src/button.spec.tsx': aTest,
+    'libs/dunder/package.json': json({ name: 'dunder', scripts: { test: 'jest' } }),
+    'libs/dunder/src/__tests__/math.ts': aTest,
+    // Files named by the run itself: kept whatever their names.
+    'libs/glob/package.json': json({ name: 'glob', scripts: { test: "mocha 'src/**/*.check.js'" } }),
+    'libs/glob/src/math.check.js': aTest,
+    'libs/configured/package.json': json({ name: 'configured', scripts: { test: 'jest' } }),
+    'libs/configured/jest.config.js': "module.exports = { testMatch: ['**/*.check.js'] };\n",
+  });
+  assert.equal(Object.keys(coverageTargets(projects)).sort(), [
+    'libs/configured',
+    'libs/dash',
+    'libs/dunder',
+    'libs/folder',
+    'libs/glob',
+    'libs/plain',
+    'libs/prefix',
+    'libs/spec',
+    'libs/underscore',
+  ]);
+  // Added tests bring the target: the plugin reads the files each time Nx computes the graph.
+  const later = await inferred({
+    'package.json': json({ name: 'acme', private: true, workspaces: ['apps/*'] }),
+    'apps/vitest-app/package.json': json({ name: 'vitest-app', scripts: { test: 'vitest run' } }),
+    'apps/vitest-app/src/main.test.ts': aTest,
+  });
+  assert.ok(later['apps/vitest-app'].targets.coverage);
+});
+
+test('the reason init gives for a project without test files', async () => {
+  const root = createFixtureWorkspace({
+    'package.json': json({ name: 'acme', private: true, workspaces: ['apps/*'] }),
+    'apps/site/package.json': json({ name: 'site', scripts: { test: 'vitest run' } }),
+    'apps/ng-app/project.json': json({
+      name: 'ng-app',
+      targets: { test: { executor: '@angular-devkit/build-angular:karma', options: { tsConfig: 'apps/ng-app/tsconfig.spec.json' } } },
+    }),
+    'apps/ng-app/tsconfig.spec.json': json({ include: ['src/**/*.spec.ts'] }),
+    'apps/vendored/package.json': json({ name: 'vendored', scripts: { test: 'node --test' } }),
+    'apps/vendored/node_modules/dep/test.js': aTest,
+  });
+  roots.push(root);
+  const analysis = await analyzeWorkspace(['package.json', 'apps/site/package.json', 'apps/ng-app/project.json', 'apps/vendored/package.json'], normalizeOptions({}), {
+    workspaceRoot: root,
+    nxJsonConfiguration: {},
+  });
+  for (const project of ['apps/site', 'apps/ng-app', 'apps/vendored']) {
+    const finding = analysis.projects.find((entry) => entry.root === project)!;
+    assert.equal(finding.testTargets, [], project);
+    assert.equal(finding.skipped, [{ name: 'test', reason: `${NO_TEST_FILES}; the coverage target appears with the first test file` }], project);
   }
 });
 

@@ -1,5 +1,6 @@
 import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2, NxJsonConfiguration, TargetConfiguration } from 'nx/src/devkit-exports';
-import { loadConfig } from '@monocov/core';
+import { isTestFile, loadConfig, TEST_FILE_GLOBS } from '@monocov/core';
+import { globWithWorkspaceContext } from 'nx/src/utils/workspace-context';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { coverageTarget, mergeTarget, VERSION_PACKAGES, type CoverageTargetFacts } from './coverage-target';
@@ -95,6 +96,7 @@ export interface WorkspaceAnalysis {
 export async function analyzeWorkspace(configFiles: readonly string[], options: NormalizedOptions, context: CreateNodesContextV2): Promise<WorkspaceAnalysis> {
   const files = projectFilesAsNxSeesThem(configFiles, context.workspaceRoot);
   const inferred = await inferredTestTargets(files.map(dirname), context);
+  const tested = await rootsWithTestFiles(files.map(dirname), context.workspaceRoot);
   const projects = files.map((file): ProjectFinding => {
     const root = dirname(file);
     const { testTargets, skipped } = findTestTargets({
@@ -103,11 +105,33 @@ export async function analyzeWorkspace(configFiles: readonly string[], options: 
       nxJson: context.nxJsonConfiguration,
       inferred: inferred.byProject.get(root) ?? [],
       testTargetNames: options.testTargetNames,
+      hasTestFiles: tested === undefined || tested.has(root),
     });
     const declined = inferred.declined.filter((entry) => entry.projectRoot === root).map((entry) => entry.reason);
     return { root, file, testTargets, skipped, declined };
   });
   return { projects, facts: workspaceFacts(context.workspaceRoot, context.nxJsonConfiguration), rootName: rootProjectName(context.workspaceRoot) };
+}
+
+/**
+ * The project roots that hold a test file (the deepest project owns a file), from Nx's file index
+ * (which leaves out what .gitignore and .nxignore do); undefined when the index cannot be read,
+ * and then every project counts as tested.
+ */
+async function rootsWithTestFiles(projectRoots: readonly string[], workspaceRoot: string): Promise<Set<string> | undefined> {
+  let files: string[];
+  try {
+    files = await globWithWorkspaceContext(workspaceRoot, TEST_FILE_GLOBS);
+  } catch {
+    return undefined;
+  }
+  const deepestFirst = [...projectRoots].sort((a, b) => b.length - a.length);
+  const roots = new Set<string>();
+  for (const file of files) {
+    const root = deepestFirst.find((candidate) => candidate === '.' || file.startsWith(`${candidate}/`));
+    if (root !== undefined && isTestFile(root === '.' ? file : file.slice(root.length + 1))) roots.add(root);
+  }
+  return roots;
 }
 
 export function workspaceFacts(workspaceRoot: string, nxJson: NxJsonConfiguration): CoverageTargetFacts {

@@ -1,5 +1,5 @@
 import type { NxJsonConfiguration, TargetConfiguration } from 'nx/src/devkit-exports';
-import { detectTargetRunner, runnerOfExecutor, testCommandKind, whyNotTests, withoutRepeats, type RunnerDetection } from '@monocov/core';
+import { detectTargetRunner, NO_TEST_FILES, ownTestDiscovery, runnerOfExecutor, testCommandKind, whyNotTests, withoutRepeats, type RunnerDetection } from '@monocov/core';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { InferredTestTarget } from './test-plugins';
@@ -44,6 +44,8 @@ export function findTestTargets(args: {
   inferred: readonly InferredTestTarget[];
   /** From the plugin options; undefined for the default search. */
   testTargetNames: readonly string[] | undefined;
+  /** Whether a file of the project is named like a test (isTestFile). */
+  hasTestFiles: boolean;
 }): ProjectTests {
   const { workspaceRoot, file, nxJson, inferred, testTargetNames } = args;
   const projectRoot = dirname(file);
@@ -77,7 +79,22 @@ export function findTestTargets(args: {
     if (judged) skipped.push({ name, reason: judged });
     else testTargets.push({ name, target, runner: browser ? undefined : runnerOf(target, fromPlugin, projectDir), browser, source });
   }
-  if (testTargetNames) return { testTargets, skipped };
+  const found = testTargetNames ? { testTargets, skipped } : withoutRepeatedRuns(testTargets, skipped, scripts);
+  if (found.testTargets.length === 0 || args.hasTestFiles) return found;
+  // No test file by the runners' default names: unless the run picks files of its own, it finds none and always fails.
+  const own = ownTestDiscovery({
+    workspaceRoot,
+    projectRoot,
+    commands: found.testTargets.map((entry) => commandOf(entry.target, scripts)),
+    options: found.testTargets.map((entry) => entry.target.options),
+  });
+  if (own !== undefined) return found;
+  return { testTargets: [], skipped: [...found.skipped, ...found.testTargets.map((entry) => ({ name: entry.name, reason: NO_TEST_FILES_TARGET }))] };
+}
+
+const NO_TEST_FILES_TARGET = `${NO_TEST_FILES}; the coverage target appears with the first test file`;
+
+function withoutRepeatedRuns(testTargets: TestTarget[], skipped: SkippedTarget[], scripts: Record<string, string>): ProjectTests {
   const { kept, repeats } = withoutRepeats(
     testTargets.map((entry) => ({ name: entry.name, command: commandOf(entry.target, scripts), entry })),
     scripts,

@@ -25,6 +25,8 @@ export async function configurationGenerator(tree: Tree, options: ConfigurationG
     nxJson,
     inferred: inferred.byProject.get(project.root) ?? [],
     testTargetNames: options.testTarget === undefined ? undefined : [options.testTarget],
+    // Asked for by name: the target is written even before the project has test files.
+    hasTestFiles: true,
   });
   if (testTargets.length === 0) {
     const why = skipped.map((entry) => `"${entry.name}" is not measured: ${entry.reason}`);

@@ -1,0 +1,114 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Whether a project has tests to measure. A test run that finds no test file fails (Vitest, Jest,
+// `ng test`) or measures nothing, so a project without any gets no coverage target or script.
+// Conservative: a project keeps its target unless nothing anywhere points at tests — no file named
+// as the runners find them by default, and no command, option or config that names its own files.
+
+const SCRIPT = String.raw`\.[cm]?[jt]sx?$`;
+/**
+ * The runners' default test files, together: Jest (`*.test.*`, `*.spec.*`, `__tests__/`), Vitest,
+ * Karma (`*.spec.ts`), Playwright (`*.spec.*`, `*.test.*`), `node --test` (`*.test.*`, `*-test.*`, `*_test.*`, `test-*`, `test.*`, files
+ * in `test/`), mocha (`test/`), ava (`tests/`, `test-*`), tap, bun (`*_spec.*`) and deno.
+ */
+const TEST_NAME = new RegExp(String.raw`(?:^|/)(?:[^/]*[._-](?:test|spec)|test[-_][^/]*|test|spec)${SCRIPT}`, 'i');
+const TEST_FOLDER = new RegExp(String.raw`(?:^|/)(?:test|tests|__tests__|spec|specs|__specs__)/(?:[^/]+/)*[^/]+${SCRIPT}`, 'i');
+
+/** Globs that find every candidate test file (then filtered by isTestFile), for a file index such as Nx's. */
+export const TEST_FILE_GLOBS = ['**/*{.,-,_}{test,spec}.*', '**/{test,spec}{-,_}*', '**/{test,spec}.*', '**/{test,tests,__tests__,spec,specs,__specs__}/**/*'];
+
+/** Whether a project-relative or workspace-relative path names a test file as the runners find them by default. */
+export function isTestFile(path: string): boolean {
+  const posix = path.replace(/\\/g, '/');
+  return !/(?:^|\/)node_modules\//.test(posix) && (TEST_NAME.test(posix) || TEST_FOLDER.test(posix));
+}
+
+const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'build', 'coverage', 'out']);
+
+/** Whether the folder holds a test file (node_modules, build output and dot folders left out); stops at the first. */
+export function hasTestFile(projectDir: string): boolean {
+  const walk = (dir: string, prefix: string): boolean => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    for (const entry of entries) {
+      const path = `${prefix}${entry.name}`;
+      if (entry.isFile() && isTestFile(path)) return true;
+      if (entry.isDirectory() && !entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name) && walk(join(dir, entry.name), `${path}/`)) return true;
+    }
+    return false;
+  };
+  return walk(projectDir, '');
+}
+
+/** The message for a project whose test run would find no test file. */
+export const NO_TEST_FILES =
+  'no test files: none of its files is named like a test (*.test.*, *.spec.*, *-test.*, *_test.*, test-*, test.*) or sits in a test/, tests/ or __tests__/ folder, ' +
+  'and its test run names no files of its own';
+
+const CONFIG_FILE = /^(?:(?:jest|vitest|vite|ava|karma|playwright)\.conf(?:ig)?(?:\.[\w-]+)?\.[cm]?[jt]s|\.mocharc\.[\w]+|\.taprc|\.c8rc(?:\.json)?|angular\.json)$/;
+// Keys by which runners' configs and Nx executors' options pick test files of their own.
+const DISCOVERY_KEYS = /\b(?:testMatch|testRegex|testPathPattern|roots|include|spec|files|testFiles|testDir)\b/;
+// Options that name a runner's config (not tsConfig: a tsconfig's `include` compiles files, it does not pick tests).
+const CONFIG_OPTION = /^(?:jestConfig|configFile|karmaConfig|config|vitestConfig)$/;
+const PATH_WORD = /[/*]|\.[a-z]+$/i;
+
+/**
+ * What shows that the project's test run finds its tests by rules of its own (so missing default
+ * names prove nothing), or undefined: a path or glob among the command's words, a discovery key
+ * in the target's options or in a runner config of the project (or one the options name), or in
+ * the package.json sections of Jest, ava or mocha.
+ */
+export function ownTestDiscovery(args: {
+  workspaceRoot: string;
+  projectRoot: string;
+  /** The test commands, when the targets run commands. */
+  commands: ReadonlyArray<string | undefined>;
+  /** The test targets' options (executor options of @nx/jest:jest, @nx/vite:test, karma…). */
+  options: ReadonlyArray<Record<string, unknown> | undefined>;
+}): string | undefined {
+  const { workspaceRoot, projectRoot, commands, options } = args;
+  for (const command of commands) {
+    const word = command?.split(/\s+/).find((part, index) => index > 0 && !part.startsWith('-') && PATH_WORD.test(part.replace(/^['"]|['"]$/g, '')));
+    if (word !== undefined) return `its command names "${word}"`;
+  }
+  for (const entry of options) {
+    for (const [key, value] of Object.entries(entry ?? {})) {
+      if (key === 'command' || key === 'commands' || key === 'cwd' || key === 'script') continue;
+      if (DISCOVERY_KEYS.test(key)) return `its option "${key}" picks the test files`;
+      if (typeof value === 'string' && CONFIG_OPTION.test(key) && configPicksFiles(join(workspaceRoot, value))) return `its ${key} ${value} picks the test files`;
+    }
+  }
+  const projectDir = join(workspaceRoot, projectRoot);
+  let names: string[];
+  try {
+    names = readdirSync(projectDir);
+  } catch {
+    return undefined;
+  }
+  for (const name of names) {
+    if (CONFIG_FILE.test(name) && configPicksFiles(join(projectDir, name))) return `${name} picks the test files`;
+  }
+  if (names.includes('package.json')) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8'));
+      const section = ['jest', 'ava', 'mocha', 'tap'].find((key) => manifest?.[key] !== undefined && DISCOVERY_KEYS.test(JSON.stringify(manifest[key])));
+      if (section) return `package.json "${section}" picks the test files`;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function configPicksFiles(path: string): boolean {
+  try {
+    return DISCOVERY_KEYS.test(readFileSync(path, 'utf8'));
+  } catch {
+    return false;
+  }
+}
