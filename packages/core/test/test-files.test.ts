@@ -60,6 +60,7 @@ test('ownTestDiscovery: a path or glob in the command, a discovery option, a run
       'manifest/package.json': JSON.stringify({ jest: { testRegex: 'check' } }),
       'mocharc/.mocharc.json': JSON.stringify({ spec: 'src/**/*.check.js' }),
       'named/custom.jest.js': "module.exports = { roots: ['<rootDir>/checks'] };\n",
+      'pw/playwright.config.ts': "export default { testDir: './e2e', testMatch: '**/*.e2e.ts' };\n",
     });
     const own = (projectRoot: string, commands: Array<string | undefined>, options: Array<Record<string, unknown> | undefined> = []) =>
       ownTestDiscovery({ workspaceRoot: root, projectRoot, commands, options });
@@ -74,6 +75,7 @@ test('ownTestDiscovery: a path or glob in the command, a discovery option, a run
     assert.is(own('vitest-config', ['vitest run']), 'vitest.config.ts picks the test files');
     assert.is(own('manifest', ['jest']), 'package.json "jest" picks the test files');
     assert.is(own('mocharc', ['mocha']), '.mocharc.json picks the test files');
+    assert.is(own('pw', ['playwright test']), 'playwright.config.ts picks the test files');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

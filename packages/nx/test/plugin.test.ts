@@ -205,6 +205,7 @@ test('Playwright e2e projects that import test from @monocov/core/playwright get
       targets: { 'e2e-chrome': { executor: '@nx/playwright:playwright', options: { config: 'apps/admin-e2e/pw.config.ts' } } },
     }),
     'apps/admin-e2e/src/fixtures.ts': "export { test, expect } from '@monocov/core/playwright';\n",
+    'apps/admin-e2e/src/admin.spec.ts': "import { test } from './fixtures';\n\ntest('admin', async ({ page }) => {\n  await page.goto('/admin');\n});\n",
     // Playwright specs that import @playwright/test: nothing would record the browser's coverage.
     'apps/plain-e2e/project.json': json({ name: 'plain-e2e', targets: { e2e: { command: 'playwright test' } } }),
     'apps/plain-e2e/src/home.spec.ts': "import { test } from '@playwright/test';\n",
