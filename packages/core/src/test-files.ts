@@ -51,8 +51,11 @@ export const NO_TEST_FILES =
   'and its test run names no files of its own';
 
 const CONFIG_FILE = /^(?:(?:jest|vitest|vite|ava|karma|playwright)\.conf(?:ig)?(?:\.[\w-]+)?\.[cm]?[jt]s|\.mocharc\.[\w]+|\.taprc|\.c8rc(?:\.json)?|angular\.json)$/;
-// Keys by which runners' configs and Nx executors' options pick test files of their own.
-const DISCOVERY_KEYS = /\b(?:testMatch|testRegex|testPathPattern|roots|include|spec|files|testFiles|testDir)\b/;
+// Keys by which runners' configs and Nx executors' options pick test files of their own; in a
+// config's text only as a key (`include:`, `"spec":`): angular.json's `"tsConfig": "tsconfig.spec.json"` picks nothing.
+const DISCOVERY_KEY_NAMES = String.raw`\b(?:testMatch|testRegex|testPathPattern|roots|include|spec|files|testFiles|testDir)\b`;
+const DISCOVERY_KEYS = new RegExp(DISCOVERY_KEY_NAMES);
+const DISCOVERY_KEY_IN_TEXT = new RegExp(String.raw`${DISCOVERY_KEY_NAMES}["']?\s*:`);
 // Options that name a runner's config (not tsConfig: a tsconfig's `include` compiles files, it does not pick tests).
 const CONFIG_OPTION = /^(?:jestConfig|configFile|karmaConfig|config|vitestConfig)$/;
 const PATH_WORD = /[/*]|\.[a-z]+$/i;
@@ -96,7 +99,7 @@ export function ownTestDiscovery(args: {
   if (names.includes('package.json')) {
     try {
       const manifest = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8'));
-      const section = ['jest', 'ava', 'mocha', 'tap'].find((key) => manifest?.[key] !== undefined && DISCOVERY_KEYS.test(JSON.stringify(manifest[key])));
+      const section = ['jest', 'ava', 'mocha', 'tap'].find((key) => manifest?.[key] !== undefined && DISCOVERY_KEY_IN_TEXT.test(JSON.stringify(manifest[key])));
       if (section) return `package.json "${section}" picks the test files`;
     } catch {
       return undefined;
@@ -107,7 +110,7 @@ export function ownTestDiscovery(args: {
 
 function configPicksFiles(path: string): boolean {
   try {
-    return DISCOVERY_KEYS.test(readFileSync(path, 'utf8'));
+    return DISCOVERY_KEY_IN_TEXT.test(readFileSync(path, 'utf8'));
   } catch {
     return false;
   }

@@ -61,6 +61,11 @@ test('ownTestDiscovery: a path or glob in the command, a discovery option, a run
       'mocharc/.mocharc.json': JSON.stringify({ spec: 'src/**/*.check.js' }),
       'named/custom.jest.js': "module.exports = { roots: ['<rootDir>/checks'] };\n",
       'pw/playwright.config.ts': "export default { testDir: './e2e', testMatch: '**/*.e2e.ts' };\n",
+      // As in TanStack/store's Angular examples: karma's default *.spec.ts, none written yet.
+      'ng/angular.json': JSON.stringify({
+        projects: { ng: { architect: { test: { builder: '@angular-devkit/build-angular:karma', options: { tsConfig: 'tsconfig.spec.json' } } } } },
+      }),
+      'ng-include/angular.json': JSON.stringify({ projects: { ng: { architect: { test: { options: { include: ['src/**/*.check.ts'] } } } } } }),
     });
     const own = (projectRoot: string, commands: Array<string | undefined>, options: Array<Record<string, unknown> | undefined> = []) =>
       ownTestDiscovery({ workspaceRoot: root, projectRoot, commands, options });
@@ -76,6 +81,8 @@ test('ownTestDiscovery: a path or glob in the command, a discovery option, a run
     assert.is(own('manifest', ['jest']), 'package.json "jest" picks the test files');
     assert.is(own('mocharc', ['mocha']), '.mocharc.json picks the test files');
     assert.is(own('pw', ['playwright test']), 'playwright.config.ts picks the test files');
+    assert.is(own('ng', ['ng test']), undefined, 'a tsconfig.spec.json value is not a discovery key');
+    assert.is(own('ng-include', ['ng test']), 'angular.json picks the test files');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
