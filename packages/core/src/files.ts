@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
 import type { CoverageConfig } from './config/types';
 import { compareStrings } from './compare';
+import { unrepresentableCharacter, visibleControls } from './escape';
 import { toPosix } from './workspace-path';
 
 /**
@@ -64,11 +65,38 @@ export interface SourceFilter {
    * sorted: worth naming, since no `run` option brings them back.
    */
   omittedByBuiltinRules(): Array<{ path: string; rule: string }>;
+  /** The files this filter was asked about that include/omit select but whose name no report can hold (unrepresentableNames). */
+  unrepresentableNames(): UnrepresentableName[];
+}
+
+/**
+ * A source that include/omit select but that is left out: its workspace-relative name holds a
+ * control character (a line break, ESC…), which no report format can represent (a line break
+ * would start a new lcov record) and the merge would reject. Named, never dropped silently.
+ */
+export interface UnrepresentableName {
+  /** Workspace-relative, POSIX. */
+  path: string;
+  /** The first such character, as `U+000A`. */
+  character: string;
 }
 
 export function createSourceFilter(options: SourceFilterOptions): SourceFilter {
   const selector = new SourceSelector(options);
-  return Object.assign((absPath: string) => selector.accepts(absPath), { omittedByBuiltinRules: () => selector.omittedByBuiltinRules() });
+  return Object.assign((absPath: string) => selector.accepts(absPath), {
+    omittedByBuiltinRules: () => selector.omittedByBuiltinRules(),
+    unrepresentableNames: () => selector.unrepresentableNames(),
+  });
+}
+
+/** The warning for sources left out for their names, worded the same by every adapter; undefined when there are none. */
+export function unrepresentableNamesWarning(names: UnrepresentableName[]): string | undefined {
+  if (names.length === 0) return undefined;
+  const shown = names.map(({ path, character }) => `"${visibleControls(path)}" (${character})`);
+  return (
+    `warning: left out ${names.length} source file(s) whose name holds a control character, which lcov, cobertura and HTML reports cannot represent: ${shown.join(', ')}` +
+    ' (listed in meta.json `dropped`); rename them, or leave them out with run.omit'
+  );
 }
 
 /** The warning for loaded files a built-in rule left out, worded the same by every adapter; undefined when there are none. */
@@ -87,6 +115,8 @@ export interface SourceScan {
   files: string[];
   /** `run.include` globs that selected no file (after omits): worth a warning, likely a typo. */
   unmatchedIncludes: string[];
+  /** Sources include/omit select that are left out for their names, sorted. */
+  unrepresentable: UnrepresentableName[];
 }
 
 /**
@@ -127,7 +157,7 @@ export function scanSourceFiles(options: SourceFilterOptions): SourceScan {
     if (globPath === undefined) continue;
     for (const { glob, match } of globs) if (!matched.has(glob) && match(globPath)) matched.add(glob);
   }
-  return { files, unmatchedIncludes: options.run.include.filter((glob) => !matched.has(glob)) };
+  return { files, unmatchedIncludes: options.run.include.filter((glob) => !matched.has(glob)), unrepresentable: selector.unrepresentableNames() };
 }
 
 /** Absolute paths, sorted, of every source file under the project root. */
@@ -147,6 +177,7 @@ class SourceSelector {
   private readonly userOmit: (path: string) => boolean;
   private readonly verdicts = new Map<string, boolean>();
   private readonly builtinOmitted = new Map<string, string>();
+  private readonly unrepresentable = new Map<string, string>();
   private readonly packageDirs = new Map<string, string>();
 
   constructor(options: SourceFilterOptions) {
@@ -165,6 +196,10 @@ class SourceSelector {
 
   omittedByBuiltinRules(): Array<{ path: string; rule: string }> {
     return [...this.builtinOmitted].sort(([a], [b]) => compareStrings(a, b)).map(([path, rule]) => ({ path, rule }));
+  }
+
+  unrepresentableNames(): UnrepresentableName[] {
+    return [...this.unrepresentable].sort(([a], [b]) => compareStrings(a, b)).map(([path, character]) => ({ path, character }));
   }
 
   accepts(pathOrUrl: string): boolean {
@@ -207,7 +242,13 @@ class SourceSelector {
     if (!SOURCE_EXTENSION.test(absPath)) return false;
     const globPath = this.globPath(absPath);
     if (globPath === undefined || !this.include(globPath)) return false;
-    if (!this.omit(globPath)) return true;
+    if (!this.omit(globPath)) {
+      const workspaceRelative = toPosix(absPath.slice(this.workspacePrefix.length));
+      const character = unrepresentableCharacter(workspaceRelative);
+      if (character === undefined) return true;
+      this.unrepresentable.set(workspaceRelative, character);
+      return false;
+    }
     if (!this.userOmit(globPath) && !compileGlobs(TEST_OMIT, true)(globPath)) {
       const rule = BUILTIN_OMIT.find((glob) => compileGlobs([glob], true)(globPath));
       if (rule !== undefined) this.builtinOmitted.set(toPosix(absPath.slice(this.workspacePrefix.length)), rule);
@@ -242,7 +283,9 @@ function compileGlobs(globs: readonly string[], dot: boolean): (path: string) =>
   const key = JSON.stringify([dot, globs]);
   let matcher = compiledGlobs.get(key);
   if (!matcher) {
-    matcher = picomatch([...globs], { dot });
+    // `s`: a `*` or `**` matches a name holding a line break too, so such a file is selected like any
+    // other and then named (unrepresentableNames), not left out by the glob without a word.
+    matcher = picomatch([...globs], { dot, flags: 's' });
     compiledGlobs.set(key, matcher);
   }
   return matcher;

@@ -210,7 +210,7 @@ test('scanSourceFiles: include globs that select nothing are reported', () => {
 test('scanSourceFiles: a missing project root gives no files and every glob unmatched', () => {
   const root = tree({ 'nx.json': '{}' });
   const scan = scanSourceFiles({ workspaceRoot: root, projectRoot: 'nope', run: runConfig() });
-  assert.equal(scan, { files: [], unmatchedIncludes: [runConfig().include[0]!] });
+  assert.equal(scan, { files: [], unmatchedIncludes: [runConfig().include[0]!], unrepresentable: [] });
 });
 
 test.run();

@@ -7,8 +7,9 @@ import { dropUnparsable, type RouteCollection, type RouteContext, type RunningTe
 import { runnerCollection } from './runner';
 import { v8Collection } from './v8';
 import type { LoadedConfig } from '../config/types';
+import { compareStrings } from '../compare';
 import { createRawDir, removeRawDir, testsPassed, type TestOutcome } from '../test-command';
-import { builtinOmitWarning, createSourceFilter, scanSourceFiles } from '../files';
+import { builtinOmitWarning, createSourceFilter, scanSourceFiles, unrepresentableNamesWarning } from '../files';
 import { METRIC_ORDER, formatPercentShort, sumTotals, type Totals } from '../report/metrics';
 import { groupByProject } from '../report/projects';
 import { formatTable } from '../report/table';
@@ -98,6 +99,12 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     if (omitted !== undefined) warnings.push(omitted);
     // Scanned even without `run.all`: an include glob that selects nothing is worth a warning.
     const scan = scanSourceFiles({ workspaceRoot, projectRoot, run });
+    // Sources named so that no report can hold them, left out whether or not the tests loaded them:
+    // V8 reports such a script under a URL with the line break removed, naming no file.
+    const unrepresentable = new Map([...include.unrepresentableNames(), ...scan.unrepresentable].map((name) => [name.path, name]));
+    const named = unrepresentableNamesWarning([...unrepresentable.values()].sort((a, b) => compareStrings(a.path, b.path)));
+    if (named !== undefined) warnings.push(named);
+    dropped.sources.push(...unrepresentable.keys());
     if (run.all) {
       const left = new Set(dropped.sources);
       for (const file of scan.files) {

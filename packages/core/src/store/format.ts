@@ -67,7 +67,8 @@ export interface TestsRecord extends EndedWith {
 
 /**
  * What a run left out rather than fail: test processes whose raw V8 file was malformed (their
- * hits are missing) and sources Babel could not parse (workspace-relative, sorted).
+ * hits are missing) and sources left out (workspace-relative, sorted): Babel could not parse them, or
+ * their name holds a control character no report can represent.
  */
 export interface DroppedData {
   processes: number;
