@@ -5,6 +5,13 @@
  */
 export type MonocovErrorCode = 'CONFIG' | 'DATA' | 'NO_DATA' | 'ENVIRONMENT';
 
+/**
+ * The mark of a MonocovError made by any copy of @monocov/core: a workspace may hold two (an
+ * @monocov/nx resolving another copy than the root's), and `instanceof` knows only its own
+ * copy's class. `Symbol.for` gives every copy the same symbol.
+ */
+const MONOCOV_ERROR = Symbol.for('monocov.error');
+
 /** Base class of every error monocov reports to the user; `code` says which kind. */
 export class MonocovError extends Error {
   constructor(
@@ -15,6 +22,8 @@ export class MonocovError extends Error {
     this.name = new.target.name;
   }
 }
+// On the prototype, so the mark is inherited, not printed with each error.
+Object.defineProperty(MonocovError.prototype, MONOCOV_ERROR, { value: true });
 
 /** `.coveragerc.json` or an option is malformed, unknown or out of range. */
 export class ConfigError extends MonocovError {
@@ -50,9 +59,9 @@ export class EnvironmentError extends MonocovError {
   }
 }
 
-/** Whether `error` is a MonocovError (`instanceof`: of this copy of @monocov/core). */
+/** Whether `error` is a MonocovError, made by this or any other copy of @monocov/core. */
 export function isMonocovError(error: unknown): error is MonocovError {
-  return error instanceof MonocovError;
+  return typeof error === 'object' && error !== null && (error as { [MONOCOV_ERROR]?: unknown })[MONOCOV_ERROR] === true;
 }
 
 /** What each file-system refusal means and what to do about it. */
@@ -78,7 +87,7 @@ const SYSTEM_FAILURES: Record<string, { what: string; fix: string }> = {
  * went wrong and the fix. Anything else is undefined: a bug, printed with its stack trace.
  */
 export function asMonocovError(error: unknown): MonocovError | undefined {
-  if (error instanceof MonocovError) return error;
+  if (isMonocovError(error)) return error;
   const system = error as NodeJS.ErrnoException & { dest?: string };
   const failure = typeof system?.code === 'string' && Object.hasOwn(SYSTEM_FAILURES, system.code) ? SYSTEM_FAILURES[system.code]! : undefined;
   if (!failure) return undefined;

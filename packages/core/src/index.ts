@@ -18,7 +18,7 @@ export {
   NoDataError,
   /** The file system refused a read or write (read-only, full, no permission). */
   EnvironmentError,
-  /** Whether `error` is a MonocovError (`instanceof`: of this copy of the package). */
+  /** Whether `error` is a MonocovError, made by this or any other copy of the package. */
   isMonocovError,
   /** `error` as a MonocovError when it is one or is a file-system refusal; undefined for a bug. */
   asMonocovError,
