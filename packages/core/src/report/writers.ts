@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import libCoverage from 'istanbul-lib-coverage';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
@@ -190,10 +190,8 @@ function isMonocovOutput(metaPath: string): boolean {
 /** Files whose bytes did not change keep their old times, so tools watching the folder see no churn. */
 function keepTimesOfUnchanged(staging: string, outputDir: string): void {
   for (const name of readdirSync(staging)) {
-    const old = join(outputDir, name);
-    if (!sameFileContents(join(staging, name), old)) continue;
-    const times = statSync(old);
-    utimesSync(join(staging, name), times.atime, times.mtime);
+    const times = statsIfSame(join(staging, name), join(outputDir, name));
+    if (times) utimesSync(join(staging, name), times.atime, times.mtime);
   }
 }
 
@@ -385,34 +383,36 @@ function removeAbandoned(outputDir: string): void {
 }
 
 /**
- * Whether `to` is a file with the same bytes as `from`: sizes first, then a block at a time, so
- * comparing a large merged file never holds two copies of it in memory.
+ * The times of `to` when it is a file with the same bytes as `from`, else undefined: sizes first,
+ * then a block at a time, so comparing a large merged file never holds two copies of it in memory.
+ * Read through one open handle, as a concurrent merge may move the old folder aside at any moment.
  */
-function sameFileContents(from: string, to: string): boolean {
-  let target;
+function statsIfSame(from: string, to: string): Stats | undefined {
+  let b: number;
   try {
-    target = statSync(to);
+    b = openSync(to, 'r');
   } catch {
-    return false;
+    // Not there: a first write, or another merge has just set the old folder aside.
+    return undefined;
   }
-  const source = statSync(from);
-  if (!source.isFile() || !target.isFile() || target.size !== source.size) return false;
-  const a = openSync(from, 'r');
   try {
-    const b = openSync(to, 'r');
+    const target = fstatSync(b);
+    const source = statSync(from);
+    if (!source.isFile() || !target.isFile() || target.size !== source.size) return undefined;
+    const a = openSync(from, 'r');
     try {
       const blockA = Buffer.allocUnsafe(WRITE_CHUNK);
       const blockB = Buffer.allocUnsafe(WRITE_CHUNK);
       for (let position = 0; position < target.size; position += WRITE_CHUNK) {
         const length = readSync(a, blockA, 0, WRITE_CHUNK, position);
-        if (readSync(b, blockB, 0, WRITE_CHUNK, position) !== length || !blockA.subarray(0, length).equals(blockB.subarray(0, length))) return false;
+        if (readSync(b, blockB, 0, WRITE_CHUNK, position) !== length || !blockA.subarray(0, length).equals(blockB.subarray(0, length))) return undefined;
         if (length === 0) break;
       }
-      return true;
+      return target;
     } finally {
-      closeSync(b);
+      closeSync(a);
     }
   } finally {
-    closeSync(a);
+    closeSync(b);
   }
 }
