@@ -26,8 +26,12 @@ export function isTestFile(path: string): boolean {
 
 const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'build', 'coverage', 'out']);
 
-/** Whether the folder holds a test file (node_modules, build output and dot folders left out); stops at the first. */
-export function hasTestFile(projectDir: string): boolean {
+/**
+ * Whether `accept` holds for a file of the project folder, given its project-relative path with `/`
+ * (node_modules, build output and dot folders left out: what the project installs or builds is not
+ * its own); stops at the first.
+ */
+export function someProjectFile(projectDir: string, accept: (path: string) => boolean): boolean {
   const walk = (dir: string, prefix: string): boolean => {
     let entries;
     try {
@@ -37,12 +41,17 @@ export function hasTestFile(projectDir: string): boolean {
     }
     for (const entry of entries) {
       const path = `${prefix}${entry.name}`;
-      if (entry.isFile() && isTestFile(path)) return true;
+      if (entry.isFile() && accept(path)) return true;
       if (entry.isDirectory() && !entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name) && walk(join(dir, entry.name), `${path}/`)) return true;
     }
     return false;
   };
   return walk(projectDir, '');
+}
+
+/** Whether the folder holds a test file (someProjectFile's folders); stops at the first. */
+export function hasTestFile(projectDir: string): boolean {
+  return someProjectFile(projectDir, isTestFile);
 }
 
 /** The message for a project whose test run would find no test file. */

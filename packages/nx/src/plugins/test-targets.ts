@@ -1,7 +1,18 @@
 import type { NxJsonConfiguration, TargetConfiguration } from 'nx/src/devkit-exports';
-import { detectTargetRunner, NO_TEST_FILES, ownTestDiscovery, runnerOfExecutor, testCommandKind, whyNotTests, withoutRepeats, type RunnerDetection } from '@monocov/core';
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import {
+  detectTargetRunner,
+  isTestFile,
+  NO_TEST_FILES,
+  ownTestDiscovery,
+  runnerOfExecutor,
+  someProjectFile,
+  testCommandKind,
+  whyNotTests,
+  withoutRepeats,
+  type RunnerDetection,
+} from '@monocov/core';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, posix } from 'node:path';
 import type { InferredTestTarget } from './test-plugins';
 
 /** A target that runs the project's tests, as Nx will resolve it. */
@@ -199,38 +210,63 @@ function runsPlaywright(target: Partial<TargetConfiguration>, scripts: Record<st
   return command !== undefined && PLAYWRIGHT_COMMAND.test(command);
 }
 
-/** Files of an e2e project read for the import: its specs, fixtures and config, not what it installs or builds. */
-const SPEC_FILE = /\.[cm]?[jt]sx?$/;
+const SCRIPT_FILE = /\.[cm]?[jt]sx?$/;
+const PLAYWRIGHT_CONFIG = /(?:^|\/)playwright\.config\.[cm]?[jt]s$/;
+/** `from './x'`, `import './x'`, `import('./x')`, `require('./x')`: a module of the project's own. */
+const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"](\.\.?\/[^'"\n]+)['"]/g;
+const RESOLVED_EXTENSIONS = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js'];
 const MAX_FILES_READ = 2000;
 
-/** Whether any of the project's own script files imports @monocov/core/playwright: the project opted in to browser coverage. */
+/**
+ * Whether the project opted in to browser coverage: its specs, its Playwright config or a module of
+ * the project they import (the fixtures file) imports @monocov/core/playwright. Specs are the files
+ * named as Playwright finds them by default; a project with none (its own testMatch) has every script
+ * file read, as a spec may be any of them. Run on every uncached graph computation, so it reads the
+ * specs and what they import, not every file of the project.
+ */
 function importsMonocovPlaywright(projectDir: string): boolean {
-  let read = 0;
-  const search = (dir: string): boolean => {
-    let entries;
+  const read = new Set<string>();
+  const imported: string[] = [];
+  const importsOurs = (path: string): boolean => {
+    if (read.has(path) || read.size >= MAX_FILES_READ) return false;
+    read.add(path);
+    let text: string;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      text = readFileSync(join(projectDir, path), 'utf8');
     } catch {
-      return false;
+      return false; // unreadable: it imports nothing we can see
     }
-    for (const entry of entries) {
-      if (read >= MAX_FILES_READ) return false;
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules' && entry.name !== 'dist' && !entry.name.startsWith('.') && search(path)) return true;
-      } else if (entry.isFile() && SPEC_FILE.test(entry.name)) {
-        read++;
-        try {
-          if (readFileSync(path, 'utf8').includes(MONOCOV_PLAYWRIGHT)) return true;
-        } catch {
-          // unreadable: it imports nothing we can see
-        }
-      }
-    }
+    if (text.includes(MONOCOV_PLAYWRIGHT)) return true;
+    for (const [, specifier] of text.matchAll(RELATIVE_IMPORT)) imported.push(posix.join(posix.dirname(path), specifier!));
     return false;
   };
-  return search(projectDir);
+  let hasSpecs = false;
+  const specImportsOurs = (path: string): boolean => {
+    if (!SCRIPT_FILE.test(path) || !(isTestFile(path) || PLAYWRIGHT_CONFIG.test(path))) return false;
+    hasSpecs ||= isTestFile(path);
+    return importsOurs(path);
+  };
+  if (someProjectFile(projectDir, specImportsOurs)) return true;
+  if (!hasSpecs && someProjectFile(projectDir, (path) => SCRIPT_FILE.test(path) && importsOurs(path))) return true;
+  while (imported.length > 0) {
+    const module = imported.shift()!;
+    if (module.startsWith('../')) continue; // outside the project
+    const file = RESOLVED_EXTENSIONS.map((extension) => `${module.replace(/\.[cm]?js$/, '')}${extension}`)
+      .concat(module)
+      .find((candidate) => SCRIPT_FILE.test(candidate) && isFile(join(projectDir, candidate)));
+    if (file !== undefined && importsOurs(file)) return true;
+  }
+  return false;
 }
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 const PLACEHOLDER_SCRIPT = 'Error: no test specified';
 
 /** Why a target with a test-like name is not measured; undefined when it runs tests. */
