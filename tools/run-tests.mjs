@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 /** Files that take over 20 s on a 2-core machine: kept out of `npm test` so it stays short; `.ci/run` runs them. */
 export const HEAVY_FILES = [
   'packages/core/test/fault-scale.test.ts',
+  'packages/core/test/playwright.test.ts',
   'packages/core/test/runners-collect.test.ts',
   'packages/nx/test/fault-concurrency.test.ts',
   'packages/nx/test/inference-cache.test.ts',

@@ -1,6 +1,7 @@
 // Issue 20: browser and end-to-end tests in the same report. A fresh Nx workspace with a Vite
 // React TypeScript app, a library it uses with its own Vitest unit tests, and an @nx/playwright e2e
-// project whose spec imports `test` from @monocov/core/playwright; Chromium is Debian's
+// project whose specs import `test` from @playwright/test, with nothing of monocov's in its files
+// or its Playwright config (monocov's preload measures the browser); Chromium is Debian's
 // (/usr/bin/chromium through `launchOptions.executablePath`, no browser download). `nx run-many -t
 // coverage` must write one merged report in which a component only the e2e test reaches is
 // covered and the library's lines are the union of unit and e2e hits; then the same Playwright test
@@ -158,15 +159,15 @@ async function workspaceFiles(): Promise<Record<string, string>> {
       '}',
       '',
     ].join('\n'),
-    // The e2e project: its spec imports test from a fixtures file that takes it from @monocov/core/playwright.
+    // The e2e project: its spec imports test from a fixtures file that extends @playwright/test's.
     'apps/shop-e2e/project.json': project('shop-e2e', 'application', { implicitDependencies: ['shop'] }),
     'apps/shop-e2e/playwright.config.ts': playwrightConfig(port, 'apps/shop/vite.config.ts'),
     'apps/shop-e2e/playwright.istanbul.config.ts': playwrightConfig(istanbulPort, 'apps/shop/vite.istanbul.config.mts'),
     'apps/shop-e2e/src/fixtures.ts': [
       "import { writeFileSync } from 'node:fs';",
-      "import { test as base } from '@monocov/core/playwright';",
+      "import { test as base } from '@playwright/test';",
       '',
-      "export { expect } from '@monocov/core/playwright';",
+      "export { expect } from '@playwright/test';",
       '',
       '// For the comparison with vite-plugin-istanbul: its counters, written where ISTANBUL_OUT says.',
       'export const test = base.extend({',

@@ -1,11 +1,15 @@
 // Issue 15 (b): an integrated Nx 22 workspace (project.json only, no package manager workspaces)
 // whose test targets are inferred by @nx/vite/plugin and @nx/jest/plugin under the names this
 // workspace gave them (`unit`, `jest-test`), a Vite app without tests, and an @nx/playwright e2e
-// project: the app and the e2e project get no coverage target (no browser is ever started).
+// project: the app gets no coverage target, the e2e project one that measures the app in Chromium
+// (Debian's, through `launchOptions.executablePath`) with nothing of monocov's in its files.
 import { test } from 'uvu';
 import { nxAddScenario } from './nx-add';
 
 const NX = '22.6.1';
+const CHROMIUM = process.env.MONOCOV_CHROMIUM ?? '/usr/bin/chromium';
+/** The app's dev server, started by Playwright's webServer: a port of this process's own, away from other scenarios'. */
+const PORT = 20_000 + (process.pid % 20_000);
 const VITEST = '4.1.12';
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 const project = (name: string, root: string, projectType: 'library' | 'application') =>
@@ -58,23 +62,29 @@ nxAddScenario({
     'libs/pricing/src/tax.spec.js': "const { withTax } = require('./tax');\n\ntest('withTax', () => expect(withTax(10, 0.2)).toBe(12));\n",
     // A Vite app with no tests: @nx/vite/plugin infers build and serve, no `unit`.
     'apps/shop/project.json': project('shop', 'apps/shop', 'application'),
-    'apps/shop/vite.config.ts': "import { defineConfig } from 'vite';\n\nexport default defineConfig({ root: __dirname, build: { outDir: '../../dist/apps/shop' } });\n",
+    'apps/shop/vite.config.ts': `import { defineConfig } from 'vite';\n\nexport default defineConfig({ root: __dirname, build: { outDir: '../../dist/apps/shop' }, server: { host: '127.0.0.1', port: ${PORT}, strictPort: true } });\n`,
     'apps/shop/index.html': '<!doctype html><script type="module" src="/src/main.ts"></script>\n',
     'apps/shop/src/main.ts': "document.body.textContent = 'shop';\n",
-    // Playwright e2e project: the plugin infers `e2e`; no browser is installed or started.
+    // Playwright e2e project: the plugin infers `e2e`; its tests run in Debian's Chromium, no browser is installed.
     'apps/shop-e2e/project.json': json({
       name: 'shop-e2e',
       $schema: '../../node_modules/nx/schemas/project-schema.json',
       projectType: 'application',
       implicitDependencies: ['shop'],
     }),
-    'apps/shop-e2e/playwright.config.ts':
-      "import { defineConfig } from '@playwright/test';\n\nexport default defineConfig({ testDir: './src', use: { baseURL: 'http://localhost:4300' } });\n",
+    'apps/shop-e2e/playwright.config.ts': `import { defineConfig } from '@playwright/test';
+
+export default defineConfig({
+  testDir: './src',
+  use: { baseURL: 'http://127.0.0.1:${PORT}', launchOptions: { executablePath: ${JSON.stringify(CHROMIUM)} } },
+  webServer: { command: 'npx vite --config apps/shop/vite.config.ts', cwd: '../..', url: 'http://127.0.0.1:${PORT}', reuseExistingServer: false },
+});
+`,
     'apps/shop-e2e/src/example.spec.ts':
       "import { expect, test } from '@playwright/test';\n\ntest('title', async ({ page }) => {\n  await page.goto('/');\n  expect(await page.textContent('body')).toContain('shop');\n});\n",
   },
-  tested: { cart: ['libs/cart/src/total.ts'], pricing: ['libs/pricing/src/tax.js'] },
-  untested: ['shop', 'shop-e2e'],
+  tested: { cart: ['libs/cart/src/total.ts'], pricing: ['libs/pricing/src/tax.js'], 'shop-e2e': ['apps/shop/src/main.ts'] },
+  untested: ['shop'],
 });
 
 test.run();

@@ -190,8 +190,8 @@ test('an integrated repo: project.json targets, their own inputs, dependsOn and 
   assert.equal(coverage.configurations, { ci: {} });
 });
 
-test('Playwright e2e projects whose specs (or modules they import) import test from @monocov/core/playwright get a coverage target crediting workspace files; others and Cypress get none', async () => {
-  const spec = "import { test, expect } from '@monocov/core/playwright';\n\ntest('home', async ({ page }) => {\n  await page.goto('/');\n});\n";
+test('Playwright e2e projects get a coverage target crediting workspace files, whatever their specs import; Cypress gets none', async () => {
+  const spec = "import { test, expect } from '@playwright/test';\n\ntest('home', async ({ page }) => {\n  await page.goto('/');\n});\n";
   const projects = await inferred({
     'package.json': json({ name: 'browser-repo', private: true }),
     'nx.json': json({ plugins: [{ plugin: '@nx/playwright/plugin', options: { targetName: 'e2e', ciTargetName: 'e2e-ci' } }] }),
@@ -199,34 +199,24 @@ test('Playwright e2e projects whose specs (or modules they import) import test f
     'apps/web-e2e/project.json': json({ name: 'web-e2e', implicitDependencies: ['web'] }),
     'apps/web-e2e/playwright.config.ts': "import { defineConfig } from '@playwright/test';\nexport default defineConfig({ testDir: './src' });\n",
     'apps/web-e2e/src/home.spec.ts': spec,
-    // A project.json target of @nx/playwright's executor, any name.
+    // A project.json target of @nx/playwright's executor, any name; a fixtures file extending playwright/test.
     'apps/admin-e2e/project.json': json({
       name: 'admin-e2e',
       targets: { 'e2e-chrome': { executor: '@nx/playwright:playwright', options: { config: 'apps/admin-e2e/pw.config.ts' } } },
     }),
-    'apps/admin-e2e/src/fixtures.ts': "export { test, expect } from '@monocov/core/playwright';\n",
+    'apps/admin-e2e/src/fixtures.ts': "import { test as base } from 'playwright/test';\nexport const test = base.extend({});\n",
     'apps/admin-e2e/src/admin.spec.ts': "import { test } from './fixtures';\n\ntest('admin', async ({ page }) => {\n  await page.goto('/admin');\n});\n",
-    // The fixtures file reached through a chain of the project's modules, named as TypeScript's ESM output is.
-    'apps/shop-e2e/project.json': json({ name: 'shop-e2e', targets: { e2e: { command: 'playwright test' } } }),
-    'apps/shop-e2e/src/shop.spec.ts': "import { test } from './support/index.js';\n\ntest('shop', async () => {});\n",
-    'apps/shop-e2e/src/support/index.ts': "export * from './fixtures';\n",
-    'apps/shop-e2e/src/support/fixtures.ts': "export { test, expect } from '@monocov/core/playwright';\n",
-    // Specs of its own testMatch (no default name): every script file is a spec to read.
-    'apps/own-match-e2e/project.json': json({ name: 'own-match-e2e', targets: { e2e: { command: 'playwright test' } } }),
-    'apps/own-match-e2e/playwright.config.ts': "export default { testMatch: '**/*.e2e.ts' };\n",
-    'apps/own-match-e2e/src/cart.e2e.ts': spec,
-    // Playwright specs that import @playwright/test: nothing would record the browser's coverage.
+    // A command that runs playwright test.
     'apps/plain-e2e/project.json': json({ name: 'plain-e2e', targets: { e2e: { command: 'playwright test' } } }),
-    'apps/plain-e2e/src/home.spec.ts': "import { test } from '@playwright/test';\n",
-    // A module no spec imports is not read: its import records nothing.
-    'apps/plain-e2e/scripts/try-browser-coverage.ts': "export { test } from '@monocov/core/playwright';\n",
+    'apps/plain-e2e/src/home.spec.ts': spec,
     'apps/cy-e2e/project.json': json({ name: 'cy-e2e', targets: { e2e: { executor: '@nx/cypress:cypress' } } }),
   });
-  assert.equal(Object.keys(coverageTargets(projects)).sort(), ['apps/admin-e2e', 'apps/own-match-e2e', 'apps/shop-e2e', 'apps/web-e2e']);
+  assert.equal(Object.keys(coverageTargets(projects)).sort(), ['apps/admin-e2e', 'apps/plain-e2e', 'apps/web-e2e']);
   const web = projects['apps/web-e2e'].targets.coverage;
   assert.equal(web.options, { testTarget: 'e2e', source: 'workspace' });
-  assert.match(web.metadata.description, /"e2e" target in Chromium \(@monocov\/core\/playwright\) and under V8 coverage/);
+  assert.match(web.metadata.description, /"e2e" target in Chromium and under V8 coverage/);
   assert.equal(projects['apps/admin-e2e'].targets.coverage.options, { testTarget: 'e2e-chrome', source: 'workspace' });
+  assert.equal(projects['apps/plain-e2e'].targets.coverage.options, { testTarget: 'e2e', source: 'workspace' });
 });
 
 test('@nx/jest/plugin: its inferred test target is asked for, with the inputs it names (a root jest.preset.js); a project.json test entry with only options still runs Jest', async () => {

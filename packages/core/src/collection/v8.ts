@@ -1,6 +1,7 @@
 import type { ContextsData } from '../store/format';
 import type * as ConvertModule from '../convert';
 import { scanSourceFiles } from '../files';
+import { playwrightHookVariables } from './playwright-hook';
 import { contextsCollector, convert } from './lazy-modules';
 import { dropUnparsable, type RouteCollection, type RouteContext } from './route';
 
@@ -18,8 +19,12 @@ export function v8Collection(context: RouteContext): RouteCollection {
   const { workspaceRoot, projectRoot, run, include, rawDir, env, cacheDir, warnings, dropped } = context;
   // With `run.all` every source needs its maps: listed now, they are prepared while the tests run.
   const sources = run.all ? scanSourceFiles({ workspaceRoot, projectRoot, run }).files : [];
-  // With contexts, a preload takes a coverage snapshot at each test boundary (contexts/from-raw.ts).
-  const variables = (base: NodeJS.ProcessEnv) => ({ NODE_V8_COVERAGE: rawDir, ...(run.contexts === 'test' ? contextsCollector().contextVariables(base) : {}) });
+  // Playwright Test's browser coverage comes from a preload (playwright-hook.ts); with contexts, another
+  // takes a coverage snapshot at each test boundary (contexts/from-raw.ts).
+  const variables = (base: NodeJS.ProcessEnv) => ({
+    NODE_V8_COVERAGE: rawDir,
+    ...playwrightHookVariables(run.contexts === 'test' ? { ...base, ...contextsCollector().contextVariables(base) } : base),
+  });
   let conversion: ConvertModule.V8Conversion | undefined;
   const v8Conversion = () =>
     (conversion ??= new (convert().V8Conversion)({

@@ -100,7 +100,7 @@ function runnersOf(testTargets: readonly TestTarget[]): TestRunner[] {
 function describeRoute(testTargets: readonly TestTarget[]): string {
   const routes = testTargets.map((entry) => {
     const runners = entry.runner?.runners ?? [];
-    if (entry.browser) return `"${entry.name}" target in Chromium (@monocov/core/playwright) and under V8 coverage`;
+    if (entry.browser) return `"${entry.name}" target in Chromium and under V8 coverage`;
     const route = runners.length > 0 ? `with ${runners.map((runner) => RUNNER_LABELS[runner]).join(' and ')}'s own coverage` : 'under V8 coverage';
     return `"${entry.name}" target ${route}`;
   });

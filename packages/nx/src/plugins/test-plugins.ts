@@ -7,7 +7,7 @@ import picomatch from 'picomatch';
 /**
  * Nx plugins that infer a project's test target from its Jest, Vitest or Playwright config, the
  * option that names that target and its default. Playwright has no runner route: its target runs
- * under V8 coverage, with the browser's coverage from @monocov/core/playwright.
+ * under V8 coverage, with the browser's coverage from monocov's Playwright preload.
  */
 const TEST_PLUGINS: Readonly<Record<string, { runner: TestRunner | undefined; targetOption: string; defaultTarget: string; configs: RegExp }>> = {
   '@nx/jest/plugin': { runner: 'jest', targetOption: 'targetName', defaultTarget: 'test', configs: /^jest\.config\.[cm]?[jt]s$/ },

@@ -1,18 +1,7 @@
 import type { NxJsonConfiguration, TargetConfiguration } from 'nx/src/devkit-exports';
-import {
-  detectTargetRunner,
-  isTestFile,
-  NO_TEST_FILES,
-  ownTestDiscovery,
-  runnerOfExecutor,
-  someProjectFile,
-  testCommandKind,
-  whyNotTests,
-  withoutRepeats,
-  type RunnerDetection,
-} from '@monocov/core';
-import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, posix } from 'node:path';
+import { detectTargetRunner, NO_TEST_FILES, ownTestDiscovery, runnerOfExecutor, testCommandKind, whyNotTests, withoutRepeats, type RunnerDetection } from '@monocov/core';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { InferredTestTarget } from './test-plugins';
 
 /** A target that runs the project's tests, as Nx will resolve it. */
@@ -22,7 +11,7 @@ export interface TestTarget {
   target: Partial<TargetConfiguration>;
   /** Jest or Vitest, when the target shows it: the coverage target collects through the runner's own coverage. */
   runner: RunnerDetection | undefined;
-  /** It runs Playwright: measured in Chromium (@monocov/core/playwright) and under V8, crediting every workspace file it runs. */
+  /** It runs Playwright: measured in Chromium (monocov's preload) and under V8, crediting every workspace file it runs. */
   browser: boolean;
   /** Where it comes from: `project.json`, `package.json script "test:lib"`, `@nx/jest/plugin (jest.config.ts)`. */
   source: string;
@@ -42,8 +31,7 @@ export interface ProjectTests {
 /**
  * The project's test targets: the names given (`testTargetName`), or by default `test`, every
  * `test:*` target whose command runs a test runner, the targets that test plugins infer, and
- * Playwright targets of any name when the project's tests import `test` from
- * @monocov/core/playwright (docs/browser.md). Never another end-to-end runner (Cypress), nor a
+ * Playwright targets of any name (docs/browser.md). Never another end-to-end runner (Cypress), nor a
  * command that runs nx, lerna or turbo itself (`nx affected --target=test:lib` would run the
  * tests as other tasks, unmeasured).
  */
@@ -70,8 +58,6 @@ export function findTestTargets(args: {
   const wanted = testTargetNames
     ? testTargetNames.filter((name) => names.has(name))
     : [...names].filter((name) => name === 'test' || name.startsWith('test:') || inferredByName.has(name) || isPlaywright(name));
-  let optedIn: boolean | undefined;
-  const importsOurPlaywright = () => (optedIn ??= importsMonocovPlaywright(projectDir));
 
   const testTargets: TestTarget[] = [];
   const skipped: SkippedTarget[] = [];
@@ -80,13 +66,7 @@ export function findTestTargets(args: {
     const target = resolveTarget([fromPlugin?.target, targetDefaults(nxJson, name, declared[name]?.target ?? fromPlugin?.target), declared[name]?.target]);
     const source = declared[name]?.source ?? fromPlugin?.source ?? 'project.json';
     const browser = runsPlaywright(target, scripts);
-    const judged = browser
-      ? importsOurPlaywright()
-        ? undefined
-        : `it runs Playwright tests that do not import \`test\` from ${MONOCOV_PLAYWRIGHT}, so no browser coverage would be recorded (docs/browser.md)`
-      : fromPlugin && !declared[name]?.replaces
-        ? undefined
-        : whyNotATestTarget(name, target, scripts, testTargetNames !== undefined);
+    const judged = browser || (fromPlugin && !declared[name]?.replaces) ? undefined : whyNotATestTarget(name, target, scripts, testTargetNames !== undefined);
     if (judged) skipped.push({ name, reason: judged });
     else testTargets.push({ name, target, runner: browser ? undefined : runnerOf(target, fromPlugin, projectDir), browser, source });
   }
@@ -201,70 +181,12 @@ function sameRunner(a: Partial<TargetConfiguration>, b: Partial<TargetConfigurat
 const E2E_EXECUTORS = /^@(?:nx|nrwl)\/cypress:/;
 const PLAYWRIGHT_EXECUTOR = /^@(?:nx|nrwl)\/playwright:/;
 const PLAYWRIGHT_COMMAND = /(?:^|[\s;&|()'"/])playwright\s+test(?=$|[\s;&|()'"])/;
-const MONOCOV_PLAYWRIGHT = '@monocov/core/playwright';
 
 /** Whether a target runs Playwright: its executor, or a command (or script) that runs `playwright test`. */
 function runsPlaywright(target: Partial<TargetConfiguration>, scripts: Record<string, string>): boolean {
   if (target.executor !== undefined && PLAYWRIGHT_EXECUTOR.test(target.executor)) return true;
   const command = commandOf(target, scripts);
   return command !== undefined && PLAYWRIGHT_COMMAND.test(command);
-}
-
-const SCRIPT_FILE = /\.[cm]?[jt]sx?$/;
-const PLAYWRIGHT_CONFIG = /(?:^|\/)playwright\.config\.[cm]?[jt]s$/;
-/** `from './x'`, `import './x'`, `import('./x')`, `require('./x')`: a module of the project's own. */
-const RELATIVE_IMPORT = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"](\.\.?\/[^'"\n]+)['"]/g;
-const RESOLVED_EXTENSIONS = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js'];
-const MAX_FILES_READ = 2000;
-
-/**
- * Whether the project opted in to browser coverage: its specs, its Playwright config or a module of
- * the project they import (the fixtures file) imports @monocov/core/playwright. Specs are the files
- * named as Playwright finds them by default; a project with none (its own testMatch) has every script
- * file read, as a spec may be any of them. Run on every uncached graph computation, so it reads the
- * specs and what they import, not every file of the project.
- */
-function importsMonocovPlaywright(projectDir: string): boolean {
-  const read = new Set<string>();
-  const imported: string[] = [];
-  const importsOurs = (path: string): boolean => {
-    if (read.has(path) || read.size >= MAX_FILES_READ) return false;
-    read.add(path);
-    let text: string;
-    try {
-      text = readFileSync(join(projectDir, path), 'utf8');
-    } catch {
-      return false; // unreadable: it imports nothing we can see
-    }
-    if (text.includes(MONOCOV_PLAYWRIGHT)) return true;
-    for (const [, specifier] of text.matchAll(RELATIVE_IMPORT)) imported.push(posix.join(posix.dirname(path), specifier!));
-    return false;
-  };
-  let hasSpecs = false;
-  const specImportsOurs = (path: string): boolean => {
-    if (!SCRIPT_FILE.test(path) || !(isTestFile(path) || PLAYWRIGHT_CONFIG.test(path))) return false;
-    hasSpecs ||= isTestFile(path);
-    return importsOurs(path);
-  };
-  if (someProjectFile(projectDir, specImportsOurs)) return true;
-  if (!hasSpecs && someProjectFile(projectDir, (path) => SCRIPT_FILE.test(path) && importsOurs(path))) return true;
-  while (imported.length > 0) {
-    const module = imported.shift()!;
-    if (module.startsWith('../')) continue; // outside the project
-    const file = RESOLVED_EXTENSIONS.map((extension) => `${module.replace(/\.[cm]?js$/, '')}${extension}`)
-      .concat(module)
-      .find((candidate) => SCRIPT_FILE.test(candidate) && isFile(join(projectDir, candidate)));
-    if (file !== undefined && importsOurs(file)) return true;
-  }
-  return false;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 const PLACEHOLDER_SCRIPT = 'Error: no test specified';
