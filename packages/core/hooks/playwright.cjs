@@ -3,9 +3,9 @@
 // covered test command (the V8 route). In a process that loads Playwright Test (its runner, its
 // workers), it adds one fixture to the `test` that `@playwright/test` and `playwright/test` export,
 // before any spec or fixtures file can use or extend it: Playwright's `context` fixture, measured
-// (dist/collection/playwright-fixture.js). So the tests need no import of monocov's, ESM or
-// CommonJS, and every `test.extend` of theirs inherits it. Plain CommonJS without dependencies:
-// Node loads it as is. See docs/browser.md.
+// (dist/collection/playwright-fixture.js: pages, and workers through chromium-workers.js). So the
+// tests need no import of monocov's, ESM or CommonJS, and every `test.extend` of theirs inherits
+// it. Plain CommonJS without dependencies: Node loads it as is. See docs/browser.md.
 const Module = require('node:module');
 const { join } = require('node:path');
 
@@ -37,6 +37,7 @@ function addFixture(test) {
     process.emitWarning('monocov: this version of Playwright Test is not one monocov knows how to measure in the browser: only its Node processes are measured (docs/browser.md)');
     return;
   }
-  const { contextFixture } = require(join(__dirname, '..', 'dist', 'collection', 'playwright-fixture.js'));
+  const { contextFixture, watchChromiumLaunches } = require(join(__dirname, '..', 'dist', 'collection', 'playwright-fixture.js'));
+  watchChromiumLaunches();
   fixtures.push({ fixtures: { context: [contextFixture, { box: true }] }, location: { file: __filename, line: 1, column: 1 } });
 }

@@ -4,8 +4,8 @@
 // Playwright itself: monocov's preload (hooks/playwright.cjs) measures the browser, in a CommonJS
 // project whose fixtures file extends `playwright/test`'s test and in an ESM one importing
 // `@playwright/test`, both with a TypeScript config. The e2e project's data must hold the app's and
-// the library's sources, counted through the browser, with ignore hints applied, and be the same
-// bytes from one run to the next.
+// the library's sources, counted through the browser (the page, its dedicated and service workers), with
+// ignore hints applied, and be the same bytes from one run to the next.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -59,8 +59,27 @@ async function workspace(e2eFiles: Record<string, string>): Promise<string> {
       '',
     ].join('\n'),
   );
+  // A dedicated module worker, and a module it imports: counted from the worker's start.
+  writeFileSync(join(root, 'apps/web/src/worker.ts'), "import { double } from './worker-math';\n\nself.postMessage(double(21));\n");
+  writeFileSync(
+    join(root, 'apps/web/src/worker-math.ts'),
+    'export function double(value: number): number {\n  return value * 2;\n}\n\nexport function triple(value: number): number {\n  return value * 3;\n}\n',
+  );
+  // A service worker, a module too.
+  writeFileSync(
+    join(root, 'apps/web/src/service-worker.ts'),
+    "export function onInstall(): string {\n  return 'installed';\n}\n\nexport function onFetch(): string {\n  return 'fetched';\n}\n\nself.addEventListener('install', () => onInstall());\n",
+  );
   const main = join(root, 'apps/web/src/main.tsx');
-  writeFileSync(main, `import { pageTitle } from './hints';\n${readFileSync(main, 'utf8')}document.title = pageTitle();\n`);
+  writeFileSync(
+    main,
+    `import { pageTitle } from './hints';\n${readFileSync(main, 'utf8')}document.title = pageTitle();\n` +
+      "const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });\n" +
+      "worker.onmessage = (event) => root.setAttribute('data-worker', String(event.data));\n" +
+      "navigator.serviceWorker.register(new URL('./service-worker.ts', import.meta.url), { type: 'module' }).then(({ installing }) =>\n" +
+      "  installing!.addEventListener('statechange', () => installing!.state === 'activated' && root.setAttribute('data-service-worker', 'on')),\n" +
+      ');\n',
+  );
   const e2e = join(root, 'apps/web-e2e');
   mkdirSync(join(e2e, 'src'), { recursive: true });
   writeFileSync(
@@ -95,6 +114,8 @@ test('greets', async ({ page${extra} }) => {
   await page.goto('/');
   await expect(page.locator('h1')).toHaveText('Hello, world.');
   await expect(page).toHaveTitle('web');
+  await expect(page.locator('#root')).toHaveAttribute('data-worker', '42');
+  await expect(page.locator('#root')).toHaveAttribute('data-service-worker', 'on');
 });
 `;
 
@@ -115,6 +136,9 @@ export const test = base.extend<{ greeting: string }>({ greeting: async ({}, use
       'apps/web/src/greeting.tsx',
       'apps/web/src/hints.ts',
       'apps/web/src/main.tsx',
+      'apps/web/src/service-worker.ts',
+      'apps/web/src/worker-math.ts',
+      'apps/web/src/worker.ts',
       'libs/view/src/view.ts',
     ]);
     const view = data['libs/view/src/view.ts']!;
@@ -129,6 +153,14 @@ export const test = base.extend<{ greeting: string }>({ greeting: async ({}, use
     );
     assert.is(named(hints, 'pageTitle'), 1);
     assert.equal(Object.keys(hints.s).length, 1);
+    const worker = data['apps/web/src/worker.ts']!;
+    assert.equal(Object.values(worker.s), [1], "the worker's top-level statement ran once, measured from its start");
+    const math = data['apps/web/src/worker-math.ts']!;
+    assert.is(named(math, 'double'), 1, 'a module the worker imports');
+    assert.is(named(math, 'triple'), 0);
+    const serviceWorker = data['apps/web/src/service-worker.ts']!;
+    assert.is(named(serviceWorker, 'onInstall'), 1, 'the service worker, measured from its start');
+    assert.is(named(serviceWorker, 'onFetch'), 0);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -141,7 +173,15 @@ test('ESM project ("type": "module") importing @playwright/test: measured, and t
     const files = readdirSync(projectDir(root)).sort();
     const first = files.map((name) => readFileSync(join(projectDir(root), name), 'utf8'));
     const data = projectData(root);
-    assert.equal(Object.keys(data).sort(), ['apps/web/src/greeting.tsx', 'apps/web/src/hints.ts', 'apps/web/src/main.tsx', 'libs/view/src/view.ts']);
+    assert.equal(Object.keys(data).sort(), [
+      'apps/web/src/greeting.tsx',
+      'apps/web/src/hints.ts',
+      'apps/web/src/main.tsx',
+      'apps/web/src/service-worker.ts',
+      'apps/web/src/worker-math.ts',
+      'apps/web/src/worker.ts',
+      'libs/view/src/view.ts',
+    ]);
     assert.is(named(data['apps/web/src/greeting.tsx']!, 'Greeting'), 1);
     assert.is(named(data['apps/web/src/greeting.tsx']!, 'Farewell'), 0);
     monocovRun(root);
