@@ -15,6 +15,11 @@
 //
 // Usage: node tools/bench/merge-scale.mjs [--sizes 50,100,250,500,1000] [--template 10x20]
 //          [--repeat 3] [--html-up-to 3000] [--real <workspace>] [--dir <scratch>] [--out <results.json>]
+//          [--build before=<monocov.js> --build after=<monocov.js>]
+// --build: the monocov builds to measure, each size's merge, check and report run by each in turn
+// (default: this repository's, labelled `this`); a copy of packages/core/{bin,dist,package.json}
+// made at another commit, placed under this repository (its dependencies resolve from here),
+// gives before/after figures measured side by side under the same load.
 // --html-up-to: sizes above it are merged with the CI reporters only (html writes ~700 KB and 20
 // pages per project).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -35,7 +40,12 @@ const { values } = parseArgs({
     real: { type: 'string', multiple: true, default: [] },
     dir: { type: 'string', default: join(REPO_ROOT, 'tmp', 'merge-scale') },
     out: { type: 'string' },
+    build: { type: 'string', multiple: true, default: [`this=${BIN.monocov}`] },
   },
+});
+const builds = values.build.map((entry) => {
+  const at = entry.indexOf('=');
+  return { label: entry.slice(0, at), bin: entry.slice(at + 1) };
 });
 const sizes = values.sizes.split(',').map(Number);
 const repeat = Number(values.repeat);
@@ -103,12 +113,12 @@ function folderBytes(path) {
   );
 }
 
-async function measureMerge(root, variant) {
+async function measureMerge(root, variant, bin) {
   const outputDir = join(root, 'merged');
   const runs = [];
   for (let attempt = 0; attempt < repeat; attempt++) {
     rmSync(outputDir, { recursive: true, force: true });
-    const args = [BIN.monocov, 'merge', ...variant.reporters.flatMap((reporter) => ['--reporter', reporter]), '--output-dir', outputDir];
+    const args = [bin, 'merge', ...variant.reporters.flatMap((reporter) => ['--reporter', reporter]), '--output-dir', outputDir];
     const result = await runOnce({ command: process.execPath, args, cwd: root, env: cleanEnv() });
     if (result.code !== 0) return { failed: true, code: result.code, error: firstError(result.output), rssKB: result.rssKB, ms: result.ms };
     runs.push(result);
@@ -127,9 +137,9 @@ async function measureMerge(root, variant) {
 }
 
 /** `monocov check` or `report` of the merged data a merge left in `<root>/merged`: the merged coverage-final.json read back. */
-async function measureReadBack(root, command) {
+async function measureReadBack(root, command, bin) {
   const reporters = command === 'report' ? CI_REPORTERS.flatMap((reporter) => ['--reporter', reporter]) : [];
-  const args = [BIN.monocov, command, ...reporters, '--output-dir', join(root, 'merged')];
+  const args = [bin, command, ...reporters, '--output-dir', join(root, 'merged')];
   const result = await runOnce({ command: process.execPath, args, cwd: root, env: cleanEnv() });
   if (result.code !== 0) return { failed: true, code: result.code, error: firstError(result.output), rssKB: result.rssKB, ms: result.ms };
   return { ms: Math.round(result.ms), cpuMs: Math.round(result.cpuMs), rssMB: Math.round(result.rssKB / 1024) };
@@ -182,55 +192,63 @@ for (const count of sizes) {
   const input = folderBytes(join(root, 'coverage', 'projects'));
   for (const variant of VARIANTS) {
     if (variant !== VARIANTS[0] && count > Number(values['html-up-to'])) continue;
-    const measured = await measureMerge(root, variant);
-    const row = { projects: count, files: count * (templateVolume.files / templateVolume.projects), inputBytes: input.bytes, variant: variant.name, ...measured };
-    results.merges.push(row);
-    console.log(
-      measured.failed
-        ? `${count} projects, ${variant.name}: FAILED (exit ${measured.code}, ${Math.round(measured.ms)} ms, ${Math.round(measured.rssKB / 1024)} MB)\n${measured.error}`
-        : `${count} projects, ${variant.name}: ${measured.ms} ms wall, ${measured.cpuMs} ms CPU, peak RSS ${measured.rssMB} MB, input ${(input.bytes / 2 ** 20).toFixed(1)} MiB, merged json ${(measured.outputs['coverage-final.json'] / 2 ** 20).toFixed(1)} MiB`,
-    );
-    if (measured.failed) stopped = true;
-    if (variant !== VARIANTS[0] || measured.failed) continue;
-    for (const command of ['check', 'report']) {
-      const readBack = await measureReadBack(root, command);
-      results.readBacks.push({ projects: count, command, mergedBytes: measured.outputs['coverage-final.json'], ...readBack });
+    for (const { label, bin } of builds) {
+      const measured = await measureMerge(root, variant, bin);
+      const row = { projects: count, files: count * (templateVolume.files / templateVolume.projects), inputBytes: input.bytes, variant: variant.name, build: label, ...measured };
+      results.merges.push(row);
       console.log(
-        readBack.failed
-          ? `${count} projects, monocov ${command} of the merged data: FAILED (exit ${readBack.code})\n${readBack.error}`
-          : `${count} projects, monocov ${command} of the merged data: ${readBack.ms} ms wall, ${readBack.cpuMs} ms CPU, peak RSS ${readBack.rssMB} MB`,
+        measured.failed
+          ? `${count} projects, ${variant.name}, ${label}: FAILED (exit ${measured.code}, ${Math.round(measured.ms)} ms, ${Math.round(measured.rssKB / 1024)} MB)\n${measured.error}`
+          : `${count} projects, ${variant.name}, ${label}: ${measured.ms} ms wall, ${measured.cpuMs} ms CPU, peak RSS ${measured.rssMB} MB, input ${(input.bytes / 2 ** 20).toFixed(1)} MiB, merged json ${(measured.outputs['coverage-final.json'] / 2 ** 20).toFixed(1)} MiB`,
       );
+      if (measured.failed) stopped = true;
+      if (variant !== VARIANTS[0] || measured.failed) continue;
+      for (const command of ['check', 'report']) {
+        const readBack = await measureReadBack(root, command, bin);
+        results.readBacks.push({ projects: count, command, build: label, mergedBytes: measured.outputs['coverage-final.json'], ...readBack });
+        console.log(
+          readBack.failed
+            ? `${count} projects, monocov ${command} of the merged data, ${label}: FAILED (exit ${readBack.code})\n${readBack.error}`
+            : `${count} projects, monocov ${command} of the merged data, ${label}: ${readBack.ms} ms wall, ${readBack.cpuMs} ms CPU, peak RSS ${readBack.rssMB} MB`,
+        );
+      }
     }
   }
   rmSync(root, { recursive: true, force: true });
 }
 
-for (const variant of VARIANTS) {
-  const ok = results.merges.filter((row) => row.variant === variant.name && !row.failed);
-  if (ok.length < 2) continue;
-  const time = linearFit(ok.map((row) => [row.projects, row.cpuMs]));
-  const rss = linearFit(ok.map((row) => [row.projects, row.rssMB]));
-  const json = linearFit(ok.map((row) => [row.projects, row.outputs['coverage-final.json']]));
-  results.projection[variant.name] = {
-    cpuMsPerProject: Number(time.b.toFixed(1)),
-    rssMBPerProject: Number(rss.b.toFixed(2)),
-    mergedJsonBytesPerProject: Math.round(json.b),
-    [`cpuMs at ${PROJECTION}`]: Math.round(time.a + time.b * PROJECTION),
-    [`rssMB at ${PROJECTION}`]: Math.round(rss.a + rss.b * PROJECTION),
-    [`merged json MiB at ${PROJECTION}`]: Math.round((json.a + json.b * PROJECTION) / 2 ** 20),
-    projectsAtHeapLimit: Math.floor((results.limits.heapLimitMB - rss.a) / rss.b),
-  };
-  console.log(`${variant.name}: ${JSON.stringify(results.projection[variant.name])}`);
-}
-for (const command of ['check', 'report']) {
-  const readBacks = results.readBacks.filter((row) => row.command === command && !row.failed);
-  if (readBacks.length < 2) continue;
-  const rss = linearFit(readBacks.map((row) => [row.projects, row.rssMB]));
-  results.projection[`monocov ${command}`] = {
-    rssMBPerProject: Number(rss.b.toFixed(2)),
-    [`rssMB at ${PROJECTION}`]: Math.round(rss.a + rss.b * PROJECTION),
-  };
-  console.log(`monocov ${command}: ${JSON.stringify(results.projection[`monocov ${command}`])}`);
+// Fits per build: with more than one build each projection is named by its build's label.
+const named = (name, label) => (builds.length > 1 ? `${name}, ${label}` : name);
+for (const { label } of builds) {
+  for (const variant of VARIANTS) {
+    const ok = results.merges.filter((row) => row.variant === variant.name && row.build === label && !row.failed);
+    if (ok.length < 2) continue;
+    const time = linearFit(ok.map((row) => [row.projects, row.cpuMs]));
+    const rss = linearFit(ok.map((row) => [row.projects, row.rssMB]));
+    const json = linearFit(ok.map((row) => [row.projects, row.outputs['coverage-final.json']]));
+    const name = named(variant.name, label);
+    results.projection[name] = {
+      cpuMsPerProject: Number(time.b.toFixed(1)),
+      rssMBPerProject: Number(rss.b.toFixed(2)),
+      mergedJsonBytesPerProject: Math.round(json.b),
+      [`cpuMs at ${PROJECTION}`]: Math.round(time.a + time.b * PROJECTION),
+      [`rssMB at ${PROJECTION}`]: Math.round(rss.a + rss.b * PROJECTION),
+      [`merged json MiB at ${PROJECTION}`]: Math.round((json.a + json.b * PROJECTION) / 2 ** 20),
+      projectsAtHeapLimit: Math.floor((results.limits.heapLimitMB - rss.a) / rss.b),
+    };
+    console.log(`${name}: ${JSON.stringify(results.projection[name])}`);
+  }
+  for (const command of ['check', 'report']) {
+    const readBacks = results.readBacks.filter((row) => row.command === command && row.build === label && !row.failed);
+    if (readBacks.length < 2) continue;
+    const rss = linearFit(readBacks.map((row) => [row.projects, row.rssMB]));
+    const name = named(`monocov ${command}`, label);
+    results.projection[name] = {
+      rssMBPerProject: Number(rss.b.toFixed(2)),
+      [`rssMB at ${PROJECTION}`]: Math.round(rss.a + rss.b * PROJECTION),
+    };
+    console.log(`${name}: ${JSON.stringify(results.projection[name])}`);
+  }
 }
 
 const out = values.out ?? join(scratch, 'results.json');

@@ -20,29 +20,21 @@ export function markCanonical(value: object): void {
 }
 
 /**
- * stableStringify(value) (no indent) in pieces, one per top-level entry, so a large object is
- * written without ever holding all of its text: the pieces joined are the same bytes.
+ * The keys of a plain object in the order stableStringify writes them: with stableEntryJson, a
+ * large object is written an entry at a time (report/writers.ts), never as one string.
  */
-export function* stableStringifyChunks(value: unknown): Generator<string> {
-  const record = value as Record<string, unknown>;
-  const prototype = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.getPrototypeOf(value) : undefined;
-  if (prototype !== Object.prototype && prototype !== null) {
-    yield stableStringify(value);
-    return;
-  }
+export function stableKeys(record: object): string[] {
   // The order JSON.stringify gives an object built with its keys inserted sorted: V8 lists
   // array-index keys first, so "02" (sorted as 2) still comes after "10".
   const order: Record<string, true> = {};
   for (const key of Object.keys(record).sort(compareKeys)) order[key] = true;
-  const keys = Object.keys(order);
-  let separator = '{';
-  for (const key of keys) {
-    const text = JSON.stringify(sortKeys(record[key]));
-    if (text === undefined) continue; // JSON.stringify leaves out undefined, functions and symbols
-    yield `${separator}${JSON.stringify(key)}:${text}`;
-    separator = ',';
-  }
-  yield separator === '{' ? '{}\n' : '}\n';
+  return Object.keys(order);
+}
+
+/** One entry of an object as stableStringify writes it, `"key":value`; undefined for a value JSON leaves out (undefined, a function, a symbol). */
+export function stableEntryJson(key: string, value: unknown): string | undefined {
+  const text = JSON.stringify(sortKeys(value));
+  return text === undefined ? undefined : `${JSON.stringify(key)}:${text}`;
 }
 
 /**

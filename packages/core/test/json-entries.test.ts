@@ -4,7 +4,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonObjectEntries, jsonObjectEntriesOfFile } from '../src/json-entries';
-import { stableStringifyChunks } from '../src/stable-json';
+import { stableStringify } from '../src/stable-json';
 
 const bytesOf = (text: string) => Buffer.from(text, 'utf8');
 const entriesOf = (text: string) => Object.fromEntries(jsonObjectEntries(bytesOf(text)));
@@ -35,7 +35,7 @@ test('reads what the merge writes, entry by entry, as JSON.parse reads it whole'
       b: { 0: [i, 0] },
     };
   }
-  const text = [...stableStringifyChunks(data)].join('');
+  const text = stableStringify(data);
   assert.equal(entriesOf(text), JSON.parse(text));
 });
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { emptyFileCoverage } from '../src/convert';
-import { stableStringify, stableStringifyChunks } from '../src/stable-json';
+import { stableEntryJson, stableKeys, stableStringify } from '../src/stable-json';
 
 // The plain definition the fast one must agree with: copy every object with its keys sorted.
 function reference(value: unknown, indent = 0): string {
@@ -58,13 +58,19 @@ function randomValue(next: () => number, depth: number): unknown {
   }
 }
 
+/** An object written an entry at a time, as the merged coverage-final.json is. */
+function byEntries(value: object): string {
+  const entries = stableKeys(value).map((key) => stableEntryJson(key, (value as Record<string, unknown>)[key]));
+  return `{${entries.filter((entry) => entry !== undefined).join(',')}}\n`;
+}
+
 test('gives the same bytes as sorting a copy of every object, on random data', () => {
   const next = random(42);
   for (let i = 0; i < 500; i++) {
     const value = randomValue(next, 0);
     assert.is(stableStringify(value), reference(value));
     assert.is(stableStringify(value, 2), reference(value, 2));
-    assert.is([...stableStringifyChunks(value)].join(''), reference(value));
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) assert.is(byEntries(value), reference(value));
   }
 });
 

@@ -1,27 +1,28 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { compareStrings } from '../compare';
 import { mergeFileCoverage } from '../merge';
 import { fileTotals, keepTotals, type Totals } from '../report/metrics';
+import { Spill, SpilledEntry } from '../spill';
 
 /**
  * The entries a merge takes in, and the merged coverage made from them, in bounded memory.
- * Entries are held as parsed while the JSON they came from adds up to less than a sixteenth of the
- * heap's limit (every workspace of a few hundred projects: nothing is read twice); past that,
+ * Entries are held as parsed while the JSON they came from adds up to less than HELD_SHARE of the
+ * heap's limit (every workspace of several hundred projects: nothing is read twice); past that,
  * each is written to a spill file and read back when its file is merged. The merged coverage
- * (`coverage()`) merges a file when it is read and keeps it only when its inputs were held, so
- * a large workspace's data never sits in memory whole, while every consumer still sees
- * istanbul's CoverageMapData. Each file's totals are kept (small) once computed, so sums and
- * tables do not read spilled files again.
+ * (`coverage()`) merges a file when it is read and keeps it only when its inputs were held; of
+ * files merged from spilled entries only the last read is kept, as the reports read the files
+ * in one walk (report/writers.ts), each file once. So a large workspace's data never sits in
+ * memory whole, while every consumer still sees istanbul's CoverageMapData. Each file's totals
+ * are kept (small): those of a file of one spilled entry are taken when it is added, the rest
+ * when it is first read, so sums and tables do not read spilled files again.
  */
 export class MergeInputs {
   private readonly parts = new Map<string, Part[]>();
-  private readonly budget = getHeapStatistics().heap_size_limit / 16;
+  private readonly budget = getHeapStatistics().heap_size_limit * HELD_SHARE;
   private held = 0;
   private spill?: Spill;
+  private readonly totals = new Map<string, Totals>();
   /** Entries added since the last `commit`, to take back when their input turns out bad. */
   private pending: Array<{ path: string; size: number }> = [];
 
@@ -37,6 +38,9 @@ export class MergeInputs {
       list.push(this.spill.write(JSON.stringify(file)));
       this.pending.push({ path, size: 0 });
     }
+    // A file's only entry, spilled: its totals now, while it is parsed (the entry is not used after).
+    if (list.length === 1 && list[0] instanceof SpilledEntry) this.totals.set(path, fileTotals(mergeFileCoverage(path, [file], { owned: true })));
+    else this.totals.delete(path);
   }
 
   /** The entries added since the last commit are kept. */
@@ -51,6 +55,7 @@ export class MergeInputs {
       list.pop();
       if (list.length === 0) this.parts.delete(path);
       this.held -= size;
+      this.totals.delete(path);
     }
     this.pending = [];
   }
@@ -61,116 +66,40 @@ export class MergeInputs {
    */
   coverage(): CoverageMapData {
     const merged = new Map<string, FileCoverageData>();
-    const recent = new RecentFiles();
-    const totals = new Map<string, Totals>();
+    let last: { path: string; file: FileCoverageData } | undefined;
     const read = (path: string): FileCoverageData => {
-      const known = merged.get(path) ?? recent.get(path);
+      const known = merged.get(path) ?? (last?.path === path ? last.file : undefined);
       if (known !== undefined) return known;
       const parts = this.parts.get(path)!;
       const files = parts.map((part) => (part instanceof SpilledEntry ? (JSON.parse(this.spill!.read(part)) as FileCoverageData) : part));
       // The inputs were parsed for this merge alone, so the result may share their objects.
       const file = mergeFileCoverage(path, files, { owned: true });
       if (parts.some((part) => part instanceof SpilledEntry)) {
-        recent.set(path, file);
+        last = { path, file };
       } else {
         merged.set(path, file);
         this.parts.delete(path);
       }
-      if (!totals.has(path)) totals.set(path, fileTotals(file));
+      if (!this.totals.has(path)) this.totals.set(path, fileTotals(file));
       return file;
     };
     const coverage: CoverageMapData = {};
     for (const path of [...this.parts.keys()].sort(compareStrings)) {
       Object.defineProperty(coverage, path, { get: () => read(path), enumerable: true, configurable: true });
     }
-    keepTotals(coverage, (path) => totals.get(path) ?? fileTotals(read(path)));
+    keepTotals(coverage, (path) => this.totals.get(path) ?? fileTotals(read(path)));
     return coverage;
   }
 }
 
-type Part = FileCoverageData | SpilledEntry;
-
-/** Where an entry's JSON lies in the spill file. */
-class SpilledEntry {
-  constructor(
-    readonly at: number,
-    readonly length: number,
-  ) {}
-}
-
 /**
- * A temporary file of entries' JSON, written once and read back by offset. It is removed as soon
- * as it is open (where the system allows; else when the process exits), so nothing is left behind.
+ * The share of the heap's limit that entries may fill as parsed, weighed by their JSON: parsed
+ * data costs about 3 times its JSON, so held entries take up to about 3/16 of the heap (259 MiB of
+ * JSON, some 1,200 projects of 20 files, at Node's default limit of 4 GiB here), which leaves the
+ * rest to the files' bookkeeping (totals, report trees), the file being merged and V8's headroom.
+ * A spilled entry costs one JSON.stringify when added and one JSON.parse when the reports walk
+ * the files, so holding more would save little CPU and give up the bound (docs/scale.md).
  */
-class Spill {
-  private readonly fd: number;
-  private readonly path: string;
-  private size = 0;
-  private pending: Buffer[] = [];
-  private pendingSize = 0;
+const HELD_SHARE = 1 / 16;
 
-  constructor() {
-    const dir = mkdtempSync(join(tmpdir(), 'monocov-spill-'));
-    this.path = join(dir, 'entries.json');
-    this.fd = openSync(this.path, 'w+');
-    try {
-      rmSync(dir, { recursive: true, force: true });
-    } catch {
-      process.once('exit', () => {
-        closeSync(this.fd);
-        rmSync(dir, { recursive: true, force: true });
-      });
-    }
-  }
-
-  write(json: string): SpilledEntry {
-    const bytes = Buffer.from(json, 'utf8');
-    const entry = new SpilledEntry(this.size + this.pendingSize, bytes.length);
-    this.pending.push(bytes);
-    this.pendingSize += bytes.length;
-    if (this.pendingSize >= 1 << 20) this.flush();
-    return entry;
-  }
-
-  read(entry: SpilledEntry): string {
-    if (entry.at + entry.length > this.size) this.flush();
-    const bytes = Buffer.allocUnsafe(entry.length);
-    let done = 0;
-    while (done < entry.length) {
-      const read = readSync(this.fd, bytes, done, entry.length - done, entry.at + done);
-      if (read === 0) throw new Error(`${this.path}: the spill file ended before byte ${entry.at + entry.length}`);
-      done += read;
-    }
-    return bytes.toString('utf8');
-  }
-
-  private flush(): void {
-    const bytes = Buffer.concat(this.pending);
-    let done = 0;
-    try {
-      while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, this.size + done);
-    } catch (error) {
-      // A write to an open file (ENOSPC) names no path: the message names the spill file, in TMPDIR.
-      const system = error as NodeJS.ErrnoException;
-      if (typeof system?.code === 'string' && system.path === undefined) system.path = this.path;
-      throw error;
-    }
-    this.size += bytes.length;
-    this.pending = [];
-    this.pendingSize = 0;
-  }
-}
-
-/** The files merged last from spilled entries: a report reads one file many times in a row. */
-class RecentFiles {
-  private readonly files = new Map<string, FileCoverageData>();
-
-  get(path: string): FileCoverageData | undefined {
-    return this.files.get(path);
-  }
-
-  set(path: string, file: FileCoverageData): void {
-    this.files.set(path, file);
-    if (this.files.size > 8) this.files.delete(this.files.keys().next().value!);
-  }
-}
+type Part = FileCoverageData | SpilledEntry;

@@ -26,15 +26,15 @@ export function emptyTotals(): Totals {
 /** Per data object: the table, the totals and each threshold ask for the same files' counts. */
 const totalsOf = new WeakMap<FileCoverageData, Totals>();
 
-/** One file's counts, as istanbul computes them (lines from statement starts). Callers must not change the result. */
+/**
+ * One file's counts: istanbul's summary of it (lines from statement starts), whose metrics are
+ * Totals with istanbul's `skipped` and `pct` beside the counts, so the reports' summaries are
+ * made from it without reading the file again (report/writers.ts). Callers must not change it.
+ */
 export function fileTotals(file: FileCoverageData): Totals {
   let totals = totalsOf.get(file);
   if (totals === undefined) {
-    const summary = libCoverage.createFileCoverage(file).toSummary();
-    totals = emptyTotals();
-    for (const metric of METRIC_ORDER) {
-      totals[metric] = { covered: summary[metric].covered, total: summary[metric].total };
-    }
+    totals = libCoverage.createFileCoverage(file).toSummary().toJSON() as Totals;
     totalsOf.set(file, totals);
   }
   return totals;

@@ -12,8 +12,9 @@ import { readWorkspaceSource } from '../workspace-source';
 import type { ContextsData } from '../store/format';
 import { CONTEXTS_FILE, COVERAGE_FILE, META_FILE } from '../store/format';
 import { TOOL_NAME } from '../version';
-import { stableStringifyChunks } from '../stable-json';
+import { stableEntryJson, stableKeys } from '../stable-json';
 import { addContextsToHtml } from './html-contexts';
+import { fileTotalsIn } from './metrics';
 import { writeWorkspaceHtml, type WorkspaceHtmlInput } from './workspace-html/write';
 
 /** The file each file reporter writes, relative to the output folder. */
@@ -99,15 +100,11 @@ export function writeReports(options: WriteReportsOptions): string[] {
 /** Every report of `options` written into `staging`; the names a user opens are pushed to `written`. */
 function writeAll(options: WriteReportsOptions, staging: string, written: string[]): void {
   const { workspaceRoot, coverage } = options;
-  if (options.data !== false) {
-    writeChunks(join(staging, COVERAGE_FILE), stableStringifyChunks(coverage));
-    written.push(COVERAGE_FILE);
-  }
   for (const [name, contents] of Object.entries(options.extraFiles ?? {})) writeFileSync(join(staging, name), contents);
 
   // No copy: FileCoverage wraps each file's data as it is, and istanbul's reporters only read it.
   const forWriters = representableCoverage(coverage);
-  const map = lazyCoverageMap(forWriters);
+  const map = lazyCoverageMap(forWriters, coverage);
   const sourceFinder = createSourceFinder(workspaceRoot, forWriters);
   // One context per summarizer, so the summary tree is built once for all reporters that use it.
   const contexts = new Map<'pkg' | 'flat', libReport.Context>();
@@ -120,21 +117,23 @@ function writeAll(options: WriteReportsOptions, staging: string, written: string
     }
     return found;
   };
+  const walk: Walk = { pkg: [], flat: [] };
   const unique = [...new Set(options.reporters)];
+  let html = false;
   for (const reporter of unique) {
     switch (reporter) {
       case 'lcov':
         // `lcovonly`: istanbul's `lcov` would also write a second HTML report (lcov-report/).
-        reports.create('lcovonly', { file: 'lcov.info', projectRoot: '.' }).execute(context('pkg'));
+        walk.pkg.push(asReport(reports.create('lcovonly', { file: 'lcov.info', projectRoot: '.' })));
         break;
       case 'json-summary':
-        reports.create('json-summary', { file: 'coverage-summary.json' }).execute(context('pkg'));
+        walk.pkg.push(asReport(reports.create('json-summary', { file: 'coverage-summary.json' })));
         break;
       case 'cobertura': {
         const options_ = { file: 'cobertura-coverage.xml', projectRoot: '.', timestamp: String(options.timestamp.getTime()) };
         const report = reports.create('cobertura', options_);
         escapeCoberturaFilenames(report);
-        report.execute(context('pkg'));
+        walk.pkg.push(asReport(report));
         break;
       }
       case 'html': {
@@ -143,16 +142,159 @@ function writeAll(options: WriteReportsOptions, staging: string, written: string
         // The footer's "generated at": the data's time rather than the wall clock, so the same data gives the same bytes.
         (report as unknown as { date: string }).date = options.timestamp.toISOString();
         // A flat index lists every file of every package on one sortable page.
-        report.execute(context('flat'));
-        if (options.contexts) addContextsToHtml(context('flat'), join(staging, 'html'), options.contexts);
-        writeWorkspaceHtml(context('flat'), join(staging, 'html'), coverage, { ...options.workspaceHtml, generated: options.timestamp });
+        walk.flat.push(asReport(report));
+        html = true;
         break;
       }
       default:
-        break; // json is coverage-final.json, written above; text and text-summary print
+        break; // json is coverage-final.json, written in the walk; text and text-summary print
     }
+  }
+  const data = options.data === false ? undefined : new OrderedDataWriter(join(staging, COVERAGE_FILE), coverage);
+  try {
+    visitOnce(walk, context, Object.keys(coverage), (key) => data?.add(key, coverage[key]));
+    data?.finish();
+  } finally {
+    data?.close();
+  }
+  if (data) written.push(COVERAGE_FILE);
+  if (html) {
+    if (options.contexts) addContextsToHtml(context('flat'), join(staging, 'html'), options.contexts);
+    writeWorkspaceHtml(context('flat'), join(staging, 'html'), coverage, { ...options.workspaceHtml, generated: options.timestamp });
+  }
+  for (const reporter of unique) {
     const file = REPORT_FILES[reporter];
     if (file !== undefined && reporter !== 'json') written.push(file);
+  }
+}
+
+/** An istanbul report as a tree visitor: each method optional, as istanbul's Visitor calls them. */
+type Report = Partial<Record<'onStart' | 'onSummary' | 'onSummaryEnd' | 'onDetail' | 'onEnd', (node: libReport.ReportNode, context: libReport.Context) => void>>;
+
+function asReport(report: object): Report {
+  return report as Report;
+}
+
+/** The reports to write, by the summary tree they walk (lcov, json-summary, cobertura: `pkg`; html: `flat`). */
+interface Walk {
+  pkg: Report[];
+  flat: Report[];
+}
+
+/**
+ * Every report in one walk over the files, each file's data read once for all of them (a large
+ * merge reads its spilled files back from disk: combine/merged-coverage.ts). The `pkg` reports
+ * are visited as istanbul's `execute` would (tree.visit: a package, its files, the next package);
+ * at each file the `flat` reports (html) are given the same file from their own tree, and `onFile`
+ * its key. The html report writes one page per file and its index from the summaries, so the
+ * order of the files does not change its pages; coverage-final.json orders its entries itself
+ * (OrderedDataWriter). The summaries come from the files' kept totals (lazyCoverageMap), so
+ * building the trees reads no file.
+ */
+function visitOnce(walk: Walk, context: (summarizer: 'pkg' | 'flat') => libReport.Context, keys: string[], onFile: (key: string) => void): void {
+  const call = (reports: Report[], method: keyof Report, node: libReport.ReportNode, at: libReport.Context): void => {
+    for (const report of reports) report[method]?.(node, at);
+  };
+  const flat = walk.flat.length > 0 ? context('flat') : undefined;
+  const flatRoot = flat && (flat.getTree('flat') as libReport.Tree<libReport.ReportNode>).getRoot();
+  // The flat tree is its root and every file beneath it.
+  const flatFiles = (flatRoot?.getChildren() ?? []) as libReport.ReportNode[];
+  const flatNodes = new Map(flatFiles.map((node) => [node.getFileCoverage(), node]));
+  const detail = (file: libCoverage.FileCoverage): void => {
+    if (flat) call(walk.flat, 'onDetail', flatNodes.get(file)!, flat);
+    onFile(file.path);
+  };
+  if (flat) {
+    call(walk.flat, 'onStart', flatRoot!, flat);
+    call(walk.flat, 'onSummary', flatRoot!, flat);
+  }
+  if (walk.pkg.length > 0) {
+    const pkg = context('pkg');
+    const root = (pkg.getTree('pkg') as libReport.Tree<libReport.ReportNode>).getRoot();
+    call(walk.pkg, 'onStart', root, pkg);
+    root.visit(
+      {
+        onSummary: (node: libReport.ReportNode) => call(walk.pkg, 'onSummary', node, pkg),
+        onDetail: (node: libReport.ReportNode) => {
+          call(walk.pkg, 'onDetail', node, pkg);
+          detail(node.getFileCoverage());
+        },
+        onSummaryEnd: (node: libReport.ReportNode) => call(walk.pkg, 'onSummaryEnd', node, pkg),
+      } as unknown as libReport.Visitor<libReport.ReportNode>,
+      pkg,
+    );
+    call(walk.pkg, 'onEnd', root, pkg);
+  } else if (flat) {
+    for (const node of flatFiles) detail(node.getFileCoverage());
+  } else {
+    for (const key of keys) onFile(key);
+  }
+  if (flat) {
+    call(walk.flat, 'onSummaryEnd', flatRoot!, flat);
+    call(walk.flat, 'onEnd', flatRoot!, flat);
+  }
+}
+
+/**
+ * coverage-final.json, written as stableStringify(coverage) would write it, from entries given in
+ * any order: each entry is written as soon as every entry before it in key order is, and one that
+ * comes before its turn waits, as text. The report walk gives files in istanbul's package order,
+ * which differs from key order only where a folder's name starts another's (`src` and `src/lib`,
+ * `app` and `app-e2e`): what waits is the files of such a folder, not the data.
+ */
+class OrderedDataWriter {
+  private readonly fd: number;
+  private readonly keys: string[];
+  private next = 0;
+  private readonly waiting = new Map<string, string | undefined>();
+  private pending: string[] = [];
+  private pendingSize = 0;
+  private separator = '{';
+
+  constructor(path: string, coverage: CoverageMapData) {
+    this.keys = stableKeys(coverage);
+    this.fd = openSync(path, 'w');
+  }
+
+  /** The file `key`, whose data is `file`. */
+  add(key: string, file: FileCoverageData | undefined): void {
+    const text = stableEntryJson(key, file);
+    if (key !== this.keys[this.next]) {
+      this.waiting.set(key, text);
+      return;
+    }
+    this.write(text);
+    for (let turn = this.keys[this.next]; turn !== undefined && this.waiting.has(turn); turn = this.keys[this.next]) {
+      const waited = this.waiting.get(turn);
+      this.waiting.delete(turn);
+      this.write(waited);
+    }
+  }
+
+  /** Ends the file; every key must have been given. */
+  finish(): void {
+    if (this.next !== this.keys.length) throw new Error(`coverage-final.json: ${this.keys.length - this.next} entries were not given, the first "${this.keys[this.next]}"`);
+    this.pending.push(this.separator === '{' ? '{}\n' : '}\n');
+    this.flush();
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  private write(text: string | undefined): void {
+    this.next++;
+    if (text === undefined) return; // JSON leaves out undefined, as stableStringify does
+    this.pending.push(this.separator, text);
+    this.separator = ',';
+    this.pendingSize += text.length;
+    if (this.pendingSize >= WRITE_CHUNK) this.flush();
+  }
+
+  private flush(): void {
+    writeSync(this.fd, this.pending.join(''));
+    this.pending = [];
+    this.pendingSize = 0;
   }
 }
 
@@ -197,27 +339,6 @@ function keepTimesOfUnchanged(staging: string, outputDir: string): void {
 
 /** Bytes collected before one write: istanbul's writers emit a report a line at a time. */
 const WRITE_CHUNK = 1 << 16;
-
-/** Writes text given in pieces, a buffer's worth at a time, without joining it all first. */
-function writeChunks(path: string, chunks: Iterable<string>): void {
-  const fd = openSync(path, 'w');
-  try {
-    let pending: string[] = [];
-    let size = 0;
-    for (const chunk of chunks) {
-      pending.push(chunk);
-      size += chunk.length;
-      if (size >= WRITE_CHUNK) {
-        writeSync(fd, pending.join(''));
-        pending = [];
-        size = 0;
-      }
-    }
-    if (size > 0) writeSync(fd, pending.join(''));
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /**
  * Gives the context a file writer that buffers: istanbul's own writes every `println` with a
@@ -320,14 +441,21 @@ function representable(key: string, file: FileCoverageData): FileCoverageData {
 
 /**
  * istanbul's coverage map over `coverage`, each file read from it when a report reads the file
- * (istanbul's own map would read every file up front, holding a large merge whole).
+ * (istanbul's own map would read every file up front, holding a large merge whole). A file's
+ * `path` is its key and its summary is made from the totals `totalsFrom` keeps
+ * (metrics.ts fileTotalsIn), so building a report's summary tree reads no file.
  */
-function lazyCoverageMap(coverage: CoverageMapData): libCoverage.CoverageMap {
+function lazyCoverageMap(coverage: CoverageMapData, totalsFrom: CoverageMapData): libCoverage.CoverageMap {
   const map = libCoverage.createCoverageMap({});
   const data = (map as unknown as { data: Record<string, libCoverage.FileCoverage> }).data;
   const { prototype } = libCoverage.classes.FileCoverage as unknown as { prototype: object };
   for (const key of Object.keys(coverage)) {
-    data[key] = Object.create(prototype, { data: { get: () => coverage[key], enumerable: true } }) as libCoverage.FileCoverage;
+    data[key] = Object.create(prototype, {
+      data: { get: () => coverage[key], enumerable: true },
+      path: { value: key },
+      // A copy for each tree: istanbul's HTML report sets the `pct` of an empty file's summary to 0.
+      toSummary: { value: () => libCoverage.createCoverageSummary(structuredClone(fileTotalsIn(totalsFrom, key)!) as libCoverage.CoverageSummaryData) },
+    }) as libCoverage.FileCoverage;
   }
   return map;
 }
