@@ -33,6 +33,17 @@ const CONFIGS: Array<[string, Record<string, string>, string | undefined]> = [
     { 'p/vitest.config.ts': `export default { test: { browser: { provider: 'playwright' }, coverage: { enabled: true } } };` },
     'vitest v8 default',
   ],
+  [
+    "Vitest browser mode on: measured by monocov's provider module",
+    { 'p/vitest.config.ts': `export default { test: { browser: { enabled: true, provider: playwright(), instances: [{ browser: 'chromium' }] } } };` },
+    'vitest v8 default browser',
+  ],
+  [
+    "Vitest browser mode beside Node projects: Vitest's own coverage",
+    { 'p/vitest.config.ts': `export default { test: { projects: [{ test: { name: 'unit' } }, { test: { browser: { enabled: true } } }] } };` },
+    'vitest v8 default',
+  ],
+  ['Vitest browser mode off', { 'p/vitest.config.ts': `export default { test: { browser: { enabled: false }, coverage: { provider: 'v8' } } };` }, 'vitest v8 named'],
   ['Vitest provider from a variable cannot be read', { 'p/vitest.config.ts': `const provider = 'istanbul';\nexport default { test: { coverage: { provider } } };` }, undefined],
   ['Vitest coverage options from a variable cannot be read', { 'p/vitest.config.ts': `export default { test: { coverage: shared } };` }, undefined],
   ['no Vitest config in the project folder', { 'p/package.json': '{}' }, undefined],
@@ -44,7 +55,7 @@ for (const [name, files, expected] of CONFIGS) {
     const root = tree(files);
     const runner = Object.keys(files).some((file) => file.includes('jest') || files[file]!.includes('"jest"')) ? 'jest' : 'vitest';
     const found = projectProvider(runner, root, 'p');
-    assert.equal(found && `${found.runner} ${found.provider} ${found.named ? 'named' : 'default'}`, expected);
+    assert.equal(found && `${found.runner} ${found.provider} ${found.named ? 'named' : 'default'}${found.browser ? ' browser' : ''}`, expected);
   });
 }
 

@@ -1,9 +1,15 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CoverageMapData } from 'istanbul-lib-coverage';
 import { ConfigError, DataError } from '../errors';
+import { mergeCoverageMaps } from '../merge';
 import { RUNNER_LABELS, readRunnerOutput, readRunnerRefusal, runnerFlags, runnerHookVariables, type TestRunner } from '../runners';
-import { checkProviderInstalled, projectProvider, providerDisagreement } from '../runners/provider';
+import { VITEST_BROWSER_PROVIDER_MODULE, checkProviderInstalled, projectProvider, providerDisagreement, viaBrowserProvider } from '../runners/provider';
+import { VITEST_BROWSER_SUMMARY } from '../runners/vitest-browser-provider';
+import { testsPassed } from '../test-command';
 import { istanbulInputCollection } from './istanbul-input';
-import type { RouteCollection, RouteContext } from './route';
+import { convert } from './lazy-modules';
+import { dropUnparsable, type RouteCollection, type RouteContext, type TestSetup } from './route';
 
 /**
  * The runner route: Jest's or Vitest's own coverage, told to write istanbul JSON into the raw dir,
@@ -18,19 +24,32 @@ export function runnerCollection(runners: TestRunner[], command: string | undefi
     const disagreement = command === undefined ? undefined : providerDisagreement(chosen, command, workspaceRoot, projectRoot);
     if (disagreement !== undefined) warnings.push(disagreement);
   }
-  const providerOf = (runner: TestRunner) => providers.find((chosen) => chosen.runner === runner)?.provider;
-  const sets = runners.map((runner) => runnerFlags(runner, { workspaceRoot, projectRoot, run, provider: providerOf(runner) }));
+  // A browser-mode Vitest config with provider v8 is measured by monocov's own provider module,
+  // whose raw V8 data monocov converts itself, as for Playwright (docs/browser.md).
+  const browser = providers.some(viaBrowserProvider);
+  const sets = runners.map((runner) => {
+    const chosen = providers.find((candidate) => candidate.runner === runner);
+    if (chosen === undefined || !viaBrowserProvider(chosen)) return runnerFlags(runner, { workspaceRoot, projectRoot, run, provider: chosen?.provider });
+    const set = runnerFlags(runner, { workspaceRoot, projectRoot, run, provider: 'custom' });
+    set.flags['coverage.customProviderModule'] = VITEST_BROWSER_PROVIDER_MODULE;
+    return set;
+  });
   const variables = (base: NodeJS.ProcessEnv) => runnerHookVariables(sets, rawDir, base);
+  const setup: TestSetup = {
+    env: { ...env, ...variables(env) },
+    variables,
+    runnerFlags: sets.map((set) => ({ runner: set.runner, flags: { ...set.flags, [set.outputFlag]: join(rawDir, set.runner) } })),
+  };
+  // The hook stopped a runner before its tests (watch mode): that is the news, not the missing data.
+  const checkRefusal = () => {
+    const refusal = readRunnerRefusal(rawDir);
+    if (refusal !== undefined) throw new ConfigError(refusal);
+  };
+  if (browser) return vitestBrowserCollection(context, setup, checkRefusal);
   return istanbulInputCollection(context, {
-    setup: {
-      env: { ...env, ...variables(env) },
-      variables,
-      runnerFlags: sets.map((set) => ({ runner: set.runner, flags: { ...set.flags, [set.outputFlag]: join(rawDir, set.runner) } })),
-    },
+    setup,
     read: () => {
-      // The hook stopped a runner before its tests (watch mode): that is the news, not the missing data.
-      const refusal = readRunnerRefusal(rawDir);
-      if (refusal !== undefined) throw new ConfigError(refusal);
+      checkRefusal();
       const output = readRunnerOutput(
         rawDir,
         { workspaceRoot, projectRoot },
@@ -42,6 +61,46 @@ export function runnerCollection(runners: TestRunner[], command: string | undefi
     noOutput: () => new DataError(noRunnerOutputMessage(runners)),
     collector: runners.join(', '),
   });
+}
+
+/**
+ * Vitest browser mode through monocov's provider module (runners/vitest-browser-provider.ts): each
+ * Vitest process leaves raw V8 files, scripts with their code and source maps, in its output
+ * folder, converted here as the V8 route converts Node's, with the same maps.
+ */
+function vitestBrowserCollection(context: RouteContext, setup: TestSetup, checkRefusal: () => void): RouteCollection {
+  const { workspaceRoot, run, include, rawDir, cacheDir, warnings, dropped } = context;
+  return {
+    setup,
+    whileTestsRun: run.all ? (tests) => convert().prepareFileMaps([], { cacheDir, stop: tests.ended }) : undefined,
+    gather: async (outcome) => {
+      checkRefusal();
+      const outputs = readdirSync(rawDir)
+        .sort()
+        .filter((entry) => entry.startsWith('vitest') && existsSync(join(rawDir, entry, VITEST_BROWSER_SUMMARY)))
+        .map((entry) => join(rawDir, entry));
+      if (outputs.length === 0 && testsPassed(outcome)) throw new DataError(noRunnerOutputMessage(['vitest']));
+      const maps: CoverageMapData[] = [];
+      for (const output of outputs) {
+        const summary = JSON.parse(readFileSync(join(output, VITEST_BROWSER_SUMMARY), 'utf8')) as { warnings: string[] };
+        warnings.push(...summary.warnings);
+        const conversion = new (convert().V8Conversion)({
+          rawDir: output,
+          workspaceRoot,
+          include,
+          cacheDir,
+          onSkippedRawFile: (problem) => {
+            dropped.processes++;
+            warnings.push(`warning: ${problem.message}; the hits of that test file are missing, the others are kept`);
+          },
+          onUnparsableSource: (problem) => dropUnparsable(problem, context),
+        });
+        maps.push(await conversion.finish());
+      }
+      if (run.contexts === 'test') warnings.push('warning: run.contexts "test" works with the V8 collector (node:test, uvu, mocha); Vitest browser mode records no test contexts');
+      return { coverage: mergeCoverageMaps(maps), collector: 'vitest/browser-v8' };
+    },
+  };
 }
 
 function noRunnerOutputMessage(runners: TestRunner[]): string {

@@ -17,6 +17,12 @@ export interface ProjectProvider {
   config: string;
   /** Whether the config names it (else it is the runner's default). */
   named: boolean;
+  /**
+   * Vitest: the config runs every test in the browser (`browser: { enabled: true }`, no `projects`
+   * or `workspace` of Node tests beside it). With provider `v8` its coverage goes through monocov's
+   * own conversion (vitestBrowserFlags; docs/browser.md).
+   */
+  browser: boolean;
 }
 
 /** `"istanbul" (named in libs/a/vitest.config.ts)`, `"v8" (Vitest's default: libs/a/vitest.config.ts names none)`. */
@@ -102,8 +108,28 @@ export function projectProvider(runner: TestRunner, workspaceRoot: string, proje
   const named = new Set(namedProviders(runner, text));
   if (named.size > 1 || named.has(null)) return undefined;
   const provider = [...named][0] ?? DEFAULT_PROVIDER[runner];
-  return PROVIDERS[runner].includes(provider) ? { runner, provider, config: config.split('\\').join('/'), named: named.size > 0 } : undefined;
+  if (!PROVIDERS[runner].includes(provider)) return undefined;
+  return { runner, provider, config: config.split('\\').join('/'), named: named.size > 0, browser: runner === 'vitest' && browserOnly(text) };
 }
+
+/**
+ * Whether a Vitest config's text runs its tests in the browser only: a `browser: { … }` with
+ * `enabled: true`, and no `projects` or `workspace` whose Node tests would share the run (a rough
+ * reading, like namedProviders: what it cannot tell keeps Vitest's own coverage).
+ */
+function browserOnly(text: string): boolean {
+  if (/["']?\b(?:projects|workspace)["']?\s*:/.test(text)) return false;
+  return [...text.matchAll(/["']?\bbrowser["']?\s*:\s*(?=\{)/g)].some((match) => {
+    const start = match.index + match[0].length;
+    return /["']?\benabled["']?\s*:\s*true\b/.test(text.slice(start, blockEnd(text, start)));
+  });
+}
+
+/**
+ * monocov's provider module for Vitest browser mode (`coverage.provider: "custom"`): plain ESM shipped
+ * beside dist/ (two levels up from src/runners and dist/runners alike), which Vite serves to the browser.
+ */
+export const VITEST_BROWSER_PROVIDER_MODULE = join(__dirname, '..', '..', 'hooks', 'vitest-browser-coverage.mjs');
 
 /**
  * Other configs the target's command names (`vitest --config vitest.ssr.config.ts`) whose provider
@@ -129,6 +155,11 @@ export function providerDisagreement(chosen: ProjectProvider, command: string, w
   );
 }
 
+/** Whether the project's Vitest runs go through monocov's browser provider module (collection/runner.ts). */
+export function viaBrowserProvider(chosen: ProjectProvider): boolean {
+  return chosen.runner === 'vitest' && chosen.browser && chosen.provider === 'v8';
+}
+
 /** Vitest loads each provider from its own package, which projects install beside Vitest; Jest's are built in. */
 const VITEST_PROVIDER_PACKAGES: Readonly<Record<string, string>> = { v8: '@vitest/coverage-v8', istanbul: '@vitest/coverage-istanbul' };
 
@@ -138,7 +169,8 @@ const VITEST_PROVIDER_PACKAGES: Readonly<Record<string, string>> = { v8: '@vites
  * that installs it with the workspace's package manager, at Vitest's own version.
  */
 export function checkProviderInstalled(chosen: ProjectProvider, workspaceRoot: string, projectRoot: string): void {
-  const name = chosen.runner === 'vitest' ? VITEST_PROVIDER_PACKAGES[chosen.provider] : undefined;
+  // monocov's own provider module measures a browser-mode config with provider v8.
+  const name = chosen.runner === 'vitest' && !viaBrowserProvider(chosen) ? VITEST_PROVIDER_PACKAGES[chosen.provider] : undefined;
   if (name === undefined) return;
   const projectDir = join(workspaceRoot, projectRoot);
   const resolveFrom = createRequire(join(projectDir, 'package.json'));
