@@ -14,6 +14,7 @@ interface TransformResult {
 
 interface ViteTransformer {
   transformRequest(url: string): Promise<TransformResult | null>;
+  moduleGraph: { getModuleByUrl(url: string): Promise<{ file: string | null } | undefined> };
 }
 
 interface ViteServer extends ViteTransformer {
@@ -45,7 +46,6 @@ export const VITEST_BROWSER_SUMMARY = 'monocov-vitest-browser.json';
 
 interface SuiteRun {
   coverage?: TakenCoverage;
-  environment: string;
   projectName?: string;
 }
 
@@ -75,11 +75,19 @@ export function createVitestBrowserProvider() {
       // The URL the browser asked for, less what Vite's server strips before its transform (`?import`, `?t=`).
       url.searchParams.delete('import');
       url.searchParams.delete('t');
-      const transformed = await transformer.transformRequest(url.pathname + url.search).catch(() => null);
+      const request = url.pathname + url.search;
+      const transformed = await transformer.transformRequest(request).catch(() => null);
+      const file = (await transformer.moduleGraph.getModuleByUrl(request).catch(() => undefined))?.file;
       // Vite sends a transformed module with its map inline; one without a map is not measured (docs/browser.md).
-      if (!transformed?.map?.mappings) continue;
+      if (!transformed?.map?.mappings || !file) continue;
       const map = Buffer.from(JSON.stringify(transformed.map)).toString('base64');
-      entries.push({ ...script, source: `${transformed.code}\n//# sourceMappingURL=data:application/json;base64,${map}` });
+      entries.push({
+        ...script,
+        // The file Vite read, as its `/@fs/` URL: the map's source resolves to it, and it names one
+        // workspace file, where `/src/a.ts` might be the end of two projects' paths.
+        url: `${url.origin}/@fs${file.startsWith('/') ? '' : '/'}${file}`,
+        source: `${transformed.code}\n//# sourceMappingURL=data:application/json;base64,${map}`,
+      });
     }
     const written = await writeBrowserCoverage(entries, { rawDir: options.reportsDirectory, fetchText: async () => undefined });
     warnings.push(...written.warnings);
@@ -101,7 +109,8 @@ export function createVitestBrowserProvider() {
     onAfterSuiteRun(run: SuiteRun): void {
       const reason = run.coverage?.notMeasured;
       if (reason !== undefined) notMeasured.set(reason, (notMeasured.get(reason) ?? 0) + 1);
-      else if (run.coverage !== undefined && run.environment === '__browser__') writes.push(write({ ...run, coverage: run.coverage }));
+      // The module returns data from the browser only (Vitest 4 names that environment `__browser__`, Vitest 3 none).
+      else if (run.coverage !== undefined) writes.push(write({ ...run, coverage: run.coverage }));
     },
     async generateCoverage(): Promise<Record<string, never>> {
       await Promise.all(writes.splice(0));
