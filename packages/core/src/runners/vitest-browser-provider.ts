@@ -67,7 +67,12 @@ export function createVitestBrowserProvider() {
 
   async function write(run: SuiteRun & { coverage: TakenCoverage }): Promise<void> {
     const vite = vitest.getProjectByName(run.projectName ?? '')?.browser?.vite;
-    if (vite === undefined) return;
+    if (vite === undefined) {
+      warnings.push(
+        `warning: Vitest reported browser coverage for project ${JSON.stringify(run.projectName ?? '')}, which has no browser server to read its scripts from: that test file's hits are missing`,
+      );
+      return;
+    }
     const transformer = vite.environments?.client ?? vite;
     const entries: BrowserScriptCoverage[] = [];
     for (const script of run.coverage.result) {
@@ -109,7 +114,7 @@ export function createVitestBrowserProvider() {
     onAfterSuiteRun(run: SuiteRun): void {
       const reason = run.coverage?.notMeasured;
       if (reason !== undefined) notMeasured.set(reason, (notMeasured.get(reason) ?? 0) + 1);
-      // The module returns data from the browser only (Vitest 4 names that environment `__browser__`, Vitest 3 none).
+      // Anything else came from the browser (Vitest 4 names that environment `__browser__`, Vitest 3 names none).
       else if (run.coverage !== undefined) writes.push(write({ ...run, coverage: run.coverage }));
     },
     async generateCoverage(): Promise<Record<string, never>> {
