@@ -22,7 +22,8 @@ function servedFromProject(url) {
 export default {
   async startCoverage() {
     const runner = browserRunner();
-    // Each test file's iframe loads this module again, and V8 counts once for the whole page.
+    // Once per iframe (test files share one with `browser.isolate: false`); starting again when
+    // another iframe already has is harmless: V8 counts for the whole page, in one mode.
     if (runner === undefined || started) return;
     started = true;
     try {
