@@ -17,14 +17,14 @@
 //          [--repeat 3] [--html-up-to 3000] [--real <workspace>] [--dir <scratch>] [--out <results.json>]
 //          [--build before=<monocov.js> --build after=<monocov.js>]
 // --build: the monocov builds to measure, each size's merge, check and report run by each in turn
-// (default: this repository's, labelled `this`); a copy of packages/core/{bin,dist,package.json}
+// (default: this repository's, labelled `this`); a copy of packages/core/{bin,dist,assets,package.json}
 // made at another commit, placed under this repository (its dependencies resolve from here),
 // gives before/after figures measured side by side under the same load.
 // --html-up-to: sizes above it are merged with the CI reporters only (html writes ~700 KB and 20
 // pages per project).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './generate.mjs';
 import { median, runOnce } from './measure.mjs';
@@ -45,7 +45,7 @@ const { values } = parseArgs({
 });
 const builds = values.build.map((entry) => {
   const at = entry.indexOf('=');
-  return { label: entry.slice(0, at), bin: entry.slice(at + 1) };
+  return { label: entry.slice(0, at), bin: resolve(entry.slice(at + 1)) };
 });
 const sizes = values.sizes.split(',').map(Number);
 const repeat = Number(values.repeat);
