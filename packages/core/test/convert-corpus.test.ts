@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { convertV8Directory } from '../src/convert';
 import {
   branchIdsAt,
+  buildWithEsbuild,
   compileWithTsc,
   copyFixture,
   countMismatches,
@@ -46,6 +47,32 @@ const variants: Variant[] = [
     name: 'tsc output run from dist/, reported on src/',
     fixture: 'ts',
     subject: 'src/bank.ts',
+    args: ['dist/driver.js'],
+    referenceArgs: ['--import', 'tsx', 'src/driver.ts'],
+    prepare: compileWithTsc,
+  },
+  // One-line constructs (`if (x) return y;`, cases, ternaries, class fields on one line): tsx's
+  // esbuild minifies white space, esbuild's own output keeps it and maps the space before a statement.
+  { name: 'one-line constructs through tsx (CommonJS)', fixture: 'ts-oneline', subject: 'src/lines.ts', args: ['--import', 'tsx', 'src/driver.ts'] },
+  {
+    name: 'one-line constructs through tsx (ESM)',
+    fixture: 'ts-oneline',
+    subject: 'src/lines.ts',
+    args: ['--import', 'tsx', 'src/driver.ts'],
+    prepare: (dir) => writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n'),
+  },
+  {
+    name: 'one-line constructs built by esbuild (white space kept), run from dist/',
+    fixture: 'ts-oneline',
+    subject: 'src/lines.ts',
+    args: ['dist/driver.js'],
+    referenceArgs: ['--import', 'tsx', 'src/driver.ts'],
+    prepare: buildWithEsbuild,
+  },
+  {
+    name: 'one-line constructs built by tsc, run from dist/',
+    fixture: 'ts-oneline',
+    subject: 'src/lines.ts',
     args: ['dist/driver.js'],
     referenceArgs: ['--import', 'tsx', 'src/driver.ts'],
     prepare: compileWithTsc,
@@ -159,7 +186,7 @@ ts('no phantom helpers: no function or branch beyond what the source holds', () 
 const js = suite('JavaScript corpus: the known execution');
 let lib: FileCoverageData;
 js.before(async () => {
-  const { coverage, subjectPath } = await convertVariant(variants[3]!);
+  const { coverage, subjectPath } = await convertVariant(variants.find((variant) => variant.name === 'plain JavaScript (CommonJS)')!);
   lib = coverage[subjectPath] as FileCoverageData;
 });
 js.after(removeCopies);

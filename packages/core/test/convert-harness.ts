@@ -2,7 +2,7 @@
 // NODE_V8_COVERAGE, and run it again with the subject instrumented by istanbul-lib-instrument,
 // whose counts are the reference our conversion must reproduce.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FileCoverageData } from 'istanbul-lib-coverage';
@@ -42,6 +42,20 @@ export function runCovered(cwd: string, args: string[]): string {
 
 export function compileWithTsc(dir: string): void {
   run(dir, [join(WORKSPACE, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir]);
+}
+
+/**
+ * Each `src/*.ts` of `dir` transformed by esbuild into `dist/*.js` with an inline map, white space
+ * kept, as esbuild-register, tsup and `esbuild --sourcemap` write it.
+ */
+export function buildWithEsbuild(dir: string): void {
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  mkdirSync(join(dir, 'dist'), { recursive: true });
+  for (const name of readdirSync(join(dir, 'src')).filter((file) => file.endsWith('.ts'))) {
+    const source = join(dir, 'src', name);
+    const { code } = esbuild.transformSync(readFileSync(source, 'utf8'), { loader: 'ts', format: 'cjs', target: 'es2022', sourcemap: 'inline', sourcefile: source });
+    writeFileSync(join(dir, 'dist', name.replace(/\.ts$/, '.js')), code);
+  }
 }
 
 // The reference is istanbul's own default list, not a copy of ours: a drift in our parser setup shows.

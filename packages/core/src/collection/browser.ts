@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { AnyMap, decodedMappings, type SourceMapSegment, type TraceMap } from '@jridgewell/trace-mapping';
+import { AnyMap, decodedMappings, type TraceMap } from '@jridgewell/trace-mapping';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs-atomic';
-import { dataUrlText, lineLengthsOf, sourceMappingReference } from '../convert/script-mapping';
+import { dataUrlText, lineLengthsOf, mappingsStartingOnCode, sourceMappingReference } from '../convert/script-mapping';
 import type { SourceMapCacheEntry, V8FunctionCoverage, V8RawFile, V8ScriptCoverage } from '../convert/v8-data';
 import { isServedUrl } from '../convert/served-sources';
 
@@ -92,24 +92,9 @@ export async function writeBrowserCoverage(entries: readonly BrowserScriptCovera
   return { path, warnings };
 }
 
-/**
- * The map with each mapping that starts on white space moved to the code after it. esbuild (Vite's
- * dev transform) maps the space before a statement to the statement (`if (x) return y;` maps the
- * space before `return`), while V8's block ranges start at the statement itself: left there, the
- * probe of `return` would read the count of the code before it. Only the script's text shows where
- * the code starts, and a browser's data has it.
- */
+/** The map with each mapping placed on code (mappingsStartingOnCode): only the script's text shows where code starts, and a browser's data has it. */
 function onCode(map: unknown, mapUrl: string, code: string): object {
   const trace = new AnyMap(map as ConstructorParameters<typeof AnyMap>[0], mapUrl) as TraceMap;
-  const lines = code.split(/\n|\u2028|\u2029/);
-  const mappings = decodedMappings(trace).map((segments, line) => {
-    const text = lines[line] ?? '';
-    return segments.map((segment, index): SourceMapSegment => {
-      let column = segment[0];
-      const limit = segments[index + 1]?.[0] ?? text.length;
-      while (column < limit - 1 && /\s/.test(text[column] ?? '')) column++;
-      return column === segment[0] ? segment : ([column, ...segment.slice(1)] as SourceMapSegment);
-    });
-  });
+  const mappings = mappingsStartingOnCode(decodedMappings(trace), code);
   return { version: 3, file: trace.file, sourceRoot: trace.sourceRoot, sources: trace.sources, sourcesContent: trace.sourcesContent, names: trace.names, mappings };
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as TraceMapping from '@jridgewell/trace-mapping';
-import type { TraceMap } from '@jridgewell/trace-mapping';
+import type { SourceMapSegment, TraceMap } from '@jridgewell/trace-mapping';
 import type { Span } from './file-map-types';
 import { OriginalPositionIndex } from './original-index';
 import type { SourceMapCacheEntry } from './v8-data';
@@ -75,7 +75,14 @@ function sourcePath(source: string): string | undefined {
  * Mapping through a source map. The map is decoded on first use only: scripts whose sources are
  * all excluded never pay for it.
  */
-export function sourceMapMapping(options: { map: unknown; mapUrl: string; lineLengths: readonly number[]; servedSource?: ServedSourcePath }): ScriptMapping {
+export function sourceMapMapping(options: {
+  map: unknown;
+  mapUrl: string;
+  lineLengths: readonly number[];
+  servedSource?: ServedSourcePath;
+  /** The script's file text, when it may be the code V8 ran: used only if its line lengths are the map's. */
+  scriptText?: () => string | undefined;
+}): ScriptMapping {
   // Loaded here, not with this module: plain JavaScript has no source maps, and loading it cost ~6 ms of CPU per run.
   const { AnyMap, decodedMappings } = require('@jridgewell/trace-mapping') as typeof TraceMapping;
   const map = new AnyMap(options.map as ConstructorParameters<typeof AnyMap>[0], options.mapUrl) as TraceMap;
@@ -84,11 +91,36 @@ export function sourceMapMapping(options: { map: unknown; mapUrl: string; lineLe
   return {
     sources,
     generatedOffset(sourceIndex, span) {
-      index ??= new OriginalPositionIndex(decodedMappings(map), lineStartsFromLengths(options.lineLengths), sources.length);
+      if (!index) {
+        const code = options.scriptText?.();
+        const executed = code !== undefined && String(lineLengthsOf(code)) === String(options.lineLengths);
+        const mappings = executed ? mappingsStartingOnCode(decodedMappings(map), code) : decodedMappings(map);
+        index = new OriginalPositionIndex(mappings, lineStartsFromLengths(options.lineLengths), sources.length);
+      }
       return index.firstOffsetWithin(sourceIndex, span);
     },
     sourceContent: (sourceIndex) => map.sourcesContent?.[sourceIndex] ?? undefined,
   };
+}
+
+/**
+ * The mappings with each one that starts on white space moved to the code after it. esbuild without
+ * `minifyWhitespace` (Vite's dev transform, esbuild or tsup builds, esbuild-register) maps the space
+ * before a statement to the statement (`if (x) return y;` maps the space before `return`), while
+ * V8's block ranges start at the statement itself: left there, the probe of `return` would read the
+ * count of the code before it. Only the executed code's text shows where the code starts.
+ */
+export function mappingsStartingOnCode(mappings: readonly (readonly SourceMapSegment[])[], code: string): SourceMapSegment[][] {
+  const lines = code.split(/\n|\u2028|\u2029/);
+  return mappings.map((segments, line) => {
+    const text = lines[line] ?? '';
+    return segments.map((segment, index): SourceMapSegment => {
+      let column = segment[0];
+      const limit = segments[index + 1]?.[0] ?? text.length;
+      while (column < limit - 1 && /\s/.test(text[column] ?? '')) column++;
+      return column === segment[0] ? segment : ([column, ...segment.slice(1)] as SourceMapSegment);
+    });
+  });
 }
 
 /** The workspace file an HTTP source URL stands for (ServedSources), given the map's text of it; undefined when none. */
@@ -98,9 +130,13 @@ export type ServedSourcePath = (url: string, content: string | undefined) => str
  * A map recorded in the raw file's `source-map-cache` (by Node, or by monocov's browser collector).
  * `servedSource` finds the files behind sources a browser fetched over HTTP.
  */
-export function cachedMapping(scriptUrl: string, entry: SourceMapCacheEntry, servedSource?: ServedSourcePath): ScriptMapping | undefined {
+export function cachedMapping(
+  scriptUrl: string,
+  entry: SourceMapCacheEntry,
+  options: { servedSource?: ServedSourcePath; scriptText?: () => string | undefined } = {},
+): ScriptMapping | undefined {
   if (!entry.data || !Array.isArray(entry.lineLengths)) return undefined;
-  return sourceMapMapping({ map: entry.data, mapUrl: entry.url ?? scriptUrl, lineLengths: entry.lineLengths, servedSource });
+  return sourceMapMapping({ map: entry.data, mapUrl: entry.url ?? scriptUrl, lineLengths: entry.lineLengths, ...options });
 }
 
 /** The `sourceMappingURL` a script ends with (a data: URL, or one relative to the script), if any. */
@@ -135,12 +171,12 @@ export function mappingFromScriptFile(path: string, code: string): ScriptMapping
   const scriptUrl = pathToFileURL(path).href;
   try {
     if (reference.startsWith('data:')) {
-      return sourceMapMapping({ map: JSON.parse(dataUrlText(reference)), mapUrl: scriptUrl, lineLengths });
+      return sourceMapMapping({ map: JSON.parse(dataUrlText(reference)), mapUrl: scriptUrl, lineLengths, scriptText: () => code });
     }
     const mapPath = reference.startsWith('file:') ? fileURLToPath(reference) : resolve(dirname(path), reference);
     if (!existsSync(mapPath)) return undefined;
     const map: unknown = JSON.parse(readFileSync(mapPath, 'utf8'));
-    return sourceMapMapping({ map, mapUrl: pathToFileURL(mapPath).href, lineLengths });
+    return sourceMapMapping({ map, mapUrl: pathToFileURL(mapPath).href, lineLengths, scriptText: () => code });
   } catch {
     // An unreadable or malformed map: the script is treated as its own source, as Node does.
     return undefined;

@@ -52,11 +52,21 @@ export class ScriptResolver {
 
   private async resolveUncached(script: ScriptToResolve): Promise<ScriptTarget[]> {
     if (script.path === undefined) {
-      const served = script.cacheEntry && this.servedSource ? cachedMapping(script.url, script.cacheEntry, this.servedSource) : undefined;
+      const served = script.cacheEntry && this.servedSource ? cachedMapping(script.url, script.cacheEntry, { servedSource: this.servedSource }) : undefined;
       return served ? this.targetsOf(served, this.include) : [];
     }
-    let mapping = script.cacheEntry ? cachedMapping(script.url, script.cacheEntry) : undefined;
-    if (!mapping && !script.hasSourceMapCache && !script.path.includes('/node_modules/')) {
+    if (script.cacheEntry) {
+      // The script's file is the code V8 ran when it was built to disk (tsc, esbuild): read, once a
+      // source of it is included, to place each mapping on code (mappingsStartingOnCode).
+      let executedText: string | undefined;
+      const cached = cachedMapping(script.url, script.cacheEntry, { scriptText: () => executedText });
+      if (cached) {
+        if (cached.sources.some((path) => path !== '' && this.include(path))) executedText = await this.files.text(script.path);
+        return this.targetsOf(cached, this.include);
+      }
+    }
+    let mapping: ScriptMapping | undefined;
+    if (!script.hasSourceMapCache && !script.path.includes('/node_modules/')) {
       const code = await this.files.text(script.path);
       if (code !== undefined) mapping = mappingFromScriptFile(script.path, code);
     }
