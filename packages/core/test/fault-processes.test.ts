@@ -44,6 +44,24 @@ const next = () => {
 for (let i = 0; i < 4; i++) next(); // four at a time
 `,
 );
+// Starts a child (detached and not waited for, or killed by SIGKILL) that runs lib code and says
+// it is under way by writing its pid into the file named; the test itself passes.
+write('packages/p/child.js', `require('./lib/lib').other();\nrequire('node:fs').writeFileSync(process.argv[2], String(process.pid));\nsetInterval(() => {}, 1000);\n`);
+write(
+  'packages/p/starts-child.js',
+  `const { spawn } = require('node:child_process');
+const { existsSync } = require('node:fs');
+require('./lib/lib').hit();
+const [how, pidFile] = process.argv.slice(2);
+const child = spawn(process.execPath, ['child.js', pidFile], { stdio: 'ignore', detached: how === 'detached' });
+const started = setInterval(() => {
+  if (!existsSync(pidFile)) return;
+  clearInterval(started);
+  if (how === 'detached') child.unref();
+  else child.kill('SIGKILL');
+}, 20);
+`,
+);
 const pkg = join(root, 'packages/p');
 const dataDir = join(root, 'coverage/projects/packages/p');
 
@@ -149,6 +167,43 @@ test('a test that forks 100 short-lived children: exact hit counts', () => {
   const lib = dataFile()['packages/p/lib/lib.js'];
   // Only the children load lib: each assigns both exports once and calls hit() once.
   assert.equal(Object.values(lib.s), [100, 100, 100, 0]);
+  assert.not.match(result.stderr, 'process(es) the tests started');
+});
+
+// Guards: hooks/process-start.cjs (a mark per Node process the tests start), collection/
+// started-processes.ts and its call in collection/v8.ts. Node writes a process's coverage when it
+// exits: a child still running when the conversion ends, or one killed by a signal, would lose
+// its hits without a word.
+test('a detached child still running after the tests, and a child killed by SIGKILL: each named in a warning with the fix', () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  const pidFile = join(root, 'detached.pid');
+  const detached = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, 'starts-child.js', 'detached', pidFile], { cwd: pkg, encoding: 'utf8' });
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  try {
+    assert.is(detached.status, 0, detached.stderr);
+    assert.match(
+      detached.stderr,
+      `monocov: warning: 1 process(es) the tests started were still running when their coverage was read (pid ${pid}: ${JSON.stringify(join(pkg, 'child.js'))}): ` +
+        'what they run from now on is missing, and all their hits if they had written none. Make the test command wait for the processes it starts ' +
+        'rather than detach them (spawn with detached: true, then unref())\n',
+    );
+    assert.not.match(detached.stderr, 'ended without writing');
+    assert.is(hitsOf('hit'), 1);
+    assert.is(hitsOf('other'), 0, 'the detached child has not written its hits');
+  } finally {
+    process.kill(pid, 'SIGKILL');
+  }
+
+  const killedPidFile = join(root, 'killed.pid');
+  const killed = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, 'starts-child.js', 'kill', killedPidFile], { cwd: pkg, encoding: 'utf8' });
+  assert.is(killed.status, 0, killed.stderr);
+  assert.match(
+    killed.stderr,
+    `monocov: warning: 1 process(es) the tests started ended without writing their coverage (pid ${readFileSync(killedPidFile, 'utf8')}: ${JSON.stringify(join(pkg, 'child.js'))}), ` +
+      'as a process killed by a signal does: their hits are missing. Stop them so that they exit (call process.exit() in a SIGTERM handler, or end them with a message) rather than kill them\n',
+  );
+  assert.not.match(killed.stderr, 'still running');
+  assert.is(hitsOf('other'), 0);
 });
 
 // Guards: writeFileAtomic (fs-atomic.ts: temp file + rename), through the built dist (`npm test`

@@ -85,7 +85,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     const env = options.env ?? process.env;
     const cacheDir = mapsCacheDir(workspaceRoot, env);
     const warnings: string[] = [];
-    const dropped: DroppedData = { processes: 0, sources: [] };
+    const dropped: DroppedData = { processes: 0, scripts: 0, sources: [] };
     const context: RouteContext = { workspaceRoot, projectRoot, run, include, rawDir, env, cacheDir, warnings, dropped };
     const collection = startRoute(options.route ?? { kind: 'v8' }, context);
     const outcome = await awaitTests(options.runTests(collection.setup), collection);

@@ -5,6 +5,7 @@ import type { ContextsData } from '../store/format';
 import type { FlagValue, TestRunner } from '../runners';
 import type { DataError } from '../errors';
 import type { DroppedData } from '../store/format';
+import type { SourceFilter } from '../files';
 import { toPosix, workspaceRelative } from '../workspace-path';
 
 /** What a test run needs for the chosen route. */
@@ -31,7 +32,7 @@ export interface RouteContext {
   workspaceRoot: string;
   projectRoot: string;
   run: CoverageConfig['run'];
-  include: (absPath: string) => boolean;
+  include: SourceFilter;
   rawDir: string;
   /** Environment the tests start from. */
   env: NodeJS.ProcessEnv;

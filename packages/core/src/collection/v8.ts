@@ -1,9 +1,14 @@
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ContextsData } from '../store/format';
 import type * as ConvertModule from '../convert';
+import { compareStrings } from '../compare';
 import { scanSourceFiles } from '../files';
 import { playwrightHookVariables } from './playwright-hook';
 import { contextsCollector, convert } from './lazy-modules';
 import { dropUnparsable, type RouteCollection, type RouteContext } from './route';
+import { processesWithoutCoverage, processesWithoutCoverageWarnings, processStartVariables } from './started-processes';
 
 /** How often raw files are looked for while the tests run: a readdir, and a parse of each new file. */
 const RAW_POLL_MS = 200;
@@ -19,12 +24,16 @@ export function v8Collection(context: RouteContext): RouteCollection {
   const { workspaceRoot, projectRoot, run, include, rawDir, env, cacheDir, warnings, dropped } = context;
   // With `run.all` every source needs its maps: listed now, they are prepared while the tests run.
   const sources = run.all ? scanSourceFiles({ workspaceRoot, projectRoot, run }).files : [];
-  // Playwright Test's browser coverage comes from a preload (playwright-hook.ts); with contexts, another
-  // takes a coverage snapshot at each test boundary (contexts/from-raw.ts).
-  const variables = (base: NodeJS.ProcessEnv) => ({
-    NODE_V8_COVERAGE: rawDir,
-    ...playwrightHookVariables(run.contexts === 'test' ? { ...base, ...contextsCollector().contextVariables(base) } : base),
-  });
+  // Preloads: every Node process the tests start marks its start (started-processes.ts); Playwright
+  // Test's browser coverage comes from another (playwright-hook.ts); with contexts, a third takes a
+  // coverage snapshot at each test boundary (contexts/from-raw.ts).
+  const variables = (base: NodeJS.ProcessEnv) => {
+    const withContexts = run.contexts === 'test' ? { ...base, ...contextsCollector().contextVariables(base) } : base;
+    const withPlaywright = { ...withContexts, ...playwrightHookVariables(withContexts) };
+    return { NODE_V8_COVERAGE: rawDir, ...processStartVariables(rawDir, withPlaywright) };
+  };
+  /** URLs of scripts whose hits were lost: the file each names does not exist. */
+  const withoutFile: string[] = [];
   let conversion: ConvertModule.V8Conversion | undefined;
   const v8Conversion = () =>
     (conversion ??= new (convert().V8Conversion)({
@@ -37,6 +46,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
         warnings.push(`warning: ${problem.message}; the hits of that process are missing, the others are kept`);
       },
       onUnparsableSource: (problem) => dropUnparsable(problem, context),
+      onScriptWithoutFile: (url) => withoutFile.push(url),
     }));
   return {
     setup: { env: { ...env, ...variables(env) }, variables, runnerFlags: [] },
@@ -49,9 +59,43 @@ export function v8Collection(context: RouteContext): RouteCollection {
     },
     gather: async () => {
       const coverage = await v8Conversion().finish();
+      warnings.push(...processesWithoutCoverageWarnings(processesWithoutCoverage(rawDir, v8Conversion().readRawFiles)));
+      const lost = withoutFile.filter((url) => isProjectLoss(url, context));
+      if (lost.length > 0) {
+        dropped.scripts = lost.length;
+        warnings.push(scriptsWithoutFileWarning(lost));
+      }
       return { coverage, collector: 'v8', contexts: run.contexts === 'test' ? await testContexts(context) : undefined };
     },
   };
+}
+
+/**
+ * Whether the hits of a script whose URL names no file were the project's: V8 removes tabs and line
+ * breaks from script URLs, as URL parsing does, so the URL may stand for a file so named. Such a
+ * file counts if include/omit select it (however its name is then reported); one run.omit leaves
+ * out does not. A URL that stands for no file at all (deleted by the tests) counts.
+ */
+function isProjectLoss(url: string, { include, workspaceRoot }: RouteContext): boolean {
+  let path: string;
+  let names: string[];
+  try {
+    path = fileURLToPath(url.replace(/[?#].*$/, ''));
+    names = readdirSync(dirname(path));
+  } catch {
+    return true;
+  }
+  const named = names.filter((name) => name !== basename(path) && name.replace(/[\t\n\r]/g, '') === basename(path)).map((name) => join(dirname(path), name));
+  if (named.length === 0) return true;
+  return named.some((file) => include(file) || include.unrepresentableNames().some((name) => join(workspaceRoot, name.path) === file));
+}
+
+/** Names the first script by its URL, escaped: such a URL may hold any character but the line breaks V8 removed. */
+function scriptsWithoutFileWarning(urls: readonly string[]): string {
+  const first = JSON.stringify([...urls].sort(compareStrings)[0]);
+  const others = urls.length > 1 ? ` and ${urls.length - 1} more` : '';
+  const fix = 'V8 removes line breaks and tabs from script URLs (rename such files), and a file the tests deleted cannot be measured (keep it until the tests end)';
+  return `warning: the hits of ${urls.length} script(s) the tests ran are missing (counted in meta.json \`dropped\`): the file each names does not exist, ${first}${others}; ${fix}`;
 }
 
 /** The contexts recorded at the test boundaries the preload saw. */

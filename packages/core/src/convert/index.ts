@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { DataError } from '../errors';
@@ -35,6 +36,12 @@ export interface ConvertOptions {
    * is an error.
    */
   onUnparsableSource?: (problem: DataError) => void;
+  /**
+   * Told once about each file (by its URL) whose hits are lost because it does not exist: the file
+   * a script's URL names (V8 removes line breaks and tabs from script URLs, and a test may delete a
+   * file it loaded), or a source its map names without the text. Only files `include` selects count.
+   */
+  onScriptWithoutFile?: (url: string) => void;
 }
 
 /** A result of its own for a file: fresh counters; the maps are built per call and shared with nothing else. */
@@ -69,17 +76,25 @@ export class V8Conversion {
     this.files = new FileMapsCache(options.cacheDir);
     const unparsable = new Set<string>();
     const onUnparsableSource = options.onUnparsableSource;
-    this.resolver = new ScriptResolver(
-      this.files,
-      options.include,
-      onUnparsableSource &&
+    const withoutFile = new Set<string>();
+    const onScriptWithoutFile = options.onScriptWithoutFile;
+    this.resolver = new ScriptResolver(this.files, options.include, {
+      onUnparsable:
+        onUnparsableSource &&
         ((problem) => {
           if (unparsable.has(problem.path ?? problem.message)) return;
           unparsable.add(problem.path ?? problem.message);
           onUnparsableSource(problem);
         }),
-      options.workspaceRoot === undefined ? undefined : new ServedSources(options.workspaceRoot).path,
-    );
+      servedSource: options.workspaceRoot === undefined ? undefined : new ServedSources(options.workspaceRoot).path,
+      onMissingFile:
+        onScriptWithoutFile &&
+        ((url) => {
+          if (withoutFile.has(url)) return;
+          withoutFile.add(url);
+          onScriptWithoutFile(url);
+        }),
+    });
   }
 
   /**
@@ -97,11 +112,39 @@ export class V8Conversion {
 
   /** Adds every raw file not added yet, now that no process writes any more, and returns the coverage. */
   async finish(): Promise<CoverageMapData> {
+    await this.filesBeingWritten();
     await this.addNewFiles((problem) => {
       if (!this.options.onSkippedRawFile) throw problem;
       this.options.onSkippedRawFile(problem);
+      if (problem.path !== undefined) this.added.add(problem.path);
     });
     return this.result;
+  }
+
+  /**
+   * Waits, up to a second, while a raw file is not yet JSON and the process that names it still
+   * runs: Node writes a process's file in place as the process ends, so it may be half written now.
+   */
+  private async filesBeingWritten(): Promise<void> {
+    for (let attempt = 0; attempt < WRITE_WAIT_ATTEMPTS; attempt++) {
+      let writing = false;
+      for (const rawPath of await listRawFiles(this.options.rawDir)) {
+        if (this.added.has(rawPath) || !writerIsRunning(rawPath)) continue;
+        try {
+          JSON.parse(await readFile(rawPath, 'utf8'));
+        } catch {
+          writing = true;
+          break;
+        }
+      }
+      if (!writing) return;
+      await new Promise((resolve) => setTimeout(resolve, WRITE_WAIT_MS));
+    }
+  }
+
+  /** The raw files this conversion has read (and those it reported unreadable): any other in the folder came too late. */
+  get readRawFiles(): ReadonlySet<string> {
+    return this.added;
   }
 
   /** One raw file at a time: they can be large, and only included scripts outlive the loop. */
@@ -182,6 +225,9 @@ interface ResolvedScript {
   targets: ScriptTarget[];
   ranges: RangeTree;
 }
+
+const WRITE_WAIT_ATTEMPTS = 10;
+const WRITE_WAIT_MS = 100;
 
 /** Whether the process that named this raw file (`coverage-<pid>-…`) is still running. */
 function writerIsRunning(rawPath: string): boolean {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import { DataError } from '../errors';
 import type { FileMapsCache } from './file-maps-cache';
 import { probeOffsets, type ProbeOffsets } from './apply-hits';
@@ -31,14 +32,26 @@ export interface ScriptToResolve {
 export class ScriptResolver {
   private readonly resolved = new Map<string, Promise<ScriptTarget[]>>();
 
+  private readonly onUnparsable: ((problem: DataError) => void) | undefined;
+  private readonly servedSource: ServedSourcePath | undefined;
+  private readonly onMissingFile: ((url: string) => void) | undefined;
+
   constructor(
     private readonly files: FileMapsCache,
     private readonly include: (absPath: string) => boolean,
-    /** Told about an original source Babel cannot parse, which is then left out; without it, that is an error. */
-    private readonly onUnparsable?: (problem: DataError) => void,
-    /** Finds the workspace files behind sources served over HTTP; without it, such sources are skipped. */
-    private readonly servedSource?: ServedSourcePath,
-  ) {}
+    options: {
+      /** Told about an original source Babel cannot parse, which is then left out; without it, that is an error. */
+      onUnparsable?: (problem: DataError) => void;
+      /** Finds the workspace files behind sources served over HTTP; without it, such sources are skipped. */
+      servedSource?: ServedSourcePath;
+      /** Told, by its URL, about an included file a script ran that does not exist (the script's own, or a source of its map without text in the map): its hits are lost. */
+      onMissingFile?: (url: string) => void;
+    } = {},
+  ) {
+    this.onUnparsable = options.onUnparsable;
+    this.servedSource = options.servedSource;
+    this.onMissingFile = options.onMissingFile;
+  }
 
   resolve(script: ScriptToResolve): Promise<ScriptTarget[]> {
     const cacheKey = `${script.url}\0${fingerprint(script.cacheEntry)}`;
@@ -73,7 +86,10 @@ export class ScriptResolver {
     if (!mapping) {
       if (!this.include(script.path)) return [];
       const code = await this.files.text(script.path);
-      if (code === undefined) return [];
+      if (code === undefined) {
+        this.onMissingFile?.(script.url);
+        return [];
+      }
       return this.targetsOf(identityMapping(script.path, code), () => true);
     }
     return this.targetsOf(mapping, this.include);
@@ -84,7 +100,10 @@ export class ScriptResolver {
     for (const [sourceIndex, path] of mapping.sources.entries()) {
       if (path === '' || !include(path)) continue;
       const code = (await this.files.text(path)) ?? mapping.sourceContent(sourceIndex);
-      if (code === undefined) continue;
+      if (code === undefined) {
+        this.onMissingFile?.(pathToFileURL(path).href);
+        continue;
+      }
       let maps: FileMaps;
       try {
         maps = this.files.maps(path, code);

@@ -45,7 +45,9 @@ export function writeProjectData(options: WriteProjectDataOptions): string {
   }
   const { dropped, ...rest } = options.meta;
   const meta: ProjectMeta = { formatVersion: FORMAT_VERSION, ...rest, sources };
-  if (dropped && (dropped.processes > 0 || dropped.sources.length > 0)) meta.dropped = { processes: dropped.processes, sources: [...dropped.sources].sort() };
+  if (dropped && (dropped.processes > 0 || (dropped.scripts ?? 0) > 0 || dropped.sources.length > 0)) {
+    meta.dropped = { processes: dropped.processes, ...(dropped.scripts ? { scripts: dropped.scripts } : {}), sources: [...dropped.sources].sort() };
+  }
   const dir = projectDataDir(workspaceRoot, dataDir, projectRoot);
   // The folder is replaced as one unit: no coverage-final.json of this run beside a meta.json of
   // another after a kill or a full disk. Its staging folder is outside projects/, where data is read.

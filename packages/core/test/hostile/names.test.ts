@@ -33,7 +33,8 @@ function written(root: string): { meta: { dropped?: unknown }; files: string[] }
   return { meta: JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')), files: Object.keys(JSON.parse(readFileSync(join(dir, 'coverage-final.json'), 'utf8'))) };
 }
 
-// Guards: files.ts SourceSelector (globs compiled with the `s` flag, unrepresentableNames), collection/project-coverage.ts.
+// Guards: files.ts SourceSelector (globs compiled with the `s` flag, unrepresentableNames), collection/project-coverage.ts,
+// convert/script-resolver.ts (onMissingFile) and collection/v8.ts (the scripts' warning, dropped.scripts).
 test('a source named with a line break, loaded by the tests and (run.all) never loaded: each named in a warning and in meta.json dropped', () => {
   const root = workspace({ run: { include: ['src/**'], all: true } });
   const run = monocov(join(root, 'packages/p'), ['run', '--', process.execPath, 'test.js']);
@@ -44,8 +45,13 @@ test('a source named with a line break, loaded by the tests and (run.all) never 
     'monocov: warning: left out 2 source file(s) whose name holds a control character, which lcov, cobertura and HTML reports cannot represent: ' +
       '"packages/p/src/loaded\\nname.js" (U+000A), "packages/p/src/never\\nloaded.js" (U+000A) (listed in meta.json `dropped`); rename them, or leave them out with run.omit',
   );
+  // The loaded one ran under a URL without its line break, naming no file: its hits are counted as lost too.
+  assert.match(
+    run.stderr,
+    /monocov: warning: the hits of 1 script\(s\) the tests ran are missing \(counted in meta.json `dropped`\): the file each names does not exist, "file:\/\/\/[^"]*\/packages\/p\/src\/loadedname\.js"; V8 removes line breaks and tabs from script URLs/,
+  );
   const { meta, files } = written(root);
-  assert.equal(meta.dropped, { processes: 0, sources: [LOADED, UNLOADED] });
+  assert.equal(meta.dropped, { processes: 0, scripts: 1, sources: [LOADED, UNLOADED] });
   assert.equal(files, ['packages/p/src/lib.js']);
   // What the run wrote merges without an error.
   const merge = monocov(root, ['merge']);
@@ -57,14 +63,16 @@ test('without run.all both are named too (V8 reports the loaded one under a URL 
   const run = monocov(join(root, 'packages/p'), ['run', '--', process.execPath, 'test.js']);
   assert.is(run.status, 0, run.stderr);
   assert.match(run.stderr, 'left out 2 source file(s) whose name holds a control character');
+  assert.match(run.stderr, 'the hits of 1 script(s) the tests ran are missing');
   const { meta, files } = written(root);
-  assert.equal(meta.dropped, { processes: 0, sources: [LOADED, UNLOADED] });
+  assert.equal(meta.dropped, { processes: 0, scripts: 1, sources: [LOADED, UNLOADED] });
   assert.equal(files, ['packages/p/src/lib.js']);
 
   const omitted = workspace({ run: { include: ['src/**'], omit: ['src/*\nname.js', 'src/never*'], all: true } });
   const quiet = monocov(join(omitted, 'packages/p'), ['run', '--', process.execPath, 'test.js']);
   assert.is(quiet.status, 0, quiet.stderr);
   assert.not.match(quiet.stderr, 'control character');
+  assert.not.match(quiet.stderr, 'script(s) the tests ran are missing');
   const kept = written(omitted);
   assert.is(kept.meta.dropped, undefined);
   assert.equal(kept.files, ['packages/p/src/lib.js']);
