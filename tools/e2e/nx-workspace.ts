@@ -11,23 +11,21 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  commitAll,
   filesContaining,
-  gitInitAndCommit,
   installedInside,
-  installNode,
+  installedWorkspace,
   log,
   ourVersion,
   readJson,
-  registryShell,
   removeDir,
   REPO_ROOT,
   run,
   runOk,
   snapshotFiles,
-  inTempDir,
   writeFiles,
   writeJson,
-  type Shell,
+  type InstalledWorkspace,
 } from './lib';
 import { checkProjectData, checkWorkspaceReports, functionHits, PROJECT_ROOTS, SOURCE_FILES, threeProjectSources } from './three-projects';
 
@@ -44,22 +42,16 @@ export interface NxVersions {
 /** Test runners of the fixture, the same in every scenario. */
 const RUNNERS = ['tsx@4.23.15', 'uvu@0.5.6'];
 
-export interface NxWorkspace {
-  /** The temp folder that holds the workspace and any Node binary; removed at the end. */
-  scratch: string;
-  root: string;
-  shell: Shell;
+export interface NxWorkspace extends InstalledWorkspace {
   nodeVersion: string;
 }
 
 /** Creates the workspace and installs everything; monocov is installed but not yet set up. */
 export async function createNxWorkspace(versions: NxVersions, name = `nx${versions.nx.split('.')[0]}`): Promise<NxWorkspace> {
-  // A failed install leaves no temp folder behind.
-  return inTempDir(name, async (scratch) => {
-    const node = versions.node === undefined ? undefined : installNode(versions.node, join(scratch, 'node'));
-    const shell: Shell = await registryShell(node?.binDir);
-    const root = join(scratch, 'workspace');
-    writeFiles(root, {
+  const workspace = await installedWorkspace(name, {
+    manager: 'npm',
+    node: versions.node,
+    files: {
       ...threeProjectSources(),
       'package.json': JSON.stringify({ name: 'e2e-workspace', private: true, workspaces: ['libs/*'] }, null, 2) + '\n',
       // What `nx init` writes for an npm workspace, kept to the keys that matter here.
@@ -74,24 +66,10 @@ export async function createNxWorkspace(versions: NxVersions, name = `nx${versio
           2,
         ) + '\n',
       '.gitignore': 'node_modules\n.nx\n',
-    });
-    runOk(shell, root, 'npm', [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      '--save-dev',
-      `nx@${versions.nx}`,
-      `@nx/devkit@${versions.devkit}`,
-      `typescript@${versions.typescript}`,
-      `c8@${versions.c8}`,
-      ...RUNNERS,
-      '@monocov/core',
-      '@monocov/nx',
-    ]);
-    gitInitAndCommit(shell, root);
-    const nodeVersion = runOk(shell, root, 'node', ['--version']).trim();
-    return { scratch, root, shell, nodeVersion };
+    },
+    devDependencies: [`nx@${versions.nx}`, `@nx/devkit@${versions.devkit}`, `typescript@${versions.typescript}`, `c8@${versions.c8}`, ...RUNNERS, '@monocov/core', '@monocov/nx'],
   });
+  return { ...workspace, nodeVersion: runOk(workspace.shell, workspace.root, 'node', ['--version']).trim() };
 }
 
 /** `npx nx ...` in the workspace, with the workspace's own nx and the scenario's node. */
@@ -152,7 +130,7 @@ export function nxAdoptionScenario(versions: NxVersions): void {
     const once = snapshotConfig(workspace.root);
     nxOk(workspace, ['g', '@monocov/nx:init', '--no-interactive']);
     assert.equal(snapshotConfig(workspace.root), once);
-    commitAll(workspace, 'adopt monocov');
+    commitAll(workspace.shell, workspace.root, 'adopt monocov');
   });
 
   test(`${label}: the plugin infers a cached coverage target for every project and the merge on the root project`, () => {
@@ -199,7 +177,7 @@ export function nxAdoptionScenario(versions: NxVersions): void {
     const workspace = ws();
     const source = join(workspace.root, 'libs/js-lib/src/strings.js');
     writeFileSync(source, readFileSync(source, 'utf8').replace('return text.toLowerCase();', "return text.toLowerCase() + '.';"));
-    commitAll(workspace, 'change js-lib');
+    commitAll(workspace.shell, workspace.root, 'change js-lib');
     // As in docs/ci.md's GitLab job: static output style, so Nx 23+ prints the tables of tasks that succeeded.
     affectedOutput = nxOk(workspace, ['affected', '-t', 'coverage', '--output-style=static', '--base=HEAD~1', '--head=HEAD']);
     // js-lib and the merge run; ts-lib's and cli-app's data come from the cache.
@@ -285,11 +263,6 @@ export const misspelt: MonocovPluginOptions = { targetNme: 'coverage' };
     }
     assert.equal(filesContaining(join(workspace.root, 'coverage/projects'), localPaths(workspace)), []);
   });
-}
-
-function commitAll(workspace: NxWorkspace, message: string): void {
-  runOk(workspace.shell, workspace.root, 'git', ['add', '-A']);
-  runOk(workspace.shell, workspace.root, 'git', ['commit', '--quiet', '-m', message]);
 }
 
 /** The `coverage: '/.../'` line of the GitLab job in docs/ci.md, as a RegExp. */

@@ -11,18 +11,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   filesContaining,
-  gitInitAndCommit,
-  inTempDir,
+  installedWorkspace,
+  reinstallAndCommit,
+  type InstalledWorkspace,
   log,
   readJson,
-  registryShell,
   removeDir,
   REPO_ROOT,
   run,
   runOk,
   snapshotFiles,
-  withPackageManager,
-  writeFiles,
   type Shell,
 } from './lib';
 import { rerunFromTurboCache, turboCached } from './turbo-cache';
@@ -32,6 +30,7 @@ const VITEST = '4.1.12';
 const TESTED = ['packages/strings', 'packages/utils'];
 const UNTESTED = ['apps/docs', 'apps/web', 'packages/math', 'packages/typescript-config'];
 
+let workspace: InstalledWorkspace | undefined;
 let shell: Shell;
 let scratch: string | undefined;
 let root: string;
@@ -106,15 +105,8 @@ test.after(() => {
 });
 
 test(`pnpm workspace with turbo ${TURBO}: pnpm installs everything, and @monocov/core by name, from the registry`, async () => {
-  scratch = await inTempDir('turbo-init', async (dir) => {
-    shell = withPackageManager(await registryShell(), 'pnpm', join(dir, 'pnpm'));
-    root = join(dir, 'workspace');
-    writeFiles(root, files());
-    runOk(shell, root, 'pnpm', ['install', '--no-frozen-lockfile']);
-    runOk(shell, root, 'pnpm', ['add', '--save-dev', '--workspace-root', '@monocov/core']);
-    gitInitAndCommit(shell, root);
-    return dir;
-  });
+  workspace = await installedWorkspace('turbo-init', { manager: 'pnpm', files: files(), devDependencies: ['@monocov/core'] });
+  ({ scratch, root, shell } = workspace);
   log(`workspace ${root}`);
   assert.match(readJson(join(root, 'package.json')).devDependencies['@monocov/core'], /^\^\d/);
 });
@@ -136,11 +128,7 @@ test('monocov init: a coverage script in each tested package, none in the others
   assert.is(readJson(join(root, 'package.json')).scripts.coverage, 'turbo run coverage && monocov merge');
   assert.match(readFileSync(join(root, '.gitignore'), 'utf8'), /^\/coverage$/m);
   assert.match(output, 'measure every package and merge: pnpm run coverage');
-  // As docs/troubleshooting.md advises after init's manifest edits: nested `pnpm run`s started at once
-  // otherwise race on pnpm 10's workspace state file (pnpm issue 12019).
-  runOk(shell, root, 'pnpm', ['install', '--no-frozen-lockfile']);
-  runOk(shell, root, 'git', ['add', '-A']);
-  runOk(shell, root, 'git', ['commit', '--quiet', '-m', 'monocov init']);
+  reinstallAndCommit(workspace!, 'monocov init');
 });
 
 test('pnpm run coverage on a clean checkout: math is built first, both tested packages are measured, and the merged report lists them', () => {

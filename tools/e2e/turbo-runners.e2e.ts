@@ -13,18 +13,16 @@ import * as assert from 'uvu/assert';
 import {
   assertSameAsRunner,
   filesContaining,
-  gitInitAndCommit,
-  inTempDir,
+  installedWorkspace,
+  reinstallAndCommit,
+  type InstalledWorkspace,
   log,
   readJson,
-  registryShell,
   removeDir,
   REPO_ROOT,
   run,
   runOk,
   snapshotFiles,
-  withPackageManager,
-  writeFiles,
   type Shell,
 } from './lib';
 import { turboCached } from './turbo-cache';
@@ -41,6 +39,7 @@ const PACKAGES: Record<string, { test: string; sources: string[] }> = {
 };
 const MISSPELT = 'packages/colors';
 
+let workspace: InstalledWorkspace | undefined;
 let shell: Shell;
 let scratch: string | undefined;
 let root: string;
@@ -93,15 +92,8 @@ test.after(() => {
 });
 
 test(`pnpm workspace with turbo ${TURBO}, Vitest ${VITEST} and Jest ${JEST}: pnpm installs everything, and @monocov/core by name, from the registry`, async () => {
-  scratch = await inTempDir('turbo-runners', async (dir) => {
-    shell = withPackageManager(await registryShell(), 'pnpm', join(dir, 'pnpm'));
-    root = join(dir, 'workspace');
-    writeFiles(root, files());
-    runOk(shell, root, 'pnpm', ['install', '--no-frozen-lockfile']);
-    runOk(shell, root, 'pnpm', ['add', '--save-dev', '--workspace-root', '@monocov/core']);
-    gitInitAndCommit(shell, root);
-    return dir;
-  });
+  workspace = await installedWorkspace('turbo-runners', { manager: 'pnpm', files: files(), devDependencies: ['@monocov/core'] });
+  ({ scratch, root, shell } = workspace);
   log(`workspace ${root}`);
 });
 
@@ -114,14 +106,7 @@ test("monocov init: each package's coverage script runs its test script through 
     assert.is(scripts.test, testScript, projectRoot);
   }
   assert.is(readJson(join(root, 'package.json')).scripts.coverage, 'turbo run coverage && monocov merge');
-  // After editing manifests, as after any: a `pnpm run` inside another pnpm (turbo's per-package
-  // tasks under `pnpm run coverage`) checks the installed dependencies against manifests newer
-  // than its last check and rewrites node_modules/.pnpm-workspace-state-v1.json, and four at once
-  // fail reading each other's half-written file ("Unexpected end of JSON input", pnpm 10; pnpm
-  // issue 12019).
-  runOk(shell, root, 'pnpm', ['install', '--no-frozen-lockfile']);
-  runOk(shell, root, 'git', ['add', '-A']);
-  runOk(shell, root, 'git', ['commit', '--quiet', '-m', 'monocov init']);
+  reinstallAndCommit(workspace!, 'monocov init');
 });
 
 test('pnpm run coverage: every package passes with its flags merged, not appended, and the merged report lists every source', () => {

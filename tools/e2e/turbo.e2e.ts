@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { gitInitAndCommit, inTempDir, installedInside, log, readJson, registryShell, removeDir, REPO_ROOT, run, runOk, snapshotFiles, writeFiles, type Shell } from './lib';
+import { installedInside, installedWorkspace, log, readJson, removeDir, REPO_ROOT, run, runOk, snapshotFiles, writeFiles, type Shell } from './lib';
 import { checkProjectData, checkWorkspaceReports, PROJECT_ROOTS, threeProjectSources } from './three-projects';
 import { rerunFromTurboCache, turboCached } from './turbo-cache';
 
@@ -79,15 +79,12 @@ test.after(() => {
 });
 
 test(`npm workspaces: npm installs turbo ${TURBO} and @monocov/core by name from the registry into a fresh repository`, async () => {
-  shell = await registryShell();
-  scratch = await inTempDir('turbo', async (dir) => {
-    root = join(dir, 'workspace');
-    const npmVersion = runOk(shell, dir, 'npm', ['--version']).trim();
-    writeFiles(root, turboWorkspaceFiles(npmVersion));
-    runOk(shell, root, 'npm', ['install', '--no-audit', '--no-fund', '--save-dev', `turbo@${TURBO}`, ...RUNNERS, '@monocov/core']);
-    gitInitAndCommit(shell, root);
-    return dir;
-  });
+  const npmVersion = runOk({}, tmpdir(), 'npm', ['--version']).trim();
+  ({ scratch, root, shell } = await installedWorkspace('turbo', {
+    manager: 'npm',
+    files: turboWorkspaceFiles(npmVersion),
+    devDependencies: [`turbo@${TURBO}`, ...RUNNERS, '@monocov/core'],
+  }));
   log(`workspace ${root}`);
   assert.ok(installedInside(root, '@monocov/core'));
   assert.match(runOk(shell, root, 'npx', ['--no-install', 'turbo', '--version']), TURBO);
