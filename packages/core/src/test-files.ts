@@ -54,6 +54,11 @@ export function hasTestFile(projectDir: string): boolean {
   return someProjectFile(projectDir, isTestFile);
 }
 
+/** Whether the project's test run would find no test file: none is named as the runners find them by default, and the run picks none of its own. */
+export function findsNoTestFile(args: OwnTestDiscoveryArgs): boolean {
+  return !hasTestFile(join(args.workspaceRoot, args.projectRoot)) && ownTestDiscovery(args) === undefined;
+}
+
 /** The message for a project whose test run would find no test file. */
 export const NO_TEST_FILES =
   'no test files: none of its files is named like a test (*.test.*, *.spec.*, *-test.*, *_test.*, test-*, test.*) or sits in a test/, tests/ or __tests__/ folder, ' +
@@ -69,20 +74,23 @@ const DISCOVERY_KEY_IN_TEXT = new RegExp(String.raw`${DISCOVERY_KEY_NAMES}["']?\
 const CONFIG_OPTION = /^(?:jestConfig|configFile|karmaConfig|config|vitestConfig)$/;
 const PATH_WORD = /[/*]|\.[a-z]+$/i;
 
-/**
- * What shows that the project's test run finds its tests by rules of its own (so missing default
- * names prove nothing), or undefined: a path or glob among the command's words, a discovery key
- * in the target's options or in a runner config of the project (or one the options name), or in
- * the package.json sections of Jest, ava or mocha.
- */
-export function ownTestDiscovery(args: {
+/** A project's test run, as ownTestDiscovery and findsNoTestFile read it. */
+export interface OwnTestDiscoveryArgs {
   workspaceRoot: string;
   projectRoot: string;
   /** The test commands, when the targets run commands. */
   commands: ReadonlyArray<string | undefined>;
   /** The test targets' options (executor options of @nx/jest:jest, @nx/vite:test, karma…). */
   options: ReadonlyArray<Record<string, unknown> | undefined>;
-}): string | undefined {
+}
+
+/**
+ * What shows that the project's test run finds its tests by rules of its own (so missing default
+ * names prove nothing), or undefined: a path or glob among the command's words, a discovery key
+ * in the target's options or in a runner config of the project (or one the options name), or in
+ * the package.json sections of Jest, ava or mocha.
+ */
+export function ownTestDiscovery(args: OwnTestDiscoveryArgs): string | undefined {
   const { workspaceRoot, projectRoot, commands, options } = args;
   for (const command of commands) {
     const word = command?.split(/\s+/).find((part, index) => index > 0 && !part.startsWith('-') && PATH_WORD.test(part.replace(/^['"]|['"]$/g, '')));

@@ -121,6 +121,15 @@ test('run-many -t coverage measures every tested project on the first try and en
   assert.equal(ran(result.output), ['pnpm-like:coverage', 'react-binding:coverage', 'store:coverage', 'tested-example:coverage', 'vue-binding:coverage']);
   const merged = readJson(join(root, 'coverage/workspace/coverage-final.json'));
   assert.equal(Object.keys(merged), ['examples/tested/src/index.js', 'packages/react/src/index.js', 'packages/store/src/index.js', 'packages/vue/src/index.js']);
+  // Each project without a coverage target is not measured for the reason the plugin gave it none.
+  const untested = readJson(join(root, 'coverage/workspace/meta.json'))
+    .completeness.filter((entry: { state: string }) => entry.state === 'untested')
+    .map((entry: { projectRoot: string; reasons: string[] }) => [entry.projectRoot, ...entry.reasons]);
+  assert.equal(untested, [
+    ['examples/counter', 'no "test" or "test:lib" target'],
+    ['examples/todo', NO_TEST_FILES],
+    ['packages/lint-only', 'no "test" or "test:lib" target'],
+  ]);
 });
 
 test("--exclude='examples/**': no coverage task of an excluded project runs its tests; the merge ends the run and carries their data forward", () => {

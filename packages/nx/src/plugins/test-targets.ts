@@ -208,7 +208,8 @@ function whyNotATestTarget(name: string, target: Partial<TargetConfiguration>, s
   return `its command runs no known test runner ("${command}")`;
 }
 
-function commandOf(target: Partial<TargetConfiguration>, scripts: Record<string, string>): string | undefined {
+/** The command a target runs: its nx:run-commands command(s), or the package.json script nx:run-script runs. */
+export function commandOf(target: Partial<TargetConfiguration>, scripts: Record<string, string>): string | undefined {
   const options = target.options ?? {};
   if (target.executor === 'nx:run-script') return typeof options.script === 'string' ? scripts[options.script] : undefined;
   if (target.executor !== 'nx:run-commands') return undefined;
@@ -233,7 +234,7 @@ function readJson(path: string): Record<string, any> | undefined {
   }
 }
 
-function stringEntries(value: unknown): Record<string, string> {
+export function stringEntries(value: unknown): Record<string, string> {
   if (value === null || typeof value !== 'object') return {};
   return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }

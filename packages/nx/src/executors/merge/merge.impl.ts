@@ -5,15 +5,19 @@ import {
   checkReportFolder,
   type DiffBase,
   type ExpectedProject,
+  findsNoTestFile,
   loadConfig,
+  NO_TEST_FILES,
   mergeWorkspace,
   reportOutput,
   terminalText,
   workspaceDataPath,
 } from '@monocov/core';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { runOverrides } from '../coverage/coverage.impl';
 import type { CoverageExecutorOptions } from '../coverage/schema';
+import { commandOf, stringEntries } from '../../plugins/test-targets';
 import type { MergeExecutorOptions } from './schema';
 
 const COVERAGE_EXECUTOR = '@monocov/nx:coverage';
@@ -90,9 +94,28 @@ function expectedProjects(context: ExecutorContext): ExpectedProject[] {
     }
     if (name === context.projectName) return [];
     const testTarget = Object.keys(targets).sort().find(isTestTarget);
-    const untested = testTarget !== undefined ? `a "${testTarget}" target but no ${COVERAGE_EXECUTOR} target` : `no ${quoted} target`;
+    const untested =
+      testTarget === undefined
+        ? `no ${quoted} target`
+        : findsNoTestFile({
+              workspaceRoot: context.root,
+              projectRoot: project.root,
+              commands: [commandOf(targets[testTarget]!, scriptsOf(context.root, project.root))],
+              options: [targets[testTarget]!.options],
+            })
+          ? NO_TEST_FILES
+          : `a "${testTarget}" target but no ${COVERAGE_EXECUTOR} target`;
     return [{ project: name, projectRoot: project.root, untested }];
   });
+}
+
+/** The package.json scripts of a project (nx:run-script runs one). */
+function scriptsOf(workspaceRoot: string, projectRoot: string): Record<string, string> {
+  try {
+    return stringEntries(JSON.parse(readFileSync(join(workspaceRoot, projectRoot, 'package.json'), 'utf8')).scripts);
+  } catch {
+    return {};
+  }
 }
 
 /**
