@@ -10,6 +10,7 @@ import { projectLabel } from './report/projects';
 import type { ProjectCompleteness, ProjectDataState } from './store/format';
 import { toPosix } from './workspace-path';
 import { testScripts } from './test-scripts';
+import { findsNoTestFile, NO_TEST_FILES } from './test-files';
 import { readWorkspaceMembers } from './workspace-members';
 import { compareStrings } from './compare';
 
@@ -34,6 +35,11 @@ export interface ExpectedProject {
   projectRoot: string;
   /** Why the project is not expected to have data ("no test target"); absent when it is. */
   untested?: string;
+  /**
+   * True when `untested` is inferred from the project's files (its test run would find no test file:
+   * findsNoTestFile), not declared by the workspace: data found for it wins, and it is checked as expected.
+   */
+  untestedInferred?: boolean;
   /** The `run` options its coverage would be collected with now; default the rc file's. */
   run?: CoverageConfig['run'];
 }
@@ -68,7 +74,7 @@ export function checkCompleteness(options: CompletenessOptions): Completeness {
   for (const expected of options.expected) {
     const root = normalizeProjectRoot(expected.projectRoot);
     const base = { project: expected.project, projectRoot: root };
-    if (expected.untested !== undefined) {
+    if (expected.untested !== undefined && !(expected.untestedInferred && present.has(root))) {
       entries.push(
         present.has(root)
           ? { ...base, state: 'unexpected', reasons: [`${expected.untested}, yet data was merged (left from an earlier run?)`] }
@@ -161,7 +167,8 @@ export function describeCompleteness(completeness: Completeness, { verbose = fal
  * The projects `monocov merge --expect` names: each argument a project folder or a glob of
  * folders (`packages/*`), relative to the workspace root. A folder named outright is expected
  * to have data. A glob selects folders holding a package.json or project.json, and those
- * without a `test` script or target are listed as untested instead.
+ * without a `test` script or target, or whose test run would find no test file (and that have
+ * no data), are listed as untested instead.
  */
 export function findExpectedProjects(workspaceRoot: string, patterns: string[], dataDir: string): ExpectedProject[] {
   const root = resolve(workspaceRoot);
@@ -205,7 +212,8 @@ function projectFolders(workspaceRoot: string, dataDir: string): string[] {
 /**
  * The packages the workspace's package manager declares (npm, yarn and bun `workspaces`,
  * pnpm-workspace.yaml, lerna.json): what `monocov merge` expects when no --expect is given.
- * Those without a test script are listed as untested. Empty outside a workspace.
+ * Those without a test script, or whose test run would find no test file (and that have no
+ * data), are listed as untested. Empty outside a workspace.
  */
 export function findWorkspaceMemberProjects(workspaceRoot: string): ExpectedProject[] {
   const root = resolve(workspaceRoot);
@@ -218,12 +226,20 @@ function describeFolder(workspaceRoot: string, projectRoot: string, named: boole
   const manifest = readJson(join(dir, 'package.json'));
   const name = stringOr(project?.name) ?? stringOr(manifest?.name) ?? (projectRoot === '.' ? basename(workspaceRoot) : basename(projectRoot));
   const scripts = manifest?.scripts as Record<string, unknown> | undefined;
-  const hasTests =
-    (project?.targets as Record<string, unknown> | undefined)?.test !== undefined ||
-    (manifest?.nx as { targets?: Record<string, unknown> } | undefined)?.targets?.test !== undefined ||
-    typeof scripts?.coverage === 'string' ||
-    testScripts(scripts).length > 0;
-  return { project: name, projectRoot, ...(named || hasTests ? {} : { untested: 'no test script or target' }) };
+  if (named || typeof scripts?.coverage === 'string') return { project: name, projectRoot };
+  const testTarget = ((project?.targets as Record<string, unknown> | undefined)?.test ?? (manifest?.nx as { targets?: Record<string, unknown> } | undefined)?.targets?.test) as
+    { options?: Record<string, unknown> } | undefined;
+  const tests = testScripts(scripts);
+  if (testTarget === undefined && tests.length === 0) return { project: name, projectRoot, untested: 'no test script or target' };
+  // The rule `monocov init` applies before it adds a coverage script, so a package it left without one is not expected either.
+  const targetCommand = testTarget?.options?.command;
+  const noTestFiles = findsNoTestFile({
+    workspaceRoot,
+    projectRoot,
+    commands: [...tests.map((script) => script.command), ...(typeof targetCommand === 'string' ? [targetCommand] : [])],
+    options: [testTarget?.options],
+  });
+  return noTestFiles ? { project: name, projectRoot, untested: NO_TEST_FILES, untestedInferred: true } : { project: name, projectRoot };
 }
 
 function readJson(path: string): Record<string, unknown> | undefined {

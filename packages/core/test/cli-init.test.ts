@@ -209,4 +209,39 @@ test('after init, the root coverage script measures each tested package and merg
   assert.is(required.status, 4, required.stderr);
 });
 
+test('a package whose test script would find no test file: init gives it no coverage script, and after a real run of the other package merge --require-complete passes, naming it "no test files"', () => {
+  const root = workspace({
+    'package.json': json({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+    'packages/a/package.json': json({ name: 'a', scripts: { test: 'node --test' } }),
+    'packages/a/src/add.js': 'exports.add = (a, b) => a + b;\n',
+    'packages/a/test/add.test.js': NODE_TEST,
+    // Its tests are not written yet: `vitest run` would fail finding none.
+    'packages/b/package.json': json({ name: 'b', scripts: { test: 'vitest run' } }),
+    'packages/b/src/sub.js': 'exports.sub = (a, b) => a - b;\n',
+  });
+  mkdirSync(join(root, 'node_modules/.bin'), { recursive: true });
+  writeFileSync(join(root, 'node_modules/.bin/monocov'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+  chmodSync(join(root, 'node_modules/.bin/monocov'), 0o755);
+  const init = monocov(root, ['init']);
+  assert.is(init.status, 0, init.stderr);
+  assert.is(read(root, 'packages/a/package.json').scripts.coverage, 'monocov run -- npm run test');
+  assert.is(read(root, 'packages/b/package.json').scripts.coverage, undefined);
+
+  // What `turbo run coverage` runs: the coverage script of each package that has one.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$)/i.test(key)));
+  const measured = spawnSync('npm', ['run', 'coverage', '--workspaces', '--if-present'], { cwd: root, encoding: 'utf8', env });
+  assert.is(measured.status, 0, measured.stdout + measured.stderr);
+  assert.ok(existsSync(join(root, 'coverage/projects/packages/a/coverage-final.json')), measured.stdout + measured.stderr);
+
+  const merged = monocov(root, ['merge', '--require-complete', '--verbose']);
+  assert.is(merged.status, 0, merged.stderr);
+  assert.match(merged.stderr, `monocov merge: packages/b: not measured — ${NO_TEST_FILES}`);
+  assert.not.match(merged.stderr, 'no data');
+  const completeness = read(root, 'coverage/workspace/meta.json').completeness;
+  assert.equal(completeness, [
+    { project: 'a', projectRoot: 'packages/a', state: 'current', reasons: [] },
+    { project: 'b', projectRoot: 'packages/b', state: 'untested', reasons: [NO_TEST_FILES] },
+  ]);
+});
+
 test.run();

@@ -7,6 +7,7 @@ import { loadConfig } from '../src/config';
 import { combineCoverage } from '../src/combine';
 import { mergeWorkspace } from '../src/workspace-report';
 import { writeProjectData } from '../src/store/write';
+import { NO_TEST_FILES } from '../src/test-files';
 import { coverageOf, makeWorkspace, source, writeFiles, runCli as monocov } from './fixtures/merge/helpers';
 
 // Graph-aware completeness (issue 11): which expected projects have no data or stale data, and
@@ -15,17 +16,20 @@ import { coverageOf, makeWorkspace, source, writeFiles, runCli as monocov } from
 const roots: string[] = [];
 test.after(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
-/** Three tested packages (a, b, c) and one without tests (docs), each with data written as the collector writes it. */
+/** Three tested packages (a, b, c), each with a test file and data written as the collector writes it, and one without tests (docs). */
 function workspace(): string {
   const root = makeWorkspace({
     'nx.json': '{}',
     '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] } }),
     'packages/a/package.json': JSON.stringify({ name: 'a', scripts: { test: 'node --test' } }),
     'packages/a/src/a.ts': source(2),
+    'packages/a/test/a.test.js': '',
     'packages/b/package.json': JSON.stringify({ name: '@ws/b', scripts: { test: 'node --test' } }),
     'packages/b/src/b.ts': source(2),
+    'packages/b/test/b.test.js': '',
     'packages/c/package.json': JSON.stringify({ name: 'c', scripts: { test: 'node --test' } }),
     'packages/c/src/c.ts': source(2),
+    'packages/c/test/c.test.js': '',
     'packages/docs/package.json': JSON.stringify({ name: 'docs', scripts: { test: 'echo "Error: no test specified" && exit 1' } }),
   });
   roots.push(root);
@@ -72,6 +76,19 @@ test('every project current: nothing listed but the project without tests', () =
   assert.equal(byRoot, { 'packages/a': 'current', 'packages/b': 'current', 'packages/c': 'current', 'packages/docs': 'untested' });
   assert.equal(lines, ['packages/docs: not measured — no test script or target']);
   assert.equal(summed, ['not measured: 1 project(s) without a coverage target (packages/docs); meta.json, summary.md and --verbose give each reason']);
+});
+
+test('a package whose test run would find no test file is not measured ("no test files") unless it has data: data wins over the rule', () => {
+  const root = workspace();
+  rmSync(join(root, 'packages/b/test'), { recursive: true });
+  rmSync(join(root, 'packages/c/test'), { recursive: true });
+  rmSync(join(root, 'coverage/projects/packages/c'), { recursive: true });
+  const { completeness, byRoot } = states(root);
+  assert.equal(byRoot, { 'packages/a': 'current', 'packages/b': 'current', 'packages/c': 'untested', 'packages/docs': 'untested' });
+  assert.equal(completeness.projects.find((entry) => entry.projectRoot === 'packages/c')!.reasons, [NO_TEST_FILES]);
+  const { config } = loadConfig({ workspaceRoot: root });
+  const expected = findExpectedProjects(root, ['packages/*'], 'coverage');
+  assert.is(mergeWorkspace({ workspaceRoot: root, config: { ...config, reporters: [] }, expected, requireComplete: true }).outcome, 'ok');
 });
 
 test('deleted data: the project is named as missing', () => {
@@ -158,6 +175,7 @@ test('without --expect, monocov merge names a workspace package with no data; pn
     'package.json': JSON.stringify({ name: 'ws', private: true }),
     'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - '!packages/c'\n",
     'packages/docs/package.json': JSON.stringify({ name: 'docs', scripts: { 'test:lib': 'vitest run', 'test:types': 'tsc --noEmit' } }),
+    'packages/docs/src/docs.test.ts': '',
   });
   rmSync(join(root, 'coverage/projects/packages/c'), { recursive: true });
   const listed = await monocov(root, ['merge', '--reporter', 'json']);
