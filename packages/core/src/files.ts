@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
+import { DEFAULT_INCLUDE } from './config/options';
 import type { CoverageConfig } from './config/types';
 import { compareStrings } from './compare';
 import { unrepresentableCharacter, visibleControls } from './escape';
@@ -158,6 +159,23 @@ export function scanSourceFiles(options: SourceFilterOptions): SourceScan {
     for (const { glob, match } of globs) if (!matched.has(glob) && match(globPath)) matched.add(glob);
   }
   return { files, unmatchedIncludes: options.run.include.filter((glob) => !matched.has(glob)), unrepresentable: selector.unrepresentableNames() };
+}
+
+/**
+ * The `run.include` globs worth a warning (a typo, likely): those the scan of the project's folder
+ * left unmatched that, under `source: "workspace"`, also select none of the files the tests ran
+ * (an e2e project's folder holds only its specs: its globs are meant for the app's and libraries'
+ * files, relative to their package folders). The default include is no one's typo: never reported.
+ */
+export function includesMatchingNothing(options: SourceFilterOptions, unmatchedByScan: readonly string[], ranFiles: readonly string[]): string[] {
+  const written = unmatchedByScan.filter((glob) => glob !== DEFAULT_INCLUDE);
+  if (options.run.source !== 'workspace' || written.length === 0) return written;
+  const selector = new SourceSelector(options);
+  const globPaths = ranFiles.flatMap((file) => selector.globPath(file) ?? []);
+  return written.filter((glob) => {
+    const match = compileGlobs([glob], false);
+    return !globPaths.some((path) => match(path));
+  });
 }
 
 /** Absolute paths, sorted, of every source file under the project root. */

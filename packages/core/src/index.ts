@@ -102,8 +102,8 @@ export function outcomeLine(
   return projectCoverage().outcomeLine(result, subject, project, where);
 }
 /** The warning for a `run.include` glob that selects no file of the project. */
-export function unmatchedIncludeWarning(glob: string, projectRoot: string): string {
-  return projectCoverage().unmatchedIncludeWarning(glob, projectRoot);
+export function unmatchedIncludeWarning(glob: string, projectRoot: string, source: 'project' | 'workspace' = 'project'): string {
+  return projectCoverage().unmatchedIncludeWarning(glob, projectRoot, source);
 }
 /** Merges every project's data into the workspace reports and checks the thresholds. */
 export function mergeWorkspace(options: WorkspaceReportOptions): WorkspaceReport {

@@ -50,6 +50,29 @@ test('no warning when every include glob selects a file, with run.all off too', 
   assert.not.match(result.stderr, 'warning');
 });
 
+// An e2e project's folder holds only its specs (tests, omitted): under source "workspace" its
+// include globs are meant for the files its tests run in other packages, relative to theirs.
+test('source "workspace": no warning for the default include or a glob that selects files the tests ran elsewhere; a typo is still named', () => {
+  write('packages/e2e/package.json', JSON.stringify({ name: 'e2e' }));
+  write('packages/e2e/src/app.spec.js', 'require("../../p/src/lib").one();\n');
+  const e2e = join(root, 'packages/e2e');
+  const warnings = (run: object) => {
+    write('.coveragerc.json', JSON.stringify({ run }));
+    const result = monocov(e2e, ['run', '--', process.execPath, 'src/app.spec.js']);
+    assert.is(result.status, 0, result.stderr);
+    return result.stderr.split('\n').filter((line) => line.includes('warning:'));
+  };
+  assert.equal(warnings({ source: 'workspace' }), [], 'the default include selects nothing in the e2e folder: not a typo of the user');
+  assert.equal(warnings({ source: 'workspace', include: ['src/**'] }), [], 'src/** selects packages/p/src/lib.js, which the test ran');
+  assert.equal(warnings({ source: 'workspace', include: ['src/**', 'scr/**'] }), [
+    'monocov: warning: run.include glob "scr/**" matches no source file in packages/e2e nor any file its tests ran; check it for a typo (with source "workspace", globs are relative to each file\'s package folder)',
+  ]);
+  // Under source "project" the other package's files are not the project's: the glob is a misconfiguration there.
+  assert.equal(warnings({ include: ['src/**'] }), [
+    'monocov: warning: run.include glob "src/**" matches no source file in packages/e2e; check it for a typo (globs are relative to the project root)',
+  ]);
+});
+
 // Guards: checkReportFolder, which the Nx merge executor applies to its `outputDir` option.
 test('a configured report folder outside the workspace, or the workspace itself, is refused', () => {
   const refused = (outputDir: string) => {

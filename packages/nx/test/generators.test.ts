@@ -5,7 +5,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import configurationGenerator from '../src/generators/configuration/configuration';
 import initGenerator from '../src/generators/init/init';
-import { createFixtureWorkspace, removeWorkspace } from './helpers/fixture-workspace';
+import { NO_TEST_FILES } from '@monocov/core';
+import { createFixtureWorkspace, readJson as readJsonFile, removeWorkspace, runNx } from './helpers/fixture-workspace';
+import { join } from 'node:path';
 
 function snapshot(tree: Tree): Record<string, string | undefined> {
   return Object.fromEntries(['nx.json', '.coveragerc.json', '.gitignore', 'package.json'].map((path) => [path, tree.read(path, 'utf-8') ?? undefined]));
@@ -67,6 +69,7 @@ test("configuration writes the target the plugin infers: the test target's input
       root: 'libs/a',
       targets: { test: { executor: '@nx/jest:jest', inputs: ['default', '{workspaceRoot}/jest.preset.js'], configurations: { ci: { ci: true } } } },
     }),
+    'libs/a/src/a.spec.ts': "test('a', () => {});\n",
   });
   await configurationGenerator(tree, { project: 'lib-a' });
   assert.equal(readProjectConfiguration(tree, 'lib-a').targets?.coverage, {
@@ -102,5 +105,101 @@ test('configuration refuses a project without tests, saying why and what to pass
     );
   }
 });
+
+/** An e2e project of @nx/playwright whose config starts the app's server (`webServer`), with `shutdown` as its gracefulShutdown if any. */
+const playwrightProject = (target: object, shutdown?: string) => ({
+  'package.json': JSON.stringify({ name: 'ws', private: true }),
+  'nx.json': JSON.stringify({}),
+  'apps/web-e2e/project.json': JSON.stringify({ name: 'web-e2e', root: 'apps/web-e2e', targets: { e2e: target } }),
+  'apps/web-e2e/playwright.config.ts': [
+    "import { defineConfig } from '@playwright/test';",
+    'export default defineConfig({',
+    "  testDir: './src',",
+    `  webServer: { command: 'npx nx run web:serve', url: 'http://localhost:4200'${shutdown === undefined ? '' : `, gracefulShutdown: ${shutdown}`} },`,
+    '});',
+    '',
+  ].join('\n'),
+  'apps/web-e2e/src/home.spec.ts': "import { test } from '@playwright/test';\n\ntest('home', async ({ page }) => {\n  await page.goto('/');\n});\n",
+});
+
+test('nx g configuration on a Playwright e2e project (@nx/playwright:playwright) writes its coverage target crediting workspace files and names the one setting still needed', () => {
+  const root = createFixtureWorkspace(playwrightProject({ executor: '@nx/playwright:playwright', options: { config: 'apps/web-e2e/playwright.config.ts' } }));
+  roots.push(root);
+  const result = runNx(root, ['g', '@monocov/nx:configuration', 'web-e2e', '--no-interactive']);
+  assert.is(result.status, 0, result.output);
+  const coverage = readJsonFile(join(root, 'apps/web-e2e/project.json')).targets.coverage;
+  assert.equal(coverage.executor, '@monocov/nx:coverage');
+  assert.equal(coverage.options, { testTarget: 'e2e', source: 'workspace' });
+  assert.match(coverage.metadata.description, /"e2e" target in Chromium/);
+  assert.match(
+    result.output.replace(/\s+/g, ' '),
+    "One thing is still needed for the code of the server Playwright starts (webServer in apps/web-e2e/playwright.config.ts) to count: gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 } in that webServer entry (Playwright 1.50 and later), and a server that exits on SIGTERM",
+  );
+});
+
+test('configuration on a `playwright test` command whose config already shuts its server down gracefully: the target, and nothing more to do', async () => {
+  const tree = workspaceTree(playwrightProject({ command: 'playwright test', options: { cwd: 'apps/web-e2e' } }, "{ signal: 'SIGTERM', timeout: 5000 }"));
+  const warned = await printed(() => configurationGenerator(tree, { project: 'web-e2e' }));
+  assert.equal(readProjectConfiguration(tree, 'web-e2e').targets?.coverage?.options, { testTarget: 'e2e', source: 'workspace' });
+  assert.equal(warned, []);
+});
+
+test('configuration refuses a Cypress project, saying it is not supported, and writes nothing', async () => {
+  for (const [label, files] of [
+    ['executor', { 'apps/cy-e2e/project.json': JSON.stringify({ name: 'cy-e2e', root: 'apps/cy-e2e', targets: { e2e: { executor: '@nx/cypress:cypress' } } }) }],
+    ['command', { 'apps/cy-e2e/project.json': JSON.stringify({ name: 'cy-e2e', root: 'apps/cy-e2e', targets: { 'test:e2e': { command: 'cypress run' } } }) }],
+    // @nx/cypress/plugin infers the target from the config: monocov does not ask that plugin.
+    ['config', { 'apps/cy-e2e/project.json': JSON.stringify({ name: 'cy-e2e', root: 'apps/cy-e2e' }), 'apps/cy-e2e/cypress.config.ts': 'export default {};\n' }],
+  ] as const) {
+    const tree = workspaceTree({ 'package.json': JSON.stringify({ name: 'ws', private: true }), 'apps/cy-e2e/src/e2e/app.cy.ts': "it('loads', () => {});\n", ...files });
+    try {
+      await configurationGenerator(tree, { project: 'cy-e2e' });
+      assert.unreachable(`${label}: should have thrown`);
+    } catch (error) {
+      assert.match(
+        (error as Error).message,
+        'Project "cy-e2e" runs Cypress, which monocov does not support: the V8 coverage of code run in a browser comes only from Chromium driven by Playwright',
+        label,
+      );
+    }
+    assert.is(readProjectConfiguration(tree, 'cy-e2e').targets?.coverage, undefined, label);
+  }
+});
+
+test('configuration refuses a project with a test target but no test file, as the inference does', async () => {
+  const tree = workspaceTree({
+    'package.json': JSON.stringify({ name: 'ws', private: true }),
+    'libs/c/project.json': JSON.stringify({ name: 'lib-c', root: 'libs/c', targets: { test: { command: 'node --test' } } }),
+    'libs/c/src/index.ts': 'export const c = 1;\n',
+    // A nested project's test file is that project's, not lib-c's.
+    'libs/c/nested/project.json': JSON.stringify({ name: 'nested', root: 'libs/c/nested', targets: { test: { command: 'node --test' } } }),
+    'libs/c/nested/a.test.js': "require('node:test');\n",
+  });
+  try {
+    await configurationGenerator(tree, { project: 'lib-c' });
+    assert.unreachable('should have thrown');
+  } catch (error) {
+    assert.is(
+      (error as Error).message,
+      `Project "lib-c" has ${NO_TEST_FILES}, so "test" would find no test and fail; add a test file first, or name the files in the target's options or the runner's config.`,
+    );
+  }
+  assert.is(readProjectConfiguration(tree, 'lib-c').targets?.coverage, undefined);
+  await configurationGenerator(tree, { project: 'nested' });
+  assert.ok(readProjectConfiguration(tree, 'nested').targets?.coverage);
+});
+
+/** What the generator printed as warnings while `run` ran. */
+async function printed(run: () => Promise<void>): Promise<string[]> {
+  const lines: string[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => lines.push(args.join(' '));
+  try {
+    await run();
+  } finally {
+    console.warn = original;
+  }
+  return lines;
+}
 
 test.run();

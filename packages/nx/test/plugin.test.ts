@@ -219,6 +219,24 @@ test('Playwright e2e projects get a coverage target crediting workspace files, w
   assert.equal(projects['apps/plain-e2e'].targets.coverage.options, { testTarget: 'e2e', source: 'workspace' });
 });
 
+test('init names a Cypress target of any name as not supported, and why', async () => {
+  const root = createFixtureWorkspace({
+    'package.json': json({ name: 'cy-repo', private: true }),
+    'apps/cy-e2e/project.json': json({ name: 'cy-e2e', targets: { e2e: { executor: '@nx/cypress:cypress' }, 'e2e:ci': { command: 'cypress run --headless' } } }),
+    'apps/cy-e2e/src/e2e/app.cy.ts': "it('loads', () => {});\n",
+  });
+  roots.push(root);
+  const analysis = await analyzeWorkspace(['package.json', 'apps/cy-e2e/project.json'], normalizeOptions({}), { workspaceRoot: root, nxJsonConfiguration: {} });
+  const finding = analysis.projects.find((entry) => entry.root === 'apps/cy-e2e')!;
+  assert.equal(finding.testTargets, []);
+  assert.equal(
+    finding.skipped.map((entry) => entry.name),
+    ['e2e', 'e2e:ci'],
+  );
+  for (const entry of finding.skipped)
+    assert.match(entry.reason, /^it runs Cypress, which monocov does not support: the V8 coverage of code run in a browser comes only from Chromium driven by Playwright/);
+});
+
 test('@nx/jest/plugin: its inferred test target is asked for, with the inputs it names (a root jest.preset.js); a project.json test entry with only options still runs Jest', async () => {
   const projects = await inferred({
     'package.json': json({ name: 'jest-repo', private: true, devDependencies: { jest: '*', 'ts-jest': '*' } }),

@@ -9,7 +9,7 @@ import { v8Collection } from './v8';
 import type { LoadedConfig } from '../config/types';
 import { compareStrings } from '../compare';
 import { createRawDir, removeRawDir, testsPassed, type TestOutcome } from '../test-command';
-import { builtinOmitWarning, createSourceFilter, scanSourceFiles, unrepresentableNamesWarning } from '../files';
+import { builtinOmitWarning, createSourceFilter, includesMatchingNothing, scanSourceFiles, unrepresentableNamesWarning } from '../files';
 import { METRIC_ORDER, formatPercentShort, sumTotals, type Totals } from '../report/metrics';
 import { groupByProject } from '../report/projects';
 import { formatTable } from '../report/table';
@@ -149,7 +149,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
       get table() {
         return projectTable(portable, options);
       },
-      unmatchedIncludes: scan.unmatchedIncludes,
+      unmatchedIncludes: includesMatchingNothing({ workspaceRoot, projectRoot, run }, scan.unmatchedIncludes, Object.keys(coverage)),
       warnings,
     };
   } finally {
@@ -184,7 +184,10 @@ export function outcomeLine(
 }
 
 /** The warning for a `run.include` glob that selects no file, worded the same by every adapter. */
-export function unmatchedIncludeWarning(glob: string, projectRoot: string): string {
+export function unmatchedIncludeWarning(glob: string, projectRoot: string, source: 'project' | 'workspace' = 'project'): string {
+  if (source === 'workspace') {
+    return `warning: run.include glob "${glob}" matches no source file in ${projectRoot} nor any file its tests ran; check it for a typo (with source "workspace", globs are relative to each file's package folder)`;
+  }
   return `warning: run.include glob "${glob}" matches no source file in ${projectRoot}; check it for a typo (globs are relative to the project root)`;
 }
 

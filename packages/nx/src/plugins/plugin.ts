@@ -118,7 +118,7 @@ export async function analyzeWorkspace(configFiles: readonly string[], options: 
  * (which leaves out what .gitignore and .nxignore do); undefined when the index cannot be read,
  * and then every project counts as tested.
  */
-async function rootsWithTestFiles(projectRoots: readonly string[], workspaceRoot: string): Promise<Set<string> | undefined> {
+export async function rootsWithTestFiles(projectRoots: readonly string[], workspaceRoot: string): Promise<Set<string> | undefined> {
   let files: string[];
   try {
     files = await globWithWorkspaceContext(workspaceRoot, TEST_FILE_GLOBS);

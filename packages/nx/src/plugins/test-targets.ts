@@ -54,10 +54,14 @@ export function findTestTargets(args: {
   const declared = declaredTargets(workspaceRoot, file, manifest);
   const inferredByName = new Map(inferred.map((entry) => [entry.name, entry]));
   const names = new Set([...inferredByName.keys(), ...Object.keys(declared)]);
-  const isPlaywright = (name: string) => runsPlaywright(resolveTarget([inferredByName.get(name)?.target, declared[name]?.target]), scripts);
+  const runsE2e = (name: string) => {
+    const target = resolveTarget([inferredByName.get(name)?.target, declared[name]?.target]);
+    return runsPlaywright(target, scripts) || runsCypress(target, scripts);
+  };
+  // End-to-end targets of any name: Playwright's are measured; Cypress's are named as not supported.
   const wanted = testTargetNames
     ? testTargetNames.filter((name) => names.has(name))
-    : [...names].filter((name) => name === 'test' || name.startsWith('test:') || inferredByName.has(name) || isPlaywright(name));
+    : [...names].filter((name) => name === 'test' || name.startsWith('test:') || inferredByName.has(name) || runsE2e(name));
 
   const testTargets: TestTarget[] = [];
   const skipped: SkippedTarget[] = [];
@@ -66,7 +70,13 @@ export function findTestTargets(args: {
     const target = resolveTarget([fromPlugin?.target, targetDefaults(nxJson, name, declared[name]?.target ?? fromPlugin?.target), declared[name]?.target]);
     const source = declared[name]?.source ?? fromPlugin?.source ?? 'project.json';
     const browser = runsPlaywright(target, scripts);
-    const judged = browser || (fromPlugin && !declared[name]?.replaces) ? undefined : whyNotATestTarget(name, target, scripts, testTargetNames !== undefined);
+    const judged = browser
+      ? undefined
+      : runsCypress(target, scripts)
+        ? CYPRESS_NOT_SUPPORTED
+        : fromPlugin && !declared[name]?.replaces
+          ? undefined
+          : whyNotATestTarget(name, target, scripts, testTargetNames !== undefined);
     if (judged) skipped.push({ name, reason: judged });
     else testTargets.push({ name, target, runner: browser ? undefined : runnerOf(target, fromPlugin, projectDir), browser, source });
   }
@@ -83,7 +93,7 @@ export function findTestTargets(args: {
   return { testTargets: [], skipped: [...found.skipped, ...found.testTargets.map((entry) => ({ name: entry.name, reason: NO_TEST_FILES_TARGET }))] };
 }
 
-const NO_TEST_FILES_TARGET = `${NO_TEST_FILES}; the coverage target appears with the first test file`;
+export const NO_TEST_FILES_TARGET = `${NO_TEST_FILES}; the coverage target appears with the first test file`;
 
 function withoutRepeatedRuns(testTargets: TestTarget[], skipped: SkippedTarget[], scripts: Record<string, string>): ProjectTests {
   const { kept, repeats } = withoutRepeats(
@@ -177,10 +187,19 @@ function sameRunner(a: Partial<TargetConfiguration>, b: Partial<TargetConfigurat
   return b.options === undefined || commandOf(b) === undefined || JSON.stringify(commandOf(a)) === JSON.stringify(commandOf(b));
 }
 
-/** End-to-end runners monocov cannot measure: Cypress runs its own Electron or browser, out of reach. */
-const E2E_EXECUTORS = /^@(?:nx|nrwl)\/cypress:/;
+/** Cypress runs its own Electron or browser: no V8 coverage reaches monocov from there. */
+const CYPRESS_EXECUTOR = /^@(?:nx|nrwl)\/cypress:/;
+const CYPRESS_COMMAND = /(?:^|[\s;&|()'"/])cypress\s+(?:run|open)(?=$|[\s;&|()'"])/;
+export const CYPRESS_NOT_SUPPORTED =
+  'it runs Cypress, which monocov does not support: the V8 coverage of code run in a browser comes only from Chromium driven by Playwright (docs/browser.md)';
 const PLAYWRIGHT_EXECUTOR = /^@(?:nx|nrwl)\/playwright:/;
 const PLAYWRIGHT_COMMAND = /(?:^|[\s;&|()'"/])playwright\s+test(?=$|[\s;&|()'"])/;
+
+function runsCypress(target: Partial<TargetConfiguration>, scripts: Record<string, string>): boolean {
+  if (target.executor !== undefined && CYPRESS_EXECUTOR.test(target.executor)) return true;
+  const command = commandOf(target, scripts);
+  return command !== undefined && CYPRESS_COMMAND.test(command);
+}
 
 /** Whether a target runs Playwright: its executor, or a command (or script) that runs `playwright test`. */
 function runsPlaywright(target: Partial<TargetConfiguration>, scripts: Record<string, string>): boolean {
@@ -195,7 +214,6 @@ const PLACEHOLDER_SCRIPT = 'Error: no test specified';
 function whyNotATestTarget(name: string, target: Partial<TargetConfiguration>, scripts: Record<string, string>, named: boolean): string | undefined {
   const executor = target.executor;
   if (executor === undefined) return 'it has no executor or command';
-  if (E2E_EXECUTORS.test(executor)) return `it runs end-to-end tests (${executor}), which monocov does not measure (Playwright only: docs/browser.md)`;
   if (runnerOfExecutor(executor)) return undefined;
   const command = commandOf(target, scripts);
   if (command === undefined) return name === 'test' || named ? undefined : `its executor ${executor} is not a known test runner`;

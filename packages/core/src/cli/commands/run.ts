@@ -70,7 +70,7 @@ Thresholds are checked by \`monocov merge\` (or \`check\`), on the whole workspa
         }),
     });
     if (options.verbose === true || loaded.config.report.projectTable) context.stdout.write(result.table);
-    for (const glob of result.unmatchedIncludes) context.stderr.write(`monocov: ${unmatchedIncludeWarning(glob, projectRoot)}\n`);
+    for (const glob of result.unmatchedIncludes) context.stderr.write(`monocov: ${unmatchedIncludeWarning(glob, projectRoot, loaded.config.run.source)}\n`);
     for (const warning of result.warnings) context.stderr.write(`monocov: ${warning}\n`);
     // The last line says how the tests ended and what became of the data; a passing run's is the result, on stdout.
     const last = `monocov: ${outcomeLine(result, 'the test command', project, (dir) => toPosix(relative(context.cwd, dir)) || '.')}\n`;

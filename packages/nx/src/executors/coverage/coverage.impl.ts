@@ -91,7 +91,7 @@ async function measureProject(options: CoverageExecutorOptions, context: Executo
   const names = testTargets.map(({ name }) => `${project}:${name}`).join(' and ');
   // One line per project (Nx replays it on every cache hit); the table with --verbose or report.projectTable.
   if (context.isVerbose || loaded.config.report.projectTable) process.stdout.write(terminalText(result.table));
-  for (const glob of result.unmatchedIncludes) logger.warn(terminalText(`monocov: ${unmatchedIncludeWarning(glob, projectRoot)}`));
+  for (const glob of result.unmatchedIncludes) logger.warn(terminalText(`monocov: ${unmatchedIncludeWarning(glob, projectRoot, loaded.config.run.source)}`));
   for (const warning of result.warnings) logger.warn(terminalText(`monocov: ${warning}`));
   const last = terminalText(`monocov: ${outcomeLine(result, names, project, (dir) => relative(context.root, dir))}`);
   if (testsPassed(result.outcome)) logger.info(last);
