@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 export const HEAVY_FILES = [
   'packages/core/test/fault-scale.test.ts',
   'packages/core/test/playwright.test.ts',
+  'packages/core/test/playwright-server.test.ts',
   'packages/core/test/runners-collect.test.ts',
   'packages/nx/test/fault-concurrency.test.ts',
   'packages/nx/test/inference-cache.test.ts',

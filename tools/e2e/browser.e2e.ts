@@ -49,7 +49,7 @@ const playwrightConfig = (port: number, viteConfigFile: string) => `import { def
 export default defineConfig({
   testDir: './src',
   use: { baseURL: 'http://127.0.0.1:${port}', launchOptions: { executablePath: ${JSON.stringify(CHROMIUM)} } },
-  webServer: { command: 'npx vite --config ${viteConfigFile}', cwd: '../..', url: 'http://127.0.0.1:${port}', reuseExistingServer: false },
+  webServer: { command: 'npx vite --config ${viteConfigFile}', cwd: '../..', url: 'http://127.0.0.1:${port}', reuseExistingServer: false, gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 } },
 });
 `;
 

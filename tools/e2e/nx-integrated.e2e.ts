@@ -77,7 +77,7 @@ nxAddScenario({
 export default defineConfig({
   testDir: './src',
   use: { baseURL: 'http://127.0.0.1:${PORT}', launchOptions: { executablePath: ${JSON.stringify(CHROMIUM)} } },
-  webServer: { command: 'npx vite --config apps/shop/vite.config.ts', cwd: '../..', url: 'http://127.0.0.1:${PORT}', reuseExistingServer: false },
+  webServer: { command: 'npx vite --config apps/shop/vite.config.ts', cwd: '../..', url: 'http://127.0.0.1:${PORT}', reuseExistingServer: false, gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 } },
 });
 `,
     'apps/shop-e2e/src/example.spec.ts':

@@ -200,7 +200,7 @@ test('a detached child still running after the tests, and a child killed by SIGK
   assert.match(
     killed.stderr,
     `monocov: warning: 1 process(es) the tests started ended without writing their coverage (pid ${readFileSync(killedPidFile, 'utf8')}: ${JSON.stringify(join(pkg, 'child.js'))}), ` +
-      'as a process killed by a signal does: their hits are missing. Stop them so that they exit (call process.exit() in a SIGTERM handler, or end them with a message) rather than kill them\n',
+      "as a process killed by a signal does: their hits are missing. Stop them so that they exit (call process.exit() in a SIGTERM handler, or end them with a message) rather than kill them (a Playwright webServer: set webServer.gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 }, Playwright 1.50 and later, and let the server exit on SIGTERM; docs/browser.md#the-apps-own-server)\n",
   );
   assert.not.match(killed.stderr, 'still running');
   assert.is(hitsOf('other'), 0);

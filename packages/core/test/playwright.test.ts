@@ -88,7 +88,7 @@ async function workspace(e2eFiles: Record<string, string>): Promise<string> {
 export default defineConfig({
   testDir: './src',
   use: { baseURL: 'http://127.0.0.1:${port}', launchOptions: { executablePath: ${JSON.stringify(CHROMIUM)}, args: ['--no-sandbox'] } },
-  webServer: { command: 'npx vite', cwd: '../web', url: 'http://127.0.0.1:${port}', reuseExistingServer: false },
+  webServer: { command: 'npx vite', cwd: '../web', url: 'http://127.0.0.1:${port}', reuseExistingServer: false, gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 } },
 });
 `,
   );

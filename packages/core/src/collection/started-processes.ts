@@ -61,10 +61,23 @@ export function processesWithoutCoverage(rawDir: string, read: ReadonlySet<strin
   for (const pid of [...new Set([...started.keys(), ...wrote])].sort((a, b) => a - b)) {
     if (pid === process.pid) continue;
     const entry = { pid, script: started.get(pid) };
-    if (late.has(pid) || isProcessRunning(pid)) running.push(entry);
+    if (late.has(pid) || (isProcessRunning(pid) && !hasEnded(pid))) running.push(entry);
     else if (!wrote.has(pid)) ended.push(entry);
   }
   return { running, ended };
+}
+
+/**
+ * Whether a process that still has a pid has ended: a zombie (Linux's /proc state Z) is dead but
+ * not yet reaped, as a web server Playwright has just killed is while its parent exits.
+ */
+function hasEnded(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false; // no /proc (macOS, Windows): the pid answering is taken as running
+  }
 }
 
 function scriptOf(markPath: string): string | undefined {
@@ -86,7 +99,7 @@ export function processesWithoutCoverageWarnings({ running, ended }: ProcessesWi
   }
   if (ended.length > 0) {
     const fix =
-      'as a process killed by a signal does: their hits are missing. Stop them so that they exit (call process.exit() in a SIGTERM handler, or end them with a message) rather than kill them';
+      "as a process killed by a signal does: their hits are missing. Stop them so that they exit (call process.exit() in a SIGTERM handler, or end them with a message) rather than kill them (a Playwright webServer: set webServer.gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 }, Playwright 1.50 and later, and let the server exit on SIGTERM; docs/browser.md#the-apps-own-server)";
     warnings.push(`warning: ${ended.length} process(es) the tests started ended without writing their coverage (${named(ended)}), ${fix}`);
   }
   return warnings;
