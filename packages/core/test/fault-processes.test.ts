@@ -50,12 +50,13 @@ write('packages/p/child.js', `require('./lib/lib').other();\nrequire('node:fs').
 write(
   'packages/p/starts-child.js',
   `const { spawn } = require('node:child_process');
-const { existsSync } = require('node:fs');
+const { existsSync, readFileSync } = require('node:fs');
 require('./lib/lib').hit();
 const [how, pidFile] = process.argv.slice(2);
 const child = spawn(process.execPath, ['child.js', pidFile], { stdio: 'ignore', detached: how === 'detached' });
 const started = setInterval(() => {
-  if (!existsSync(pidFile)) return;
+  // Written, not only created: the child could be killed between the two, leaving no pid to name.
+  if (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') return;
   clearInterval(started);
   if (how === 'detached') child.unref();
   else child.kill('SIGKILL');
