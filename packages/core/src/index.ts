@@ -45,19 +45,10 @@ export { testsPassed, type TestOutcome } from './test-command';
 /** Records how the child processes of this process end, so a test command killed by a signal is reported as such. */
 export { watchChildExits, type ChildExitWatch } from './test-command';
 /** Jest and Vitest: which runner a target runs and the collection route (V8, or the runner's own coverage) to use; what kind of tests a command runs (unit, e2e, a nested nx/turbo run, watch mode, benchmarks) and which selected runs repeat others, to pick test targets. */
-export {
-  RUNNER_LABELS,
-  detectTargetRunner,
-  runnerOfExecutor,
-  testCommandKind,
-  whyNotTests,
-  withoutRepeats,
-  type TestCommandKind,
-  type TestRun,
-  type FlagValue,
-  type RunnerDetection,
-  type TestRunner,
-} from './runners';
+// From their modules, not the runners' index, which loads what reads the runners' output: this entry is loaded by every Nx task.
+export { RUNNER_LABELS, detectTargetRunner, runnerOfExecutor, type RunnerDetection, type TestRunner } from './runners/detect';
+export { testCommandKind, whyNotTests, withoutRepeats, type TestCommandKind, type TestRun } from './runners/test-commands';
+export type { FlagValue } from './runners/flags';
 /** Whether a project has tests: files named as the runners find them by default, or a test run that picks files of its own. */
 export { findsNoTestFile, isTestFile, NO_TEST_FILES, ownTestDiscovery, TEST_FILE_GLOBS, type OwnTestDiscoveryArgs } from './test-files';
 export type { TargetDescription } from './runners/detect';

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
@@ -53,6 +54,43 @@ test('writes the package data under the workspace data dir and passes the exit c
   const meta = JSON.parse(readFileSync(join(dirname(dataFile), 'meta.json'), 'utf8'));
   assert.is(meta.project, '@ws/greeter');
   assert.is(meta.target, 'run');
+});
+
+test('a run that changes nothing writes nothing; a changed source or hit rewrites the data, its meta.json naming the content the maps were made from', () => {
+  const run = () => monocov(pkg, ['run', '--', process.execPath, '--test', 'greet.test.js']);
+  assert.is(run().status, 0);
+  const dir = dirname(dataFile);
+  const before = [dir, dataFile, join(dir, 'meta.json')].map((path) => statSync(path, { bigint: true }));
+  const bytes = readFileSync(dataFile);
+  const again = run();
+  assert.is(again.status, 0, again.stderr);
+  assert.match(again.stdout, 'data written to ../../coverage/projects/packages/greeter');
+  // The same folder and files, untouched: not replaced by equal copies.
+  const after = [dir, dataFile, join(dir, 'meta.json')].map((path) => statSync(path, { bigint: true }));
+  assert.equal(
+    after.map((stat) => [stat.ino, stat.mtimeNs]),
+    before.map((stat) => [stat.ino, stat.mtimeNs]),
+  );
+  assert.ok(readFileSync(dataFile).equals(bytes));
+
+  // Another hit count: rewritten.
+  const other = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, '--test', 'greet.test.js'], { cwd: pkg, encoding: 'utf8', env: { ...process.env, WHO: 'ann' } });
+  assert.is(other.status, 0, other.stderr);
+  assert.not.equal(statSync(dir, { bigint: true }).ino, before[0]!.ino);
+  assert.equal(Object.values(JSON.parse(readFileSync(dataFile, 'utf8'))['packages/greeter/lib/greet.js'].b), [[1, 0]]);
+
+  // A changed source: its new hash in meta.json, as the file's content reads now.
+  const never = join(pkg, 'lib/never.js');
+  const original = readFileSync(never, 'utf8');
+  try {
+    writeFileSync(never, `${original}// changed\n`);
+    assert.is(run().status, 0);
+    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
+    assert.is(meta.sources['packages/greeter/lib/never.js'], createHash('sha256').update(readFileSync(never)).digest('hex').slice(0, 16));
+  } finally {
+    writeFileSync(never, original);
+  }
+  assert.is(run().status, 0);
 });
 
 test("a process's raw file is converted while the tests still run", () => {

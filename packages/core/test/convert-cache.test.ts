@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { convertV8Directory, emptyFileCoverage, prepareFileMaps } from '../src/convert';
+import { convertV8Directory, emptyFileCoverage, FileMapsCache, prepareFileMaps } from '../src/convert';
 import { forgetBuiltMaps } from '../src/convert/file-maps-cache';
 import { stableStringify } from '../src/stable-json';
 import { FIXTURES, copyFixture, removeCopies, runCovered } from './convert-harness';
@@ -42,7 +42,7 @@ test('never-loaded files and the warm-up share the cache; a changed file gets a 
   writeFileSync(file, 'export const a = (x: number) => (x > 1 ? 1 : 2);\n');
   const before = entries().length;
   forgetBuiltMaps();
-  await prepareFileMaps([file, join(FIXTURES, 'ts/src/bank.ts')], { cacheDir, stop: () => false });
+  await prepareFileMaps([file, join(FIXTURES, 'ts/src/bank.ts')], { files: new FileMapsCache(cacheDir), stop: () => false });
   assert.is(entries().length, before + 2);
   forgetBuiltMaps();
   const first = await emptyFileCoverage(file, { cacheDir });

@@ -266,7 +266,9 @@ test('project data goes to disk as one folder: written apart, then swapped in by
       tests: { exitCode: 0, signal: null },
     };
     writeProjectData({ workspaceRoot: root, dataDir: 'coverage', projectRoot: 'q', coverage: {}, meta });
-    writeProjectData({ workspaceRoot: root, dataDir: 'coverage', projectRoot: 'q', coverage: {}, meta });
+    writeProjectData({ workspaceRoot: root, dataDir: 'coverage', projectRoot: 'q', coverage: {}, meta: { ...meta, target: 'u' } });
+    // The same data again: the folder already holds it, byte for byte, so nothing is written or moved.
+    writeProjectData({ workspaceRoot: root, dataDir: 'coverage', projectRoot: 'q', coverage: {}, meta: { ...meta, target: 'u' } });
   } finally {
     fs.renameSync = original;
   }

@@ -1,18 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
-import { istanbulJsonCollection } from './istanbul-json';
+import type { FileMapsCache } from '../convert/file-maps-cache';
 import { convert } from './lazy-modules';
 import { dropUnparsable, type RouteCollection, type RouteContext, type RunningTests, type TestSetup } from './route';
-import { runnerCollection } from './runner';
 import { v8Collection } from './v8';
 import type { LoadedConfig } from '../config/types';
 import { compareStrings } from '../compare';
 import { createRawDir, removeRawDir, testsPassed, type TestOutcome } from '../test-command';
 import { builtinOmitWarning, createSourceFilter, includesMatchingNothing, scanSourceFiles, unrepresentableNamesWarning } from '../files';
 import { METRIC_ORDER, formatPercentShort, sumTotals, type Totals } from '../report/metrics';
-import { groupByProject } from '../report/projects';
-import { formatTable } from '../report/table';
 import type { CollectionRoute } from './choose-route';
 import { DataError } from '../errors';
 import type { DroppedData } from '../store/format';
@@ -83,10 +80,11 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
   const rawDir = createRawDir();
   try {
     const env = options.env ?? process.env;
-    const cacheDir = mapsCacheDir(workspaceRoot, env);
+    let sourceFiles: FileMapsCache | undefined;
+    const files = () => (sourceFiles ??= new (convert().FileMapsCache)(mapsCacheDir(workspaceRoot, env)));
     const warnings: string[] = [];
     const dropped: DroppedData = { processes: 0, scripts: 0, sources: [] };
-    const context: RouteContext = { workspaceRoot, projectRoot, run, include, rawDir, env, cacheDir, warnings, dropped };
+    const context: RouteContext = { workspaceRoot, projectRoot, run, include, rawDir, env, files, warnings, dropped };
     const collection = startRoute(options.route ?? { kind: 'v8' }, context);
     const outcome = await awaitTests(options.runTests(collection.setup), collection);
     const { coverage, collector, contexts } = await collection.gather(outcome);
@@ -110,7 +108,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
       for (const file of scan.files) {
         if (coverage[file] !== undefined || left.has(workspaceRelative(workspaceRoot, file) ?? file)) continue;
         try {
-          coverage[file] = placeholder(await convert().emptyFileCoverage(file, { cacheDir }));
+          coverage[file] = placeholder(await convert().emptyFileCoverage(file, { files: files() }));
         } catch (error) {
           if (!(error instanceof DataError)) throw error;
           dropUnparsable(error, context);
@@ -123,6 +121,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
       projectRoot,
       coverage,
       contexts,
+      sourceHashes: sourceFiles?.contentHashes(),
       meta: {
         tool: { name: TOOL_NAME, version: TOOL_VERSION },
         project: options.project,
@@ -195,10 +194,11 @@ function startRoute(route: CollectionRoute, context: RouteContext): RouteCollect
   switch (route.kind) {
     case 'v8':
       return v8Collection(context);
+    // The other routes' modules load only for a run that takes them.
     case 'runner':
-      return runnerCollection(route.runners, route.command, context);
+      return (require('./runner') as typeof import('./runner')).runnerCollection(route.runners, route.command, context);
     case 'istanbul-json':
-      return istanbulJsonCollection(route.path, context);
+      return (require('./istanbul-json') as typeof import('./istanbul-json')).istanbulJsonCollection(route.path, context);
   }
 }
 
@@ -255,6 +255,8 @@ function summaryLine(totals: Totals, files: number, precision: number): string {
 
 /** The project's per-file table. */
 function projectTable(portable: CoverageMapData, { loaded, project, projectRoot }: Pick<ProjectCoverageOptions, 'loaded' | 'project' | 'projectRoot'>): string {
+  const { groupByProject } = require('../report/projects') as typeof import('../report/projects');
+  const { formatTable } = require('../report/table') as typeof import('../report/table');
   const groups = groupByProject(portable, [{ projectRoot, project }]);
   return formatTable(portable, groups, { ...loaded.config.report, perFile: true });
 }

@@ -6,6 +6,7 @@ import type { FlagValue, TestRunner } from '../runners';
 import type { DataError } from '../errors';
 import type { DroppedData } from '../store/format';
 import type { SourceFilter } from '../files';
+import type { FileMapsCache } from '../convert/file-maps-cache';
 import { toPosix, workspaceRelative } from '../workspace-path';
 
 /** What a test run needs for the chosen route. */
@@ -36,8 +37,8 @@ export interface RouteContext {
   rawDir: string;
   /** Environment the tests start from. */
   env: NodeJS.ProcessEnv;
-  /** Where parsed maps are kept between runs, if anywhere. */
-  cacheDir: string | undefined;
+  /** The project's sources as this run reads them, and their maps (kept between runs where a cache folder is): made on first use. */
+  files: () => FileMapsCache;
   /** Warnings for the caller to print, one line each: the route adds its own. */
   warnings: string[];
   /** What the route left out instead of failing, recorded in meta.json. */

@@ -21,7 +21,7 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * those of processes that have ended while the tests still run.
  */
 export function v8Collection(context: RouteContext): RouteCollection {
-  const { workspaceRoot, projectRoot, run, include, rawDir, env, cacheDir, warnings, dropped } = context;
+  const { workspaceRoot, projectRoot, run, include, rawDir, env, files, warnings, dropped } = context;
   // With `run.all` every source needs its maps: listed now, they are prepared while the tests run.
   const sources = run.all ? scanSourceFiles({ workspaceRoot, projectRoot, run }).files : [];
   // Preloads: every Node process the tests start marks its start (started-processes.ts); Playwright
@@ -40,7 +40,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
       rawDir,
       workspaceRoot,
       include,
-      cacheDir,
+      files: files(),
       onSkippedRawFile: (problem) => {
         dropped.processes++;
         warnings.push(`warning: ${problem.message}; the hits of that process are missing, the others are kept`);
@@ -51,7 +51,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
   return {
     setup: { env: { ...env, ...variables(env) }, variables, runnerFlags: [] },
     whileTestsRun: async (tests) => {
-      await convert().prepareFileMaps(sources, { cacheDir, stop: tests.ended });
+      await convert().prepareFileMaps(sources, { files: files(), stop: tests.ended });
       while (!tests.ended()) {
         await v8Conversion().addFilesOfEndedProcesses();
         await Promise.race([tests.end, pause(RAW_POLL_MS)]);

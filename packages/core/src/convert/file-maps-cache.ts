@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { markCanonical, stableStringify } from '../stable-json';
+import { hashContent } from '../store/format';
 import { TOOL_VERSION } from '../version';
 import type { FileMaps } from './file-map-types';
 
@@ -21,8 +22,13 @@ export function forgetBuiltMaps(): void {
   built.clear();
 }
 
+/**
+ * The source files of one run and their maps: each file is read (and hashed) once, however many
+ * scripts, the warm-up while the tests run and the never-loaded files' zeros need it.
+ */
 export class FileMapsCache {
   private readonly texts = new Map<string, Promise<string | undefined>>();
+  private readonly hashes = new Map<string, string>();
   private readonly store: MapsStore | undefined;
 
   /** `cacheDir`: where maps are kept between runs (see MapsStore); none: this process only. */
@@ -34,8 +40,11 @@ export class FileMapsCache {
   text(path: string): Promise<string | undefined> {
     let text = this.texts.get(path);
     if (!text) {
-      text = readFile(path, 'utf8').then(
-        (content) => content,
+      text = readFile(path).then(
+        (bytes) => {
+          this.hashes.set(path, hashContent(bytes));
+          return bytes.toString('utf8');
+        },
         (error: NodeJS.ErrnoException) => {
           if (error.code === 'ENOENT' || error.code === 'EISDIR') return undefined;
           throw error;
@@ -44,6 +53,11 @@ export class FileMapsCache {
       this.texts.set(path, text);
     }
     return text;
+  }
+
+  /** The content hash (hashContent, as meta.json records it) of each file read, by path. */
+  contentHashes(): ReadonlyMap<string, string> {
+    return this.hashes;
   }
 
   maps(path: string, code: string): FileMaps {

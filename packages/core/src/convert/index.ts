@@ -5,6 +5,8 @@ import { DataError } from '../errors';
 import { isProcessRunning } from '../fs-atomic';
 import { addHits } from './apply-hits';
 import { FileMapsCache } from './file-maps-cache';
+
+export { FileMapsCache };
 import { RangeTree } from './range-tree';
 import { listRawFiles, readRawFile } from './raw-files';
 import { scriptPath } from './script-mapping';
@@ -24,6 +26,8 @@ export interface ConvertOptions {
   workspaceRoot?: string;
   /** Folder that keeps parsed maps between runs (see FileMapsCache); without it, maps last as long as this process. */
   cacheDir?: string;
+  /** The run's sources and their maps, shared with prepareFileMaps and emptyFileCoverage; default: its own, over `cacheDir`. */
+  files?: FileMapsCache;
   /**
    * Told about a raw file that cannot be read (a process killed while writing it leaves it
    * truncated), which is then skipped so the other processes' hits still count. Without it,
@@ -73,7 +77,7 @@ export class V8Conversion {
   private failure: { error: unknown } | undefined;
 
   constructor(private readonly options: ConvertOptions) {
-    this.files = new FileMapsCache(options.cacheDir);
+    this.files = options.files ?? new FileMapsCache(options.cacheDir);
     const unparsable = new Set<string>();
     const onUnparsableSource = options.onUnparsableSource;
     const withoutFile = new Set<string>();
@@ -236,8 +240,8 @@ function writerIsRunning(rawPath: string): boolean {
 }
 
 /** Istanbul coverage of a file no test loaded: its true maps, every count 0. */
-export async function emptyFileCoverage(absPath: string, options: { cacheDir?: string } = {}): Promise<FileCoverageData> {
-  const files = new FileMapsCache(options.cacheDir);
+export async function emptyFileCoverage(absPath: string, options: { cacheDir?: string; files?: FileMapsCache } = {}): Promise<FileCoverageData> {
+  const files = options.files ?? new FileMapsCache(options.cacheDir);
   const code = await files.text(absPath);
   if (code === undefined) throw new DataError(`cannot measure ${absPath}: the file does not exist`, absPath);
   return freshCoverage(files.maps(absPath, code).coverage);
@@ -249,8 +253,8 @@ export async function emptyFileCoverage(absPath: string, options: { cacheDir?: s
  * while the tests run, on the core they leave idle. A file that cannot be parsed is left for
  * the conversion to report.
  */
-export async function prepareFileMaps(paths: readonly string[], options: { cacheDir?: string; stop: () => boolean }): Promise<void> {
-  const files = new FileMapsCache(options.cacheDir);
+export async function prepareFileMaps(paths: readonly string[], options: { files: FileMapsCache; stop: () => boolean }): Promise<void> {
+  const { files } = options;
   for (const path of paths) {
     await new Promise((resolve) => setImmediate(resolve));
     if (options.stop()) return;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
-import { replaceFolder, STAGING_FOLDER, writeFileAtomic } from '../fs-atomic';
+import { OUTPUT_NAMES, recoverFolders, replaceFolder, STAGING_FOLDER, writeFileAtomic } from '../fs-atomic';
 import { stableStringify } from '../stable-json';
 import { projectDataDir } from '../layout';
 import { toPosix, workspaceRelative } from '../workspace-path';
@@ -32,6 +32,12 @@ export interface WriteProjectDataOptions {
   meta: Omit<ProjectMeta, 'formatVersion' | 'sources'>;
   /** Which tests ran each line (`run.contexts: "test"`); without it an old contexts.json is removed. */
   contexts?: ContextsData;
+  /**
+   * The content hash (hashContent) of sources already read for this data, by absolute path: the
+   * conversion read each file to build its maps, so meta.json records the content the maps were
+   * made from, and the file is not read again. Sources not in it are read here.
+   */
+  sourceHashes?: ReadonlyMap<string, string>;
 }
 
 /** Writes coverage-final.json, contexts.json and meta.json as one unit; returns the folder written. */
@@ -41,22 +47,46 @@ export function writeProjectData(options: WriteProjectDataOptions): string {
   const sources: Record<string, string> = {};
   for (const rel of Object.keys(coverage)) {
     const abs = join(workspaceRoot, rel);
-    if (existsSync(abs)) sources[rel] = hashContent(readFileSync(abs));
+    const known = options.sourceHashes?.get(abs);
+    if (known !== undefined) sources[rel] = known;
+    else if (existsSync(abs)) sources[rel] = hashContent(readFileSync(abs));
   }
   const { dropped, ...rest } = options.meta;
   const meta: ProjectMeta = { formatVersion: FORMAT_VERSION, ...rest, sources };
   if (dropped && (dropped.processes > 0 || (dropped.scripts ?? 0) > 0 || dropped.sources.length > 0)) {
     meta.dropped = { processes: dropped.processes, ...(dropped.scripts ? { scripts: dropped.scripts } : {}), sources: [...dropped.sources].sort() };
   }
+  const files = new Map<string, Buffer>([[COVERAGE_FILE, Buffer.from(stableStringify(coverage))]]);
+  if (options.contexts) files.set(CONTEXTS_FILE, Buffer.from(stableStringify(options.contexts)));
+  files.set(META_FILE, Buffer.from(stableStringify(meta, 2)));
   const dir = projectDataDir(workspaceRoot, dataDir, projectRoot);
+  const stagingRoot = join(workspaceRoot, dataDir, STAGING_FOLDER);
+  // A run that changed nothing (same sources, same hits: most projects of a warm workspace run)
+  // writes nothing. A writer killed on the way is finished or undone first, as a write would.
+  recoverFolders(stagingRoot);
+  if (holdsExactly(dir, files)) return dir;
   // The folder is replaced as one unit: no coverage-final.json of this run beside a meta.json of
   // another after a kill or a full disk. Its staging folder is outside projects/, where data is read.
-  replaceFolder(dir, join(workspaceRoot, dataDir, STAGING_FOLDER), (staging) => {
-    writeFileSync(join(staging, COVERAGE_FILE), stableStringify(coverage));
-    if (options.contexts) writeFileSync(join(staging, CONTEXTS_FILE), stableStringify(options.contexts));
-    writeFileSync(join(staging, META_FILE), stableStringify(meta, 2));
+  replaceFolder(dir, stagingRoot, (staging) => {
+    for (const [name, bytes] of files) writeFileSync(join(staging, name), bytes);
   });
   return dir;
+}
+
+/** Whether `dir` holds these files byte for byte and no other output a write would remove. */
+function holdsExactly(dir: string, files: ReadonlyMap<string, Buffer>): boolean {
+  for (const name of OUTPUT_NAMES) {
+    const expected = files.get(name);
+    let actual: Buffer | undefined;
+    try {
+      actual = readFileSync(join(dir, name));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return false; // a folder of that name, unreadable: a write settles it
+    }
+    if (expected === undefined ? actual !== undefined : actual === undefined || !actual.equals(expected)) return false;
+  }
+  return true;
 }
 
 /**

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { CoverageConfig } from '../config/types';
 import { ConfigError, DataError } from '../errors';
-import { combineCoverage } from '../combine';
 import { projectsDataPath, workspaceDataPath } from '../layout';
 import { COVERAGE_FILE, META_FILE } from '../store/format';
 import { toPosix } from '../workspace-path';
@@ -65,6 +64,8 @@ function fromGit(ref: string, workspaceRoot: string, config: CoverageConfig): Ba
 }
 
 function read(input: string, label: string, workspaceRoot: string, config: CoverageConfig): Baseline {
+  // Loaded here: the package's entry exports baselineSource, and every Nx task loads that entry.
+  const { combineCoverage } = require('../combine') as typeof import('../combine');
   const merged = combineCoverage({ workspaceRoot, inputs: [input], paths: config.paths, checkSources: false });
   if (merged.problems.length > 0 || merged.inputs.length === 0) {
     const reasons = merged.problems.map((problem) => problem.message).join('; ') || 'no coverage-final.json found';

@@ -5,7 +5,7 @@ import { findWorkspaceRoot, loadConfig, type Collector, type PartialCoverageConf
 import { normalizeProjectRoot } from '../../layout';
 import { resolveCollection } from '../../collection/choose-route';
 import { collectProjectCoverage, outcomeLine, unmatchedIncludeWarning } from '../../collection/project-coverage';
-import { detectCommandRunner } from '../../runners';
+import { detectCommandRunner } from '../../runners/detect';
 import { toPosix } from '../../workspace-path';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';

@@ -1,4 +1,5 @@
-import { logger, type ExecutorContext } from 'nx/src/devkit-exports';
+import type { ExecutorContext } from 'nx/src/devkit-exports';
+import { logger } from 'nx/src/utils/logger';
 import {
   asMonocovError,
   baselineSource,
