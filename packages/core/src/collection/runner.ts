@@ -69,10 +69,10 @@ export function runnerCollection(runners: TestRunner[], command: string | undefi
  * folder, converted here as the V8 route converts Node's, with the same maps.
  */
 function vitestBrowserCollection(context: RouteContext, setup: TestSetup, checkRefusal: () => void): RouteCollection {
-  const { workspaceRoot, run, include, rawDir, cacheDir, warnings, dropped } = context;
+  const { workspaceRoot, run, include, rawDir, files, warnings, dropped } = context;
   return {
     setup,
-    whileTestsRun: run.all ? (tests) => convert().prepareFileMaps([], { cacheDir, stop: tests.ended }) : undefined,
+    whileTestsRun: run.all ? (tests) => convert().prepareFileMaps([], { files: files(), stop: tests.ended }) : undefined,
     gather: async (outcome) => {
       checkRefusal();
       const outputs = readdirSync(rawDir)
@@ -88,7 +88,7 @@ function vitestBrowserCollection(context: RouteContext, setup: TestSetup, checkR
           rawDir: output,
           workspaceRoot,
           include,
-          cacheDir,
+          files: files(),
           onSkippedRawFile: (problem) => {
             dropped.processes++;
             warnings.push(`warning: ${problem.message}; the hits of that test file are missing, the others are kept`);
