@@ -8,28 +8,19 @@
 // is run against a vite-plugin-istanbul build of the app, and its numbers per app file, remapped to
 // the sources by istanbul-lib-source-maps as nyc does, are compared with monocov's.
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createCoverageMap, type CoverageMap, type CoverageMapData, type FileCoverageData } from 'istanbul-lib-coverage';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { CHROMIUM } from './chromium';
+import { freePort } from './free-port';
 import { inTempDir, log, ourVersion, readJson, registryShell, removeDir, run, runOk, writeFiles, type Shell } from './lib';
 
 const NX = '22.6.1';
 const VITEST = '4.1.12';
-const CHROMIUM = process.env.MONOCOV_CHROMIUM ?? '/usr/bin/chromium';
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 const project = (name: string, projectType: 'library' | 'application', extra: object = {}) =>
   json({ name, $schema: '../../node_modules/nx/schemas/project-schema.json', projectType, tags: [], ...extra });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The app's Vite config; `istanbul` adds vite-plugin-istanbul (the reference build). */
 const viteConfig = (port: number, istanbul: boolean) => `import { defineConfig } from 'vite';

@@ -8,25 +8,16 @@
 // browser collection.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CHROMIUM } from '../../../tools/e2e/chromium';
+import { freePort } from '../../../tools/e2e/free-port';
 
 const REPO = join(__dirname, '..', '..', '..');
 const MONOCOV = join(__dirname, '..', 'bin', 'monocov.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function writeFiles(root: string, files: Record<string, string>): void {
   for (const [path, contents] of Object.entries(files)) {

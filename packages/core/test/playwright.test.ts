@@ -8,25 +8,16 @@
 // ignore hints applied, and be the same bytes from one run to the next.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FileCoverageData } from 'istanbul-lib-coverage';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { CHROMIUM } from '../../../tools/e2e/chromium';
+import { freePort } from '../../../tools/e2e/free-port';
 
-const CHROMIUM = process.env.MONOCOV_CHROMIUM ?? '/usr/bin/chromium';
 const REPO = join(__dirname, '..', '..', '..');
 const MONOCOV = join(__dirname, '..', 'bin', 'monocov.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The fixture app (test/fixtures/browser) with a file of ignore hints its entry runs, and an e2e project of the given files. */
 async function workspace(e2eFiles: Record<string, string>): Promise<string> {
