@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
 /**
@@ -38,9 +38,22 @@ function removeAbandonedTemps(dir: string, name: string): void {
 export function isProcessRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by someone else
+    return (error as NodeJS.ErrnoException).code === 'EPERM' && !isZombie(pid); // alive, owned by someone else
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * Whether a process that still has a pid has ended: a zombie (Linux's /proc state Z) is dead but
+ * not yet reaped, as a web server Playwright has just killed is while its parent exits.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
+  } catch {
+    return false; // no /proc (macOS, Windows): the pid answering is taken as running
   }
 }
 

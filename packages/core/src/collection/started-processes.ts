@@ -61,23 +61,10 @@ export function processesWithoutCoverage(rawDir: string, read: ReadonlySet<strin
   for (const pid of [...new Set([...started.keys(), ...wrote])].sort((a, b) => a - b)) {
     if (pid === process.pid) continue;
     const entry = { pid, script: started.get(pid) };
-    if (late.has(pid) || (isProcessRunning(pid) && !hasEnded(pid))) running.push(entry);
+    if (late.has(pid) || isProcessRunning(pid)) running.push(entry);
     else if (!wrote.has(pid)) ended.push(entry);
   }
   return { running, ended };
-}
-
-/**
- * Whether a process that still has a pid has ended: a zombie (Linux's /proc state Z) is dead but
- * not yet reaped, as a web server Playwright has just killed is while its parent exits.
- */
-function hasEnded(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-  } catch {
-    return false; // no /proc (macOS, Windows): the pid answering is taken as running
-  }
 }
 
 function scriptOf(markPath: string): string | undefined {
