@@ -3,8 +3,9 @@
 // Chromium's V8 coverage goes through writeBrowserCoverage and the conversion; the reference is
 // the same page run with every source instrumented by istanbul-lib-instrument, whose maps and
 // counts ours must equal.
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, relative } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
@@ -19,6 +20,7 @@ import { countMismatches, functionId, istanbulInstrument, mapsOf } from './conve
 
 const CHROMIUM = process.env.MONOCOV_CHROMIUM ?? '/usr/bin/chromium';
 const REPO = join(__dirname, '..', '..', '..');
+const BIN = join(__dirname, '..', 'bin', 'monocov.js');
 const SOURCES = ['apps/web/src/main.tsx', 'apps/web/src/greeting.tsx', 'libs/view/src/view.ts'];
 
 const created: string[] = [];
@@ -206,6 +208,42 @@ browserSuite('a source map that cannot be fetched is named in a warning, and the
   ]);
 });
 
+// Guards: convert/served-sources.ts (onAmbiguous), collection/v8.ts (the warning, dropped.ambiguous), store/write.ts.
+browserSuite("two apps with the same files: the dev server's URLs name neither, and a run says so in a warning and in meta.json dropped", async () => {
+  const copies = workspace();
+  cpSync(join(copies, 'apps/web'), join(copies, 'apps/admin'), { recursive: true });
+  writeFileSync(join(copies, 'package.json'), JSON.stringify({ name: 'copies', private: true, workspaces: ['apps/*', 'libs/*'] }));
+  writeFileSync(join(copies, '.coveragerc.json'), JSON.stringify({ run: { source: 'workspace' } }));
+  const { createServer: createViteServer } = await vite();
+  const server = await createViteServer(viteConfig(copies));
+  await server.listen();
+  const recorded = temp('recorded');
+  const base = server.resolvedUrls!.local[0]!;
+  try {
+    const written = await writeBrowserCoverage((await runPage(browser, base)).entries, { rawDir: recorded, fetchText: fetchOver });
+    assert.ok(written.path, 'the page had scripts with source maps');
+  } finally {
+    await server.close();
+  }
+  // The test command hands Chromium's data to the run as the Playwright fixture does: a raw file of its own process.
+  const handOver = `require('node:fs').copyFileSync(${JSON.stringify(join(recorded, readdirSync(recorded)[0]!))}, require('node:path').join(process.env.NODE_V8_COVERAGE, 'coverage-' + process.pid + '-browser-1.json'))`;
+  const run = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, '-e', handOver], { cwd: join(copies, 'apps/web'), encoding: 'utf8' });
+  assert.is(run.status, 0, run.stderr);
+  const urls = ['/src/greeting.tsx', '/src/main.tsx'].map((path) => new URL(path, base).href);
+  assert.ok(
+    run.stderr.includes(
+      `monocov: warning: the hits of 2 source(s) a browser ran are missing (counted in meta.json \`dropped\`): the path of each URL ends several workspace files that its source map's text (or lack of it) does not tell apart, so which one ran is unknown: ${JSON.stringify(urls[0])} (apps/admin/src/greeting.tsx, apps/web/src/greeting.tsx) and 1 more; make the files differ`,
+    ),
+    run.stderr,
+  );
+  const data = join(copies, 'coverage/projects/apps/web');
+  assert.equal(JSON.parse(readFileSync(join(data, 'meta.json'), 'utf8')).dropped, { processes: 0, ambiguous: 2, sources: [] });
+  // The app's files count at 0 (run.all); the library is served by its absolute /@fs/ path, which names it: its hits are kept.
+  const coverage: Record<string, FileCoverageData> = JSON.parse(readFileSync(join(data, 'coverage-final.json'), 'utf8'));
+  const ran = Object.keys(coverage).filter((rel) => Object.values(coverage[rel]!.s).some((hits) => hits > 0));
+  assert.equal(ran, ['libs/view/src/view.ts']);
+});
+
 const served = suite('served source URLs name workspace files only');
 
 served("a URL path is matched against the ends of workspace paths, and the map's text must match the file", () => {
@@ -235,12 +273,19 @@ served('hostile URLs: outside the workspace, into node_modules or .git, or not h
   }
 });
 
-served('a path two files end with names neither, unless the text tells them apart', () => {
+served('a path two files end with names neither, unless the text tells them apart; the files it could name are told', () => {
   const root = workspace();
   cpSync(join(root, 'apps/web'), join(root, 'apps/admin'), { recursive: true });
-  const sources = new ServedSources(root);
+  const told: Array<[string, string[]]> = [];
+  const sources = new ServedSources(root, (url, files) => told.push([url, files]));
   assert.is(sources.path('http://localhost/src/greeting.tsx', undefined), undefined);
+  assert.equal(told, [['http://localhost/src/greeting.tsx', [join(root, 'apps/admin/src/greeting.tsx'), join(root, 'apps/web/src/greeting.tsx')]]]);
   assert.is(sources.path('http://localhost/apps/admin/src/greeting.tsx', undefined), join(root, 'apps/admin/src/greeting.tsx'));
+  // The warning's fix: files that differ are told apart by the map's text.
+  const text = readFileSync(join(root, 'apps/web/src/greeting.tsx'), 'utf8');
+  writeFileSync(join(root, 'apps/admin/src/greeting.tsx'), `${text}// admin\n`);
+  assert.is(new ServedSources(root, (url, files) => told.push([url, files])).path('http://localhost/src/greeting.tsx', text), join(root, 'apps/web/src/greeting.tsx'));
+  assert.is(told.length, 1);
 });
 
 browserSuite.run();

@@ -5,6 +5,7 @@ import type { ContextsData } from '../store/format';
 import type * as ConvertModule from '../convert';
 import { compareStrings } from '../compare';
 import { scanSourceFiles } from '../files';
+import { workspaceRelative } from '../workspace-path';
 import { playwrightHookVariables } from './playwright-hook';
 import { contextsCollector, convert } from './lazy-modules';
 import { dropUnparsable, type RouteCollection, type RouteContext } from './route';
@@ -34,6 +35,8 @@ export function v8Collection(context: RouteContext): RouteCollection {
   };
   /** URLs of scripts whose hits were lost: the file each names does not exist. */
   const withoutFile: string[] = [];
+  /** URLs of served sources whose hits were left out, with the files each could stand for. */
+  const ambiguous = new Map<string, string[]>();
   let conversion: ConvertModule.V8Conversion | undefined;
   const v8Conversion = () =>
     (conversion ??= new (convert().V8Conversion)({
@@ -47,6 +50,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
       },
       onUnparsableSource: (problem) => dropUnparsable(problem, context),
       onScriptWithoutFile: (url) => withoutFile.push(url),
+      onAmbiguousSource: (url, candidates) => ambiguous.set(url, candidates),
     }));
   return {
     setup: { env: { ...env, ...variables(env) }, variables, runnerFlags: [] },
@@ -64,6 +68,12 @@ export function v8Collection(context: RouteContext): RouteCollection {
       if (lost.length > 0) {
         dropped.scripts = lost.length;
         warnings.push(scriptsWithoutFileWarning(lost));
+      }
+      // Only sources the project would measure: a file run.omit leaves out was never to count.
+      const undecided = [...ambiguous].filter(([, candidates]) => candidates.some((file) => include(file)));
+      if (undecided.length > 0) {
+        dropped.ambiguous = undecided.length;
+        warnings.push(ambiguousSourcesWarning(undecided, workspaceRoot));
       }
       return { coverage, collector: 'v8', contexts: run.contexts === 'test' ? await testContexts(context) : undefined };
     },
@@ -96,6 +106,16 @@ function scriptsWithoutFileWarning(urls: readonly string[]): string {
   const others = urls.length > 1 ? ` and ${urls.length - 1} more` : '';
   const fix = 'V8 removes line breaks and tabs from script URLs (rename such files), and a file the tests deleted cannot be measured (keep it until the tests end)';
   return `warning: the hits of ${urls.length} script(s) the tests ran are missing (counted in meta.json \`dropped\`): the file each names does not exist, ${first}${others}; ${fix}`;
+}
+
+/** Names the first source by its URL and the files it could stand for (workspace-relative). */
+function ambiguousSourcesWarning(sources: ReadonlyArray<[url: string, candidates: string[]]>, workspaceRoot: string): string {
+  const [url, candidates] = [...sources].sort(([a], [b]) => compareStrings(a, b))[0]!;
+  const others = sources.length > 1 ? ` and ${sources.length - 1} more` : '';
+  const files = candidates.map((file) => workspaceRelative(workspaceRoot, file) ?? file).join(', ');
+  const fix =
+    "make the files differ, or keep one copy in a library the apps import (Vite serves a file outside its root under /@fs/ and its absolute path, which names it); a source map without the sources' text (sourcesContent) cannot tell files apart by it (docs/browser.md#how-urls-become-files)";
+  return `warning: the hits of ${sources.length} source(s) a browser ran are missing (counted in meta.json \`dropped\`): the path of each URL ends several workspace files that its source map's text (or lack of it) does not tell apart, so which one ran is unknown: ${JSON.stringify(url)} (${files})${others}; ${fix}`;
 }
 
 /** The contexts recorded at the test boundaries the preload saw. */

@@ -46,6 +46,12 @@ export interface ConvertOptions {
    * file it loaded), or a source its map names without the text. Only files `include` selects count.
    */
   onScriptWithoutFile?: (url: string) => void;
+  /**
+   * Told about each source a browser fetched over HTTP whose URL path ends several workspace
+   * files (absolute paths) that its map's text does not tell apart: its hits are left out, as
+   * which file ran is unknown (ServedSources).
+   */
+  onAmbiguousSource?: (url: string, files: string[]) => void;
 }
 
 /** A result of its own for a file: fresh counters; the maps are built per call and shared with nothing else. */
@@ -90,7 +96,7 @@ export class V8Conversion {
           unparsable.add(problem.path ?? problem.message);
           onUnparsableSource(problem);
         }),
-      servedSource: options.workspaceRoot === undefined ? undefined : new ServedSources(options.workspaceRoot).path,
+      servedSource: options.workspaceRoot === undefined ? undefined : new ServedSources(options.workspaceRoot, options.onAmbiguousSource).path,
       onMissingFile:
         onScriptWithoutFile &&
         ((url) => {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { compareStrings } from '../compare';
 import { toPosix } from '../workspace-path';
 
 /** Only these can be sources a browser ran: what a bundler or dev server compiles to JavaScript. */
@@ -18,7 +19,8 @@ const VITE_FS_PREFIX = '/@fs/';
  * bundle whose map climbs out of `dist/`; Vite's `/@fs/<absolute path>`): where the server's
  * folder lies is not in the data. A URL's path is matched against the ends of the workspace's
  * source paths and, when the map carries the source text, only a file with exactly that text
- * matches; a path two files end with (and the text does not tell apart) matches none. The URL
+ * matches; a path two files end with (and the text does not tell apart) matches none, and is told
+ * to `onAmbiguous` with the files, so that its hits are not lost without a word. The URL
  * never names a file by itself: only a regular file found by walking the workspace (links not
  * followed) can be the answer, so data from a browser cannot make monocov read a file outside
  * the workspace (docs/security.md).
@@ -28,7 +30,11 @@ export class ServedSources {
   private byName: Map<string, string[]> | undefined;
   private readonly found = new Map<string, string | undefined>();
 
-  constructor(private readonly workspaceRoot: string) {}
+  constructor(
+    private readonly workspaceRoot: string,
+    /** Told about a URL whose path ends several workspace files that the map's text does not tell apart (absolute paths, sorted). */
+    private readonly onAmbiguous?: (url: string, files: string[]) => void,
+  ) {}
 
   /** Absolute path of the workspace file a served source URL stands for, or undefined. */
   readonly path = (url: string, content: string | undefined): string | undefined => {
@@ -51,6 +57,7 @@ export class ServedSources {
     const name = pathname.slice(pathname.lastIndexOf('/') + 1);
     const candidates = (this.index().get(name) ?? []).filter((rel) => (absolute === undefined ? `/${rel}`.endsWith(pathname) : rel === absolute));
     const matching = content === undefined ? candidates : candidates.filter((rel) => readText(join(this.workspaceRoot, rel)) === content);
+    if (matching.length > 1) this.onAmbiguous?.(url, matching.map((rel) => join(this.workspaceRoot, rel)).sort(compareStrings));
     return matching.length === 1 ? join(this.workspaceRoot, matching[0]!) : undefined;
   }
 

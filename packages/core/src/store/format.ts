@@ -68,13 +68,16 @@ export interface TestsRecord extends EndedWith {
 /**
  * What a run left out rather than fail: test processes whose raw V8 file was malformed (their
  * hits are missing), scripts whose URL names no file (V8 removes line breaks and tabs from script
- * URLs; a file deleted before the conversion) and sources left out (workspace-relative, sorted):
+ * URLs; a file deleted before the conversion), sources a browser ran whose URL several workspace
+ * files could stand for, and sources left out (workspace-relative, sorted):
  * Babel could not parse them, or their name holds a control character no report can represent.
  */
 export interface DroppedData {
   processes: number;
   /** Written only when above 0; absent in data written before it was counted. */
   scripts?: number;
+  /** Written only when above 0; absent in data written before it was counted. */
+  ambiguous?: number;
   sources: string[];
 }
 

@@ -53,8 +53,13 @@ export function writeProjectData(options: WriteProjectDataOptions): string {
   }
   const { dropped, ...rest } = options.meta;
   const meta: ProjectMeta = { formatVersion: FORMAT_VERSION, ...rest, sources };
-  if (dropped && (dropped.processes > 0 || (dropped.scripts ?? 0) > 0 || dropped.sources.length > 0)) {
-    meta.dropped = { processes: dropped.processes, ...(dropped.scripts ? { scripts: dropped.scripts } : {}), sources: [...dropped.sources].sort() };
+  if (dropped && (dropped.processes > 0 || (dropped.scripts ?? 0) > 0 || (dropped.ambiguous ?? 0) > 0 || dropped.sources.length > 0)) {
+    meta.dropped = {
+      processes: dropped.processes,
+      ...(dropped.scripts ? { scripts: dropped.scripts } : {}),
+      ...(dropped.ambiguous ? { ambiguous: dropped.ambiguous } : {}),
+      sources: [...dropped.sources].sort(),
+    };
   }
   const files = new Map<string, Buffer>([[COVERAGE_FILE, Buffer.from(stableStringify(coverage))]]);
   if (options.contexts) files.set(CONTEXTS_FILE, Buffer.from(stableStringify(options.contexts)));
