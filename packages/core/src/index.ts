@@ -49,6 +49,8 @@ export { watchChildExits, type ChildExitWatch } from './test-command';
 export { RUNNER_LABELS, detectTargetRunner, runnerOfExecutor, type RunnerDetection, type TestRunner } from './runners/detect';
 export { testCommandKind, whyNotTests, withoutRepeats, type TestCommandKind, type TestRun } from './runners/test-commands';
 export type { FlagValue } from './runners/flags';
+/** Whether a project's Vitest runs are measured in Chromium through monocov's conversion (browser mode) rather than with Vitest's own coverage. */
+export { measuresVitestInBrowser } from './runners/provider';
 /** Whether a project has tests: files named as the runners find them by default, or a test run that picks files of its own. */
 export { findsNoTestFile, isTestFile, NO_TEST_FILES, ownTestDiscovery, TEST_FILE_GLOBS, type OwnTestDiscoveryArgs } from './test-files';
 export type { TargetDescription } from './runners/detect';

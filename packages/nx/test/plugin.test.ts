@@ -277,6 +277,28 @@ test('@nx/vitest: a Vite app without a `test` section gets no coverage target; a
   assert.match(projects['libs/ui'].targets.coverage.metadata.description, /with Vitest's own coverage/);
 });
 
+// Guards: runners/provider.ts measuresVitestInBrowser, the choice collection/runner.ts makes at run time.
+test("Vitest browser mode: described as measured in Chromium only where monocov's provider measures it; Vitest's own coverage otherwise", async () => {
+  const browser = "browser: { enabled: true, provider: 'playwright', instances: [{ browser: 'chromium' }] }";
+  const project = (name: string, config: string, test = 'vitest run') => ({
+    [`libs/${name}/package.json`]: json({ name, scripts: { test } }),
+    [`libs/${name}/vitest.config.ts`]: `export default { test: { ${config} } };\n`,
+    [`libs/${name}/src/a.test.ts`]: aTest,
+  });
+  const projects = await inferred({
+    'package.json': json({ name: 'acme', private: true, workspaces: ['libs/*'] }),
+    ...project('browser', browser),
+    ...project('browser-named-v8', `${browser}, coverage: { provider: 'v8' }`),
+    ...project('mixed', `projects: [{ test: { name: 'node' } }, { test: { name: 'browser', ${browser} } }]`),
+    ...project('istanbul', `${browser}, coverage: { provider: 'istanbul' }`),
+    ...project('flag-only', "include: ['src/**/*.test.ts']", 'vitest run --browser.enabled --browser.name=chromium'),
+  });
+  const described = Object.fromEntries(Object.entries(coverageTargets(projects)).map(([root, target]) => [root, target.metadata.description]));
+  const inBrowser = 'Runs the "test" target in Chromium under V8 coverage (Vitest browser mode, through monocov\'s provider), and writes this project\'s coverage data';
+  const own = 'Runs the "test" target with Vitest\'s own coverage, and writes this project\'s coverage data';
+  assert.equal(described, { 'libs/browser': inBrowser, 'libs/browser-named-v8': inBrowser, 'libs/mixed': own, 'libs/istanbul': own, 'libs/flag-only': own });
+});
+
 test('target names follow the options', async () => {
   const projects = await inferred(
     {

@@ -160,6 +160,16 @@ export function viaBrowserProvider(chosen: ProjectProvider): boolean {
   return chosen.runner === 'vitest' && chosen.browser && chosen.provider === 'v8';
 }
 
+/**
+ * Whether the project's Vitest runs are measured in Chromium through monocov's own provider module
+ * and conversion (a browser-only config with provider v8), rather than with Vitest's own coverage:
+ * the choice collection/runner.ts makes, for the Nx plugin to describe.
+ */
+export function measuresVitestInBrowser(workspaceRoot: string, projectRoot: string): boolean {
+  const chosen = projectProvider('vitest', workspaceRoot, projectRoot);
+  return chosen !== undefined && viaBrowserProvider(chosen);
+}
+
 /** Vitest loads each provider from its own package, which projects install beside Vitest; Jest's are built in. */
 const VITEST_PROVIDER_PACKAGES: Readonly<Record<string, string>> = { v8: '@vitest/coverage-v8', istanbul: '@vitest/coverage-istanbul' };
 

@@ -96,13 +96,16 @@ function runnersOf(testTargets: readonly TestTarget[]): TestRunner[] {
   return [...new Set(testTargets.flatMap((entry) => entry.runner?.runners ?? []))];
 }
 
-/** Which route will run, per test target: the runner's own coverage (Jest, Vitest) or V8. */
+/** Which route will run, per test target: the runner's own coverage (Jest, Vitest), Vitest browser mode through monocov's provider, or V8. */
 function describeRoute(testTargets: readonly TestTarget[]): string {
   const routes = testTargets.map((entry) => {
-    const runners = entry.runner?.runners ?? [];
     if (entry.browser) return `"${entry.name}" target in Chromium and under V8 coverage`;
-    const route = runners.length > 0 ? `with ${runners.map((runner) => RUNNER_LABELS[runner]).join(' and ')}'s own coverage` : 'under V8 coverage';
-    return `"${entry.name}" target ${route}`;
+    const own = (entry.runner?.runners ?? []).filter((runner) => !(runner === 'vitest' && entry.vitestInBrowser));
+    const parts = [
+      ...(own.length > 0 ? [`with ${own.map((runner) => RUNNER_LABELS[runner]).join(' and ')}'s own coverage`] : []),
+      ...(entry.vitestInBrowser ? ["in Chromium under V8 coverage (Vitest browser mode, through monocov's provider)"] : []),
+    ];
+    return `"${entry.name}" target ${parts.length > 0 ? parts.join(' and ') : 'under V8 coverage'}`;
   });
   return `Runs the ${routes.join(', then the ')}, and writes this project's coverage data`;
 }

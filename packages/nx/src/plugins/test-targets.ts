@@ -1,5 +1,15 @@
 import type { NxJsonConfiguration, TargetConfiguration } from 'nx/src/devkit-exports';
-import { detectTargetRunner, NO_TEST_FILES, ownTestDiscovery, runnerOfExecutor, testCommandKind, whyNotTests, withoutRepeats, type RunnerDetection } from '@monocov/core';
+import {
+  detectTargetRunner,
+  measuresVitestInBrowser,
+  NO_TEST_FILES,
+  ownTestDiscovery,
+  runnerOfExecutor,
+  testCommandKind,
+  whyNotTests,
+  withoutRepeats,
+  type RunnerDetection,
+} from '@monocov/core';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { InferredTestTarget } from './test-plugins';
@@ -13,6 +23,8 @@ export interface TestTarget {
   runner: RunnerDetection | undefined;
   /** It runs Playwright: measured in Chromium (monocov's preload) and under V8, crediting every workspace file it runs. */
   browser: boolean;
+  /** It runs Vitest in browser mode, measured in Chromium through monocov's own provider and conversion rather than Vitest's own coverage. */
+  vitestInBrowser: boolean;
   /** Where it comes from: `project.json`, `package.json script "test:lib"`, `@nx/jest/plugin (jest.config.ts)`. */
   source: string;
 }
@@ -78,7 +90,11 @@ export function findTestTargets(args: {
           ? undefined
           : whyNotATestTarget(name, target, scripts, testTargetNames !== undefined);
     if (judged) skipped.push({ name, reason: judged });
-    else testTargets.push({ name, target, runner: browser ? undefined : runnerOf(target, fromPlugin, projectDir), browser, source });
+    else {
+      const runner = browser ? undefined : runnerOf(target, fromPlugin, projectDir);
+      const vitestInBrowser = runner?.runners.includes('vitest') === true && measuresVitestInBrowser(workspaceRoot, projectRoot);
+      testTargets.push({ name, target, runner, browser, vitestInBrowser, source });
+    }
   }
   const found = testTargetNames ? { testTargets, skipped } : withoutRepeatedRuns(testTargets, skipped, scripts);
   if (found.testTargets.length === 0 || args.hasTestFiles) return found;
