@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { bundleCli } from './bundle-cli.mjs';
 
 export const REPO_ROOT = join(import.meta.dirname, '..');
 export const PACKAGES = ['packages/core', 'packages/nx'];
@@ -14,6 +15,7 @@ export const PACK_DIR = join(REPO_ROOT, 'dist-packages');
 export function packAll(destination = PACK_DIR) {
   for (const pkg of PACKAGES) removeOrphanedOutput(join(REPO_ROOT, pkg));
   execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', ...PACKAGES], { cwd: REPO_ROOT, stdio: 'inherit' });
+  bundleCli();
   rmSync(destination, { recursive: true, force: true });
   mkdirSync(destination, { recursive: true });
   const workspaces = PACKAGES.flatMap((pkg) => ['--workspace', pkg]);

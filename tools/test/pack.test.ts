@@ -65,6 +65,8 @@ test('@monocov/core: the monocov bin, the runner hook and the rc file schema are
   assert.ok(core.paths.includes('bin/monocov.js'));
   assert.ok(core.paths.includes('bin/run-options-hash.js'), "the coverage targets' runtime input runs it");
   assert.ok(core.paths.includes('dist/cli/main.js'));
+  assert.ok(core.paths.includes('dist/cli-loader.js') && core.paths.includes('dist/monocov-cli.js'), 'bin/monocov.js runs the bundle through the loader');
+  assert.ok(core.paths.includes('dist/monocov-cli.js.map'), "an unexpected error's stack is mapped through it");
   assert.ok(core.paths.includes('hooks/runner-argv.cjs'), 'Node preloads it into Jest and Vitest commands');
   assert.ok(core.paths.includes('coveragerc.schema.json'));
 });

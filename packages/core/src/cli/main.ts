@@ -17,6 +17,13 @@ const COMMANDS: Record<string, () => Command> = {
   init: () => (require('./commands/init') as typeof import('./commands/init')).initCommand,
 };
 
+let executed: string | undefined;
+
+/** The command this process ran, past its options and help: cli-loader.ts keeps V8's code cache of each. */
+export function executedCommand(): string | undefined {
+  return executed;
+}
+
 const DOCS = 'https://github.com/monocov/monocov/blob/main/docs/troubleshooting.md';
 
 export async function main(argv: string[], given: CliContext = processContext()): Promise<number> {
@@ -51,6 +58,7 @@ export async function main(argv: string[], given: CliContext = processContext())
     context.stdout.write(`${command.usage}\n`);
     return EXIT.ok;
   }
+  executed = name;
   try {
     return await command.execute({ options: parsed.values, positionals: [...parsed.positionals, ...passthrough] }, context);
   } catch (error) {
@@ -59,7 +67,8 @@ export async function main(argv: string[], given: CliContext = processContext())
       context.stderr.write(`monocov ${name}: ${known.message}\n(see ${DOCS})\n`);
       return exitCodeFor(known.code);
     }
-    context.stderr.write(`monocov ${name}: unexpected error, please report it:\n${(error as Error).stack ?? String(error)}\n`);
+    const stack = error instanceof Error ? (require('./readable-stack') as typeof import('./readable-stack')).readableStack(error) : String(error);
+    context.stderr.write(`monocov ${name}: unexpected error, please report it:\n${stack}\n`);
     return EXIT.internal;
   }
 }

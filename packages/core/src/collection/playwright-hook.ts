@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { HOOKS_DIR } from '../package-dir';
 
-/** Plain CommonJS shipped beside dist/ (two levels up from src/collection and dist/collection alike), so Node can preload it. */
-const PLAYWRIGHT_HOOK = join(__dirname, '..', '..', 'hooks', 'playwright.cjs');
+const PLAYWRIGHT_HOOK = join(HOOKS_DIR, 'playwright.cjs');
 
 /**
  * The variable that measures Playwright Test's browsers in a covered command: the hook, preloaded

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
+import { cacheDir } from '../cache-dir';
 import type { FileMapsCache } from '../convert/file-maps-cache';
 import { convert } from './lazy-modules';
 import { dropUnparsable, type RouteCollection, type RouteContext, type RunningTests, type TestSetup } from './route';
@@ -81,7 +80,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
   try {
     const env = options.env ?? process.env;
     let sourceFiles: FileMapsCache | undefined;
-    const files = () => (sourceFiles ??= new (convert().FileMapsCache)(mapsCacheDir(workspaceRoot, env)));
+    const files = () => (sourceFiles ??= new (convert().FileMapsCache)(cacheDir(workspaceRoot, env)));
     const warnings: string[] = [];
     const dropped: DroppedData = { processes: 0, scripts: 0, sources: [] };
     const context: RouteContext = { workspaceRoot, projectRoot, run, include, rawDir, env, files, warnings, dropped };
@@ -224,17 +223,6 @@ async function awaitTests(running: Promise<TestOutcome>, { whileTestsRun }: Rout
   }
   await meanwhile.catch(() => undefined); // a failure here meets the conversion again, which reports it
   return outcome;
-}
-
-/**
- * Where parsed maps are kept between runs: `node_modules/.cache/monocov` at the workspace root (the
- * usual home of tool caches, and already cached by most CI setups). `MONOCOV_CACHE=off` turns it
- * off; without a node_modules folder there is none.
- */
-function mapsCacheDir(workspaceRoot: string, env: NodeJS.ProcessEnv): string | undefined {
-  if (/^(?:off|0|false|no)$/i.test(env.MONOCOV_CACHE ?? '')) return undefined;
-  const modules = join(workspaceRoot, 'node_modules');
-  return existsSync(modules) ? join(modules, '.cache', 'monocov') : undefined;
 }
 
 /** Whether any statement or function of the project's sources ran (a loaded module runs its top level). */

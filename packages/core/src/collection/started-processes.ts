@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isProcessRunning } from '../fs-atomic';
+import { HOOKS_DIR } from '../package-dir';
 
-/** Plain CommonJS shipped beside dist/ (two levels up from src/collection and dist/collection alike), so Node can preload it. */
-const HOOK_FILE = join(__dirname, '..', '..', 'hooks', 'process-start.cjs');
+const HOOK_FILE = join(HOOKS_DIR, 'process-start.cjs');
 
 /** The hook's mark of a process that started: `monocov-started-<pid>.json`. */
 const MARK_NAME = /^monocov-started-(\d+)\.json$/;

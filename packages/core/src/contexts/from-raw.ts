@@ -6,12 +6,12 @@ import { RangeTree } from '../convert/range-tree';
 import { readRawFile } from '../convert/raw-files';
 import { scriptPath } from '../convert/script-mapping';
 import { ScriptResolver } from '../convert/script-resolver';
+import { HOOKS_DIR } from '../package-dir';
 import type { ContextsData } from '../store/format';
 import { toPosix, workspaceRelative } from '../workspace-path';
 import { addLine, toContextsData, type LinesByTest } from './data';
 
-/** Plain CommonJS shipped beside dist/ (two levels up from src/contexts and dist/contexts alike), so Node can preload it. */
-const HOOK_FILE = join(__dirname, '..', '..', 'hooks', 'test-contexts.cjs');
+const HOOK_FILE = join(HOOKS_DIR, 'test-contexts.cjs');
 
 /**
  * The variables that turn test contexts on in a covered command: the hook, preloaded into every

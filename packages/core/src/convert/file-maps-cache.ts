@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { markCanonical, stableStringify } from '../stable-json';
+import { CODE_DIR } from '../package-dir';
 import { hashContent } from '../store/format';
 import { TOOL_VERSION } from '../version';
 import type { FileMaps } from './file-map-types';
@@ -130,6 +131,9 @@ class MapsStore {
   }
 }
 
+/** This folder, dist/convert (src/convert under tsx): the CLI's bundle is built from it. */
+const CONVERTER_DIR = join(CODE_DIR, 'convert');
+
 let version: string | undefined;
 
 /** monocov's version, the parser's, and a hash of this folder's code (the converter as built). */
@@ -141,8 +145,8 @@ function converterVersion(): string {
     } catch {
       hash.update('parser?');
     }
-    for (const name of readdirSync(__dirname).sort()) {
-      if (/\.(?:js|ts)$/.test(name) && !name.endsWith('.d.ts')) hash.update(name).update(readFileSync(join(__dirname, name)));
+    for (const name of readdirSync(CONVERTER_DIR).sort()) {
+      if (/\.(?:js|ts)$/.test(name) && !name.endsWith('.d.ts')) hash.update(name).update(readFileSync(join(CONVERTER_DIR, name)));
     }
     version = hash.digest('hex');
   }

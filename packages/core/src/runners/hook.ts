@@ -1,12 +1,11 @@
 import { join } from 'node:path';
+import { HOOKS_DIR } from '../package-dir';
 import { RUNNER_LABELS, type TestRunner } from './detect';
 import type { FlagValue, RunnerFlags } from './flags';
 
 /** Read by name in hooks/runner-argv.cjs. */
 const RUNNER_HOOK_VARIABLE = 'MONOCOV_RUNNER_HOOK';
 
-/** Plain CommonJS shipped beside dist/ (two levels up from src/runners and dist/runners alike), so Node can preload it. */
-const HOOKS_DIR = join(__dirname, '..', '..', 'hooks');
 const HOOK_FILE = join(HOOKS_DIR, 'runner-argv.cjs');
 
 /** Each runner's CLI script, as the end of its real path. */

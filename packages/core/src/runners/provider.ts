@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { ConfigError } from '../errors';
+import { HOOKS_DIR } from '../package-dir';
 import { RUNNER_LABELS, type TestRunner } from './detect';
 
 /**
@@ -127,9 +128,9 @@ function browserOnly(text: string): boolean {
 
 /**
  * monocov's provider module for Vitest browser mode (`coverage.provider: "custom"`): plain ESM shipped
- * beside dist/ (two levels up from src/runners and dist/runners alike), which Vite serves to the browser.
+ * beside dist/, which Vite serves to the browser.
  */
-export const VITEST_BROWSER_PROVIDER_MODULE = join(__dirname, '..', '..', 'hooks', 'vitest-browser-coverage.mjs');
+export const VITEST_BROWSER_PROVIDER_MODULE = join(HOOKS_DIR, 'vitest-browser-coverage.mjs');
 
 /**
  * Other configs the target's command names (`vitest --config vitest.ssr.config.ts`) whose provider

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import { escapeMarkup } from '../../escape';
 import type libReport from 'istanbul-lib-report';
+import { PACKAGE_DIR } from '../../package-dir';
 import type { MergedProject, ProjectCompleteness } from '../../store/format';
 import type { Baseline } from '../markdown';
 import { buildReportModel, type ProjectRow, type ReportModel, type TreeNode } from './model';
@@ -16,8 +17,8 @@ export interface WorkspaceHtmlInput {
   precision: number;
 }
 
-/** The page's script and style, shipped in the package beside dist/ (the same depth from src/ and dist/). */
-const ASSETS = join(__dirname, '..', '..', '..', 'assets', 'html');
+/** The page's script and style, shipped in the package beside dist/. */
+const ASSETS = join(PACKAGE_DIR, 'assets', 'html');
 const ASSET_FILES = ['report.js', 'report.css'];
 /** Our files inside html/, apart from istanbul's: a source file's page always ends in `.html`, so names never meet. */
 const OWN_FOLDER = 'monocov';

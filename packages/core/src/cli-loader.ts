@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+import { cacheDir } from './cache-dir';
+import type * as CliMain from './cli/main';
+import { findWorkspaceRoot } from './config/workspace-root';
+
+/** The CLI as one script (tools/bundle-cli.mjs), beside this file in dist/. */
+export const CLI_BUNDLE = join(__dirname, 'monocov-cli.js');
+
+/** A code cache file starts with the sha256 of the rest: V8 checks a cache's header, never its contents. */
+const DIGEST_BYTES = 32;
+
+export interface LoadedCli {
+  main: typeof CliMain.main;
+  /** Writes V8's code cache of the command, once its work is done, when there was none or V8 rejected it. */
+  saveCodeCache(): void;
+}
+
+type CommonJsWrapper = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
+
+/**
+ * Compiles and runs the CLI's bundle, with V8's code cache of an earlier run of the same command when
+ * there is one V8 accepts: a warm `monocov run` then compiles almost none of monocov's code
+ * (docs/performance.md). The cache is made after the command's work, so it holds every function the
+ * command compiled, not only the bundle's top level.
+ */
+export function loadCli(command: string | undefined, cwd = process.cwd(), env = process.env): LoadedCli {
+  const source = readFileSync(CLI_BUNDLE);
+  const cacheFile = command === undefined ? undefined : codeCacheFile(source, command, cwd, env);
+  const cachedData = cacheFile === undefined ? undefined : readCodeCache(cacheFile);
+  // Node's CommonJS wrapper, on the bundle's first line so that its line numbers stay the map's.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n})`, { filename: CLI_BUNDLE, cachedData });
+  const bundle = { exports: {} as typeof CliMain };
+  (script.runInThisContext() as CommonJsWrapper).call(bundle.exports, bundle.exports, createRequire(CLI_BUNDLE), bundle, CLI_BUNDLE, __dirname);
+  return {
+    main: bundle.exports.main,
+    saveCodeCache() {
+      if (cacheFile === undefined || bundle.exports.executedCommand() !== command) return;
+      if (cachedData !== undefined && !script.cachedDataRejected) return;
+      saveCodeCache(cacheFile, command!, script.createCachedData());
+    },
+  };
+}
+
+/**
+ * `<cache folder>/code/<command>-<node version>-<arch>-<bundle hash>.bin`, beside the map cache (cache-dir.ts). V8
+ * checks its own version and flags and the source's length, not its text: the bundle's hash keys the
+ * file to the code it was made from, whatever changed it (a new monocov, a local build, a patch).
+ */
+function codeCacheFile(source: Buffer, command: string, cwd: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (!/^[a-z][a-z-]{0,31}$/.test(command)) return undefined;
+  const dir = cacheDir(findWorkspaceRoot(cwd), env);
+  if (dir === undefined) return undefined;
+  const bundleHash = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  return join(dir, 'code', `${codeCachePrefix(command)}${bundleHash}.bin`);
+}
+
+function codeCachePrefix(command: string): string {
+  return `${command}-${process.version}-${process.arch}-`;
+}
+
+/**
+ * The cache's data, or undefined when there is none or its digest does not match: a file cut short,
+ * damaged or half-written would otherwise reach V8, which crashes the process on a damaged cache
+ * whose header is intact (Node 20). The data is code: its folder is trusted as node_modules itself is.
+ */
+function readCodeCache(file: string): Buffer | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined; // not made yet, or unreadable: the bundle is compiled without it
+  }
+  const data = bytes.subarray(DIGEST_BYTES);
+  return bytes.length > DIGEST_BYTES && digest(data).equals(bytes.subarray(0, DIGEST_BYTES)) ? data : undefined;
+}
+
+/** Replaces the cache of this command, Node and platform; one of another bundle (an older monocov) is removed. */
+function saveCodeCache(file: string, command: string, data: Buffer): void {
+  const { writeFileAtomic } = require('./fs-atomic') as typeof import('./fs-atomic');
+  const dir = dirname(file);
+  const name = basename(file);
+  const prefix = codeCachePrefix(command);
+  try {
+    writeFileAtomic(file, Buffer.concat([digest(data), data]));
+    for (const entry of readdirSync(dir)) {
+      if (entry.startsWith(prefix) && entry.endsWith('.bin') && entry !== name) rmSync(join(dir, entry), { force: true });
+    }
+  } catch {
+    // a cache: a run that cannot write it (read-only or full disk) has done its work all the same
+  }
+}
+
+function digest(data: Uint8Array): Buffer {
+  return createHash('sha256').update(data).digest();
+}

@@ -1,0 +1,135 @@
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+// The bin runs the CLI's bundle (dist/monocov-cli.js, built by `npm test`) through dist/cli-loader.js with
+// V8's code cache, kept in node_modules/.cache/monocov/code/: real runs of the real bin, as a user runs it.
+const BIN = join(__dirname, '..', 'bin', 'monocov.js');
+const LOADER = join(__dirname, '..', 'dist', 'cli-loader.js');
+
+const root = mkdtempSync(join(tmpdir(), 'monocov-code-cache-'));
+for (const [path, contents] of Object.entries({
+  'package.json': JSON.stringify({ name: 'one', private: true }),
+  '.coveragerc.json': JSON.stringify({ run: { include: ['lib/**'] } }),
+  'lib/add.js': `exports.add = (a, b) => (a > 0 ? a + b : b);\n`,
+  'add.test.js': `require('node:assert').equal(require('./lib/add').add(1, 2), 3);\n`,
+})) {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), contents);
+}
+mkdirSync(join(root, 'node_modules')); // the cache folder's home (cache-dir.ts)
+const CODE_DIR = join(root, 'node_modules', '.cache', 'monocov', 'code');
+test.after(() => rmSync(root, { recursive: true, force: true }));
+
+const SUMMARY = 'monocov: one: statements 100%, branches 50%, functions 100%, lines 100% in 1 file; data written to coverage/projects/.root\n';
+
+function run(env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, 'add.test.js'], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+  assert.is(result.status, 0, result.stderr);
+  assert.is(result.stdout, SUMMARY);
+  return result;
+}
+
+function cacheFiles(): string[] {
+  return existsSync(CODE_DIR) ? readdirSync(CODE_DIR) : [];
+}
+
+/** The one cache file of `run`; its first 32 bytes are the sha256 of the rest. */
+function runCache(): { path: string; bytes: Buffer; inode: number } {
+  const names = cacheFiles();
+  assert.is(names.length, 1, names.join(', '));
+  assert.match(names[0]!, new RegExp(`^run-${process.version.replace(/\./g, '\\.')}-${process.arch}-[0-9a-f]{16}\\.bin$`));
+  const path = join(CODE_DIR, names[0]!);
+  const bytes = readFileSync(path);
+  assert.ok(createHash('sha256').update(bytes.subarray(32)).digest().equals(bytes.subarray(0, 32)), 'digest of the data');
+  return { path, bytes, inode: statSync(path).ino };
+}
+
+test('the first run writes the code cache of its command; the next run uses it and writes nothing', () => {
+  run();
+  const first = runCache();
+  assert.ok(first.bytes.length > 10_000, `${first.bytes.length} bytes`);
+  run();
+  const second = runCache();
+  assert.is(second.inode, first.inode, 'an accepted cache is not rewritten');
+  assert.ok(second.bytes.equals(first.bytes));
+});
+
+test('a damaged, cut short or foreign cache file is never handed to V8 as it is: the run succeeds and writes a good one', () => {
+  const good = runCache().bytes;
+  const damaged = Buffer.from(good);
+  // The header intact: Node 20's V8 crashes on this (SIGTRAP) unless the digest keeps it out.
+  for (let i = 0; i < 64; i++) damaged[(damaged.length >> 1) + i] ^= 0x5a;
+  const garbage = randomBytes(good.length - 32);
+  const cases = {
+    damaged,
+    'cut short': good.subarray(0, good.length >> 1),
+    empty: Buffer.alloc(0),
+    'not V8 data, with a matching digest': Buffer.concat([createHash('sha256').update(garbage).digest(), garbage]),
+  };
+  for (const [label, bytes] of Object.entries(cases)) {
+    const { path } = runCache();
+    writeFileSync(path, bytes);
+    const before = statSync(path).ino;
+    run();
+    const after = runCache();
+    assert.is.not(after.inode, before, `${label}: rewritten`);
+    assert.ok(after.bytes.length > 10_000, label);
+  }
+});
+
+test("a cache of another bundle (an older monocov) is replaced, and other commands' and Node versions' caches are kept", () => {
+  const old = join(CODE_DIR, `run-${process.version}-${process.arch}-0000000000000000.bin`);
+  const otherNode = join(CODE_DIR, `run-v0.0.0-${process.arch}-0000000000000000.bin`);
+  const otherCommand = join(CODE_DIR, `merge-${process.version}-${process.arch}-0000000000000000.bin`);
+  const { path } = runCache();
+  for (const file of [old, otherNode, otherCommand]) writeFileSync(file, 'x');
+  rmSync(path);
+  run();
+  assert.ok(!existsSync(old));
+  assert.ok(existsSync(otherNode) && existsSync(otherCommand));
+  rmSync(otherNode);
+  rmSync(otherCommand);
+  runCache();
+});
+
+test('MONOCOV_CACHE=off keeps no code cache; help, version and unknown commands write none', () => {
+  rmSync(CODE_DIR, { recursive: true, force: true });
+  run({ MONOCOV_CACHE: 'off' });
+  assert.equal(cacheFiles(), []);
+  for (const args of [['--version'], ['--help'], ['rnu'], ['run', '--help']]) {
+    spawnSync(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8' });
+  }
+  assert.equal(cacheFiles(), [], "run --help's cache would be one without the run's functions");
+});
+
+test("an unexpected error's stack points at monocov's sources (src/*.ts) through the bundle's source map", async () => {
+  const { loadCli } = require(LOADER) as typeof import('../src/cli-loader');
+  let stderr = '';
+  const exitCode = await loadCli(undefined).main(['run', '--', process.execPath, 'add.test.js'], {
+    cwd: root,
+    env: { ...process.env, MONOCOV_CACHE: 'off' },
+    stdout: new Writable({
+      write() {
+        throw new TypeError('stdout is gone');
+      },
+    }),
+    stderr: new Writable({
+      write(chunk, _encoding, done) {
+        stderr += String(chunk);
+        done();
+      },
+    }),
+  });
+  assert.is(exitCode, 70, stderr);
+  assert.match(stderr, 'unexpected error, please report it:\nTypeError: stdout is gone\n');
+  assert.match(stderr, /\(.*[/\\]src[/\\]cli[/\\]commands[/\\]run\.ts:\d+:\d+\)/);
+  assert.not.match(stderr, 'monocov-cli.js');
+});
+
+test.run();

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// `npm run build`'s last step: the monocov CLI as one file, packages/core/dist/monocov-cli.js, built by esbuild
+// from tsc's output (dist/cli/main.js and what it requires), with a source map through tsc's maps to src/.
+// bin/monocov.js runs it through dist/cli-loader.js with V8's code cache: a project's `monocov run` then
+// resolves, reads and compiles one script instead of ~60 modules (docs/performance.md, issue 19).
+//
+// Left outside, loaded from node_modules as before: what only some runs load (Babel for a file's first parse,
+// istanbul's reporters, which read their assets from their own folder, yaml, trace-mapping, cross-spawn,
+// jsonc-parser), and istanbul-lib-coverage, whose classes istanbul-lib-report checks with `instanceof`.
+// hooks/ and assets/ stay files of the package, found from dist/ (src/package-dir.ts).
+import { buildSync } from 'esbuild';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const CORE = join(import.meta.dirname, '..', 'packages', 'core');
+export const BUNDLE = join(CORE, 'dist', 'monocov-cli.js');
+const OUTSIDE = [
+  '@babel/parser',
+  '@babel/types',
+  '@jridgewell/trace-mapping',
+  'cross-spawn',
+  'istanbul-lib-coverage',
+  'istanbul-lib-report',
+  'istanbul-reports',
+  'jsonc-parser',
+  'yaml',
+];
+
+export function bundleCli() {
+  buildSync({
+    entryPoints: [join(CORE, 'dist', 'cli', 'main.js')],
+    outfile: BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: OUTSIDE,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    logLevel: 'warning',
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) bundleCli();
