@@ -1,6 +1,5 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { getHeapStatistics } from 'node:v8';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { DataError } from '../errors';
 import { jsonObjectEntriesOfFile } from '../json-entries';
@@ -21,9 +20,12 @@ import { checkContextsData, checkDataMeta, checkFileCoverage } from './shape';
  * Files up to this size are parsed as one string; larger ones (a merged file of hundreds of
  * projects) entry by entry from the file, a chunk at a time: one string of them would pass V8's
  * limit of about 512 MiB, and holding one whole while its entries are parsed would take several
- * times its size. 64 MiB, or a 64th of the heap's limit when that is less.
+ * times its size. 64 MiB, or a 64th of the heap's limit when that is less. Asked when a file is
+ * read: node:v8 is loaded then, not by every `monocov run` that loads this module (3 ms of its start).
  */
-export const WHOLE_PARSE_LIMIT = Math.min(64 * 2 ** 20, getHeapStatistics().heap_size_limit / 64);
+export function wholeParseLimit(): number {
+  return Math.min(64 * 2 ** 20, (require('node:v8') as typeof import('node:v8')).getHeapStatistics().heap_size_limit / 64);
+}
 
 /** One entry of a data file: its key as written, its coverage, and the size in bytes of its JSON. */
 export type CoverageEntry = [key: string, coverage: FileCoverageData, size: number];
@@ -41,14 +43,14 @@ export function readCoverageFile(path: string): CoverageMapData {
 
 /**
  * readCoverageFile one entry at a time, so a merged file of any size is read without holding it:
- * a file over WHOLE_PARSE_LIMIT is read from disk a chunk at a time. A bad entry, or bad JSON,
+ * a file over wholeParseLimit() is read from disk a chunk at a time. A bad entry, or bad JSON,
  * is a DataError when it is reached, after the entries before it were given.
  */
 export function* readCoverageEntries(path: string): Generator<CoverageEntry> {
   const fd = openRegularFile(path);
   try {
     const size = fstatSync(fd).size;
-    const entries = size > WHOLE_PARSE_LIMIT ? jsonObjectEntriesOfFile(fd) : wholeObjectEntries(readFileSync(fd), path);
+    const entries = size > wholeParseLimit() ? jsonObjectEntriesOfFile(fd) : wholeObjectEntries(readFileSync(fd), path);
     for (;;) {
       let next: IteratorResult<[string, unknown, number]>;
       try {
