@@ -52,7 +52,7 @@ export type { FlagValue } from './runners/flags';
 /** Whether a project's Vitest runs are measured in Chromium through monocov's conversion (browser mode) rather than with Vitest's own coverage. */
 export { measuresVitestInBrowser } from './runners/provider';
 /** Whether a project has tests: files named as the runners find them by default, or a test run that picks files of its own. */
-export { findsNoTestFile, isTestFile, NO_TEST_FILES, ownTestDiscovery, TEST_FILE_GLOBS, type OwnTestDiscoveryArgs } from './test-files';
+export { findsNoTestFile, isTestFile, NO_TEST_FILES, noTestFilesReason, ownTestDiscovery, TEST_FILE_GLOBS, type OwnTestDiscoveryArgs } from './test-files';
 export type { TargetDescription } from './runners/detect';
 export { resolveCollection, type CollectionRoute, type ResolveCollectionOptions } from './collection/choose-route';
 /** Options and result of collectProjectCoverage; TestSetup is what the caller's test run must be given. */

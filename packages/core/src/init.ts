@@ -6,7 +6,7 @@ import { RC_FILE } from './config/load';
 import { starterConfig, withIgnoredDataDir } from './starter';
 import { projectDataDir } from './layout';
 import { toPosix } from './workspace-path';
-import { findsNoTestFile, NO_TEST_FILES } from './test-files';
+import { findsNoTestFile, noTestFilesReason } from './test-files';
 import { testCommandKind } from './runners/test-commands';
 import { testScripts } from './test-scripts';
 import { readWorkspaceMembers } from './workspace-members';
@@ -128,7 +128,7 @@ function addCoverageScript(files: WorkspaceFiles, projectRoot: string, packageMa
     };
   }
   if (findsNoTestFile({ workspaceRoot: files.root, projectRoot, commands: [chosen.command], options: [] }))
-    return { projectRoot, name, reason: `"${chosen.name}" is not measured: ${NO_TEST_FILES}; add tests, then run monocov init again` };
+    return { projectRoot, name, reason: `"${chosen.name}" is not measured: ${noTestFilesReason('run monocov init again')}` };
   const updated = { ...manifest, scripts: { ...scripts, coverage: `monocov run -- ${runScript(packageManager, chosen.name)}` } };
   files.write(manifestPath, files.formatJsonLike(manifestPath, updated));
   return { projectRoot, name, testScript: chosen.name };

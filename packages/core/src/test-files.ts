@@ -64,6 +64,15 @@ export const NO_TEST_FILES =
   'no test files: none of its files is named like a test (*.test.*, *.spec.*, *-test.*, *_test.*, test-*, test.*) or sits in a test/, tests/ or __tests__/ folder, ' +
   'and its test run names no files of its own';
 
+/**
+ * Why a test target or script is not measured when its run would find no test file, with the fix:
+ * one wording for the Nx plugin's inference, `monocov init` and the configuration generator.
+ * `then` is what follows once the project has tests (`run monocov init again`).
+ */
+export function noTestFilesReason(then: string): string {
+  return `${NO_TEST_FILES}; add a test file, or name the test files in its test command, target options or runner config, then ${then}`;
+}
+
 const CONFIG_FILE = /^(?:(?:jest|vitest|vite|ava|karma|playwright)\.conf(?:ig)?(?:\.[\w-]+)?\.[cm]?[jt]s|\.mocharc\.[\w]+|\.taprc|\.c8rc(?:\.json)?|angular\.json)$/;
 // Keys by which runners' configs and Nx executors' options pick test files of their own; in a
 // config's text only as a key (`include:`, `"spec":`): angular.json's `"tsConfig": "tsconfig.spec.json"` picks nothing.

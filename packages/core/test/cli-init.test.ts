@@ -95,7 +95,10 @@ test("Turborepo + npm: rc file, a coverage script per tested package, the covera
   assert.match(result.stdout, '  measured      libs/math (script "test")');
   assert.match(result.stdout, '  measured      libs/ui (script "test:lib")');
   assert.match(result.stdout, '  not measured  apps/web: no test script');
-  assert.match(result.stdout, `  not measured  apps/docs: "test" is not measured: ${NO_TEST_FILES}; add tests, then run monocov init again`);
+  assert.match(
+    result.stdout,
+    `  not measured  apps/docs: "test" is not measured: ${NO_TEST_FILES}; add a test file, or name the test files in its test command, target options or runner config, then run monocov init again`,
+  );
   assert.match(result.stdout, '  not measured  apps/e2e: its "test" script runs end-to-end tests ("playwright test"), which monocov does not measure yet');
   assert.match(result.stdout, '  not measured  libs/both: several test scripts (test:unit, test:int) and no `test`; add `"coverage": "monocov run -- npm run test:unit"`');
   assert.match(result.stdout, '  not measured  libs/own: has its own `coverage` script ("c8 node --test")');

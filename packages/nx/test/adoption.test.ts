@@ -96,7 +96,10 @@ test('init registers the plugin and says which projects got a coverage target th
   assert.match(result.output, 'packages/react: runs "test:lib" (package.json script "test:lib")');
   assert.match(result.output, 'examples/tested: runs "test" (package.json script "test")');
   assert.match(result.output, 'monocov: 3 projects get no "coverage" target:');
-  assert.match(result.output, `examples/todo: "test" is not measured: ${NO_TEST_FILES}; the coverage target appears with the first test file`);
+  assert.match(
+    result.output,
+    `examples/todo: "test" is not measured: ${NO_TEST_FILES}; add a test file, or name the test files in its test command, target options or runner config, then the coverage target appears`,
+  );
   assert.match(result.output, 'packages/lint-only: "test:eslint" is not measured: its command runs no known test runner ("eslint .")');
   assert.match(result.output, 'examples/counter: no test target');
   assert.match(result.output, 'set "testTargetName" (one name or a list) in the options of the @monocov/nx entry of nx.json "plugins"');

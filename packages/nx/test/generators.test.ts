@@ -181,7 +181,7 @@ test('configuration refuses a project with a test target but no test file, as th
   } catch (error) {
     assert.is(
       (error as Error).message,
-      `Project "lib-c" has ${NO_TEST_FILES}, so "test" would find no test and fail; add a test file first, or name the files in the target's options or the runner's config.`,
+      `Project "lib-c": "test" is not measured: ${NO_TEST_FILES}; add a test file, or name the test files in its test command, target options or runner config, then run this generator again.`,
     );
   }
   assert.is(readProjectConfiguration(tree, 'lib-c').targets?.coverage, undefined);

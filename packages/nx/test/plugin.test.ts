@@ -403,7 +403,16 @@ test('the reason init gives for a project without test files', async () => {
   for (const project of ['apps/site', 'apps/ng-app', 'apps/vendored']) {
     const finding = analysis.projects.find((entry) => entry.root === project)!;
     assert.equal(finding.testTargets, [], project);
-    assert.equal(finding.skipped, [{ name: 'test', reason: `${NO_TEST_FILES}; the coverage target appears with the first test file` }], project);
+    assert.equal(
+      finding.skipped,
+      [
+        {
+          name: 'test',
+          reason: `${NO_TEST_FILES}; add a test file, or name the test files in its test command, target options or runner config, then the coverage target appears`,
+        },
+      ],
+      project,
+    );
   }
 });
 

@@ -2,7 +2,7 @@ import type { NxJsonConfiguration, TargetConfiguration } from 'nx/src/devkit-exp
 import {
   detectTargetRunner,
   measuresVitestInBrowser,
-  NO_TEST_FILES,
+  noTestFilesReason,
   ownTestDiscovery,
   runnerOfExecutor,
   testCommandKind,
@@ -109,7 +109,7 @@ export function findTestTargets(args: {
   return { testTargets: [], skipped: [...found.skipped, ...found.testTargets.map((entry) => ({ name: entry.name, reason: NO_TEST_FILES_TARGET }))] };
 }
 
-export const NO_TEST_FILES_TARGET = `${NO_TEST_FILES}; the coverage target appears with the first test file`;
+export const NO_TEST_FILES_TARGET = noTestFilesReason('the coverage target appears');
 
 function withoutRepeatedRuns(testTargets: TestTarget[], skipped: SkippedTarget[], scripts: Record<string, string>): ProjectTests {
   const { kept, repeats } = withoutRepeats(

@@ -1,7 +1,7 @@
 import { getProjects, logger, readNxJson, readProjectConfiguration, updateProjectConfiguration, type Tree } from 'nx/src/devkit-exports';
 import { join } from 'node:path';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { NO_TEST_FILES } from '@monocov/core';
+import { noTestFilesReason } from '@monocov/core';
 import { coverageTarget } from '../../plugins/coverage-target';
 import { rootsWithTestFiles, workspaceFacts } from '../../plugins/plugin';
 import { inferredTestTargets } from '../../plugins/test-plugins';
@@ -58,8 +58,8 @@ export default configurationGenerator;
 function whyNoTarget(options: ConfigurationGeneratorOptions, skipped: readonly SkippedTarget[], projectDir: string): string {
   const subject = `Project "${options.project}"`;
   if (skipped.length > 0 && skipped.every((entry) => entry.reason === NO_TEST_FILES_TARGET)) {
-    const names = skipped.map((entry) => `"${entry.name}"`).join(' and ');
-    return `${subject} has ${NO_TEST_FILES}, so ${names} would find no test and fail; add a test file first, or name the files in the target's options or the runner's config.`;
+    const why = skipped.map((entry) => `"${entry.name}" is not measured: ${noTestFilesReason('run this generator again')}`);
+    return `${subject}: ${why.join('; ')}.`;
   }
   if (skipped.some((entry) => entry.reason === CYPRESS_NOT_SUPPORTED) || (skipped.length === 0 && hasCypressConfig(projectDir))) {
     return `${subject} runs Cypress, which monocov does not support: the V8 coverage of code run in a browser comes only from Chromium driven by Playwright (docs/browser.md). No target was written.`;
