@@ -70,6 +70,15 @@ export function checkCompleteness(options: CompletenessOptions): Completeness {
   const expectedRoots = new Set(options.expected.map((project) => normalizeProjectRoot(project.projectRoot)));
   const present = new Set(options.merged.projects.map((project) => normalizeProjectRoot(project.projectRoot)));
   const entries: ProjectCompleteness[] = [];
+  // Each project's inputs by root, found once: looking them up per project took every input for
+  // every project (10,000 projects: 10^8 root comparisons).
+  const inputsByRoot = new Map<string, CombineResult['projectInputs']>();
+  for (const input of options.merged.projectInputs) {
+    const root = normalizeProjectRoot(input.projectRoot);
+    const own = inputsByRoot.get(root);
+    if (own === undefined) inputsByRoot.set(root, [input]);
+    else own.push(input);
+  }
 
   for (const expected of options.expected) {
     const root = normalizeProjectRoot(expected.projectRoot);
@@ -86,27 +95,30 @@ export function checkCompleteness(options: CompletenessOptions): Completeness {
       entries.push({ ...base, state: 'missing', reasons: [] });
       continue;
     }
-    const reasons = staleReasons(workspaceRoot, root, expected.run ?? options.run, options.merged.projectInputs);
+    const own = inputsByRoot.get(root) ?? [];
+    const reasons = staleReasons(workspaceRoot, root, expected.run ?? options.run, own);
     // A failed or killed run is the first thing to fix: named first, with any staleness after it;
     // a kill (a CI timeout, the out-of-memory killer) outranks a failure among several inputs.
-    const failures = options.merged.projectInputs.filter((input) => normalizeProjectRoot(input.projectRoot) === root).flatMap((input) => input.failure ?? []);
+    const failures = own.flatMap((input) => input.failure ?? []);
     if (failures.length > 0) {
       const state = failures.some((failure) => failure.state === 'killed') ? 'killed' : 'failed';
       entries.push({ ...base, state, reasons: [...new Set(failures.map((failure) => failure.reason)), ...reasons] });
     } else entries.push({ ...base, state: reasons.length > 0 ? 'stale' : 'current', reasons });
   }
 
+  const unexpectedRoots = new Set<string>();
   for (const found of options.merged.projects) {
     const root = normalizeProjectRoot(found.projectRoot);
-    if (expectedRoots.has(root) || entries.some((entry) => entry.projectRoot === root)) continue;
+    if (expectedRoots.has(root) || unexpectedRoots.has(root)) continue;
+    unexpectedRoots.add(root);
     entries.push({ project: found.project, projectRoot: root, state: 'unexpected', reasons: ['not a project of the workspace now (removed or moved?)'] });
   }
   return { projects: entries.sort((a, b) => compareStrings(a.projectRoot, b.projectRoot) || compareStrings(a.project, b.project)) };
 }
 
-function staleReasons(workspaceRoot: string, root: string, run: CoverageConfig['run'], inputs: CombineResult['projectInputs']): string[] {
+/** `own`: the inputs of the project at `root`. */
+function staleReasons(workspaceRoot: string, root: string, run: CoverageConfig['run'], own: CombineResult['projectInputs']): string[] {
   // Only per-project data records how it was made; merged workspace data (CI shards) cannot be judged.
-  const own = inputs.filter((input) => normalizeProjectRoot(input.projectRoot) === root);
   if (own.length === 0) return [];
   const reasons: string[] = [];
   const hash = configHash({ run });

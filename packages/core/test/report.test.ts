@@ -255,6 +255,36 @@ test('table: one row per project, a total row, and files unowned by any project 
   );
 });
 
+test('groupByProject: the deepest root holding a file owns it, folder by folder; `.` takes the rest; names of one root are one group', () => {
+  const coverage = coverageOf({
+    'apps/web/src/main.ts': { s: [1] },
+    'apps/web/e2e/src/flow.ts': { s: [1] },
+    'apps/web-e2e/src/spec.ts': { s: [1] },
+    'apps/webx.ts': { s: [1] },
+    'libs/ui/button/src/b.ts': { s: [1] },
+    'libs/ui/src/index.ts': { s: [1] },
+    'scripts/build.ts': { s: [1] },
+  });
+  const projects = [
+    { projectRoot: './apps/web/', project: 'web' },
+    { projectRoot: 'apps/web/e2e', project: 'web-inner-e2e' },
+    { projectRoot: 'apps/web-e2e', project: 'web-e2e' },
+    { projectRoot: 'libs/ui', project: 'ui' },
+    { projectRoot: 'libs/ui/button', project: 'button' },
+    { projectRoot: 'libs/ui', project: 'ui-renamed' },
+  ];
+  const byRoot = (groups: ReturnType<typeof groupByProject>) => groups.map((group) => [group.projectRoot, group.project, group.files]);
+  assert.equal(byRoot(groupByProject(coverage, projects)), [
+    ['apps/web', 'web', ['apps/web/src/main.ts']],
+    ['apps/web-e2e', 'web-e2e', ['apps/web-e2e/src/spec.ts']],
+    ['apps/web/e2e', 'web-inner-e2e', ['apps/web/e2e/src/flow.ts']],
+    ['libs/ui', 'ui', ['libs/ui/src/index.ts']],
+    ['libs/ui/button', 'button', ['libs/ui/button/src/b.ts']],
+    [undefined, undefined, ['apps/webx.ts', 'scripts/build.ts']],
+  ]);
+  assert.equal(byRoot(groupByProject(coverage, [...projects, { projectRoot: '.', project: 'root' }])).at(0), ['.', 'root', ['apps/webx.ts', 'scripts/build.ts']]);
+});
+
 test('table --files: per-file rows with uncovered line ranges; skipCovered and skipEmpty count what they hide', () => {
   const text = formatTable(tableCoverage, groupByProject(tableCoverage, tableProjects), { ...defaults, perFile: true, skipCovered: true, skipEmpty: true });
   assert.fixture(

@@ -26,15 +26,29 @@ export function groupByProject(coverage: CoverageMapData, projects: ReadonlyArra
     const root = normalizeProjectRoot(projectRoot);
     if (!byRoot.has(root)) byRoot.set(root, { projectRoot: root, project, files: [] });
   }
-  const roots = [...byRoot.keys()].filter((root) => root !== '.').sort((a, b) => b.length - a.length);
   const unowned: ProjectGroup = { files: [] };
   for (const path of Object.keys(coverage).sort()) {
-    const root = roots.find((candidate) => path.startsWith(`${candidate}/`)) ?? (byRoot.has('.') ? '.' : undefined);
-    (root === undefined ? unowned : byRoot.get(root)!).files.push(path);
+    (ownerOf(path, byRoot) ?? byRoot.get('.') ?? unowned).files.push(path);
   }
   const groups = [...byRoot.values()].sort((a, b) => compareStrings(a.projectRoot!, b.projectRoot!));
   if (unowned.files.length > 0) groups.push(unowned);
   return groups;
+}
+
+/**
+ * The group of the deepest root that holds `path`, looked up folder by folder from the file up
+ * (not root by root: a workspace of 10,000 projects and 200,000 files would compare every file
+ * with every root); '.' is not looked up, as it holds only what no other root does.
+ */
+function ownerOf(path: string, byRoot: ReadonlyMap<string, ProjectGroup>): ProjectGroup | undefined {
+  for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
+    const folder = path.slice(0, end);
+    if (folder !== '.') {
+      const group = byRoot.get(folder);
+      if (group !== undefined) return group;
+    }
+  }
+  return undefined;
 }
 
 /**
