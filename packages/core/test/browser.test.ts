@@ -193,6 +193,30 @@ browserSuite('built bundle with .map files: sources found from the map paths tha
   assertLikeIstanbul(root, coverage, reference);
 });
 
+browserSuite("a built bundle without source maps (Vite's default build): each app script is named to the conversion, no file gets hits", async () => {
+  const { build } = await vite();
+  const outDir = join(root, 'dist/apps/web-no-maps');
+  await build({ ...viteConfig(root), build: { outDir, minify: false, emptyOutDir: true } });
+  const { server, url } = await staticServer(outDir);
+  const rawDir = temp('raw');
+  try {
+    const written = await writeBrowserCoverage((await runPage(browser, url)).entries, { rawDir, fetchText: fetchOver });
+    assert.equal(written.warnings, []);
+    assert.ok(written.path, 'the raw file keeps the scripts without a map, for the run to name them');
+  } finally {
+    server.close();
+  }
+  const unmapped: string[] = [];
+  const include = createSourceFilter({ workspaceRoot: root, projectRoot: 'apps/web', run: { include: ['**'], omit: [], source: 'workspace', dataDir: 'coverage' } });
+  const coverage = await convertV8Directory({ rawDir, workspaceRoot: root, include, onServedScriptWithoutSourceMap: (script) => unmapped.push(script) });
+  assert.equal(coverage, {});
+  assert.equal(
+    unmapped.map((script) => new URL(script).pathname.replace(/-[\w-]+\.js$/, '-<hash>.js')),
+    ['/assets/index-<hash>.js'],
+    'the bundle, and neither the page nor its inline scripts',
+  );
+});
+
 browserSuite('a source map that cannot be fetched is named in a warning, and the script is left out', async () => {
   const entry: BrowserScriptCoverage = {
     url: 'http://127.0.0.1:9/assets/app.js',

@@ -27,7 +27,7 @@ export interface BrowserCoverageOptions {
 }
 
 export interface BrowserCoverageWritten {
-  /** The raw file written, or undefined when no script had a source map to measure through. */
+  /** The raw file written, or undefined when no script had a source map to measure through, nor was an app script without one. */
   path: string | undefined;
   /** One line per script whose source map was named but could not be had: its hits are missing. */
   warnings: string[];
@@ -41,7 +41,8 @@ let written = 0;
  * while it still runs) goes into `source-map-cache` with the script's line lengths, so the
  * conversion maps the hits to the original sources as it does for Node's scripts
  * (convert/served-sources.ts finds the workspace files behind the HTTP URLs). Only scripts
- * fetched over HTTP(S) with a source map are kept: without a map, nothing ties a URL to a file.
+ * fetched over HTTP(S) with a source map are measured: without a map, nothing ties a URL to a file,
+ * and an app script without one is kept without ranges for the conversion to name.
  * The file is named for this process (`coverage-<pid>-browser-…`): the conversion reads it once
  * this process has ended, with the process's own raw file.
  */
@@ -53,7 +54,11 @@ export async function writeBrowserCoverage(entries: readonly BrowserScriptCovera
   for (const entry of entries) {
     if (!isServedUrl(entry.url) || typeof entry.source !== 'string') continue;
     const reference = sourceMappingReference(entry.source);
-    if (reference === undefined) continue;
+    if (reference === undefined) {
+      // Kept without ranges, so that the run names it (a production build without its maps).
+      if (isAppScriptFile(entry.url)) result.push({ scriptId: entry.scriptId, url: entry.url, functions: [] });
+      continue;
+    }
     let map: unknown;
     let mapUrl: string | null = null;
     try {
@@ -90,6 +95,16 @@ export async function writeBrowserCoverage(entries: readonly BrowserScriptCovera
   const path = join(options.rawDir, `coverage-${process.pid}-browser-${Date.now()}-${++written}-${randomBytes(3).toString('hex')}.json`);
   writeFileAtomic(path, JSON.stringify(raw));
   return { path, warnings };
+}
+
+/**
+ * A script file of the app (a bundle's chunk, `/assets/index-3f2a.js`), not an inline script of
+ * the page, a file of `node_modules` or one of Vite's own (`/@vite/client`): without its map, its
+ * hits count for no file, and the run says so.
+ */
+function isAppScriptFile(url: string): boolean {
+  const { pathname } = new URL(url);
+  return /\.[cm]?js$/.test(pathname) && !pathname.includes('/node_modules/') && !pathname.startsWith('/@');
 }
 
 /** The map with each mapping placed on code (mappingsStartingOnCode): only the script's text shows where code starts, and a browser's data has it. */

@@ -37,6 +37,8 @@ export function v8Collection(context: RouteContext): RouteCollection {
   const withoutFile: string[] = [];
   /** URLs of served sources whose hits were left out, with the files each could stand for. */
   const ambiguous = new Map<string, string[]>();
+  /** URLs of app scripts a browser ran that have no source map. */
+  const withoutSourceMap = new Set<string>();
   let conversion: ConvertModule.V8Conversion | undefined;
   const v8Conversion = () =>
     (conversion ??= new (convert().V8Conversion)({
@@ -51,6 +53,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
       onUnparsableSource: (problem) => dropUnparsable(problem, context),
       onScriptWithoutFile: (url) => withoutFile.push(url),
       onAmbiguousSource: (url, candidates) => ambiguous.set(url, candidates),
+      onServedScriptWithoutSourceMap: (url) => withoutSourceMap.add(url),
     }));
   return {
     setup: { env: { ...env, ...variables(env) }, variables, runnerFlags: [] },
@@ -75,6 +78,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
         dropped.ambiguous = undecided.length;
         warnings.push(ambiguousSourcesWarning(undecided, workspaceRoot));
       }
+      if (withoutSourceMap.size > 0) warnings.push(scriptsWithoutSourceMapWarning([...withoutSourceMap]));
       return { coverage, collector: 'v8', contexts: run.contexts === 'test' ? await testContexts(context) : undefined };
     },
   };
@@ -116,6 +120,15 @@ function ambiguousSourcesWarning(sources: ReadonlyArray<[url: string, candidates
   const fix =
     "make the files differ, or keep one copy in a library the apps import (Vite serves a file outside its root under /@fs/ and its absolute path, which names it); a source map without the sources' text (sourcesContent) cannot tell files apart by it (docs/browser.md#how-urls-become-files)";
   return `warning: the hits of ${sources.length} source(s) a browser ran are missing (counted in meta.json \`dropped\`): the path of each URL ends several workspace files that its source map's text (or lack of it) does not tell apart, so which one ran is unknown: ${JSON.stringify(url)} (${files})${others}; ${fix}`;
+}
+
+/** Names the first script a browser ran without a source map, and the fix: a production build writes none by default. */
+function scriptsWithoutSourceMapWarning(urls: readonly string[]): string {
+  const first = JSON.stringify([...urls].sort(compareStrings)[0]);
+  const others = urls.length > 1 ? ` and ${urls.length - 1} more` : '';
+  const fix =
+    'build the app with its source maps, served beside the scripts: Vite `build: { sourcemap: true }` (not "hidden", whose scripts do not name their map), webpack and Rspack `devtool: \'source-map\'` (docs/browser.md#built-bundles)';
+  return `warning: ${urls.length} script(s) the browser ran have no source map, so their hits count for no source file: ${first}${others}; ${fix}`;
 }
 
 /** The contexts recorded at the test boundaries the preload saw. */

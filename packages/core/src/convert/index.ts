@@ -52,6 +52,8 @@ export interface ConvertOptions {
    * which file ran is unknown (ServedSources).
    */
   onAmbiguousSource?: (url: string, files: string[]) => void;
+  /** Told about each script a browser fetched over HTTP that has no source map (collection/browser.ts keeps an app's): nothing ties it to a file. */
+  onServedScriptWithoutSourceMap?: (url: string) => void;
 }
 
 /** A result of its own for a file: fresh counters; the maps are built per call and shared with nothing else. */
@@ -203,6 +205,10 @@ export class V8Conversion {
     for (const script of raw.result) {
       const path = scriptPath(script.url);
       if (path === undefined && !isServedUrl(script.url)) continue;
+      if (path === undefined && sourceMapCache?.[script.url] === undefined) {
+        this.options.onServedScriptWithoutSourceMap?.(script.url);
+        continue;
+      }
       let targets: ScriptTarget[];
       try {
         targets = await this.resolver.resolve({
