@@ -5,7 +5,7 @@
 // counts ours must equal.
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, relative } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
@@ -268,6 +268,29 @@ browserSuite("two apps with the same files: the dev server's URLs name neither, 
   assert.equal(ran, ['libs/view/src/view.ts']);
 });
 
+browserSuite("a built bundle whose sources have copies of the same text elsewhere (an app copied into examples/): the map's place in the workspace names them", async () => {
+  cpSync(join(root, 'apps/web'), join(root, 'examples/web'), { recursive: true });
+  rmSync(join(root, 'dist'), { recursive: true, force: true }); // one map of each name: the earlier builds' are the same bundle
+  const { build } = await vite();
+  const outDir = join(root, 'dist/apps/web');
+  await build({ ...viteConfig(root), build: { outDir, sourcemap: true, minify: false, emptyOutDir: true } });
+  const { server, url } = await staticServer(outDir);
+  let coverage: CoverageMapData;
+  try {
+    coverage = await convertRun(root, await runPage(browser, url), fetchOver);
+  } finally {
+    server.close();
+    rmSync(join(root, 'examples'), { recursive: true, force: true });
+  }
+  assert.equal(
+    Object.keys(coverage)
+      .map((path) => relative(root, path))
+      .sort(),
+    [...SOURCES].sort(),
+  );
+  assertLikeIstanbul(root, coverage, reference);
+});
+
 const served = suite('served source URLs name workspace files only');
 
 served("a URL path is matched against the ends of workspace paths, and the map's text must match the file", () => {
@@ -310,6 +333,29 @@ served('a path two files end with names neither, unless the text tells them apar
   writeFileSync(join(root, 'apps/admin/src/greeting.tsx'), `${text}// admin\n`);
   assert.is(new ServedSources(root, (url, files) => told.push([url, files])).path('http://localhost/src/greeting.tsx', text), join(root, 'apps/web/src/greeting.tsx'));
   assert.is(told.length, 1);
+});
+
+served("same text, same path end: the map's place in the workspace decides, and only among the files that match", () => {
+  const root = workspace();
+  cpSync(join(root, 'apps/web'), join(root, 'apps/admin'), { recursive: true });
+  mkdirSync(join(root, 'apps/admin/dist/assets'), { recursive: true });
+  writeFileSync(join(root, 'apps/admin/dist/assets/index-3f2a.js.map'), '{}');
+  const sources = new ServedSources(root);
+  const text = readFileSync(join(root, 'apps/web/src/greeting.tsx'), 'utf8');
+  const mapUrl = 'http://localhost/assets/index-3f2a.js.map';
+  assert.is(sources.path('http://localhost/src/greeting.tsx', text), undefined, 'without the map, neither');
+  assert.is(sources.path('http://localhost/src/greeting.tsx', text, { mapUrl, source: '../../src/greeting.tsx' }), join(root, 'apps/admin/src/greeting.tsx'));
+  assert.is(sources.path('http://localhost/src/greeting.tsx', 'other text', { mapUrl, source: '../../src/greeting.tsx' }), undefined, 'the text still has to match');
+  assert.is(
+    sources.path('http://localhost/src/greeting.tsx', text, { mapUrl, source: '../../../../../../etc/greeting.tsx' }),
+    undefined,
+    'a path out of the workspace names nothing',
+  );
+  assert.is(
+    sources.path('http://localhost/src/greeting.tsx', text, { mapUrl: 'http://localhost/other/index.js.map', source: '../../src/greeting.tsx' }),
+    undefined,
+    'a map not in the workspace decides nothing',
+  );
 });
 
 browserSuite.run();

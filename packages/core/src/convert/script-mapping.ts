@@ -5,6 +5,7 @@ import type * as TraceMapping from '@jridgewell/trace-mapping';
 import type { SourceMapSegment, TraceMap } from '@jridgewell/trace-mapping';
 import type { Span } from './file-map-types';
 import { OriginalPositionIndex } from './original-index';
+import type { MapSource } from './served-sources';
 import type { SourceMapCacheEntry } from './v8-data';
 
 /** How positions of a script's original sources find their place in the code V8 executed. */
@@ -86,7 +87,13 @@ export function sourceMapMapping(options: {
   // Loaded here, not with this module: plain JavaScript has no source maps, and loading it cost ~6 ms of CPU per run.
   const { AnyMap, decodedMappings } = require('@jridgewell/trace-mapping') as typeof TraceMapping;
   const map = new AnyMap(options.map as ConstructorParameters<typeof AnyMap>[0], options.mapUrl) as TraceMap;
-  const sources = map.resolvedSources.map((source, index) => sourcePath(source) ?? options.servedSource?.(source, map.sourcesContent?.[index] ?? undefined) ?? '');
+  const sourceRoot = map.sourceRoot ? map.sourceRoot.replace(/\/?$/, '/') : '';
+  const sources = map.resolvedSources.map(
+    (source, index) =>
+      sourcePath(source) ??
+      options.servedSource?.(source, map.sourcesContent?.[index] ?? undefined, { mapUrl: options.mapUrl, source: sourceRoot + (map.sources[index] ?? '') }) ??
+      '',
+  );
   let index: OriginalPositionIndex | undefined;
   return {
     sources,
@@ -123,8 +130,8 @@ export function mappingsStartingOnCode(mappings: readonly (readonly SourceMapSeg
   });
 }
 
-/** The workspace file an HTTP source URL stands for (ServedSources), given the map's text of it; undefined when none. */
-export type ServedSourcePath = (url: string, content: string | undefined) => string | undefined;
+/** The workspace file an HTTP source URL stands for (ServedSources), given the map's text of it and the map that names it; undefined when none. */
+export type ServedSourcePath = (url: string, content: string | undefined, from: MapSource) => string | undefined;
 
 /**
  * A map recorded in the raw file's `source-map-cache` (by Node, or by monocov's browser collector).
