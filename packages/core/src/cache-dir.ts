@@ -3,12 +3,17 @@ import { join } from 'node:path';
 
 /**
  * monocov's cache folder: `node_modules/.cache/monocov` at the workspace root (the usual home of tool
- * caches, and already cached by most CI setups). It holds the maps of parsed sources (maps/) and V8's
- * code cache of the CLI (code/). `MONOCOV_CACHE=off` turns it off; without a node_modules folder there
- * is none.
+ * caches, and already cached by most CI setups). It holds the maps of parsed sources (maps/), which are
+ * checked as untrusted input; V8's code cache of the CLI is not here (cli-loader.ts). `MONOCOV_CACHE=off`
+ * turns both off; without a node_modules folder there is none.
  */
 export function cacheDir(workspaceRoot: string, env: NodeJS.ProcessEnv): string | undefined {
-  if (/^(?:off|0|false|no)$/i.test(env.MONOCOV_CACHE ?? '')) return undefined;
+  if (cachesOff(env)) return undefined;
   const modules = join(workspaceRoot, 'node_modules');
   return existsSync(modules) ? join(modules, '.cache', 'monocov') : undefined;
+}
+
+/** `MONOCOV_CACHE=off` (or 0, false, no): no map cache and no code cache. */
+export function cachesOff(env: NodeJS.ProcessEnv): boolean {
+  return /^(?:off|0|false|no)$/i.test(env.MONOCOV_CACHE ?? '');
 }

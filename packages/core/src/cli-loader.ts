@@ -3,12 +3,18 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { cacheDir } from './cache-dir';
+import { cachesOff } from './cache-dir';
 import type * as CliMain from './cli/main';
-import { findWorkspaceRoot } from './config/workspace-root';
 
 /** The CLI as one script (tools/bundle-cli.mjs), beside this file in dist/. */
 export const CLI_BUNDLE = join(__dirname, 'monocov-cli.js');
+
+/**
+ * V8's code cache of the CLI, beside the bundle it was made from: compiled code, run as it is, so it
+ * lives where the code does (written by whoever may write this package) and never in a workspace
+ * cache folder that CI setups restore from elsewhere (docs/security.md).
+ */
+const CODE_CACHE_DIR = join(__dirname, 'code-cache');
 
 /** A code cache file starts with the sha256 of the rest: V8 checks a cache's header, never its contents. */
 const DIGEST_BYTES = 32;
@@ -27,9 +33,9 @@ type CommonJsWrapper = (exports: object, require: NodeJS.Require, module: { expo
  * (docs/performance.md). The cache is made after the command's work, so it holds every function the
  * command compiled, not only the bundle's top level.
  */
-export function loadCli(command: string | undefined, cwd = process.cwd(), env = process.env): LoadedCli {
+export function loadCli(command: string | undefined, env = process.env): LoadedCli {
   const source = readFileSync(CLI_BUNDLE);
-  const cacheFile = command === undefined ? undefined : codeCacheFile(source, command, cwd, env);
+  const cacheFile = command === undefined ? undefined : codeCacheFile(source, command, env);
   const cachedData = cacheFile === undefined ? undefined : readCodeCache(cacheFile);
   // Node's CommonJS wrapper, on the bundle's first line so that its line numbers stay the map's.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n})`, { filename: CLI_BUNDLE, cachedData });
@@ -46,16 +52,14 @@ export function loadCli(command: string | undefined, cwd = process.cwd(), env = 
 }
 
 /**
- * `<cache folder>/code/<command>-<node version>-<arch>-<bundle hash>.bin`, beside the map cache (cache-dir.ts). V8
- * checks its own version and flags and the source's length, not its text: the bundle's hash keys the
- * file to the code it was made from, whatever changed it (a new monocov, a local build, a patch).
+ * `dist/code-cache/<command>-<node version>-<arch>-<bundle hash>.bin`. V8 checks its own version and
+ * flags and the source's length, not its text: the bundle's hash keys the file to the code it was made
+ * from, whatever changed it (a local build, a patch).
  */
-function codeCacheFile(source: Buffer, command: string, cwd: string, env: NodeJS.ProcessEnv): string | undefined {
-  if (!/^[a-z][a-z-]{0,31}$/.test(command)) return undefined;
-  const dir = cacheDir(findWorkspaceRoot(cwd), env);
-  if (dir === undefined) return undefined;
+function codeCacheFile(source: Buffer, command: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (!/^[a-z][a-z-]{0,31}$/.test(command) || cachesOff(env)) return undefined;
   const bundleHash = createHash('sha256').update(source).digest('hex').slice(0, 16);
-  return join(dir, 'code', `${codeCachePrefix(command)}${bundleHash}.bin`);
+  return join(CODE_CACHE_DIR, `${codeCachePrefix(command)}${bundleHash}.bin`);
 }
 
 function codeCachePrefix(command: string): string {
@@ -65,7 +69,7 @@ function codeCachePrefix(command: string): string {
 /**
  * The cache's data, or undefined when there is none or its digest does not match: a file cut short,
  * damaged or half-written would otherwise reach V8, which crashes the process on a damaged cache
- * whose header is intact (Node 20). The data is code: its folder is trusted as node_modules itself is.
+ * whose header is intact (Node 20). The data is code: its folder is trusted as the bundle beside it is.
  */
 function readCodeCache(file: string): Buffer | undefined {
   let bytes: Buffer;
@@ -90,7 +94,7 @@ function saveCodeCache(file: string, command: string, data: Buffer): void {
       if (entry.startsWith(prefix) && entry.endsWith('.bin') && entry !== name) rmSync(join(dir, entry), { force: true });
     }
   } catch {
-    // a cache: a run that cannot write it (read-only or full disk) has done its work all the same
+    // a cache: a run that cannot write it (a read-only install, a full disk) has done its work all the same
   }
 }
 

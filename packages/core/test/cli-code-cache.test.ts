@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,28 +8,35 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
 // The bin runs the CLI's bundle (dist/monocov-cli.js, built by `npm test`) through dist/cli-loader.js with
-// V8's code cache, kept in node_modules/.cache/monocov/code/: real runs of the real bin, as a user runs it.
-const BIN = join(__dirname, '..', 'bin', 'monocov.js');
-const LOADER = join(__dirname, '..', 'dist', 'cli-loader.js');
-
+// V8's code cache, kept beside the bundle in dist/code-cache/: real runs of the bin, as a user runs it, from
+// a copy of the built package (its dependencies linked) so that no other test's runs write that folder.
 const root = mkdtempSync(join(tmpdir(), 'monocov-code-cache-'));
+const PACKAGE = join(root, 'installed', '@monocov', 'core');
+for (const part of ['bin', 'dist', 'hooks', 'assets', 'package.json', 'coveragerc.schema.json']) {
+  cpSync(join(__dirname, '..', part), join(PACKAGE, part), { recursive: true, filter: (from) => !from.includes('code-cache') });
+}
+symlinkSync(join(__dirname, '..', '..', '..', 'node_modules'), join(PACKAGE, 'node_modules'), 'dir');
+const BIN = join(PACKAGE, 'bin', 'monocov.js');
+const LOADER = join(PACKAGE, 'dist', 'cli-loader.js');
+const CODE_DIR = join(PACKAGE, 'dist', 'code-cache');
+
+const workspace = join(root, 'workspace');
 for (const [path, contents] of Object.entries({
   'package.json': JSON.stringify({ name: 'one', private: true }),
   '.coveragerc.json': JSON.stringify({ run: { include: ['lib/**'] } }),
   'lib/add.js': `exports.add = (a, b) => (a > 0 ? a + b : b);\n`,
   'add.test.js': `require('node:assert').equal(require('./lib/add').add(1, 2), 3);\n`,
 })) {
-  mkdirSync(dirname(join(root, path)), { recursive: true });
-  writeFileSync(join(root, path), contents);
+  mkdirSync(dirname(join(workspace, path)), { recursive: true });
+  writeFileSync(join(workspace, path), contents);
 }
-mkdirSync(join(root, 'node_modules')); // the cache folder's home (cache-dir.ts)
-const CODE_DIR = join(root, 'node_modules', '.cache', 'monocov', 'code');
+mkdirSync(join(workspace, 'node_modules')); // the map cache's home (cache-dir.ts): the code cache must not go there
 test.after(() => rmSync(root, { recursive: true, force: true }));
 
 const SUMMARY = 'monocov: one: statements 100%, branches 50%, functions 100%, lines 100% in 1 file; data written to coverage/projects/.root\n';
 
 function run(env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, 'add.test.js'], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+  const result = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, 'add.test.js'], { cwd: workspace, encoding: 'utf8', env: { ...process.env, ...env } });
   assert.is(result.status, 0, result.stderr);
   assert.is(result.stdout, SUMMARY);
   return result;
@@ -53,6 +60,7 @@ function runCache(): { path: string; bytes: Buffer; inode: number } {
 test('the first run writes the code cache of its command; the next run uses it and writes nothing', () => {
   run();
   const first = runCache();
+  assert.ok(!existsSync(join(workspace, 'node_modules', '.cache', 'monocov', 'code')), 'not in the workspace cache CI restores');
   assert.ok(first.bytes.length > 10_000, `${first.bytes.length} bytes`);
   run();
   const second = runCache();
@@ -103,7 +111,7 @@ test('MONOCOV_CACHE=off keeps no code cache; help, version and unknown commands 
   run({ MONOCOV_CACHE: 'off' });
   assert.equal(cacheFiles(), []);
   for (const args of [['--version'], ['--help'], ['rnu'], ['run', '--help']]) {
-    spawnSync(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8' });
+    spawnSync(process.execPath, [BIN, ...args], { cwd: workspace, encoding: 'utf8' });
   }
   assert.equal(cacheFiles(), [], "run --help's cache would be one without the run's functions");
 });
@@ -112,7 +120,7 @@ test("an unexpected error's stack points at monocov's sources (src/*.ts) through
   const { loadCli } = require(LOADER) as typeof import('../src/cli-loader');
   let stderr = '';
   const exitCode = await loadCli(undefined).main(['run', '--', process.execPath, 'add.test.js'], {
-    cwd: root,
+    cwd: workspace,
     env: { ...process.env, MONOCOV_CACHE: 'off' },
     stdout: new Writable({
       write() {

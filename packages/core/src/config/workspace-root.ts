@@ -2,8 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isObject } from '../is-object';
 
-// Apart from the config, so that the CLI's loader (cli-loader.ts) finds the cache folder without loading the config's code.
-
 /** The rc file's name; it lives at the workspace root. */
 export const RC_FILE = '.coveragerc.json';
 
