@@ -10,10 +10,15 @@ export class SpilledEntry {
   ) {}
 }
 
+/** Releases the file of a Spill no longer reachable: the merge that spilled is done with its coverage. */
+const unreachable = new FinalizationRegistry<() => void>((release) => release());
+
 /**
  * A temporary file in TMPDIR of text (entries' JSON) kept out of memory, written once and read
  * back by offset. It is removed as soon as it is open (where the system allows; else when the
- * process exits), so nothing is left behind.
+ * process exits), so nothing is left behind; its descriptor, and with it the removed file's
+ * space, is released once the Spill is collected, so a long-lived process that merges again and
+ * again (the merge API) keeps none of them.
  */
 export class Spill {
   private readonly fd: number;
@@ -25,15 +30,27 @@ export class Spill {
   constructor() {
     const dir = mkdtempSync(join(tmpdir(), 'monocov-spill-'));
     this.path = join(dir, 'entries.json');
-    this.fd = openSync(this.path, 'w+');
+    const fd = openSync(this.path, 'w+');
+    this.fd = fd;
+    let removed = true;
     try {
       rmSync(dir, { recursive: true, force: true });
     } catch {
-      process.once('exit', () => {
-        closeSync(this.fd);
-        rmSync(dir, { recursive: true, force: true });
-      });
+      removed = false; // Windows: an open file cannot be removed, so it goes when it is closed
     }
+    // Once, by whichever comes first: never a second close of a number the system may have reused.
+    let open = true;
+    const release = () => {
+      if (!open) return;
+      open = false;
+      closeSync(fd);
+      if (removed) return;
+      process.removeListener('exit', release);
+      rmSync(dir, { recursive: true, force: true });
+    };
+    if (!removed) process.once('exit', release);
+    // `release` holds the descriptor, not the Spill: the Spill can be collected.
+    unreachable.register(this, release);
   }
 
   write(json: string): SpilledEntry {
