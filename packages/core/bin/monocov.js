@@ -6,5 +6,5 @@ const argv = process.argv.slice(2);
 const cli = require('../dist/cli-loader.js').loadCli(argv[0]);
 cli.main(argv).then((exitCode) => {
   process.exitCode = exitCode;
-  cli.saveCodeCache();
+  cli.saveCodeCache(exitCode);
 });

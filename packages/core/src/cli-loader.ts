@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -10,9 +10,9 @@ import type * as CliMain from './cli/main';
 export const CLI_BUNDLE = join(__dirname, 'monocov-cli.js');
 
 /**
- * V8's code cache of the CLI, beside the bundle it was made from: compiled code, run as it is, so it
- * lives where the code does (written by whoever may write this package) and never in a workspace
- * cache folder that CI setups restore from elsewhere (docs/security.md).
+ * V8's code cache of the CLI, beside the bundle it was made from: compiled code, run as it is, so it is
+ * exactly as trusted as the package's own files (restored, if ever, only with node_modules itself),
+ * never in node_modules/.cache, which CI setups restore on its own (docs/security.md).
  */
 const CODE_CACHE_DIR = join(__dirname, 'code-cache');
 
@@ -21,8 +21,12 @@ const DIGEST_BYTES = 32;
 
 export interface LoadedCli {
   main: typeof CliMain.main;
-  /** Writes V8's code cache of the command, once its work is done, when there was none or V8 rejected it. */
-  saveCodeCache(): void;
+  /**
+   * Writes V8's code cache of the command once its work is done, when there was none or V8 rejected it,
+   * and only after a run that succeeded: one that stopped early (a config error) compiled only part of
+   * the command, and an accepted cache is never rewritten.
+   */
+  saveCodeCache(exitCode: number): void;
 }
 
 type CommonJsWrapper = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
@@ -43,10 +47,10 @@ export function loadCli(command: string | undefined, env = process.env): LoadedC
   (script.runInThisContext() as CommonJsWrapper).call(bundle.exports, bundle.exports, createRequire(CLI_BUNDLE), bundle, CLI_BUNDLE, __dirname);
   return {
     main: bundle.exports.main,
-    saveCodeCache() {
-      if (cacheFile === undefined || bundle.exports.executedCommand() !== command) return;
+    saveCodeCache(exitCode) {
+      if (exitCode !== 0 || cacheFile === undefined || bundle.exports.executedCommand() !== command) return;
       if (cachedData !== undefined && !script.cachedDataRejected) return;
-      saveCodeCache(cacheFile, command!, script.createCachedData());
+      saveCodeCache(cacheFile, command!, () => script.createCachedData());
     },
   };
 }
@@ -82,13 +86,19 @@ function readCodeCache(file: string): Buffer | undefined {
   return bytes.length > DIGEST_BYTES && digest(data).equals(bytes.subarray(0, DIGEST_BYTES)) ? data : undefined;
 }
 
-/** Replaces the cache of this command, Node and platform; one of another bundle (an older monocov) is removed. */
-function saveCodeCache(file: string, command: string, data: Buffer): void {
+/**
+ * Replaces the cache of this command, Node and platform; one of another bundle (an older monocov) is
+ * removed. The data is made only where it can be written: a read-only install would pay for it on every run.
+ */
+function saveCodeCache(file: string, command: string, cachedData: () => Buffer): void {
   const { writeFileAtomic } = require('./fs-atomic') as typeof import('./fs-atomic');
   const dir = dirname(file);
   const name = basename(file);
   const prefix = codeCachePrefix(command);
   try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    const data = cachedData();
     writeFileAtomic(file, Buffer.concat([digest(data), data]));
     for (const entry of readdirSync(dir)) {
       if (entry.startsWith(prefix) && entry.endsWith('.bin') && entry !== name) rmSync(join(dir, entry), { force: true });

@@ -256,7 +256,7 @@ browserSuite("two apps with the same files: the dev server's URLs name neither, 
   const urls = ['/src/greeting.tsx', '/src/main.tsx'].map((path) => new URL(path, base).href);
   assert.ok(
     run.stderr.includes(
-      `monocov: warning: the hits of 2 source(s) a browser ran are missing (counted in meta.json \`dropped\`): the path of each URL ends several workspace files that its source map's text (or lack of it) does not tell apart, so which one ran is unknown: ${JSON.stringify(urls[0])} (apps/admin/src/greeting.tsx, apps/web/src/greeting.tsx) and 1 more; make the files differ`,
+      `monocov: warning: the hits of 2 source(s) a browser ran are missing (counted in meta.json \`dropped\`): the path of each URL ends several workspace files that its source map's text (or lack of it) does not tell apart, so which one ran is unknown: ${JSON.stringify(urls[0])} ("apps/admin/src/greeting.tsx", "apps/web/src/greeting.tsx") and 1 more; make the files differ`,
     ),
     run.stderr,
   );

@@ -68,6 +68,30 @@ test('the first run writes the code cache of its command; the next run uses it a
   assert.ok(second.bytes.equals(first.bytes));
 });
 
+test('a run that fails writes no code cache: it compiled only part of its command', () => {
+  rmSync(CODE_DIR, { recursive: true, force: true });
+  writeFileSync(join(workspace, '.coveragerc.json'), '{ "run": ');
+  const failed = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, 'add.test.js'], { cwd: workspace, encoding: 'utf8' });
+  writeFileSync(join(workspace, '.coveragerc.json'), JSON.stringify({ run: { include: ['lib/**'] } }));
+  assert.is(failed.status, 3, failed.stderr);
+  assert.equal(cacheFiles(), []);
+  run();
+  runCache();
+});
+
+test('an install whose code cache folder cannot be written runs all the same, without one', () => {
+  rmSync(CODE_DIR, { recursive: true, force: true });
+  writeFileSync(CODE_DIR, ''); // a file where the folder would go (ENOTDIR): chmod does not stop root
+  try {
+    run();
+    assert.is(readFileSync(CODE_DIR, 'utf8'), '');
+  } finally {
+    rmSync(CODE_DIR);
+  }
+  run();
+  runCache();
+});
+
 test('a damaged, cut short or foreign cache file is never handed to V8 as it is: the run succeeds and writes a good one', () => {
   const good = runCache().bytes;
   const damaged = Buffer.from(good);
@@ -138,6 +162,16 @@ test("an unexpected error's stack points at monocov's sources (src/*.ts) through
   assert.match(stderr, 'unexpected error, please report it:\nTypeError: stdout is gone\n');
   assert.match(stderr, /\(.*[/\\]src[/\\]cli[/\\]commands[/\\]run\.ts:\d+:\d+\)/);
   assert.not.match(stderr, 'monocov-cli.js');
+});
+
+test("the stack's message cannot make it read a source map outside the package's dist/", () => {
+  const { readableStack } = require(join(PACKAGE, 'dist', 'cli', 'readable-stack.js')) as typeof import('../src/cli/readable-stack');
+  const outside = join(root, 'outside.js');
+  writeFileSync(`${outside}.map`, JSON.stringify({ version: 3, sources: ['SECRET.ts'], names: [], mappings: 'AAAA' }));
+  const quoted = `${join(PACKAGE, 'dist')}/../../../../outside.js:1:1`;
+  const error = new Error(`cannot read ${quoted}`);
+  error.stack = `Error: cannot read ${quoted}\n    at x (${quoted})`;
+  assert.not.match(readableStack(error), 'SECRET');
 });
 
 test.run();

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import type * as TraceMapping from '@jridgewell/trace-mapping';
 import { CODE_DIR } from '../package-dir';
 
@@ -23,11 +24,18 @@ export function readableStack(error: Error): string {
     return maps.get(file);
   };
   const frame = new RegExp(`(${escapeRegExp(CODE_DIR)}[^\\s():]*\\.js):(\\d+):(\\d+)`, 'g');
-  return stack.replace(frame, (whole, file: string, line: string, column: string) => {
-    const map = mapOf(file);
-    const original = map && originalPositionFor(map, { line: Number(line), column: Number(column) - 1 });
-    return original?.source ? `${original.source}:${original.line}:${original.column + 1}` : whole;
-  });
+  // Only frame lines, and only files inside dist/: the message above them may quote any text (a path
+  // from a data file), which must not make this read a map elsewhere.
+  const mapped = (text: string) =>
+    text.replace(frame, (whole, file: string, line: string, column: string) => {
+      const map = resolve(file).startsWith(CODE_DIR + sep) ? mapOf(resolve(file)) : undefined;
+      const original = map && originalPositionFor(map, { line: Number(line), column: Number(column) - 1 });
+      return original?.source ? `${original.source}:${original.line}:${original.column + 1}` : whole;
+    });
+  return stack
+    .split('\n')
+    .map((line) => (/^\s+at /.test(line) ? mapped(line) : line))
+    .join('\n');
 }
 
 function escapeRegExp(text: string): string {

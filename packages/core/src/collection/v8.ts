@@ -116,7 +116,7 @@ function scriptsWithoutFileWarning(urls: readonly string[]): string {
 function ambiguousSourcesWarning(sources: ReadonlyArray<[url: string, candidates: string[]]>, workspaceRoot: string): string {
   const [url, candidates] = [...sources].sort(([a], [b]) => compareStrings(a, b))[0]!;
   const others = sources.length > 1 ? ` and ${sources.length - 1} more` : '';
-  const files = candidates.map((file) => workspaceRelative(workspaceRoot, file) ?? file).join(', ');
+  const files = candidates.map((file) => JSON.stringify(workspaceRelative(workspaceRoot, file) ?? file)).join(', ');
   const fix =
     "make the files differ, or keep one copy in a library the apps import (Vite serves a file outside its root under /@fs/ and its absolute path, which names it); a source map without the sources' text (sourcesContent) cannot tell files apart by it (docs/browser.md#how-urls-become-files)";
   return `warning: the hits of ${sources.length} source(s) a browser ran are missing (counted in meta.json \`dropped\`): the path of each URL ends several workspace files that its source map's text (or lack of it) does not tell apart, so which one ran is unknown: ${JSON.stringify(url)} (${files})${others}; ${fix}`;
