@@ -47,7 +47,7 @@ export { watchChildExits, type ChildExitWatch } from './test-command';
 /** Jest and Vitest: which runner a target runs and the collection route (V8, or the runner's own coverage) to use; what kind of tests a command runs (unit, e2e, a nested nx/turbo run, watch mode, benchmarks) and which selected runs repeat others, to pick test targets. */
 // From their modules, not the runners' index, which loads what reads the runners' output: this entry is loaded by every Nx task.
 export { RUNNER_LABELS, detectTargetRunner, runnerOfExecutor, type RunnerDetection, type TestRunner } from './runners/detect';
-export { testCommandKind, whyNotTests, withoutRepeats, type TestCommandKind, type TestRun } from './runners/test-commands';
+export { commandAndScriptsItRuns, testCommandKind, whyNotTests, withoutRepeats, type TestCommandKind, type TestRun } from './runners/test-commands';
 export type { FlagValue } from './runners/flags';
 /** Whether a project's Vitest runs are measured in Chromium through monocov's conversion (browser mode) rather than with Vitest's own coverage. */
 export { measuresVitestInBrowser } from './runners/provider';

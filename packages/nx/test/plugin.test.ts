@@ -193,7 +193,7 @@ test('an integrated repo: project.json targets, their own inputs, dependsOn and 
 test('Playwright e2e projects get a coverage target crediting workspace files, whatever their specs import; Cypress gets none', async () => {
   const spec = "import { test, expect } from '@playwright/test';\n\ntest('home', async ({ page }) => {\n  await page.goto('/');\n});\n";
   const projects = await inferred({
-    'package.json': json({ name: 'browser-repo', private: true }),
+    'package.json': json({ name: 'browser-repo', private: true, workspaces: ['apps/script-e2e'] }),
     'nx.json': json({ plugins: [{ plugin: '@nx/playwright/plugin', options: { targetName: 'e2e', ciTargetName: 'e2e-ci' } }] }),
     // Inferred by @nx/playwright/plugin from its config (read as the plugin would: it is not installed here).
     'apps/web-e2e/project.json': json({ name: 'web-e2e', implicitDependencies: ['web'] }),
@@ -209,9 +209,16 @@ test('Playwright e2e projects get a coverage target crediting workspace files, w
     // A command that runs playwright test.
     'apps/plain-e2e/project.json': json({ name: 'plain-e2e', targets: { e2e: { command: 'playwright test' } } }),
     'apps/plain-e2e/src/home.spec.ts': spec,
+    // A script that runs Playwright through another script, as TanStack Router's e2e apps do.
+    'apps/script-e2e/package.json': json({
+      name: 'script-e2e',
+      scripts: { 'test:e2e': 'rm -rf port*.txt; pnpm run test:e2e:default', 'test:e2e:default': 'playwright test --project=chromium' },
+    }),
+    'apps/script-e2e/tests/home.spec.ts': spec,
     'apps/cy-e2e/project.json': json({ name: 'cy-e2e', targets: { e2e: { executor: '@nx/cypress:cypress' } } }),
   });
-  assert.equal(Object.keys(coverageTargets(projects)).sort(), ['apps/admin-e2e', 'apps/plain-e2e', 'apps/web-e2e']);
+  assert.equal(Object.keys(coverageTargets(projects)).sort(), ['apps/admin-e2e', 'apps/plain-e2e', 'apps/script-e2e', 'apps/web-e2e']);
+  assert.equal(projects['apps/script-e2e'].targets.coverage.options, { testTarget: 'test:e2e', source: 'workspace' });
   const web = projects['apps/web-e2e'].targets.coverage;
   assert.equal(web.options, { testTarget: 'e2e', source: 'workspace' });
   assert.match(web.metadata.description, /"e2e" target in Chromium and under V8 coverage/);

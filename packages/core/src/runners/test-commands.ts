@@ -86,6 +86,24 @@ function inWatchMode(segment: string): boolean {
   return WATCH.test(segment) || (SHORT_WATCH.test(segment) && !JEST.test(segment));
 }
 
+/**
+ * The command, then each package.json script it runs by name (`pnpm run test:e2e:ci`, `npm test`), and
+ * the scripts those run in turn: what a wrapper script really starts.
+ */
+export function commandAndScriptsItRuns(command: string, scripts: Readonly<Record<string, string>>): string[] {
+  const commands = [command];
+  const seen = new Set<string>();
+  for (let index = 0; index < commands.length; index++) {
+    for (const segment of commands[index]!.split(SEGMENTS)) {
+      const name = scriptName(segment.trim().split(/\s+/));
+      if (name === undefined || seen.has(name) || scripts[name] === undefined) continue;
+      seen.add(name);
+      commands.push(scripts[name]);
+    }
+  }
+  return commands;
+}
+
 /** `npm test` → test, `npm run unit` → unit, `pnpm unit` / `yarn unit` → unit. */
 function scriptName(argv: string[]): string | undefined {
   const [command, first, second] = argv;

@@ -1,5 +1,6 @@
 import type { NxJsonConfiguration, TargetConfiguration } from 'nx/src/devkit-exports';
 import {
+  commandAndScriptsItRuns,
   detectTargetRunner,
   measuresVitestInBrowser,
   noTestFilesReason,
@@ -214,14 +215,14 @@ const PLAYWRIGHT_COMMAND = /(?:^|[\s;&|()'"/])playwright\s+test(?=$|[\s;&|()'"])
 function runsCypress(target: Partial<TargetConfiguration>, scripts: Record<string, string>): boolean {
   if (target.executor !== undefined && CYPRESS_EXECUTOR.test(target.executor)) return true;
   const command = commandOf(target, scripts);
-  return command !== undefined && CYPRESS_COMMAND.test(command);
+  return command !== undefined && commandAndScriptsItRuns(command, scripts).some((run) => CYPRESS_COMMAND.test(run));
 }
 
-/** Whether a target runs Playwright: its executor, or a command (or script) that runs `playwright test`. */
+/** Whether a target runs Playwright: its executor, or a command (or script, or a script it runs by name) that runs `playwright test`. */
 function runsPlaywright(target: Partial<TargetConfiguration>, scripts: Record<string, string>): boolean {
   if (target.executor !== undefined && PLAYWRIGHT_EXECUTOR.test(target.executor)) return true;
   const command = commandOf(target, scripts);
-  return command !== undefined && PLAYWRIGHT_COMMAND.test(command);
+  return command !== undefined && commandAndScriptsItRuns(command, scripts).some((run) => PLAYWRIGHT_COMMAND.test(run));
 }
 
 const PLACEHOLDER_SCRIPT = 'Error: no test specified';
