@@ -8,12 +8,15 @@ import { createServer, type Server } from 'node:http';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { chromium, type Browser } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeBrowserCoverage, type BrowserScriptCoverage } from '../src/collection/browser';
 import { convertV8Directory } from '../src/convert';
+import { workspaceInnerMaps } from '../src/convert/inner-maps';
+import { sourceMapMapping } from '../src/convert/script-mapping';
 import { ServedSources } from '../src/convert/served-sources';
 import { createSourceFilter } from '../src/files';
 import { countMismatches, functionId, istanbulInstrument, mapsOf } from './convert-harness';
@@ -291,6 +294,91 @@ browserSuite("a built bundle whose sources have copies of the same text elsewher
   assertLikeIstanbul(root, coverage, reference);
 });
 
+/** A library compiled by tsc (sourceMap: true) into dist/, and an app that imports its dist/ file; a twin app imports its src/ for istanbul's reference. */
+function libraryFromDist(): string {
+  const dir = workspace();
+  const lib = join(dir, 'libs/calc');
+  mkdirSync(join(lib, 'src'), { recursive: true });
+  writeFileSync(
+    join(lib, 'src/calc.ts'),
+    [
+      'export function add(a: number, b: number): number {',
+      '  return a + b;',
+      '}',
+      '',
+      'export function unused(a: number): number {',
+      '  if (a > 0) {',
+      '    return a * 2;',
+      '  }',
+      '  return -a;',
+      '}',
+      '',
+      'export const label = (n: number): string => (n > 2 ? "big" : "small");',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(lib, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { target: 'ES2020', module: 'ES2020', sourceMap: true, outDir: 'dist', rootDir: 'src', skipLibCheck: true }, include: ['src'] }),
+  );
+  const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', lib], { encoding: 'utf8' });
+  assert.is(tsc.status, 0, tsc.stdout + tsc.stderr);
+  for (const [app, from] of [
+    ['calc', '../../../libs/calc/dist/calc.js'],
+    ['calc-reference', '../../../libs/calc/src/calc'],
+  ]) {
+    mkdirSync(join(dir, 'apps', app!, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'apps', app!, 'index.html'), '<!doctype html>\n<html><body><script type="module" src="/src/main.ts"></script></body></html>\n');
+    writeFileSync(
+      join(dir, 'apps', app!, 'src/main.ts'),
+      `import { add, label } from '${from}';\n\nconst title = document.createElement('h1');\ntitle.textContent = label(add(1, 2));\ndocument.body.append(title);\n`,
+    );
+  }
+  return dir;
+}
+
+// Guards: convert/inner-maps.ts, convert/script-mapping.ts (chainThrough).
+browserSuite("a built bundle whose map names a library's dist/ file: chained through the file's own map to the library's TS, counted as istanbul counts it", async () => {
+  const dir = libraryFromDist();
+  const { build, createServer: createViteServer } = await vite();
+  const referenceServer = await createViteServer({ ...viteConfig(dir), root: join(dir, 'apps/calc-reference'), plugins: [istanbulPlugin(dir)] });
+  await referenceServer.listen();
+  let theirs: Record<string, FileCoverageData>;
+  try {
+    theirs = (await runPage(browser, referenceServer.resolvedUrls!.local[0]!)).istanbul!;
+  } finally {
+    await referenceServer.close();
+  }
+  const outDir = join(dir, 'dist/apps/calc');
+  await build({ ...viteConfig(dir), root: join(dir, 'apps/calc'), build: { outDir, sourcemap: true, minify: false, emptyOutDir: true } });
+  const bundleMap = readdirSync(join(outDir, 'assets')).find((name) => name.endsWith('.js.map'))!;
+  assert.ok(
+    (JSON.parse(readFileSync(join(outDir, 'assets', bundleMap), 'utf8')) as { sources: string[] }).sources.some((source) => source.endsWith('libs/calc/dist/calc.js')),
+    "the bundle's map names the built file (Vite does not chain its map)",
+  );
+  const { server, url } = await staticServer(outDir);
+  let coverage: CoverageMapData;
+  try {
+    coverage = await convertRun(dir, await runPage(browser, url), fetchOver);
+  } finally {
+    server.close();
+  }
+  assert.equal(
+    Object.keys(coverage)
+      .map((path) => relative(dir, path))
+      .sort(),
+    ['apps/calc/src/main.ts', 'libs/calc/src/calc.ts'],
+    'the library counts on its source, and no dist/ file is in the data',
+  );
+  const path = join(dir, 'libs/calc/src/calc.ts');
+  const mine = coverage[path] as FileCoverageData;
+  assert.equal(mapsOf(mine), mapsOf(theirs[path]!), "maps equal istanbul-lib-instrument's");
+  assert.equal(JSON.stringify(countMismatches(mine, theirs[path]!)), '[]', "counts equal istanbul's");
+  assert.is(mine.f[functionId(mine, 'add')], 1);
+  assert.is(mine.f[functionId(mine, 'unused')], 0);
+  assert.ok(Object.values(mine.s).some((hits) => hits === 0) && Object.values(mine.s).some((hits) => hits === 1), 'covered and uncovered statements');
+});
+
 const served = suite('served source URLs name workspace files only');
 
 served("a URL path is matched against the ends of workspace paths, and the map's text must match the file", () => {
@@ -356,6 +444,46 @@ served("same text, same path end: the map's place in the workspace decides, and 
     undefined,
     'a map not in the workspace decides nothing',
   );
+});
+
+served('hostile inner maps: a map file or a source outside the workspace is not read, a malformed map leaves the file unchained', () => {
+  const root = workspace();
+  const outside = temp('outside');
+  writeFileSync(join(outside, 'secret.ts'), 'export const secret = 1;\n');
+  const outsideMap = join(outside, 'secret.js.map');
+  writeFileSync(outsideMap, JSON.stringify({ version: 3, sources: ['secret.ts'], sourcesContent: ['export const secret = 1;\n'], mappings: 'AAAA' }));
+  const dist = join(root, 'libs/evil/dist');
+  mkdirSync(dist, { recursive: true });
+  const built = (name: string, reference: string, map?: string) => {
+    writeFileSync(join(dist, name), `export const a = 1;\n//# sourceMappingURL=${reference}\n`);
+    if (map !== undefined) writeFileSync(join(dist, `${name}.map`), map);
+    return join(dist, name);
+  };
+  const climbing = built(
+    'climbing.js',
+    'climbing.js.map',
+    JSON.stringify({ version: 3, sources: ['../../../../../../../../../../etc/passwd', join(outside, 'secret.ts'), '../src/ok.ts'], mappings: 'AAAA,QCAA,QCAA' }),
+  );
+  const byFileUrl = built('by-file-url.js', pathToFileURL(outsideMap).href);
+  const byClimb = built('by-climb.js', relative(dist, outsideMap));
+  const linked = built('linked.js', 'linked.js.map');
+  symlinkSync(outsideMap, join(dist, 'linked.js.map'));
+  const malformed = built('malformed.js', 'malformed.js.map', '{"version": 3, "sources": [');
+  const inner = workspaceInnerMaps(root);
+  assert.equal(inner(climbing)?.sources, ['', '', join(root, 'libs/evil/src/ok.ts')], 'sources out of the workspace are dropped');
+  for (const path of [byFileUrl, byClimb, linked, malformed]) assert.is(inner(path), undefined, relative(root, path));
+  assert.is(inner(join(outside, 'secret.js')), undefined, 'a built file outside the workspace');
+
+  // Through a bundle's map: the climbing file's code counts only on its workspace source, the malformed one stays a source itself.
+  const mapping = sourceMapMapping({
+    map: { version: 3, sources: [climbing, malformed], mappings: 'AAAA,QAAQ,QAAQ,QCAR' },
+    mapUrl: pathToFileURL(join(root, 'apps/web/dist/bundle.js.map')).href,
+    lineLengths: [40],
+    innerMap: inner,
+  });
+  assert.equal(mapping.sources, ['', malformed, join(root, 'libs/evil/src/ok.ts')]);
+  assert.is(mapping.generatedOffset(2, { start: { line: 1, column: 0 }, end: { line: 1, column: 5 } }), 16);
+  assert.is(mapping.generatedOffset(1, { start: { line: 1, column: 8 }, end: { line: 1, column: 12 } }), 24);
 });
 
 browserSuite.run();

@@ -5,6 +5,7 @@ import { DataError } from '../errors';
 import { isProcessRunning } from '../fs-atomic';
 import { addHits } from './apply-hits';
 import { FileMapsCache } from './file-maps-cache';
+import { workspaceInnerMaps } from './inner-maps';
 
 export { FileMapsCache };
 import { RangeTree } from './range-tree';
@@ -21,7 +22,8 @@ export interface ConvertOptions {
   include: (absPath: string) => boolean;
   /**
    * Where the files behind sources a browser fetched over HTTP are looked for (ServedSources):
-   * without it, scripts with `http:` URLs (monocov's browser collector) are skipped.
+   * without it, scripts with `http:` URLs (monocov's browser collector) are skipped. Also where
+   * built files a script's map names may have their own maps read, to chain through (inner-maps.ts).
    */
   workspaceRoot?: string;
   /** Folder that keeps parsed maps between runs (see FileMapsCache); without it, maps last as long as this process. */
@@ -99,6 +101,7 @@ export class V8Conversion {
           onUnparsableSource(problem);
         }),
       servedSource: options.workspaceRoot === undefined ? undefined : new ServedSources(options.workspaceRoot, options.onAmbiguousSource).path,
+      innerMap: options.workspaceRoot === undefined ? undefined : workspaceInnerMaps(options.workspaceRoot),
       onMissingFile:
         onScriptWithoutFile &&
         ((url) => {

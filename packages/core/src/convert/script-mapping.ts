@@ -52,6 +52,24 @@ export function lineStartsOf(text: string): Int32Array {
   return Int32Array.from(starts);
 }
 
+/** Only built JavaScript carries a map of its own worth chaining through. */
+const CHAINABLE_SOURCE = /\.[cm]?js$/;
+
+/**
+ * The source map of a built workspace file (a package's `dist/esm/x.js`, written by tsc or a
+ * bundler), through which a bundle's map that names that file is carried to the file's sources.
+ */
+export interface InnerMap {
+  /** Absolute paths of the file's original sources; '' for one outside the workspace (its mappings are dropped). */
+  readonly sources: readonly string[];
+  readonly sourcesContent: readonly (string | undefined)[];
+  /** The original [source index, line, column] (0-based lines) of a position in the built file, or undefined when the map does not map it. */
+  trace(line: number, column: number): readonly [number, number, number] | undefined;
+}
+
+/** The inner map of a file by its absolute path, or undefined when it has none that may be used. */
+export type InnerMapOf = (path: string) => InnerMap | undefined;
+
 /** The script is its own source: original positions are executed positions. */
 export function identityMapping(path: string, code: string): ScriptMapping {
   let starts: Int32Array | undefined;
@@ -74,7 +92,8 @@ function sourcePath(source: string): string | undefined {
 
 /**
  * Mapping through a source map. The map is decoded on first use only: scripts whose sources are
- * all excluded never pay for it.
+ * all excluded never pay for it. With `innerMap`, a source that is a built workspace file with a
+ * map of its own is replaced by that map's sources (one level; chainThrough).
  */
 export function sourceMapMapping(options: {
   map: unknown;
@@ -83,17 +102,24 @@ export function sourceMapMapping(options: {
   servedSource?: ServedSourcePath;
   /** The script's file text, when it may be the code V8 ran: used only if its line lengths are the map's. */
   scriptText?: () => string | undefined;
+  /** The own map of a built workspace file the map names; only asked about JavaScript sources. */
+  innerMap?: InnerMapOf;
 }): ScriptMapping {
   // Loaded here, not with this module: plain JavaScript has no source maps, and loading it cost ~6 ms of CPU per run.
   const { AnyMap, decodedMappings } = require('@jridgewell/trace-mapping') as typeof TraceMapping;
   const map = new AnyMap(options.map as ConstructorParameters<typeof AnyMap>[0], options.mapUrl) as TraceMap;
   const sourceRoot = map.sourceRoot ? map.sourceRoot.replace(/\/?$/, '/') : '';
-  const sources = map.resolvedSources.map(
+  const named = map.resolvedSources.map(
     (source, index) =>
       sourcePath(source) ??
       options.servedSource?.(source, map.sourcesContent?.[index] ?? undefined, { mapUrl: options.mapUrl, source: sourceRoot + (map.sources[index] ?? '') }) ??
       '',
   );
+  const inner = options.innerMap ? named.map((path) => (path !== '' && CHAINABLE_SOURCE.test(path) ? options.innerMap!(path) : undefined)) : [];
+  const chained = inner.some((entry) => entry !== undefined)
+    ? chainThrough(named, (index) => map.sourcesContent?.[index] ?? undefined, inner)
+    : { sources: named, contents: undefined, mappings: (segments: readonly (readonly SourceMapSegment[])[]) => segments };
+  const sources = chained.sources;
   let index: OriginalPositionIndex | undefined;
   return {
     sources,
@@ -101,13 +127,71 @@ export function sourceMapMapping(options: {
       if (!index) {
         const code = options.scriptText?.();
         const executed = code !== undefined && String(lineLengthsOf(code)) === String(options.lineLengths);
-        const mappings = executed ? mappingsStartingOnCode(decodedMappings(map), code) : decodedMappings(map);
+        const decoded = chained.mappings(decodedMappings(map));
+        const mappings = executed ? mappingsStartingOnCode(decoded, code) : decoded;
         index = new OriginalPositionIndex(mappings, lineStartsFromLengths(options.lineLengths), sources.length);
       }
       return index.firstOffsetWithin(sourceIndex, span);
     },
-    sourceContent: (sourceIndex) => map.sourcesContent?.[sourceIndex] ?? undefined,
+    sourceContent: (sourceIndex) => (chained.contents ? chained.contents[sourceIndex] : (map.sourcesContent?.[sourceIndex] ?? undefined)),
   };
+}
+
+/**
+ * A map's sources and mappings carried one level further: each source with an inner map (a
+ * package's built `dist/x.js`, whose `x.js.map` names `../src/x.ts`) gives way to that map's
+ * sources, and each segment landing in it is traced through the inner map; a segment the inner
+ * map does not map, or maps to a source outside the workspace, is dropped. Other sources keep
+ * their place (and their index).
+ */
+function chainThrough(
+  named: readonly string[],
+  outerContent: (index: number) => string | undefined,
+  inner: readonly (InnerMap | undefined)[],
+): { sources: string[]; contents: (string | undefined)[]; mappings: (segments: readonly (readonly SourceMapSegment[])[]) => SourceMapSegment[][] } {
+  const sources = [...named];
+  const contents = named.map((_, index) => outerContent(index));
+  const indexOf = new Map<string, number>();
+  named.forEach((path, index) => {
+    if (path !== '' && !inner[index] && !indexOf.has(path)) indexOf.set(path, index);
+  });
+  // For each chained source, the final index of each of its inner sources (-1: dropped).
+  const innerIndex = inner.map((entry) =>
+    entry?.sources.map((path, index) => {
+      if (path === '') return -1;
+      let at = indexOf.get(path);
+      if (at === undefined) {
+        at = sources.push(path) - 1;
+        contents.push(entry.sourcesContent[index]);
+        indexOf.set(path, at);
+      }
+      return at;
+    }),
+  );
+  inner.forEach((entry, index) => {
+    if (entry) sources[index] = ''; // its code is counted on its own sources now
+  });
+  const mappings = (segments: readonly (readonly SourceMapSegment[])[]): SourceMapSegment[][] =>
+    segments.map((line) => {
+      const out: SourceMapSegment[] = [];
+      for (const segment of line) {
+        if (segment.length === 1) {
+          out.push(segment);
+          continue;
+        }
+        const [column, source, originalLine, originalColumn] = segment;
+        const entry = inner[source];
+        if (!entry) {
+          out.push([column, source, originalLine, originalColumn]);
+          continue;
+        }
+        const traced = entry.trace(originalLine, originalColumn);
+        const at = traced ? innerIndex[source]![traced[0]] : undefined;
+        if (traced && at !== undefined && at >= 0) out.push([column, at, traced[1], traced[2]]);
+      }
+      return out;
+    });
+  return { sources, contents, mappings };
 }
 
 /**
@@ -140,7 +224,7 @@ export type ServedSourcePath = (url: string, content: string | undefined, from: 
 export function cachedMapping(
   scriptUrl: string,
   entry: SourceMapCacheEntry,
-  options: { servedSource?: ServedSourcePath; scriptText?: () => string | undefined } = {},
+  options: { servedSource?: ServedSourcePath; scriptText?: () => string | undefined; innerMap?: InnerMapOf } = {},
 ): ScriptMapping | undefined {
   if (!entry.data || !Array.isArray(entry.lineLengths)) return undefined;
   return sourceMapMapping({ map: entry.data, mapUrl: entry.url ?? scriptUrl, lineLengths: entry.lineLengths, ...options });
@@ -171,19 +255,19 @@ const SOURCE_MAPPING_URL = /(?:\/\/[#@]\s*sourceMappingURL=([^\s'"]+)\s*$)|(?:\/
  * A map referenced by the script file itself, for raw data written without Node's
  * `source-map-cache` (collectors other than NODE_V8_COVERAGE).
  */
-export function mappingFromScriptFile(path: string, code: string): ScriptMapping | undefined {
+export function mappingFromScriptFile(path: string, code: string, innerMap?: InnerMapOf): ScriptMapping | undefined {
   const reference = sourceMappingReference(code);
   if (!reference) return undefined;
   const lineLengths = lineLengthsOf(code);
   const scriptUrl = pathToFileURL(path).href;
   try {
     if (reference.startsWith('data:')) {
-      return sourceMapMapping({ map: JSON.parse(dataUrlText(reference)), mapUrl: scriptUrl, lineLengths, scriptText: () => code });
+      return sourceMapMapping({ map: JSON.parse(dataUrlText(reference)), mapUrl: scriptUrl, lineLengths, scriptText: () => code, innerMap });
     }
     const mapPath = reference.startsWith('file:') ? fileURLToPath(reference) : resolve(dirname(path), reference);
     if (!existsSync(mapPath)) return undefined;
     const map: unknown = JSON.parse(readFileSync(mapPath, 'utf8'));
-    return sourceMapMapping({ map, mapUrl: pathToFileURL(mapPath).href, lineLengths, scriptText: () => code });
+    return sourceMapMapping({ map, mapUrl: pathToFileURL(mapPath).href, lineLengths, scriptText: () => code, innerMap });
   } catch {
     // An unreadable or malformed map: the script is treated as its own source, as Node does.
     return undefined;

@@ -4,7 +4,7 @@ import { DataError } from '../errors';
 import type { FileMapsCache } from './file-maps-cache';
 import { probeOffsets, type ProbeOffsets } from './apply-hits';
 import type { FileMaps } from './file-map-types';
-import { cachedMapping, identityMapping, mappingFromScriptFile, type ScriptMapping, type ServedSourcePath } from './script-mapping';
+import { cachedMapping, identityMapping, mappingFromScriptFile, type InnerMapOf, type ScriptMapping, type ServedSourcePath } from './script-mapping';
 import type { SourceMapCacheEntry } from './v8-data';
 
 /** An original file a script was made from, with where its probes sit in that script. */
@@ -35,6 +35,7 @@ export class ScriptResolver {
   private readonly onUnparsable: ((problem: DataError) => void) | undefined;
   private readonly servedSource: ServedSourcePath | undefined;
   private readonly onMissingFile: ((url: string) => void) | undefined;
+  private readonly innerMap: InnerMapOf | undefined;
 
   constructor(
     private readonly files: FileMapsCache,
@@ -46,11 +47,14 @@ export class ScriptResolver {
       servedSource?: ServedSourcePath;
       /** Told, by its URL, about an included file a script ran that does not exist (the script's own, or a source of its map without text in the map): its hits are lost. */
       onMissingFile?: (url: string) => void;
+      /** The own maps of built workspace files a script's map names, to chain through; without it, such files are sources themselves. */
+      innerMap?: InnerMapOf;
     } = {},
   ) {
     this.onUnparsable = options.onUnparsable;
     this.servedSource = options.servedSource;
     this.onMissingFile = options.onMissingFile;
+    this.innerMap = options.innerMap;
   }
 
   resolve(script: ScriptToResolve): Promise<ScriptTarget[]> {
@@ -65,14 +69,15 @@ export class ScriptResolver {
 
   private async resolveUncached(script: ScriptToResolve): Promise<ScriptTarget[]> {
     if (script.path === undefined) {
-      const served = script.cacheEntry && this.servedSource ? cachedMapping(script.url, script.cacheEntry, { servedSource: this.servedSource }) : undefined;
+      const served =
+        script.cacheEntry && this.servedSource ? cachedMapping(script.url, script.cacheEntry, { servedSource: this.servedSource, innerMap: this.innerMap }) : undefined;
       return served ? this.targetsOf(served, this.include) : [];
     }
     if (script.cacheEntry) {
       // The script's file is the code V8 ran when it was built to disk (tsc, esbuild): read, once a
       // source of it is included, to place each mapping on code (mappingsStartingOnCode).
       let executedText: string | undefined;
-      const cached = cachedMapping(script.url, script.cacheEntry, { scriptText: () => executedText });
+      const cached = cachedMapping(script.url, script.cacheEntry, { scriptText: () => executedText, innerMap: this.innerMap });
       if (cached) {
         if (cached.sources.some((path) => path !== '' && this.include(path))) executedText = await this.files.text(script.path);
         return this.targetsOf(cached, this.include);
@@ -81,7 +86,7 @@ export class ScriptResolver {
     let mapping: ScriptMapping | undefined;
     if (!script.hasSourceMapCache && !script.path.includes('/node_modules/')) {
       const code = await this.files.text(script.path);
-      if (code !== undefined) mapping = mappingFromScriptFile(script.path, code);
+      if (code !== undefined) mapping = mappingFromScriptFile(script.path, code, this.innerMap);
     }
     if (!mapping) {
       if (!this.include(script.path)) return [];

@@ -1,0 +1,76 @@
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type * as TraceMapping from '@jridgewell/trace-mapping';
+import type { TraceMap } from '@jridgewell/trace-mapping';
+import { toPosix } from '../workspace-path';
+import { locateWorkspaceSource, NOT_FOUND, readWorkspaceSource, unreadableSourceReason } from '../workspace-source';
+import { dataUrlText, sourceMappingReference, type InnerMap, type InnerMapOf } from './script-mapping';
+
+/**
+ * Reads the maps of built files inside the workspace, once each. The built file, its map file and
+ * the sources the map names must all lie inside the workspace (symbolic links resolved, as for
+ * report sources: docs/security.md); a map file or source elsewhere is not read, and a malformed
+ * map leaves the file unchained.
+ */
+export function workspaceInnerMaps(workspaceRoot: string): InnerMapOf {
+  const found = new Map<string, InnerMap | undefined>();
+  return (path) => {
+    if (!found.has(path)) found.set(path, readInnerMap(workspaceRoot, path));
+    return found.get(path);
+  };
+}
+
+function readInnerMap(workspaceRoot: string, path: string): InnerMap | undefined {
+  // Dependencies' code is not the workspace's (omitted by default), and a bundle names many of their files.
+  if (/[\\/]node_modules[\\/]/.test(path)) return undefined;
+  const built = readWorkspaceSource(workspaceRoot, toPosix(relative(workspaceRoot, path)));
+  if (!built.ok) return undefined;
+  const reference = sourceMappingReference(built.text);
+  if (!reference) return undefined;
+  try {
+    let mapText: string;
+    let mapUrl: string;
+    if (reference.startsWith('data:')) {
+      mapText = dataUrlText(reference);
+      mapUrl = pathToFileURL(path).href;
+    } else {
+      if (/^[a-z][\w+.-]*:/i.test(reference) && !reference.startsWith('file:')) return undefined;
+      const mapPath = reference.startsWith('file:') ? fileURLToPath(reference) : resolve(dirname(path), decodeURIComponent(reference));
+      const read = readWorkspaceSource(workspaceRoot, toPosix(relative(workspaceRoot, mapPath)));
+      if (!read.ok) return undefined;
+      mapText = read.text;
+      mapUrl = pathToFileURL(mapPath).href;
+    }
+    // Loaded here: most scripts name no built file with a map of its own.
+    const { AnyMap, traceSegment } = require('@jridgewell/trace-mapping') as typeof TraceMapping;
+    const map = new AnyMap(JSON.parse(mapText) as ConstructorParameters<typeof AnyMap>[0], mapUrl) as TraceMap;
+    const sources = map.resolvedSources.map((source) => insideWorkspace(workspaceRoot, source));
+    return {
+      sources,
+      sourcesContent: sources.map((_, index) => map.sourcesContent?.[index] ?? undefined),
+      trace(line, column) {
+        const segment = traceSegment(map, line, column);
+        return segment && segment.length >= 4 ? [segment[1]!, segment[2]!, segment[3]!] : undefined;
+      },
+    };
+  } catch {
+    // A malformed map (bad JSON, bad mappings): the file stays its own source, as without chaining.
+    return undefined;
+  }
+}
+
+/** The absolute path a resolved inner source names when it lies inside the workspace (a missing file too: its text may be in the map), else ''. */
+function insideWorkspace(workspaceRoot: string, source: string): string {
+  let path: string;
+  try {
+    path = source.startsWith('file:') ? fileURLToPath(source) : source;
+  } catch {
+    return '';
+  }
+  if (!path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path)) return '';
+  path = resolve(path);
+  const rel = toPosix(relative(workspaceRoot, path));
+  if (unreadableSourceReason(rel)) return '';
+  const located = locateWorkspaceSource(workspaceRoot, rel);
+  return located.ok || located.reason === NOT_FOUND ? path : '';
+}
