@@ -7,6 +7,7 @@ import type { DataError } from '../errors';
 import type { DroppedData } from '../store/format';
 import type { SourceFilter } from '../files';
 import type { FileMapsCache } from '../convert/file-maps-cache';
+import { compareStrings } from '../compare';
 import { toPosix, workspaceRelative } from '../workspace-path';
 
 /** What a test run needs for the chosen route. */
@@ -71,6 +72,34 @@ export interface GatheredCoverage {
 }
 
 /** A source Babel cannot parse: left out of the data, named in a warning and in meta.json. */
+/**
+ * The served sources a conversion could not tell apart (two workspace files end with the URL's path, and
+ * the map's text does not say which ran), reported once the data is gathered: a warning and meta.json
+ * `dropped.ambiguous` for those the project would measure (a file run.omit leaves out was never to count).
+ */
+export function ambiguousSources({ workspaceRoot, include, warnings, dropped }: RouteContext) {
+  const found = new Map<string, string[]>();
+  return {
+    add: (url: string, candidates: string[]) => void found.set(url, candidates),
+    report(): void {
+      const undecided = [...found].filter(([, candidates]) => candidates.some((file) => include(file)));
+      if (undecided.length === 0) return;
+      dropped.ambiguous = undecided.length;
+      warnings.push(ambiguousSourcesWarning(undecided, workspaceRoot));
+    },
+  };
+}
+
+/** Names the first source by its URL and the files it could stand for (workspace-relative). */
+function ambiguousSourcesWarning(sources: ReadonlyArray<[url: string, candidates: string[]]>, workspaceRoot: string): string {
+  const [url, candidates] = [...sources].sort(([a], [b]) => compareStrings(a, b))[0]!;
+  const others = sources.length > 1 ? ` and ${sources.length - 1} more` : '';
+  const files = candidates.map((file) => JSON.stringify(workspaceRelative(workspaceRoot, file) ?? file)).join(', ');
+  const fix =
+    "make the files differ, or keep one copy in a library the apps import (Vite serves a file outside its root under /@fs/ and its absolute path, which names it); a source map without the sources' text (sourcesContent) cannot tell files apart by it (docs/browser.md#how-urls-become-files)";
+  return `warning: the hits of ${sources.length} source(s) a browser ran are missing (counted in meta.json \`dropped\`): the path of each URL ends several workspace files that its source map's text (or lack of it) does not tell apart, so which one ran is unknown: ${JSON.stringify(url)} (${files})${others}; ${fix}`;
+}
+
 export function dropUnparsable(problem: DataError, { workspaceRoot, warnings, dropped }: RouteContext): void {
   dropped.sources.push(workspaceRelative(workspaceRoot, problem.path ?? '') ?? toPosix(problem.path ?? ''));
   warnings.push(`warning: ${problem.message} That file was left out; the project's other files are kept.`);

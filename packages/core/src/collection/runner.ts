@@ -9,7 +9,7 @@ import { VITEST_BROWSER_SUMMARY } from '../runners/vitest-browser-provider';
 import { testsPassed } from '../test-command';
 import { istanbulInputCollection } from './istanbul-input';
 import { convert } from './lazy-modules';
-import { dropUnparsable, type RouteCollection, type RouteContext, type TestSetup } from './route';
+import { ambiguousSources, dropUnparsable, type RouteCollection, type RouteContext, type TestSetup } from './route';
 
 /**
  * The runner route: Jest's or Vitest's own coverage, told to write istanbul JSON into the raw dir,
@@ -81,6 +81,7 @@ function vitestBrowserCollection(context: RouteContext, setup: TestSetup, checkR
         .map((entry) => join(rawDir, entry));
       if (outputs.length === 0 && testsPassed(outcome)) throw new DataError(noRunnerOutputMessage(['vitest']));
       const maps: CoverageMapData[] = [];
+      const ambiguous = ambiguousSources(context);
       for (const output of outputs) {
         const summary = JSON.parse(readFileSync(join(output, VITEST_BROWSER_SUMMARY), 'utf8')) as { warnings: string[] };
         warnings.push(...summary.warnings);
@@ -94,9 +95,11 @@ function vitestBrowserCollection(context: RouteContext, setup: TestSetup, checkR
             warnings.push(`warning: ${problem.message}; the hits of that test file are missing, the others are kept`);
           },
           onUnparsableSource: (problem) => dropUnparsable(problem, context),
+          onAmbiguousSource: ambiguous.add,
         });
         maps.push(await conversion.finish());
       }
+      ambiguous.report();
       if (run.contexts === 'test') warnings.push('warning: run.contexts "test" works with the V8 collector (node:test, uvu, mocha); Vitest browser mode records no test contexts');
       return { coverage: mergeCoverageMaps(maps), collector: 'vitest/browser-v8' };
     },

@@ -5,10 +5,9 @@ import type { ContextsData } from '../store/format';
 import type * as ConvertModule from '../convert';
 import { compareStrings } from '../compare';
 import { scanSourceFiles } from '../files';
-import { workspaceRelative } from '../workspace-path';
 import { playwrightHookVariables } from './playwright-hook';
 import { contextsCollector, convert } from './lazy-modules';
-import { dropUnparsable, type RouteCollection, type RouteContext } from './route';
+import { ambiguousSources, dropUnparsable, type RouteCollection, type RouteContext } from './route';
 import { processesWithoutCoverage, processesWithoutCoverageWarnings, processStartVariables } from './started-processes';
 
 /** How often raw files are looked for while the tests run: a readdir, and a parse of each new file. */
@@ -35,8 +34,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
   };
   /** URLs of scripts whose hits were lost: the file each names does not exist. */
   const withoutFile: string[] = [];
-  /** URLs of served sources whose hits were left out, with the files each could stand for. */
-  const ambiguous = new Map<string, string[]>();
+  const ambiguous = ambiguousSources(context);
   /** URLs of app scripts a browser ran that have no source map. */
   const withoutSourceMap = new Set<string>();
   let conversion: ConvertModule.V8Conversion | undefined;
@@ -52,7 +50,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
       },
       onUnparsableSource: (problem) => dropUnparsable(problem, context),
       onScriptWithoutFile: (url) => withoutFile.push(url),
-      onAmbiguousSource: (url, candidates) => ambiguous.set(url, candidates),
+      onAmbiguousSource: ambiguous.add,
       onServedScriptWithoutSourceMap: (url) => withoutSourceMap.add(url),
     }));
   return {
@@ -72,12 +70,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
         dropped.scripts = lost.length;
         warnings.push(scriptsWithoutFileWarning(lost));
       }
-      // Only sources the project would measure: a file run.omit leaves out was never to count.
-      const undecided = [...ambiguous].filter(([, candidates]) => candidates.some((file) => include(file)));
-      if (undecided.length > 0) {
-        dropped.ambiguous = undecided.length;
-        warnings.push(ambiguousSourcesWarning(undecided, workspaceRoot));
-      }
+      ambiguous.report();
       if (withoutSourceMap.size > 0) warnings.push(scriptsWithoutSourceMapWarning([...withoutSourceMap]));
       return { coverage, collector: 'v8', contexts: run.contexts === 'test' ? await testContexts(context) : undefined };
     },
@@ -110,16 +103,6 @@ function scriptsWithoutFileWarning(urls: readonly string[]): string {
   const others = urls.length > 1 ? ` and ${urls.length - 1} more` : '';
   const fix = 'V8 removes line breaks and tabs from script URLs (rename such files), and a file the tests deleted cannot be measured (keep it until the tests end)';
   return `warning: the hits of ${urls.length} script(s) the tests ran are missing (counted in meta.json \`dropped\`): the file each names does not exist, ${first}${others}; ${fix}`;
-}
-
-/** Names the first source by its URL and the files it could stand for (workspace-relative). */
-function ambiguousSourcesWarning(sources: ReadonlyArray<[url: string, candidates: string[]]>, workspaceRoot: string): string {
-  const [url, candidates] = [...sources].sort(([a], [b]) => compareStrings(a, b))[0]!;
-  const others = sources.length > 1 ? ` and ${sources.length - 1} more` : '';
-  const files = candidates.map((file) => JSON.stringify(workspaceRelative(workspaceRoot, file) ?? file)).join(', ');
-  const fix =
-    "make the files differ, or keep one copy in a library the apps import (Vite serves a file outside its root under /@fs/ and its absolute path, which names it); a source map without the sources' text (sourcesContent) cannot tell files apart by it (docs/browser.md#how-urls-become-files)";
-  return `warning: the hits of ${sources.length} source(s) a browser ran are missing (counted in meta.json \`dropped\`): the path of each URL ends several workspace files that its source map's text (or lack of it) does not tell apart, so which one ran is unknown: ${JSON.stringify(url)} (${files})${others}; ${fix}`;
 }
 
 /** Names the first script a browser ran without a source map, and the fix: a production build writes none by default. */
