@@ -47,6 +47,7 @@ const CONFIGS: Array<[string, Record<string, string>, string | undefined]> = [
   ['Vitest provider from a variable cannot be read', { 'p/vitest.config.ts': `const provider = 'istanbul';\nexport default { test: { coverage: { provider } } };` }, undefined],
   ['Vitest coverage options from a variable cannot be read', { 'p/vitest.config.ts': `export default { test: { coverage: shared } };` }, undefined],
   ['no Vitest config in the project folder', { 'p/package.json': '{}' }, undefined],
+  ['a folder named like a Vitest config', { 'p/vitest.config.ts/keep': '' }, undefined],
   ['Jest config naming v8', { 'p/jest.config.js': `module.exports = { coverageProvider: 'v8' };` }, 'jest v8 named'],
   ['Jest config in package.json', { 'p/package.json': JSON.stringify({ jest: { testEnvironment: 'node' } }) }, 'jest babel default'],
 ];

@@ -96,7 +96,11 @@ export function projectProvider(runner: TestRunner, workspaceRoot: string, proje
   let text: string | undefined;
   let config: string | undefined;
   if (file !== undefined) {
-    text = readFileSync(join(projectDir, file), 'utf8');
+    try {
+      text = readFileSync(join(projectDir, file), 'utf8');
+    } catch {
+      return undefined; // a folder so named, or a file that cannot be read: the Nx plugin asks too, and must not fail the project graph
+    }
     config = join(projectRoot, file);
   } else if (runner === 'jest') {
     const manifest = readManifest(projectDir);
