@@ -6,13 +6,13 @@
 // Without `build.sourcemap` the run must name the bundle and the fix; with it, the app's files
 // count with the numbers a vite-plugin-istanbul build gives under the same test, and the library's
 // `dist/` that the bundle's map names is left out (maps are not chained: docs/browser.md#built-bundles).
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCoverageMap, type CoverageMap, type CoverageMapData, type FileCoverageData } from 'istanbul-lib-coverage';
+import { createCoverageMap, type CoverageMapData } from 'istanbul-lib-coverage';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CHROMIUM } from './chromium';
 import { freePort } from './free-port';
+import { differencesFromIstanbul, fnHits, ISTANBUL_FIXTURES } from './vite-istanbul';
 import { installedWorkspace, log, ourVersion, readJson, removeDir, run, writeFiles, type InstalledWorkspace } from './lib';
 
 const VITEST = '4.1.12';
@@ -147,21 +147,7 @@ async function workspaceFiles(): Promise<Record<string, string>> {
     // The app's source copied into an example outside the workspace's packages, as TanStack's repo has
     // src/posts.ts six times with the same text: the bundle's map must still name the app's own.
     'examples/react-basic/src/app.tsx': APP_SOURCE,
-    [`${APP}/tests/fixtures.ts`]: [
-      "import { writeFileSync } from 'node:fs';",
-      "import { test as base } from '@playwright/test';",
-      '',
-      "export { expect } from '@playwright/test';",
-      '',
-      '// For the comparison with vite-plugin-istanbul: its counters, written where ISTANBUL_OUT says.',
-      'export const test = base.extend({',
-      '  page: async ({ page }, use) => {',
-      '    await use(page);',
-      '    if (process.env.ISTANBUL_OUT) writeFileSync(process.env.ISTANBUL_OUT, JSON.stringify(await page.evaluate(() => (globalThis as any).__coverage__)));',
-      '  },',
-      '});',
-      '',
-    ].join('\n'),
+    [`${APP}/tests/fixtures.ts`]: ISTANBUL_FIXTURES,
     [`${APP}/tests/app.spec.ts`]: [
       "import { expect, test } from './fixtures';",
       '',
@@ -177,7 +163,6 @@ async function workspaceFiles(): Promise<Record<string, string>> {
 
 let workspace: InstalledWorkspace | undefined;
 const nx = (args: string[]) => run(workspace!.shell, workspace!.root, 'npx', ['--no-install', 'nx', ...args], { timeoutMs: 600_000 });
-const fn = (file: FileCoverageData, name: string) => file.f[Object.keys(file.fnMap).find((id) => file.fnMap[id]!.name === name)!];
 
 test.after(() => {
   if (workspace) removeDir(workspace.scratch);
@@ -215,7 +200,7 @@ test('browser-preview: a production build without source maps is named, with the
   assert.match(ran.output, 'Vite `build: { sourcemap: true }`');
   assert.not.match(ran.output, 'process(es) the tests started', 'vite preview exits on SIGTERM and writes its coverage');
   const data = readJson<CoverageMapData>(join(workspace!.root, `coverage/projects/${APP}/coverage-final.json`));
-  assert.is(fn(data[`${APP}/src/app.tsx`]!, 'App'), 0, 'no hit counts without the maps');
+  assert.is(fnHits(data[`${APP}/src/app.tsx`]!, 'App'), 0, 'no hit counts without the maps');
 });
 
 test("browser-preview: with build.sourcemap, run-many merges the e2e and unit data; the library's dist/ the bundle maps to is chained to its src/", () => {
@@ -228,12 +213,12 @@ test("browser-preview: with build.sourcemap, run-many merges the e2e and unit da
   assert.equal(Object.keys(e2e).sort(), [...APP_FILES, 'packages/greet/src/index.ts']);
   const merged = readJson<CoverageMapData>(join(workspace!.root, 'coverage/workspace/coverage-final.json'));
   const app = merged[`${APP}/src/app.tsx`]!;
-  assert.ok(fn(app, 'App') >= 1);
-  assert.is(fn(app, 'Checkout'), 1, 'reached only by the e2e test');
-  assert.is(fn(app, 'Receipt'), 0);
+  assert.ok(fnHits(app, 'App') >= 1);
+  assert.is(fnHits(app, 'Checkout'), 1, 'reached only by the e2e test');
+  assert.is(fnHits(app, 'Receipt'), 0);
   const greet = merged['packages/greet/src/index.ts']!;
-  assert.ok(fn(greet, 'greet') >= 2, 'the unit test and the e2e test');
-  assert.ok(fn(greet, 'shout') >= 1, "reached only by the e2e test, through the library's dist/ and its map");
+  assert.ok(fnHits(greet, 'greet') >= 2, 'the unit test and the e2e test');
+  assert.ok(fnHits(greet, 'shout') >= 1, "reached only by the e2e test, through the library's dist/ and its map");
 });
 
 test('browser-preview: per-file numbers for the app equal those of a vite-plugin-istanbul build driven by the same test', async () => {
@@ -243,20 +228,8 @@ test('browser-preview: per-file numbers for the app equal those of a vite-plugin
   });
   assert.is(ran.status, 0, ran.output);
   // vite-plugin-istanbul instruments with the input source map; nyc's remapping gives the sources' numbers.
-  const { createSourceMapStore } = require('istanbul-lib-source-maps') as { createSourceMapStore(): { transformCoverage(map: CoverageMap): Promise<CoverageMap> } };
-  const reference = await createSourceMapStore().transformCoverage(createCoverageMap(JSON.parse(readFileSync(out, 'utf8'))));
   const ours = createCoverageMap(readJson(join(workspace!.root, `coverage/projects/${APP}/coverage-final.json`)));
-  const differences: string[] = [];
-  for (const rel of APP_FILES) {
-    const theirs = reference.fileCoverageFor(join(workspace!.root, rel)).toSummary().toJSON();
-    const mine = ours.fileCoverageFor(rel).toSummary().toJSON();
-    for (const metric of ['statements', 'branches', 'functions', 'lines'] as const) {
-      const [a, b] = [mine[metric], theirs[metric]];
-      log(`${rel} ${metric}: monocov ${a.covered}/${a.total}, vite-plugin-istanbul ${b.covered}/${b.total}`);
-      if (a.covered !== b.covered || a.total !== b.total) differences.push(`${rel} ${metric}: monocov ${a.covered}/${a.total}, vite-plugin-istanbul ${b.covered}/${b.total}`);
-    }
-  }
-  assert.equal(differences, []);
+  assert.equal(await differencesFromIstanbul(out, ours, workspace!.root, APP_FILES), []);
 });
 
 test.run();

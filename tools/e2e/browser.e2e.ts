@@ -7,13 +7,14 @@
 // covered and the library's lines are the union of unit and e2e hits; then the same Playwright test
 // is run against a vite-plugin-istanbul build of the app, and its numbers per app file, remapped to
 // the sources by istanbul-lib-source-maps as nyc does, are compared with monocov's.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCoverageMap, type CoverageMap, type CoverageMapData, type FileCoverageData } from 'istanbul-lib-coverage';
+import { createCoverageMap, type CoverageMapData } from 'istanbul-lib-coverage';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CHROMIUM } from './chromium';
 import { freePort } from './free-port';
+import { differencesFromIstanbul, fnHits, ISTANBUL_FIXTURES } from './vite-istanbul';
 import { inTempDir, log, ourVersion, readJson, registryShell, removeDir, run, runOk, writeFiles, type Shell } from './lib';
 
 const NX = '22.6.1';
@@ -154,21 +155,7 @@ async function workspaceFiles(): Promise<Record<string, string>> {
     'apps/shop-e2e/project.json': project('shop-e2e', 'application', { implicitDependencies: ['shop'] }),
     'apps/shop-e2e/playwright.config.ts': playwrightConfig(port, 'apps/shop/vite.config.ts'),
     'apps/shop-e2e/playwright.istanbul.config.ts': playwrightConfig(istanbulPort, 'apps/shop/vite.istanbul.config.mts'),
-    'apps/shop-e2e/src/fixtures.ts': [
-      "import { writeFileSync } from 'node:fs';",
-      "import { test as base } from '@playwright/test';",
-      '',
-      "export { expect } from '@playwright/test';",
-      '',
-      '// For the comparison with vite-plugin-istanbul: its counters, written where ISTANBUL_OUT says.',
-      'export const test = base.extend({',
-      '  page: async ({ page }, use) => {',
-      '    await use(page);',
-      '    if (process.env.ISTANBUL_OUT) writeFileSync(process.env.ISTANBUL_OUT, JSON.stringify(await page.evaluate(() => (globalThis as any).__coverage__)));',
-      '  },',
-      '});',
-      '',
-    ].join('\n'),
+    'apps/shop-e2e/src/fixtures.ts': ISTANBUL_FIXTURES,
     'apps/shop-e2e/src/checkout.spec.ts': [
       "import { expect, test } from './fixtures';",
       '',
@@ -221,17 +208,16 @@ test('browser: nx run-many -t coverage merges unit and e2e coverage: the e2e-onl
   const merged = readJson<CoverageMapData>(join(root, 'coverage/workspace/coverage-final.json'));
   const checkout = merged['apps/shop/src/checkout.tsx'];
   assert.ok(checkout, `the app's files are in the merged report: ${Object.keys(merged).join(', ')}`);
-  const fn = (file: FileCoverageData, name: string) => file.f[Object.keys(file.fnMap).find((id) => file.fnMap[id]!.name === name)!];
-  assert.is(fn(checkout, 'Checkout'), 1, 'Checkout, reached only by the e2e test, ran once');
-  assert.is(fn(checkout, 'Receipt'), 0);
+  assert.is(fnHits(checkout, 'Checkout'), 1, 'Checkout, reached only by the e2e test, ran once');
+  assert.is(fnHits(checkout, 'Receipt'), 0);
   const format = merged['libs/ui/src/format.ts']!;
-  assert.ok(fn(format, 'formatPrice') >= 1, 'formatPrice: from the unit test');
-  assert.ok(fn(format, 'formatLabel') >= 2, 'formatLabel: from the e2e test');
+  assert.ok(fnHits(format, 'formatPrice') >= 1, 'formatPrice: from the unit test');
+  assert.ok(fnHits(format, 'formatLabel') >= 2, 'formatLabel: from the e2e test');
   // Which tests covered what stays visible: each project's own data.
   const unit = readJson<CoverageMapData>(join(root, 'coverage/projects/libs/ui/coverage-final.json'));
   const e2e = readJson<CoverageMapData>(join(root, 'coverage/projects/apps/shop-e2e/coverage-final.json'));
-  assert.is(fn(unit['libs/ui/src/format.ts']!, 'formatLabel'), 0, 'the unit data does not run formatLabel');
-  assert.is(fn(e2e['libs/ui/src/format.ts']!, 'formatPrice'), 0, 'the e2e data does not run formatPrice');
+  assert.is(fnHits(unit['libs/ui/src/format.ts']!, 'formatLabel'), 0, 'the unit data does not run formatLabel');
+  assert.is(fnHits(e2e['libs/ui/src/format.ts']!, 'formatPrice'), 0, 'the e2e data does not run formatPrice');
   // The e2e project's fixtures file is one of its sources (not a spec by name), run in the Playwright worker.
   assert.equal(Object.keys(e2e).sort(), [
     'apps/shop-e2e/src/fixtures.ts',
@@ -248,20 +234,8 @@ test('browser: per-file numbers for the app equal those of a vite-plugin-istanbu
   const ran = run(shell, join(root, 'apps/shop-e2e'), 'npx', ['--no-install', 'playwright', 'test', '-c', 'playwright.istanbul.config.ts'], { env: { ISTANBUL_OUT: out } });
   assert.is(ran.status, 0, ran.output);
   // vite-plugin-istanbul instruments Vite's output with its input source map; nyc's remapping gives the sources' numbers.
-  const { createSourceMapStore } = require('istanbul-lib-source-maps') as { createSourceMapStore(): { transformCoverage(map: CoverageMap): Promise<CoverageMap> } };
-  const reference = await createSourceMapStore().transformCoverage(createCoverageMap(JSON.parse(readFileSync(out, 'utf8'))));
   const ours = createCoverageMap(readJson(join(root, 'coverage/projects/apps/shop-e2e/coverage-final.json')));
-  const differences: string[] = [];
-  for (const rel of ['apps/shop/src/app.tsx', 'apps/shop/src/checkout.tsx', 'apps/shop/src/main.tsx', 'libs/ui/src/format.ts']) {
-    const theirs = reference.fileCoverageFor(join(root, rel)).toSummary().toJSON();
-    const mine = ours.fileCoverageFor(rel).toSummary().toJSON();
-    for (const metric of ['lines', 'statements', 'functions', 'branches'] as const) {
-      const [a, b] = [mine[metric], theirs[metric]];
-      log(`${rel} ${metric}: monocov ${a.covered}/${a.total}, vite-plugin-istanbul ${b.covered}/${b.total}`);
-      if (a.covered !== b.covered || a.total !== b.total) differences.push(`${rel} ${metric}: monocov ${a.covered}/${a.total}, vite-plugin-istanbul ${b.covered}/${b.total}`);
-    }
-  }
-  assert.equal(differences, []);
+  assert.equal(await differencesFromIstanbul(out, ours, root, ['apps/shop/src/app.tsx', 'apps/shop/src/checkout.tsx', 'apps/shop/src/main.tsx', 'libs/ui/src/format.ts']), []);
 });
 
 test.run();
