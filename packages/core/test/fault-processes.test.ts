@@ -171,6 +171,32 @@ test('a test that forks 100 short-lived children: exact hit counts', () => {
   assert.not.match(result.stderr, 'process(es) the tests started');
 });
 
+// Guards: hooks/process-start.cjs leaving unmarked what writes no coverage of its own by design:
+// `node --test`'s own process (its test files run in child processes) and worker threads (the
+// preload runs in them too; they share their process's pid and raw file). Each was named as a
+// process that lost its hits, on every `node --test` run.
+test('a node --test suite whose test starts a worker thread: no process named as missing', () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  write('packages/p/test/a.test.js', `require('node:test')('a', () => require('../lib/lib').hit());\n`);
+  write(
+    'packages/p/test/b.test.js',
+    `const { Worker } = require('node:worker_threads');
+require('node:test')('b', () => new Promise((resolve, reject) => {
+  new Worker("require(process.argv[2]).other()", { eval: true, argv: [require.resolve('../lib/lib')] }).on('exit', resolve).on('error', reject);
+}));
+`,
+  );
+  try {
+    const result = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, '--test'], { cwd: pkg, encoding: 'utf8' });
+    assert.is(result.status, 0, result.stderr);
+    assert.not.match(result.stderr, 'process(es) the tests started');
+    assert.is(hitsOf('hit'), 1);
+    assert.is(hitsOf('other'), 1, "the worker's hits are in its process's raw file");
+  } finally {
+    rmSync(join(pkg, 'test'), { recursive: true, force: true });
+  }
+});
+
 // Guards: hooks/process-start.cjs (a mark per Node process the tests start), collection/
 // started-processes.ts and its call in collection/v8.ts. Node writes a process's coverage when it
 // exits: a child still running when the conversion ends, or one killed by a signal, would lose
