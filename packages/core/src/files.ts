@@ -118,25 +118,34 @@ export interface SourceScan {
   unmatchedIncludes: string[];
   /** Sources include/omit select that are left out for their names, sorted. */
   unrepresentable: UnrepresentableName[];
+  /** Each folder walked, with the names it held: what `scanSourceFiles` checks before it reuses this scan. */
+  listings: ReadonlyMap<string, string>;
 }
 
 /**
  * Every source file under the project root, for `run.all` (sources no test loaded count at 0).
  * Symlinks are not followed: Node loads modules by their real path, so a linked file would be
  * counted twice (or at 0 under a name V8 never reports), and linked folders can loop.
+ * `earlier`, a scan of the same options made while the tests ran, is returned as it is when every
+ * folder it walked still holds the same names: matching each file against the globs, not listing
+ * the folders, is the scan's cost, and tests seldom add or remove sources.
  */
-export function scanSourceFiles(options: SourceFilterOptions): SourceScan {
+export function scanSourceFiles(options: SourceFilterOptions, earlier?: SourceScan): SourceScan {
+  if (earlier !== undefined && [...earlier.listings].every(([dir, names]) => folderNames(dir) === names)) return earlier;
   const selector = new SourceSelector(options);
   // Globs without a leading `.` segment never match dot folders, so .next, .cache… are not walked.
   const walkDotDirs = options.run.include.some((glob) => /(^|\/)\./.test(glob));
   const files: string[] = [];
+  const listings = new Map<string, string>();
   const walk = (dir: string): void => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {
-      return; // vanished or unreadable folder: it holds nothing we could measure
+      listings.set(dir, ''); // vanished or unreadable folder: it holds nothing we could measure
+      return;
     }
+    listings.set(dir, namesOf(entries));
     for (const entry of entries) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
@@ -158,7 +167,20 @@ export function scanSourceFiles(options: SourceFilterOptions): SourceScan {
     if (globPath === undefined) continue;
     for (const { glob, match } of globs) if (!matched.has(glob) && match(globPath)) matched.add(glob);
   }
-  return { files, unmatchedIncludes: options.run.include.filter((glob) => !matched.has(glob)), unrepresentable: selector.unrepresentableNames() };
+  return { files, unmatchedIncludes: options.run.include.filter((glob) => !matched.has(glob)), unrepresentable: selector.unrepresentableNames(), listings };
+}
+
+/** A folder's entries as one string, kinds included (a file that became a folder changes it), in readdir's order. */
+function namesOf(entries: ReadonlyArray<{ name: string; isDirectory(): boolean }>): string {
+  return entries.map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name)).join('\0');
+}
+
+function folderNames(dir: string): string {
+  try {
+    return namesOf(readdirSync(dir, { withFileTypes: true }));
+  } catch {
+    return '';
+  }
 }
 
 /**

@@ -24,13 +24,15 @@ export function testsPassed(outcome: TestOutcome): boolean {
  * and never portable, so they must not land in the data directory that Nx caches.
  */
 export function createRawDir(): string {
-  removeAbandonedRawDirs();
   // The pid in the name says whose it is: a run killed before its cleanup leaves it to the next.
   return mkdtempSync(join(tmpdir(), `monocov-raw-${process.pid}-`));
 }
 
-/** Raw folders of runs that were killed (their pid no longer runs); those of running ones are left alone. */
-function removeAbandonedRawDirs(): void {
+/**
+ * Raw folders of runs that were killed (their pid no longer runs); those of running ones are left
+ * alone. Called while the tests run: the temp folder can hold thousands of names.
+ */
+export function removeAbandonedRawDirs(): void {
   let names: string[];
   try {
     names = readdirSync(tmpdir());

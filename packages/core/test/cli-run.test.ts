@@ -116,6 +116,26 @@ setTimeout(() => {
 const metaFile = join(root, 'coverage/projects/packages/greeter/meta.json');
 const readMeta = () => JSON.parse(readFileSync(metaFile, 'utf8'));
 
+// Guards: the source scan made while the tests run (collection/project-coverage.ts) standing only while
+// the project's folders are unchanged: a source the tests write counts at 0, one they delete is gone.
+test('sources the tests write or delete: the written one counts at 0, the deleted one is not listed', () => {
+  const made = join(pkg, 'lib/made.js');
+  const doomed = join(pkg, 'lib/doomed.js');
+  writeFileSync(doomed, 'exports.doomed = () => 1;\n');
+  // Long enough for the scan beside the tests to have listed lib/ before the files change.
+  const script = `setTimeout(() => { require('node:fs').writeFileSync(${JSON.stringify(made)}, 'exports.made = () => 1;\\n'); require('node:fs').rmSync(${JSON.stringify(doomed)}); }, 300);`;
+  try {
+    const result = monocov(pkg, ['run', '--', process.execPath, '-e', script]);
+    assert.is(result.status, 0, result.stderr);
+    const data = JSON.parse(readFileSync(dataFile, 'utf8'));
+    assert.equal(Object.keys(data), ['packages/greeter/lib/greet.js', 'packages/greeter/lib/made.js', 'packages/greeter/lib/never.js']);
+    assert.equal(Object.values(data['packages/greeter/lib/made.js'].f), [0]);
+  } finally {
+    rmSync(made, { force: true });
+    rmSync(doomed, { force: true });
+  }
+});
+
 test('a failing command keeps its exit status; its data is written, recorded as failed, and says so last', () => {
   rmSync(dataFile);
   const result = monocov(pkg, ['run', '--', process.execPath, '-e', 'require("./lib/greet").greet("x"); process.exit(3)']);

@@ -210,7 +210,31 @@ test('scanSourceFiles: include globs that select nothing are reported', () => {
 test('scanSourceFiles: a missing project root gives no files and every glob unmatched', () => {
   const root = tree({ 'nx.json': '{}' });
   const scan = scanSourceFiles({ workspaceRoot: root, projectRoot: 'nope', run: runConfig() });
-  assert.equal(scan, { files: [], unmatchedIncludes: [runConfig().include[0]!], unrepresentable: [] });
+  assert.equal({ ...scan, listings: undefined }, { files: [], unmatchedIncludes: [runConfig().include[0]!], unrepresentable: [], listings: undefined });
+});
+
+// Guards: the scan made while the tests run standing for the one after them (collection/project-coverage.ts)
+// only while no folder it walked changed: tests that write or delete sources get a fresh scan.
+test('scanSourceFiles: an earlier scan is reused while its folders hold the same names, and made again when they do not', () => {
+  const root = tree({ 'nx.json': '{}', 'app/src/a.ts': '', 'app/src/deep/b.ts': '', 'app/README.md': '' });
+  const options = { workspaceRoot: root, projectRoot: 'app', run: runConfig() };
+  const earlier = scanSourceFiles(options);
+  assert.ok(scanSourceFiles(options, earlier) === earlier);
+  writeFileSync(join(root, 'app/src/deep/b.ts'), 'changed contents do not matter');
+  assert.ok(scanSourceFiles(options, earlier) === earlier);
+
+  writeFileSync(join(root, 'app/src/deep/c.ts'), '');
+  const added = scanSourceFiles(options, earlier);
+  assert.equal(
+    added.files,
+    ['app/src/a.ts', 'app/src/deep/b.ts', 'app/src/deep/c.ts'].map((path) => join(root, path)),
+  );
+
+  rmSync(join(root, 'app/src/deep'), { recursive: true });
+  const removed = scanSourceFiles(options, added);
+  assert.equal(removed.files, [join(root, 'app/src/a.ts')]);
+  mkdirSync(join(root, 'app/src/empty'));
+  assert.ok(scanSourceFiles(options, removed) !== removed, 'a new folder is a change too');
 });
 
 test.run();

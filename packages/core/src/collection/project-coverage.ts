@@ -6,8 +6,8 @@ import { dropUnparsable, type RouteCollection, type RouteContext, type RunningTe
 import { v8Collection } from './v8';
 import type { LoadedConfig } from '../config/types';
 import { compareStrings } from '../compare';
-import { createRawDir, removeRawDir, testsPassed, type TestOutcome } from '../test-command';
-import { builtinOmitWarning, createSourceFilter, includesMatchingNothing, scanSourceFiles, unrepresentableNamesWarning } from '../files';
+import { createRawDir, removeAbandonedRawDirs, removeRawDir, testsPassed, type TestOutcome } from '../test-command';
+import { builtinOmitWarning, createSourceFilter, includesMatchingNothing, scanSourceFiles, unrepresentableNamesWarning, type SourceScan } from '../files';
 import { METRIC_ORDER, formatPercentShort, sumTotals, type Totals } from '../report/metrics';
 import type { CollectionRoute } from './choose-route';
 import { DataError } from '../errors';
@@ -83,9 +83,11 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     const files = () => (sourceFiles ??= new (convert().FileMapsCache)(cacheDir(workspaceRoot, env)));
     const warnings: string[] = [];
     const dropped: DroppedData = { processes: 0, scripts: 0, sources: [] };
-    const context: RouteContext = { workspaceRoot, projectRoot, run, include, rawDir, env, files, warnings, dropped };
+    let earlierScan: SourceScan | undefined;
+    const sourceScan = () => (earlierScan ??= scanSourceFiles({ workspaceRoot, projectRoot, run }));
+    const context: RouteContext = { workspaceRoot, projectRoot, run, include, rawDir, env, files, sourceScan, warnings, dropped };
     const collection = startRoute(options.route ?? { kind: 'v8' }, context);
-    const outcome = await awaitTests(options.runTests(collection.setup), collection);
+    const outcome = await awaitTests(options.runTests(collection.setup), collection, sourceScan);
     const { coverage, collector, contexts } = await collection.gather(outcome);
     if (!testsPassed(outcome) && !anySourceRan(coverage)) {
       // Not data: nothing of the project is known to have run, so zeros would pass for a measurement.
@@ -94,8 +96,9 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     }
     const omitted = builtinOmitWarning(include.omittedByBuiltinRules());
     if (omitted !== undefined) warnings.push(omitted);
-    // Scanned even without `run.all`: an include glob that selects nothing is worth a warning.
-    const scan = scanSourceFiles({ workspaceRoot, projectRoot, run });
+    // Scanned even without `run.all`: an include glob that selects nothing is worth a warning. The scan made
+    // while the tests ran stands unless they added or removed files.
+    const scan = scanSourceFiles({ workspaceRoot, projectRoot, run }, earlierScan);
     // Sources named so that no report can hold them, left out whether or not the tests loaded them:
     // V8 reports such a script under a URL with the line break removed, naming no file.
     const unrepresentable = new Map([...include.unrepresentableNames(), ...scan.unrepresentable].map((name) => [name.path, name]));
@@ -201,11 +204,11 @@ function startRoute(route: CollectionRoute, context: RouteContext): RouteCollect
   }
 }
 
-/** The tests' outcome, with the route's work for that time done alongside them. */
-async function awaitTests(running: Promise<TestOutcome>, { whileTestsRun }: RouteCollection): Promise<TestOutcome> {
-  // The tests are under way (usually leaving a core idle): load the converter, parse the sources
-  // and convert the raw files of processes that have ended now rather than after the tests;
-  // whatever is not done when they end is done then.
+/** The tests' outcome, with the run's work for that time done alongside them. */
+async function awaitTests(running: Promise<TestOutcome>, { whileTestsRun }: RouteCollection, sourceScan: () => SourceScan): Promise<TestOutcome> {
+  // The tests are under way (usually leaving a core idle): list the sources, load the converter,
+  // parse the sources and convert the raw files of processes that have ended now rather than
+  // before or after the tests; whatever is not done when they end is done then.
   let testsEnded = false;
   const tests: RunningTests = {
     ended: () => testsEnded,
@@ -214,7 +217,11 @@ async function awaitTests(running: Promise<TestOutcome>, { whileTestsRun }: Rout
       () => undefined,
     ),
   };
-  const meanwhile = whileTestsRun ? new Promise((resolve) => setImmediate(resolve)).then(() => whileTestsRun(tests)) : Promise.resolve();
+  const meanwhile = new Promise((resolve) => setImmediate(resolve)).then(() => {
+    removeAbandonedRawDirs();
+    sourceScan();
+    return whileTestsRun?.(tests);
+  });
   let outcome: TestOutcome;
   try {
     outcome = await running;

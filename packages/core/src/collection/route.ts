@@ -5,7 +5,7 @@ import type { ContextsData } from '../store/format';
 import type { FlagValue, TestRunner } from '../runners';
 import type { DataError } from '../errors';
 import type { DroppedData } from '../store/format';
-import type { SourceFilter } from '../files';
+import type { SourceFilter, SourceScan } from '../files';
 import type { FileMapsCache } from '../convert/file-maps-cache';
 import { compareStrings } from '../compare';
 import { toPosix, workspaceRelative } from '../workspace-path';
@@ -40,6 +40,8 @@ export interface RouteContext {
   env: NodeJS.ProcessEnv;
   /** The project's sources as this run reads them, and their maps (kept between runs where a cache folder is): made on first use. */
   files: () => FileMapsCache;
+  /** The project's source files (scanSourceFiles), listed on first use: while the tests run, on the core they leave idle. */
+  sourceScan: () => SourceScan;
   /** Warnings for the caller to print, one line each: the route adds its own. */
   warnings: string[];
   /** What the route left out instead of failing, recorded in meta.json. */

@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import type { ContextsData } from '../store/format';
 import type * as ConvertModule from '../convert';
 import { compareStrings } from '../compare';
-import { scanSourceFiles } from '../files';
 import { playwrightHookVariables } from './playwright-hook';
 import { contextsCollector, convert } from './lazy-modules';
 import { ambiguousSources, dropUnparsable, type RouteCollection, type RouteContext } from './route';
@@ -21,9 +20,7 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * those of processes that have ended while the tests still run.
  */
 export function v8Collection(context: RouteContext): RouteCollection {
-  const { workspaceRoot, projectRoot, run, include, rawDir, env, files, warnings, dropped } = context;
-  // With `run.all` every source needs its maps: listed now, they are prepared while the tests run.
-  const sources = run.all ? scanSourceFiles({ workspaceRoot, projectRoot, run }).files : [];
+  const { workspaceRoot, run, include, rawDir, env, files, warnings, dropped } = context;
   // Preloads: every Node process the tests start marks its start (started-processes.ts); Playwright
   // Test's browser coverage comes from another (playwright-hook.ts); with contexts, a third takes a
   // coverage snapshot at each test boundary (contexts/from-raw.ts).
@@ -56,7 +53,8 @@ export function v8Collection(context: RouteContext): RouteCollection {
   return {
     setup: { env: { ...env, ...variables(env) }, variables, runnerFlags: [] },
     whileTestsRun: async (tests) => {
-      await convert().prepareFileMaps(sources, { files: files(), stop: tests.ended });
+      // With `run.all` every source needs its maps: they are prepared while the tests run.
+      if (run.all) await convert().prepareFileMaps(context.sourceScan().files, { files: files(), stop: tests.ended });
       while (!tests.ended()) {
         await v8Conversion().addFilesOfEndedProcesses();
         await Promise.race([tests.end, pause(RAW_POLL_MS)]);
