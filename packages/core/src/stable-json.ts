@@ -7,13 +7,14 @@ export function stableStringify(value: unknown, indent = 0): string {
   return JSON.stringify(sortKeys(value), null, indent) + '\n';
 }
 
-/** Objects known to have their keys in canonical order all the way down, and never to change. */
+/** Objects known to have their keys in canonical order all the way down, and never to be given other keys. */
 const canonical = new WeakSet<object>();
 
 /**
- * Tells stableStringify that `value` is in canonical order at every level and will not change, so
- * it is written without being walked: a file's maps, made in order (convert/istanbul-maps.ts) or
- * read back from a file written here, are most of a project's data.
+ * Tells stableStringify that `value` is in canonical order at every level and will be given no
+ * other keys (a number may change), so it is written without being walked: a file's maps, made in
+ * order (convert/istanbul-maps.ts) or read back from a file written here, are most of a project's
+ * data, and its counters most of the rest.
  */
 export function markCanonical(value: object): void {
   canonical.add(value);

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { DataError } from '../errors';
 import { isProcessRunning } from '../fs-atomic';
+import { markCanonical } from '../stable-json';
 import { addHits } from './apply-hits';
 import { FileMapsCache } from './file-maps-cache';
 import { workspaceInnerMaps } from './inner-maps';
@@ -59,12 +60,18 @@ export interface ConvertOptions {
 }
 
 /** A result of its own for a file: fresh counters; the maps are built per call and shared with nothing else. */
-const freshCoverage = (coverage: FileCoverageData): FileCoverageData => ({
-  ...coverage,
-  s: { ...coverage.s },
-  f: { ...coverage.f },
-  b: Object.fromEntries(Object.entries(coverage.b).map(([id, counts]) => [id, [...counts]])),
-});
+function freshCoverage(coverage: FileCoverageData): FileCoverageData {
+  const fresh = {
+    ...coverage,
+    s: { ...coverage.s },
+    f: { ...coverage.f },
+    b: Object.fromEntries(Object.entries(coverage.b).map(([id, counts]) => [id, [...counts]])),
+  };
+  // Keyed 0 … n-1, holding numbers or lists of numbers: in the order they are written in, whatever
+  // the hits added to them later, so writing the data does not walk a project's every counter.
+  for (const counters of [fresh.s, fresh.f, fresh.b]) markCanonical(counters);
+  return fresh;
+}
 
 /** Raw V8 coverage → istanbul coverage keyed by absolute path of the ORIGINAL source (after source maps). Hits from every process are summed. */
 export async function convertV8Directory(options: ConvertOptions): Promise<CoverageMapData> {

@@ -1,5 +1,5 @@
-import libCoverage, { type CoverageMapData } from 'istanbul-lib-coverage';
-import { formatPercentShort, percent } from './metrics';
+import type { CoverageMapData } from 'istanbul-lib-coverage';
+import { formatPercentShort, lineHits, percent } from './metrics';
 
 /** One file's changed lines that hold code, and which of them no test ran. */
 export interface DiffFileCoverage {
@@ -30,10 +30,10 @@ export function diffCoverage(coverage: CoverageMapData, changed: Map<string, Set
   for (const path of [...changed.keys()].sort()) {
     const data = coverage[path];
     if (!data) continue;
-    const lineHits = libCoverage.createFileCoverage(data).getLineCoverage();
-    const lines = [...changed.get(path)!].filter((line) => lineHits[line] !== undefined).sort((a, b) => a - b);
+    const hits = lineHits(data);
+    const lines = [...changed.get(path)!].filter((line) => hits[line] !== undefined).sort((a, b) => a - b);
     if (lines.length === 0) continue;
-    const uncovered = lines.filter((line) => lineHits[line] === 0);
+    const uncovered = lines.filter((line) => hits[line] === 0);
     files.push({ path, executable: lines.length, uncovered });
     total += lines.length;
     covered += lines.length - uncovered.length;

@@ -1,8 +1,7 @@
-import libCoverage from 'istanbul-lib-coverage';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import type { CoverageConfig, Metric } from '../config/types';
 import { visibleControls } from '../escape';
-import { METRIC_ORDER, addTotals, emptyTotals, fileTotalsIn, formatPercent, percent, type Totals } from './metrics';
+import { METRIC_ORDER, addTotals, emptyTotals, fileTotalsIn, formatPercent, lineHits, percent, type Totals } from './metrics';
 import { projectLabel, type ProjectGroup } from './projects';
 
 export type TableOptions = Pick<CoverageConfig['report'], 'skipCovered' | 'skipEmpty' | 'showMissing' | 'precision' | 'sort'> & {
@@ -120,7 +119,7 @@ function renderTable(rows: Row[], precision: number, withMissing: boolean): stri
  * statements (blank lines, comments), so it ends only at a covered line.
  */
 function missingLines(coverage: CoverageMapData, path: string): string {
-  const byLine = libCoverage.createFileCoverage(coverage[path]!).getLineCoverage() as Record<string, number>;
+  const byLine = lineHits(coverage[path]!);
   const lines = Object.keys(byLine)
     .map(Number)
     .sort((a, b) => a - b);
