@@ -4,6 +4,7 @@ import type crossSpawn from 'cross-spawn';
 import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isProcessRunning } from './fs-atomic';
@@ -46,8 +47,8 @@ export function removeAbandonedRawDirs(): void {
   }
 }
 
-export function removeRawDir(rawDir: string): void {
-  rmSync(rawDir, { recursive: true, force: true });
+export function removeRawDir(rawDir: string): Promise<void> {
+  return rm(rawDir, { recursive: true, force: true });
 }
 
 /** The environment a covered test command runs in; every child process and worker inherits it. */

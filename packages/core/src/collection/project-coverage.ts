@@ -77,6 +77,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
   const run = loaded.config.run;
   const include = createSourceFilter({ workspaceRoot, projectRoot, run });
   const rawDir = createRawDir();
+  let rawDirRemoved: Promise<void> | undefined;
   try {
     const env = options.env ?? process.env;
     let sourceFiles: FileMapsCache | undefined;
@@ -89,6 +90,9 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     const collection = startRoute(options.route ?? { kind: 'v8' }, context);
     const outcome = await awaitTests(options.runTests(collection.setup), collection, sourceScan);
     const { coverage, collector, contexts } = await collection.gather(outcome);
+    // Nothing reads the raw folder from here on: it is removed on libuv's threads while the data is written.
+    rawDirRemoved = removeRawDir(rawDir);
+    rawDirRemoved.catch(() => undefined); // its failure is awaited below, not an unhandled rejection meanwhile
     if (!testsPassed(outcome) && !anySourceRan(coverage)) {
       // Not data: nothing of the project is known to have run, so zeros would pass for a measurement.
       const kept = recordRunWithoutTests({ workspaceRoot, dataDir: run.dataDir, projectRoot, ended: outcome });
@@ -154,7 +158,7 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
       warnings,
     };
   } finally {
-    removeRawDir(rawDir);
+    await (rawDirRemoved ?? removeRawDir(rawDir));
   }
 }
 
