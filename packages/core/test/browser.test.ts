@@ -148,9 +148,13 @@ browserSuite.before(async () => {
   }
 });
 
+const removeTemps = () => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+};
+
 browserSuite.after(async () => {
   await browser?.close();
-  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+  removeTemps();
 });
 
 browserSuite('Vite dev server: the app and the library it imports count on their TS/TSX sources exactly as istanbul counts them', async () => {
@@ -380,6 +384,7 @@ browserSuite("a built bundle whose map names a library's dist/ file: chained thr
 });
 
 const served = suite('served source URLs name workspace files only');
+served.after(removeTemps);
 
 served("a URL path is matched against the ends of workspace paths, and the map's text must match the file", () => {
   const root = workspace();

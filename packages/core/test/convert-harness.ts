@@ -21,6 +21,13 @@ export function copyFixture(name: string): string {
   return dir;
 }
 
+/** An empty temp folder, removed with the copies (removeCopies). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
 export function removeCopies(): void {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
@@ -34,8 +41,7 @@ export function run(cwd: string, args: string[], env: Record<string, string> = {
 
 /** Runs `node <args>` in `cwd` under V8 coverage; returns the raw dir. */
 export function runCovered(cwd: string, args: string[]): string {
-  const rawDir = mkdtempSync(join(tmpdir(), 'monocov-raw-'));
-  created.push(rawDir);
+  const rawDir = tempDir('monocov-raw-');
   run(cwd, args, { NODE_V8_COVERAGE: rawDir });
   return rawDir;
 }

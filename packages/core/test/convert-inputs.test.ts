@@ -2,8 +2,7 @@
 // without Node's source-map-cache, internals and excluded scripts, malformed files.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FileCoverageData } from 'istanbul-lib-coverage';
@@ -11,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DataError } from '../src/errors';
 import { V8Conversion, convertV8Directory, emptyFileCoverage } from '../src/convert';
-import { compileWithTsc, copyFixture, FIXTURES, istanbulInstrument, mapsOf, removeCopies, runCovered } from './convert-harness';
+import { compileWithTsc, copyFixture, FIXTURES, istanbulInstrument, mapsOf, removeCopies, runCovered, tempDir } from './convert-harness';
 
 test.after(removeCopies);
 
@@ -32,7 +31,7 @@ test('a never-loaded file gets its true maps, every count 0', async () => {
 });
 
 test('JSX, TC39 decorators and unparsable files', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'monocov-syntax-'));
+  const dir = tempDir('monocov-syntax-');
   writeFileSync(join(dir, 'view.tsx'), 'export const View = (p: { on?: boolean }) => (p.on ? <b>on</b> : <i>off</i>);\n');
   const view = await emptyFileCoverage(join(dir, 'view.tsx'));
   assert.equal(mapsOf(view), mapsOf(istanbulInstrument(join(dir, 'view.tsx')).coverage));
@@ -86,7 +85,7 @@ test("without Node's source-map-cache, maps referenced by the script are read fr
 
 /** A raw dir written by hand, for cases a real run cannot produce on demand. */
 function rawDirWith(files: Record<string, unknown>): string {
-  const rawDir = mkdtempSync(join(tmpdir(), 'monocov-raw-'));
+  const rawDir = tempDir('monocov-raw-');
   for (const [name, content] of Object.entries(files)) {
     writeFileSync(join(rawDir, name), typeof content === 'string' ? content : JSON.stringify(content));
   }
@@ -94,7 +93,7 @@ function rawDirWith(files: Record<string, unknown>): string {
 }
 
 test('internals and excluded scripts are dropped before any file is read; repeats are summed', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'monocov-synthetic-'));
+  const dir = tempDir('monocov-synthetic-');
   const source = 'function a() {\n  return 1;\n}\na();\n';
   writeFileSync(join(dir, 'a.js'), source);
   const fnStart = 0;
