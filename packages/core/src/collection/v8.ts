@@ -9,8 +9,13 @@ import { contextsCollector, convert } from './lazy-modules';
 import { ambiguousSources, dropUnparsable, type RouteCollection, type RouteContext } from './route';
 import { processesWithoutCoverage, processesWithoutCoverageWarnings, processStartVariables } from './started-processes';
 
-/** How often raw files are looked for while the tests run: a readdir, and a parse of each new file. */
-const RAW_POLL_MS = 200;
+/**
+ * How often raw files are looked for while the tests run: a readdir, and a parse of each new file.
+ * What a look has not converted when the tests end is converted after them, so a short interval
+ * leaves less for then (`node --test` starts a process per test file, ~100 ms each on a small
+ * project); a look that finds nothing new costs a readdir.
+ */
+const RAW_POLL_MS = 50;
 
 /** A wait that does not keep the process alive by itself. */
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
