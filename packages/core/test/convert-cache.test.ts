@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convertV8Directory, emptyFileCoverage, FileMapsCache, prepareFileMaps } from '../src/convert';
 import { forgetBuiltMaps } from '../src/convert/file-maps-cache';
-import { stableStringify } from '../src/stable-json';
+import { stableCoverageJson, stableStringify } from '../src/stable-json';
 import { FIXTURES, copyFixture, removeCopies, runCovered } from './convert-harness';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'monocov-maps-cache-'));
@@ -31,9 +31,14 @@ test('a conversion from cached maps equals one from maps built fresh', async () 
   const stored = stableStringify(await convertV8Directory({ rawDir, include, cacheDir }));
   assert.is(entries().length, 1, 'one source, one entry');
   forgetBuiltMaps();
-  const loaded = stableStringify(await convertV8Directory({ rawDir, include, cacheDir }));
+  const loadedData = await convertV8Directory({ rawDir, include, cacheDir });
+  const loaded = stableStringify(loadedData);
   assert.is(stored, fresh);
   assert.is(loaded, fresh);
+  // The project's data is written with the maps' text from the entry: the same bytes, as read or marked never loaded.
+  assert.is(stableCoverageJson(loadedData), fresh);
+  const placeholders = Object.fromEntries(Object.entries(loadedData).map(([path, file]) => [path, { ...file, all: true }]));
+  assert.is(stableCoverageJson(placeholders), stableStringify(placeholders));
 });
 
 test('never-loaded files and the warm-up share the cache; a changed file gets a new entry', async () => {

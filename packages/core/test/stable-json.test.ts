@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { emptyFileCoverage } from '../src/convert';
-import { stableEntryJson, stableKeys, stableStringify } from '../src/stable-json';
+import { markCanonical, stableCoverageJson, stableEntryJson, stableKeys, stableStringify } from '../src/stable-json';
 
 // The plain definition the fast one must agree with: copy every object with its keys sorted.
 function reference(value: unknown, indent = 0): string {
@@ -70,8 +70,23 @@ test('gives the same bytes as sorting a copy of every object, on random data', (
     const value = randomValue(next, 0);
     assert.is(stableStringify(value), reference(value));
     assert.is(stableStringify(value, 2), reference(value, 2));
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) assert.is(byEntries(value), reference(value));
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      assert.is(byEntries(value), reference(value));
+      assert.is(stableCoverageJson(value as Record<string, unknown>), reference(value));
+    }
   }
+});
+
+test('a value marked with its text is written as that text by stableCoverageJson, the rest as stableStringify writes it', () => {
+  const statementMap = { 0: { end: { column: 9, line: 1 }, start: { column: 0, line: 1 } } };
+  const text = JSON.stringify(statementMap);
+  markCanonical(statementMap, text);
+  const coverage = { 'b.ts': { statementMap, s: { 0: 1 }, path: 'b.ts', all: true, gone: undefined }, 'a.ts': new Date(0), 'c.ts': undefined, 'd.ts': [{ b: 1, a: 2 }] };
+  assert.is(stableCoverageJson(coverage), reference(coverage));
+  // What is copied is the text: a change the mark says cannot happen would not show.
+  statementMap[0].end.column = 10;
+  assert.is(stableCoverageJson(coverage), stableCoverageJson({ ...coverage, 'b.ts': { ...coverage['b.ts'], statementMap: JSON.parse(text) as object } }));
+  assert.not.equal(stableStringify(coverage), stableCoverageJson(coverage));
 });
 
 test('data already in canonical order (read back from a written file) gives the same bytes again', () => {

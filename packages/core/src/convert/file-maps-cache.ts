@@ -6,6 +6,7 @@ import { markCanonical, stableStringify } from '../stable-json';
 import { CODE_DIR } from '../package-dir';
 import { hashContent } from '../store/format';
 import { TOOL_VERSION } from '../version';
+import type { FileCoverageData } from 'istanbul-lib-coverage';
 import type { FileMaps } from './file-map-types';
 
 /** Babel and the map definitions load only when a file's maps must be built (not cached). */
@@ -69,9 +70,9 @@ export class FileMapsCache {
       if (!maps) {
         maps = buildFileMaps(path, code);
         this.store?.save(path, code, maps);
+        const { statementMap, fnMap, branchMap } = maps.coverage;
+        for (const map of [statementMap, fnMap, branchMap]) markCanonical(map);
       }
-      const { statementMap, fnMap, branchMap } = maps.coverage;
-      for (const map of [statementMap, fnMap, branchMap]) markCanonical(map);
       built.set(cacheKey, maps);
     }
     return maps;
@@ -79,7 +80,7 @@ export class FileMapsCache {
 }
 
 /** Version of the stored entries' layout; part of every key. */
-const STORE_FORMAT = 1;
+const STORE_FORMAT = 2;
 
 /**
  * Maps kept on disk between runs (`<cacheDir>/maps/<2 hex>/<sha256>.json`), keyed by the file's
@@ -96,9 +97,17 @@ class MapsStore {
 
   load(path: string, code: string): FileMaps | undefined {
     try {
-      const stored = JSON.parse(readFileSync(this.entryPath(path, code), 'utf8')) as { format: number; maps: FileMaps };
+      // The rest, statementMap, fnMap and branchMap, each on a line (save), and the last newline.
+      const lines = readFileSync(this.entryPath(path, code), 'utf8').split('\n');
+      if (lines.length !== 5 || lines[4] !== '') return undefined; // cut short
+      const stored = JSON.parse(lines[0]!) as { format: number; maps: FileMaps };
       if (stored.format !== STORE_FORMAT) return undefined;
-      return { ...stored.maps, coverage: { ...stored.maps.coverage, path } };
+      const { b, f, s } = stored.maps.coverage;
+      const statementMap = mapFromText(lines[1]!) as FileCoverageData['statementMap'];
+      const fnMap = mapFromText(lines[2]!) as FileCoverageData['fnMap'];
+      const branchMap = mapFromText(lines[3]!) as FileCoverageData['branchMap'];
+      // In writing order, as built (convert/istanbul-maps.ts).
+      return { ...stored.maps, coverage: { b, branchMap, f, fnMap, path, s, statementMap } };
     } catch {
       return undefined; // not cached yet, or an entry cut short: build it
     }
@@ -114,8 +123,12 @@ class MapsStore {
         this.madeDirs.add(dir);
       }
       // The path is left out: the same content elsewhere (another clone, a copied file) has the same
-      // maps. Keys in canonical order, so the project's data made from them is written without copies.
-      writeFileSync(temp, stableStringify({ format: STORE_FORMAT, maps: { ...maps, coverage: { ...maps.coverage, path: '' } } }));
+      // maps. Keys in canonical order, so the project's data made from them is written without copies;
+      // each of istanbul's maps on a line of its own (JSON without indents holds no line break), so
+      // that its text is written into the data as it is.
+      const { statementMap, fnMap, branchMap, ...counters } = maps.coverage;
+      const rest = stableStringify({ format: STORE_FORMAT, maps: { ...maps, coverage: { ...counters, path: '' } } });
+      writeFileSync(temp, rest + stableStringify(statementMap) + stableStringify(fnMap) + stableStringify(branchMap));
       renameSync(temp, target);
     } catch {
       rmSync(temp, { force: true });
@@ -129,6 +142,13 @@ class MapsStore {
       .digest('hex');
     return join(this.dir, 'maps', key.slice(0, 2), `${key}.json`);
   }
+}
+
+/** A map read from its line of an entry, marked so that the project's data is written with that text. */
+function mapFromText(text: string): object {
+  const map = JSON.parse(text) as object;
+  markCanonical(map, text);
+  return map;
 }
 
 /** This folder, dist/convert (src/convert under tsx): the CLI's bundle is built from it. */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import { OUTPUT_NAMES, recoverFolders, replaceFolder, STAGING_FOLDER, writeFileAtomic } from '../fs-atomic';
-import { stableStringify } from '../stable-json';
+import { stableCoverageJson, stableStringify } from '../stable-json';
 import { projectDataDir } from '../layout';
 import { toPosix, workspaceRelative } from '../workspace-path';
 import { CONTEXTS_FILE, COVERAGE_FILE, FORMAT_VERSION, META_FILE, hashContent, type ContextsData, type EndedWith, type ProjectMeta } from './format';
@@ -61,7 +61,7 @@ export function writeProjectData(options: WriteProjectDataOptions): string {
       sources: [...dropped.sources].sort(),
     };
   }
-  const files = new Map<string, Buffer>([[COVERAGE_FILE, Buffer.from(stableStringify(coverage))]]);
+  const files = new Map<string, Buffer>([[COVERAGE_FILE, Buffer.from(stableCoverageJson(coverage))]]);
   if (options.contexts) files.set(CONTEXTS_FILE, Buffer.from(stableStringify(options.contexts)));
   files.set(META_FILE, Buffer.from(stableStringify(meta, 2)));
   const dir = projectDataDir(workspaceRoot, dataDir, projectRoot);
