@@ -1,6 +1,6 @@
 // The on-disk map cache (node_modules/.cache/monocov): maps read back give the same coverage as
 // maps built fresh, a changed file is parsed again, and a broken entry is rebuilt, not trusted.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -71,6 +71,50 @@ test('a damaged entry is built again', async () => {
   forgetBuiltMaps();
   assert.is(stableStringify(await emptyFileCoverage(file, { cacheDir })), good);
   rmSync(dir, { recursive: true, force: true });
+});
+
+// Guards: MapsStore.load (convert/file-maps-cache.ts) taking only what save() writes. The folder is
+// restored by CI from other jobs and branches: an entry's counts are where every count starts, and
+// its probes say where V8's counts are read, so a crafted entry could otherwise add hits that never
+// happened, or break the conversion; a huge one would be read whole.
+test('an entry that parses but is not what save() writes is built again, and written again', async () => {
+  const dir = copyFixture('js-cjs');
+  const rawDir = runCovered(dir, ['driver.js']);
+  const include = (path: string) => path.endsWith('lib.js');
+  const ownCache = mkdtempSync(join(tmpdir(), 'monocov-maps-crafted-'));
+  try {
+    forgetBuiltMaps();
+    const fresh = stableStringify(await convertV8Directory({ rawDir, include, cacheDir: ownCache }));
+    const [name] = readdirSync(join(ownCache, 'maps'), { recursive: true })
+      .map(String)
+      .filter((entry) => entry.endsWith('.json'));
+    const entry = join(ownCache, 'maps', name!);
+    const written = readFileSync(entry, 'utf8');
+    const lines = written.split('\n');
+    const rest = JSON.parse(lines[0]!);
+    const edits: Record<string, () => string> = {
+      'a count that is not 0': () =>
+        [JSON.stringify({ ...rest, maps: { ...rest.maps, coverage: { ...rest.maps.coverage, s: { ...rest.maps.coverage.s, 0: 1000 } } } }), ...lines.slice(1)].join('\n'),
+      'a statement without its probe': () =>
+        [JSON.stringify({ ...rest, maps: { ...rest.maps, statementProbes: rest.maps.statementProbes.slice(1) } }), ...lines.slice(1)].join('\n'),
+      'a probe that follows a later statement': () =>
+        [
+          JSON.stringify({ ...rest, maps: { ...rest.maps, statementProbes: rest.maps.statementProbes.map((probe: object) => ({ ...probe, follows: 99 })) } }),
+          ...lines.slice(1),
+        ].join('\n'),
+      'a statement range with a text line': () => [lines[0], lines[1]!.replace(/"line":\d+/, '"line":"1"'), ...lines.slice(2)].join('\n'),
+      'a probe position that is not a number': () => [lines[0]!.replace(/"column":\d+/, '"column":null'), ...lines.slice(1)].join('\n'),
+      'an entry far larger than the file': () => [lines[0]!.replace(/^\{/, '{' + ' '.repeat(200_000)), ...lines.slice(1)].join('\n'),
+    };
+    for (const [what, edit] of Object.entries(edits)) {
+      writeFileSync(entry, edit());
+      forgetBuiltMaps();
+      assert.is(stableStringify(await convertV8Directory({ rawDir, include, cacheDir: ownCache })), fresh, what);
+      assert.is(readFileSync(entry, 'utf8'), written, `${what}: the entry is written again`);
+    }
+  } finally {
+    rmSync(ownCache, { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { markCanonical, stableStringify } from '../stable-json';
 import { CODE_DIR } from '../package-dir';
 import { hashContent } from '../store/format';
+import { isObject } from '../is-object';
 import { TOOL_VERSION } from '../version';
 import type { FileCoverageData } from 'istanbul-lib-coverage';
 import type { FileMaps } from './file-map-types';
@@ -95,10 +96,17 @@ class MapsStore {
 
   constructor(private readonly dir: string) {}
 
+  /**
+   * The entry's maps, or undefined (then they are built, and the entry written again) when there is
+   * none or it cannot be used: cut short, too large for the file, or not the shape save() writes.
+   * The folder is untrusted: CI setups restore it from other jobs and branches.
+   */
   load(path: string, code: string): FileMaps | undefined {
     try {
+      const entry = this.entryPath(path, code);
+      if (statSync(entry).size > maxEntryBytes(code)) return undefined;
       // The rest, statementMap, fnMap and branchMap, each on a line (save), and the last newline.
-      const lines = readFileSync(this.entryPath(path, code), 'utf8').split('\n');
+      const lines = readFileSync(entry, 'utf8').split('\n');
       if (lines.length !== 5 || lines[4] !== '') return undefined; // cut short
       const stored = JSON.parse(lines[0]!) as { format: number; maps: FileMaps };
       if (stored.format !== STORE_FORMAT) return undefined;
@@ -107,7 +115,8 @@ class MapsStore {
       const fnMap = mapFromText(lines[2]!) as FileCoverageData['fnMap'];
       const branchMap = mapFromText(lines[3]!) as FileCoverageData['branchMap'];
       // In writing order, as built (convert/istanbul-maps.ts).
-      return { ...stored.maps, coverage: { b, branchMap, f, fnMap, path, s, statementMap } };
+      const maps = { ...stored.maps, coverage: { b, branchMap, f, fnMap, path, s, statementMap } };
+      return usableMaps(maps) ? maps : undefined;
     } catch {
       return undefined; // not cached yet, or an entry cut short: build it
     }
@@ -142,6 +151,83 @@ class MapsStore {
       .digest('hex');
     return join(this.dir, 'maps', key.slice(0, 2), `${key}.json`);
   }
+}
+
+/**
+ * The most an entry may hold for a file: its maps take 4 times its text at the median and 10 at most
+ * (556 sources of this repository and its dependencies), so a larger entry was not written by save().
+ */
+function maxEntryBytes(code: string): number {
+  return 64 * 1024 + 64 * code.length;
+}
+
+/**
+ * Whether `maps` read from an entry have the shape buildFileMaps gives, so that the conversion uses
+ * them as it uses maps it built (and never fails on them): istanbul's maps numbered 0, 1, 2… with
+ * every count 0 (an entry's counts are where every count starts), one probe per statement, function
+ * and branch arm, whole-number positions, and statement indexes that point back. Written as plain
+ * loops: it runs on every cached file of every run, mostly in code V8 has not optimized yet.
+ */
+function usableMaps(maps: FileMaps): boolean {
+  const { coverage, statementProbes, functionProbes, branchIds, branchProbes } = maps;
+  if (!isObject(coverage) || !Array.isArray(statementProbes) || !Array.isArray(functionProbes) || !Array.isArray(branchIds) || !Array.isArray(branchProbes)) return false;
+  const { statementMap, fnMap, branchMap, s, f, b } = coverage as unknown as Record<string, unknown>;
+  if (!isObject(statementMap) || !isObject(fnMap) || !isObject(branchMap) || !isObject(s) || !isObject(f) || !isObject(b)) return false;
+  if (Object.keys(coverage).length !== 7) return false; // path, the three maps and their counts
+  const statements = statementProbes.length;
+  if (!numberedFrom0(statementMap, statements) || !numberedFrom0(s, statements)) return false;
+  for (let index = 0; index < statements; index++) {
+    const probe = statementProbes[index] as unknown;
+    if (!isSpan(statementMap[index]) || s[index] !== 0 || !isObject(probe) || !isSpan(probe.span) || !isIndexBelow(probe.follows, index, true)) return false;
+  }
+  const functions = functionProbes.length;
+  if (!numberedFrom0(fnMap, functions) || !numberedFrom0(f, functions)) return false;
+  for (let index = 0; index < functions; index++) {
+    const fn = fnMap[index];
+    if (!isObject(fn) || typeof fn.name !== 'string' || !isSpan(fn.decl) || !isSpan(fn.loc) || f[index] !== 0 || !isSpan(functionProbes[index])) return false;
+  }
+  const ids = Object.keys(branchMap);
+  if (branchIds.length !== ids.length || branchProbes.length !== ids.length || Object.keys(b).length !== ids.length) return false;
+  for (let index = 0; index < ids.length; index++) {
+    const id = ids[index]!;
+    const branch = branchMap[id];
+    const arms = branchProbes[index] as unknown;
+    const counts = b[id];
+    if (branchIds[index] !== id || !/^(0|[1-9]\d*)$/.test(id) || !isObject(branch) || !isSpan(branch.loc) || !Array.isArray(branch.locations)) return false;
+    const locations = branch.locations as unknown[];
+    if (!Array.isArray(arms) || !Array.isArray(counts) || arms.length !== locations.length || counts.length !== locations.length || locations.length === 0) return false;
+    for (let arm = 0; arm < locations.length; arm++) {
+      const probe = arms[arm] as unknown;
+      if (counts[arm] !== 0 || !(isSpan(locations[arm]) || isAbsentElse(locations[arm])) || !isObject(probe) || !isIndexBelow(probe.statement, statements, true)) return false;
+      if (!('at' in probe ? isSpan(probe.at) : isSpan(probe.whole) && isSpan(probe.minus))) return false;
+    }
+  }
+  return true;
+}
+
+/** Whether `map`'s keys are exactly "0" to `count - 1`. */
+function numberedFrom0(map: Record<string, unknown>, count: number): boolean {
+  let index = 0;
+  for (const key in map) if (key !== String(index++)) return false;
+  return index === count;
+}
+
+function isIndexBelow(value: unknown, limit: number, optional: boolean): boolean {
+  return (optional && value === undefined) || (Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) < limit);
+}
+
+/** A span with whole-number lines and columns, as buildFileMaps writes every position. */
+function isSpan(value: unknown): boolean {
+  return isObject(value) && isPosition(value.start) && isPosition(value.end);
+}
+
+function isPosition(value: unknown): boolean {
+  return isObject(value) && Number.isSafeInteger(value.line) && Number.isSafeInteger(value.column);
+}
+
+/** istanbul's location of an `if`'s absent `else`: `{ start: {}, end: {} }`. */
+function isAbsentElse(value: unknown): boolean {
+  return isObject(value) && isObject(value.start) && isObject(value.end) && Object.keys(value.start).length === 0 && Object.keys(value.end).length === 0;
 }
 
 /** A map read from its line of an entry, marked so that the project's data is written with that text. */

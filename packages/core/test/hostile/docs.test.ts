@@ -21,7 +21,7 @@ function section(title: string): string {
 
 test('the threat model names every untrusted input and what a report may reveal', () => {
   const model = section('Threat model');
-  for (const input of ['coverage-final.json', 'meta.json', 'contexts.json', 'raw V8 files', '.coveragerc.json', 'file and folder names', '--baseline-ref']) {
+  for (const input of ['coverage-final.json', 'meta.json', 'contexts.json', 'raw V8 files', 'map cache', '.coveragerc.json', 'file and folder names', '--baseline-ref']) {
     assert.ok(model.includes(input), `the threat model names ${input}`);
   }
   assert.match(model, '**What a report may reveal:**');
