@@ -1,13 +1,15 @@
 import { readJson, readNxJson, readProjectConfiguration, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { FsTree } from 'nx/src/generators/tree';
+import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import configurationGenerator from '../src/generators/configuration/configuration';
 import initGenerator from '../src/generators/init/init';
-import { NO_TEST_FILES } from '@monocov/core';
-import { createFixtureWorkspace, readJson as readJsonFile, removeWorkspace, runNx } from './helpers/fixture-workspace';
+import { NO_TEST_FILES, starterConfig } from '@monocov/core';
+import { createFixtureWorkspace, readJson as readJsonFile, REPO_ROOT, removeWorkspace, runNx } from './helpers/fixture-workspace';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 function snapshot(tree: Tree): Record<string, string | undefined> {
   return Object.fromEntries(['nx.json', '.coveragerc.json', '.gitignore', 'package.json'].map((path) => [path, tree.read(path, 'utf-8') ?? undefined]));
@@ -187,6 +189,108 @@ test('configuration refuses a project with a test target but no test file, as th
   assert.is(readProjectConfiguration(tree, 'lib-c').targets?.coverage, undefined);
   await configurationGenerator(tree, { project: 'nested' });
   assert.ok(readProjectConfiguration(tree, 'nested').targets?.coverage);
+});
+
+/**
+ * A workspace laid out by Prettier at printWidth 120, as TanStack/router's: objects expanded,
+ * arrays that fit on one line. @monocov/core is already a devDependency unless `withCore` is false.
+ */
+function prettierWorkspace(prettierrc: string | undefined, withCore = true): Record<string, string> {
+  return {
+    ...(prettierrc === undefined ? {} : { '.prettierrc': prettierrc }),
+    // Prettier lays package.json out as JSON.stringify does (its json-stringify parser).
+    'package.json':
+      JSON.stringify(
+        {
+          name: 'ws',
+          private: true,
+          workspaces: ['packages/*'],
+          devDependencies: { ...(withCore ? { '@monocov/core': require('@monocov/core/package.json').version } : {}), nx: '*' },
+        },
+        null,
+        2,
+      ) + '\n',
+    'nx.json': NX_JSON,
+    // Not Prettier's layout (the array fits on a line): no generator writes it, so it stays so.
+    'packages/a/project.json': '{\n  "name": "a",\n  "tags": [\n    "lib"\n  ],\n  "targets": {\n    "test": {\n      "command": "node --test"\n    }\n  }\n}\n',
+    'packages/a/a.test.js': "require('node:test');\n",
+  };
+}
+
+const NX_JSON = [
+  '{',
+  '  "$schema": "./node_modules/nx/schemas/nx-schema.json",',
+  '  "namedInputs": {',
+  '    "default": ["sharedGlobals", "{projectRoot}/**/*", "!{projectRoot}/**/*.md"],',
+  '    "sharedGlobals": ["{workspaceRoot}/package.json"]',
+  '  },',
+  '  "targetDefaults": {',
+  '    "test": {',
+  '      "cache": true,',
+  '      "dependsOn": ["^build"],',
+  '      "inputs": ["default", "^production"]',
+  '    }',
+  '  }',
+  '}',
+  '',
+].join('\n');
+
+/** What `prettier --check` (the workspace's own, run there) says of these files. */
+function prettierCheck(root: string, files: string[]): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--ignore-unknown', ...files], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+test('nx g init in a workspace formatted by Prettier: the files it writes pass `prettier --check`, nx.json keeps its layout, files it does not write are left as they were', () => {
+  const root = createFixtureWorkspace(prettierWorkspace('{ "printWidth": 120 }\n'));
+  roots.push(root);
+  const result = runNx(root, ['g', '@monocov/nx:init', '--no-interactive']);
+  assert.is(result.status, 0, result.output);
+  assert.is(readFileSync(join(root, 'nx.json'), 'utf8'), NX_JSON.replace(/\n}\n$/, ',\n  "plugins": ["@monocov/nx"]\n}\n'));
+  const check = prettierCheck(root, ['nx.json', '.coveragerc.json', '.gitignore']);
+  assert.is(check.status, 0, check.output);
+  assert.is(readFileSync(join(root, 'packages/a/project.json'), 'utf8'), prettierWorkspace(undefined)['packages/a/project.json']);
+});
+
+test('init formats only the files it writes that Prettier formats: not one in .prettierignore, not one an earlier generator wrote to the same tree', async () => {
+  const tree = workspaceTree({ ...prettierWorkspace('{ "printWidth": 120 }\n', false), '.prettierignore': '.coveragerc.json\n' });
+  const earlier = '{\n  "list": [\n    1\n  ]\n}\n';
+  tree.write('earlier.json', earlier);
+  const warned = await printed(async () => void (await initGenerator(tree, {})));
+  assert.equal(warned, [], 'no file failed to format (.gitignore has no parser and is skipped)');
+  assert.is(tree.read('earlier.json', 'utf-8'), earlier);
+  assert.is(tree.read('.coveragerc.json', 'utf-8'), JSON.stringify(starterConfig(), null, 2) + '\n');
+  flushChanges(tree.root, tree.listChanges());
+  const check = prettierCheck(tree.root, ['nx.json', 'package.json', '.gitignore']);
+  assert.is(check.status, 0, check.output);
+});
+
+test('init without Prettier in the workspace, or with NX_SKIP_FORMAT=true: nx.json as Nx writes it (2-space JSON)', async () => {
+  const expected = JSON.stringify({ ...JSON.parse(NX_JSON), plugins: ['@monocov/nx'] }, null, 2) + '\n';
+  const plain = workspaceTree(prettierWorkspace(undefined));
+  await initGenerator(plain, {});
+  assert.is(plain.read('nx.json', 'utf-8'), expected, 'no Prettier config');
+  const skipped = workspaceTree(prettierWorkspace('{ "printWidth": 120 }\n'));
+  process.env.NX_SKIP_FORMAT = 'true';
+  try {
+    await initGenerator(skipped, {});
+  } finally {
+    delete process.env.NX_SKIP_FORMAT;
+  }
+  assert.is(skipped.read('nx.json', 'utf-8'), expected, 'NX_SKIP_FORMAT=true');
+});
+
+test("configuration lays the project file out with the workspace's Prettier and .editorconfig", async () => {
+  const tree = workspaceTree({ ...prettierWorkspace('{ "printWidth": 120 }\n'), '.editorconfig': '[*]\nindent_style = space\nindent_size = 4\n' });
+  await configurationGenerator(tree, { project: 'a' });
+  const written = tree.read('packages/a/project.json', 'utf-8') ?? '';
+  assert.match(written, '\n    "tags": ["lib"],\n');
+  flushChanges(tree.root, tree.listChanges());
+  const check = prettierCheck(tree.root, ['packages/a/project.json']);
+  assert.is(check.status, 0, check.output);
 });
 
 /** What the generator printed as warnings while `run` ran. */

@@ -7,6 +7,7 @@ import { rootsWithTestFiles, workspaceFacts } from '../../plugins/plugin';
 import { inferredTestTargets } from '../../plugins/test-plugins';
 import { CYPRESS_NOT_SUPPORTED, findTestTargets, NO_TEST_FILES_TARGET, type SkippedTarget, type TestTarget } from '../../plugins/test-targets';
 import type { ConfigurationGeneratorOptions } from './schema';
+import { formatWrittenFiles, pendingWrites } from '../format';
 
 /**
  * `nx g @monocov/nx:configuration <project>`: the target the plugin would infer, written out for
@@ -38,7 +39,9 @@ export async function configurationGenerator(tree: Tree, options: ConfigurationG
   });
   if (testTargets.length === 0) throw new Error(whyNoTarget(options, skipped, projectDir));
   project.targets = { ...project.targets, [targetName]: coverageTarget(project.root, testTargets, workspaceFacts(workspaceRoot, nxJson)) };
+  const before = pendingWrites(tree);
   updateProjectConfiguration(tree, options.project, project);
+  await formatWrittenFiles(tree, before);
   for (const entry of skipped) logger.info(`monocov: "${entry.name}" of ${options.project} is not measured: ${entry.reason}`);
   for (const entry of testTargets.filter((target) => target.browser)) {
     const config = playwrightConfig(workspaceRoot, project.root, entry);

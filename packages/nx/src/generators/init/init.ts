@@ -14,6 +14,7 @@ import {
 import { analyzeWorkspace, normalizeOptions as normalizePluginOptions, PROJECT_FILES, type MonocovPluginOptions, type WorkspaceAnalysis } from '../../plugins/plugin';
 import { starterConfig, withIgnoredDataDir } from '@monocov/core';
 import type { InitGeneratorOptions } from './schema';
+import { formatWrittenFiles, pendingWrites } from '../format';
 
 export const PLUGIN_NAME = '@monocov/nx';
 const CORE_PACKAGE = '@monocov/core';
@@ -22,15 +23,18 @@ const DATA_DIR = 'coverage';
 
 /**
  * `nx g @monocov/nx:init`, also run by `nx add @monocov/nx`: small idempotent steps (a second
- * run changes nothing), then a report of what the plugin finds. The returned callback installs
+ * run changes nothing; the files it writes are laid out by the workspace's Prettier, if it uses
+ * one), then a report of what the plugin finds. The returned callback installs
  * @monocov/core when it had to be added to package.json.
  */
 export async function initGenerator(tree: Tree, rawOptions: InitGeneratorOptions): Promise<GeneratorCallback> {
   const options = normalizeOptions(rawOptions);
+  const before = pendingWrites(tree);
   registerPlugin(tree, options);
   writeStarterConfig(tree);
   ignoreDataDir(tree);
   const addedCore = addCorePackage(tree);
+  await formatWrittenFiles(tree, before);
   await reportFindings(tree);
   return () => {
     if (addedCore) execSync(getPackageManagerCommand().install, { cwd: tree.root, stdio: 'inherit' });
