@@ -27,15 +27,15 @@ export function countLines(text: string): number {
 /**
  * Where a workspace-relative path leads, when it may become report content: a regular file inside
  * the workspace, reached without leaving it through a symbolic link, outside `.git/`. Nothing is
- * opened: a FIFO, a device or `/proc/self/environ` is only looked at (stat).
+ * opened: a FIFO, a device or `/proc/self/environ` is only looked at (stat). `realRoot`, the
+ * workspace root's real path, is looked up when not given (a merge looks at thousands of files).
  */
-export function locateWorkspaceSource(workspaceRoot: string, rel: string): { ok: true; real: string } | { ok: false; reason: string } {
+export function locateWorkspaceSource(workspaceRoot: string, rel: string, realRoot?: string): { ok: true; real: string } | { ok: false; reason: string } {
   const unfit = unreadableSourceReason(rel);
   if (unfit) return { ok: false, reason: unfit };
   let real: string;
-  let realRoot: string;
   try {
-    realRoot = realpathSync(workspaceRoot);
+    realRoot ??= realpathSync(workspaceRoot);
     real = realpathSync(join(workspaceRoot, rel));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -59,7 +59,12 @@ export const NOT_FOUND = 'not found';
  * is never opened.
  */
 export function readWorkspaceSource(workspaceRoot: string, rel: string): SourceRead {
-  const located = locateWorkspaceSource(workspaceRoot, rel);
+  const read = readLocatedSource(locateWorkspaceSource(workspaceRoot, rel));
+  return read.ok ? { ok: true, text: read.bytes.toString('utf8') } : read;
+}
+
+/** The bytes of a file locateWorkspaceSource admitted (`located`), read as readWorkspaceSource reads them; its refusal passed on. */
+export function readLocatedSource(located: ReturnType<typeof locateWorkspaceSource>): { ok: true; bytes: Buffer } | { ok: false; reason: string } {
   if (!located.ok) return located;
   let fd: number;
   try {
@@ -79,7 +84,7 @@ export function readWorkspaceSource(workspaceRoot: string, rel: string): SourceR
       if (read === 0) break;
       filled += read;
     }
-    return { ok: true, text: bytes.subarray(0, filled).toString('utf8') };
+    return { ok: true, bytes: bytes.subarray(0, filled) };
   } finally {
     closeSync(fd);
   }

@@ -111,9 +111,9 @@ export function combineCoverage(options: CombineOptions): CombineResult {
   const projects = new Map<string, MergedProject>();
   const inputs: string[] = [];
   const sources: Record<string, string> = {};
-  const current = currentSources(workspaceRoot);
   // Sources are not checked for a baseline (made from other code on purpose), nor admitted.
   const admit = options.checkSources === false ? undefined : createAdmission(workspaceRoot);
+  const current = currentSources(workspaceRoot, admit?.bytes);
   const selects = options.runOptions && createSelection(workspaceRoot, options.runOptions);
   const unselected = new Set<string>();
   const firstWithContent = new Map<string, string>();

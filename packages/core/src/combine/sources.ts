@@ -6,10 +6,13 @@ import { hashContent } from '../store/format';
  * Whether a workspace file still has the content hash recorded with its data: as it is, or with
  * LF or CRLF line endings (a checkout's line endings are not an edit). The file is hashed as it
  * is first; the two line-ending variants are hashed only when that does not match. Cached.
+ * `admitted` gives the bytes of a file the merge admits, already read for its line check (admit.ts).
  */
-export function currentSources(workspaceRoot: string): (path: string, recorded: string) => 'same' | 'changed' | 'deleted' {
+export function currentSources(workspaceRoot: string, admitted?: (path: string) => Buffer | undefined): (path: string, recorded: string) => 'same' | 'changed' | 'deleted' {
   const cache = new Map<string, { hashes: Set<string>; variants: boolean } | null>();
   const read = (path: string): Buffer | undefined => {
+    const bytes = admitted?.(path);
+    if (bytes !== undefined) return bytes;
     try {
       return readFileSync(join(workspaceRoot, path));
     } catch {
