@@ -5,9 +5,13 @@ import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { cachesOff } from './cache-dir';
 import type * as CliMain from './cli/main';
+import type * as Core from './index';
 
 /** The CLI as one script (tools/bundle-cli.mjs), beside this file in dist/. */
 export const CLI_BUNDLE = join(__dirname, 'monocov-cli.js');
+
+/** The package's entry (dist/index.js) as one script, for the process Nx starts for each task of a project (@monocov/nx's executors). */
+export const CORE_BUNDLE = join(__dirname, 'monocov-core.js');
 
 /**
  * V8's code cache of the CLI, beside the bundle it was made from: compiled code, run as it is, so it is
@@ -29,8 +33,6 @@ export interface LoadedCli {
   saveCodeCache(exitCode: number): void;
 }
 
-type CommonJsWrapper = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
-
 /**
  * Compiles and runs the CLI's bundle, with V8's code cache of an earlier run of the same command when
  * there is one V8 accepts: a warm `monocov run` then compiles almost none of monocov's code
@@ -38,18 +40,53 @@ type CommonJsWrapper = (exports: object, require: NodeJS.Require, module: { expo
  * command compiled, not only the bundle's top level.
  */
 export function loadCli(command: string | undefined, env = process.env): LoadedCli {
-  const source = readFileSync(CLI_BUNDLE);
-  const cacheFile = command === undefined ? undefined : codeCacheFile(source, command, env);
-  const cachedData = cacheFile === undefined ? undefined : readCodeCache(cacheFile);
-  // Node's CommonJS wrapper, on the bundle's first line so that its line numbers stay the map's.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n})`, { filename: CLI_BUNDLE, cachedData });
-  const bundle = { exports: {} as typeof CliMain };
-  (script.runInThisContext() as CommonJsWrapper).call(bundle.exports, bundle.exports, createRequire(CLI_BUNDLE), bundle, CLI_BUNDLE, __dirname);
+  const bundle = runBundle<typeof CliMain>(CLI_BUNDLE, command, env);
   return {
     main: bundle.exports.main,
     saveCodeCache(exitCode) {
-      if (exitCode !== 0 || cacheFile === undefined || bundle.exports.executedCommand() !== command) return;
-      if (cachedData !== undefined && !script.cachedDataRejected) return;
+      if (exitCode === 0 && bundle.exports.executedCommand() === command) bundle.saveCodeCache();
+    },
+  };
+}
+
+export interface LoadedCore {
+  /** What `require('@monocov/core')` gives, from the bundle. */
+  core: typeof Core;
+  /** As LoadedCli's: written after a use that succeeded, when there was no cache V8 accepted. */
+  saveCodeCache(succeeded: boolean): void;
+}
+
+/**
+ * @monocov/core from its bundle, with V8's code cache of an earlier use named `use` (an Nx executor's
+ * task): Nx starts a process for every task, which would otherwise resolve, read and compile some
+ * sixty modules of monocov each time. Only for a process that loads nothing else of the package:
+ * its classes (ConfigError, DataError) are the bundle's own.
+ */
+export function loadCore(use: string, env = process.env): LoadedCore {
+  const bundle = runBundle<typeof Core>(CORE_BUNDLE, use, env);
+  return {
+    core: bundle.exports,
+    saveCodeCache(succeeded) {
+      if (succeeded) bundle.saveCodeCache();
+    },
+  };
+}
+
+type CommonJsWrapper = (exports: object, require: NodeJS.Require, module: { exports: object }, filename: string, dirname: string) => void;
+
+/** Runs a bundle as Node runs a CommonJS module, compiled with the code cache named `command` when there is one V8 accepts. */
+function runBundle<Exports extends object>(path: string, command: string | undefined, env: NodeJS.ProcessEnv): { exports: Exports; saveCodeCache(): void } {
+  const source = readFileSync(path);
+  const cacheFile = command === undefined ? undefined : codeCacheFile(source, command, env);
+  const cachedData = cacheFile === undefined ? undefined : readCodeCache(cacheFile);
+  // Node's CommonJS wrapper, on the bundle's first line so that its line numbers stay the map's.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source.toString('utf8')}\n})`, { filename: path, cachedData });
+  const bundle = { exports: {} as Exports };
+  (script.runInThisContext() as CommonJsWrapper).call(bundle.exports, bundle.exports, createRequire(path), bundle, path, __dirname);
+  return {
+    exports: bundle.exports,
+    saveCodeCache() {
+      if (cacheFile === undefined || (cachedData !== undefined && !script.cachedDataRejected)) return;
       saveCodeCache(cacheFile, command!, () => script.createCachedData());
     },
   };

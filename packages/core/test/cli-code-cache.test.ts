@@ -140,6 +140,33 @@ test('MONOCOV_CACHE=off keeps no code cache; help, version and unknown commands 
   assert.equal(cacheFiles(), [], "run --help's cache would be one without the run's functions");
 });
 
+test("loadCore (@monocov/nx's executors): the package's entry from its bundle, with a code cache written after a use that succeeded", () => {
+  rmSync(CODE_DIR, { recursive: true, force: true });
+  const use = (succeeded: boolean): { include: string[]; modules: string[] } => {
+    const script = `
+      const { loadCore } = require(${JSON.stringify(LOADER)});
+      const { core, saveCodeCache } = loadCore('nx-coverage');
+      const { config } = core.loadConfig({ workspaceRoot: ${JSON.stringify(workspace)} });
+      const modules = Object.keys(require.cache).filter((file) => file.startsWith(${JSON.stringify(PACKAGE)}));
+      process.stdout.write(JSON.stringify({ include: config.run.include, modules: modules.map((file) => require('node:path').relative(${JSON.stringify(PACKAGE)}, file)) }));
+      saveCodeCache(${succeeded});`;
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.is(result.status, 0, result.stderr);
+    return JSON.parse(result.stdout);
+  };
+  const first = use(false);
+  assert.equal(first.include, ['lib/**']);
+  assert.equal(first.modules.sort(), ['dist/cache-dir.js', 'dist/cli-loader.js'], 'the loader alone: no dist/index.js and its sixty modules');
+  assert.equal(cacheFiles(), [], 'a use that failed compiled only part of what a task runs');
+  use(true);
+  const names = cacheFiles();
+  assert.is(names.length, 1, names.join(', '));
+  assert.match(names[0]!, new RegExp(`^nx-coverage-${process.version.replace(/\./g, '\\.')}-${process.arch}-[0-9a-f]{16}\\.bin$`));
+  const inode = statSync(join(CODE_DIR, names[0]!)).ino;
+  use(true);
+  assert.is(statSync(join(CODE_DIR, names[0]!)).ino, inode, 'an accepted cache is not rewritten');
+});
+
 test("an unexpected error's stack points at monocov's sources (src/*.ts) through the bundle's source map", async () => {
   const { loadCli } = require(LOADER) as typeof import('../src/cli-loader');
   let stderr = '';

@@ -16,7 +16,7 @@ import {
 } from '@monocov/core';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runOverrides } from '../coverage/coverage.impl';
+import { runOverrides } from '../coverage/run-overrides';
 import type { CoverageExecutorOptions } from '../coverage/schema';
 import { commandOf, stringEntries } from '../../plugins/test-targets';
 import type { MergeExecutorOptions } from './schema';
