@@ -1,4 +1,5 @@
 import type { ProjectGraph } from 'nx/src/devkit-exports';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface TaskCoordinates {
@@ -35,10 +36,31 @@ export function testTaskEnv(args: {
 }): EnvChange {
   const { workspaceRoot, projectRoot, graph, coverageTask, testTask } = args;
   if (process.env.NX_LOAD_DOT_ENV_FILES !== 'true' || graph === undefined) return { set: {}, unset: [] };
+  if (!mayHaveEnvFiles(workspaceRoot, projectRoot, graph, [coverageTask, testTask])) return { set: {}, unset: [] };
   const nx: NxTaskEnv = require('nx/src/tasks-runner/task-env');
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const file of nx.getEnvFilesForTask({ target: coverageTask, projectRoot }, graph)) nx.unloadDotEnvFile(join(workspaceRoot, file), env);
   for (const file of nx.getEnvFilesForTask({ target: testTask, projectRoot }, graph)) nx.loadAndExpandDotEnvFile(join(workspaceRoot, file), env);
   const set = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && process.env[entry[0]] !== entry[1]));
   return { set, unset: Object.keys(process.env).filter((name) => env[name] === undefined) };
+}
+
+/**
+ * Whether any .env file of these tasks may exist, told from the two folders' names alone: Nx's module
+ * (with dotenv) is loaded only then, a few ms of every task otherwise. Nx names each file
+ * `.env…` or `….env` in the project folder or the workspace root (`.env.test.ci`, `.test.local.env`,
+ * nx/src/tasks-runner/task-env-paths.ts), there itself unless a target or configuration name holds a
+ * path separator: then Nx is asked.
+ */
+function mayHaveEnvFiles(workspaceRoot: string, projectRoot: string, graph: ProjectGraph, tasks: readonly TaskCoordinates[]): boolean {
+  const targets = Object.values(graph.nodes[tasks[0]!.project]?.data.targets ?? {});
+  const names = [...tasks.flatMap((task) => [task.target, task.configuration]), ...targets.map((target) => target.metadata?.nonAtomizedTarget as unknown)];
+  if (names.some((name) => typeof name === 'string' && /[\\/]/.test(name))) return true;
+  return [join(workspaceRoot, projectRoot), workspaceRoot].some((folder) => {
+    try {
+      return readdirSync(folder).some((name) => name.startsWith('.env') || name.endsWith('.env'));
+    } catch {
+      return true;
+    }
+  });
 }
