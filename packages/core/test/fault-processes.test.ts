@@ -197,6 +197,34 @@ require('node:test')('b', () => new Promise((resolve, reject) => {
   }
 });
 
+// Guards: hooks/process-start.cjs switching off a package manager's own coverage: `npm run` only
+// starts the script (in a child that keeps NODE_V8_COVERAGE), and npm's code, under node_modules,
+// is never the project's; counting it cost ~30-50 ms of CPU a run and a 0.5 MB raw file to read.
+test('npm run under the hook writes no raw file nor mark of its own; the script it starts does, and monocov run -- npm run counts it', () => {
+  const manifest = join(pkg, 'package.json');
+  writeFileSync(manifest, JSON.stringify({ name: 'p', scripts: { hit: `node -e "require('./lib/lib').hit()"` } }));
+  const rawDir = mkdtempSync(join(tmpdir(), 'monocov-npm-raw-'));
+  try {
+    const hook = join(__dirname, '..', 'hooks', 'process-start.cjs');
+    const env = { ...process.env, NODE_V8_COVERAGE: rawDir, MONOCOV_STARTED_DIR: rawDir, NODE_OPTIONS: `--require ${JSON.stringify(hook)}` };
+    const npm = spawnSync('npm', ['run', 'hit'], { cwd: pkg, env, encoding: 'utf8' });
+    assert.is(npm.status, 0, npm.stderr);
+    const names = readdirSync(rawDir);
+    const pids = (pattern: RegExp) => names.flatMap((name) => pattern.exec(name)?.[1] ?? []);
+    assert.is(pids(/^coverage-(\d+)-/).length, 1, `one raw file, the script's: ${names.join(', ')}`);
+    assert.equal(pids(/^monocov-started-(\d+)\.json$/), pids(/^coverage-(\d+)-/), "one mark, the script's process's");
+
+    rmSync(dataDir, { recursive: true, force: true });
+    const run = spawnSync(process.execPath, [BIN, 'run', '--', 'npm', 'run', 'hit'], { cwd: pkg, encoding: 'utf8' });
+    assert.is(run.status, 0, run.stderr);
+    assert.not.match(run.stderr, 'warning');
+    assert.is(hitsOf('hit'), 1);
+  } finally {
+    writeFileSync(manifest, JSON.stringify({ name: 'p' }));
+    rmSync(rawDir, { recursive: true, force: true });
+  }
+});
+
 // Guards: hooks/process-start.cjs (a mark per Node process the tests start), collection/
 // started-processes.ts and its call in collection/v8.ts. Node writes a process's coverage when it
 // exits: a child still running when the conversion ends, or one killed by a signal, would lose
