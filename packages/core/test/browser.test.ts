@@ -102,6 +102,22 @@ const fetchOver = async (url: string) => {
 };
 
 /** Serves a built app's folder: the bundle and its .map files. */
+/** A built app's folder served over HTTP, opened in Chromium, and the page's coverage converted. */
+async function convertBuiltApp(root: string, outDir: string): Promise<CoverageMapData> {
+  const { server, url } = await staticServer(outDir);
+  try {
+    return await convertRun(root, await runPage(browser, url), fetchOver);
+  } finally {
+    server.close();
+  }
+}
+
+/** The data's files, workspace-relative and sorted. */
+const filesIn = (root: string, coverage: CoverageMapData): string[] =>
+  Object.keys(coverage)
+    .map((path) => relative(root, path))
+    .sort();
+
 function staticServer(dir: string): Promise<{ server: Server; url: string }> {
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
   const server = createServer((request, response) => {
@@ -167,13 +183,7 @@ browserSuite('Vite dev server: the app and the library it imports count on their
   } finally {
     await server.close();
   }
-  assert.equal(
-    Object.keys(coverage)
-      .map((path) => relative(root, path))
-      .sort(),
-    [...SOURCES].sort(),
-    'only the workspace sources the page ran',
-  );
+  assert.equal(filesIn(root, coverage), [...SOURCES].sort(), 'only the workspace sources the page ran');
   assertLikeIstanbul(root, coverage, reference);
   const greeting = coverage[join(root, 'apps/web/src/greeting.tsx')] as FileCoverageData;
   assert.is(greeting.f[functionId(greeting, 'Greeting')], 1);
@@ -184,19 +194,8 @@ browserSuite('built bundle with .map files: sources found from the map paths tha
   const { build } = await vite();
   const outDir = join(root, 'dist/apps/web');
   await build({ ...viteConfig(root), build: { outDir, sourcemap: true, minify: false, emptyOutDir: true } });
-  const { server, url } = await staticServer(outDir);
-  let coverage: CoverageMapData;
-  try {
-    coverage = await convertRun(root, await runPage(browser, url), fetchOver);
-  } finally {
-    server.close();
-  }
-  assert.equal(
-    Object.keys(coverage)
-      .map((path) => relative(root, path))
-      .sort(),
-    [...SOURCES].sort(),
-  );
+  const coverage = await convertBuiltApp(root, outDir);
+  assert.equal(filesIn(root, coverage), [...SOURCES].sort());
   assertLikeIstanbul(root, coverage, reference);
 });
 
@@ -281,20 +280,13 @@ browserSuite("a built bundle whose sources have copies of the same text elsewher
   const { build } = await vite();
   const outDir = join(root, 'dist/apps/web');
   await build({ ...viteConfig(root), build: { outDir, sourcemap: true, minify: false, emptyOutDir: true } });
-  const { server, url } = await staticServer(outDir);
   let coverage: CoverageMapData;
   try {
-    coverage = await convertRun(root, await runPage(browser, url), fetchOver);
+    coverage = await convertBuiltApp(root, outDir);
   } finally {
-    server.close();
     rmSync(join(root, 'examples'), { recursive: true, force: true });
   }
-  assert.equal(
-    Object.keys(coverage)
-      .map((path) => relative(root, path))
-      .sort(),
-    [...SOURCES].sort(),
-  );
+  assert.equal(filesIn(root, coverage), [...SOURCES].sort());
   assertLikeIstanbul(root, coverage, reference);
 });
 
@@ -360,20 +352,8 @@ browserSuite("a built bundle whose map names a library's dist/ file: chained thr
     (JSON.parse(readFileSync(join(outDir, 'assets', bundleMap), 'utf8')) as { sources: string[] }).sources.some((source) => source.endsWith('libs/calc/dist/calc.js')),
     "the bundle's map names the built file (Vite does not chain its map)",
   );
-  const { server, url } = await staticServer(outDir);
-  let coverage: CoverageMapData;
-  try {
-    coverage = await convertRun(dir, await runPage(browser, url), fetchOver);
-  } finally {
-    server.close();
-  }
-  assert.equal(
-    Object.keys(coverage)
-      .map((path) => relative(dir, path))
-      .sort(),
-    ['apps/calc/src/main.ts', 'libs/calc/src/calc.ts'],
-    'the library counts on its source, and no dist/ file is in the data',
-  );
+  const coverage = await convertBuiltApp(dir, outDir);
+  assert.equal(filesIn(dir, coverage), ['apps/calc/src/main.ts', 'libs/calc/src/calc.ts'], 'the library counts on its source, and no dist/ file is in the data');
   const path = join(dir, 'libs/calc/src/calc.ts');
   const mine = coverage[path] as FileCoverageData;
   assert.equal(mapsOf(mine), mapsOf(theirs[path]!), "maps equal istanbul-lib-instrument's");
