@@ -20,6 +20,7 @@ if (rawDir && process.env.NODE_V8_COVERAGE === rawDir && isPackageManager(proces
   // that keeps NODE_V8_COVERAGE. Its own code lives under node_modules, never the project's, and
   // counting and writing it cost ~50 ms of CPU a run and a 0.5 MB raw file to read.
   require('node:v8').stopCoverage();
+  closeStderrAtExit();
 } else if (rawDir && process.env.NODE_V8_COVERAGE === rawDir && !runsTestFilesInChildren(process.execArgv)) {
   try {
     const { join } = require('node:path');
@@ -52,4 +53,23 @@ function isPackageManager(script) {
   } catch {
     return false;
   }
+}
+
+/**
+ * Node still asks for the stopped coverage as the process ends, and prints "'result' from coverage
+ * profile response is not an object" on stderr (from C++, after the last 'exit' listener). Stderr
+ * is closed once the package manager's own 'exit' listeners have written what they had to say;
+ * not after an uncaught exception, whose report Node prints after 'exit' too.
+ */
+function closeStderrAtExit() {
+  let uncaught = false;
+  process.on('uncaughtExceptionMonitor', () => {
+    uncaught = true;
+  });
+  const emit = process.emit;
+  process.emit = function (event, ...args) {
+    const result = emit.call(this, event, ...args);
+    if (event === 'exit' && !uncaught) require('node:fs').closeSync(2);
+    return result;
+  };
 }

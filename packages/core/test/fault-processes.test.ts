@@ -202,22 +202,30 @@ require('node:test')('b', () => new Promise((resolve, reject) => {
 // is never the project's; counting it cost ~30-50 ms of CPU a run and a 0.5 MB raw file to read.
 test('npm run under the hook writes no raw file nor mark of its own; the script it starts does, and monocov run -- npm run counts it', () => {
   const manifest = join(pkg, 'package.json');
-  writeFileSync(manifest, JSON.stringify({ name: 'p', scripts: { hit: `node -e "require('./lib/lib').hit()"` } }));
+  writeFileSync(manifest, JSON.stringify({ name: 'p', scripts: { hit: `node -e "require('./lib/lib').hit()"`, fails: 'node -e "process.exit(3)"' } }));
   const rawDir = mkdtempSync(join(tmpdir(), 'monocov-npm-raw-'));
   try {
     const hook = join(__dirname, '..', 'hooks', 'process-start.cjs');
     const env = { ...process.env, NODE_V8_COVERAGE: rawDir, MONOCOV_STARTED_DIR: rawDir, NODE_OPTIONS: `--require ${JSON.stringify(hook)}` };
     const npm = spawnSync('npm', ['run', 'hit'], { cwd: pkg, env, encoding: 'utf8' });
     assert.is(npm.status, 0, npm.stderr);
+    // Node reports the stopped coverage's absence at exit ("'result' from coverage profile response is not an object").
+    assert.is(npm.stderr, '', 'nothing on stderr');
     const names = readdirSync(rawDir);
     const pids = (pattern: RegExp) => names.flatMap((name) => pattern.exec(name)?.[1] ?? []);
     assert.is(pids(/^coverage-(\d+)-/).length, 1, `one raw file, the script's: ${names.join(', ')}`);
     assert.equal(pids(/^monocov-started-(\d+)\.json$/), pids(/^coverage-(\d+)-/), "one mark, the script's process's");
+    // What npm says of a failed script, in its 'exit' listener, is kept.
+    const failed = spawnSync('npm', ['run', 'fails'], { cwd: pkg, env, encoding: 'utf8' });
+    assert.is(failed.status, 3);
+    assert.match(failed.stderr, 'npm error command failed');
+    assert.not.match(failed.stderr, 'profile response');
 
     rmSync(dataDir, { recursive: true, force: true });
     const run = spawnSync(process.execPath, [BIN, 'run', '--', 'npm', 'run', 'hit'], { cwd: pkg, encoding: 'utf8' });
     assert.is(run.status, 0, run.stderr);
     assert.not.match(run.stderr, 'warning');
+    assert.not.match(run.stderr, 'profile response');
     assert.is(hitsOf('hit'), 1);
   } finally {
     writeFileSync(manifest, JSON.stringify({ name: 'p' }));
