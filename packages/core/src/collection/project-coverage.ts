@@ -121,11 +121,12 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
         }
       }
     }
+    const portable = toPortableCoverage(coverage, workspaceRoot);
     const dataDir = writeProjectData({
       workspaceRoot,
       dataDir: run.dataDir,
       projectRoot,
-      coverage,
+      coverage: portable,
       contexts,
       sourceHashes: sourceFiles?.contentHashes(),
       meta: {
@@ -140,7 +141,6 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
         dropped,
       },
     });
-    const portable = toPortableCoverage(coverage, workspaceRoot);
     const totals = sumTotals(portable);
     const { precision } = loaded.config.report;
     return {

@@ -27,7 +27,7 @@ export interface WriteProjectDataOptions {
   workspaceRoot: string;
   dataDir: string;
   projectRoot: string;
-  /** Keyed by absolute or workspace-relative paths. */
+  /** Keyed by workspace-relative paths, as toPortableCoverage gives it. */
   coverage: CoverageMapData;
   meta: Omit<ProjectMeta, 'formatVersion' | 'sources'>;
   /** Which tests ran each line (`run.contexts: "test"`); without it an old contexts.json is removed. */
@@ -42,8 +42,7 @@ export interface WriteProjectDataOptions {
 
 /** Writes coverage-final.json, contexts.json and meta.json as one unit; returns the folder written. */
 export function writeProjectData(options: WriteProjectDataOptions): string {
-  const { workspaceRoot, dataDir, projectRoot } = options;
-  const coverage = toPortableCoverage(options.coverage, workspaceRoot);
+  const { workspaceRoot, dataDir, projectRoot, coverage } = options;
   const sources: Record<string, string> = {};
   for (const rel of Object.keys(coverage)) {
     const abs = join(workspaceRoot, rel);
