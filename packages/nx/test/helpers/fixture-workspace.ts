@@ -7,12 +7,19 @@ import { dirname, join } from 'node:path';
 export const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 const NX_BIN = join(REPO_ROOT, 'node_modules', 'nx', 'bin', 'nx.js');
 
+/** Every workspace made, removed when the test file's process ends, whether or not a test removed it. */
+const workspaces: string[] = [];
+process.on('exit', () => {
+  for (const root of workspaces) removeWorkspace(root);
+});
+
 /**
  * A real Nx workspace in a temp folder: the given files, plus a node_modules link to this
  * repository's installed packages (so no network and no install per test).
  */
 export function createFixtureWorkspace(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'monocov-ws-'));
+  workspaces.push(root);
   writeFiles(root, files);
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
   return root;
