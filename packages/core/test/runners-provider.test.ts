@@ -105,6 +105,40 @@ test('a missing provider package is named before the tests, with the install com
   assert.throws(() => readFileSync(join(root, 'packages/vt/ran')));
 });
 
+// A package whose test script is `vitest run` with no config file: Vitest's default provider, v8, whose
+// package Vitest itself only asks for after the tests (MISSING DEPENDENCY); found in a bun workspace.
+test("no Vitest config anywhere: the default provider's package is named before the tests; a config at the root or on the command line is left to Vitest", () => {
+  const root = tree({
+    'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+    'packages/vt/package.json': JSON.stringify({ name: 'vt', scripts: { test: 'vitest run' } }),
+  });
+  mkdirSync(join(root, 'node_modules'));
+  symlinkSync(join(REPO_ROOT, 'node_modules/vitest'), join(root, 'node_modules/vitest'), 'dir');
+  const version = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/vitest/package.json'), 'utf8')).version;
+  const run = (...command: string[]) =>
+    spawnSync(process.execPath, [BIN, 'run', '--', 'node', '-e', 'require("fs").writeFileSync("ran", "")', ...command], { cwd: join(root, 'packages/vt'), encoding: 'utf8' });
+
+  const stopped = run('vitest', 'run');
+  assert.is(stopped.status, 3, stopped.stderr);
+  assert.match(
+    stopped.stderr,
+    `Vitest's coverage provider "v8" (Vitest's default: no config file) needs @vitest/coverage-v8, which cannot be found from packages/vt. ` +
+      `Install it before measuring coverage: npm install -D @vitest/coverage-v8@${version} -w packages/vt`,
+  );
+  assert.throws(() => readFileSync(join(root, 'packages/vt/ran')));
+
+  // A provider or a config named on the command line, or a config at the root: monocov cannot tell the provider, Vitest can.
+  // The command runs (that it leaves no Vitest output is another matter).
+  const runs = (command: string[]) => {
+    assert.not.match(run(...command).stderr, 'needs @vitest/coverage-v8', command.join(' '));
+    rmSync(join(root, 'packages/vt/ran'));
+  };
+  runs(['vitest', 'run', '--coverage.provider=istanbul']);
+  runs(['vitest', 'run', '--config', '../../vitest.shared.ts']);
+  writeFileSync(join(root, 'vitest.config.ts'), `export default { test: { coverage: { provider: 'istanbul' } } };`);
+  runs(['vitest', 'run']);
+});
+
 test('two configs of one target that disagree: one warning naming both', () => {
   const root = tree({
     'p/vitest.config.ts': `export default { test: { coverage: { provider: 'istanbul' } } };`,

@@ -4,7 +4,7 @@ import type { CoverageMapData } from 'istanbul-lib-coverage';
 import { ConfigError, DataError } from '../errors';
 import { mergeCoverageMaps } from '../merge';
 import { RUNNER_LABELS, readRunnerOutput, readRunnerRefusal, runnerFlags, runnerHookVariables, type TestRunner } from '../runners';
-import { VITEST_BROWSER_PROVIDER_MODULE, checkProviderInstalled, projectProvider, providerDisagreement, viaBrowserProvider } from '../runners/provider';
+import { VITEST_BROWSER_PROVIDER_MODULE, checkProviderInstalled, configlessVitestProvider, projectProvider, providerDisagreement, viaBrowserProvider } from '../runners/provider';
 import { VITEST_BROWSER_SUMMARY } from '../runners/vitest-browser-provider';
 import { testsPassed } from '../test-command';
 import { istanbulInputCollection } from './istanbul-input';
@@ -24,6 +24,10 @@ export function runnerCollection(runners: TestRunner[], command: string | undefi
     const disagreement = command === undefined ? undefined : providerDisagreement(chosen, command, workspaceRoot, projectRoot);
     if (disagreement !== undefined) warnings.push(disagreement);
   }
+  // Vitest runs without a config file too, with its default provider, whose package is checked as well (nothing is forced).
+  const configless = runners.includes('vitest') && command !== undefined && !providers.some((chosen) => chosen.runner === 'vitest');
+  const defaultProvider = configless ? configlessVitestProvider(command, workspaceRoot, projectRoot) : undefined;
+  if (defaultProvider !== undefined) checkProviderInstalled(defaultProvider, workspaceRoot, projectRoot);
   // A browser-mode Vitest config with provider v8 is measured by monocov's own provider module,
   // whose raw V8 data monocov converts itself, as for Playwright (docs/browser.md).
   const browser = providers.some(viaBrowserProvider);

@@ -14,8 +14,8 @@ export interface ProjectProvider {
   runner: TestRunner;
   /** `v8` or `istanbul` (Vitest), `babel` or `v8` (Jest). */
   provider: string;
-  /** Workspace-relative config file that names it, or that names none (the runner's default then applies). */
-  config: string;
+  /** Workspace-relative config file that names it, or that names none (the runner's default then applies); undefined when there is no config at all. */
+  config?: string;
   /** Whether the config names it (else it is the runner's default). */
   named: boolean;
   /**
@@ -28,6 +28,7 @@ export interface ProjectProvider {
 
 /** `"istanbul" (named in libs/a/vitest.config.ts)`, `"v8" (Vitest's default: libs/a/vitest.config.ts names none)`. */
 export function describeProvider({ runner, provider, config, named }: ProjectProvider): string {
+  if (config === undefined) return `"${provider}" (${RUNNER_LABELS[runner]}'s default: no config file)`;
   return named ? `"${provider}" (named in ${config})` : `"${provider}" (${RUNNER_LABELS[runner]}'s default: ${config} names none)`;
 }
 
@@ -115,6 +116,21 @@ export function projectProvider(runner: TestRunner, workspaceRoot: string, proje
   const provider = [...named][0] ?? DEFAULT_PROVIDER[runner];
   if (!PROVIDERS[runner].includes(provider)) return undefined;
   return { runner, provider, config: config.split('\\').join('/'), named: named.size > 0, browser: runner === 'vitest' && browserOnly(text) };
+}
+
+/** Command-line options under which Vitest may read a config, a root or a provider that no file of the project folder shows. */
+const VITEST_CONFIG_OPTION = /(?:^|\s)(?:--config|-c|--root|-r|--dir|--project|--workspace|--coverage\.provider)(?:[=\s]|$)/;
+
+/**
+ * Vitest's provider for a project with no Vitest or Vite config file, in its folder or at the workspace
+ * root (where a command of the root's runs), and a command that names none: Vitest's default, v8,
+ * whose package must be installed as a named one's. Undefined when a config could come from elsewhere.
+ */
+export function configlessVitestProvider(command: string, workspaceRoot: string, projectRoot: string): ProjectProvider | undefined {
+  const folders = [join(workspaceRoot, projectRoot), workspaceRoot];
+  if (folders.some((dir) => CONFIG_FILES.vitest.some((name) => existsSync(join(dir, name))))) return undefined;
+  if (VITEST_CONFIG_OPTION.test(command)) return undefined;
+  return { runner: 'vitest', provider: DEFAULT_PROVIDER.vitest, named: false, browser: false };
 }
 
 /**
