@@ -1,9 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { configHash } from './config/load';
 import type { CoverageConfig } from './config/types';
-import { listSourceFiles } from './files';
+import { builtOutputMap } from './convert/inner-maps';
+import { createSourceFilter, listSourceFiles } from './files';
 import type { CombineResult } from './combine';
 import { normalizeProjectRoot } from './layout';
 import { projectLabel } from './report/projects';
@@ -129,12 +130,42 @@ function staleReasons(workspaceRoot: string, root: string, run: CoverageConfig['
   if (changed.length > 0) reasons.push(`${changed.length} source file(s) changed or deleted since: ${sample(changed)}`);
   if (run.all) {
     const held = new Set(own.flatMap((input) => input.files));
-    const added = listSourceFiles({ workspaceRoot, projectRoot: root, run })
-      .map((file) => toPosix(relative(workspaceRoot, file)))
-      .filter((file) => !held.has(file));
+    const added = addedSources(workspaceRoot, root, run, held);
     if (added.length > 0) reasons.push(`${added.length} source file(s) added since: ${sample(added)}`);
   }
   return reasons;
+}
+
+/**
+ * The sources the project's run would count now (run.all) that `held` lacks, workspace-relative: the
+ * files its include selects, except built output, which counts through its map's sources as the run
+ * counts it (neverLoadedSources). Only the files the data lacks are read.
+ */
+function addedSources(workspaceRoot: string, projectRoot: string, run: CoverageConfig['run'], held: ReadonlySet<string>): string[] {
+  const relativePath = (file: string) => toPosix(relative(workspaceRoot, file));
+  const include = createSourceFilter({ workspaceRoot, projectRoot, run });
+  const added = new Set<string>();
+  for (const file of listSourceFiles({ workspaceRoot, projectRoot, run })) {
+    if (held.has(relativePath(file))) continue;
+    const map = builtOutputMap(workspaceRoot, file, readText(file));
+    if (!map) {
+      added.add(relativePath(file));
+      continue;
+    }
+    map.sources.forEach((source, index) => {
+      if (source !== '' && !held.has(relativePath(source)) && include(source) && (existsSync(source) || map.sourcesContent[index] !== undefined)) added.add(relativePath(source));
+    });
+  }
+  return [...added].sort(compareStrings);
+}
+
+/** A listed source's text; '' when it vanished since (then it is no built output). */
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function sample(paths: string[]): string {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
 import { DEFAULT_INCLUDE } from './config/options';
 import type { CoverageConfig } from './config/types';
+import type { BuiltFileWithoutSources } from './convert';
 import { compareStrings } from './compare';
 import { unrepresentableCharacter, visibleControls } from './escape';
 import { toPosix } from './workspace-path';
@@ -108,6 +109,18 @@ export function builtinOmitWarning(omitted: Array<{ path: string; rule: string }
   return (
     `warning: the tests loaded ${omitted.length} file(s) that the built-in omit list leaves out, so they are not measured: ${shown.join(', ')}${more}` +
     ' (docs/configuration.md#built-in-omit-list; built output counts through its source maps)'
+  );
+}
+
+/** The warning for built files no test loaded whose maps name no workspace source (neverLoadedSources), worded the same by every adapter; undefined when there are none. */
+export function builtWithoutSourcesWarning(built: ReadonlyArray<{ path: string; reason: BuiltFileWithoutSources['reason'] }>): string | undefined {
+  if (built.length === 0) return undefined;
+  const why = { 'outside the workspace': 'its sources are outside the workspace', 'not found': 'its sources do not exist', 'none named': 'it names no source' };
+  const shown = built.slice(0, 10).map(({ path, reason }) => `${path} (${why[reason]})`);
+  const more = built.length > 10 ? `, and ${built.length - 10} more` : '';
+  return (
+    `warning: ${built.length} built file(s) no test loaded count for no source: each ends with a sourceMappingURL, so it counts through its source map, as when a test loads it, but the map names no source file in the workspace: ${shown.join(', ')}${more}` +
+    '; delete stale build output or rebuild it, or leave it out with run.omit (docs/configuration.md#built-output)'
   );
 }
 

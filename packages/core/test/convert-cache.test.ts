@@ -47,7 +47,7 @@ test('never-loaded files and the warm-up share the cache; a changed file gets a 
   writeFileSync(file, 'export const a = (x: number) => (x > 1 ? 1 : 2);\n');
   const before = entries().length;
   forgetBuiltMaps();
-  await prepareFileMaps([file, join(FIXTURES, 'ts/src/bank.ts')], { files: new FileMapsCache(cacheDir), stop: () => false });
+  await prepareFileMaps([file, join(FIXTURES, 'ts/src/bank.ts')], { files: new FileMapsCache(cacheDir), workspaceRoot: dir, stop: () => false });
   assert.is(entries().length, before + 2);
   forgetBuiltMaps();
   const first = await emptyFileCoverage(file, { cacheDir });

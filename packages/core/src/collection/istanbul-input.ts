@@ -18,11 +18,11 @@ export interface IstanbulSource {
 
 /** A route on which the tests' own istanbul JSON is read, and the project's sources kept. */
 export function istanbulInputCollection(context: RouteContext, source: IstanbulSource): RouteCollection {
-  const { run, include, files, warnings } = context;
+  const { workspaceRoot, run, include, files, warnings } = context;
   return {
     setup: source.setup,
     // With `run.all` the never-loaded sources get their zeros from the converter: loaded while the tests run.
-    whileTestsRun: run.all ? (tests) => convert().prepareFileMaps([], { files: files(), stop: tests.ended }) : undefined,
+    whileTestsRun: run.all ? (tests) => convert().prepareFileMaps([], { files: files(), workspaceRoot, stop: tests.ended }) : undefined,
     gather: async (outcome) => {
       const input = source.read();
       // Nothing written after passing tests means the route never reached the runner: an error, not

@@ -7,7 +7,15 @@ import { v8Collection } from './v8';
 import type { LoadedConfig } from '../config/types';
 import { compareStrings } from '../compare';
 import { createRawDir, removeAbandonedRawDirs, removeRawDir, testsPassed, type TestOutcome } from '../test-command';
-import { builtinOmitWarning, createSourceFilter, includesMatchingNothing, scanSourceFiles, unrepresentableNamesWarning, type SourceScan } from '../files';
+import {
+  builtinOmitWarning,
+  builtWithoutSourcesWarning,
+  createSourceFilter,
+  includesMatchingNothing,
+  scanSourceFiles,
+  unrepresentableNamesWarning,
+  type SourceScan,
+} from '../files';
 import { METRIC_ORDER, formatPercentShort, sumTotals, type Totals } from '../report/metrics';
 import type { CollectionRoute } from './choose-route';
 import { DataError } from '../errors';
@@ -111,15 +119,22 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     dropped.sources.push(...unrepresentable.keys());
     if (run.all) {
       const left = new Set(dropped.sources);
-      for (const file of scan.files) {
-        if (coverage[file] !== undefined || left.has(workspaceRelative(workspaceRoot, file) ?? file)) continue;
+      const unloaded = scan.files.filter((file) => coverage[file] === undefined && !left.has(workspaceRelative(workspaceRoot, file) ?? file));
+      // Built files count through their maps' sources: asked about with a filter of their own, so that
+      // the warning about loaded files a built-in rule leaves out names only files the tests loaded.
+      const mapSources = createSourceFilter({ workspaceRoot, projectRoot, run });
+      const { sources, withoutSources } = await convert().neverLoadedSources(unloaded, { files: files(), workspaceRoot, include: mapSources });
+      for (const { path, content } of sources) {
+        if (coverage[path] !== undefined || left.has(workspaceRelative(workspaceRoot, path) ?? path)) continue;
         try {
-          coverage[file] = placeholder(await convert().emptyFileCoverage(file, { files: files() }));
+          coverage[path] = placeholder(await convert().emptyFileCoverage(path, { files: files(), content }));
         } catch (error) {
           if (!(error instanceof DataError)) throw error;
           dropUnparsable(error, context);
         }
       }
+      const unmapped = builtWithoutSourcesWarning(withoutSources.map(({ path, reason }) => ({ path: workspaceRelative(workspaceRoot, path) ?? path, reason })));
+      if (unmapped !== undefined) warnings.push(unmapped);
     }
     const portable = toPortableCoverage(coverage, workspaceRoot);
     const dataDir = writeProjectData({

@@ -76,7 +76,7 @@ function vitestBrowserCollection(context: RouteContext, setup: TestSetup, checkR
   const { workspaceRoot, run, include, rawDir, files, warnings, dropped } = context;
   return {
     setup,
-    whileTestsRun: run.all ? (tests) => convert().prepareFileMaps([], { files: files(), stop: tests.ended }) : undefined,
+    whileTestsRun: run.all ? (tests) => convert().prepareFileMaps([], { files: files(), workspaceRoot, stop: tests.ended }) : undefined,
     gather: async (outcome) => {
       checkRefusal();
       const outputs = readdirSync(rawDir)

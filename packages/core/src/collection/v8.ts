@@ -58,7 +58,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
     setup: { env: { ...env, ...variables(env) }, variables, runnerFlags: [] },
     whileTestsRun: async (tests) => {
       // With `run.all` every source needs its maps: they are prepared while the tests run.
-      if (run.all) await convert().prepareFileMaps(context.sourceScan().files, { files: files(), stop: tests.ended });
+      if (run.all) await convert().prepareFileMaps(context.sourceScan().files, { files: files(), workspaceRoot, stop: tests.ended });
       while (!tests.ended()) {
         await v8Conversion().addFilesOfEndedProcesses();
         await Promise.race([tests.end, pause(RAW_POLL_MS)]);

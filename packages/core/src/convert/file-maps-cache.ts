@@ -9,6 +9,8 @@ import { isObject } from '../is-object';
 import { TOOL_VERSION } from '../version';
 import type { FileCoverageData } from 'istanbul-lib-coverage';
 import type { FileMaps } from './file-map-types';
+import { builtOutputMap } from './inner-maps';
+import type { InnerMap } from './script-mapping';
 
 /** Babel and the map definitions load only when a file's maps must be built (not cached). */
 const buildFileMaps = (path: string, code: string): FileMaps => (require('./file-maps') as typeof import('./file-maps')).buildFileMaps(path, code);
@@ -32,6 +34,7 @@ export function forgetBuiltMaps(): void {
 export class FileMapsCache {
   private readonly texts = new Map<string, Promise<string | undefined>>();
   private readonly hashes = new Map<string, string>();
+  private readonly builtMaps = new Map<string, InnerMap | undefined>();
   private readonly store: MapsStore | undefined;
 
   /** `cacheDir`: where maps are kept between runs (see MapsStore); none: this process only. */
@@ -56,6 +59,15 @@ export class FileMapsCache {
       this.texts.set(path, text);
     }
     return text;
+  }
+
+  /**
+   * The source map of a file no test loaded, when its text (this cache's) says it is built output
+   * (builtOutputMap), read once: while the tests run (prepareFileMaps) rather than after them.
+   */
+  builtOutput(workspaceRoot: string, path: string, text: string): InnerMap | undefined {
+    if (!this.builtMaps.has(path)) this.builtMaps.set(path, builtOutputMap(workspaceRoot, path, text));
+    return this.builtMaps.get(path);
   }
 
   /** The content hash (hashContent, as meta.json records it) of each file read, by path. */

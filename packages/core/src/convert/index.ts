@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
@@ -261,28 +262,93 @@ function writerIsRunning(rawPath: string): boolean {
   return Number.isInteger(pid) && pid !== process.pid && isProcessRunning(pid);
 }
 
-/** Istanbul coverage of a file no test loaded: its true maps, every count 0. */
-export async function emptyFileCoverage(absPath: string, options: { cacheDir?: string; files?: FileMapsCache } = {}): Promise<FileCoverageData> {
+/** Istanbul coverage of a file no test loaded: its true maps, every count 0. `content`: its text when it is not on disk (a source a map carries). */
+export async function emptyFileCoverage(absPath: string, options: { cacheDir?: string; files?: FileMapsCache; content?: string } = {}): Promise<FileCoverageData> {
   const files = options.files ?? new FileMapsCache(options.cacheDir);
-  const code = await files.text(absPath);
+  const code = (await files.text(absPath)) ?? options.content;
   if (code === undefined) throw new DataError(`cannot measure ${absPath}: the file does not exist`, absPath);
   return freshCoverage(files.maps(absPath, code).coverage);
+}
+
+/** A file to count at 0: a source the scan found, or a source a built file's map names. */
+export interface NeverLoadedSource {
+  path: string;
+  /** The text the map carries for a source that is not on disk (the loaded file's conversion uses it too). */
+  content?: string;
+}
+
+/** A built file no source stands for: its map names none that lies in the workspace and exists (or whose text it carries). */
+export interface BuiltFileWithoutSources {
+  path: string;
+  /** Why: its sources are all outside the workspace, some do not exist, or the map names none. */
+  reason: 'outside the workspace' | 'not found' | 'none named';
+}
+
+/**
+ * What the files no test loaded stand for. A file is counted as itself unless it is built output
+ * (builtOutputMap: JavaScript ending with a usable `sourceMappingURL`): then, as when a test loads
+ * it, it counts through its map, never as itself: each source the map names that `include`
+ * selects is counted (on disk, or with the text the map carries). A built file whose map names no
+ * workspace source at all is listed in `withoutSources`, to be named in a warning: a test loading
+ * it would count nothing either. Each path is listed once, in the order met.
+ */
+export async function neverLoadedSources(
+  paths: readonly string[],
+  options: { files: FileMapsCache; workspaceRoot: string; include: (absPath: string) => boolean },
+): Promise<{ sources: NeverLoadedSource[]; withoutSources: BuiltFileWithoutSources[] }> {
+  const { files, workspaceRoot, include } = options;
+  const sources: NeverLoadedSource[] = [];
+  const listed = new Set<string>();
+  const add = (source: NeverLoadedSource) => {
+    if (listed.has(source.path)) return;
+    listed.add(source.path);
+    sources.push(source);
+  };
+  const withoutSources: BuiltFileWithoutSources[] = [];
+  for (const path of paths) {
+    // Read, and the map of built output too, while the tests ran (prepareFileMaps).
+    const text = await files.text(path);
+    const map = text === undefined ? undefined : files.builtOutput(workspaceRoot, path, text);
+    if (!map) {
+      add({ path });
+      continue;
+    }
+    let named = false;
+    for (const [index, source] of map.sources.entries()) {
+      if (source === '') continue; // outside the workspace
+      const content = map.sourcesContent[index];
+      if (!include(source)) {
+        // A source left out on purpose (run.omit, another project's) still stands for the built file.
+        named ||= content !== undefined || existsSync(source);
+      } else if ((await files.text(source)) !== undefined) {
+        add({ path: source });
+        named = true;
+      } else if (content !== undefined) {
+        add({ path: source, content });
+        named = true;
+      }
+    }
+    if (!named)
+      withoutSources.push({ path, reason: map.sources.length === 0 ? 'none named' : map.sources.some((source) => source !== '') ? 'not found' : 'outside the workspace' });
+  }
+  return { sources, withoutSources };
 }
 
 /**
  * Builds (or loads from the cache) the maps of source files ahead of conversion, one file per turn
  * of the event loop, until `stop()` says to: `monocov run` does this for the project's sources
- * while the tests run, on the core they leave idle. A file that cannot be parsed is left for
- * the conversion to report.
+ * while the tests run, on the core they leave idle. Built output (neverLoadedSources) has its map
+ * read instead: its sources are in `paths` when they are the project's. A file that cannot be
+ * parsed is left for the conversion to report.
  */
-export async function prepareFileMaps(paths: readonly string[], options: { files: FileMapsCache; stop: () => boolean }): Promise<void> {
-  const { files } = options;
+export async function prepareFileMaps(paths: readonly string[], options: { files: FileMapsCache; workspaceRoot: string; stop: () => boolean }): Promise<void> {
+  const { files, workspaceRoot } = options;
   for (const path of paths) {
     await new Promise((resolve) => setImmediate(resolve));
     if (options.stop()) return;
     try {
       const code = await files.text(path);
-      if (code !== undefined) files.maps(path, code);
+      if (code !== undefined && !files.builtOutput(workspaceRoot, path, code)) files.maps(path, code);
     } catch {
       // reported by the conversion, which meets the same file
     }

@@ -1,10 +1,10 @@
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as TraceMapping from '@jridgewell/trace-mapping';
 import type { TraceMap } from '@jridgewell/trace-mapping';
 import { toPosix } from '../workspace-path';
 import { locateWorkspaceSource, NOT_FOUND, readWorkspaceSource, unreadableSourceReason } from '../workspace-source';
-import { dataUrlText, sourceMappingReference, type InnerMap, type InnerMapOf } from './script-mapping';
+import { dataUrlText, drivePathSource, sourceMappingReference, type InnerMap, type InnerMapOf } from './script-mapping';
 
 /**
  * Reads the maps of built files inside the workspace, once each. The built file, its map file and
@@ -24,8 +24,26 @@ function readInnerMap(workspaceRoot: string, path: string): InnerMap | undefined
   // Dependencies' code is not the workspace's (omitted by default), and a bundle names many of their files.
   if (/[\\/]node_modules[\\/]/.test(path)) return undefined;
   const built = readWorkspaceSource(workspaceRoot, toPosix(relative(workspaceRoot, path)));
-  if (!built.ok) return undefined;
-  const reference = sourceMappingReference(built.text);
+  return built.ok ? mapOfBuiltText(workspaceRoot, path, built.text) : undefined;
+}
+
+/** Only JavaScript is built output: a map at the end of TypeScript (a generated file) is no reason to measure another file. */
+const BUILT_EXTENSION = /\.(?:[cm]?js|jsx)$/;
+
+/**
+ * The source map of a workspace file no test loaded, when the file is built output: JavaScript
+ * ending with a `sourceMappingURL` whose map may be read (a `data:` URL or a file inside the
+ * workspace) and parses. `text` is the file's, read by the caller (the scan's files are regular
+ * files inside the workspace). Undefined: the file is a source itself, as Node runs it when its
+ * map cannot be read.
+ */
+export function builtOutputMap(workspaceRoot: string, path: string, text: string): InnerMap | undefined {
+  return BUILT_EXTENSION.test(path) ? mapOfBuiltText(workspaceRoot, path, text) : undefined;
+}
+
+/** The map `text` (a built file's) ends with, read under the workspace's guards; undefined when there is none that may be used. */
+function mapOfBuiltText(workspaceRoot: string, path: string, text: string): InnerMap | undefined {
+  const reference = sourceMappingReference(text);
   if (!reference) return undefined;
   try {
     let mapText: string;
@@ -44,7 +62,7 @@ function readInnerMap(workspaceRoot: string, path: string): InnerMap | undefined
     // Loaded here: most scripts name no built file with a map of its own.
     const { AnyMap, traceSegment } = require('@jridgewell/trace-mapping') as typeof TraceMapping;
     const map = new AnyMap(JSON.parse(mapText) as ConstructorParameters<typeof AnyMap>[0], mapUrl) as TraceMap;
-    const sources = map.resolvedSources.map((source) => insideWorkspace(workspaceRoot, source));
+    const sources = map.resolvedSources.map((source, index) => insideWorkspace(workspaceRoot, drivePathSource(map, index) ?? source));
     return {
       sources,
       sourcesContent: sources.map((_, index) => map.sourcesContent?.[index] ?? undefined),
@@ -67,7 +85,7 @@ function insideWorkspace(workspaceRoot: string, source: string): string {
   } catch {
     return '';
   }
-  if (!path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(path)) return '';
+  if (!isAbsolute(path)) return ''; // a drive path (drivePathSource) where paths have no drive
   path = resolve(path);
   const rel = toPosix(relative(workspaceRoot, path));
   if (unreadableSourceReason(rel)) return '';

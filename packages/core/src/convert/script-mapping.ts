@@ -84,6 +84,16 @@ export function identityMapping(path: string, code: string): ScriptMapping {
   };
 }
 
+/**
+ * The source at `index` as the map writes it when that is a Windows drive path (`C:\repo\src\x.ts`,
+ * as some tools on Windows write them), which URL resolution would turn into a path relative to the
+ * map. It names that file on Windows, and none elsewhere (where it is not an absolute path).
+ */
+export function drivePathSource(map: TraceMap, index: number): string | undefined {
+  const written = map.sources[index] ?? '';
+  return /^[A-Za-z]:[\\/]/.test(written) ? written : undefined;
+}
+
 function sourcePath(source: string): string | undefined {
   if (source.startsWith('file:')) return scriptPath(source);
   if (isAbsolute(source)) return resolve(source);
@@ -111,7 +121,7 @@ export function sourceMapMapping(options: {
   const sourceRoot = map.sourceRoot ? map.sourceRoot.replace(/\/?$/, '/') : '';
   const named = map.resolvedSources.map(
     (source, index) =>
-      sourcePath(source) ??
+      sourcePath(drivePathSource(map, index) ?? source) ??
       options.servedSource?.(source, map.sourcesContent?.[index] ?? undefined, { mapUrl: options.mapUrl, source: sourceRoot + (map.sources[index] ?? '') }) ??
       '',
   );
