@@ -2,7 +2,8 @@
 // already carry runner flags — `vitest --run`, `vitest run --coverage.enabled=false`,
 // `jest --ci --coverage` — set up as docs/getting-started.md says (`monocov init`, then
 // `pnpm run coverage`). monocov merges its flags into each runner's own command line, so every
-// package passes with the runner's own numbers; `pnpm test` under `monocov run` does too. Then
+// package passes with the runner's own numbers (one package on Vitest 3, whose include globs are
+// matched differently); `pnpm test` under `monocov run` does too. Then
 // one package's command is misspelled (`vitset run`, exit 127): its run fails without replacing
 // the earlier data, and `monocov merge --require-complete` fails naming it.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ import { turboCached } from './turbo-cache';
 
 const TURBO = '2.11.11';
 const VITEST = '4.1.12';
+/** Vitest 3 matches coverage.include against root-relative paths (monocov's anchored globs once selected nothing there). */
+const VITEST_3 = '3.2.4';
 const JEST = '30.5.2';
 /** Package folder → its test script and the sources its tests measure. */
 const PACKAGES: Record<string, { test: string; sources: string[] }> = {
@@ -36,6 +39,7 @@ const PACKAGES: Record<string, { test: string; sources: string[] }> = {
   'packages/money': { test: 'vitest run --coverage.enabled=false', sources: ['packages/money/src/money.ts'] },
   'packages/dates': { test: 'jest --ci --coverage', sources: ['packages/dates/src/dates.js'] },
   'packages/colors': { test: 'vitest run', sources: ['packages/colors/src/colors.ts'] },
+  'packages/units': { test: 'vitest run', sources: ['packages/units/src/units.ts', 'packages/units/src/untested.ts'] },
 };
 const MISSPELT = 'packages/colors';
 
@@ -49,8 +53,8 @@ const requireWorkspace = () => {
   if (!scratch) throw new Error('no workspace: the install step failed');
 };
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-const vitestPackage = (name: string, testScript: string) =>
-  json({ name, private: true, type: 'module', scripts: { test: testScript }, devDependencies: { vitest: VITEST, '@vitest/coverage-v8': VITEST } });
+const vitestPackage = (name: string, testScript: string, version = VITEST) =>
+  json({ name, private: true, type: 'module', scripts: { test: testScript }, devDependencies: { vitest: version, '@vitest/coverage-v8': version } });
 const dataFile = (projectRoot: string, file: 'coverage-final.json' | 'meta.json') => join(root, 'coverage/projects', projectRoot, file);
 
 function files(): Record<string, string> {
@@ -84,6 +88,10 @@ function files(): Record<string, string> {
       "export function hex(r: number, g: number, b: number): string {\n  return '#' + [r, g, b].map((part) => part.toString(16).padStart(2, '0')).join('');\n}\n",
     'packages/colors/src/colors.test.ts':
       "import { expect, test } from 'vitest';\nimport { hex } from './colors';\n\ntest('hex', () => expect(hex(255, 0, 16)).toBe('#ff0010'));\n",
+    'packages/units/package.json': vitestPackage('@repo/units', PACKAGES['packages/units']!.test, VITEST_3),
+    'packages/units/src/units.ts': "export function toKm(metres: number): number {\n  if (metres < 0) {\n    throw new RangeError('negative');\n  }\n  return metres / 1000;\n}\n",
+    'packages/units/src/untested.ts': 'export const MILE = 1609.344;\n',
+    'packages/units/src/units.test.ts': "import { expect, test } from 'vitest';\nimport { toKm } from './units';\n\ntest('toKm', () => expect(toKm(1500)).toBe(1.5));\n",
   };
 }
 
@@ -91,7 +99,7 @@ test.after(() => {
   if (scratch) removeDir(scratch);
 });
 
-test(`pnpm workspace with turbo ${TURBO}, Vitest ${VITEST} and Jest ${JEST}: pnpm installs everything, and @monocov/core by name, from the registry`, async () => {
+test(`pnpm workspace with turbo ${TURBO}, Vitest ${VITEST} and ${VITEST_3} and Jest ${JEST}: pnpm installs everything, and @monocov/core by name, from the registry`, async () => {
   workspace = await installedWorkspace('turbo-runners', { manager: 'pnpm', files: files(), devDependencies: ['@monocov/core'] });
   ({ scratch, root, shell } = workspace);
   log(`workspace ${root}`);
@@ -112,13 +120,14 @@ test("monocov init: each package's coverage script runs its test script through 
 test('pnpm run coverage: every package passes with its flags merged, not appended, and the merged report lists every source', () => {
   requireWorkspace();
   const output = runOk(shell, root, 'pnpm', ['run', 'coverage']);
-  assert.match(output, /Tasks:\s+4 successful, 4 total/);
-  assert.equal(turboCached(output), { cached: 0, total: 4 });
+  assert.match(output, /Tasks:\s+5 successful, 5 total/);
+  assert.equal(turboCached(output), { cached: 0, total: 5 });
   assert.not.match(output, 'Expected a single value');
   assert.not.match(output, 'no data');
   for (const projectRoot of Object.keys(PACKAGES)) assert.equal(readJson(dataFile(projectRoot, 'meta.json')).tests.status, 'passed', projectRoot);
   assert.equal(readJson(dataFile('packages/dates', 'meta.json')).collector, 'jest/babel');
   assert.equal(readJson(dataFile('packages/slug', 'meta.json')).collector, 'vitest/v8');
+  assert.equal(readJson(dataFile('packages/units', 'meta.json')).collector, 'vitest/v8');
   const merged = readJson(join(root, 'coverage/workspace/coverage-final.json'));
   assert.equal(
     Object.keys(merged).sort(),
@@ -136,6 +145,7 @@ test("the numbers are each runner's own: the package's test command with the run
     'packages/slug': (dir) => ['exec', 'vitest', '--run', '--coverage.enabled', '--coverage.reporter=json', `--coverage.reportsDirectory=${dir}`],
     'packages/money': (dir) => ['exec', 'vitest', 'run', '--coverage.enabled=true', '--coverage.reporter=json', `--coverage.reportsDirectory=${dir}`],
     'packages/dates': (dir) => ['exec', 'jest', '--ci', '--coverage', '--coverageReporters=json', `--coverageDirectory=${dir}`],
+    'packages/units': (dir) => ['exec', 'vitest', 'run', '--coverage.enabled', '--coverage.reporter=json', `--coverage.reportsDirectory=${dir}`],
   };
   for (const [projectRoot, args] of Object.entries(own)) {
     const dir = join(scratch!, 'runner-own', projectRoot);
@@ -164,7 +174,7 @@ test("a misspelt test command (exit 127): the package's run fails, its earlier d
     failed.output,
     /monocov: the test command failed \(exit status \d+\) before any coverage of @repo\/colors's code was recorded: no data written, the earlier data in [^\n]*coverage\/projects\/packages\/colors is kept, recorded as failed/,
   );
-  assert.equal(turboCached(failed.output), { cached: 3, total: 4 }, 'the other packages came from the cache');
+  assert.equal(turboCached(failed.output), { cached: 4, total: 5 }, 'the other packages came from the cache');
   assert.is(readFileSync(dataFile(MISSPELT, 'coverage-final.json'), 'utf8'), earlierData, 'the earlier coverage-final.json, byte for byte');
   const meta = readJson(dataFile(MISSPELT, 'meta.json'));
   assert.ok(meta.laterRun && meta.laterRun.exitCode !== 0, `meta.json records the later run: ${JSON.stringify(meta.laterRun)}`);

@@ -104,6 +104,18 @@ test('runner output: provider told by its marks, extras dropped, runs of one pro
   const preferred = readRunnerOutput(raw, { workspaceRoot: linked, projectRoot: '.' }, ['vitest/istanbul']);
   assert.equal(preferred.collectors, ['vitest/istanbul']);
   assert.equal(preferred.coverage[key]!.s, { '0': 1 });
+
+  // Vitest 4's v8 provider marks each file with `meta`, Vitest 3's with `all` (v8-to-istanbul, as Jest's).
+  const vitestRaw = join(real, 'vitest-raw');
+  for (const [folder, extra] of [
+    ['vitest-4', { meta: {} }],
+    ['vitest-3', { all: false }],
+  ] as const) {
+    mkdirSync(join(vitestRaw, folder), { recursive: true });
+    writeFileSync(join(vitestRaw, folder, 'coverage-final.json'), JSON.stringify({ [join(real, 'src/a.ts')]: file(extra, 1) }));
+    assert.equal(readRunnerOutput(join(vitestRaw), { workspaceRoot: real, projectRoot: '.' }).collectors, ['vitest/v8'], folder);
+    rmSync(join(vitestRaw, folder), { recursive: true });
+  }
 });
 
 function monocov(cwd: string, args: string[]) {

@@ -53,10 +53,11 @@ function jestFlags(): RunnerFlags {
 }
 
 function vitestFlags({ workspaceRoot, projectRoot, run }: RunnerFlagsOptions): RunnerFlags {
-  // Vitest matches coverage.include anywhere in a file's absolute path, and lists the untested
+  // Vitest 4 matches coverage.include anywhere in a file's absolute path, and lists the untested
   // files it matches under its root. Anchored at the project folder, our globs select exactly
   // the project's sources; with source "workspace" they stay relative, so files of other
-  // packages the tests load match too.
+  // packages the tests load match too. Vitest 3 and earlier match a path relative to their root,
+  // which no anchored glob matches (the output was empty), unless allowExternal is on.
   const projectDir = resolve(workspaceRoot, projectRoot).split('\\').join('/');
   const include = run.source === 'project' ? run.include.map((glob) => `${escapeGlob(projectDir)}/${glob}`) : run.include;
   const flags: Record<string, FlagValue> = {
@@ -67,8 +68,8 @@ function vitestFlags({ workspaceRoot, projectRoot, run }: RunnerFlagsOptions): R
     'coverage.exclude': [...BUILTIN_OMIT],
     'coverage.thresholds': false,
     'coverage.reportOnFailure': true,
+    'coverage.allowExternal': true,
   };
-  if (run.source === 'workspace') flags['coverage.allowExternal'] = true;
   return { runner: 'vitest', flags, outputFlag: 'coverage.reportsDirectory' };
 }
 

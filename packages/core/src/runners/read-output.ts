@@ -89,14 +89,15 @@ export function readIstanbulJson(path: string, since: number, roots: PathRoots):
 
 /**
  * Which coverage provider made a runner's data, from the marks each leaves: v8-to-istanbul
- * (Jest's `v8` provider) writes `all` on every file, ast-v8-to-istanbul (Vitest's `v8`) writes
- * `meta`; istanbul's instrumenter (Jest's `babel`, Vitest's `istanbul`) writes neither.
+ * (Jest's `v8` provider, Vitest's before Vitest 4) writes `all` on every file, ast-v8-to-istanbul
+ * (Vitest 4's `v8`) writes `meta`; istanbul's instrumenter (Jest's `babel`, Vitest's `istanbul`)
+ * writes neither.
  */
 function providerOf(runner: TestRunner, coverage: CoverageMapData): string | undefined {
   const files = Object.values(coverage) as Array<FileCoverageData & Record<string, unknown>>;
   if (files.length === 0) return undefined;
-  const v8Mark = runner === 'jest' ? 'all' : 'meta';
-  if (files.every((file) => v8Mark in file)) return 'v8';
+  const v8Marks = runner === 'jest' ? ['all'] : ['meta', 'all'];
+  if (v8Marks.some((mark) => files.every((file) => mark in file))) return 'v8';
   return runner === 'jest' ? 'babel' : 'istanbul';
 }
 
