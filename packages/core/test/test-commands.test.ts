@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { testCommandKind, withoutRepeats } from '../src/runners/test-commands';
+import { commandAndScriptsItRuns, testCommandKind, withoutRepeats } from '../src/runners/test-commands';
 import { testScripts } from '../src/test-scripts';
 
 // What real repos put in `test` and `test:*` scripts, and what monocov makes of each.
@@ -66,6 +66,16 @@ test("package-manager scripts are followed through the package's other scripts, 
   assert.is(testCommandKind('npm run loop', scripts), undefined);
   assert.is(testCommandKind('yarn e2e', scripts), 'e2e');
   assert.is(testCommandKind('pnpm -r test', scripts), 'workspace');
+});
+
+// package.json is the user's: a script reference names one of its own keys, never Object.prototype's, and
+// only a string is a script (this runs while Nx builds the project graph: a throw would fail the graph).
+test('a script name that is no script of the package: `yarn toString`, `npm run constructor`, a script that is not a string', () => {
+  const scripts = { test: 'vitest run', odd: 5 } as unknown as Record<string, string>;
+  for (const command of ['yarn toString', 'npm run constructor', 'pnpm hasOwnProperty', 'npm run odd']) {
+    assert.equal(commandAndScriptsItRuns(command, scripts), [command], command);
+    assert.is(testCommandKind(command, scripts), undefined, command);
+  }
 });
 
 test('a package script run in watch mode is a watch run: `pnpm run x --watch`, `npm run x -- --watch`', () => {

@@ -100,7 +100,6 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
     const { coverage, collector, contexts } = await collection.gather(outcome);
     // Nothing reads the raw folder from here on: it is removed on libuv's threads while the data is written.
     rawDirRemoved = removeRawDir(rawDir);
-    rawDirRemoved.catch(() => undefined); // its failure is awaited below, not an unhandled rejection meanwhile
     if (!testsPassed(outcome) && !anySourceRan(coverage)) {
       // Not data: nothing of the project is known to have run, so zeros would pass for a measurement.
       const kept = recordRunWithoutTests({ workspaceRoot, dataDir: run.dataDir, projectRoot, ended: outcome });

@@ -72,9 +72,10 @@ function kindOf(command: string, scripts: Readonly<Record<string, string>>, seen
     }
     const argv = segment.trim().split(/\s+/);
     const name = scriptName(argv);
-    if (name === undefined || seen.has(name) || scripts[name] === undefined) continue;
+    const script = name === undefined ? undefined : scriptOf(scripts, name);
+    if (name === undefined || seen.has(name) || script === undefined) continue;
     seen.add(name);
-    const kind = kindOf(scripts[name], scripts, seen);
+    const kind = kindOf(script, scripts, seen);
     // `pnpm run test:lib --watch`, `npm run test -- --watch`: the flag reaches the runner (not `-w`, npm's workspace flag).
     if (kind) found.add(kind === 'unit' && WATCH.test(argv.slice(2).join(' ')) ? 'watch' : kind);
   }
@@ -96,12 +97,19 @@ export function commandAndScriptsItRuns(command: string, scripts: Readonly<Recor
   for (let index = 0; index < commands.length; index++) {
     for (const segment of commands[index]!.split(SEGMENTS)) {
       const name = scriptName(segment.trim().split(/\s+/));
-      if (name === undefined || seen.has(name) || scripts[name] === undefined) continue;
+      const script = name === undefined ? undefined : scriptOf(scripts, name);
+      if (name === undefined || seen.has(name) || script === undefined) continue;
       seen.add(name);
-      commands.push(scripts[name]);
+      commands.push(script);
     }
   }
   return commands;
+}
+
+/** The script a package.json names `name`: its own key only (not `constructor`, `toString`), and only a string. */
+function scriptOf(scripts: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  const script = Object.hasOwn(scripts, name) ? scripts[name] : undefined;
+  return typeof script === 'string' ? script : undefined;
 }
 
 /** `npm test` → test, `npm run unit` → unit, `pnpm unit` / `yarn unit` → unit. */
