@@ -1,6 +1,7 @@
 // The on-disk map cache (node_modules/.cache/monocov): maps read back give the same coverage as
 // maps built fresh, a changed file is parsed again, and a broken entry is rebuilt, not trusted.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -105,12 +106,26 @@ test('an entry that parses but is not what save() writes is built again, and wri
       'a statement range with a text line': () => [lines[0], lines[1]!.replace(/"line":\d+/, '"line":"1"'), ...lines.slice(2)].join('\n'),
       'a probe position that is not a number': () => [lines[0]!.replace(/"column":\d+/, '"column":null'), ...lines.slice(1)].join('\n'),
       'an entry far larger than the file': () => [lines[0]!.replace(/^\{/, '{' + ' '.repeat(200_000)), ...lines.slice(1)].join('\n'),
+      // Well-formed, but the merge refuses data naming a line the file does not have: every later merge would fail.
+      'a statement on a line beyond the file': () => [lines[0], lines[1]!.replace(/"line":\d+/, '"line":900000'), ...lines.slice(2)].join('\n'),
     };
     for (const [what, edit] of Object.entries(edits)) {
       writeFileSync(entry, edit());
       forgetBuiltMaps();
       assert.is(stableStringify(await convertV8Directory({ rawDir, include, cacheDir: ownCache })), fresh, what);
       assert.is(readFileSync(entry, 'utf8'), written, `${what}: the entry is written again`);
+    }
+    // Not a file: a FIFO would wait for a writer for ever, /dev/zero never end (the size bound saw 0 bytes).
+    const notFiles: Record<string, () => void> = {
+      'a FIFO': () => assert.is(spawnSync('mkfifo', [entry]).status, 0),
+      'a link to /dev/zero': () => symlinkSync('/dev/zero', entry),
+    };
+    for (const [what, make] of Object.entries(process.platform === 'win32' ? {} : notFiles)) {
+      rmSync(entry);
+      make();
+      forgetBuiltMaps();
+      assert.is(stableStringify(await convertV8Directory({ rawDir, include, cacheDir: ownCache })), fresh, what);
+      assert.is(readFileSync(entry, 'utf8'), written, `${what}: replaced by the entry written again`);
     }
   } finally {
     rmSync(ownCache, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { markCanonical, stableStringify } from '../stable-json';
@@ -7,6 +7,7 @@ import { CODE_DIR } from '../package-dir';
 import { hashContent } from '../store/format';
 import { isObject } from '../is-object';
 import { TOOL_VERSION } from '../version';
+import { countLines } from '../workspace-source';
 import type { FileCoverageData } from 'istanbul-lib-coverage';
 import type { FileMaps } from './file-map-types';
 import { builtOutputMap } from './inner-maps';
@@ -115,10 +116,10 @@ class MapsStore {
    */
   load(path: string, code: string): FileMaps | undefined {
     try {
-      const entry = this.entryPath(path, code);
-      if (statSync(entry).size > maxEntryBytes(code)) return undefined;
+      const text = readEntry(this.entryPath(path, code), maxEntryBytes(code));
+      if (text === undefined) return undefined;
       // The rest, statementMap, fnMap and branchMap, each on a line (save), and the last newline.
-      const lines = readFileSync(entry, 'utf8').split('\n');
+      const lines = text.split('\n');
       if (lines.length !== 5 || lines[4] !== '') return undefined; // cut short
       const stored = JSON.parse(lines[0]!) as { format: number; maps: FileMaps };
       if (stored.format !== STORE_FORMAT) return undefined;
@@ -128,7 +129,7 @@ class MapsStore {
       const branchMap = mapFromText(lines[3]!) as FileCoverageData['branchMap'];
       // In writing order, as built (convert/istanbul-maps.ts).
       const maps = { ...stored.maps, coverage: { b, branchMap, f, fnMap, path, s, statementMap } };
-      return usableMaps(maps) ? maps : undefined;
+      return usableMaps(maps, countLines(code)) ? maps : undefined;
     } catch {
       return undefined; // not cached yet, or an entry cut short: build it
     }
@@ -166,6 +167,24 @@ class MapsStore {
 }
 
 /**
+ * An entry's text, if it is a regular file of at most `maxBytes` (read no further: a file that grows
+ * meanwhile is cut short, and fails the layout check). A FIFO would block the read and a device
+ * (`/dev/zero`) never end; a link is not followed.
+ */
+function readEntry(path: string, maxBytes: number): string | undefined {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > maxBytes) return undefined;
+    const bytes = Buffer.allocUnsafe(stat.size);
+    const read = readSync(fd, bytes, 0, stat.size, 0);
+    return bytes.toString('utf8', 0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * The most an entry may hold for a file: its maps take 4 times its text at the median and 10 at most
  * (556 sources of this repository and its dependencies), so a larger entry was not written by save().
  */
@@ -177,10 +196,11 @@ function maxEntryBytes(code: string): number {
  * Whether `maps` read from an entry have the shape buildFileMaps gives, so that the conversion uses
  * them as it uses maps it built (and never fails on them): istanbul's maps numbered 0, 1, 2… with
  * every count 0 (an entry's counts are where every count starts), one probe per statement, function
- * and branch arm, whole-number positions, and statement indexes that point back. Written as plain
+ * and branch arm, whole-number positions within the file's `lines`, and statement indexes that point back. Written as plain
  * loops: it runs on every cached file of every run, mostly in code V8 has not optimized yet.
  */
-function usableMaps(maps: FileMaps): boolean {
+function usableMaps(maps: FileMaps, lines: number): boolean {
+  const isSpan = (value: unknown): boolean => isObject(value) && isPosition(value.start, lines) && isPosition(value.end, lines);
   const { coverage, statementProbes, functionProbes, branchIds, branchProbes } = maps;
   if (!isObject(coverage) || !Array.isArray(statementProbes) || !Array.isArray(functionProbes) || !Array.isArray(branchIds) || !Array.isArray(branchProbes)) return false;
   const { statementMap, fnMap, branchMap, s, f, b } = coverage as unknown as Record<string, unknown>;
@@ -228,13 +248,13 @@ function isIndexBelow(value: unknown, limit: number, optional: boolean): boolean
   return (optional && value === undefined) || (Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) < limit);
 }
 
-/** A span with whole-number lines and columns, as buildFileMaps writes every position. */
-function isSpan(value: unknown): boolean {
-  return isObject(value) && isPosition(value.start) && isPosition(value.end);
-}
-
-function isPosition(value: unknown): boolean {
-  return isObject(value) && Number.isSafeInteger(value.line) && Number.isSafeInteger(value.column);
+/**
+ * A position as buildFileMaps writes it: whole numbers, on one of the file's `lines` (the merge
+ * refuses data naming a line beyond them, so an entry that did would break every merge after it).
+ */
+function isPosition(value: unknown, lines: number): boolean {
+  if (!isObject(value) || !Number.isSafeInteger(value.line) || !Number.isSafeInteger(value.column)) return false;
+  return (value.line as number) >= 1 && (value.line as number) <= lines && (value.column as number) >= 0;
 }
 
 /** istanbul's location of an `if`'s absent `else`: `{ start: {}, end: {} }`. */
