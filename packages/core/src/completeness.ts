@@ -172,8 +172,11 @@ function sample(paths: string[]): string {
   return paths.length <= 3 ? paths.join(', ') : `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more`;
 }
 
-/** One line per project that is not `current`, as the CLI and the Nx executor print them. */
-export function describeCompleteness(completeness: Completeness, { verbose = false }: { verbose?: boolean } = {}): string[] {
+/**
+ * One line per project that is not `current`, as the CLI and the Nx executor print them.
+ * `metaFile`, the workspace meta.json as the user's path to it, is named as holding every reason.
+ */
+export function describeCompleteness(completeness: Completeness, { verbose = false, metaFile }: { verbose?: boolean; metaFile?: string } = {}): string[] {
   const lines = completeness.projects
     .filter((entry) => entry.state !== 'current' && (verbose || entry.state !== 'untested'))
     .map((entry) => {
@@ -195,13 +198,14 @@ export function describeCompleteness(completeness: Completeness, { verbose = fal
           return `${label}: not measured — ${entry.reasons.join('; ')}`;
       }
     });
-  // Projects without tests are expected, often many (example apps): one line, the detail in
-  // meta.json, the Markdown summary and --verbose.
+  // Projects without tests are expected, often many (example apps): one line, the reasons in
+  // --verbose and meta.json (the Markdown summary names the projects, without reasons).
   const untested = completeness.projects.filter((entry) => entry.state === 'untested');
   if (!verbose && untested.length > 0) {
     const names = untested.slice(0, 5).map((entry) => entry.projectRoot);
     const more = untested.length > 5 ? ` and ${untested.length - 5} more` : '';
-    lines.push(`not measured: ${untested.length} project(s) without a coverage target (${names.join(', ')}${more}); meta.json, summary.md and --verbose give each reason`);
+    const where = metaFile === undefined ? '' : `, as does "completeness" in ${metaFile}`;
+    lines.push(`not measured: ${untested.length} project(s) without a coverage target (${names.join(', ')}${more}); --verbose lists each reason${where}`);
   }
   return lines;
 }

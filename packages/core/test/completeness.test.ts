@@ -1,4 +1,4 @@
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -75,7 +75,7 @@ test('every project current: nothing listed but the project without tests', () =
   const { byRoot, lines, summed } = states(root);
   assert.equal(byRoot, { 'packages/a': 'current', 'packages/b': 'current', 'packages/c': 'current', 'packages/docs': 'untested' });
   assert.equal(lines, ['packages/docs: not measured — no test script or target']);
-  assert.equal(summed, ['not measured: 1 project(s) without a coverage target (packages/docs); meta.json, summary.md and --verbose give each reason']);
+  assert.equal(summed, ['not measured: 1 project(s) without a coverage target (packages/docs); --verbose lists each reason']);
 });
 
 test('a package whose test run would find no test file is not measured ("no test files") unless it has data: data wins over the rule', () => {
@@ -163,7 +163,15 @@ test('monocov merge --require-complete alone expects the package.json workspaces
   const result = await monocov(root, ['merge', '--reporter', 'json', '--require-complete']);
   assert.is(result.status, 4, result.stderr);
   assert.match(result.stderr, 'monocov merge: packages/c: no data');
-  assert.match(result.stderr, 'monocov merge: not measured: 1 project(s) without a coverage target (packages/docs)');
+  // The line names the file that holds each reason, as the user's path to it: summary.md (not written by default) names the projects only.
+  assert.match(
+    result.stderr,
+    'monocov merge: not measured: 1 project(s) without a coverage target (packages/docs); --verbose lists each reason, as does "completeness" in coverage/workspace/meta.json\n',
+  );
+  const docs = JSON.parse(readFileSync(join(root, 'coverage/workspace/meta.json'), 'utf8')).completeness.find(
+    (entry: { projectRoot: string }) => entry.projectRoot === 'packages/docs',
+  );
+  assert.equal(docs.reasons, ['no test script or target']);
   const verbose = await monocov(root, ['merge', '--reporter', 'json', '--require-complete', '--verbose']);
   assert.match(verbose.stderr, 'monocov merge: packages/docs: not measured — no test script or target');
 });

@@ -91,6 +91,8 @@ export interface WorkspaceReport {
   checked: number;
   /** Absolute paths of the files written (coverage-final.json, lcov.info, …, html/index.html). */
   written: string[];
+  /** Absolute path of the folder of the merged data and reports (`<dataDir>/workspace`, or the chosen output folder), where meta.json records completeness. */
+  outputDir: string;
   /**
    * What the caller should do: `data-error` when data was skipped and errors are not ignored
    * (CLI exit 4), `incomplete` when `requireComplete` and a project's data is missing, stale or
@@ -350,6 +352,7 @@ function finish(
     misses,
     checked: checked + (diff && config.report.failUnderDiff !== undefined ? 1 : 0),
     written,
+    outputDir,
     staleFiles: merged.staleFiles,
     unselected: merged.unselected,
     outcome: dataFailed ? 'data-error' : incomplete ? 'incomplete' : misses.length > 0 ? 'threshold-missed' : 'ok',

@@ -1,5 +1,6 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { describeCompleteness, isIncomplete } from '../completeness';
+import { META_FILE } from '../store/format';
 import { toPosix } from '../workspace-path';
 import type { WorkspaceReport } from './index';
 
@@ -22,7 +23,7 @@ export interface ReportOutput {
 /** The parts of a WorkspaceReport that are printed. */
 export type PrintedReport = Pick<
   WorkspaceReport,
-  'summaryText' | 'markdown' | 'written' | 'problems' | 'misses' | 'duplicates' | 'completeness' | 'staleFiles' | 'unselected' | 'outcome'
+  'summaryText' | 'markdown' | 'written' | 'outputDir' | 'problems' | 'misses' | 'duplicates' | 'completeness' | 'staleFiles' | 'unselected' | 'outcome'
 >;
 
 /** How reportOutput words a report for one adapter. */
@@ -58,7 +59,8 @@ export function reportOutput(result: PrintedReport, options: ReportOutputOptions
   for (const { input, sameAs } of result.duplicates) say('info', `skipped ${shown(input)}: the same data as ${shown(sameAs)}, counted once`);
   if (result.completeness) {
     const failing = result.outcome === 'incomplete';
-    for (const line of describeCompleteness(result.completeness, { verbose: options.verbose })) say(failing ? 'error' : 'warn', line);
+    for (const line of describeCompleteness(result.completeness, { verbose: options.verbose, metaFile: shown(join(result.outputDir, META_FILE)) }))
+      say(failing ? 'error' : 'warn', line);
     const incomplete = result.completeness.projects.filter(isIncomplete).length;
     if (incomplete > 0) {
       // report, check and ratchet read what the last merge recorded; only the merge can require completeness.
