@@ -31,7 +31,9 @@ export function createRawDir(): string {
 
 /**
  * Raw folders of runs that were killed (their pid no longer runs); those of running ones are left
- * alone. Called while the tests run: the temp folder can hold thousands of names.
+ * alone. Called while the tests run: the temp folder can hold thousands of names. A folder that
+ * cannot be removed now is left to a later run: test processes of a killed run may still be
+ * writing into it (rmdir then finds it not empty), and it is no part of this run.
  */
 export function removeAbandonedRawDirs(): void {
   let names: string[];
@@ -43,7 +45,11 @@ export function removeAbandonedRawDirs(): void {
   for (const name of names) {
     const pid = Number(/^monocov-raw-(\d+)-/.exec(name)?.[1]);
     if (!Number.isInteger(pid) || pid === process.pid || isProcessRunning(pid)) continue;
-    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    try {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    } catch {
+      // still being written into, or not ours to remove: a later run tries again
+    }
   }
 }
 

@@ -177,6 +177,44 @@ test('SIGTERM sent to monocov run reaches the tests; the earlier data is kept, m
   assert.equal(meta().laterRun, { exitCode: null, signal: 'SIGTERM' });
 });
 
+// Guards: removeAbandonedRawDirs (test-command.ts), run beside the tests. A killed run's raw
+// folder that its surviving test processes still write into cannot be removed (rmdir finds it not
+// empty again): it is no part of this run, which must go on. Before, the error ended `monocov run`
+// with a stack trace (seen in an Nx run beside another run's killed tests).
+test("a killed run's raw folder that its test processes still write into: left for a later run, this run unharmed", async () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+  const abandoned = mkdtempSync(join(tmpdir(), `monocov-raw-${deadPid}-`));
+  const started = join(root, 'writer-started');
+  // A test process the killed run left behind, writing coverage files into that run's folder.
+  const writer = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const { writeFileSync } = require('node:fs');
+const [dir, started] = process.argv.slice(1);
+let n = 0;
+const write = () => { for (let i = 0; i < 5; i++) try { writeFileSync(dir + '/coverage-' + n++ + '.json', '{}'); } catch {} };
+write();
+writeFileSync(started, String(process.pid));
+setInterval(write, 1);`,
+      abandoned,
+      started,
+    ],
+    { stdio: 'ignore' },
+  );
+  try {
+    await whenExists(started, writer);
+    const run = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, '-e', 'require("./lib/lib").hit()'], { cwd: pkg, encoding: 'utf8' });
+    assert.is(run.status, 0, run.stderr);
+    assert.not.match(run.stderr, 'ENOTEMPTY');
+    assert.is(hitsOf('hit'), 1);
+  } finally {
+    writer.kill('SIGKILL');
+    rmSync(abandoned, { recursive: true, force: true });
+  }
+});
+
 // Guards: NODE_V8_COVERAGE inherited by every child (coverageEnv) and the hits of every raw
 // file summed (convert): 100 children, each calling hit() once, give exactly 100.
 test('a test that forks 100 short-lived children: exact hit counts', () => {
