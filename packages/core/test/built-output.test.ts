@@ -6,6 +6,7 @@ import ts from 'typescript';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FileMapsCache, neverLoadedSources } from '../src/convert';
+import { sourceMapMapping } from '../src/convert/script-mapping';
 import { createSourceFilter } from '../src/files';
 
 // Built output outside dist/, build/ and out/ (tsc's outDir "lib", esm/, cjs/): a file no test loaded
@@ -191,6 +192,16 @@ test('what a never-loaded file stands for: .mjs/.cjs and inline maps, a map the 
     found.read.filter((path) => !scanned.includes(path)),
     [],
   );
+});
+
+test('a Windows drive path in a map names that file on Windows and none elsewhere, for a loaded script too', () => {
+  const mapping = sourceMapMapping({
+    map: { version: 3, sources: ['C:\\repo\\src\\x.ts', '../src/y.ts'], names: [], mappings: 'AAAA,CCAA' },
+    mapUrl: 'file:///ws/lib/x.js.map',
+    lineLengths: [2],
+  });
+  // Resolved as a URL, the drive path became /ws/lib/C:/repo/src/x.ts, a file of the workspace that does not exist.
+  assert.equal(mapping.sources, [process.platform === 'win32' ? 'C:\\repo\\src\\x.ts' : '', '/ws/src/y.ts']);
 });
 
 test.run();
