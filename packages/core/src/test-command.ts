@@ -3,7 +3,7 @@
 import type crossSpawn from 'cross-spawn';
 import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,14 +26,28 @@ export function testsPassed(outcome: TestOutcome): boolean {
  */
 export function createRawDir(): string {
   // The pid in the name says whose it is: a run killed before its cleanup leaves it to the next.
-  return mkdtempSync(join(tmpdir(), `monocov-raw-${process.pid}-`));
+  const namespace = pidNamespace();
+  return mkdtempSync(join(tmpdir(), `monocov-raw-${process.pid}-${namespace === undefined ? '' : `ns${namespace}-`}`));
+}
+
+/**
+ * The PID namespace this process's pid belongs to (Linux: `4026531836` of `pid:[4026531836]`), undefined
+ * where there is none to read. Containers that share one temp folder each count pids of their own.
+ */
+function pidNamespace(): string | undefined {
+  try {
+    return /\[(\d+)\]$/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Raw folders of runs that were killed (their pid no longer runs); those of running ones are left
- * alone. Called while the tests run: the temp folder can hold thousands of names. A folder that
- * cannot be removed now is left to a later run: test processes of a killed run may still be
- * writing into it (rmdir then finds it not empty), and it is no part of this run.
+ * alone, and so are those made in another PID namespace (a container sharing the temp folder), whose
+ * pids say nothing here. Called while the tests run: the temp folder can hold thousands of names. A
+ * folder that cannot be removed now is left to a later run: test processes of a killed run may
+ * still be writing into it (rmdir then finds it not empty), and it is no part of this run.
  */
 export function removeAbandonedRawDirs(): void {
   let names: string[];
@@ -42,9 +56,13 @@ export function removeAbandonedRawDirs(): void {
   } catch {
     return;
   }
+  const namespace = pidNamespace();
   for (const name of names) {
-    const pid = Number(/^monocov-raw-(\d+)-/.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid || isProcessRunning(pid)) continue;
+    const [, pidText, madeIn] = /^monocov-raw-(\d+)-(?:ns(\d+)-)?/.exec(name) ?? [];
+    const pid = Number(pidText);
+    // A name without a namespace was made where there is none to read, or by an earlier monocov.
+    if (!Number.isInteger(pid) || (madeIn !== undefined && madeIn !== namespace)) continue;
+    if (pid === process.pid || isProcessRunning(pid)) continue;
     try {
       rmSync(join(tmpdir(), name), { recursive: true, force: true });
     } catch {

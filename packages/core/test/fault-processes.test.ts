@@ -1,9 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createRawDir } from '../src/test-command';
 
 // Issue 7, item 3 (processes), through the real `monocov run` bin (built by `npm test`):
 // tests killed mid-run, signals sent to monocov itself, a test that forks 100 children, and
@@ -212,6 +213,30 @@ setInterval(write, 1);`,
   } finally {
     writer.kill('SIGKILL');
     rmSync(abandoned, { recursive: true, force: true });
+  }
+});
+
+// Guards: the PID namespace in raw folders' names (createRawDir, removeAbandonedRawDirs). Runs in
+// containers that share one temp folder each count pids of their own: a live run's folder whose pid
+// is no process here must not be taken for a killed run's (its data would be lost).
+test("raw folders of killed runs are removed by the next run; another PID namespace's are not", () => {
+  const namespace = /\[(\d+)\]$/.exec(existsSync('/proc/self/ns/pid') ? readlinkSync('/proc/self/ns/pid') : '')?.[1];
+  const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+  const folder = (infix: string) => mkdtempSync(join(tmpdir(), `monocov-raw-${deadPid}-${infix}`));
+  const killedHere = folder(namespace === undefined ? '' : `ns${namespace}-`);
+  const earlierMonocov = folder('');
+  const otherNamespace = folder(`ns${namespace === '1' ? '2' : '1'}-`);
+  try {
+    const run = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, '-e', 'require("./lib/lib").hit()'], { cwd: pkg, encoding: 'utf8' });
+    assert.is(run.status, 0, run.stderr);
+    assert.not.ok(existsSync(killedHere), "a killed run's folder in this namespace is removed");
+    assert.not.ok(existsSync(earlierMonocov), 'one without a namespace in its name is judged by its pid, as before');
+    assert.ok(existsSync(otherNamespace), "another namespace's folder is kept");
+    const made = createRawDir();
+    rmSync(made, { recursive: true });
+    if (namespace !== undefined) assert.ok(made.includes(`-ns${namespace}-`), `a raw folder's name holds its namespace: ${made}`);
+  } finally {
+    for (const dir of [killedHere, earlierMonocov, otherNamespace]) rmSync(dir, { recursive: true, force: true });
   }
 });
 
