@@ -124,6 +124,20 @@ export function builtWithoutSourcesWarning(built: ReadonlyArray<{ path: string; 
   );
 }
 
+/**
+ * `run.include` selects only built output (`lib/**` of a TypeScript package), whose counts go to
+ * its maps' sources, which include/omit then leave out: nothing of the project is counted, and its
+ * line would read 100 % of 0 files without this warning.
+ */
+export function builtOutputOnlyWarning(built: readonly string[]): string | undefined {
+  if (built.length === 0) return undefined;
+  const more = built.length > 3 ? `, and ${built.length - 3} more` : '';
+  return (
+    `warning: nothing of this project is counted: the files run.include selects are built output (${built.slice(0, 3).join(', ')}${more}), which counts through ` +
+    'its source map\'s sources, and run.include or run.omit leave those out; select the sources instead ("src/**") (docs/configuration.md#built-output)'
+  );
+}
+
 export interface SourceScan {
   /** Absolute paths of every source under the project root, sorted. */
   files: string[];

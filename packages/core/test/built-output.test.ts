@@ -106,6 +106,19 @@ test('greet', () => assert.strictEqual(greet('x'), 'hello, x'));
   compile(pkg, ['added.ts']);
   const stale = spawnSync(process.execPath, [BIN, 'merge', '--expect', 'packages/a', '--reporter', 'json'], { cwd: root, encoding: 'utf8' });
   assert.ok((stale.stdout + stale.stderr).includes('monocov merge: packages/a: stale data — 1 source file(s) added since: packages/a/src/added.ts\n'), stale.stdout + stale.stderr);
+
+  // An include that selects the built files only leaves their sources out: nothing counts, and that is said.
+  writeFileSync(join(root, '.coveragerc.json'), JSON.stringify({ run: { include: ['lib/**'] } }));
+  const builtOnly = spawnSync(process.execPath, [BIN, 'run', '--', process.execPath, '--test', 'test/'], { cwd: pkg, encoding: 'utf8' });
+  assert.is(builtOnly.status, 0, builtOnly.stderr);
+  assert.match(builtOnly.stdout, ' in 0 files;');
+  assert.ok(
+    builtOnly.stderr.includes(
+      'monocov: warning: nothing of this project is counted: the files run.include selects are built output (packages/a/lib/added.js, packages/a/lib/index.js, packages/a/lib/old.js, and 1 more), ' +
+        'which counts through its source map\'s sources, and run.include or run.omit leave those out; select the sources instead ("src/**") (docs/configuration.md#built-output)\n',
+    ),
+    builtOnly.stderr,
+  );
 });
 
 /** neverLoadedSources over real files, as the run asks it after the tests: the files no test loaded, in the scan's order. */

@@ -9,6 +9,7 @@ import { compareStrings } from '../compare';
 import { createRawDir, removeAbandonedRawDirs, removeRawDir, testsPassed, type TestOutcome } from '../test-command';
 import {
   builtinOmitWarning,
+  builtOutputOnlyWarning,
   builtWithoutSourcesWarning,
   createSourceFilter,
   includesMatchingNothing,
@@ -134,6 +135,15 @@ export async function collectProjectCoverage(options: ProjectCoverageOptions): P
       }
       const unmapped = builtWithoutSourcesWarning(withoutSources.map(({ path, reason }) => ({ path: workspaceRelative(workspaceRoot, path) ?? path, reason })));
       if (unmapped !== undefined) warnings.push(unmapped);
+    }
+    if (Object.keys(coverage).length === 0 && scan.files.length > 0) {
+      const built: string[] = [];
+      for (const file of scan.files) {
+        const text = await files().text(file);
+        if (text !== undefined && files().builtOutput(workspaceRoot, file, text)) built.push(workspaceRelative(workspaceRoot, file) ?? file);
+      }
+      const countsNothing = builtOutputOnlyWarning(built);
+      if (countsNothing !== undefined) warnings.push(countsNothing);
     }
     const portable = toPortableCoverage(coverage, workspaceRoot);
     const dataDir = writeProjectData({
