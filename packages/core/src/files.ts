@@ -131,11 +131,9 @@ export function builtWithoutSourcesWarning(built: ReadonlyArray<{ path: string; 
  */
 export function builtOutputOnlyWarning(built: readonly string[]): string | undefined {
   if (built.length === 0) return undefined;
-  const more = built.length > 3 ? `, and ${built.length - 3} more` : '';
-  return (
-    `warning: nothing of this project is counted: the files run.include selects are built output (${built.slice(0, 3).join(', ')}${more}), which counts through ` +
-    'its source map\'s sources, and run.include or run.omit leave those out; select the sources instead ("src/**") (docs/configuration.md#built-output)'
-  );
+  const files = built.slice(0, 3).join(', ') + (built.length > 3 ? `, and ${built.length - 3} more` : '');
+  const fix = `which counts through its source map's sources, and run.include or run.omit leave those out; select the sources instead ("src/**") (docs/configuration.md#built-output)`;
+  return `warning: nothing of this project is counted: the files run.include selects are built output (${files}), ${fix}`;
 }
 
 export interface SourceScan {
