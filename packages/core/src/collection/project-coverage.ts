@@ -245,18 +245,22 @@ async function awaitTests(running: Promise<TestOutcome>, { whileTestsRun }: Rout
       () => undefined,
     ),
   };
-  const meanwhile = new Promise((resolve) => setImmediate(resolve)).then(() => {
-    removeAbandonedRawDirs();
-    sourceScan();
-    return whileTestsRun?.(tests);
-  });
+  const meanwhile = new Promise((resolve) => setImmediate(resolve))
+    .then(() => {
+      removeAbandonedRawDirs();
+      sourceScan();
+      return whileTestsRun?.(tests);
+    })
+    // Caught as it happens, or Node would end the run on an unhandled rejection before the tests end:
+    // a failure here meets the conversion again, which reports it.
+    .catch(() => undefined);
   let outcome: TestOutcome;
   try {
     outcome = await running;
   } finally {
     testsEnded = true;
   }
-  await meanwhile.catch(() => undefined); // a failure here meets the conversion again, which reports it
+  await meanwhile;
   return outcome;
 }
 
