@@ -18,9 +18,11 @@ import { toPosix } from './workspace-path';
 /**
  * Rules that name tests: a test loading such a file is expected, so it is left out silently.
  * Test and output folders are anchored at the project root, as nyc's defaults anchor them: a
- * `src/executors/test/` or `src/commands/build/` folder holds sources.
+ * `src/executors/test/` or `src/commands/build/` folder holds sources. `__testfixtures__` holds
+ * jscodeshift's input/output fixtures: test data, often not even valid code (valibot's zod-to-valibot
+ * codemod has 213 of them beside its 210 sources).
  */
-const TEST_OMIT: readonly string[] = ['**/*.test.*', '**/*.spec.*', 'test/**', 'tests/**', '**/__tests__/**', '**/__mocks__/**'];
+const TEST_OMIT: readonly string[] = ['**/*.test.*', '**/*.spec.*', 'test/**', 'tests/**', '**/__tests__/**', '**/__mocks__/**', '**/__testfixtures__/**'];
 
 /** Always left out, whatever `run.omit` says: tests, declarations, generated code, dependencies, build output, config. */
 export const BUILTIN_OMIT: readonly string[] = [
@@ -46,7 +48,7 @@ export const BUILTIN_OMIT: readonly string[] = [
 const SOURCE_EXTENSION = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
 /** Folders whose whole content BUILTIN_OMIT leaves out wherever they are (plus VCS and Nx caches): listing never descends into them. */
-const SKIPPED_DIRS = new Set(['__tests__', '__mocks__', 'generated', 'node_modules', '.git', '.nx']);
+const SKIPPED_DIRS = new Set(['__tests__', '__mocks__', '__testfixtures__', 'generated', 'node_modules', '.git', '.nx']);
 
 /** Folders BUILTIN_OMIT leaves out at the project root only. */
 const SKIPPED_ROOT_DIRS = new Set(['test', 'tests', 'dist', 'build', 'out', 'coverage']);

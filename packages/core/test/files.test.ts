@@ -58,6 +58,7 @@ const PROJECT_CASES: Array<[string, boolean]> = [
   ['tests/a.ts', false],
   ['src/__tests__/a.ts', false],
   ['__mocks__/fs.js', false],
+  ['__testfixtures__/zod-enum/input.ts', false], // jscodeshift's fixtures: test data
   ['src/types.d.ts', false],
   ['src/types.d.mts', false],
   ['src/types.d.cts', false],
