@@ -10,7 +10,7 @@ import { normalizeProjectRoot } from './layout';
 import { projectLabel } from './report/projects';
 import type { ProjectCompleteness, ProjectDataState } from './store/format';
 import { toPosix } from './workspace-path';
-import { testScripts } from './test-scripts';
+import { ownCoverageScriptReason, runsMonocov, testScripts } from './test-scripts';
 import { findsNoTestFile, NO_TEST_FILES } from './test-files';
 import { readWorkspaceMembers } from './workspace-members';
 import { compareStrings } from './compare';
@@ -273,7 +273,12 @@ function describeFolder(workspaceRoot: string, projectRoot: string, named: boole
   const manifest = readJson(join(dir, 'package.json'));
   const name = stringOr(project?.name) ?? stringOr(manifest?.name) ?? (projectRoot === '.' ? basename(workspaceRoot) : basename(projectRoot));
   const scripts = manifest?.scripts as Record<string, unknown> | undefined;
-  if (named || typeof scripts?.coverage === 'string') return { project: name, projectRoot };
+  if (named) return { project: name, projectRoot };
+  // A package's own coverage script (\`vitest run --coverage\`) writes no monocov data: not expected, as \`monocov init\` leaves it unmeasured, unless data shows it is measured.
+  if (typeof scripts?.coverage === 'string')
+    return runsMonocov(scripts.coverage)
+      ? { project: name, projectRoot }
+      : { project: name, projectRoot, untested: ownCoverageScriptReason(scripts.coverage), untestedInferred: true };
   const testTarget = ((project?.targets as Record<string, unknown> | undefined)?.test ?? (manifest?.nx as { targets?: Record<string, unknown> } | undefined)?.targets?.test) as
     { options?: Record<string, unknown> } | undefined;
   const tests = testScripts(scripts);

@@ -8,7 +8,7 @@ import { projectDataDir } from './layout';
 import { toPosix } from './workspace-path';
 import { findsNoTestFile, noTestFilesReason } from './test-files';
 import { testCommandKind } from './runners/test-commands';
-import { testScripts } from './test-scripts';
+import { ownCoverageScriptReason, runsMonocov, testScripts } from './test-scripts';
 import { readWorkspaceMembers } from './workspace-members';
 
 /**
@@ -110,8 +110,8 @@ function addCoverageScript(files: WorkspaceFiles, projectRoot: string, packageMa
   const scripts = (manifest.scripts ?? {}) as Record<string, unknown>;
   const existing = scripts.coverage;
   if (typeof existing === 'string') {
-    if (existing.includes('monocov run')) return { projectRoot, name };
-    return { projectRoot, name, reason: `has its own \`coverage\` script ("${existing}"); make it \`monocov run -- <test command>\` to measure it` };
+    if (runsMonocov(existing)) return { projectRoot, name };
+    return { projectRoot, name, reason: ownCoverageScriptReason(existing) };
   }
   const tests = testScripts(scripts);
   const chosen = tests[0]?.name === 'test' ? tests[0] : tests.length === 1 ? tests[0] : undefined;

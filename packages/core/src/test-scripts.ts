@@ -29,3 +29,13 @@ export function testScripts(scripts: unknown): TestScript[] {
   }
   return withoutRepeats(found, all).kept;
 }
+
+/** Whether a `coverage` script runs monocov; any other (`vitest run --coverage`, `c8 npm test`) is the package's own, which `monocov init` leaves as it is. */
+export function runsMonocov(coverageScript: string): boolean {
+  return coverageScript.includes('monocov run');
+}
+
+/** Why a package with its own `coverage` script is not measured, and what to do: `monocov init` and `monocov merge` say the same. */
+export function ownCoverageScriptReason(coverageScript: string): string {
+  return `has its own \`coverage\` script ("${coverageScript}"); make it \`monocov run -- <test command>\` to measure it`;
+}

@@ -195,6 +195,28 @@ test('without --expect, monocov merge names a workspace package with no data; pn
   assert.is(required.status, 4, required.stderr);
 });
 
+test('a package with its own coverage script (vitest run --coverage) is not measured, as monocov init says, rather than "no data"; its data, when there is some, is merged as expected', async () => {
+  const root = workspace();
+  // Seen in open-circle/valibot: `library` keeps "coverage": "vitest run --coverage --isolate", which the root `pnpm -r run coverage` runs too.
+  writeFiles(root, {
+    'package.json': JSON.stringify({ name: 'ws', private: true }),
+    'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n",
+    'packages/c/package.json': JSON.stringify({ name: 'c', scripts: { test: 'vitest', coverage: 'vitest run --coverage --isolate' } }),
+  });
+  rmSync(join(root, 'coverage/projects/packages/c'), { recursive: true });
+  const merged = await monocov(root, ['merge', '--reporter', 'json', '--require-complete', '--verbose']);
+  assert.is(merged.status, 0, merged.stderr);
+  assert.not.match(merged.stderr, 'packages/c: no data');
+  assert.match(
+    merged.stderr,
+    'monocov merge: packages/c: not measured — has its own `coverage` script ("vitest run --coverage --isolate"); make it `monocov run -- <test command>` to measure it',
+  );
+  collect(root, 'c');
+  const measured = await monocov(root, ['merge', '--reporter', 'json', '--require-complete', '--verbose']);
+  assert.is(measured.status, 0, measured.stderr);
+  assert.not.match(measured.stderr, 'packages/c');
+});
+
 test('--require-complete outside a workspace, without --expect, is a configuration error naming both ways to expect projects', async () => {
   const root = workspace();
   writeFiles(root, { 'package.json': JSON.stringify({ name: 'single' }) });
