@@ -227,4 +227,26 @@ test("real Vitest, two configs disagreeing on provider and enabled: one provider
   );
 });
 
+test('real Vitest: sources in folders whose names end like an omitted root folder (src/vitest/, src/layout/) keep their hits; the root test/ folder stays out', () => {
+  // Vitest 4 matches coverage.exclude anywhere in the path: `test/**` matched `src/vitest/`, as in open-circle/valibot's to-json-schema.
+  const root = tree({
+    'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+    'packages/lib/package.json': JSON.stringify({ name: 'lib', type: 'module', scripts: { test: 'vitest run' } }),
+    'packages/lib/src/vitest/createContext.ts': 'export function createContext() {\n  return { definitions: {} };\n}\n',
+    'packages/lib/src/layout/pad.ts': 'export const pad = (text: string) => ` ${text} `;\n',
+    'packages/lib/test/helper.ts': 'export const two = 2;\n',
+    'packages/lib/test/a.test.ts': `import { expect, test } from 'vitest';\nimport { createContext } from '../src/vitest/createContext';\nimport { pad } from '../src/layout/pad';\nimport { two } from './helper';\ntest('a', () => {\n  expect(createContext().definitions).toEqual({});\n  expect(pad('x').length).toBe(1 + two);\n});\n`,
+  });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  const result = spawnSync(process.execPath, [BIN, 'run', '--', 'npm', 'test'], { cwd: join(root, 'packages/lib'), encoding: 'utf8' });
+  assert.is(result.status, 0, result.stderr + result.stdout);
+  const data = JSON.parse(readFileSync(join(root, 'coverage/projects/packages/lib/coverage-final.json'), 'utf8')) as CoverageMapData;
+  assert.equal(Object.keys(data).sort(), ['packages/lib/src/layout/pad.ts', 'packages/lib/src/vitest/createContext.ts']);
+  for (const file of Object.values(data))
+    assert.ok(
+      Object.values(file.f).every((hits) => hits > 0),
+      `${file.path}: every function counted`,
+    );
+});
+
 test.run();

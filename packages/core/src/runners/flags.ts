@@ -60,12 +60,16 @@ function vitestFlags({ workspaceRoot, projectRoot, run }: RunnerFlagsOptions): R
   // which no anchored glob matches (the output was empty), unless allowExternal is on.
   const projectDir = resolve(workspaceRoot, projectRoot).split('\\').join('/');
   const include = run.source === 'project' ? run.include.map((glob) => `${escapeGlob(projectDir)}/${glob}`) : run.include;
+  // Matched anywhere too, the omit list's root folders (`test/**`, `out/**`) left relative dropped the
+  // hits of `src/vitest/x.ts` and `src/layout/x.ts` (seen in open-circle/valibot's to-json-schema):
+  // they are anchored at the project folder, where the omit list means them.
+  const exclude = BUILTIN_OMIT.map((glob) => (glob.startsWith('**/') ? glob : `${escapeGlob(projectDir)}/${glob}`));
   const flags: Record<string, FlagValue> = {
     run: true,
     'coverage.enabled': true,
     'coverage.reporter': ['json'],
     'coverage.include': include,
-    'coverage.exclude': [...BUILTIN_OMIT],
+    'coverage.exclude': exclude,
     'coverage.thresholds': false,
     'coverage.reportOnFailure': true,
     'coverage.allowExternal': true,
