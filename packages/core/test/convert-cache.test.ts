@@ -1,9 +1,9 @@
 // The on-disk map cache (node_modules/.cache/monocov): maps read back give the same coverage as
 // maps built fresh, a changed file is parsed again, and a broken entry is rebuilt, not trusted.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convertV8Directory, emptyFileCoverage, FileMapsCache, prepareFileMaps } from '../src/convert';
@@ -126,6 +126,20 @@ test('an entry that parses but is not what save() writes is built again, and wri
       forgetBuiltMaps();
       assert.is(stableStringify(await convertV8Directory({ rawDir, include, cacheDir: ownCache })), fresh, what);
       assert.is(readFileSync(entry, 'utf8'), written, `${what}: replaced by the entry written again`);
+    }
+    // A folder of the cache restored as a link: the entry is not written wherever it leads.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'monocov-maps-elsewhere-'));
+    try {
+      for (const folder of [dirname(entry), join(ownCache, 'maps')]) {
+        rmSync(join(ownCache, 'maps'), { recursive: true, force: true });
+        mkdirSync(dirname(folder), { recursive: true });
+        symlinkSync(elsewhere, folder);
+        forgetBuiltMaps();
+        assert.is(stableStringify(await convertV8Directory({ rawDir, include, cacheDir: ownCache })), fresh, folder);
+        assert.equal(readdirSync(elsewhere, { recursive: true }), [], `nothing written through ${folder}`);
+      }
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
     }
   } finally {
     rmSync(ownCache, { recursive: true, force: true });

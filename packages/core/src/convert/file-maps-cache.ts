@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { markCanonical, stableStringify } from '../stable-json';
@@ -141,7 +141,11 @@ class MapsStore {
     const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       if (!this.madeDirs.has(dir)) {
-        mkdirSync(dir, { recursive: true });
+        // A folder restored as a link (maps/, maps/<2 hex>/) would take the entry wherever it leads.
+        for (const folder of [join(dir, '..'), dir]) {
+          mkdirSync(folder, { recursive: true });
+          if (lstatSync(folder).isSymbolicLink()) return;
+        }
         this.madeDirs.add(dir);
       }
       // The path is left out: the same content elsewhere (another clone, a copied file) has the same
