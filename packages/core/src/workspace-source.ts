@@ -1,5 +1,6 @@
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { readRegularFile } from './regular-file';
 
 /**
  * Largest source file read into a report. Coverage of a bigger file is still counted; its HTML
@@ -66,26 +67,6 @@ export function readWorkspaceSource(workspaceRoot: string, rel: string): SourceR
 /** The bytes of a file locateWorkspaceSource admitted (`located`), read as readWorkspaceSource reads them; its refusal passed on. */
 export function readLocatedSource(located: ReturnType<typeof locateWorkspaceSource>): { ok: true; bytes: Buffer } | { ok: false; reason: string } {
   if (!located.ok) return located;
-  let fd: number;
-  try {
-    // O_NONBLOCK: a file swapped for a FIFO since it was located must not wait for a writer; it is refused just below.
-    fd = openSync(located.real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
-  } catch (error) {
-    return { ok: false, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return { ok: false, reason: 'is not a regular file' };
-    if (stat.size > MAX_SOURCE_BYTES) return { ok: false, reason: `is larger than ${MAX_SOURCE_BYTES / 2 ** 20} MiB` };
-    const bytes = Buffer.allocUnsafe(stat.size);
-    let filled = 0;
-    while (filled < stat.size) {
-      const read = readSync(fd, bytes, filled, stat.size - filled, filled);
-      if (read === 0) break;
-      filled += read;
-    }
-    return { ok: true, bytes: bytes.subarray(0, filled) };
-  } finally {
-    closeSync(fd);
-  }
+  // Not as a link, nor when no regular file: a file swapped for a link or a FIFO since it was located is refused, without waiting for a writer.
+  return readRegularFile(located.real, { followLinks: false, maxBytes: MAX_SOURCE_BYTES });
 }

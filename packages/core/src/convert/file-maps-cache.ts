@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { markCanonical, stableStringify } from '../stable-json';
 import { CODE_DIR } from '../package-dir';
 import { hashContent } from '../store/format';
 import { isObject } from '../is-object';
+import { readRegularFile } from '../regular-file';
 import { TOOL_VERSION } from '../version';
 import { countLines } from '../workspace-source';
 import type { FileCoverageData } from 'istanbul-lib-coverage';
@@ -116,8 +117,10 @@ class MapsStore {
    */
   load(path: string, code: string): FileMaps | undefined {
     try {
-      const text = readEntry(this.entryPath(path, code), maxEntryBytes(code));
-      if (text === undefined) return undefined;
+      // Not followed as a link, nor read when it is no regular file (a FIFO, /dev/zero) or larger than an entry can be.
+      const read = readRegularFile(this.entryPath(path, code), { followLinks: false, maxBytes: maxEntryBytes(code) });
+      if (!read.ok) return undefined;
+      const text = read.bytes.toString('utf8');
       // The rest, statementMap, fnMap and branchMap, each on a line (save), and the last newline.
       const lines = text.split('\n');
       if (lines.length !== 5 || lines[4] !== '') return undefined; // cut short
@@ -167,24 +170,6 @@ class MapsStore {
       .update(code)
       .digest('hex');
     return join(this.dir, 'maps', key.slice(0, 2), `${key}.json`);
-  }
-}
-
-/**
- * An entry's text, if it is a regular file of at most `maxBytes` (read no further: a file that grows
- * meanwhile is cut short, and fails the layout check). A FIFO would block the read and a device
- * (`/dev/zero`) never end; a link is not followed.
- */
-function readEntry(path: string, maxBytes: number): string | undefined {
-  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size > maxBytes) return undefined;
-    const bytes = Buffer.allocUnsafe(stat.size);
-    const read = readSync(fd, bytes, 0, stat.size, 0);
-    return bytes.toString('utf8', 0, read);
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -1,8 +1,9 @@
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
 import { DataError } from '../errors';
 import { jsonObjectEntriesOfFile } from '../json-entries';
+import { openRegularFile, readRegularFile } from '../regular-file';
 import {
   CONTEXTS_FILE,
   COVERAGE_FILE,
@@ -47,9 +48,11 @@ export function readCoverageFile(path: string): CoverageMapData {
  * is a DataError when it is reached, after the entries before it were given.
  */
 export function* readCoverageEntries(path: string): Generator<CoverageEntry> {
-  const fd = openRegularFile(path);
+  // Only a regular file: a FIFO would block the read and a device never end.
+  const opened = openRegularFile(path, { followLinks: true });
+  if (!opened.ok) throw new DataError(`${path}: ${opened.reason}`, path);
+  const { fd, size } = opened;
   try {
-    const size = fstatSync(fd).size;
     const entries = size > wholeParseLimit() ? jsonObjectEntriesOfFile(fd) : wholeObjectEntries(readFileSync(fd), path);
     for (;;) {
       let next: IteratorResult<[string, unknown, number]>;
@@ -86,38 +89,12 @@ function* wholeObjectEntries(bytes: Buffer, path: string): Generator<[string, un
   for (const key of keys) yield [key, (parsed as Record<string, unknown>)[key], share];
 }
 
-/**
- * A data file opened, only when it is a regular file: a FIFO would block the read and a device
- * never end. Anything else is a DataError naming the file.
- */
-function openRegularFile(path: string, { followLink = true } = {}): number {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (followLink ? 0 : (constants.O_NOFOLLOW ?? 0)));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DataError(code === 'ELOOP' ? `${path}: is a symbolic link, not followed` : `${path}: cannot be read (${code ?? String(error)})`, path);
-  }
-  if (!fstatSync(fd).isFile()) {
-    closeSync(fd);
-    throw new DataError(`${path}: is not a regular file`, path);
-  }
-  return fd;
-}
-
-function readRegularFile(path: string, options: { followLink?: boolean } = {}): Buffer {
-  const fd = openRegularFile(path, options);
-  try {
-    return readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** A small JSON file of ours (meta.json, contexts.json); unreadable or malformed is a DataError naming it. */
 export function readJsonFile(path: string): unknown {
   // A companion file that is a link is not followed: it could lead anywhere (/proc/self/environ).
-  const bytes = readRegularFile(path, { followLink: false });
+  const read = readRegularFile(path, { followLinks: false });
+  if (!read.ok) throw new DataError(`${path}: ${read.reason}`, path);
+  const { bytes } = read;
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch (error) {
