@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { configHash } from './config/load';
 import type { CoverageConfig } from './config/types';
-import { builtOutputMap } from './convert/inner-maps';
+import { builtOutputMap, builtOutputSources } from './convert/inner-maps';
 import { createSourceFilter, listSourceFiles } from './files';
 import type { CombineResult } from './combine';
 import { normalizeProjectRoot } from './layout';
@@ -138,8 +138,8 @@ function staleReasons(workspaceRoot: string, root: string, run: CoverageConfig['
 
 /**
  * The sources the project's run would count now (run.all) that `held` lacks, workspace-relative: the
- * files its include selects, except built output, which counts through its map's sources as the run
- * counts it (neverLoadedSources). Only the files the data lacks are read.
+ * files its include selects, except built output, which counts through its map's sources by the run's
+ * own rule (builtOutputSources). Only the files the data lacks are read.
  */
 function addedSources(workspaceRoot: string, projectRoot: string, run: CoverageConfig['run'], held: ReadonlySet<string>): string[] {
   const relativePath = (file: string) => toPosix(relative(workspaceRoot, file));
@@ -152,9 +152,7 @@ function addedSources(workspaceRoot: string, projectRoot: string, run: CoverageC
       added.add(relativePath(file));
       continue;
     }
-    map.sources.forEach((source, index) => {
-      if (source !== '' && !held.has(relativePath(source)) && include(source) && (existsSync(source) || map.sourcesContent[index] !== undefined)) added.add(relativePath(source));
-    });
+    for (const { path } of builtOutputSources(map, include).counted) if (!held.has(relativePath(path))) added.add(relativePath(path));
   }
   return [...added].sort(compareStrings);
 }

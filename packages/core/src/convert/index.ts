@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CoverageMapData, FileCoverageData } from 'istanbul-lib-coverage';
@@ -7,7 +6,7 @@ import { isProcessRunning } from '../fs-atomic';
 import { markCanonical } from '../stable-json';
 import { addHits } from './apply-hits';
 import { FileMapsCache } from './file-maps-cache';
-import { workspaceInnerMaps } from './inner-maps';
+import { builtOutputSources, workspaceInnerMaps, type UnmappedReason } from './inner-maps';
 
 export { FileMapsCache };
 import { RangeTree } from './range-tree';
@@ -280,15 +279,15 @@ export interface NeverLoadedSource {
 /** A built file no source stands for: its map names none that lies in the workspace and exists (or whose text it carries). */
 export interface BuiltFileWithoutSources {
   path: string;
-  /** Why: its sources are all outside the workspace, some do not exist, or the map names none. */
-  reason: 'outside the workspace' | 'not found' | 'none named';
+  reason: UnmappedReason;
 }
 
 /**
  * What the files no test loaded stand for. A file is counted as itself unless it is built output
  * (builtOutputMap: JavaScript ending with a usable `sourceMappingURL`): then, as when a test loads
  * it, it counts through its map, never as itself: each source the map names that `include`
- * selects is counted (on disk, or with the text the map carries). A built file whose map names no
+ * selects is counted (on disk, or with the text the map carries: builtOutputSources, the rule the
+ * merge's completeness check applies too). A built file whose map names no
  * workspace source at all is listed in `withoutSources`, to be named in a warning: a test loading
  * it would count nothing either. Each path is listed once, in the order met.
  */
@@ -313,23 +312,9 @@ export async function neverLoadedSources(
       add({ path });
       continue;
     }
-    let named = false;
-    for (const [index, source] of map.sources.entries()) {
-      if (source === '') continue; // outside the workspace
-      const content = map.sourcesContent[index];
-      if (!include(source)) {
-        // A source left out on purpose (run.omit, another project's) still stands for the built file.
-        named ||= content !== undefined || existsSync(source);
-      } else if ((await files.text(source)) !== undefined) {
-        add({ path: source });
-        named = true;
-      } else if (content !== undefined) {
-        add({ path: source, content });
-        named = true;
-      }
-    }
-    if (!named)
-      withoutSources.push({ path, reason: map.sources.length === 0 ? 'none named' : map.sources.some((source) => source !== '') ? 'not found' : 'outside the workspace' });
+    const { counted, unmapped } = builtOutputSources(map, include);
+    for (const source of counted) add(source);
+    if (unmapped !== undefined) withoutSources.push({ path, reason: unmapped });
   }
   return { sources, withoutSources };
 }

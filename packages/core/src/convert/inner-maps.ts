@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as TraceMapping from '@jridgewell/trace-mapping';
@@ -39,6 +40,32 @@ const BUILT_EXTENSION = /\.(?:[cm]?js|jsx)$/;
  */
 export function builtOutputMap(workspaceRoot: string, path: string, text: string): InnerMap | undefined {
   return BUILT_EXTENSION.test(path) ? mapOfBuiltText(workspaceRoot, path, text) : undefined;
+}
+
+/** Why no workspace source stands for a built file: its map's sources all lie outside the workspace, some do not exist, or it names none. */
+export type UnmappedReason = 'outside the workspace' | 'not found' | 'none named';
+
+/**
+ * The workspace sources built output stands for, by its map (builtOutputMap's): the one rule of the
+ * run (neverLoadedSources) and of the merge's completeness check, so neither counts what the other
+ * does not. `counted`: each source the map names inside the workspace that `include` selects, on
+ * disk, or with the text the map carries (`content`) when it is not, in the map's order. A source
+ * `include` leaves out (run.omit, another project's) is not counted but still stands for the file.
+ * `unmapped`: why no source stands for the file, when none does (it then counts for nothing).
+ */
+export function builtOutputSources(map: InnerMap, include: (absPath: string) => boolean): { counted: Array<{ path: string; content?: string }>; unmapped?: UnmappedReason } {
+  const counted: Array<{ path: string; content?: string }> = [];
+  let named = false;
+  for (const [index, source] of map.sources.entries()) {
+    if (source === '') continue; // outside the workspace (mapOfBuiltText): never looked at
+    const content = map.sourcesContent[index];
+    const onDisk = existsSync(source);
+    if (!onDisk && content === undefined) continue;
+    named = true;
+    if (include(source)) counted.push(onDisk ? { path: source } : { path: source, content });
+  }
+  if (named) return { counted };
+  return { counted, unmapped: map.sources.length === 0 ? 'none named' : map.sources.some((source) => source !== '') ? 'not found' : 'outside the workspace' };
 }
 
 /** The map `text` (a built file's) ends with, read under the workspace's guards; undefined when there is none that may be used. */
