@@ -20,9 +20,17 @@ export function unreadableSourceReason(rel: string): string | undefined {
 
 export type SourceRead = { ok: true; text: string } | { ok: false; reason: string };
 
-/** Lines of a text as istanbul's HTML report splits them (LF, CRLF or a lone CR). */
+/**
+ * Lines of a text as istanbul's HTML report splits them (LF, CRLF or a lone CR; not U+2028 or
+ * U+2029): one more than its line ends. Counted, not split: the map cache checks every cached file's
+ * maps against it on every run.
+ */
 export function countLines(text: string): number {
-  return text.split(/\r?\n|\r/).length;
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+  // A CR ends a line unless a LF follows it (CRLF, counted above).
+  for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1)) if (text.charCodeAt(at + 1) !== 10) lines++;
+  return lines;
 }
 
 /**
