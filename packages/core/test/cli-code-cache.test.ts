@@ -13,7 +13,7 @@ import * as assert from 'uvu/assert';
 const root = mkdtempSync(join(tmpdir(), 'monocov-code-cache-'));
 const PACKAGE = join(root, 'installed', '@monocov', 'core');
 for (const part of ['bin', 'dist', 'hooks', 'assets', 'package.json', 'coveragerc.schema.json']) {
-  cpSync(join(__dirname, '..', part), join(PACKAGE, part), { recursive: true, filter: (from) => !from.includes('code-cache') });
+  cpSync(join(__dirname, '..', part), join(PACKAGE, part), { recursive: true, filter: (from) => !/[\\/]code-cache([\\/]|$)/.test(from) });
 }
 symlinkSync(join(__dirname, '..', '..', '..', 'node_modules'), join(PACKAGE, 'node_modules'), 'dir');
 const BIN = join(PACKAGE, 'bin', 'monocov.js');
@@ -46,11 +46,12 @@ function cacheFiles(): string[] {
   return existsSync(CODE_DIR) ? readdirSync(CODE_DIR) : [];
 }
 
-/** The one cache file of `run`; its first 32 bytes are the sha256 of the rest. */
-function runCache(): { path: string; bytes: Buffer; inode: number } {
-  const names = cacheFiles();
-  assert.is(names.length, 1, names.join(', '));
-  assert.match(names[0]!, new RegExp(`^run-${process.version.replace(/\./g, '\\.')}-${process.arch}-[0-9a-f]{16}\\.bin$`));
+/** The one cache file named `name` (`run`, `babel-parser`); its first 32 bytes are the sha256 of the rest. */
+function codeCache(name = 'run'): { path: string; bytes: Buffer; inode: number } {
+  const pattern = new RegExp(`^${name}-${process.version.replace(/\./g, '\\.')}-${process.arch}-[0-9a-f]{16}\\.bin$`);
+  const names = cacheFiles().filter((file) => file.startsWith(`${name}-`));
+  assert.is(names.length, 1, cacheFiles().join(', '));
+  assert.match(names[0]!, pattern);
   const path = join(CODE_DIR, names[0]!);
   const bytes = readFileSync(path);
   assert.ok(createHash('sha256').update(bytes.subarray(32)).digest().equals(bytes.subarray(0, 32)), 'digest of the data');
@@ -59,13 +60,32 @@ function runCache(): { path: string; bytes: Buffer; inode: number } {
 
 test('the first run writes the code cache of its command; the next run uses it and writes nothing', () => {
   run();
-  const first = runCache();
+  const first = codeCache();
   assert.ok(!existsSync(join(workspace, 'node_modules', '.cache', 'monocov', 'code')), 'not in the workspace cache CI restores');
   assert.ok(first.bytes.length > 10_000, `${first.bytes.length} bytes`);
   run();
-  const second = runCache();
+  const second = codeCache();
   assert.is(second.inode, first.inode, 'an accepted cache is not rewritten');
   assert.ok(second.bytes.equals(first.bytes));
+});
+
+test("a run that parses its sources (no map cache: a first run, CI without node_modules/.cache) writes @babel/parser's code cache; the next such run uses it", () => {
+  const mapCache = join(workspace, 'node_modules', '.cache');
+  rmSync(CODE_DIR, { recursive: true, force: true });
+  rmSync(mapCache, { recursive: true, force: true });
+  run();
+  const first = codeCache('babel-parser');
+  assert.ok(first.bytes.length > 10_000, `${first.bytes.length} bytes`);
+  rmSync(mapCache, { recursive: true, force: true });
+  run();
+  assert.is(codeCache('babel-parser').inode, first.inode, 'an accepted cache is not rewritten');
+  rmSync(first.path);
+  run();
+  assert.equal(
+    cacheFiles().filter((file) => file.startsWith('babel-parser-')),
+    [],
+    'a run with its maps in the map cache parses nothing, and does not load the parser',
+  );
 });
 
 test('a run that fails writes no code cache: it compiled only part of its command', () => {
@@ -76,7 +96,7 @@ test('a run that fails writes no code cache: it compiled only part of its comman
   assert.is(failed.status, 3, failed.stderr);
   assert.equal(cacheFiles(), []);
   run();
-  runCache();
+  codeCache();
 });
 
 test('an install whose code cache folder cannot be written runs all the same, without one', () => {
@@ -89,11 +109,11 @@ test('an install whose code cache folder cannot be written runs all the same, wi
     rmSync(CODE_DIR);
   }
   run();
-  runCache();
+  codeCache();
 });
 
 test('a damaged, cut short or foreign cache file is never handed to V8 as it is: the run succeeds and writes a good one', () => {
-  const good = runCache().bytes;
+  const good = codeCache().bytes;
   const damaged = Buffer.from(good);
   // The header intact: Node 20's V8 crashes on this (SIGTRAP) unless the digest keeps it out.
   for (let i = 0; i < 64; i++) damaged[(damaged.length >> 1) + i] ^= 0x5a;
@@ -105,11 +125,11 @@ test('a damaged, cut short or foreign cache file is never handed to V8 as it is:
     'not V8 data, with a matching digest': Buffer.concat([createHash('sha256').update(garbage).digest(), garbage]),
   };
   for (const [label, bytes] of Object.entries(cases)) {
-    const { path } = runCache();
+    const { path } = codeCache();
     writeFileSync(path, bytes);
     const before = statSync(path).ino;
     run();
-    const after = runCache();
+    const after = codeCache();
     assert.is.not(after.inode, before, `${label}: rewritten`);
     assert.ok(after.bytes.length > 10_000, label);
   }
@@ -119,7 +139,7 @@ test("a cache of another bundle (an older monocov) is replaced, and other comman
   const old = join(CODE_DIR, `run-${process.version}-${process.arch}-0000000000000000.bin`);
   const otherNode = join(CODE_DIR, `run-v0.0.0-${process.arch}-0000000000000000.bin`);
   const otherCommand = join(CODE_DIR, `merge-${process.version}-${process.arch}-0000000000000000.bin`);
-  const { path } = runCache();
+  const { path } = codeCache();
   for (const file of [old, otherNode, otherCommand]) writeFileSync(file, 'x');
   rmSync(path);
   run();
@@ -127,7 +147,7 @@ test("a cache of another bundle (an older monocov) is replaced, and other comman
   assert.ok(existsSync(otherNode) && existsSync(otherCommand));
   rmSync(otherNode);
   rmSync(otherCommand);
-  runCache();
+  codeCache();
 });
 
 test('MONOCOV_CACHE=off keeps no code cache; help, version and unknown commands write none', () => {
@@ -156,7 +176,7 @@ test("loadCore (@monocov/nx's executors): the package's entry from its bundle, w
   };
   const first = use(false);
   assert.equal(first.include, ['lib/**']);
-  assert.equal(first.modules.sort(), ['dist/cache-dir.js', 'dist/cli-loader.js'], 'the loader alone: no dist/index.js and its sixty modules');
+  assert.equal(first.modules.sort(), ['dist/cache-dir.js', 'dist/cli-loader.js', 'dist/v8-code-cache.js'], 'the loader alone: no dist/index.js and its sixty modules');
   assert.equal(cacheFiles(), [], 'a use that failed compiled only part of what a task runs');
   use(true);
   const names = cacheFiles();

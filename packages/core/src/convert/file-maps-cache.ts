@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { markCanonical, stableStringify } from '../stable-json';
+import { markCanonical } from '../stable-json';
 import { CODE_DIR } from '../package-dir';
 import { hashContent } from '../store/format';
 import { isObject } from '../is-object';
@@ -84,9 +84,9 @@ export class FileMapsCache {
       maps = this.store?.load(path, code);
       if (!maps) {
         maps = buildFileMaps(path, code);
-        this.store?.save(path, code, maps);
         const { statementMap, fnMap, branchMap } = maps.coverage;
         for (const map of [statementMap, fnMap, branchMap]) markCanonical(map);
+        this.store?.save(path, code, maps);
       }
       built.set(cacheKey, maps);
     }
@@ -152,13 +152,15 @@ class MapsStore {
         this.madeDirs.add(dir);
       }
       // The path is left out: the same content elsewhere (another clone, a copied file) has the same
-      // maps. Keys in canonical order, so the project's data made from them is written without copies;
-      // each of istanbul's maps on a line of its own (JSON without indents holds no line break), so
-      // that its text is written into the data as it is.
+      // maps. Each of istanbul's maps on a line of its own (JSON without indents holds no line break),
+      // so that its text is written into the data as it is, in this run (marked here) as in later ones
+      // (mapFromText). The rest is only read back, by JSON.parse: its keys' order matters to no one.
       const { statementMap, fnMap, branchMap, ...counters } = maps.coverage;
-      const rest = stableStringify({ format: STORE_FORMAT, maps: { ...maps, coverage: { ...counters, path: '' } } });
-      writeFileSync(temp, rest + stableStringify(statementMap) + stableStringify(fnMap) + stableStringify(branchMap));
+      const rest = JSON.stringify({ format: STORE_FORMAT, maps: { ...maps, coverage: { ...counters, path: '' } } });
+      const mapTexts = [statementMap, fnMap, branchMap].map((map) => JSON.stringify(map));
+      writeFileSync(temp, `${rest}\n${mapTexts.join('\n')}\n`);
       renameSync(temp, target);
+      [statementMap, fnMap, branchMap].forEach((map, i) => markCanonical(map, mapTexts[i]));
     } catch {
       rmSync(temp, { force: true });
     }

@@ -1,5 +1,6 @@
-import { parse, type ParserPlugin } from '@babel/parser';
+import type { ParserOptions, ParserPlugin } from '@babel/parser';
 import type { File } from '@babel/types';
+import { loadBabelParser } from '../v8-code-cache';
 import { DataError } from '../errors';
 
 /** istanbul-lib-instrument's default parser plugins (from @istanbuljs/schema), which nyc and Jest use. */
@@ -27,6 +28,13 @@ function pluginsFor(path: string): ParserPlugin[] {
   if (typescript) plugins.push('typescript', 'decorators-legacy');
   if (jsx) plugins.push('jsx');
   return plugins;
+}
+
+let babelParse: ((code: string, options: ParserOptions) => File) | undefined;
+
+function parse(code: string, options: ParserOptions): File {
+  babelParse ??= loadBabelParser().parse;
+  return babelParse(code, options);
 }
 
 /**
