@@ -2,8 +2,11 @@
 // already carry runner flags — `vitest --run`, `vitest run --coverage.enabled=false`,
 // `jest --ci --coverage` — set up as docs/getting-started.md says (`monocov init`, then
 // `pnpm run coverage`). monocov merges its flags into each runner's own command line, so every
-// package passes with the runner's own numbers (one package on Vitest 3, whose include globs are
-// matched differently); `pnpm test` under `monocov run` does too. Then
+// package passes with the runner's own numbers (one package on Vitest 3.2, whose include globs are
+// matched differently, and whose v8 provider counts as istanbul does only with
+// coverage.experimentalAstAwareRemapping, which monocov turns on: its numbers are those of Vitest
+// 3.2's istanbul provider; a command that turns the option off keeps it off, with a warning);
+// `pnpm test` under `monocov run` does too. Then
 // one package's command is misspelled (`vitset run`, exit 127): its run fails without replacing
 // the earlier data, and `monocov merge --require-complete` fails naming it.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -30,7 +33,10 @@ import { turboCached } from './turbo-cache';
 
 const TURBO = '2.11.11';
 const VITEST = '4.1.12';
-/** Vitest 3 matches coverage.include against root-relative paths (monocov's anchored globs once selected nothing there). */
+/**
+ * Vitest 3 matches coverage.include against root-relative paths (monocov's anchored globs once selected nothing there),
+ * and its v8 provider counts every line as a statement unless coverage.experimentalAstAwareRemapping (3.2) is on.
+ */
 const VITEST_3 = '3.2.4';
 const JEST = '30.5.2';
 /** Package folder → its test script and the sources its tests measure. */
@@ -53,8 +59,14 @@ const requireWorkspace = () => {
   if (!scratch) throw new Error('no workspace: the install step failed');
 };
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-const vitestPackage = (name: string, testScript: string, version = VITEST) =>
-  json({ name, private: true, type: 'module', scripts: { test: testScript }, devDependencies: { vitest: version, '@vitest/coverage-v8': version } });
+const vitestPackage = (name: string, testScript: string, version = VITEST, providers = ['v8']) =>
+  json({
+    name,
+    private: true,
+    type: 'module',
+    scripts: { test: testScript },
+    devDependencies: { vitest: version, ...Object.fromEntries(providers.map((provider) => [`@vitest/coverage-${provider}`, version])) },
+  });
 const dataFile = (projectRoot: string, file: 'coverage-final.json' | 'meta.json') => join(root, 'coverage/projects', projectRoot, file);
 
 function files(): Record<string, string> {
@@ -88,7 +100,8 @@ function files(): Record<string, string> {
       "export function hex(r: number, g: number, b: number): string {\n  return '#' + [r, g, b].map((part) => part.toString(16).padStart(2, '0')).join('');\n}\n",
     'packages/colors/src/colors.test.ts':
       "import { expect, test } from 'vitest';\nimport { hex } from './colors';\n\ntest('hex', () => expect(hex(255, 0, 16)).toBe('#ff0010'));\n",
-    'packages/units/package.json': vitestPackage('@repo/units', PACKAGES['packages/units']!.test, VITEST_3),
+    // Its istanbul provider is the reference for the counts (v8 runs, as the user's config says).
+    'packages/units/package.json': vitestPackage('@repo/units', PACKAGES['packages/units']!.test, VITEST_3, ['v8', 'istanbul']),
     'packages/units/src/units.ts': "export function toKm(metres: number): number {\n  if (metres < 0) {\n    throw new RangeError('negative');\n  }\n  return metres / 1000;\n}\n",
     'packages/units/src/untested.ts': 'export const MILE = 1609.344;\n',
     'packages/units/src/units.test.ts': "import { expect, test } from 'vitest';\nimport { toKm } from './units';\n\ntest('toKm', () => expect(toKm(1500)).toBe(1.5));\n",
@@ -124,6 +137,7 @@ test('pnpm run coverage: every package passes with its flags merged, not appende
   assert.equal(turboCached(output), { cached: 0, total: 5 });
   assert.not.match(output, 'Expected a single value');
   assert.not.match(output, 'no data');
+  assert.not.match(output, 'v8-to-istanbul', "no warning about line-based counts: Vitest 3.2's counts as istanbul's");
   for (const projectRoot of Object.keys(PACKAGES)) assert.equal(readJson(dataFile(projectRoot, 'meta.json')).tests.status, 'passed', projectRoot);
   assert.equal(readJson(dataFile('packages/dates', 'meta.json')).collector, 'jest/babel');
   assert.equal(readJson(dataFile('packages/slug', 'meta.json')).collector, 'vitest/v8');
@@ -145,7 +159,16 @@ test("the numbers are each runner's own: the package's test command with the run
     'packages/slug': (dir) => ['exec', 'vitest', '--run', '--coverage.enabled', '--coverage.reporter=json', `--coverage.reportsDirectory=${dir}`],
     'packages/money': (dir) => ['exec', 'vitest', 'run', '--coverage.enabled=true', '--coverage.reporter=json', `--coverage.reportsDirectory=${dir}`],
     'packages/dates': (dir) => ['exec', 'jest', '--ci', '--coverage', '--coverageReporters=json', `--coverageDirectory=${dir}`],
-    'packages/units': (dir) => ['exec', 'vitest', 'run', '--coverage.enabled', '--coverage.reporter=json', `--coverage.reportsDirectory=${dir}`],
+    // As monocov runs Vitest 3.2: with AST-aware remapping.
+    'packages/units': (dir) => [
+      'exec',
+      'vitest',
+      'run',
+      '--coverage.enabled',
+      '--coverage.reporter=json',
+      `--coverage.reportsDirectory=${dir}`,
+      '--coverage.experimentalAstAwareRemapping',
+    ],
   };
   for (const [projectRoot, args] of Object.entries(own)) {
     const dir = join(scratch!, 'runner-own', projectRoot);
@@ -153,6 +176,35 @@ test("the numbers are each runner's own: the package's test command with the run
     const compared = assertSameAsRunner(join(dir, 'coverage-final.json'), dataFile(projectRoot, 'coverage-final.json'), root);
     assert.equal(compared, PACKAGES[projectRoot]!.sources, projectRoot);
   }
+});
+
+/**
+ * What istanbul counts in a file: each statement, function and branch where it starts, with its hits. Ends are left
+ * out: remapped through the source map, some end at a column on one side and stay open (`column: null`) on the other.
+ */
+function countsByStart(fileCoverage: any): Record<string, unknown[]> {
+  const at = (loc: { start: { line: number; column: number } }) => `${loc.start.line}:${loc.start.column}`;
+  return {
+    statements: Object.entries<any>(fileCoverage.statementMap).map(([id, loc]) => [at(loc), fileCoverage.s[id]]),
+    functions: Object.entries<any>(fileCoverage.fnMap).map(([id, fn]) => [fn.name, at(fn.decl), fileCoverage.f[id]]),
+    branches: Object.entries<any>(fileCoverage.branchMap).map(([id, branch]) => [branch.type, at(branch.loc), fileCoverage.b[id]]),
+  };
+}
+
+test("Vitest 3.2's v8 provider under monocov counts as istanbul does: the same statements, functions and branches as Vitest 3.2's istanbul provider", () => {
+  requireWorkspace();
+  const dir = join(scratch!, 'istanbul-provider');
+  const args = ['exec', 'vitest', 'run', '--coverage.enabled', '--coverage.provider=istanbul', '--coverage.reporter=json', `--coverage.reportsDirectory=${dir}`];
+  runOk(shell, join(root, 'packages/units'), 'pnpm', args);
+  const istanbul = readJson(join(dir, 'coverage-final.json'));
+  const monocov = readJson(dataFile('packages/units', 'coverage-final.json'));
+  for (const file of PACKAGES['packages/units']!.sources) assert.equal(countsByStart(monocov[file]), countsByStart(istanbul[join(root, file)]), file);
+  // toKm: the if, the throw and the return, once each (v8-to-istanbul makes each of its 6 lines one).
+  assert.equal(countsByStart(monocov['packages/units/src/units.ts']).statements, [
+    ['2:2', 1],
+    ['3:4', 0],
+    ['5:2', 1],
+  ]);
 });
 
 test('monocov run -- pnpm test in a package passes and writes the same bytes as the turbo run', () => {
@@ -189,6 +241,20 @@ test("a misspelt test command (exit 127): the package's run fails, its earlier d
     readJson(dataFile(MISSPELT, 'coverage-final.json'))['packages/colors/src/colors.ts'],
     'the earlier data is still in the merged report',
   );
+});
+
+test("a command that turns AST-aware remapping off keeps it off: Vitest 3.2's line-based counts, one warning saying so", () => {
+  requireWorkspace();
+  const units = join(root, 'packages/units');
+  const off = '--no-coverage.experimentalAstAwareRemapping';
+  const output = runOk(shell, units, 'pnpm', ['exec', 'monocov', 'run', '--', 'pnpm', 'exec', 'vitest', 'run', off]);
+  assert.is(output.split('v8-to-istanbul').length - 1, 1, output);
+  assert.match(output, "warning: Vitest's v8 provider remapped this project's coverage with v8-to-istanbul");
+  assert.equal(readJson(dataFile('packages/units', 'meta.json')).collector, 'vitest/v8');
+  const dir = join(scratch!, 'runner-own-line-based');
+  runOk(shell, units, 'pnpm', ['exec', 'vitest', 'run', '--coverage.enabled', '--coverage.reporter=json', `--coverage.reportsDirectory=${dir}`, off]);
+  assert.equal(assertSameAsRunner(join(dir, 'coverage-final.json'), dataFile('packages/units', 'coverage-final.json'), root), PACKAGES['packages/units']!.sources);
+  assert.is(Object.keys(readJson(dataFile('packages/units', 'coverage-final.json'))['packages/units/src/units.ts'].statementMap).length, 6);
 });
 
 test.run();

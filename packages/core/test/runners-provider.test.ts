@@ -6,7 +6,7 @@ import { createCoverageMap, type CoverageMapData } from 'istanbul-lib-coverage';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError } from '../src/errors';
-import { checkProviderInstalled, installCommand, projectProvider, providerDisagreement } from '../src/runners/provider';
+import { checkProviderInstalled, installCommand, projectProvider, providerDisagreement, vitestAstAwareRemapping } from '../src/runners/provider';
 
 // One provider per project, the user's (issue 16 item 1): read from the runner's config before the
 // tests, forced on every run, its package checked first; two providers' data never summed.
@@ -151,6 +151,50 @@ test('two configs of one target that disagree: one warning naming both', () => {
       'Every run uses "istanbul" so that their counts add up on the same statements (data of two providers is never summed); set it in each config to silence this',
   );
   assert.is(providerDisagreement(chosen, 'vitest run && vitest run -c vitest.config.ts', root, 'p'), undefined);
+});
+
+// Vitest 3.2's v8 provider counts as istanbul does only with coverage.experimentalAstAwareRemapping
+// (real runs: tools/e2e/turbo-runners.e2e.ts, on Vitest 3.2.4). Which installs and settings get it:
+// the @vitest/coverage-v8 version the project folder resolves, and the user's own setting, if any.
+test('coverage.experimentalAstAwareRemapping: for @vitest/coverage-v8 3.2 and later 3.x, unless the provider is another or the user sets it', () => {
+  const cases: Array<[string, { version?: string; provider?: string; command?: string; files?: Record<string, string> }, boolean]> = [
+    ['3.2.4, the default provider', { version: '3.2.4' }, true],
+    ['3.2.0, provider v8', { version: '3.2.0', provider: 'v8' }, true],
+    ['3.2.7, provider unknown (Vitest decides)', { version: '3.2.7', command: 'vitest run' }, true],
+    ['3.1.4: no such option', { version: '3.1.4' }, false],
+    ['2.1.9: no such option', { version: '2.1.9' }, false],
+    ['3.2.0-beta.2: its prerelease has it', { version: '3.2.0-beta.2' }, true],
+    ['4.1.12: always AST-aware, no such option', { version: '4.1.12' }, false],
+    ['not installed', {}, false],
+    ['provider istanbul', { version: '3.2.4', provider: 'istanbul' }, false],
+    ['the command turns it off', { version: '3.2.4', command: 'vitest run --no-coverage.experimentalAstAwareRemapping' }, false],
+    [
+      "the project's config sets it",
+      { version: '3.2.4', files: { 'p/vite.config.ts': 'export default { test: { coverage: { experimentalAstAwareRemapping: false } } };' } },
+      false,
+    ],
+    [
+      "the workspace root's config sets it",
+      { version: '3.2.4', files: { 'vitest.config.mts': 'export default { test: { coverage: { experimentalAstAwareRemapping: false } } };' } },
+      false,
+    ],
+    [
+      'a config the command names sets it',
+      {
+        version: '3.2.4',
+        command: 'vitest run -c vitest.node.ts',
+        files: { 'p/vitest.node.ts': 'export default { test: { coverage: { experimentalAstAwareRemapping: false } } };' },
+      },
+      false,
+    ],
+    ['a config that leaves it unset', { version: '3.2.4', files: { 'p/vitest.config.ts': "export default { test: { coverage: { provider: 'v8' } } };" } }, true],
+  ];
+  for (const [name, { version, provider, command, files = {} }, expected] of cases) {
+    const installed: Record<string, string> =
+      version === undefined ? {} : { 'node_modules/@vitest/coverage-v8/package.json': JSON.stringify({ name: '@vitest/coverage-v8', version }) };
+    const root = tree({ 'package.json': '{}', 'p/package.json': '{}', ...installed, ...files });
+    assert.is(vitestAstAwareRemapping(provider, command, root, 'p'), expected, name);
+  }
 });
 
 const SUM_TS = `export function sum(values: number[]): number {

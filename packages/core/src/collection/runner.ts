@@ -4,7 +4,15 @@ import type { CoverageMapData } from 'istanbul-lib-coverage';
 import { ConfigError, DataError } from '../errors';
 import { mergeCoverageMaps } from '../merge';
 import { RUNNER_LABELS, readRunnerOutput, readRunnerRefusal, runnerFlags, runnerHookVariables, type TestRunner } from '../runners';
-import { VITEST_BROWSER_PROVIDER_MODULE, checkProviderInstalled, configlessVitestProvider, projectProvider, providerDisagreement, viaBrowserProvider } from '../runners/provider';
+import {
+  VITEST_BROWSER_PROVIDER_MODULE,
+  checkProviderInstalled,
+  configlessVitestProvider,
+  projectProvider,
+  providerDisagreement,
+  viaBrowserProvider,
+  vitestAstAwareRemapping,
+} from '../runners/provider';
 import { VITEST_BROWSER_SUMMARY } from '../runners/vitest-browser-provider';
 import { testsPassed } from '../test-command';
 import { istanbulInputCollection } from './istanbul-input';
@@ -33,7 +41,10 @@ export function runnerCollection(runners: TestRunner[], command: string | undefi
   const browser = providers.some(viaBrowserProvider);
   const sets = runners.map((runner) => {
     const chosen = providers.find((candidate) => candidate.runner === runner);
-    if (chosen === undefined || !viaBrowserProvider(chosen)) return runnerFlags(runner, { workspaceRoot, projectRoot, run, provider: chosen?.provider });
+    if (chosen === undefined || !viaBrowserProvider(chosen)) {
+      const astAwareRemapping = runner === 'vitest' && vitestAstAwareRemapping(chosen?.provider, command, workspaceRoot, projectRoot);
+      return runnerFlags(runner, { workspaceRoot, projectRoot, run, provider: chosen?.provider, astAwareRemapping });
+    }
     const set = runnerFlags(runner, { workspaceRoot, projectRoot, run, provider: 'custom' });
     set.flags['coverage.customProviderModule'] = VITEST_BROWSER_PROVIDER_MODULE;
     return set;

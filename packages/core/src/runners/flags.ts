@@ -21,6 +21,8 @@ export interface RunnerFlagsOptions {
   run: Pick<CoverageConfig['run'], 'include' | 'source'>;
   /** The provider every run of the project uses (projectProvider); the runner's config decides when absent. */
   provider?: string;
+  /** Vitest 3.2's v8 provider: remap as istanbul counts (`coverage.experimentalAstAwareRemapping`, vitestAstAwareRemapping). */
+  astAwareRemapping?: boolean;
 }
 
 /**
@@ -52,7 +54,7 @@ function jestFlags(): RunnerFlags {
   };
 }
 
-function vitestFlags({ workspaceRoot, projectRoot, run }: RunnerFlagsOptions): RunnerFlags {
+function vitestFlags({ workspaceRoot, projectRoot, run, astAwareRemapping }: RunnerFlagsOptions): RunnerFlags {
   // Vitest 4 matches coverage.include anywhere in a file's absolute path, and lists the untested
   // files it matches under its root. Anchored at the project folder, our globs select exactly
   // the project's sources; with source "workspace" they stay relative, so files of other
@@ -74,6 +76,7 @@ function vitestFlags({ workspaceRoot, projectRoot, run }: RunnerFlagsOptions): R
     'coverage.reportOnFailure': true,
     'coverage.allowExternal': true,
   };
+  if (astAwareRemapping === true) flags['coverage.experimentalAstAwareRemapping'] = true;
   return { runner: 'vitest', flags, outputFlag: 'coverage.reportsDirectory' };
 }
 

@@ -158,10 +158,8 @@ export const VITEST_BROWSER_PROVIDER_MODULE = join(HOOKS_DIR, 'vitest-browser-co
  * their data is summed on the same maps. Undefined when they agree or none is named.
  */
 export function providerDisagreement(chosen: ProjectProvider, command: string, workspaceRoot: string, projectRoot: string): string | undefined {
-  const projectDir = join(workspaceRoot, projectRoot);
   const others: string[] = [];
-  for (const match of command.matchAll(/(?:^|\s)(?:--config|-c)(?:=|\s+)(['"]?)([^\s'"]+)\1/g)) {
-    const file = join(projectDir, match[2]!);
+  for (const file of namedConfigs(command, join(workspaceRoot, projectRoot))) {
     const config = relative(workspaceRoot, file).split('\\').join('/');
     if (config === chosen.config || !existsSync(file)) continue;
     const named = new Set(namedProviders(chosen.runner, readFileSync(file, 'utf8')));
@@ -174,6 +172,43 @@ export function providerDisagreement(chosen: ProjectProvider, command: string, w
     `warning: the ${RUNNER_LABELS[chosen.runner]} configs of this target disagree on the coverage provider: ${chosen.config} ${chosen.named ? `"${chosen.provider}"` : `"${chosen.provider}" (the default)`}, ${others.join(', ')}. ` +
     `Every run uses "${chosen.provider}" so that their counts add up on the same statements (data of two providers is never summed); set it in each config to silence this`
   );
+}
+
+/** The config files a command names (`--config vitest.ssr.config.ts`, `-c=…`), resolved from the project folder. */
+function namedConfigs(command: string, projectDir: string): string[] {
+  return [...command.matchAll(/(?:^|\s)(?:--config|-c)(?:=|\s+)(['"]?)([^\s'"]+)\1/g)].map((match) => join(projectDir, match[2]!));
+}
+
+/** The Vitest option that makes its v8 provider remap V8's counts along the source's syntax tree (ast-v8-to-istanbul). */
+const AST_AWARE_REMAPPING = 'experimentalAstAwareRemapping';
+
+/**
+ * Whether Vitest is given `coverage.experimentalAstAwareRemapping`. Without it the v8 provider of
+ * Vitest 3.2 remaps with v8-to-istanbul, which makes every line a statement and takes functions and
+ * branches as V8 saw them; with it, ast-v8-to-istanbul counts on the original source as istanbul
+ * does, as Vitest 4's always does (it has no such option, nor has Vitest before 3.2). Given only
+ * for @vitest/coverage-v8 3.2 or later 3.x installed for the project, when the provider may be v8
+ * (`provider` undefined: Vitest decides; its istanbul provider ignores the option), and never when
+ * the command or a Vitest config monocov can read (the project's, the workspace root's, one the
+ * command names) mentions the option: the user's choice stands, as the flag would override it.
+ */
+export function vitestAstAwareRemapping(provider: string | undefined, command: string | undefined, workspaceRoot: string, projectRoot: string): boolean {
+  if (provider !== undefined && provider !== 'v8') return false;
+  const projectDir = join(workspaceRoot, projectRoot);
+  const version = installedVersion(createRequire(join(projectDir, 'package.json')), VITEST_PROVIDER_PACKAGES.v8!);
+  const [major, minor] = (version ?? '').split('.').map(Number);
+  if (major !== 3 || minor === undefined || !(minor >= 2)) return false;
+  if (command?.includes(AST_AWARE_REMAPPING)) return false;
+  const configs = [projectDir, workspaceRoot].flatMap((dir) => CONFIG_FILES.vitest.map((name) => join(dir, name)));
+  return ![...configs, ...namedConfigs(command ?? '', projectDir)].some((file) => readText(file)?.includes(AST_AWARE_REMAPPING));
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // none there (or a folder so named): nothing it could set
+  }
 }
 
 /** Whether the project's Vitest runs go through monocov's browser provider module (collection/runner.ts). */
@@ -242,12 +277,13 @@ export function installCommand(workspaceRoot: string, projectRoot: string, spec:
   }
 }
 
-function installedVersion(resolveFrom: NodeRequire, runner: TestRunner): string | undefined {
+/** The version of a package (a runner, a provider) as the project folder resolves it. */
+function installedVersion(resolveFrom: NodeRequire, name: string): string | undefined {
   try {
-    const version: unknown = JSON.parse(readFileSync(resolveFrom.resolve(`${runner}/package.json`), 'utf8')).version;
+    const version: unknown = JSON.parse(readFileSync(resolveFrom.resolve(`${name}/package.json`), 'utf8')).version;
     return typeof version === 'string' ? version : undefined;
   } catch {
-    return undefined; // the runner itself is not installed there: the command will say so
+    return undefined; // not installed there: the command will say so
   }
 }
 

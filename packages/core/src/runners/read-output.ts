@@ -25,6 +25,7 @@ export interface IstanbulInput {
  */
 export function readRunnerOutput(rawDir: string, roots: PathRoots, prefer: string[] = []): IstanbulInput & { warnings: string[] } {
   const runs: Array<{ collector: string; coverage: CoverageMapData }> = [];
+  let lineBased = false;
   for (const entry of readdirSync(rawDir).sort()) {
     // by runner, then in the order the runs started
     const runner = TEST_RUNNERS.find((name) => entry.startsWith(name));
@@ -32,6 +33,7 @@ export function readRunnerOutput(rawDir: string, roots: PathRoots, prefer: strin
     if (runner === undefined || !existsSync(file)) continue;
     const coverage = readCoverageFile(file);
     const provider = providerOf(runner, coverage);
+    lineBased ||= runner === 'vitest' && remappedByLine(coverage);
     runs.push({ collector: provider ? `${runner}/${provider}` : runner, coverage: normalizeKeys(coverage, roots) });
   }
   const order = [...new Set([...prefer, ...runs.map((run) => run.collector)])];
@@ -56,6 +58,7 @@ export function readRunnerOutput(rawDir: string, roots: PathRoots, prefer: strin
     ([collector, files]) =>
       `warning: runs of this target used two coverage providers; the ${collector} data of ${files} file(s) also measured by ${collectors.filter((name) => name !== collector).join(', ')} was left out, never summed with it: set the same provider in every config the target runs`,
   );
+  if (lineBased) warnings.push(LINE_BASED_WARNING);
   return {
     coverage: maps.length === 0 ? {} : mergeCoverageMaps(maps),
     collectors: collectors.length > 0 ? collectors : [...new Set(runs.map((run) => run.collector))].sort(),
@@ -89,17 +92,25 @@ export function readIstanbulJson(path: string, since: number, roots: PathRoots):
 
 /**
  * Which coverage provider made a runner's data, from the marks each leaves: v8-to-istanbul
- * (Jest's `v8` provider, Vitest's before Vitest 4) writes `all` on every file, ast-v8-to-istanbul
- * (Vitest 4's `v8`) writes `meta`; istanbul's instrumenter (Jest's `babel`, Vitest's `istanbul`)
+ * (Jest's `v8` provider, Vitest's before Vitest 4 by default) writes `all` on every file, ast-v8-to-istanbul
+ * (Vitest 4's `v8`, Vitest 3.2's with AST-aware remapping) writes `meta`; istanbul's instrumenter (Jest's `babel`, Vitest's `istanbul`)
  * writes neither.
  */
 function providerOf(runner: TestRunner, coverage: CoverageMapData): string | undefined {
   const files = Object.values(coverage) as Array<FileCoverageData & Record<string, unknown>>;
   if (files.length === 0) return undefined;
-  const v8Marks = runner === 'jest' ? ['all'] : ['meta', 'all'];
-  if (v8Marks.some((mark) => files.every((file) => mark in file))) return 'v8';
+  if (remappedByLine(coverage) || (runner === 'vitest' && files.every((file) => 'meta' in file))) return 'v8';
   return runner === 'jest' ? 'babel' : 'istanbul';
 }
+
+/** v8-to-istanbul's mark, `all`, on every file: V8's counts remapped line by line. */
+function remappedByLine(coverage: CoverageMapData): boolean {
+  const files = Object.values(coverage);
+  return files.length > 0 && files.every((file) => 'all' in file);
+}
+
+/** Vitest's v8 provider before Vitest 4 without AST-aware remapping: the counts are not istanbul's (docs/runners.md#counts-by-vitest-version). */
+const LINE_BASED_WARNING = `warning: Vitest's v8 provider remapped this project's coverage with v8-to-istanbul (Vitest before 3.2, or coverage.experimentalAstAwareRemapping off), which counts every line as a statement and V8's functions and branches, not istanbul's: use Vitest 3.2 or later with that option on (monocov turns it on unless your config or command sets it) or coverage.provider "istanbul"`;
 
 /** Where relative keys are looked up, and the workspace folder whose real path runners may report. */
 export interface PathRoots {
