@@ -81,7 +81,7 @@ export function initWorkspace(workspaceRoot: string): InitResult {
     else measured.push(outcome);
   }
   if (turbo) addTurboTasks(files, measured, dataDir);
-  const command = addRootScript(files, packageManager, turbo, notes);
+  const command = addRootScript(files, packageManager, turbo, members.folders, notes);
   ignoreDataDir(files, dataDir, notes);
   return { packageManager, turbo, measured, skipped, written: files.written, notes, command };
 }
@@ -178,33 +178,87 @@ function addTurboTasks(files: WorkspaceFiles, measured: MeasuredPackage[], dataD
   }
 }
 
-/** The root `coverage` script: every package's coverage script, then `monocov merge`. Returns the command to run. */
-function addRootScript(files: WorkspaceFiles, packageManager: PackageManager, turbo: boolean, notes: string[]): string {
-  const runAll = turbo
-    ? 'turbo run coverage'
-    : {
-        npm: 'npm run coverage --workspaces --if-present',
-        pnpm: 'pnpm -r --if-present run coverage',
-        yarn: 'yarn workspaces foreach --all --topological run coverage',
-        // Yarn 1 fails on a workspace without the script: only the listed ones have it.
-        'yarn-classic': undefined,
-        bun: "bun run --filter '*' coverage",
-      }[packageManager];
-  const run = runScript(packageManager, 'coverage');
-  if (runAll === undefined) {
+/**
+ * How the root script runs packages' `coverage` scripts with each tool: every package that has one
+ * (`all`, which also picks up packages added later), or only the named ones
+ * (`prefix` + ` <flag> <name>` per package + `suffix`), each form tried with the real tool.
+ */
+interface RunCoverageForms {
+  all: string;
+  prefix: string;
+  flag: string;
+  suffix: string;
+}
+
+const RUN_COVERAGE: Record<Exclude<PackageManager, 'yarn-classic'> | 'turbo', RunCoverageForms> = {
+  turbo: { all: 'turbo run coverage', prefix: 'turbo run coverage', flag: '--filter', suffix: '' },
+  npm: { all: 'npm run coverage --workspaces --if-present', prefix: 'npm run coverage', flag: '-w', suffix: '' },
+  pnpm: { all: 'pnpm -r --if-present run coverage', prefix: 'pnpm', flag: '--filter', suffix: ' run coverage' },
+  yarn: { all: 'yarn workspaces foreach --all --topological run coverage', prefix: 'yarn workspaces foreach --all --topological', flag: '--include', suffix: ' run coverage' },
+  bun: { all: "bun run --filter '*' coverage", prefix: 'bun run', flag: '--filter', suffix: ' coverage' },
+};
+
+/**
+ * A package name the root script can hold unquoted, the same in sh and in cmd.exe, and that no
+ * tool's filter reads as a pattern (pnpm's `...`, `{dir}`, `!`; globs): scope, letters, digits, `.`, `_`, `-`.
+ */
+const PLAIN_NAME = '@?[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?';
+
+/**
+ * The root `coverage` script: the packages' coverage scripts, then `monocov merge`. When a package
+ * has a `coverage` script of its own (`vitest run --coverage`), it runs only the packages whose
+ * script runs monocov, by name: monocov never reads the other coverage, which can take minutes,
+ * and a failing one (its own thresholds) would stop the script before the merge. A root script
+ * init wrote before (either form) is brought up to date; any other is left as it is. Returns the
+ * command to run.
+ */
+function addRootScript(files: WorkspaceFiles, packageManager: PackageManager, turbo: boolean, folders: string[], notes: string[]): string {
+  if (!turbo && packageManager === 'yarn-classic') {
+    // Yarn 1 fails on a workspace without the script and has no filter by name in its own CLI.
     notes.push("yarn 1 has no way to run a script only where it exists: run each package's `coverage` script, then `monocov merge` (or add Turborepo)");
     return 'monocov merge';
   }
-  const wanted = `${runAll} && monocov merge`;
+  const forms = RUN_COVERAGE[turbo ? 'turbo' : (packageManager as Exclude<PackageManager, 'yarn-classic'>)];
+  const byMonocov: { projectRoot: string; name: unknown }[] = [];
+  const own: string[] = [];
+  for (const projectRoot of folders) {
+    const manifest = files.readJson(`${projectRoot}/package.json`) ?? {};
+    const coverage = ((manifest.scripts ?? {}) as Record<string, unknown>).coverage;
+    if (typeof coverage !== 'string') continue;
+    if (runsMonocov(coverage)) byMonocov.push({ projectRoot, name: manifest.name });
+    else own.push(projectRoot);
+  }
+  let runCoverage = forms.all;
+  // What the root script does with the own coverage scripts, said when it is monocov's.
+  let ownScriptsNote: string | undefined;
+  if (own.length > 0 && byMonocov.length > 0) {
+    const notPlain = byMonocov.filter((entry) => typeof entry.name !== 'string' || !new RegExp(`^${PLAIN_NAME}$`).test(entry.name));
+    if (notPlain.length === 0) {
+      runCoverage = `${forms.prefix}${byMonocov.map((entry) => ` ${forms.flag} ${String(entry.name)}`).join('')}${forms.suffix}`;
+      ownScriptsNote = `the root \`coverage\` script runs only the packages whose \`coverage\` script runs monocov: the own \`coverage\` scripts of ${own.join(', ')} are left out (monocov does not read their coverage, and one that failed would stop the script before \`monocov merge\`)`;
+    } else {
+      ownScriptsNote = `the root \`coverage\` script runs every package's \`coverage\` script, so the own ones of ${own.join(', ')} run too (and one that fails stops it before \`monocov merge\`): ${notPlain.map((entry) => entry.projectRoot).join(', ')} ${notPlain.length === 1 ? 'has' : 'have'} no package name that a script can hold unquoted in every shell, to run only the packages monocov measures`;
+    }
+  }
+  const wanted = `${runCoverage} && monocov merge`;
   const manifest = files.readJson('package.json') ?? {};
   const scripts = (manifest.scripts ?? {}) as Record<string, unknown>;
-  if (scripts.coverage === undefined) {
-    files.write('package.json', files.formatJsonLike('package.json', { ...manifest, scripts: { ...scripts, coverage: wanted } }));
-  } else if (scripts.coverage !== wanted) {
-    notes.push(`package.json already has a \`coverage\` script ("${String(scripts.coverage)}"), left as it is; monocov's is "${wanted}"`);
-    return wanted;
+  if (scripts.coverage === wanted || scripts.coverage === undefined || writtenByInit(scripts.coverage, forms)) {
+    // Rewritten only to change the script: the file's other formatting stays the user's.
+    if (scripts.coverage !== wanted) files.write('package.json', files.formatJsonLike('package.json', { ...manifest, scripts: { ...scripts, coverage: wanted } }));
+    if (ownScriptsNote !== undefined) notes.push(ownScriptsNote);
+    return runScript(packageManager, 'coverage');
   }
-  return run;
+  notes.push(`package.json already has a \`coverage\` script ("${String(scripts.coverage)}"), left as it is; monocov's is "${wanted}"`);
+  return wanted;
+}
+
+/** Whether a root `coverage` script is one init writes with this tool (every package, or some by name), which init may bring up to date. */
+function writtenByInit(script: unknown, forms: RunCoverageForms): boolean {
+  if (typeof script !== 'string') return false;
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const some = `${escape(forms.prefix)}(?: ${escape(forms.flag)} ${PLAIN_NAME})+${escape(forms.suffix)}`;
+  return new RegExp(`^(?:${escape(forms.all)}|${some}) && monocov merge$`).test(script);
 }
 
 /** The data folder out of git, and out of the linters that read an ignore file (an HTML report is thousands of lint errors). */

@@ -26,6 +26,13 @@ function monocov(cwd: string, args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** `monocov` on the scripts' PATH, as npm links a dependency's bin. */
+function linkMonocovBin(root: string): void {
+  mkdirSync(join(root, 'node_modules/.bin'), { recursive: true });
+  writeFileSync(join(root, 'node_modules/.bin/monocov'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+  chmodSync(join(root, 'node_modules/.bin/monocov'), 0o755);
+}
+
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 const read = (root: string, path: string) => JSON.parse(readFileSync(join(root, path), 'utf8'));
 const NODE_TEST = `const { test } = require('node:test');\nconst assert = require('node:assert');\nconst { add } = require('../src/add');\ntest('add', () => assert.equal(add(1, 2), 3));\n`;
@@ -86,7 +93,8 @@ test("Turborepo + npm: rc file, a coverage script per tested package, the covera
   });
   assert.not.ok(existsSync(join(root, 'apps/web/turbo.json')), 'no task for a package without tests');
 
-  assert.is(read(root, 'package.json').scripts.coverage, 'turbo run coverage && monocov merge');
+  // libs/own keeps its own coverage script, which the root script leaves out.
+  assert.is(read(root, 'package.json').scripts.coverage, 'turbo run coverage --filter @repo/math --filter @repo/ui && monocov merge');
   assert.is(read(root, 'package.json').scripts.build, 'turbo run build', 'other scripts kept');
   assert.match(readFileSync(join(root, '.gitignore'), 'utf8'), /^\/coverage$/m);
   assert.equal(readFileSync(join(root, '.prettierignore'), 'utf8'), 'dist\n\n# monocov coverage data and reports\n/coverage\n');
@@ -103,6 +111,10 @@ test("Turborepo + npm: rc file, a coverage script per tested package, the covera
   assert.match(result.stdout, '  not measured  libs/both: several test scripts (test:unit, test:int) and no `test`; add `"coverage": "monocov run -- npm run test:unit"`');
   assert.match(result.stdout, '  not measured  libs/own: has its own `coverage` script ("c8 node --test")');
   assert.match(result.stdout, "note: eslint.config.mjs: ESLint's flat config does not read .gitignore; add `{ ignores: ['coverage/**'] }`");
+  assert.match(
+    result.stdout,
+    'note: the root `coverage` script runs only the packages whose `coverage` script runs monocov: the own `coverage` scripts of libs/own are left out (monocov does not read their coverage, and one that failed would stop the script before `monocov merge`)',
+  );
   assert.match(result.stdout, 'measure every package and merge: npm run coverage');
 
   const once = snapshot(root);
@@ -190,10 +202,7 @@ test('after init, the root coverage script measures each tested package and merg
     'packages/b/test/add.test.js': NODE_TEST,
     'packages/docs/package.json': json({ name: 'docs' }),
   });
-  // `monocov` on the scripts' PATH, as npm links a dependency's bin.
-  mkdirSync(join(root, 'node_modules/.bin'), { recursive: true });
-  writeFileSync(join(root, 'node_modules/.bin/monocov'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
-  chmodSync(join(root, 'node_modules/.bin/monocov'), 0o755);
+  linkMonocovBin(root);
   assert.is(monocov(root, ['init']).status, 0);
 
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$)/i.test(key)));
@@ -212,6 +221,64 @@ test('after init, the root coverage script measures each tested package and merg
   assert.is(required.status, 4, required.stderr);
 });
 
+// A package's own coverage (Vitest's, minutes in open-circle/valibot) that fails on its own thresholds, leaving a mark that it ran.
+const OWN_COVERAGE = "require('fs').writeFileSync('own-coverage-ran', ''); console.error('ERROR: coverage thresholds not met'); process.exit(1);\n";
+
+test('a package with its own coverage script: the root script init wrote before is brought up to date to run only the packages monocov measures, and `npm run coverage` merges without running the other', () => {
+  const root = workspace({
+    // What init wrote before it named packages, kept from an earlier run.
+    'package.json': json({ name: 'ws', private: true, workspaces: ['packages/*'], scripts: { coverage: 'npm run coverage --workspaces --if-present && monocov merge' } }),
+    'packages/a/package.json': json({ name: '@ws/a', scripts: { test: 'node --test' } }),
+    'packages/a/src/add.js': 'exports.add = (a, b) => a + b;\n',
+    'packages/a/test/add.test.js': NODE_TEST,
+    'packages/b/package.json': json({ name: 'b', scripts: { test: 'node --test', coverage: 'monocov run -- npm run test' } }),
+    'packages/b/src/add.js': 'exports.add = (a, b) => a + b;\n',
+    'packages/b/test/add.test.js': NODE_TEST,
+    'packages/own/package.json': json({ name: '@ws/own', scripts: { test: 'node --test', coverage: 'node own-coverage.js' } }),
+    'packages/own/own-coverage.js': OWN_COVERAGE,
+  });
+  linkMonocovBin(root);
+  const init = monocov(root, ['init']);
+  assert.is(init.status, 0, init.stderr);
+  assert.is(read(root, 'package.json').scripts.coverage, 'npm run coverage -w @ws/a -w b && monocov merge');
+  assert.is(read(root, 'packages/own/package.json').scripts.coverage, 'node own-coverage.js');
+  assert.match(init.stdout, 'wrote .coveragerc.json, packages/a/package.json, package.json, .gitignore');
+  assert.match(init.stdout, 'the own `coverage` scripts of packages/own are left out');
+  assert.match(init.stdout, 'measure every package and merge: npm run coverage');
+
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$)/i.test(key)));
+  const measured = spawnSync('npm', ['run', 'coverage'], { cwd: root, encoding: 'utf8', env });
+  assert.is(measured.status, 0, measured.stdout + measured.stderr);
+  assert.not.ok(existsSync(join(root, 'packages/own/own-coverage-ran')), "the package's own coverage script ran");
+  assert.equal(Object.keys(read(root, 'coverage/workspace/coverage-final.json')).sort(), ['packages/a/src/add.js', 'packages/b/src/add.js']);
+
+  const once = snapshot(root);
+  const again = monocov(root, ['init']);
+  assert.is(again.status, 0, again.stderr);
+  assert.match(again.stdout, 'already set up: nothing to change');
+  assert.equal(snapshot(root), once, 'a second run changes no file');
+});
+
+test('a measured package whose name a script cannot hold unquoted, or without a name: the root script runs every package, and a note names the own coverage scripts that run too', () => {
+  const root = workspace({
+    'package.json': json({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+    'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n",
+    'packages/a/package.json': json({ name: 'a&b', scripts: { test: 'node --test' } }),
+    'packages/a/test/add.test.js': NODE_TEST,
+    'packages/nameless/package.json': json({ scripts: { test: 'node --test' } }),
+    'packages/nameless/test/add.test.js': NODE_TEST,
+    'packages/own/package.json': json({ name: 'own', scripts: { test: 'vitest run', coverage: 'vitest run --coverage' } }),
+  });
+  const init = monocov(root, ['init']);
+  assert.is(init.status, 0, init.stderr);
+  assert.is(read(root, 'package.json').scripts.coverage, 'pnpm -r --if-present run coverage && monocov merge');
+  assert.match(
+    init.stdout,
+    "note: the root `coverage` script runs every package's `coverage` script, so the own ones of packages/own run too (and one that fails stops it before `monocov merge`): packages/a, packages/nameless have no package name that a script can hold unquoted in every shell",
+  );
+  assert.not.match(init.stdout, 'are left out');
+});
+
 test('a package whose test script would find no test file: init gives it no coverage script, and after a real run of the other package merge --require-complete passes, naming it "no test files"', () => {
   const root = workspace({
     'package.json': json({ name: 'ws', private: true, workspaces: ['packages/*'] }),
@@ -222,9 +289,7 @@ test('a package whose test script would find no test file: init gives it no cove
     'packages/b/package.json': json({ name: 'b', scripts: { test: 'vitest run' } }),
     'packages/b/src/sub.js': 'exports.sub = (a, b) => a - b;\n',
   });
-  mkdirSync(join(root, 'node_modules/.bin'), { recursive: true });
-  writeFileSync(join(root, 'node_modules/.bin/monocov'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
-  chmodSync(join(root, 'node_modules/.bin/monocov'), 0o755);
+  linkMonocovBin(root);
   const init = monocov(root, ['init']);
   assert.is(init.status, 0, init.stderr);
   assert.is(read(root, 'packages/a/package.json').scripts.coverage, 'monocov run -- npm run test');
