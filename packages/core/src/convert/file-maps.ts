@@ -30,9 +30,11 @@ function spanOf(range: Range): Span {
 }
 
 function deriveProbes(coverage: FileCoverageData, flow: ControlFlow): Omit<FileMaps, 'coverage'> {
+  const statementRanges = Object.values(coverage.statementMap);
+  const statementKeys = statementRanges.map(spanKey);
   const statementIds = new Map<string, number>();
-  Object.values(coverage.statementMap).forEach((range, id) => {
-    if (!statementIds.has(spanKey(range))) statementIds.set(spanKey(range), id);
+  statementKeys.forEach((key, id) => {
+    if (!statementIds.has(key)) statementIds.set(key, id);
   });
   // A statement istanbul did not count (an ignored one) still runs as often as the one it follows.
   const statementId = (key: string | undefined): number | undefined => {
@@ -44,8 +46,8 @@ function deriveProbes(coverage: FileCoverageData, flow: ControlFlow): Omit<FileM
     return undefined;
   };
 
-  const statementProbes = Object.values(coverage.statementMap).map((range, id): StatementProbe => {
-    const follows = statementId(flow.follows.get(spanKey(range)));
+  const statementProbes = statementRanges.map((range, id): StatementProbe => {
+    const follows = statementId(flow.follows.get(statementKeys[id]!));
     return follows !== undefined && follows < id ? { follows, span: spanOf(range) } : { span: spanOf(range) };
   });
   // A function runs as often as its body is entered; the body lies inside V8's range for the function.
