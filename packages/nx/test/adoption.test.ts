@@ -171,6 +171,18 @@ test('--projects: the projects not named are left out the same way; naming the r
   assert.not.match(every.output, 'is not measured in this run');
 });
 
+test('space-separated lists (-p a b, --exclude a b) select what Nx selects: every name up to the next option', () => {
+  // How typescript-eslint's own scripts write them ("nx run-many -t test --exclude integration-tests website website-eslint").
+  const projects = runNx(root, ['run-many', '-t', 'coverage', '-p', 'store', 'vue-binding', 'pnpm-like', '--skip-nx-cache']);
+  assert.is(projects.status, 0, projects.output);
+  for (const project of ['store', 'vue-binding']) assert.match(projects.output, `monocov: ${project}: statements`);
+  for (const project of ['react-binding', 'tested-example']) assert.match(projects.output, `monocov: ${project} is not measured in this run`);
+  const excluded = runNx(root, ['run-many', '-t', 'coverage', '--exclude', 'react-binding', 'tested-example', '--skip-nx-cache']);
+  assert.is(excluded.status, 0, excluded.output);
+  for (const project of ['store', 'vue-binding']) assert.match(excluded.output, `monocov: ${project}: statements`);
+  for (const project of ['react-binding', 'tested-example']) assert.match(excluded.output, `monocov: ${project} is not measured in this run`);
+});
+
 test('nx affected with --exclude: the excluded project is left out, an unaffected one still comes back from the cache', () => {
   // --files stands in for git: examples/tested and packages/react changed; packages/store did not.
   const result = runNx(root, ['affected', '-t', 'coverage', '--files=examples/tested/src/index.js,packages/react/src/index.js', '--exclude=tested-example']);

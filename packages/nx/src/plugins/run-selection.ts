@@ -46,7 +46,10 @@ interface Selection {
   exclude: string[];
 }
 
-/** The project patterns of `nx run-many` / `nx affected` as Nx reads them (`--exclude=a,b`, `--exclude a`, `--projects`, `-p`); undefined for other commands or without any. */
+/**
+ * The project patterns of `nx run-many` / `nx affected` as Nx reads them (`--exclude=a,b`, `--exclude a b`, `--projects`, `-p`);
+ * undefined for other commands or without any.
+ */
 function selectionOf(argv: readonly string[]): Selection | undefined {
   const end = argv.indexOf('--');
   const args = argv.slice(2, end === -1 ? undefined : end);
@@ -54,18 +57,24 @@ function selectionOf(argv: readonly string[]): Selection | undefined {
   if (command !== 'run-many' && command !== 'affected') return undefined;
   const values = (names: string[]): string[] | undefined => {
     const found: string[] = [];
-    args.forEach((arg, index) => {
+    for (let index = 0; index < args.length; index++) {
+      const arg = args[index];
       const name = names.find((candidate) => arg === candidate || arg.startsWith(`${candidate}=`));
-      if (name === undefined) return;
-      const value = arg === name ? args[index + 1] : arg.slice(name.length + 1);
-      if (value !== undefined)
-        found.push(
-          ...value
-            .split(',')
-            .map((pattern) => pattern.replace(/^"(.*)"$/, '$1'))
-            .filter((pattern) => pattern !== ''),
-        );
-    });
+      if (name === undefined) continue;
+      let value = arg.slice(name.length + 1);
+      if (arg === name) {
+        // `-p a b c`: Nx takes every argument up to the next option as a value (rewriteTargetsAndProjects in nx/bin/init-local).
+        const items: string[] = [];
+        while (index + 1 < args.length && !args[index + 1].startsWith('-')) items.push(args[++index]);
+        value = items.join(',');
+      }
+      found.push(
+        ...value
+          .split(',')
+          .map((pattern) => pattern.replace(/^"(.*)"$/, '$1'))
+          .filter((pattern) => pattern !== ''),
+      );
+    }
     return found.length > 0 ? found : undefined;
   };
   // An empty --projects selects every project, as Nx reads it.
