@@ -284,6 +284,32 @@ test('@nx/vitest: a Vite app without a `test` section gets no coverage target; a
   assert.match(projects['libs/ui'].targets.coverage.metadata.description, /with Vitest's own coverage/);
 });
 
+test("@nx/vitest under a package.json `nx.targets.test` that only adds dependsOn (typescript-eslint's ast-spec): init names the plugin as the target's source", async () => {
+  const files = {
+    'package.json': json({ name: 'repo', private: true, workspaces: ['packages/*'] }),
+    'nx.json': json({ plugins: [{ plugin: '@nx/vitest', exclude: ['*'], options: { testTargetName: 'test' } }] }),
+    // Its `test` script calls nx itself and is no target (includedScripts): the test target is the plugin's.
+    'packages/ast-spec/package.json': json({
+      name: '@acme/ast-spec',
+      scripts: { test: 'pnpm -w exec nx test', clean: 'rimraf dist' },
+      nx: { includedScripts: ['clean'], targets: { test: { dependsOn: ['^build'] } } },
+    }),
+    'packages/ast-spec/vitest.config.mjs': 'export default { test: { include: ["tests/**/*.test.ts"] } };\n',
+    'packages/ast-spec/tests/a.test.ts': aTest,
+  };
+  const root = createFixtureWorkspace(files);
+  roots.push(root);
+  const analysis = await analyzeWorkspace(['package.json', 'packages/ast-spec/package.json'], normalizeOptions({}), {
+    workspaceRoot: root,
+    nxJsonConfiguration: JSON.parse(files['nx.json']),
+  });
+  const finding = analysis.projects.find((entry) => entry.root === 'packages/ast-spec')!;
+  assert.equal(
+    finding.testTargets.map((entry) => [entry.name, entry.source, entry.runner?.runners, entry.target.dependsOn]),
+    [['test', '@nx/vitest (vitest.config.mjs)', ['vitest'], ['^build']]],
+  );
+});
+
 // Guards: runners/provider.ts measuresVitestInBrowser, the choice collection/runner.ts makes at run time.
 test("Vitest browser mode: described as measured in Chromium only where monocov's provider measures it; Vitest's own coverage otherwise", async () => {
   const browser = "browser: { enabled: true, provider: 'playwright', instances: [{ browser: 'chromium' }] }";

@@ -81,7 +81,8 @@ export function findTestTargets(args: {
   for (const name of wanted.sort(byTestName)) {
     const fromPlugin = inferredByName.get(name);
     const target = resolveTarget([fromPlugin?.target, targetDefaults(nxJson, name, declared[name]?.target ?? fromPlugin?.target), declared[name]?.target]);
-    const source = declared[name]?.source ?? fromPlugin?.source ?? 'project.json';
+    // A package.json or project.json entry that names no executor or command only adds options or dependsOn to what the plugin infers: the plugin is where it comes from.
+    const source = (fromPlugin && !declared[name]?.replaces ? fromPlugin.source : declared[name]?.source) ?? 'project.json';
     const browser = runsPlaywright(target, scripts);
     const judged = browser
       ? undefined
