@@ -293,4 +293,23 @@ test('real Vitest: sources in folders whose names end like an omitted root folde
     );
 });
 
+test('real Vitest: files run.omit leaves out are not handed to Vitest, which would parse each one (an invalid test-input file printed "Failed to parse")', () => {
+  // typescript-eslint's ast-spec: test inputs under src/**/fixtures/, many invalid on purpose; its own coverage.exclude names them, monocov's flags replace it.
+  const root = tree({
+    'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+    '.coveragerc.json': JSON.stringify({ run: { omit: ['**/fixtures/**'] } }),
+    'packages/spec/package.json': JSON.stringify({ name: 'spec', type: 'module', scripts: { test: 'vitest run' } }),
+    'packages/spec/src/kinds.ts': 'export const kinds = ["ClassDeclaration"];\n',
+    'packages/spec/src/ClassDeclaration/fixtures/_error_/missing-name/fixture.ts': 'class {}\n',
+    'packages/spec/src/ClassDeclaration/fixtures/valid/fixture.ts': 'class Foo {}\n',
+    'packages/spec/tests/kinds.test.ts': `import { expect, test } from 'vitest';\nimport { kinds } from '../src/kinds';\ntest('kinds', () => expect(kinds).toEqual(['ClassDeclaration']));\n`,
+  });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  const result = spawnSync(process.execPath, [BIN, 'run', '--', 'npm', 'test'], { cwd: join(root, 'packages/spec'), encoding: 'utf8' });
+  assert.is(result.status, 0, result.stderr + result.stdout);
+  assert.not.match(result.stdout + result.stderr, /Failed to parse|cannot parse/);
+  const data = JSON.parse(readFileSync(join(root, 'coverage/projects/packages/spec/coverage-final.json'), 'utf8')) as CoverageMapData;
+  assert.equal(Object.keys(data), ['packages/spec/src/kinds.ts']);
+});
+
 test.run();

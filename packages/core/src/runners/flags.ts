@@ -18,7 +18,7 @@ export interface RunnerFlags {
 export interface RunnerFlagsOptions {
   workspaceRoot: string;
   projectRoot: string;
-  run: Pick<CoverageConfig['run'], 'include' | 'source'>;
+  run: Pick<CoverageConfig['run'], 'include' | 'omit' | 'source'>;
   /** The provider every run of the project uses (projectProvider); the runner's config decides when absent. */
   provider?: string;
   /** Vitest 3.2's v8 provider: remap as istanbul counts (`coverage.experimentalAstAwareRemapping`, vitestAstAwareRemapping). */
@@ -66,6 +66,12 @@ function vitestFlags({ workspaceRoot, projectRoot, run, astAwareRemapping }: Run
   // hits of `src/vitest/x.ts` and `src/layout/x.ts` (seen in open-circle/valibot's to-json-schema):
   // they are anchored at the project folder, where the omit list means them.
   const exclude = BUILTIN_OMIT.map((glob) => (glob.startsWith('**/') ? glob : `${escapeGlob(projectDir)}/${glob}`));
+  // run.omit, anchored the same way, so that Vitest neither instruments nor parses what monocov drops:
+  // typescript-eslint's ast-spec keeps 903 test-input files under src/**/fixtures/, 343 of them invalid
+  // on purpose, and Vitest printed "Failed to parse … Excluding it from coverage" 275 times although
+  // run.omit named them. Under source "workspace" the globs are relative to each package's
+  // folder, which Vitest cannot express: monocov's own filter leaves those files out afterwards.
+  if (run.source === 'project') exclude.push(...run.omit.map((glob) => `${escapeGlob(projectDir)}/${glob}`));
   const flags: Record<string, FlagValue> = {
     run: true,
     'coverage.enabled': true,
