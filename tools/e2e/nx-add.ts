@@ -6,7 +6,7 @@
  * with a merged report listing every tested project's files; a second run is all cache hits.
  * A scenario adds steps of its own on the same workspace through what nxAddScenario returns.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -39,6 +39,8 @@ export interface NxAddScenario {
   tested: Record<string, string[]>;
   /** Projects that must get no coverage target (apps without tests, e2e projects). */
   untested: string[];
+  /** Sections the user adds to the .coveragerc.json init wrote, before the first run (each merged over init's). */
+  coverageRc?: Record<string, Record<string, unknown>>;
 }
 
 /** What a scenario's own steps after the adoption use: the workspace, and nx through its package manager. */
@@ -93,6 +95,12 @@ export function nxAddScenario(spec: NxAddScenario): NxAddSteps {
       'plugin registered in nx.json',
     );
     assert.match(readFileSync(join(ws().root, '.gitignore'), 'utf8'), /^\/coverage$/m);
+    if (spec.coverageRc) {
+      const rcFile = join(ws().root, '.coveragerc.json');
+      const rc = readJson(rcFile);
+      for (const [section, settings] of Object.entries(spec.coverageRc)) rc[section] = { ...rc[section], ...settings };
+      writeFileSync(rcFile, `${JSON.stringify(rc, null, 2)}\n`);
+    }
     commitAll(ws().shell, ws().root, 'nx add @monocov/nx');
   });
 
