@@ -182,6 +182,16 @@ const badCases: Array<[string, string, RegExp, object?]> = [
     /b\["0"\] is \[1\], not 2 hit count\(s\)/,
   ],
   ['a statement without a range', entry((file) => (file.statementMap[2] = { start: { line: 'x' } })), /statementMap\["2"\] is .*not a source range/],
+  [
+    'a function whose range ends at a negative column (as Vitest 3.1 wrote for an untested file)',
+    entry(
+      (file) => (
+        (file.fnMap = { 0: { name: '(empty-report)', decl: file.statementMap[0], loc: { start: { line: 1, column: 0 }, end: { line: 2, column: -124 } }, line: 1 } }),
+        (file.f = { 0: 0 })
+      ),
+    ),
+    /fnMap\["0"\] has loc\.end\.column -124, not a whole number from 0/,
+  ],
 ];
 
 for (const [name, contents, message, meta] of badCases) {
@@ -194,7 +204,7 @@ for (const [name, contents, message, meta] of badCases) {
     assert.instance(problem, DataError);
     assert.is(problem.path, bad);
     assert.ok(problem.message.startsWith(bad) || problem.message.startsWith(join(dirname(bad), 'meta.json')), problem.message);
-    assert.match(problem.message, message);
+    assert.match(problem.message, message, problem.message);
     // The good projects still merged, and nothing of the bad file leaked in.
     assert.equal(Object.keys(result.coverage), ['libs/shared/src/s.ts', 'packages/a/src/a.ts', 'packages/b/src/b.ts']);
     assert.is(result.coverage['packages/a/src/a.ts']!.s[0], 1);

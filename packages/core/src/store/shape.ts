@@ -115,21 +115,41 @@ export function checkFileCoverage(value: unknown): string | undefined {
   return undefined;
 }
 
+const SOURCE_RANGE = 'a source range { start: { line, column }, end: { line, column } } of whole numbers from 0';
+
 function checkStatement(item: unknown): string | undefined {
-  return isRange(item) ? undefined : `is ${describe(item)}, not a source range { start: { line, column }, end: { line, column } }`;
+  return isRange(item) ? undefined : `is ${describe(item)}, not ${SOURCE_RANGE}`;
+}
+
+/**
+ * Why an entry's `loc` is unusable, naming the part that is: runners have written ranges istanbul's
+ * readers cannot use (Vitest 3.1 an untested file's function ending at a negative column).
+ */
+function checkLoc(loc: unknown): string | undefined {
+  if (loc === undefined) return 'has no source range "loc"';
+  if (!isObject(loc)) return `has a "loc" of ${describe(loc)}, not ${SOURCE_RANGE}`;
+  for (const end of ['start', 'end'] as const) {
+    const position = loc[end];
+    if (!isObject(position)) return `has loc.${end} ${describe(position)}, not { line, column }`;
+    if (!isCount(position.line)) return `has loc.${end}.line ${describe(position.line)}, not a whole number from 0`;
+    if (!isPosition(position)) return `has loc.${end}.column ${describe(position.column)}, not a whole number from 0`;
+  }
+  return undefined;
 }
 
 function checkFunction(item: unknown): string | undefined {
   if (!isObject(item)) return `is ${describe(item)}, not a function entry`;
   if (typeof item.name !== 'string') return 'has no "name" string';
-  if (!isRange(item.loc)) return 'has no source range "loc"';
+  const loc = checkLoc(item.loc);
+  if (loc) return loc;
   if (item.decl !== undefined && !isRange(item.decl)) return 'has a "decl" that is not a source range';
   return undefined;
 }
 
 function checkBranch(item: unknown): string | undefined {
   if (!isObject(item)) return `is ${describe(item)}, not a branch entry`;
-  if (!isRange(item.loc)) return 'has no source range "loc"';
+  const loc = checkLoc(item.loc);
+  if (loc) return loc;
   if (!Array.isArray(item.locations) || item.locations.length === 0 || !item.locations.every(isBranchLocation)) {
     return 'has no "locations" list of source ranges';
   }
