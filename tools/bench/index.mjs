@@ -151,6 +151,11 @@ const seconds = (ms) => (ms / 1000).toFixed(ms < 10_000 ? 2 : 1);
  */
 async function measureSuite(suite, reps) {
   const samples = new Map(suite.variants.map((variant) => [variant.name, { ms: [], cpuMs: [], rssKB: [], failures: [], notes: new Set() }]));
+  for (const variant of suite.variants.filter((candidate) => candidate.warmUp)) {
+    variant.prepare?.();
+    await runSteps(variant.steps());
+    log(`[${suite.id}] ${variant.name}: one run before the measured ones (not measured)`);
+  }
   const load = [loadavg()[0]];
   for (let rep = 0; rep < reps; rep++) {
     for (const variant of rotate(suite.variants, rep)) {

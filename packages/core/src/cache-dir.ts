@@ -4,7 +4,7 @@ import { join } from 'node:path';
 /**
  * monocov's cache folder: `node_modules/.cache/monocov` at the workspace root (the usual home of tool
  * caches, and already cached by most CI setups). It holds the maps of parsed sources (maps/), which are
- * checked as untrusted input; V8's code cache of the CLI is not here (cli-loader.ts). `MONOCOV_CACHE=off`
+ * checked as untrusted input; V8's code caches are not here (v8-code-cache.ts). `MONOCOV_CACHE=off`
  * turns both off; without a node_modules folder there is none.
  */
 export function cacheDir(workspaceRoot: string, env: NodeJS.ProcessEnv): string | undefined {
