@@ -157,10 +157,11 @@ class MapsStore {
       // (mapFromText). The rest is only read back, by JSON.parse: its keys' order matters to no one.
       const { statementMap, fnMap, branchMap, ...counters } = maps.coverage;
       const rest = JSON.stringify({ format: STORE_FORMAT, maps: { ...maps, coverage: { ...counters, path: '' } } });
-      const mapTexts = [statementMap, fnMap, branchMap].map((map) => JSON.stringify(map));
+      const istanbulMaps = [statementMap, fnMap, branchMap];
+      const mapTexts = istanbulMaps.map((map) => JSON.stringify(map));
       writeFileSync(temp, `${rest}\n${mapTexts.join('\n')}\n`);
       renameSync(temp, target);
-      [statementMap, fnMap, branchMap].forEach((map, i) => markCanonical(map, mapTexts[i]));
+      istanbulMaps.forEach((map, i) => markCanonical(map, mapTexts[i]));
     } catch {
       rmSync(temp, { force: true });
     }
