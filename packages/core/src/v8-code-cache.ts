@@ -1,6 +1,6 @@
 import type * as BabelParser from '@babel/parser';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -91,7 +91,8 @@ function saveCodeCache(file: string, command: string, cachedData: () => Buffer):
   const name = basename(file);
   const prefix = codeCachePrefix(command);
   try {
-    mkdirSync(dir, { recursive: true });
+    // not recursive: a package removed while the process ran (an uninstall, a test's copy) is not made again
+    if (!existsSync(dir)) mkdirSync(dir);
     accessSync(dir, constants.W_OK);
     const data = cachedData();
     writeFileAtomic(file, Buffer.concat([digest(data), data]));
