@@ -37,151 +37,160 @@ function spanOf(loc: SourceLocation): Span {
 
 export function analyzeControlFlow(ast: File): ControlFlow {
   const flow: ControlFlow = { consequents: new Map(), follows: new Map(), enclosingStatement: new Map() };
-
-  const noteBranchLocation = (node: Node | null | undefined, statement: string | undefined) => {
-    if (node?.loc && statement !== undefined) flow.enclosingStatement.set(spanKey(node.loc), statement);
-  };
-
-  /**
-   * Walks a statement list; `entry` is a statement known to run exactly as often as the list's
-   * start. A statement after straight-line code follows the last counted statement before it.
-   */
-  const visitList = (statements: readonly Statement[], entry: string | undefined, enclosing: string | undefined): number => {
-    let carry = entry;
-    let exits = 0;
-    for (let i = 0; i < statements.length; i++) {
-      const statement = statements[i]!;
-      const declaration =
-        (statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration') && isStatement(statement.declaration) ? statement.declaration : statement;
-      if (declaration.type === 'BlockStatement') {
-        // A bare block has no range of its own in V8: it runs as often as what came before.
-        const own = visitList(declaration.body, carry, enclosing);
-        if (own !== 0) carry = undefined;
-        exits |= own;
-      } else if (COUNTED_STATEMENTS.has(declaration.type) && declaration.loc) {
-        // A counted piece of code (here, and a declarator's initialiser below) follows the carried statement,
-        // and is carried on if control leaves it only by its end.
-        const key = spanKey(declaration.loc);
-        if (carry !== undefined) flow.follows.set(key, carry);
-        const own = visit(declaration, key);
-        carry = own === 0 ? key : undefined;
-        exits |= own;
-      } else if (declaration.type === 'VariableDeclaration') {
-        for (const declarator of declaration.declarations) {
-          exits |= visit(declarator.id, enclosing);
-          const init = declarator.init;
-          // istanbul counts a declarator at its initialiser.
-          if (init?.loc) {
-            const key = spanKey(init.loc);
-            if (carry !== undefined) flow.follows.set(key, carry);
-            const own = visit(init, key);
-            carry = own === 0 ? key : undefined;
-            exits |= own;
-          }
-        }
-      } else {
-        const own = visit(statement, enclosing);
-        if (own !== 0) carry = undefined;
-        exits |= own;
-      }
-    }
-    return exits;
-  };
-
-  // Indexed loops: most of a cold run's walk runs before V8 optimizes it, where for-of costs an iterator per loop.
-  const visitChildren = (node: Node, enclosing: string | undefined): number => {
-    let exits = 0;
-    const keys = childKeys(node);
-    for (let k = 0; k < keys.length; k++) {
-      const value = (node as unknown as Record<string, unknown>)[keys[k]!];
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
-          const child: unknown = value[i];
-          if (child && typeof child === 'object' && 'type' in child) exits |= visitChild(child as Node, enclosing);
-        }
-      } else if (value && typeof value === 'object' && 'type' in value) {
-        exits |= visitChild(value as Node, enclosing);
-      }
-    }
-    return exits;
-  };
-
-  const visitChild = (child: Node, enclosing: string | undefined): number =>
-    isStatement(child) && child.type !== 'BlockStatement' ? visitList([child], undefined, enclosing) : visit(child, enclosing);
-
-  /** Visits `node`; returns how control can leave it other than by its end. */
-  const visit = (node: Node, enclosing: string | undefined): number => {
-    switch (node.type) {
-      case 'ReturnStatement':
-      case 'ThrowStatement':
-      case 'YieldExpression':
-      case 'AwaitExpression':
-        return ABRUPT | visitChildren(node, enclosing);
-      case 'BreakStatement':
-        return node.label ? LABELLED : BREAKS;
-      case 'ContinueStatement':
-        return node.label ? LABELLED : CONTINUES;
-      case 'IfStatement':
-        if (enclosing !== undefined && node.consequent.loc) flow.consequents.set(enclosing, spanOf(node.consequent.loc));
-        noteBranchLocation(node.alternate, enclosing);
-        return visitChildren(node, enclosing);
-      case 'TryStatement': {
-        // V8 has no range for the try block: it runs as often as the try statement.
-        let exits = visitList(node.block.body, enclosing, enclosing);
-        if (node.handler) exits |= visit(node.handler, enclosing);
-        if (node.finalizer) exits |= visit(node.finalizer, enclosing);
-        return exits;
-      }
-      case 'LabeledStatement':
-        return visitList([node.body], enclosing, enclosing);
-      case 'SwitchStatement':
-        return visitChildren(node, enclosing) & ~BREAKS;
-      case 'SwitchCase': {
-        noteBranchLocation(node, enclosing);
-        const exits = node.test ? visit(node.test, enclosing) : 0;
-        return exits | visitList(node.consequent, undefined, enclosing);
-      }
-      case 'LogicalExpression':
-        noteBranchLocation(node.left, enclosing);
-        noteBranchLocation(node.right, enclosing);
-        return visitChildren(node, enclosing);
-      case 'ConditionalExpression':
-        noteBranchLocation(node.consequent, enclosing);
-        noteBranchLocation(node.alternate, enclosing);
-        return visitChildren(node, enclosing);
-      case 'VariableDeclarator':
-        // Outside a statement list (a for-loop head): counted at the initialiser all the same.
-        return visit(node.id, enclosing) | (node.init?.loc ? visit(node.init, spanKey(node.init.loc)) : 0);
-      case 'ClassProperty':
-      case 'ClassPrivateProperty':
-        if (node.value?.loc) visit(node.value, spanKey(node.value.loc));
-        return 0;
-      case 'BlockStatement':
-      case 'Program':
-      case 'StaticBlock':
-      case 'TSModuleBlock':
-        // Function, loop, branch and catch bodies, namespaces: V8 gives each its own range.
-        return visitList(node.body as Statement[], undefined, enclosing);
-      default:
-        break;
-    }
-    if (isFunction(node)) {
-      // Its code runs when called, not here; an expression body is a statement of istanbul's own.
-      if (node.type === 'ArrowFunctionExpression' && node.body.type !== 'BlockStatement' && node.body.loc) {
-        for (const param of node.params) visit(param, undefined);
-        visit(node.body, spanKey(node.body.loc));
-      } else {
-        visitChildren(node, undefined);
-      }
-      return 0;
-    }
-    let exits = visitChildren(node, enclosing);
-    if (LOOPS.has(node.type)) exits &= ~(BREAKS | CONTINUES);
-    if (node.type === 'ForOfStatement' && node.await) exits |= ABRUPT;
-    if (node.type === 'ClassBody') return 0;
-    return exits;
-  };
-
-  visit(ast.program, undefined);
+  visit(flow, ast.program, undefined);
   return flow;
+}
+
+// The walk is module-level functions and makes no closure or iterator per statement: most of a
+// cold run's walk runs before V8 optimizes it, where each allocation costs. A statement list's state is one ListWalk.
+
+function noteBranchLocation(flow: ControlFlow, node: Node | null | undefined, statement: string | undefined): void {
+  if (node?.loc && statement !== undefined) flow.enclosingStatement.set(spanKey(node.loc), statement);
+}
+
+/** Where a walk of a statement list stands: the statement the next counted piece follows, and how control can leave the list so far. */
+interface ListWalk {
+  carry: string | undefined;
+  exits: number;
+}
+
+/**
+ * A counted piece of code in a statement list (a statement, or a declarator's initialiser; `key` its
+ * location) follows the carried statement, and is carried on if control leaves it only by its end.
+ */
+function visitCounted(flow: ControlFlow, list: ListWalk, node: Node, key: string): void {
+  if (list.carry !== undefined) flow.follows.set(key, list.carry);
+  const own = visit(flow, node, key);
+  list.carry = own === 0 ? key : undefined;
+  list.exits |= own;
+}
+
+/**
+ * Walks a statement list; `entry` is a statement known to run exactly as often as the list's
+ * start. A statement after straight-line code follows the last counted statement before it.
+ */
+function visitList(flow: ControlFlow, statements: readonly Statement[], entry: string | undefined, enclosing: string | undefined): number {
+  const list: ListWalk = { carry: entry, exits: 0 };
+  for (let i = 0; i < statements.length; i++) {
+    const statement = statements[i]!;
+    const declaration =
+      (statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration') && isStatement(statement.declaration) ? statement.declaration : statement;
+    if (declaration.type === 'BlockStatement') {
+      // A bare block has no range of its own in V8: it runs as often as what came before.
+      const own = visitList(flow, declaration.body, list.carry, enclosing);
+      if (own !== 0) list.carry = undefined;
+      list.exits |= own;
+    } else if (COUNTED_STATEMENTS.has(declaration.type) && declaration.loc) {
+      visitCounted(flow, list, declaration, spanKey(declaration.loc));
+    } else if (declaration.type === 'VariableDeclaration') {
+      const declarators = declaration.declarations;
+      for (let d = 0; d < declarators.length; d++) {
+        const declarator = declarators[d]!;
+        list.exits |= visit(flow, declarator.id, enclosing);
+        const init = declarator.init;
+        // istanbul counts a declarator at its initialiser.
+        if (init?.loc) visitCounted(flow, list, init, spanKey(init.loc));
+      }
+    } else {
+      const own = visit(flow, statement, enclosing);
+      if (own !== 0) list.carry = undefined;
+      list.exits |= own;
+    }
+  }
+  return list.exits;
+}
+
+// Indexed loops: most of a cold run's walk runs before V8 optimizes it, where for-of costs an iterator per loop.
+function visitChildren(flow: ControlFlow, node: Node, enclosing: string | undefined): number {
+  let exits = 0;
+  const keys = childKeys(node);
+  for (let k = 0; k < keys.length; k++) {
+    const value = (node as unknown as Record<string, unknown>)[keys[k]!];
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const child: unknown = value[i];
+        if (child && typeof child === 'object' && 'type' in child) exits |= visitChild(flow, child as Node, enclosing);
+      }
+    } else if (value && typeof value === 'object' && 'type' in value) {
+      exits |= visitChild(flow, value as Node, enclosing);
+    }
+  }
+  return exits;
+}
+
+function visitChild(flow: ControlFlow, child: Node, enclosing: string | undefined): number {
+  return isStatement(child) && child.type !== 'BlockStatement' ? visitList(flow, [child], undefined, enclosing) : visit(flow, child, enclosing);
+}
+
+/** Visits `node`; returns how control can leave it other than by its end. */
+function visit(flow: ControlFlow, node: Node, enclosing: string | undefined): number {
+  switch (node.type) {
+    case 'ReturnStatement':
+    case 'ThrowStatement':
+    case 'YieldExpression':
+    case 'AwaitExpression':
+      return ABRUPT | visitChildren(flow, node, enclosing);
+    case 'BreakStatement':
+      return node.label ? LABELLED : BREAKS;
+    case 'ContinueStatement':
+      return node.label ? LABELLED : CONTINUES;
+    case 'IfStatement':
+      if (enclosing !== undefined && node.consequent.loc) flow.consequents.set(enclosing, spanOf(node.consequent.loc));
+      noteBranchLocation(flow, node.alternate, enclosing);
+      return visitChildren(flow, node, enclosing);
+    case 'TryStatement': {
+      // V8 has no range for the try block: it runs as often as the try statement.
+      let exits = visitList(flow, node.block.body, enclosing, enclosing);
+      if (node.handler) exits |= visit(flow, node.handler, enclosing);
+      if (node.finalizer) exits |= visit(flow, node.finalizer, enclosing);
+      return exits;
+    }
+    case 'LabeledStatement':
+      return visitList(flow, [node.body], enclosing, enclosing);
+    case 'SwitchStatement':
+      return visitChildren(flow, node, enclosing) & ~BREAKS;
+    case 'SwitchCase': {
+      noteBranchLocation(flow, node, enclosing);
+      const exits = node.test ? visit(flow, node.test, enclosing) : 0;
+      return exits | visitList(flow, node.consequent, undefined, enclosing);
+    }
+    case 'LogicalExpression':
+      noteBranchLocation(flow, node.left, enclosing);
+      noteBranchLocation(flow, node.right, enclosing);
+      return visitChildren(flow, node, enclosing);
+    case 'ConditionalExpression':
+      noteBranchLocation(flow, node.consequent, enclosing);
+      noteBranchLocation(flow, node.alternate, enclosing);
+      return visitChildren(flow, node, enclosing);
+    case 'VariableDeclarator':
+      // Outside a statement list (a for-loop head): counted at the initialiser all the same.
+      return visit(flow, node.id, enclosing) | (node.init?.loc ? visit(flow, node.init, spanKey(node.init.loc)) : 0);
+    case 'ClassProperty':
+    case 'ClassPrivateProperty':
+      if (node.value?.loc) visit(flow, node.value, spanKey(node.value.loc));
+      return 0;
+    case 'BlockStatement':
+    case 'Program':
+    case 'StaticBlock':
+    case 'TSModuleBlock':
+      // Function, loop, branch and catch bodies, namespaces: V8 gives each its own range.
+      return visitList(flow, node.body as Statement[], undefined, enclosing);
+    default:
+      break;
+  }
+  if (isFunction(node)) {
+    // Its code runs when called, not here; an expression body is a statement of istanbul's own.
+    if (node.type === 'ArrowFunctionExpression' && node.body.type !== 'BlockStatement' && node.body.loc) {
+      for (const param of node.params) visit(flow, param, undefined);
+      visit(flow, node.body, spanKey(node.body.loc));
+    } else {
+      visitChildren(flow, node, undefined);
+    }
+    return 0;
+  }
+  let exits = visitChildren(flow, node, enclosing);
+  if (LOOPS.has(node.type)) exits &= ~(BREAKS | CONTINUES);
+  if (node.type === 'ForOfStatement' && node.await) exits |= ABRUPT;
+  if (node.type === 'ClassBody') return 0;
+  return exits;
 }
