@@ -10,7 +10,8 @@ export interface RegularFileOptions {
   followLinks: boolean;
 }
 
-export type Refusal = { ok: false; reason: string };
+/** Why a file is not read, one phrase; `openFailed` when the path could not be opened at all (most often: nothing there). */
+export type Refusal = { ok: false; reason: string; openFailed?: true };
 
 /**
  * `path` opened for reading (`fd`, which the caller closes) when it is a regular file, with its size;
@@ -23,7 +24,7 @@ export function openRegularFile(path: string, { followLinks }: RegularFileOption
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (followLinks ? 0 : (constants.O_NOFOLLOW ?? 0)));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ELOOP' && !followLinks ? 'is a symbolic link, not followed' : `cannot be read (${code ?? String(error)})` };
+    return { ok: false, reason: code === 'ELOOP' && !followLinks ? 'is a symbolic link, not followed' : `cannot be read (${code ?? String(error)})`, openFailed: true };
   }
   try {
     const stat = fstatSync(fd);

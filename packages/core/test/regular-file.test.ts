@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { dataContentHash } from '../src/combine/inputs';
 import { DataError } from '../src/errors';
 import { readRegularFile } from '../src/regular-file';
 import { readCoverageFile, readJsonFile } from '../src/store/read';
 
-// regular-file.ts is the one reader of files others may write: data files (store/read.ts), map cache
-// entries (convert/file-maps-cache.ts) and workspace sources (workspace-source.ts). Each case is a
-// real file, link, FIFO or device: a FIFO must be refused without waiting for a writer (this test
-// would hang), /dev/zero without reading it (it never ends).
+// regular-file.ts is the one reader of files others may write: data files (store/read.ts, and their hash
+// that finds copies: combine/inputs.ts), map cache entries (convert/file-maps-cache.ts) and workspace
+// sources (workspace-source.ts). Each case is a real file, link, FIFO or device: a FIFO must be refused
+// without waiting for a writer (this test would hang), /dev/zero without reading it (it never ends).
 
 const dir = mkdtempSync(join(tmpdir(), 'monocov-regular-file-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -84,6 +85,30 @@ test('the data reader names the file and why: a data file is followed as a link,
     refusal(() => readCoverageFile(join(dir, 'data-link.json'))),
     `${join(dir, 'data-link.json')}: entry "src/a.ts": `,
   );
+});
+
+test("a data file's hash for copies tells a companion that is absent from one that is unreadable, which is never read", () => {
+  const hashWith = (name: string, meta: (path: string) => void) => {
+    mkdirSync(join(dir, name));
+    writeFileSync(join(dir, name, 'coverage-final.json'), '{}');
+    meta(join(dir, name, 'meta.json'));
+    return dataContentHash(join(dir, name, 'coverage-final.json'));
+  };
+  const absent = hashWith('absent', () => {});
+  assert.is(
+    hashWith('absent-too', () => {}),
+    absent,
+  );
+  const folder = hashWith('meta-folder', (path) => mkdirSync(path));
+  assert.is.not(folder, absent);
+  // Opened without waiting for a writer (else this test would hang), and not read.
+  assert.is(
+    hashWith('meta-fifo', (path) => assert.is(spawnSync('mkfifo', [path]).status, 0)),
+    folder,
+  );
+  const written = hashWith('meta-written', (path) => writeFileSync(path, '{}'));
+  assert.is.not(written, absent);
+  assert.is.not(written, folder);
 });
 
 test.run();

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { DataError } from '../errors';
 import { CONTEXTS_FILE, COVERAGE_FILE, META_FILE } from '../store/format';
 import { compareStrings } from '../compare';
 import { realOrSelf } from '../real-path';
+import { openRegularFile } from '../regular-file';
 
 /** Every data file under the inputs, absolute, deduplicated by real path, sorted. */
 export function findDataFiles(inputs: string[], exclude: string[], problems: DataError[]): string[] {
@@ -77,8 +78,9 @@ export function findDataFiles(inputs: string[], exclude: string[], problems: Dat
 }
 
 /**
- * sha256 of a data file with its meta.json and contexts.json (each absent one counts as absent):
- * two inputs with the same hash are copies of one run (an artifact downloaded twice).
+ * sha256 of a data file with its meta.json and contexts.json: two inputs with the same hash are copies
+ * of one run (an artifact downloaded twice). A file that cannot be opened (most often: none there)
+ * counts as absent; one that is no regular file (never read: a FIFO would block) or fails while read, as unreadable.
  */
 export function dataContentHash(file: string): string {
   const hash = createHash('sha256');
@@ -86,22 +88,18 @@ export function dataContentHash(file: string): string {
   // Read a chunk at a time: a merged file may be larger than one buffer can hold (2 GiB).
   const chunk = Buffer.allocUnsafe(1 << 20);
   for (const path of [file, ...companions.map((name) => join(dirname(file), name))]) {
-    let fd: number;
-    try {
-      fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)); // a FIFO must not block
-    } catch {
-      hash.update(`${basename(path)}:absent\0`);
+    const opened = openRegularFile(path, { followLinks: true });
+    if (!opened.ok) {
+      hash.update(`${basename(path)}:${opened.openFailed ? 'absent' : 'unreadable'}\0`);
       continue;
     }
     try {
-      const stat = fstatSync(fd);
-      if (!stat.isFile()) throw new Error('not a regular file');
-      hash.update(`${basename(path)}:${stat.size}\0`);
-      for (let read = readSync(fd, chunk); read > 0; read = readSync(fd, chunk)) hash.update(chunk.subarray(0, read));
+      hash.update(`${basename(path)}:${opened.size}\0`);
+      for (let read = readSync(opened.fd, chunk); read > 0; read = readSync(opened.fd, chunk)) hash.update(chunk.subarray(0, read));
     } catch {
       hash.update(`${basename(path)}:unreadable\0`);
     } finally {
-      closeSync(fd);
+      closeSync(opened.fd);
     }
   }
   return hash.digest('hex');
