@@ -5,8 +5,10 @@
 // package passes with the runner's own numbers (one package on Vitest 3.2, whose include globs are
 // matched differently, and whose v8 provider counts as istanbul does only with
 // coverage.experimentalAstAwareRemapping, which monocov turns on: its numbers are those of Vitest
-// 3.2's istanbul provider; a command that turns the option off keeps it off, with a warning);
-// `pnpm test` under `monocov run` does too. Then
+// 3.2's istanbul provider; a command that turns the option off keeps it off, with a warning; one
+// package on Vitest 3.1, whose entry for an untested module without exports ends its made-up
+// "(empty-report)" function at a negative column, which refused the package's data until monocov
+// opened that end); `pnpm test` under `monocov run` does too. Then
 // one package's command is misspelled (`vitset run`, exit 127): its run fails without replacing
 // the earlier data, and `monocov merge --require-complete` fails naming it.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import {
   assertSameAsRunner,
   filesContaining,
   installedWorkspace,
+  istanbulCounts,
   reinstallAndCommit,
   type InstalledWorkspace,
   log,
@@ -38,6 +41,8 @@ const VITEST = '4.1.12';
  * and its v8 provider counts every line as a statement unless coverage.experimentalAstAwareRemapping (3.2) is on.
  */
 const VITEST_3 = '3.2.4';
+/** Its v8 provider ends the "(empty-report)" function of an untested module whose Vite transform is longer than the source at a negative column. */
+const VITEST_3_1 = '3.1.4';
 const JEST = '30.5.2';
 /** Package folder → its test script and the sources its tests measure. */
 const PACKAGES: Record<string, { test: string; sources: string[] }> = {
@@ -46,6 +51,7 @@ const PACKAGES: Record<string, { test: string; sources: string[] }> = {
   'packages/dates': { test: 'jest --ci --coverage', sources: ['packages/dates/src/dates.js'] },
   'packages/colors': { test: 'vitest run', sources: ['packages/colors/src/colors.ts'] },
   'packages/units': { test: 'vitest run', sources: ['packages/units/src/units.ts', 'packages/units/src/untested.ts'] },
+  'packages/cli': { test: 'vitest run', sources: ['packages/cli/src/greet.ts', 'packages/cli/src/main.ts'] },
 };
 const MISSPELT = 'packages/colors';
 
@@ -105,6 +111,12 @@ function files(): Record<string, string> {
     'packages/units/src/units.ts': "export function toKm(metres: number): number {\n  if (metres < 0) {\n    throw new RangeError('negative');\n  }\n  return metres / 1000;\n}\n",
     'packages/units/src/untested.ts': 'export const MILE = 1609.344;\n',
     'packages/units/src/units.test.ts': "import { expect, test } from 'vitest';\nimport { toKm } from './units';\n\ntest('toKm', () => expect(toKm(1500)).toBe(1.5));\n",
+    'packages/cli/package.json': vitestPackage('@repo/cli', PACKAGES['packages/cli']!.test, VITEST_3_1),
+    'packages/cli/src/greet.ts': 'export function greet(name: string): string {\n  return `hello, ${name}`;\n}\n',
+    'packages/cli/src/greet.test.ts': "import { expect, test } from 'vitest';\nimport { greet } from './greet';\n\ntest('greet', () => expect(greet('ada')).toBe('hello, ada'));\n",
+    // No test loads it; without exports, its imports make Vite's transform longer than the source.
+    'packages/cli/src/main.ts':
+      "import { greet } from './greet';\nimport { argv } from 'node:process';\n\nconst name = argv[2] ?? 'world';\nif (name.length > 20) {\n  console.error('too long');\n}\nconsole.log(greet(name));\n",
   };
 }
 
@@ -112,7 +124,7 @@ test.after(() => {
   if (scratch) removeDir(scratch);
 });
 
-test(`pnpm workspace with turbo ${TURBO}, Vitest ${VITEST} and ${VITEST_3} and Jest ${JEST}: pnpm installs everything, and @monocov/core by name, from the registry`, async () => {
+test(`pnpm workspace with turbo ${TURBO}, Vitest ${VITEST}, ${VITEST_3} and ${VITEST_3_1} and Jest ${JEST}: pnpm installs everything, and @monocov/core by name, from the registry`, async () => {
   workspace = await installedWorkspace('turbo-runners', { manager: 'pnpm', files: files(), devDependencies: ['@monocov/core'] });
   ({ scratch, root, shell } = workspace);
   log(`workspace ${root}`);
@@ -133,15 +145,22 @@ test("monocov init: each package's coverage script runs its test script through 
 test('pnpm run coverage: every package passes with its flags merged, not appended, and the merged report lists every source', () => {
   requireWorkspace();
   const output = runOk(shell, root, 'pnpm', ['run', 'coverage']);
-  assert.match(output, /Tasks:\s+5 successful, 5 total/);
-  assert.equal(turboCached(output), { cached: 0, total: 5 });
+  assert.match(output, /Tasks:\s+6 successful, 6 total/);
+  assert.equal(turboCached(output), { cached: 0, total: 6 });
   assert.not.match(output, 'Expected a single value');
   assert.not.match(output, 'no data');
-  assert.not.match(output, 'v8-to-istanbul', "no warning about line-based counts: Vitest 3.2's counts as istanbul's");
+  assert.not.match(output, 'cannot use', 'no file left out');
+  const lineBased = output.split('\n').filter((line) => line.includes('v8-to-istanbul'));
+  assert.ok(
+    lineBased.length === 1 && lineBased[0]!.startsWith('@repo/cli:'),
+    `the warning about line-based counts for the Vitest 3.1 package only (Vitest 3.2's counts as istanbul's):\n${lineBased.join('\n')}`,
+  );
   for (const projectRoot of Object.keys(PACKAGES)) assert.equal(readJson(dataFile(projectRoot, 'meta.json')).tests.status, 'passed', projectRoot);
   assert.equal(readJson(dataFile('packages/dates', 'meta.json')).collector, 'jest/babel');
   assert.equal(readJson(dataFile('packages/slug', 'meta.json')).collector, 'vitest/v8');
   assert.equal(readJson(dataFile('packages/units', 'meta.json')).collector, 'vitest/v8');
+  assert.equal(readJson(dataFile('packages/cli', 'meta.json')).collector, 'vitest/v8');
+  assert.is(readJson(dataFile('packages/cli', 'meta.json')).dropped, undefined);
   const merged = readJson(join(root, 'coverage/workspace/coverage-final.json'));
   assert.equal(
     Object.keys(merged).sort(),
@@ -176,6 +195,23 @@ test("the numbers are each runner's own: the package's test command with the run
     const compared = assertSameAsRunner(join(dir, 'coverage-final.json'), dataFile(projectRoot, 'coverage-final.json'), root);
     assert.equal(compared, PACKAGES[projectRoot]!.sources, projectRoot);
   }
+});
+
+test("Vitest 3.1's untested module: its (empty-report) function and branch end at a negative column in Vitest's own JSON; monocov's data is the same with that end open (null), the counts Vitest's", () => {
+  requireWorkspace();
+  const dir = join(scratch!, 'runner-own', 'packages/cli');
+  runOk(shell, join(root, 'packages/cli'), 'pnpm', ['exec', 'vitest', 'run', '--coverage.enabled', '--coverage.reporter=json', `--coverage.reportsDirectory=${dir}`]);
+  const ownJson = readFileSync(join(dir, 'coverage-final.json'), 'utf8');
+  const own = JSON.parse(ownJson);
+  const main = own[join(root, 'packages/cli/src/main.ts')];
+  assert.equal(main.fnMap['0'].name, '(empty-report)');
+  assert.ok(main.fnMap['0'].loc.end.column < 0, `Vitest ${VITEST_3_1} still ends it at a negative column: ${JSON.stringify(main.fnMap['0'].loc)}`);
+  const opened = JSON.parse(ownJson, (key, value) => (key === 'column' && typeof value === 'number' && value < 0 ? null : value));
+  const monocov = readJson(dataFile('packages/cli', 'coverage-final.json'));
+  for (const file of PACKAGES['packages/cli']!.sources) assert.equal(istanbulCounts(monocov[file]), istanbulCounts(opened[join(root, file)]), file);
+  // 0 of its 7 lines, of 1 function and of 1 branch, as Vitest's text report and lcov.info count it.
+  const counts = istanbulCounts(monocov['packages/cli/src/main.ts']);
+  assert.equal([Object.keys(counts.s as object).length, counts.f, counts.b], [7, { '0': 0 }, { '0': [0] }]);
 });
 
 /**
@@ -226,7 +262,7 @@ test("a misspelt test command (exit 127): the package's run fails, its earlier d
     failed.output,
     /monocov: the test command failed \(exit status \d+\) before any coverage of @repo\/colors's code was recorded: no data written, the earlier data in [^\n]*coverage\/projects\/packages\/colors is kept, recorded as failed/,
   );
-  assert.equal(turboCached(failed.output), { cached: 4, total: 5 }, 'the other packages came from the cache');
+  assert.equal(turboCached(failed.output), { cached: 5, total: 6 }, 'the other packages came from the cache');
   assert.is(readFileSync(dataFile(MISSPELT, 'coverage-final.json'), 'utf8'), earlierData, 'the earlier coverage-final.json, byte for byte');
   const meta = readJson(dataFile(MISSPELT, 'meta.json'));
   assert.ok(meta.laterRun && meta.laterRun.exitCode !== 0, `meta.json records the later run: ${JSON.stringify(meta.laterRun)}`);

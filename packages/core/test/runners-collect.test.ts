@@ -118,6 +118,97 @@ test('runner output: provider told by its marks, extras dropped, runs of one pro
   }
 });
 
+// What Vitest 3.1.4's v8 provider wrote for this untested module (no exports, two imports): its made-up
+// "(empty-report)" function and branch end at column -88 (v8-to-istanbul applied the source's length to
+// Vite's longer transformed code). Captured from a real run of vitest@3.1.4 with @vitest/coverage-v8@3.1.4.
+const VITEST_3_1_MAIN =
+  "import { add } from './used';\nimport { readFileSync } from 'node:fs';\n\nconst value = add(1, 2);\nif (value > 2) {\n  console.log(readFileSync('x', 'utf8'));\n}\nconsole.log(value);\n";
+const vitest31UntestedEntry = (path: string) => ({
+  path,
+  all: true,
+  statementMap: {
+    '0': { start: { line: 1, column: 0 }, end: { line: 1, column: 29 } },
+    '1': { start: { line: 2, column: 0 }, end: { line: 2, column: 39 } },
+    '3': { start: { line: 4, column: 0 }, end: { line: 4, column: 24 } },
+    '4': { start: { line: 5, column: 0 }, end: { line: 5, column: 16 } },
+    '5': { start: { line: 6, column: 0 }, end: { line: 6, column: 41 } },
+    '6': { start: { line: 7, column: 0 }, end: { line: 7, column: 1 } },
+    '7': { start: { line: 8, column: 0 }, end: { line: 8, column: 19 } },
+  },
+  s: { '0': 0, '1': 0, '3': 0, '4': 0, '5': 0, '6': 0, '7': 0 },
+  branchMap: {
+    '0': {
+      type: 'branch',
+      line: 1,
+      loc: { start: { line: 1, column: 0 }, end: { line: 8, column: -88 } },
+      locations: [{ start: { line: 1, column: 0 }, end: { line: 8, column: -88 } }],
+    },
+  },
+  b: { '0': [0] },
+  fnMap: {
+    '0': {
+      name: '(empty-report)',
+      decl: { start: { line: 1, column: 0 }, end: { line: 8, column: -88 } },
+      loc: { start: { line: 1, column: 0 }, end: { line: 8, column: -88 } },
+      line: 1,
+    },
+  },
+  f: { '0': 0 },
+});
+
+test("runner output: Vitest 3.1's untested-file entry ending at a negative column is kept with that end open, its counts Vitest's; another unusable entry leaves its file out of every run, named", () => {
+  const root = tree({ 'src/main.ts': VITEST_3_1_MAIN, 'src/used.ts': 'export const add = (a: number, b: number) => a + b;\n' });
+  const main = join(root, 'src/main.ts');
+  const used = join(root, 'src/used.ts');
+  const usedEntry = (hits: number, endColumn: number) => ({
+    path: used,
+    all: false,
+    statementMap: { '0': { start: { line: 1, column: 0 }, end: { line: 1, column: endColumn } } },
+    s: { '0': hits },
+    fnMap: {},
+    f: {},
+    branchMap: {},
+    b: {},
+  });
+  const write = (raw: string, folder: string, data: unknown) => {
+    mkdirSync(join(raw, folder), { recursive: true });
+    writeFileSync(join(raw, folder, 'coverage-final.json'), JSON.stringify(data));
+  };
+  const raw = join(root, 'raw');
+  write(raw, 'vitest-1', { [main]: vitest31UntestedEntry(main), [used]: usedEntry(1, 51) });
+  const output = readRunnerOutput(raw, { workspaceRoot: root, projectRoot: '.' });
+  assert.equal(output.unusable, []);
+  const open = { start: { line: 1, column: 0 }, end: { line: 8, column: null } };
+  const { path: _, all: __, ...vitests } = vitest31UntestedEntry(main);
+  assert.equal(output.coverage[main], {
+    ...vitests,
+    path: main,
+    all: true,
+    fnMap: { '0': { name: '(empty-report)', decl: open, loc: open, line: 1 } },
+    branchMap: { '0': { type: 'branch', line: 1, loc: open, locations: [open] } },
+  });
+  assert.equal(output.coverage[used]!.s, { '0': 1 });
+
+  // Only Vitest's made-up function is put right: the same entry from Jest is refused, and so is a negative column elsewhere.
+  const jestRaw = join(root, 'jest-raw');
+  write(jestRaw, 'jest-1', { [main]: vitest31UntestedEntry(main), [used]: usedEntry(1, 51) });
+  const fromJest = readRunnerOutput(jestRaw, { workspaceRoot: root, projectRoot: '.' });
+  assert.equal(fromJest.unusable, [{ path: main, reason: 'fnMap["0"] has loc.end.column -88, not a whole number from 0' }]);
+  assert.equal(Object.keys(fromJest.coverage), [used]);
+
+  // A file one run wrote unusable data for is out of every run: the other run's hits alone are not its numbers.
+  const twoRuns = join(root, 'two-runs');
+  write(twoRuns, 'vitest-1', { [used]: usedEntry(2, 51) });
+  write(twoRuns, 'vitest-2', { [used]: usedEntry(1, -3), [main]: vitest31UntestedEntry(main) });
+  const split = readRunnerOutput(twoRuns, { workspaceRoot: root, projectRoot: '.' });
+  assert.equal(
+    split.unusable.map((entry) => entry.path),
+    [used],
+  );
+  assert.match(split.unusable[0]!.reason, /^statementMap\["0"\] is .*, not a source range/);
+  assert.equal(Object.keys(split.coverage), [main]);
+});
+
 function monocov(cwd: string, args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 }
@@ -162,6 +253,32 @@ test('collector istanbul-json: what the tests write is the data, untested files 
   const stale = monocov(pkg, ['run', '--', process.execPath, '-e', '0']);
   assert.is(stale.status, 4, stale.stderr);
   assert.match(stale.stderr, /the tests passed but wrote no istanbul JSON there during this run/);
+});
+
+test('collector istanbul-json: an entry monocov cannot use leaves that one file out, named in a warning and in meta.json, never refilled with zeros', () => {
+  // The harness's entry for untested.js ends its statement at column -3: no known quirk, so not put right.
+  const harness = HARNESS.replace(
+    '  branchMap: {}, b: {},\n} }));',
+    "  branchMap: {}, b: {},\n}, [join(__dirname, 'lib/untested.js')]: { path: join(__dirname, 'lib/untested.js'), statementMap: { '0': { start: { line: 1, column: 0 }, end: { line: 1, column: -3 } } }, s: { '0': 0 }, fnMap: {}, f: {}, branchMap: {}, b: {} } }));",
+  );
+  assert.is.not(harness, HARNESS);
+  const root = tree({
+    'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+    '.coveragerc.json': JSON.stringify({ run: { include: ['lib/**'], collector: 'istanbul-json', istanbulJsonPath: 'out' } }),
+    'packages/karma-like/package.json': JSON.stringify({ name: 'karma-like' }),
+    'packages/karma-like/harness.js': harness,
+    'packages/karma-like/lib/used.js': 'exports.used = () => 1;\n',
+    'packages/karma-like/lib/untested.js': 'exports.untested = () => 2;\n',
+  });
+  const pkg = join(root, 'packages/karma-like');
+  const result = monocov(pkg, ['run', '--', process.execPath, 'harness.js']);
+  assert.is(result.status, 0, result.stderr);
+  assert.match(result.stderr, 'warning: istanbul-json wrote an entry for packages/karma-like/lib/untested.js that monocov cannot use (statementMap["0"] is {"start"');
+  assert.match(result.stderr, "that file was left out (listed in meta.json `dropped`), the project's other files are kept");
+  const dataDir = join(root, 'coverage/projects/packages/karma-like');
+  const data = JSON.parse(readFileSync(join(dataDir, 'coverage-final.json'), 'utf8'));
+  assert.equal(Object.keys(data), ['packages/karma-like/lib/used.js'], 'not at 0 either: its data is unknown');
+  assert.equal(JSON.parse(readFileSync(join(dataDir, 'meta.json'), 'utf8')).dropped, { processes: 0, sources: ['packages/karma-like/lib/untested.js'] });
 });
 
 test('collector jest on a command that never starts Jest: an error after passing tests, not an empty report', () => {

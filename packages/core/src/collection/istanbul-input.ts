@@ -3,6 +3,7 @@ import { testsPassed } from '../test-command';
 import type { DataError } from '../errors';
 import type { IstanbulInput } from '../runners';
 import { convert } from './lazy-modules';
+import { toPosix, workspaceRelative } from '../workspace-path';
 import type { RouteCollection, RouteContext, TestSetup } from './route';
 
 /** Where a route that reads istanbul JSON (the runner and istanbul-json routes) finds it. */
@@ -18,7 +19,7 @@ export interface IstanbulSource {
 
 /** A route on which the tests' own istanbul JSON is read, and the project's sources kept. */
 export function istanbulInputCollection(context: RouteContext, source: IstanbulSource): RouteCollection {
-  const { workspaceRoot, run, include, files, warnings } = context;
+  const { workspaceRoot, run, include, files, warnings, dropped } = context;
   return {
     setup: source.setup,
     // With `run.all` the never-loaded sources get their zeros from the converter: loaded while the tests run.
@@ -31,6 +32,17 @@ export function istanbulInputCollection(context: RouteContext, source: IstanbulS
       const coverage: CoverageMapData = {};
       for (const [path, file] of Object.entries(input.coverage)) if (include(path)) coverage[path] = file;
       const collector = input.collectors.join(', ') || source.collector;
+      // A file whose entry the checks refuse is left out, named, and kept out of the untested files' zeros
+      // (dropped.sources): one entry refused the whole project's data before, its other files' numbers with it.
+      for (const { path, reason } of input.unusable) {
+        if (!include(path)) continue;
+        const name = workspaceRelative(workspaceRoot, path) ?? toPosix(path);
+        if (dropped.sources.includes(name)) continue;
+        dropped.sources.push(name);
+        warnings.push(
+          `warning: ${collector} wrote an entry for ${name} that monocov cannot use (${reason}); that file was left out (listed in meta.json \`dropped\`), the project's other files are kept. Please report it to monocov with the runner's version`,
+        );
+      }
       if (run.contexts === 'test') {
         warnings.push(
           `warning: run.contexts "test" works with the V8 collector (node:test, uvu, mocha); this target collects through ${collector}, so no test contexts were recorded`,

@@ -7,12 +7,23 @@ import { readCoverageFile } from '../store/read';
 import { TEST_RUNNERS, type TestRunner } from './detect';
 import { REFUSAL_FILE, watchModeMessage } from './hook';
 import { realOrSelf } from '../real-path';
+import { isObject } from '../is-object';
 
 /** istanbul JSON made by a runner or another tool, keyed by absolute path, and what made it. */
 export interface IstanbulInput {
   coverage: CoverageMapData;
   /** `jest/babel`, `vitest/v8`, … one per distinct maker, sorted. */
   collectors: string[];
+  /** Entries the checks at the door refused, in the order read: each file left out of `coverage` whole. */
+  unusable: UnusableEntry[];
+}
+
+/** A file's entry in a runner's output that monocov cannot use, and why. */
+export interface UnusableEntry {
+  /** The file it is about, absolute, as `coverage` keys it. */
+  path: string;
+  /** What checkFileCoverage says of it. */
+  reason: string;
 }
 
 /**
@@ -25,17 +36,20 @@ export interface IstanbulInput {
  */
 export function readRunnerOutput(rawDir: string, roots: PathRoots, prefer: string[] = []): IstanbulInput & { warnings: string[] } {
   const runs: Array<{ collector: string; coverage: CoverageMapData }> = [];
+  const unusable: UnusableEntry[] = [];
   let lineBased = false;
   for (const entry of readdirSync(rawDir).sort()) {
     // by runner, then in the order the runs started
     const runner = TEST_RUNNERS.find((name) => entry.startsWith(name));
     const file = join(rawDir, entry, COVERAGE_FILE);
     if (runner === undefined || !existsSync(file)) continue;
-    const coverage = readCoverageFile(file);
+    const coverage = readOutputFile(file, roots, unusable, runner === 'vitest' ? endEmptyReportsAtLineEnd : undefined);
     const provider = providerOf(runner, coverage);
     lineBased ||= runner === 'vitest' && remappedByLine(coverage);
     runs.push({ collector: provider ? `${runner}/${provider}` : runner, coverage: normalizeKeys(coverage, roots) });
   }
+  // A file one run's output holds unusable data for is left out of every run: the hits of the others alone would pass for all of them.
+  for (const { path } of unusable) for (const run of runs) delete run.coverage[path];
   const order = [...new Set([...prefer, ...runs.map((run) => run.collector)])];
   const chosen = new Map<string, string>(); // file → the collector whose data it keeps
   const left = new Map<string, number>(); // collector left out → files
@@ -62,8 +76,45 @@ export function readRunnerOutput(rawDir: string, roots: PathRoots, prefer: strin
   return {
     coverage: maps.length === 0 ? {} : mergeCoverageMaps(maps),
     collectors: collectors.length > 0 ? collectors : [...new Set(runs.map((run) => run.collector))].sort(),
+    unusable,
     warnings,
   };
+}
+
+/**
+ * The output file of a run of this monocov run, its unusable entries added to `unusable` and left
+ * out (a test run's output is not refused whole for one file), after `normalize` puts its maker's
+ * known quirk right.
+ */
+function readOutputFile(file: string, roots: PathRoots, unusable: UnusableEntry[], normalize?: (entry: unknown) => void): CoverageMapData {
+  return readCoverageFile(file, { normalize, onUnusable: (key, reason) => unusable.push({ path: keyPaths(roots)(key), reason }) });
+}
+
+/** The made-up function Vitest's v8 provider (before Vitest 4) gives a file no test loaded, spanning the whole file. */
+const EMPTY_REPORT = '(empty-report)';
+
+/**
+ * Vitest's v8 provider before Vitest 4 (Vitest 3.2's only without AST-aware remapping) converts an
+ * untested file as one made-up V8 function, "(empty-report)", from offset 0 to the source's length,
+ * through v8-to-istanbul and the file's Vite transform. v8-to-istanbul applies that length to the
+ * transformed code: where the code is longer than the source (a module without exports whose
+ * imports became `await __vite_ssr_import__(…)` lines), the end lands on an earlier line, and its
+ * column, counted from the start of the file's last line, is negative (-88 for an 8-line module
+ * with two imports; v8-to-istanbul issue 209). The function and its one branch span the file to
+ * its end: such an end column becomes null, istanbul's "to the end of the line" (the Infinity
+ * istanbul-lib-source-maps writes). The counts are untouched, as Vitest's own reports give them.
+ * The entry is not yet checked: anything not of this shape is left for the check to name.
+ */
+function endEmptyReportsAtLineEnd(entry: unknown): void {
+  // v8-to-istanbul marks such a file `all: true`, and only such a file: the others are left at one look.
+  if (!isObject(entry) || entry.all !== true || !isObject(entry.fnMap)) return;
+  const functions = Object.values(entry.fnMap).filter(isObject);
+  if (!functions.some((fn) => fn.name === EMPTY_REPORT)) return;
+  const branches = isObject(entry.branchMap) ? Object.values(entry.branchMap).filter(isObject) : [];
+  const ranges = [...functions.flatMap((fn) => [fn.loc, fn.decl]), ...branches.flatMap((branch) => [branch.loc, ...(Array.isArray(branch.locations) ? branch.locations : [])])];
+  for (const range of ranges) {
+    if (isObject(range) && isObject(range.end) && typeof range.end.column === 'number' && range.end.column < 0) range.end.column = null;
+  }
 }
 
 /** The reason the runner hook refused a runner's command (watch mode), if it refused one: written where that run's output would be. */
@@ -84,10 +135,10 @@ export function readRunnerRefusal(rawDir: string): string | undefined {
  */
 export function readIstanbulJson(path: string, since: number, roots: PathRoots): IstanbulInput {
   const files = (isDirectory(path) ? findCoverageFiles(path) : existsSync(path) ? [path] : []).filter((file) => statSync(file).mtimeMs >= since);
-  return {
-    coverage: mergeCoverageMaps(files.map((file) => normalizeKeys(readCoverageFile(file), roots))),
-    collectors: files.length > 0 ? ['istanbul-json'] : [],
-  };
+  const unusable: UnusableEntry[] = [];
+  const maps = files.map((file) => normalizeKeys(readOutputFile(file, roots, unusable), roots));
+  for (const { path: left } of unusable) for (const map of maps) delete map[left];
+  return { coverage: mergeCoverageMaps(maps), collectors: files.length > 0 ? ['istanbul-json'] : [], unusable };
 }
 
 /**
@@ -124,19 +175,28 @@ export interface PathRoots {
  * runner extras (`meta`, `hash`, `_coverageSchema`, `all: false`) would break byte equality.
  * Relative keys are taken from the project folder, else the workspace root (the usual cwds).
  */
-function normalizeKeys(coverage: CoverageMapData, { workspaceRoot, projectRoot }: PathRoots): CoverageMapData {
+function normalizeKeys(coverage: CoverageMapData, roots: PathRoots): CoverageMapData {
+  const pathOf = keyPaths(roots);
+  const normalized: CoverageMapData = {};
+  for (const [key, file] of Object.entries(coverage)) {
+    const path = pathOf(key);
+    normalized[path] = istanbulFields(file, path);
+  }
+  return normalized;
+}
+
+/** For keys of a runner's output: the absolute path under the workspace as monocov names it (normalizeKeys). */
+function keyPaths({ workspaceRoot, projectRoot }: PathRoots): (key: string) => string {
   const root = resolve(workspaceRoot);
   const realRoot = realOrSelf(root);
   const projectDir = resolve(root, projectRoot);
-  const normalized: CoverageMapData = {};
-  for (const [key, file] of Object.entries(coverage)) {
+  return (key) => {
     let path: string;
     if (isAbsolute(key)) path = resolve(key);
     else path = [projectDir, root].map((dir) => resolve(dir, key)).find((candidate) => existsSync(candidate)) ?? resolve(projectDir, key);
     if (realRoot !== root && (path === realRoot || path.startsWith(realRoot + sep))) path = root + path.slice(realRoot.length);
-    normalized[path] = istanbulFields(file, path);
-  }
-  return normalized;
+    return path;
+  };
 }
 
 function istanbulFields(file: FileCoverageData, path: string): FileCoverageData {

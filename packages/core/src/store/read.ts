@@ -36,18 +36,27 @@ export type CoverageEntry = [key: string, coverage: FileCoverageData, size: numb
  * file is named, not crashed on. Keys are as written (not yet mapped onto the workspace); the
  * map has no prototype, so a `__proto__` key is an entry like any other.
  */
-export function readCoverageFile(path: string): CoverageMapData {
+export function readCoverageFile(path: string, door?: EntryDoor): CoverageMapData {
   const coverage: CoverageMapData = Object.create(null);
-  for (const [key, file] of readCoverageEntries(path)) coverage[key] = file;
+  for (const [key, file] of readCoverageEntries(path, door)) coverage[key] = file;
   return coverage;
+}
+
+/** How the entries of a file the tests of this run just wrote pass the door; data from elsewhere passes it as it is. */
+export interface EntryDoor {
+  /** Puts a known quirk of the file's maker right, before the entry is checked (the parsed entry is changed in place). */
+  normalize?: (entry: unknown) => void;
+  /** Told of each unusable entry, which is then left out, instead of the whole file being refused. */
+  onUnusable?: (key: string, reason: string) => void;
 }
 
 /**
  * readCoverageFile one entry at a time, so a merged file of any size is read without holding it:
- * a file over wholeParseLimit() is read from disk a chunk at a time. A bad entry, or bad JSON,
- * is a DataError when it is reached, after the entries before it were given.
+ * a file over wholeParseLimit() is read from disk a chunk at a time. A bad entry (unless
+ * `door.onUnusable` takes it), or bad JSON, is a DataError when it is reached, after the entries
+ * before it were given.
  */
-export function* readCoverageEntries(path: string): Generator<CoverageEntry> {
+export function* readCoverageEntries(path: string, door: EntryDoor = {}): Generator<CoverageEntry> {
   // Only a regular file: a FIFO would block the read and a device never end.
   const opened = openRegularFile(path, { followLinks: true });
   if (!opened.ok) throw new DataError(`${path}: ${opened.reason}`, path);
@@ -64,7 +73,12 @@ export function* readCoverageEntries(path: string): Generator<CoverageEntry> {
       }
       if (next.done) return;
       const [key, file, bytes] = next.value;
+      door.normalize?.(file);
       const reason = checkFileCoverage(file);
+      if (reason && door.onUnusable) {
+        door.onUnusable(key, reason);
+        continue;
+      }
       if (reason) throw new DataError(`${path}: entry "${key}": ${reason}`, path);
       yield [key, file as FileCoverageData, bytes];
     }

@@ -123,7 +123,8 @@ function checkStatement(item: unknown): string | undefined {
 
 /**
  * Why an entry's `loc` is unusable, naming the part that is: runners have written ranges istanbul's
- * readers cannot use (Vitest 3.1 an untested file's function ending at a negative column).
+ * readers cannot use (Vitest 3.1 an untested file's function ending at a negative column, which
+ * monocov puts right only where it reads Vitest's output: runners/read-output.ts).
  */
 function checkLoc(loc: unknown): string | undefined {
   if (loc === undefined) return 'has no source range "loc"';
