@@ -6,7 +6,7 @@ import { createCoverageMap, type CoverageMapData } from 'istanbul-lib-coverage';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError } from '../src/errors';
-import { checkProviderInstalled, installCommand, projectProvider, providerDisagreement, vitestAstAwareRemapping } from '../src/runners/provider';
+import { ConfigTexts, checkProviderInstalled, installCommand, projectProvider, providerDisagreement, vitestAstAwareRemapping } from '../src/runners/provider';
 
 // One provider per project, the user's (issue 16 item 1): read from the runner's config before the
 // tests, forced on every run, its package checked first; two providers' data never summed.
@@ -195,6 +195,22 @@ test('coverage.experimentalAstAwareRemapping: for @vitest/coverage-v8 3.2 and la
     const root = tree({ 'package.json': '{}', 'p/package.json': '{}', ...installed, ...files });
     assert.is(vitestAstAwareRemapping(provider, command, root, 'p'), expected, name);
   }
+});
+
+test('a run reads each config once: the provider and the remapping option are told from the same text', () => {
+  const config = 'p/vitest.config.ts';
+  const root = tree({
+    'package.json': '{}',
+    'p/package.json': '{}',
+    'node_modules/@vitest/coverage-v8/package.json': JSON.stringify({ name: '@vitest/coverage-v8', version: '3.2.4' }),
+    [config]: "export default { test: { coverage: { provider: 'v8' } } };",
+  });
+  const configs = new ConfigTexts();
+  assert.is(projectProvider('vitest', root, 'p', configs)?.provider, 'v8');
+  // Edited after it was read: the run goes on with what it read.
+  writeFileSync(join(root, config), "export default { test: { coverage: { provider: 'v8', experimentalAstAwareRemapping: false } } };");
+  assert.is(vitestAstAwareRemapping('v8', 'vitest run', root, 'p', configs), true);
+  assert.is(vitestAstAwareRemapping('v8', 'vitest run', root, 'p', new ConfigTexts()), false);
 });
 
 const SUM_TS = `export function sum(values: number[]): number {

@@ -5,6 +5,7 @@ import { ConfigError, DataError } from '../errors';
 import { mergeCoverageMaps } from '../merge';
 import { RUNNER_LABELS, readRunnerOutput, readRunnerRefusal, runnerFlags, runnerHookVariables, type TestRunner } from '../runners';
 import {
+  ConfigTexts,
   VITEST_BROWSER_PROVIDER_MODULE,
   checkProviderInstalled,
   configlessVitestProvider,
@@ -26,10 +27,11 @@ import { ambiguousSources, dropUnparsable, type RouteCollection, type RouteConte
 export function runnerCollection(runners: TestRunner[], command: string | undefined, context: RouteContext): RouteCollection {
   const { workspaceRoot, projectRoot, run, rawDir, env, warnings } = context;
   // One provider for every run of the project: the one its config names, installed before any test runs.
-  const providers = runners.flatMap((runner) => projectProvider(runner, workspaceRoot, projectRoot) ?? []);
+  const configs = new ConfigTexts();
+  const providers = runners.flatMap((runner) => projectProvider(runner, workspaceRoot, projectRoot, configs) ?? []);
   for (const chosen of providers) {
     checkProviderInstalled(chosen, workspaceRoot, projectRoot);
-    const disagreement = command === undefined ? undefined : providerDisagreement(chosen, command, workspaceRoot, projectRoot);
+    const disagreement = command === undefined ? undefined : providerDisagreement(chosen, command, workspaceRoot, projectRoot, configs);
     if (disagreement !== undefined) warnings.push(disagreement);
   }
   // Vitest runs without a config file too, with its default provider, whose package is checked as well (nothing is forced).
@@ -42,7 +44,7 @@ export function runnerCollection(runners: TestRunner[], command: string | undefi
   const sets = runners.map((runner) => {
     const chosen = providers.find((candidate) => candidate.runner === runner);
     if (chosen === undefined || !viaBrowserProvider(chosen)) {
-      const astAwareRemapping = runner === 'vitest' && vitestAstAwareRemapping(chosen?.provider, command, workspaceRoot, projectRoot);
+      const astAwareRemapping = runner === 'vitest' && vitestAstAwareRemapping(chosen?.provider, command, workspaceRoot, projectRoot, configs);
       return runnerFlags(runner, { workspaceRoot, projectRoot, run, provider: chosen?.provider, astAwareRemapping });
     }
     const set = runnerFlags(runner, { workspaceRoot, projectRoot, run, provider: 'custom' });

@@ -85,23 +85,33 @@ function blockEnd(text: string, start: number): number {
 }
 
 /**
+ * Config files' texts, each read once however often a run asks (projectProvider, providerDisagreement,
+ * vitestAstAwareRemapping): undefined for a file that is not there or cannot be read (a folder so named).
+ */
+export class ConfigTexts {
+  private readonly texts = new Map<string, string | undefined>();
+
+  read(file: string): string | undefined {
+    if (!this.texts.has(file)) this.texts.set(file, readText(file));
+    return this.texts.get(file);
+  }
+}
+
+/**
  * The provider the project's config names, read from the config file the runner finds in the
  * project folder (or a Jest config in package.json). Undefined when it cannot be told: no config
  * file there (it may live elsewhere, named on the command line), or one that sets the provider
  * in a way a plain reading cannot follow (a variable, two different values). monocov then forces
  * nothing and, should runs still disagree, keeps one provider's data (readRunnerOutput).
  */
-export function projectProvider(runner: TestRunner, workspaceRoot: string, projectRoot: string): ProjectProvider | undefined {
+export function projectProvider(runner: TestRunner, workspaceRoot: string, projectRoot: string, configs = new ConfigTexts()): ProjectProvider | undefined {
   const projectDir = join(workspaceRoot, projectRoot);
   const file = CONFIG_FILES[runner].find((name) => existsSync(join(projectDir, name)));
   let text: string | undefined;
   let config: string | undefined;
   if (file !== undefined) {
-    try {
-      text = readFileSync(join(projectDir, file), 'utf8');
-    } catch {
-      return undefined; // a folder so named, or a file that cannot be read: the Nx plugin asks too, and must not fail the project graph
-    }
+    text = configs.read(join(projectDir, file));
+    if (text === undefined) return undefined; // a folder so named, or a file that cannot be read: the Nx plugin asks too, and must not fail the project graph
     config = join(projectRoot, file);
   } else if (runner === 'jest') {
     const manifest = readManifest(projectDir);
@@ -157,12 +167,13 @@ export const VITEST_BROWSER_PROVIDER_MODULE = join(HOOKS_DIR, 'vitest-browser-co
  * differs from the chosen one: one warning saying that every run uses the chosen provider, so
  * their data is summed on the same maps. Undefined when they agree or none is named.
  */
-export function providerDisagreement(chosen: ProjectProvider, command: string, workspaceRoot: string, projectRoot: string): string | undefined {
+export function providerDisagreement(chosen: ProjectProvider, command: string, workspaceRoot: string, projectRoot: string, configs = new ConfigTexts()): string | undefined {
   const others: string[] = [];
   for (const file of namedConfigs(command, join(workspaceRoot, projectRoot))) {
     const config = relative(workspaceRoot, file).split('\\').join('/');
     if (config === chosen.config || !existsSync(file)) continue;
-    const named = new Set(namedProviders(chosen.runner, readFileSync(file, 'utf8')));
+    // One that cannot be read (a folder so named) is read again for its error.
+    const named = new Set(namedProviders(chosen.runner, configs.read(file) ?? readFileSync(file, 'utf8')));
     const provider = named.size === 1 ? [...named][0] : named.size === 0 ? DEFAULT_PROVIDER[chosen.runner] : null;
     if (provider === chosen.provider) continue;
     others.push(provider === null ? `${config} sets it in a way monocov cannot read` : named.size === 0 ? `${config} "${provider}" (the default)` : `${config} "${provider}"`);
@@ -192,22 +203,28 @@ const AST_AWARE_REMAPPING = 'experimentalAstAwareRemapping';
  * the command or a Vitest config monocov can read (the project's, the workspace root's, one the
  * command names) mentions the option: the user's choice stands, as the flag would override it.
  */
-export function vitestAstAwareRemapping(provider: string | undefined, command: string | undefined, workspaceRoot: string, projectRoot: string): boolean {
+export function vitestAstAwareRemapping(
+  provider: string | undefined,
+  command: string | undefined,
+  workspaceRoot: string,
+  projectRoot: string,
+  configs = new ConfigTexts(),
+): boolean {
   if (provider !== undefined && provider !== 'v8') return false;
   const projectDir = join(workspaceRoot, projectRoot);
   const version = installedVersion(createRequire(join(projectDir, 'package.json')), VITEST_PROVIDER_PACKAGES.v8!);
   const [major, minor] = (version ?? '').split('.').map(Number);
   if (major !== 3 || minor === undefined || !(minor >= 2)) return false;
   if (command?.includes(AST_AWARE_REMAPPING)) return false;
-  const configs = [projectDir, workspaceRoot].flatMap((dir) => CONFIG_FILES.vitest.map((name) => join(dir, name)));
-  return ![...configs, ...namedConfigs(command ?? '', projectDir)].some((file) => readText(file)?.includes(AST_AWARE_REMAPPING));
+  const files = [projectDir, workspaceRoot].flatMap((dir) => CONFIG_FILES.vitest.map((name) => join(dir, name)));
+  return ![...files, ...namedConfigs(command ?? '', projectDir)].some((file) => configs.read(file)?.includes(AST_AWARE_REMAPPING));
 }
 
 function readText(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
   } catch {
-    return undefined; // none there (or a folder so named): nothing it could set
+    return undefined; // none there, or a folder so named
   }
 }
 
