@@ -62,7 +62,7 @@ export function initWorkspace(workspaceRoot: string): InitResult {
     );
   }
   const files = new WorkspaceFiles(workspaceRoot);
-  const packageManager = detectPackageManager(workspaceRoot);
+  const packageManager = detectPackageManager(files);
   const turbo = existsSync(join(workspaceRoot, 'turbo.json'));
   const notes: string[] = [];
   // Every file init may edit is read once before anything is written: a bad one stops it with nothing half done.
@@ -86,11 +86,11 @@ export function initWorkspace(workspaceRoot: string): InitResult {
   return { packageManager, turbo, measured, skipped, written: files.written, notes, command };
 }
 
-function detectPackageManager(workspaceRoot: string): PackageManager {
-  const manifest = readJson(workspaceRoot, 'package.json');
+function detectPackageManager(files: WorkspaceFiles): PackageManager {
+  const manifest = files.readJson('package.json');
   const declared = typeof manifest?.packageManager === 'string' ? /^(npm|pnpm|yarn|bun)@(\d+)/.exec(manifest.packageManager) : null;
   if (declared) return declared[1] === 'yarn' ? (Number(declared[2]) >= 2 ? 'yarn' : 'yarn-classic') : (declared[1] as PackageManager);
-  const has = (file: string) => existsSync(join(workspaceRoot, file));
+  const has = (file: string) => files.exists(file);
   if (has('pnpm-workspace.yaml') || has('pnpm-lock.yaml')) return 'pnpm';
   if (has('.yarnrc.yml')) return 'yarn';
   if (has('yarn.lock')) return 'yarn-classic';
@@ -129,8 +129,7 @@ function addCoverageScript(files: WorkspaceFiles, projectRoot: string, packageMa
   }
   if (findsNoTestFile({ workspaceRoot: files.root, projectRoot, commands: [chosen.command], options: [] }))
     return { projectRoot, name, reason: `"${chosen.name}" is not measured: ${noTestFilesReason('run monocov init again')}` };
-  const updated = { ...manifest, scripts: { ...scripts, coverage: `monocov run -- ${runScript(packageManager, chosen.name)}` } };
-  files.write(manifestPath, files.formatJsonLike(manifestPath, updated));
+  files.writeJson(manifestPath, { ...manifest, scripts: { ...scripts, coverage: `monocov run -- ${runScript(packageManager, chosen.name)}` } });
   return { projectRoot, name, testScript: chosen.name };
 }
 
@@ -162,7 +161,7 @@ function addTurboTasks(files: WorkspaceFiles, measured: MeasuredPackage[], dataD
     coverage.inputs = [...(inputs.length > 0 ? inputs : ['$TURBO_DEFAULT$']), `$TURBO_ROOT$/${RC_FILE}`];
     const env = union('env');
     if (env.length > 0) coverage.env = env;
-    files.write('turbo.json', files.formatJsonLike('turbo.json', { ...root, tasks: { ...tasks, coverage } }));
+    files.writeJson('turbo.json', { ...root, tasks: { ...tasks, coverage } });
   }
   for (const entry of measured) {
     const path = `${entry.projectRoot}/turbo.json`;
@@ -173,8 +172,7 @@ function addTurboTasks(files: WorkspaceFiles, measured: MeasuredPackage[], dataD
     const ownTest = ownTasks[entry.testScript ?? 'test'];
     const coverage: TurboTask = { ...ownTasks.coverage, outputs: [output] };
     if (ownTest?.dependsOn !== undefined && coverage.dependsOn === undefined) coverage.dependsOn = ownTest.dependsOn;
-    const updated = own === undefined ? { extends: ['//'], tasks: { coverage } } : { ...own, tasks: { ...ownTasks, coverage } };
-    files.write(path, own === undefined ? `${JSON.stringify(updated, null, 2)}\n` : files.formatJsonLike(path, updated));
+    files.writeJson(path, own === undefined ? { extends: ['//'], tasks: { coverage } } : { ...own, tasks: { ...ownTasks, coverage } });
   }
 }
 
@@ -245,7 +243,7 @@ function addRootScript(files: WorkspaceFiles, packageManager: PackageManager, tu
   const scripts = (manifest.scripts ?? {}) as Record<string, unknown>;
   if (scripts.coverage === wanted || scripts.coverage === undefined || writtenByInit(scripts.coverage, forms)) {
     // Rewritten only to change the script: the file's other formatting stays the user's.
-    if (scripts.coverage !== wanted) files.write('package.json', files.formatJsonLike('package.json', { ...manifest, scripts: { ...scripts, coverage: wanted } }));
+    if (scripts.coverage !== wanted) files.writeJson('package.json', { ...manifest, scripts: { ...scripts, coverage: wanted } });
     if (ownScriptsNote !== undefined) notes.push(ownScriptsNote);
     return runScript(packageManager, 'coverage');
   }
@@ -275,9 +273,11 @@ function ignoreDataDir(files: WorkspaceFiles, dataDir: string, notes: string[]):
   }
 }
 
-/** Reads and writes workspace-relative files, remembering what was written. */
+/** Reads and writes workspace-relative files, remembering what was written; a JSON file is read once. */
 class WorkspaceFiles {
   readonly written: string[] = [];
+  /** JSON files by path, as first read or as last written by writeJson. */
+  private readonly json = new Map<string, Record<string, unknown> | undefined>();
 
   constructor(readonly root: string) {}
 
@@ -290,7 +290,8 @@ class WorkspaceFiles {
   }
 
   readJson(path: string): Record<string, unknown> | undefined {
-    return readJson(this.root, path);
+    if (!this.json.has(path)) this.json.set(path, readJson(this.root, path));
+    return this.json.get(path);
   }
 
   /** turbo.json may hold comments (Turborepo reads JSONC): init edits only strict JSON and says so. */
@@ -303,10 +304,11 @@ class WorkspaceFiles {
     }
   }
 
-  /** `value` as JSON with the file's own indentation (two spaces for a new file) and a final newline. */
-  formatJsonLike(path: string, value: unknown): string {
+  /** Writes `value` as JSON with the file's own indentation (two spaces for a new file) and a final newline. */
+  writeJson(path: string, value: Record<string, unknown>): void {
     const indent = this.exists(path) ? (/^[ \t]+(?=")/m.exec(this.readText(path))?.[0] ?? '  ') : '  ';
-    return `${JSON.stringify(value, null, indent)}\n`;
+    this.write(path, `${JSON.stringify(value, null, indent)}\n`);
+    this.json.set(path, value);
   }
 
   write(path: string, text: string): void {
