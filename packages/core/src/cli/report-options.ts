@@ -36,6 +36,24 @@ export const REPORT_OPTIONS = {
 
 export type ReportOptionName = keyof typeof REPORT_OPTIONS;
 
+/** The options of both commands that write the reports, `report` and `merge`, in their usage's order: one list, so that neither lacks one the other has. */
+export const REPORT_WRITING_OPTIONS = [
+  'ignore-errors',
+  'output-dir',
+  'reporter',
+  'files',
+  'fail-under',
+  'skip-covered',
+  'skip-empty',
+  'show-missing',
+  'precision',
+  'sort',
+  'diff',
+  'format',
+  'baseline',
+  'baseline-ref',
+] as const satisfies readonly ReportOptionName[];
+
 /** Usage lines, in one place so every command describes a flag the same way. */
 export const REPORT_OPTION_HELP: Record<ReportOptionName, string> = {
   'ignore-errors': '--ignore-errors        unreadable data files are reported but do not fail the command',

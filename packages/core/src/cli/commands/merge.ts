@@ -1,28 +1,9 @@
 import { resolve } from 'node:path';
 import { mergeWorkspace } from '../../workspace-report';
 import type { Command } from '../command';
-import { optionHelp, pickOptions, printOutcome, resolveReportOptions, type ReportOptionName } from '../report-options';
+import { REPORT_WRITING_OPTIONS, optionHelp, pickOptions, printOutcome, resolveReportOptions, type ReportOptionName } from '../report-options';
 
-const OPTIONS = [
-  'ignore-errors',
-  'output-dir',
-  'reporter',
-  'files',
-  'fail-under',
-  'skip-covered',
-  'skip-empty',
-  'show-missing',
-  'precision',
-  'sort',
-  'diff',
-  'format',
-  'baseline',
-  'baseline-ref',
-  'expect',
-  'require-complete',
-  'carry-forward',
-  'verbose',
-] as const satisfies readonly ReportOptionName[];
+const OPTIONS = [...REPORT_WRITING_OPTIONS, 'expect', 'require-complete', 'carry-forward', 'verbose'] as const satisfies readonly ReportOptionName[];
 
 export const mergeCommand: Command = {
   summary: 'combine data files and folders into the workspace reports, then check thresholds',

@@ -1,25 +1,9 @@
 import { reportWorkspace } from '../../workspace-report';
 import type { Command } from '../command';
 import { EXIT } from '../exit-codes';
-import { optionHelp, pickOptions, printOutcome, resolveReportOptions, type ReportOptionName } from '../report-options';
+import { REPORT_WRITING_OPTIONS, optionHelp, pickOptions, printOutcome, resolveReportOptions, type ReportOptionName } from '../report-options';
 
-const OPTIONS = [
-  'ignore-errors',
-  'output-dir',
-  'reporter',
-  'files',
-  'fail-under',
-  'skip-covered',
-  'skip-empty',
-  'show-missing',
-  'precision',
-  'sort',
-  'diff',
-  'format',
-  'baseline',
-  'baseline-ref',
-  'verbose',
-] as const satisfies readonly ReportOptionName[];
+const OPTIONS = [...REPORT_WRITING_OPTIONS, 'verbose'] as const satisfies readonly ReportOptionName[];
 
 export const reportCommand: Command = {
   summary: 'print and rewrite the reports from stored data, without running tests',
