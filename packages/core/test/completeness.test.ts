@@ -37,13 +37,13 @@ function workspace(): string {
   return root;
 }
 
-function collect(root: string, name: string, run: Record<string, unknown> = {}): string {
+function collect(root: string, name: string, run: Record<string, unknown> = {}, alsoRan: Record<string, { s: number[] }> = {}): string {
   const loaded = loadConfig({ workspaceRoot: root, overrides: { run } });
   return writeProjectData({
     workspaceRoot: root,
     dataDir: 'coverage',
     projectRoot: `packages/${name}`,
-    coverage: coverageOf({ [`packages/${name}/src/${name}.ts`]: { s: [1, 0] } }),
+    coverage: coverageOf({ [`packages/${name}/src/${name}.ts`]: { s: [1, 0] }, ...alsoRan }),
     meta: {
       tool: { name: '@monocov/core', version: '0.1.0' },
       project: name,
@@ -193,6 +193,28 @@ test('without --expect, monocov merge names a workspace package with no data; pn
   assert.match(listed.stderr, 'pass --require-complete to fail on this');
   const required = await monocov(root, ['merge', '--reporter', 'json', '--require-complete']);
   assert.is(required.status, 4, required.stderr);
+});
+
+test('a package without tests whose code the tests of another ran (run.source "workspace") gets its own row, not "files outside any project"', async () => {
+  // Seen in libp2p/js-libp2p-daemon: the protocol package has no test script; the client's tests load it through node_modules.
+  const root = workspace();
+  writeFiles(root, {
+    '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'], source: 'workspace' } }),
+    'packages/docs/src/docs.ts': source(2),
+    'src/x.ts': source(1),
+  });
+  for (const name of ['b', 'c']) collect(root, name);
+  collect(root, 'a', {}, { 'packages/docs/src/docs.ts': { s: [1, 1] }, 'src/x.ts': { s: [0] } });
+  const result = await monocov(root, ['merge', '--reporter', 'text', '--reporter', 'markdown', '--reporter', 'html']);
+  assert.is(result.status, 0, result.stderr);
+  assert.match(result.stdout, / packages\/docs +\| +100\.00 \|/);
+  // A file under no workspace package still goes to the last row.
+  assert.match(result.stdout, / \(files outside any project\) +\| +0\.00 \|/, result.stdout);
+  assert.match(result.stderr, 'not measured: 1 project(s) without a coverage target (packages/docs)');
+  const summary = readFileSync(join(root, 'coverage/workspace/summary.md'), 'utf8');
+  assert.match(summary, '| `packages/docs` | 100.00% |');
+  const html = readFileSync(join(root, 'coverage/workspace/html/index.html'), 'utf8');
+  assert.match(html, '"root":"packages/docs","name":"docs","state":"untested","reasons":["no test script or target"],"files":1');
 });
 
 test('a package with its own coverage script (vitest run --coverage) is not measured, as monocov init says, rather than "no data"; its data, when there is some, is merged as expected', async () => {

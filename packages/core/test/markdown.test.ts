@@ -50,8 +50,8 @@ test('summary without a baseline: one row per project and a bold total', () => {
   const summary = formatMarkdownSummary({
     coverage: coverageOf({ 'packages/a/src/a.ts': { s: [1, 1, 0, 0] }, 'packages/b/src/b.ts': { s: [1, 1, 1, 1] } }),
     projects: [
-      { projectRoot: 'packages/a', project: 'a', files: [] },
-      { projectRoot: 'packages/b', project: '@ws/b', files: [] },
+      { projectRoot: 'packages/a', project: 'a' },
+      { projectRoot: 'packages/b', project: '@ws/b' },
     ],
     precision: 2,
   });

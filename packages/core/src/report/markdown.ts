@@ -18,7 +18,8 @@ export interface Baseline {
 
 export interface MarkdownSummaryOptions {
   coverage: CoverageMapData;
-  projects: MergedProject[];
+  /** The projects that own files (fileOwners). */
+  projects: ReadonlyArray<Pick<MergedProject, 'projectRoot' | 'project'>>;
   precision: number;
   baseline?: Baseline;
   /** The merge's completeness list: projects without current data are named under the table. */

@@ -36,6 +36,30 @@ export function groupByProject(coverage: CoverageMapData, projects: ReadonlyArra
 }
 
 /**
+ * The projects that own merged files: those with data, then the workspace's other projects (no
+ * coverage target, no data) whose files the tests of others ran (`run.source: "workspace"`): a
+ * library without tests of its own gets its row instead of joining the files outside any project.
+ * The root project ('.') is not added: it would take every file no package holds.
+ */
+export function fileOwners(
+  coverage: CoverageMapData,
+  projects: ReadonlyArray<Pick<MergedProject, 'projectRoot' | 'project'>>,
+  others: ReadonlyArray<Pick<MergedProject, 'projectRoot' | 'project'>> = [],
+): Array<Pick<MergedProject, 'projectRoot' | 'project'>> {
+  const known = new Set(projects.map(({ projectRoot }) => normalizeProjectRoot(projectRoot)));
+  const candidates = others.filter(({ projectRoot }) => !known.has(normalizeProjectRoot(projectRoot)) && normalizeProjectRoot(projectRoot) !== '.');
+  const owning = new Set(
+    groupByProject(coverage, [...projects, ...candidates])
+      .filter((group) => group.files.length > 0)
+      .map((group) => group.projectRoot),
+  );
+  return [
+    ...projects.map(({ projectRoot, project }) => ({ projectRoot, project })),
+    ...candidates.filter(({ projectRoot }) => owning.has(normalizeProjectRoot(projectRoot))).map(({ projectRoot, project }) => ({ projectRoot, project })),
+  ];
+}
+
+/**
  * The group of the deepest root that holds `path`, looked up folder by folder from the file up
  * (not root by root: a workspace of 10,000 projects and 200,000 files would compare every file
  * with every root); '.' is not looked up, as it holds only what no other root does.

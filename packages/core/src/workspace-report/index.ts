@@ -15,7 +15,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../version';
 import { loadBaseline, type BaselineSource } from './baseline';
 import { formatMarkdownSummary, SUMMARY_FILE } from '../report/markdown';
 import { formatPercentShort, sumTotals, type Totals } from '../report/metrics';
-import { groupByProject } from '../report/projects';
+import { fileOwners, groupByProject } from '../report/projects';
 import { formatSummary, formatTable } from '../report/table';
 import { changedLines, type DiffBase } from '../git-diff';
 import { diffCoverage, diffPercent, formatDiffCoverage, formatUncovered, type DiffCoverage } from '../report/diff-coverage';
@@ -268,7 +268,8 @@ function finish(
 ): WorkspaceReport {
   const { config } = options;
   const { coverage } = merged;
-  const groups = groupByProject(coverage, merged.projects);
+  const owners = fileOwners(coverage, merged.projects, completeness?.projects);
+  const groups = groupByProject(coverage, owners);
   const totals = sumTotals(coverage);
 
   const { misses, checked } = checkThresholds({ coverage, groups, report: config.report });
@@ -290,7 +291,7 @@ function finish(
   if (config.reporters.includes('markdown')) {
     markdown = formatMarkdownSummary({
       coverage,
-      projects: merged.projects,
+      projects: owners,
       precision: config.report.precision,
       baseline,
       completeness: completeness?.projects,
@@ -326,7 +327,7 @@ function finish(
       },
       skipEmpty: config.report.skipEmpty,
       contexts: merged.contexts,
-      workspaceHtml: { projects: merged.projects, completeness: completeness?.projects, baseline, precision: config.report.precision },
+      workspaceHtml: { projects: owners, completeness: completeness?.projects, baseline, precision: config.report.precision },
     });
     if (markdown !== undefined) written.push(join(outputDir, SUMMARY_FILE));
   }
