@@ -221,8 +221,8 @@ const path = join(__dirname, 'lib/used.js');
 mkdirSync('out', { recursive: true });
 writeFileSync('out/coverage-final.json', JSON.stringify({ [path]: {
   path, hash: 'from-the-harness',
-  statementMap: { '0': { start: { line: 1, column: 23 }, end: { line: 1, column: 31 } } }, s: { '0': 1 },
-  fnMap: { '0': { name: 'used', decl: { start: { line: 1, column: 16 }, end: { line: 1, column: 20 } }, loc: { start: { line: 1, column: 20 }, end: { line: 1, column: 33 } }, line: 1 } }, f: { '0': 1 },
+  statementMap: { '0': { start: { line: 1, column: 0 }, end: { line: 1, column: 23 } }, '1': { start: { line: 1, column: 21 }, end: { line: 1, column: 22 } } }, s: { '0': 1, '1': 1 },
+  fnMap: { '0': { name: 'used', decl: { start: { line: 1, column: 15 }, end: { line: 1, column: 22 } }, loc: { start: { line: 1, column: 15 }, end: { line: 1, column: 22 } }, line: 1 } }, f: { '0': 1 },
   branchMap: {}, b: {},
 } }));
 `;
@@ -414,6 +414,41 @@ test('real Jest: `jest --ci --coverage` and `--coverageDirectory` of its own are
   const data = JSON.parse(readFileSync(join(root, 'coverage/projects/.root/coverage-final.json'), 'utf8'));
   assert.equal({ ...createFileCoverage(data['src/half.js']).getLineCoverage() }, { '1': 1, '2': 1, '3': 0, '5': 1 });
   assert.equal(readdirSync(root).sort(), ['.coveragerc.json', 'coverage', 'node_modules', 'package.json', 'src', 'test'], 'no report of its own');
+});
+
+test('real Jest with ts-jest: data of the compiled JavaScript (tsconfig "sourceMap": false) is refused with its fix, the earlier data kept', () => {
+  // As in nrwl/nx-console, whose tsconfig.base.json turns source maps off: ts-jest follows it, and
+  // Jest's own report then counts the compiled lines against the TypeScript file.
+  const tsconfig = (sourceMap: boolean) => JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', strict: true, types: ['jest'], sourceMap } });
+  const root = tree({
+    'package.json': JSON.stringify({ name: 'tj', scripts: { test: 'jest' } }),
+    'jest.config.js': `module.exports = { testEnvironment: 'node', transform: { '^.+\\\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }] } };\n`,
+    'tsconfig.spec.json': tsconfig(true),
+    '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] } }),
+    'src/half.ts': HALF_TS,
+    'test/half.test.ts': `import { half } from '../src/half';\ntest('half', () => expect(half(4)).toBe(2));\n`,
+  });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  const mapped = monocov(root, ['run', '--', 'npm', 'test']);
+  assert.is(mapped.status, 0, mapped.stderr + mapped.stdout);
+  const dataFile = join(root, 'coverage/projects/.root/coverage-final.json');
+  const written = readFileSync(dataFile, 'utf8');
+  // The same numbers as Jest's own report of the same run.
+  const own = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/jest/bin/jest.js'), '--coverage', '--coverageReporters=json', '--coverageDirectory=own'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  assert.is(own.status, 0, own.stderr);
+  const reference = JSON.parse(readFileSync(join(root, 'own/coverage-final.json'), 'utf8'))[join(root, 'src/half.ts')];
+  const data = JSON.parse(written)['src/half.ts'];
+  for (const key of ['statementMap', 's', 'fnMap', 'f', 'branchMap', 'b']) assert.equal(data[key], reference[key], key);
+
+  writeFileSync(join(root, 'tsconfig.spec.json'), tsconfig(false));
+  const compiled = monocov(root, ['run', '--', 'npm', 'test']);
+  assert.is(compiled.status, 4, compiled.stderr + compiled.stdout);
+  assert.match(compiled.stderr, 'jest/babel coverage names places its sources do not have: src/half.ts (line 2 column 62, beyond the 0 character(s) of that line).');
+  assert.match(compiled.stderr, 'set "sourceMap": true in the tsconfig ts-jest uses');
+  assert.is(readFileSync(dataFile, 'utf8'), written, 'the earlier data is kept');
 });
 
 test.run();

@@ -1,10 +1,11 @@
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import { testsPassed } from '../test-command';
-import type { DataError } from '../errors';
+import { DataError } from '../errors';
 import type { IstanbulInput } from '../runners';
 import { convert } from './lazy-modules';
 import { toPosix, workspaceRelative } from '../workspace-path';
 import type { RouteCollection, RouteContext, TestSetup } from './route';
+import { outsideSourcesMessage, placeOutsideSource } from './source-fit';
 
 /** Where a route that reads istanbul JSON (the runner and istanbul-json routes) finds it. */
 export interface IstanbulSource {
@@ -43,6 +44,14 @@ export function istanbulInputCollection(context: RouteContext, source: IstanbulS
           `warning: ${collector} wrote an entry for ${name} that monocov cannot use (${reason}); that file was left out (listed in meta.json \`dropped\`), the project's other files are kept. Please report it to monocov with the runner's version`,
         );
       }
+      // Data of other code than the file would be counted against it (and refused by every merge): refused here, with its cause.
+      const misfits: Array<{ path: string; place: string }> = [];
+      for (const [path, file] of Object.entries(coverage)) {
+        const text = await files().text(path);
+        const place = text === undefined ? undefined : placeOutsideSource(file, text);
+        if (place !== undefined) misfits.push({ path: workspaceRelative(workspaceRoot, path) ?? path, place });
+      }
+      if (misfits.length > 0) throw new DataError(outsideSourcesMessage(collector, misfits));
       if (run.contexts === 'test') {
         warnings.push(
           `warning: run.contexts "test" works with the V8 collector (node:test, uvu, mocha); this target collects through ${collector}, so no test contexts were recorded`,
