@@ -226,6 +226,27 @@ test('Playwright e2e projects get a coverage target crediting workspace files, w
   assert.equal(projects['apps/plain-e2e'].targets.coverage.options, { testTarget: 'e2e', source: 'workspace' });
 });
 
+test('targets that run the same executor with the same options are one run: the first is measured, init names the others', async () => {
+  // As nrwl/nx-console's vscode-e2e: `e2e` and `e2e-local` both run `playwright test -c apps/vscode-e2e/playwright.config.ts`.
+  const playwright = { command: 'playwright test -c apps/vscode-e2e/playwright.config.ts' };
+  const root = createFixtureWorkspace({
+    'package.json': json({ name: 'console-repo', private: true }),
+    'apps/vscode-e2e/project.json': json({
+      name: 'vscode-e2e',
+      targets: { e2e: playwright, 'e2e-local': playwright, 'e2e-headed': { command: 'playwright test -c apps/vscode-e2e/playwright.config.ts --headed' } },
+    }),
+    'apps/vscode-e2e/specs/open.spec.ts': "import { test } from '@playwright/test';\n\ntest('opens', async () => {});\n",
+  });
+  roots.push(root);
+  const analysis = await analyzeWorkspace(['package.json', 'apps/vscode-e2e/project.json'], normalizeOptions({}), { workspaceRoot: root, nxJsonConfiguration: {} });
+  const finding = analysis.projects.find((entry) => entry.root === 'apps/vscode-e2e')!;
+  assert.equal(
+    finding.testTargets.map((entry) => entry.name),
+    ['e2e', 'e2e-headed'],
+  );
+  assert.equal(finding.skipped, [{ name: 'e2e-local', reason: 'it runs what e2e runs ("playwright test -c apps/vscode-e2e/playwright.config.ts"), which is measured already' }]);
+});
+
 test('init names a Cypress target of any name as not supported, and why', async () => {
   const root = createFixtureWorkspace({
     'package.json': json({ name: 'cy-repo', private: true }),

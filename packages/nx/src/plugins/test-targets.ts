@@ -118,7 +118,17 @@ function withoutRepeatedRuns(testTargets: TestTarget[], skipped: SkippedTarget[]
     testTargets.map((entry) => ({ name: entry.name, command: commandOf(entry.target, scripts), entry })),
     scripts,
   );
-  return { testTargets: kept.map((run) => run.entry), skipped: [...skipped, ...repeats] };
+  // Targets that run the same executor with the same options run the same tests (nrwl/nx-console's
+  // vscode-e2e: `e2e` and `e2e-local`, both `playwright test -c …`): the first is measured.
+  const measured = new Map<string, string>();
+  const distinct = kept.filter(({ name, command, entry }) => {
+    const run = JSON.stringify([entry.target.executor, entry.target.options ?? {}]);
+    const first = measured.get(run);
+    if (first === undefined) measured.set(run, name);
+    else repeats.push({ name, reason: `it runs what ${first} runs (${command === undefined ? entry.target.executor : `"${command}"`}), which is measured already` });
+    return first === undefined;
+  });
+  return { testTargets: distinct.map((run) => run.entry), skipped: [...skipped, ...repeats] };
 }
 
 function byTestName(a: string, b: string): number {
