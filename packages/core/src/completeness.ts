@@ -43,7 +43,12 @@ export interface ExpectedProject {
   untestedInferred?: boolean;
   /** The `run` options its coverage would be collected with now; default the rc file's. */
   run?: CoverageConfig['run'];
+  /** Its coverage was left out of this run (Nx `--exclude`/`--projects`): without data, it was never measured here, nothing failed. */
+  leftOut?: boolean;
 }
+
+/** Why a project left out of the run has no data: in a first run scoped with `-p`, most projects. */
+const LEFT_OUT_WITHOUT_DATA = 'no data — left out of this run (--exclude/--projects) and not measured before: run its coverage target once';
 
 /** Which expected projects the merged data holds current data for, and why the others are not (checkCompleteness). */
 export interface Completeness {
@@ -93,7 +98,7 @@ export function checkCompleteness(options: CompletenessOptions): Completeness {
       continue;
     }
     if (!present.has(root)) {
-      entries.push({ ...base, state: 'missing', reasons: [] });
+      entries.push({ ...base, state: 'missing', reasons: expected.leftOut ? [LEFT_OUT_WITHOUT_DATA] : [] });
       continue;
     }
     const own = inputsByRoot.get(root) ?? [];
@@ -181,7 +186,9 @@ export function describeCompleteness(completeness: Completeness, { verbose = fal
       const label = projectLabel(entry);
       switch (entry.state) {
         case 'missing':
-          return `${label}: no data — its coverage did not run, failed before writing, or its data was deleted or not restored by a cache (check the task's outputs)`;
+          return entry.reasons.length > 0
+            ? `${label}: ${entry.reasons.join('; ')}`
+            : `${label}: no data — its coverage did not run, failed before writing, or its data was deleted or not restored by a cache (check the task's outputs)`;
         case 'stale':
           return `${label}: stale data — ${entry.reasons.join('; ')}`;
         case 'failed':

@@ -160,9 +160,13 @@ test("--exclude='examples/**': no coverage task of an excluded project runs its 
 });
 
 test('--projects: the projects not named are left out the same way; naming the root project keeps the merge', () => {
+  // A project left out that was never measured (as most are in a first run scoped with -p): the merge says so, not that its coverage failed.
+  rmSync(join(root, 'coverage/projects/examples/tested'), { recursive: true });
   const result = runNx(root, ['run-many', '-t', 'coverage', '--projects=store,pnpm-like', '--skip-nx-cache']);
   assert.is(result.status, 0, result.output);
   for (const project of ['react-binding', 'vue-binding', 'tested-example']) assert.match(result.output, `monocov: ${project} is not measured in this run`);
+  assert.match(result.output, 'examples/tested (tested-example): no data — left out of this run (--exclude/--projects) and not measured before: run its coverage target once');
+  assert.not.match(result.output, 'its coverage did not run');
   assert.match(result.output, 'monocov: store: statements');
   assert.ok(existsSync(join(root, 'coverage/workspace/lcov.info')));
   // An empty --projects runs every project, as Nx reads it: none is left out.

@@ -18,6 +18,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runOverrides } from '../coverage/run-overrides';
 import type { CoverageExecutorOptions } from '../coverage/schema';
+import { leftOutOfRun } from '../../plugins/left-out';
 import { commandOf, stringEntries } from '../../plugins/test-targets';
 import type { MergeExecutorOptions } from './schema';
 
@@ -91,7 +92,7 @@ function expectedProjects(context: ExecutorContext): ExpectedProject[] {
     if (coverage) {
       const overrides = runOverrides((coverage.options ?? {}) as CoverageExecutorOptions);
       const { config } = loadConfig({ workspaceRoot: context.root, overrides, overridesSource: `project "${name}" coverage option` });
-      return [{ project: name, projectRoot: project.root, run: config.run }];
+      return [{ project: name, projectRoot: project.root, run: config.run, ...(leftOutOfRun(project.root) ? { leftOut: true } : {}) }];
     }
     if (name === context.projectName) return [];
     const testTarget = Object.keys(targets).sort().find(isTestTarget);
