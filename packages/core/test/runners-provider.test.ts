@@ -105,6 +105,38 @@ test('a missing provider package is named before the tests, with the install com
   assert.throws(() => readFileSync(join(root, 'packages/vt/ran')));
 });
 
+// resend/react-email: Vitest is a devDependency of the root only and every package runs the root's; the
+// provider's package goes beside it, one command for all of them (not `pnpm --filter <each> add`).
+test("Vitest declared at the workspace root only: the provider's install command is the root's", () => {
+  const root = tree({
+    'package.json': JSON.stringify({ name: 'ws', private: true, devDependencies: { vitest: '4.1.4' } }),
+    'pnpm-lock.yaml': '',
+    'pnpm-workspace.yaml': 'packages:\n  - packages/*\n',
+    'packages/render/package.json': JSON.stringify({ name: '@scope/render', scripts: { test: 'vitest run' } }),
+    'packages/render/vitest.config.ts': `export default { test: { globals: true } };`,
+    'packages/own/package.json': JSON.stringify({ name: 'own', devDependencies: { vitest: '4.1.4' }, scripts: { test: 'vitest run' } }),
+    'packages/own/vitest.config.ts': `export default { test: { globals: true } };`,
+  });
+  mkdirSync(join(root, 'node_modules'));
+  symlinkSync(join(REPO_ROOT, 'node_modules/vitest'), join(root, 'node_modules/vitest'), 'dir');
+  const version = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/vitest/package.json'), 'utf8')).version;
+  const run = (folder: string) =>
+    spawnSync(process.execPath, [BIN, 'run', '--', 'node', '-e', 'require("fs").writeFileSync("ran", "")', 'vitest', 'run'], { cwd: join(root, folder), encoding: 'utf8' });
+
+  const rootOnly = run('packages/render');
+  assert.is(rootOnly.status, 3, rootOnly.stderr);
+  assert.match(
+    rootOnly.stderr,
+    `Vitest's coverage provider "v8" (Vitest's default: packages/render/vitest.config.ts names none) needs @vitest/coverage-v8, which cannot be found from packages/render. ` +
+      `Install it before measuring coverage beside Vitest, which the workspace root's package.json declares: pnpm add -D -w @vitest/coverage-v8@${version}`,
+  );
+  // A package that declares Vitest itself gets the provider beside its own.
+  const own = run('packages/own');
+  assert.is(own.status, 3, own.stderr);
+  assert.match(own.stderr, `Install it before measuring coverage: pnpm --filter own add -D @vitest/coverage-v8@${version}`);
+  assert.throws(() => readFileSync(join(root, 'packages/render/ran')));
+});
+
 // A package whose test script is `vitest run` with no config file: Vitest's default provider, v8, whose
 // package Vitest itself only asks for after the tests (MISSING DEPENDENCY); found in a bun workspace.
 test("no Vitest config anywhere: the default provider's package is named before the tests; a config at the root or on the command line is left to Vitest", () => {

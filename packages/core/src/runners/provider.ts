@@ -249,7 +249,9 @@ const VITEST_PROVIDER_PACKAGES: Readonly<Record<string, string>> = { v8: '@vites
 /**
  * Stops before the tests start when the provider's package cannot be loaded from the project
  * folder (Vitest would stop with MISSING DEPENDENCY after the tests), naming the exact command
- * that installs it with the workspace's package manager, at Vitest's own version.
+ * that installs it with the workspace's package manager, at Vitest's own version, beside Vitest:
+ * at the workspace root when the root declares Vitest and the project does not (one command then
+ * serves every package, rather than one per package).
  */
 export function checkProviderInstalled(chosen: ProjectProvider, workspaceRoot: string, projectRoot: string): void {
   // monocov's own provider module measures a browser-mode config with provider v8.
@@ -259,11 +261,22 @@ export function checkProviderInstalled(chosen: ProjectProvider, workspaceRoot: s
   const resolveFrom = createRequire(join(projectDir, 'package.json'));
   if (resolvable(resolveFrom, `${name}/package.json`)) return;
   const version = installedVersion(resolveFrom, chosen.runner);
-  const where = projectRoot === '.' || projectRoot === '' ? 'the workspace root' : projectRoot;
+  const atRoot = projectRoot === '.' || projectRoot === '';
+  const where = atRoot ? 'the workspace root' : projectRoot;
+  const besideRootRunner = !atRoot && !declares(readManifest(projectDir), chosen.runner) && declares(readManifest(workspaceRoot), chosen.runner);
   throw new ConfigError(
     `${RUNNER_LABELS[chosen.runner]}'s coverage provider ${describeProvider(chosen)} needs ${name}, which cannot be found from ${where}. ` +
-      `Install it before measuring coverage: ${installCommand(workspaceRoot, projectRoot, version ? `${name}@${version}` : name)}`,
+      `Install it before measuring coverage${besideRootRunner ? ` beside ${RUNNER_LABELS[chosen.runner]}, which the workspace root's package.json declares` : ''}: ` +
+      installCommand(workspaceRoot, besideRootRunner ? '.' : projectRoot, version ? `${name}@${version}` : name),
   );
+}
+
+/** Whether a package.json lists `name` among its dependencies of any kind. */
+function declares(manifest: Record<string, unknown> | undefined, name: string): boolean {
+  return ['dependencies', 'devDependencies', 'optionalDependencies'].some((key) => {
+    const deps = manifest?.[key];
+    return deps !== null && typeof deps === 'object' && Object.hasOwn(deps, name);
+  });
 }
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
