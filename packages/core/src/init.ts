@@ -70,7 +70,7 @@ export function initWorkspace(workspaceRoot: string): InitResult {
   for (const folder of members.folders) files.readJson(`${folder}/package.json`);
   if (turbo) for (const path of ['turbo.json', ...members.folders.map((folder) => `${folder}/turbo.json`)]) files.readTurboJson(path);
 
-  if (!files.exists(RC_FILE)) files.write(RC_FILE, `${JSON.stringify(starterConfig(), null, 2)}\n`);
+  if (!files.exists(RC_FILE)) files.writeJson(RC_FILE, starterConfig());
   const dataDir = loadConfig({ workspaceRoot }).config.run.dataDir;
 
   const measured: MeasuredPackage[] = [];
@@ -304,10 +304,10 @@ class WorkspaceFiles {
     }
   }
 
-  /** Writes `value` as JSON with the file's own indentation (two spaces for a new file) and a final newline. */
+  /** Writes `value` as JSON in the file's own style (a new file's as Prettier and Biome print it) and a final newline. */
   writeJson(path: string, value: Record<string, unknown>): void {
-    const indent = this.exists(path) ? (/^[ \t]+(?=")/m.exec(this.readText(path))?.[0] ?? '  ') : '  ';
-    this.write(path, `${JSON.stringify(value, null, indent)}\n`);
+    const style = this.exists(path) ? jsonStyle(this.readText(path)) : { indent: '  ', inlineArrays: true };
+    this.write(path, `${printJson(value, style)}\n`);
     this.json.set(path, value);
   }
 
@@ -316,6 +316,58 @@ class WorkspaceFiles {
     writeFileSync(join(this.root, path), text);
     if (!this.written.includes(path)) this.written.push(path);
   }
+}
+
+interface JsonStyle {
+  indent: string;
+  /** An array of plain values on one line when it fits in {@link PRINT_WIDTH} columns (Prettier's and Biome's default), else one item a line (JSON.stringify's). */
+  inlineArrays: boolean;
+}
+
+/** Prettier's and Biome's default line width. */
+const PRINT_WIDTH = 80;
+
+/**
+ * The style a JSON file is written in: its indentation, and the array layout that prints it back
+ * unchanged. A turbo.json formatted by Prettier or Biome keeps `"dependsOn": ["^build"]` on one line,
+ * and a package.json written by npm or pnpm keeps every array expanded: rewritten in the other
+ * layout, every array of the file would show in the diff and fail the workspace's format check.
+ */
+function jsonStyle(text: string): JsonStyle {
+  const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? '  ';
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined; // read as JSON before; a file that no longer parses keeps the layout guessed below
+  }
+  for (const inlineArrays of [true, false]) if (value !== undefined && `${printJson(value, { indent, inlineArrays })}\n` === text) return { indent, inlineArrays };
+  return { indent, inlineArrays: /\[[^\n\]]*[^\s\]][^\n]*\]/.test(text) };
+}
+
+/** `value` as JSON in `style`; `column` is where the value starts on its line, `suffix` what follows it there. */
+function printJson(value: unknown, style: JsonStyle, depth = 0, column = 0, suffix = ''): string {
+  const outer = style.indent.repeat(depth);
+  const inner = style.indent.repeat(depth + 1);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    if (style.inlineArrays && value.every((item) => item === null || typeof item !== 'object')) {
+      const flat = `[${value.map((item) => JSON.stringify(item)).join(', ')}]`;
+      if (column + flat.length + suffix.length <= PRINT_WIDTH) return flat;
+    }
+    const items = value.map((item, index) => `${inner}${printJson(item, style, depth + 1, inner.length, index < value.length - 1 ? ',' : '')}`);
+    return `[\n${items.join(',\n')}\n${outer}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return '{}';
+    const members = entries.map(([key, member], index) => {
+      const head = `${inner}${JSON.stringify(key)}: `;
+      return `${head}${printJson(member, style, depth + 1, head.length, index < entries.length - 1 ? ',' : '')}`;
+    });
+    return `{\n${members.join(',\n')}\n${outer}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function stringScripts(scripts: Record<string, unknown>): Record<string, string> {

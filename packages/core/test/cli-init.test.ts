@@ -124,6 +124,82 @@ test("Turborepo + npm: rc file, a coverage script per tested package, the covera
   assert.equal(snapshot(root), once, 'a second run changes no file');
 });
 
+// resend/react-email: its turbo.json is formatted by Biome (short arrays on one line), its package.json by pnpm
+// (every array expanded). init rewrote the whole turbo.json with every array expanded (a diff on each task
+// and `biome check` failing on it) and wrote its new files the same way.
+test("init keeps each JSON file's layout: a Biome/Prettier-formatted turbo.json changes only by the coverage task, an npm-style package.json keeps its arrays expanded, new files as Prettier and Biome print them", () => {
+  const turbo = [
+    '{',
+    '  "$schema": "https://turbo.build/schema.json",',
+    '  "globalDependencies": ["**/.env.*local", "pnpm-lock.yaml"],',
+    '  "globalEnv": [',
+    '    "SUPABASE_URL",',
+    '    "SUPABASE_ANON_KEY",',
+    '    "SUPABASE_TABLE_NAME",',
+    '    "SPAM_ASSASSIN_HOST",',
+    '    "SPAM_ASSASSIN_PORT",',
+    '    "PLAYWRIGHT_BROWSERS_PATH"',
+    '  ],',
+    '  "tasks": {',
+    '    "build": {',
+    '      "dependsOn": ["^build", "^postbuild"],',
+    '      "outputs": ["dist/**"]',
+    '    },',
+    '    "lint": {},',
+    '    "test": {',
+    '      "dependsOn": ["^build"]',
+    '    }',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  const root = workspace({
+    'package.json': json({ name: 'repo', private: true, workspaces: ['packages/*'], files: ['dist'], devDependencies: { turbo: '2.9.14' } }),
+    'pnpm-lock.yaml': '',
+    'turbo.json': turbo,
+    'packages/render/package.json': json({ name: '@scope/render', files: ['dist'], scripts: { test: 'vitest run' } }),
+    'packages/render/src/render.spec.ts': NODE_TEST,
+  });
+  const result = monocov(root, ['init']);
+  assert.is(result.status, 0, result.stderr);
+  const coverageTask = [
+    '    },',
+    '    "coverage": {',
+    '      "dependsOn": ["^build"],',
+    '      "inputs": ["$TURBO_DEFAULT$", "$TURBO_ROOT$/.coveragerc.json"]',
+    '    }',
+    '  }',
+    '}',
+    '',
+  ];
+  assert.fixture(readFileSync(join(root, 'turbo.json'), 'utf8'), turbo.replace(/ {4}}\n {2}}\n}\n$/, coverageTask.join('\n')));
+  assert.fixture(
+    readFileSync(join(root, 'packages/render/turbo.json'), 'utf8'),
+    '{\n  "extends": ["//"],\n  "tasks": {\n    "coverage": {\n      "outputs": ["$TURBO_ROOT$/coverage/projects/packages/render/**"]\n    }\n  }\n}\n',
+  );
+  assert.match(readFileSync(join(root, '.coveragerc.json'), 'utf8'), '\n  "reporters": ["text", "lcov", "json", "json-summary", "cobertura", "html"]\n');
+  // pnpm's layout: arrays expanded, as before.
+  assert.fixture(
+    readFileSync(join(root, 'packages/render/package.json'), 'utf8'),
+    json({ name: '@scope/render', files: ['dist'], scripts: { test: 'vitest run', coverage: 'monocov run -- pnpm run test' } }),
+  );
+  assert.fixture(
+    readFileSync(join(root, 'package.json'), 'utf8'),
+    json({
+      name: 'repo',
+      private: true,
+      workspaces: ['packages/*'],
+      files: ['dist'],
+      devDependencies: { turbo: '2.9.14' },
+      scripts: { coverage: 'turbo run coverage && monocov merge' },
+    }),
+  );
+  // A second run changes nothing.
+  const before = snapshot(root);
+  assert.is(monocov(root, ['init']).status, 0);
+  assert.equal(snapshot(root), before);
+});
+
 test("pnpm (pnpm-workspace.yaml with a negation), no Turborepo: pnpm scripts, the rc file's dataDir ignored, an existing root coverage script left with a note", () => {
   const root = workspace({
     'package.json': json({ name: 'repo', private: true, scripts: { coverage: 'echo custom' } }),
