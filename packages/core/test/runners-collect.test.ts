@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultConfig } from '../src/config';
 import { readRunnerOutput, runnerFlags, runnerHookVariables } from '../src/runners';
+import { placeOutsideSource } from '../src/collection/source-fit';
 
 // The runner route without the Nx executors: the NODE_OPTIONS hook in front of stand-in runner
 // CLIs, reading what runners write, and `monocov run` with istanbul JSON and with real Vitest.
@@ -154,6 +155,54 @@ const vitest31UntestedEntry = (path: string) => ({
     },
   },
   f: { '0': 0 },
+});
+
+// And for this untested module with an export: the transform's first lines have no mapping, so the
+// made-up function and branch start past the end of line 1 (column 96 of 51). Same real run.
+const VITEST_3_1_UNTESTED = 'export function mul(a: number, b: number): number {\n  if (a > b) return a * b;\n  return b * a;\n}\n';
+const vitest31UntestedWithExport = (path: string) => ({
+  path,
+  all: true,
+  statementMap: {
+    '0': { start: { line: 1, column: 0 }, end: { line: 1, column: 51 } },
+    '1': { start: { line: 2, column: 0 }, end: { line: 2, column: 26 } },
+    '2': { start: { line: 3, column: 0 }, end: { line: 3, column: 15 } },
+    '3': { start: { line: 4, column: 0 }, end: { line: 4, column: 1 } },
+  },
+  s: { '0': 0, '1': 0, '2': 0, '3': 0 },
+  branchMap: {
+    '0': {
+      type: 'branch',
+      line: 1,
+      loc: { start: { line: 1, column: 96 }, end: { line: 4, column: 1 } },
+      locations: [{ start: { line: 1, column: 96 }, end: { line: 4, column: 1 } }],
+    },
+  },
+  b: { '0': [0] },
+  fnMap: {
+    '0': {
+      name: '(empty-report)',
+      decl: { start: { line: 1, column: 96 }, end: { line: 4, column: 1 } },
+      loc: { start: { line: 1, column: 96 }, end: { line: 4, column: 1 } },
+      line: 1,
+    },
+  },
+  f: { '0': 0 },
+});
+
+test("runner output: Vitest 3.1's untested module with an export, its made-up function starting past line 1's end, spans the file and fits its source", () => {
+  const root = tree({ 'src/untested.ts': VITEST_3_1_UNTESTED });
+  const path = join(root, 'src/untested.ts');
+  mkdirSync(join(root, 'raw', 'vitest-1'), { recursive: true });
+  writeFileSync(join(root, 'raw', 'vitest-1', 'coverage-final.json'), JSON.stringify({ [path]: vitest31UntestedWithExport(path) }));
+  const output = readRunnerOutput(join(root, 'raw'), { workspaceRoot: root, projectRoot: '.' });
+  const whole = { start: { line: 1, column: 0 }, end: { line: 4, column: null } };
+  assert.equal(output.coverage[path]!.fnMap, { '0': { name: '(empty-report)', decl: whole, loc: whole, line: 1 } });
+  assert.equal(output.coverage[path]!.branchMap, { '0': { type: 'branch', line: 1, loc: whole, locations: [whole] } });
+  assert.equal(output.coverage[path]!.s, { '0': 0, '1': 0, '2': 0, '3': 0 });
+  // What the collection checks before it writes (source-fit): without the change, "line 1 column 96, beyond the 51 character(s)".
+  assert.is(placeOutsideSource(output.coverage[path]!, VITEST_3_1_UNTESTED), undefined);
+  assert.is(placeOutsideSource(vitest31UntestedWithExport(path) as FileCoverageData, VITEST_3_1_UNTESTED), 'line 1 column 96, beyond the 51 character(s) of that line');
 });
 
 test("runner output: Vitest 3.1's untested-file entry ending at a negative column is kept with that end open, its counts Vitest's; another unusable entry leaves its file out of every run, named", () => {

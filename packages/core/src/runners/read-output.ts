@@ -43,7 +43,7 @@ export function readRunnerOutput(rawDir: string, roots: PathRoots, prefer: strin
     const runner = TEST_RUNNERS.find((name) => entry.startsWith(name));
     const file = join(rawDir, entry, COVERAGE_FILE);
     if (runner === undefined || !existsSync(file)) continue;
-    const coverage = readOutputFile(file, roots, unusable, runner === 'vitest' ? endEmptyReportsAtLineEnd : undefined);
+    const coverage = readOutputFile(file, roots, unusable, runner === 'vitest' ? spanEmptyReports : undefined);
     const provider = providerOf(runner, coverage);
     lineBased ||= runner === 'vitest' && remappedByLine(coverage);
     runs.push({ collector: provider ? `${runner}/${provider}` : runner, coverage: normalizeKeys(coverage, roots) });
@@ -96,16 +96,18 @@ const EMPTY_REPORT = '(empty-report)';
 /**
  * Vitest's v8 provider before Vitest 4 (Vitest 3.2's only without AST-aware remapping) converts an
  * untested file as one made-up V8 function, "(empty-report)", from offset 0 to the source's length,
- * through v8-to-istanbul and the file's Vite transform. v8-to-istanbul applies that length to the
- * transformed code: where the code is longer than the source (a module without exports whose
- * imports became `await __vite_ssr_import__(…)` lines), the end lands on an earlier line, and its
- * column, counted from the start of the file's last line, is negative (-88 for an 8-line module
- * with two imports; v8-to-istanbul issue 209). The function and its one branch span the file to
- * its end: such an end column becomes null, istanbul's "to the end of the line" (the Infinity
- * istanbul-lib-source-maps writes). The counts are untouched, as Vitest's own reports give them.
- * The entry is not yet checked: anything not of this shape is left for the check to name.
+ * through v8-to-istanbul and the file's Vite transform, and the columns it gets are not the
+ * source's: where the transformed code is longer than the source (a module without exports whose
+ * imports became `await __vite_ssr_import__(…)` lines), the end lands on an earlier line at a
+ * negative column (-88 for an 8-line module with two imports; v8-to-istanbul issue 209); where the
+ * first lines of the transform have no mapping (a module with exports), the start is put past the
+ * end of line 1 (column 96 of a 51-character line with Vitest 3.1.4). The function and its one
+ * branch span the file: each of their ranges starts at column 0 and ends at null, istanbul's "to
+ * the end of the line" (the Infinity istanbul-lib-source-maps writes), on the lines Vitest gave.
+ * The counts are untouched, as Vitest's own reports give them. The entry is not yet checked:
+ * anything not of this shape is left for the check to name.
  */
-function endEmptyReportsAtLineEnd(entry: unknown): void {
+function spanEmptyReports(entry: unknown): void {
   // v8-to-istanbul marks such a file `all: true`, and only such a file: the others are left at one look.
   if (!isObject(entry) || entry.all !== true || !isObject(entry.fnMap)) return;
   const functions = Object.values(entry.fnMap).filter(isObject);
@@ -113,7 +115,9 @@ function endEmptyReportsAtLineEnd(entry: unknown): void {
   const branches = isObject(entry.branchMap) ? Object.values(entry.branchMap).filter(isObject) : [];
   const ranges = [...functions.flatMap((fn) => [fn.loc, fn.decl]), ...branches.flatMap((branch) => [branch.loc, ...(Array.isArray(branch.locations) ? branch.locations : [])])];
   for (const range of ranges) {
-    if (isObject(range) && isObject(range.end) && typeof range.end.column === 'number' && range.end.column < 0) range.end.column = null;
+    if (!isObject(range) || !isObject(range.start) || !isObject(range.end)) continue;
+    if (typeof range.start.column === 'number') range.start.column = 0;
+    if (typeof range.end.column === 'number') range.end.column = null;
   }
 }
 
