@@ -191,6 +191,10 @@ test('monocov init measures the package with tests and names the one without', (
   log(init.trim().replace(/\n/g, '\n  '));
   assert.match(init, 'measured      packages/server (script "test")');
   assert.match(init, 'not measured  packages/proto: no test script');
+  assert.match(
+    init,
+    'note: packages/proto has no tests of its own, but packages/server depends on it: to count its code as their tests run it, set `"run": { "source": "workspace" }`',
+  );
   assert.is(readJson(join(root, 'packages/server/package.json')).scripts.coverage, 'monocov run -- npm run test');
   assert.is(readJson(join(root, 'package.json')).scripts.coverage, 'npm run coverage --workspaces --if-present && monocov merge');
 });

@@ -80,10 +80,31 @@ export function initWorkspace(workspaceRoot: string): InitResult {
     if ('reason' in outcome) skipped.push(outcome);
     else measured.push(outcome);
   }
+  if (loadConfig({ workspaceRoot }).config.run.source === 'project') notes.push(...untestedDependencyNotes(files, measured, skipped));
   if (turbo) addTurboTasks(files, measured, dataDir);
   const command = addRootScript(files, packageManager, turbo, members.folders, notes);
   ignoreDataDir(files, dataDir, notes);
   return { packageManager, turbo, measured, skipped, written: files.written, notes, command };
+}
+
+/**
+ * A package without tests that measured packages depend on: their tests run its code, but with
+ * `run.source: "project"` each package counts only its own files, so it would be in no report
+ * (seen in libp2p/js-libp2p-daemon, whose protocol package only the client's and server's tests load).
+ */
+function untestedDependencyNotes(files: WorkspaceFiles, measured: readonly MeasuredPackage[], skipped: readonly SkippedPackage[]): string[] {
+  const dependents = (name: string) =>
+    measured.filter((entry) => {
+      const manifest = files.readJson(`${entry.projectRoot}/package.json`) ?? {};
+      return ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].some((key) => Object.hasOwn(manifest[key] ?? {}, name));
+    });
+  return skipped.flatMap(({ projectRoot, name, reason }) => {
+    const users = reason.startsWith('no test script') ? dependents(name) : [];
+    if (users.length === 0) return [];
+    return [
+      `${projectRoot} has no tests of its own, but ${users.map((entry) => entry.projectRoot).join(', ')} depend${users.length === 1 ? 's' : ''} on it: to count its code as their tests run it, set \`"run": { "source": "workspace" }\` in ${RC_FILE} (docs/configuration.md)`,
+    ];
+  });
 }
 
 function detectPackageManager(files: WorkspaceFiles): PackageManager {

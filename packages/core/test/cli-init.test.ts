@@ -388,4 +388,30 @@ test('a package whose test script would find no test file: init gives it no cove
   ]);
 });
 
+test('a package without tests that tested packages depend on: a note says that run.source "workspace" counts its code as their tests run it; none once it is set', () => {
+  // Seen in libp2p/js-libp2p-daemon: the protocol package has no tests; the client and the server load it.
+  const root = workspace({
+    'package.json': json({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+    'packages/client/package.json': json({ name: '@ws/client', scripts: { test: 'node --test' }, dependencies: { '@ws/proto': '1.0.0' } }),
+    'packages/client/test/add.test.js': NODE_TEST,
+    'packages/server/package.json': json({ name: '@ws/server', scripts: { test: 'node --test' }, devDependencies: { '@ws/proto': '1.0.0' } }),
+    'packages/server/test/add.test.js': NODE_TEST,
+    'packages/proto/package.json': json({ name: '@ws/proto', version: '1.0.0' }),
+    'packages/docs/package.json': json({ name: 'docs' }),
+  });
+  const init = monocov(root, ['init']);
+  assert.is(init.status, 0, init.stderr);
+  assert.match(
+    init.stdout,
+    'note: packages/proto has no tests of its own, but packages/client, packages/server depend on it: to count its code as their tests run it, set `"run": { "source": "workspace" }` in .coveragerc.json (docs/configuration.md)\n',
+  );
+  assert.not.match(init.stdout, 'packages/docs has no tests');
+
+  const rc = read(root, '.coveragerc.json');
+  writeFileSync(join(root, '.coveragerc.json'), json({ ...rc, run: { ...rc.run, source: 'workspace' } }));
+  const again = monocov(root, ['init']);
+  assert.is(again.status, 0, again.stderr);
+  assert.not.match(again.stdout, 'has no tests of its own');
+});
+
 test.run();
