@@ -24,7 +24,7 @@ export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'yarn-classic' | 'bun';
 export interface MeasuredPackage {
   projectRoot: string;
   name: string;
-  /** The test script its `coverage` script runs; undefined when it kept its own `coverage` script. */
+  /** The test script its `coverage` script runs; undefined when that script runs monocov otherwise (`monocov run -- vitest run`). */
   testScript?: string;
 }
 
@@ -131,7 +131,11 @@ function addCoverageScript(files: WorkspaceFiles, projectRoot: string, packageMa
   const scripts = (manifest.scripts ?? {}) as Record<string, unknown>;
   const existing = scripts.coverage;
   if (typeof existing === 'string') {
-    if (runsMonocov(existing)) return { projectRoot, name };
+    // Set up before (by init or by hand): named by the script it runs when it is one of the package's.
+    if (runsMonocov(existing)) {
+      const script = /^monocov run -- (?:npm|pnpm|yarn|bun) run (\S+)$/.exec(existing.trim())?.[1];
+      return script !== undefined && typeof scripts[script] === 'string' ? { projectRoot, name, testScript: script } : { projectRoot, name };
+    }
     return { projectRoot, name, reason: ownCoverageScriptReason(existing) };
   }
   const tests = testScripts(scripts);

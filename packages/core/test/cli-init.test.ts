@@ -121,6 +121,9 @@ test("Turborepo + npm: rc file, a coverage script per tested package, the covera
   const again = monocov(root, ['init']);
   assert.is(again.status, 0, again.stderr);
   assert.match(again.stdout, 'already set up: nothing to change');
+  // Not "its own coverage script", as a second run in libp2p/js-libp2p-daemon said of the scripts init had written.
+  assert.match(again.stdout, '  measured      libs/math (script "test")');
+  assert.match(again.stdout, '  measured      libs/ui (script "test:lib")');
   assert.equal(snapshot(root), once, 'a second run changes no file');
 });
 

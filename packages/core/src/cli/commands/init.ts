@@ -32,7 +32,7 @@ function describe(result: InitResult): string {
   const manager = result.packageManager === 'yarn-classic' ? 'yarn 1' : result.packageManager;
   const lines = [`monocov init: ${manager} workspace${result.turbo ? ' with Turborepo' : ''}, ${result.measured.length + result.skipped.length} package(s)`];
   for (const entry of result.measured) {
-    lines.push(`  measured      ${entry.projectRoot}${entry.testScript === undefined ? ' (its own coverage script)' : ` (script "${entry.testScript}")`}`);
+    lines.push(`  measured      ${entry.projectRoot}${entry.testScript === undefined ? ' (its `coverage` script runs monocov)' : ` (script "${entry.testScript}")`}`);
   }
   for (const entry of result.skipped) lines.push(`  not measured  ${entry.projectRoot}: ${entry.reason}`);
   lines.push(result.written.length > 0 ? `wrote ${result.written.join(', ')}` : 'already set up: nothing to change');
