@@ -246,6 +246,7 @@ class SourceSelector {
   private readonly builtinOmitted = new Map<string, string>();
   private readonly unrepresentable = new Map<string, string>();
   private readonly packageDirs = new Map<string, string>();
+  private readonly nestedPackages = new Map<string, boolean>();
 
   constructor(options: SourceFilterOptions) {
     this.workspaceDir = resolve(options.workspaceRoot);
@@ -289,7 +290,8 @@ class SourceSelector {
     if (workspaceRelative.startsWith('node_modules/') || workspaceRelative.includes('/node_modules/')) return undefined;
     if (absPath.startsWith(this.dataDirPrefix)) return undefined;
     if (this.source === 'project') {
-      return absPath.startsWith(this.projectPrefix) ? toPosix(absPath.slice(this.projectPrefix.length)) : undefined;
+      if (!absPath.startsWith(this.projectPrefix) || this.inNestedPackage(dirname(absPath))) return undefined;
+      return toPosix(absPath.slice(this.projectPrefix.length));
     }
     const packageDir = this.packageDirOf(dirname(absPath));
     return toPosix(absPath.slice(withSep(packageDir).length));
@@ -321,6 +323,21 @@ class SourceSelector {
       if (rule !== undefined) this.builtinOmitted.set(toPosix(absPath.slice(this.workspacePrefix.length)), rule);
     }
     return false;
+  }
+
+  /**
+   * Whether a folder below the project's root, or one between them, has a package.json or project.json
+   * of its own: another package (an e2e test's sample app, a template, a nested project), whose files
+   * are not this project's sources. The workspace root's project holds every package, so none is nested in it.
+   */
+  private inNestedPackage(dir: string): boolean {
+    if (this.projectDir === this.workspaceDir || dir === this.projectDir || !dir.startsWith(this.projectPrefix)) return false;
+    let nested = this.nestedPackages.get(dir);
+    if (nested === undefined) {
+      nested = existsSync(join(dir, 'package.json')) || existsSync(join(dir, 'project.json')) || this.inNestedPackage(dirname(dir));
+      this.nestedPackages.set(dir, nested);
+    }
+    return nested;
   }
 
   /** The file's nearest folder with package.json or project.json, not above the workspace root. */

@@ -133,6 +133,29 @@ test('project mode: include and omit globs are project-relative', () => {
   assert.is(accepts(join(ws, 'packages/a/src/x.test.ts')), false, 'user omits add to the built-in ones');
 });
 
+// resend/react-email: packages/render/e2e/{nextjs,vite} (its e2e tests' sample apps) and create-email's
+// template/ hold their own package.json; their files were measured at 0 as the package's sources.
+test('project mode: a folder inside the project with its own package.json or project.json is another package, left out', () => {
+  const root = tree({
+    'package.json': '{"workspaces":["packages/*"]}',
+    'packages/render/package.json': '{}',
+    'packages/render/src/render.ts': '',
+    'packages/render/e2e/helpers.ts': '',
+    'packages/render/e2e/nextjs/package.json': '{}',
+    'packages/render/e2e/nextjs/app/page.tsx': '',
+    'packages/render/examples/basic/project.json': '{}',
+    'packages/render/examples/basic/src/deep/x.ts': '',
+  });
+  const options = { workspaceRoot: root, projectRoot: 'packages/render', run: runConfig() };
+  assert.equal(listSourceFiles(options), [join(root, 'packages/render/e2e/helpers.ts'), join(root, 'packages/render/src/render.ts')]);
+  const accepts = createSourceFilter(options);
+  assert.is(accepts(join(root, 'packages/render/e2e/nextjs/app/page.tsx')), false, 'loaded by a test, still another package');
+  assert.is(accepts(join(root, 'packages/render/examples/basic/src/deep/x.ts')), false);
+  assert.is(accepts(join(root, 'packages/render/src/render.ts')), true);
+  // The workspace root's project holds every package.
+  assert.is(createSourceFilter({ ...options, projectRoot: '.' })(join(root, 'packages/render/src/render.ts')), true);
+});
+
 test("workspace mode: globs are relative to each file's nearest package folder", () => {
   const root = tree({
     'package.json': '{"workspaces":["packages/*"]}',
