@@ -304,6 +304,33 @@ test('collector istanbul-json: what the tests write is the data, untested files 
   assert.match(stale.stderr, /the tests passed but wrote no istanbul JSON there during this run/);
 });
 
+test("collector istanbul-json: an entry without hits that names places its file lacks gets monocov's own zeros, not a refusal", () => {
+  // As Vitest 4.1.4 writes for an untested file holding non-ASCII text (create-email's src/tree.js in
+  // resend/react-email): no hit, and a statement at line 1 column 90 of a 28-character line.
+  const harness = HARNESS.replace(
+    '  branchMap: {}, b: {},\n} }));',
+    "  branchMap: {}, b: {},\n}, [join(__dirname, 'lib/untested.js')]: { path: join(__dirname, 'lib/untested.js'), statementMap: { '0': { start: { line: 1, column: 60 }, end: { line: 1, column: 90 } } }, s: { '0': 0 }, fnMap: {}, f: {}, branchMap: {}, b: {} } }));",
+  );
+  assert.is.not(harness, HARNESS);
+  const root = tree({
+    'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }),
+    '.coveragerc.json': JSON.stringify({ run: { include: ['lib/**'], collector: 'istanbul-json', istanbulJsonPath: 'out' } }),
+    'packages/karma-like/package.json': JSON.stringify({ name: 'karma-like' }),
+    'packages/karma-like/harness.js': harness,
+    'packages/karma-like/lib/used.js': 'exports.used = () => 1;\n',
+    'packages/karma-like/lib/untested.js': 'exports.untested = () => 2;\n',
+  });
+  const pkg = join(root, 'packages/karma-like');
+  const result = monocov(pkg, ['run', '--', process.execPath, 'harness.js']);
+  assert.is(result.status, 0, result.stderr);
+  const data = JSON.parse(readFileSync(join(root, 'coverage/projects/packages/karma-like/coverage-final.json'), 'utf8'));
+  const untested = data['packages/karma-like/lib/untested.js'];
+  assert.is(untested.all, true, "monocov's placeholder for a file no test loaded");
+  assert.equal(untested.statementMap['0'], { start: { line: 1, column: 0 }, end: { line: 1, column: 27 } });
+  assert.equal(untested.s, { '0': 0, '1': 0 });
+  assert.equal(data['packages/karma-like/lib/used.js'].f, { '0': 1 });
+});
+
 test('collector istanbul-json: an entry monocov cannot use leaves that one file out, named in a warning and in meta.json, never refilled with zeros', () => {
   // The harness's entry for untested.js ends its statement at column -3: no known quirk, so not put right.
   const harness = HARNESS.replace(
