@@ -3,7 +3,7 @@
 // package tested by `node --test`. `monocov init`, then the one command it
 // prints, measures both tested packages on the first try; a second run is all cache hits with
 // identical reports; and a typo in one package's `outputs` makes the merge after a cached run
-// name that package.
+// name that package. init keeps turbo.json's layout (Prettier's), adding only its task.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,25 @@ const requireWorkspace = () => {
   if (!scratch) throw new Error('no workspace: the install step failed');
 };
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+/**
+ * As Prettier and Biome print it, short arrays on one line (resend/react-email's is so): init adds its
+ * task and leaves every other line as it is. A test imports @repo/math through its built entry: without
+ * ^build a clean checkout fails.
+ */
+const TURBO_JSON = `{
+  "$schema": "https://turbo.build/schema.json",
+  "tasks": {
+    "build": {
+      "dependsOn": ["^build"],
+      "outputs": ["dist/**"]
+    },
+    "test": {
+      "dependsOn": ["^build"]
+    },
+    "lint": {}
+  }
+}
+`;
 const localPaths = () => [root, scratch!, REPO_ROOT, tmpdir() + '/'];
 
 function files(): Record<string, string> {
@@ -52,15 +71,7 @@ function files(): Record<string, string> {
       devDependencies: { turbo: TURBO },
     }),
     'pnpm-workspace.yaml': 'packages:\n  - "apps/*"\n  - "packages/*"\n',
-    'turbo.json': json({
-      $schema: 'https://turbo.build/schema.json',
-      tasks: {
-        build: { dependsOn: ['^build'], outputs: ['dist/**'] },
-        // A test imports @repo/math through its built entry: without ^build a clean checkout fails.
-        test: { dependsOn: ['^build'] },
-        lint: {},
-      },
-    }),
+    'turbo.json': TURBO_JSON,
     '.gitignore': 'node_modules\n.turbo\ndist\n',
     'packages/typescript-config/package.json': json({ name: '@repo/typescript-config', private: true }),
     'packages/typescript-config/base.json': json({ compilerOptions: { strict: true, module: 'commonjs', target: 'es2022', declaration: true } }),
@@ -124,7 +135,13 @@ test('monocov init: a coverage script in each tested package, none in the others
     assert.is(readJson(join(root, projectRoot, 'package.json')).scripts?.coverage, undefined, projectRoot);
     assert.match(output, `not measured  ${projectRoot}: no test script`);
   }
-  assert.equal(readJson(join(root, 'turbo.json')).tasks.coverage.dependsOn, ['^build']);
+  assert.fixture(
+    readFileSync(join(root, 'turbo.json'), 'utf8'),
+    TURBO_JSON.replace(
+      '    "lint": {}\n',
+      '    "lint": {},\n    "coverage": {\n      "dependsOn": ["^build"],\n      "inputs": ["$TURBO_DEFAULT$", "$TURBO_ROOT$/.coveragerc.json"]\n    }\n',
+    ),
+  );
   assert.is(readJson(join(root, 'package.json')).scripts.coverage, 'turbo run coverage && monocov merge');
   assert.match(readFileSync(join(root, '.gitignore'), 'utf8'), /^\/coverage$/m);
   assert.match(output, 'measure every package and merge: pnpm run coverage');
