@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
@@ -8,6 +8,7 @@ import type { BuiltFileWithoutSources } from './convert';
 import { compareStrings } from './compare';
 import { unrepresentableCharacter, visibleControls } from './escape';
 import { toPosix } from './workspace-path';
+import { isObject } from './is-object';
 
 /**
  * Which files are sources to measure: `run.include` minus the built-in omit list, `run.omit`
@@ -326,15 +327,18 @@ class SourceSelector {
   }
 
   /**
-   * Whether a folder below the project's root, or one between them, has a package.json or project.json
-   * of its own: another package (an e2e test's sample app, a template, a nested project), whose files
-   * are not this project's sources. The workspace root's project holds every package, so none is nested in it.
+   * Whether a folder below the project's root, or one between them, is a package of its own: a
+   * project.json, or a package.json with a name (an e2e test's sample app, a template, a nested
+   * project), whose files are not this project's sources. A package.json without a name only marks
+   * its folder's module type (`{"type": "module"}` in a dual package's `src/esm/` or tshy's
+   * `dist/commonjs/`), and its files stay the project's. The workspace root's project holds every
+   * package, so none is nested in it.
    */
   private inNestedPackage(dir: string): boolean {
     if (this.projectDir === this.workspaceDir || dir === this.projectDir || !dir.startsWith(this.projectPrefix)) return false;
     let nested = this.nestedPackages.get(dir);
     if (nested === undefined) {
-      nested = existsSync(join(dir, 'package.json')) || existsSync(join(dir, 'project.json')) || this.inNestedPackage(dirname(dir));
+      nested = existsSync(join(dir, 'project.json')) || isNamedPackage(join(dir, 'package.json')) || this.inNestedPackage(dirname(dir));
       this.nestedPackages.set(dir, nested);
     }
     return nested;
@@ -377,4 +381,15 @@ function compileGlobs(globs: readonly string[], dot: boolean): (path: string) =>
 
 function withSep(dir: string): string {
   return dir.endsWith(sep) ? dir : dir + sep;
+}
+
+/** Whether a package.json is there and names a package; one that cannot be read or parsed names none. */
+function isNamedPackage(manifestPath: string): boolean {
+  if (!existsSync(manifestPath)) return false;
+  try {
+    const manifest: unknown = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    return isObject(manifest) && typeof manifest.name === 'string' && manifest.name !== '';
+  } catch {
+    return false; // a folder so named, or a file that is not JSON: no package the workspace tools would see either
+  }
 }

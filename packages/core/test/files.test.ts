@@ -135,19 +135,27 @@ test('project mode: include and omit globs are project-relative', () => {
 
 // resend/react-email: packages/render/e2e/{nextjs,vite} (its e2e tests' sample apps) and create-email's
 // template/ hold their own package.json; their files were measured at 0 as the package's sources.
-test('project mode: a folder inside the project with its own package.json or project.json is another package, left out', () => {
+test('project mode: a folder inside the project with its own project.json or named package.json is another package, left out', () => {
   const root = tree({
     'package.json': '{"workspaces":["packages/*"]}',
     'packages/render/package.json': '{}',
     'packages/render/src/render.ts': '',
     'packages/render/e2e/helpers.ts': '',
-    'packages/render/e2e/nextjs/package.json': '{}',
+    'packages/render/e2e/nextjs/package.json': '{"name":"nextjs-sample"}',
     'packages/render/e2e/nextjs/app/page.tsx': '',
     'packages/render/examples/basic/project.json': '{}',
     'packages/render/examples/basic/src/deep/x.ts': '',
+    // A package.json without a name marks its folder's module type only (a dual package's src/esm/): still the project's.
+    'packages/render/src/esm/package.json': '{"type":"module"}',
+    'packages/render/src/esm/index.ts': '',
   });
   const options = { workspaceRoot: root, projectRoot: 'packages/render', run: runConfig() };
-  assert.equal(listSourceFiles(options), [join(root, 'packages/render/e2e/helpers.ts'), join(root, 'packages/render/src/render.ts')]);
+  assert.equal(listSourceFiles(options), [
+    join(root, 'packages/render/e2e/helpers.ts'),
+    join(root, 'packages/render/src/esm/index.ts'),
+    join(root, 'packages/render/src/render.ts'),
+  ]);
+  assert.is(createSourceFilter(options)(join(root, 'packages/render/src/esm/index.ts')), true, 'a module-type marker is no package');
   const accepts = createSourceFilter(options);
   assert.is(accepts(join(root, 'packages/render/e2e/nextjs/app/page.tsx')), false, 'loaded by a test, still another package');
   assert.is(accepts(join(root, 'packages/render/examples/basic/src/deep/x.ts')), false);
