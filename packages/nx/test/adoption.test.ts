@@ -156,7 +156,10 @@ test("--exclude='examples/**': no coverage task of an excluded project runs its 
   const all = runNx(root, ['run-many', '-t', 'coverage']);
   assert.is(all.status, 0, all.output);
   assert.not.match(all.output, 'is not measured in this run');
-  assert.match(all.output, 'monocov: tested-example: statements');
+  // Nx's own line for the task, not the task's replayed output: Nx 22 sometimes loses the last line a task
+  // process writes before it exits (nrwl/nx#36863), in the live output and in the cache's copy of it.
+  assert.match(all.output, /nx run tested-example:coverage/);
+  assert.is(readFileSync(join(root, 'coverage/projects/examples/tested/coverage-final.json'), 'utf8'), before);
 });
 
 test('--projects: the projects not named are left out the same way; naming the root project keeps the merge', () => {
