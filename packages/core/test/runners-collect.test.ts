@@ -304,12 +304,14 @@ test('collector istanbul-json: what the tests write is the data, untested files 
   assert.match(stale.stderr, /the tests passed but wrote no istanbul JSON there during this run/);
 });
 
-test("collector istanbul-json: an entry without hits that names places its file lacks gets monocov's own zeros, not a refusal", () => {
-  // As Vitest 4.1.4 writes for an untested file holding non-ASCII text (create-email's src/tree.js in
-  // resend/react-email): no hit, and a statement at line 1 column 90 of a 28-character line.
+/**
+ * A karma-like package whose istanbul-json harness also writes an entry without hits for lib/untested.js with
+ * `statementMap` (its text), run by `monocov run`.
+ */
+function runHarnessWithUntestedEntry(statementMap: string): { root: string; result: ReturnType<typeof monocov> } {
   const harness = HARNESS.replace(
     '  branchMap: {}, b: {},\n} }));',
-    "  branchMap: {}, b: {},\n}, [join(__dirname, 'lib/untested.js')]: { path: join(__dirname, 'lib/untested.js'), statementMap: { '0': { start: { line: 1, column: 60 }, end: { line: 1, column: 90 } } }, s: { '0': 0 }, fnMap: {}, f: {}, branchMap: {}, b: {} } }));",
+    `  branchMap: {}, b: {},\n}, [join(__dirname, 'lib/untested.js')]: { path: join(__dirname, 'lib/untested.js'), statementMap: ${statementMap}, s: { '0': 0 }, fnMap: {}, f: {}, branchMap: {}, b: {} } }));`,
   );
   assert.is.not(harness, HARNESS);
   const root = tree({
@@ -320,8 +322,13 @@ test("collector istanbul-json: an entry without hits that names places its file 
     'packages/karma-like/lib/used.js': 'exports.used = () => 1;\n',
     'packages/karma-like/lib/untested.js': 'exports.untested = () => 2;\n',
   });
-  const pkg = join(root, 'packages/karma-like');
-  const result = monocov(pkg, ['run', '--', process.execPath, 'harness.js']);
+  return { root, result: monocov(join(root, 'packages/karma-like'), ['run', '--', process.execPath, 'harness.js']) };
+}
+
+test("collector istanbul-json: an entry without hits that names places its file lacks gets monocov's own zeros, not a refusal", () => {
+  // As Vitest 4.1.4 writes for an untested file holding non-ASCII text (create-email's src/tree.js in
+  // resend/react-email): no hit, and a statement at line 1 column 90 of a 28-character line.
+  const { root, result } = runHarnessWithUntestedEntry("{ '0': { start: { line: 1, column: 60 }, end: { line: 1, column: 90 } } }");
   assert.is(result.status, 0, result.stderr);
   const data = JSON.parse(readFileSync(join(root, 'coverage/projects/packages/karma-like/coverage-final.json'), 'utf8'));
   const untested = data['packages/karma-like/lib/untested.js'];
@@ -333,21 +340,7 @@ test("collector istanbul-json: an entry without hits that names places its file 
 
 test('collector istanbul-json: an entry monocov cannot use leaves that one file out, named in a warning and in meta.json, never refilled with zeros', () => {
   // The harness's entry for untested.js ends its statement at column -3: no known quirk, so not put right.
-  const harness = HARNESS.replace(
-    '  branchMap: {}, b: {},\n} }));',
-    "  branchMap: {}, b: {},\n}, [join(__dirname, 'lib/untested.js')]: { path: join(__dirname, 'lib/untested.js'), statementMap: { '0': { start: { line: 1, column: 0 }, end: { line: 1, column: -3 } } }, s: { '0': 0 }, fnMap: {}, f: {}, branchMap: {}, b: {} } }));",
-  );
-  assert.is.not(harness, HARNESS);
-  const root = tree({
-    'package.json': JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/*'] }),
-    '.coveragerc.json': JSON.stringify({ run: { include: ['lib/**'], collector: 'istanbul-json', istanbulJsonPath: 'out' } }),
-    'packages/karma-like/package.json': JSON.stringify({ name: 'karma-like' }),
-    'packages/karma-like/harness.js': harness,
-    'packages/karma-like/lib/used.js': 'exports.used = () => 1;\n',
-    'packages/karma-like/lib/untested.js': 'exports.untested = () => 2;\n',
-  });
-  const pkg = join(root, 'packages/karma-like');
-  const result = monocov(pkg, ['run', '--', process.execPath, 'harness.js']);
+  const { root, result } = runHarnessWithUntestedEntry("{ '0': { start: { line: 1, column: 0 }, end: { line: 1, column: -3 } } }");
   assert.is(result.status, 0, result.stderr);
   assert.match(result.stderr, 'warning: istanbul-json wrote an entry for packages/karma-like/lib/untested.js that monocov cannot use (statementMap["0"] is {"start"');
   assert.match(result.stderr, "that file was left out (listed in meta.json `dropped`), the project's other files are kept");
