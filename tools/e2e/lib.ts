@@ -205,6 +205,14 @@ export function writeJson(path: string, value: unknown): void {
   writeFileSync(path, JSON.stringify(value, null, 2) + '\n');
 }
 
+/**
+ * For runs whose task lines a test reads: Nx streams each task's output as it arrives. Static output (run-many's
+ * default without a terminal) prints the copy Nx 22.6 joins when the task's process exits, before its pipes close,
+ * which can miss the last lines the task wrote (nrwl/nx#35302, changed by nrwl/nx#35422; docs/troubleshooting.md).
+ * Nx caches that copy, so a task replayed from the cache is judged by Nx's own line and the data instead.
+ */
+export const STREAM_TASK_OUTPUT = '--output-style=stream';
+
 /** Every file under `dir`, relative POSIX path → contents, for byte-for-byte comparisons. */
 export function snapshotFiles(dir: string): Record<string, string> {
   const snapshot: Record<string, string> = {};

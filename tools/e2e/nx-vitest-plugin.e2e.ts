@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assertSameAsRunner, readJson } from './lib';
+import { assertSameAsRunner, readJson, STREAM_TASK_OUTPUT } from './lib';
 import { nxAddScenario } from './nx-add';
 
 const NX = '22.6.1';
@@ -139,11 +139,11 @@ test("nx-vitest-plugin: the numbers are Vitest's own: `nx run <p>:test --coverag
 test('nx-vitest-plugin: space-separated lists, as the root script writes them: `--exclude docs integration-tests` and `-p scope-manager ast-spec repo`', () => {
   const { root } = steps.workspace();
   const before = readFileSync(join(root, 'coverage/projects/packages/integration-tests/coverage-final.json'), 'utf8');
-  const excluded = steps.nxOk(['run-many', '-t', 'coverage', '--exclude', 'docs', 'integration-tests', '--skip-nx-cache']);
+  const excluded = steps.nxOk(['run-many', '-t', 'coverage', '--exclude', 'docs', 'integration-tests', '--skip-nx-cache', STREAM_TASK_OUTPUT]);
   assert.match(excluded, 'monocov: integration-tests is not measured in this run');
   for (const project of ['ast-spec', 'scope-manager', 'visitor-keys']) assert.match(excluded, `monocov: ${project}: statements`);
   assert.is(readFileSync(join(root, 'coverage/projects/packages/integration-tests/coverage-final.json'), 'utf8'), before);
-  const selected = steps.nxOk(['run-many', '-t', 'coverage', '-p', 'scope-manager', 'ast-spec', 'repo', '--skip-nx-cache']);
+  const selected = steps.nxOk(['run-many', '-t', 'coverage', '-p', 'scope-manager', 'ast-spec', 'repo', '--skip-nx-cache', STREAM_TASK_OUTPUT]);
   for (const project of ['integration-tests', 'visitor-keys']) assert.match(selected, `monocov: ${project} is not measured in this run`);
   for (const project of ['ast-spec', 'scope-manager']) assert.match(selected, `monocov: ${project}: statements`);
   assert.match(selected, /monocov merge: wrote coverage\/workspace\/coverage-final\.json/);

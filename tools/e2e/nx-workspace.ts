@@ -23,6 +23,7 @@ import {
   run,
   runOk,
   snapshotFiles,
+  STREAM_TASK_OUTPUT,
   writeFiles,
   writeJson,
   type InstalledWorkspace,
@@ -212,7 +213,7 @@ export function nxAdoptionScenario(versions: NxVersions): void {
   test(`${label}: nx run-many -t coverage --exclude=cli-app runs none of cli-app's tests and still ends with the merge, its data carried forward`, () => {
     const workspace = ws();
     const before = snapshotFiles(join(workspace.root, 'coverage/projects'));
-    const output = nxOk(workspace, ['run-many', '-t', 'coverage', '--exclude=cli-app', '--output-style=static']);
+    const output = nxOk(workspace, ['run-many', '-t', 'coverage', '--exclude=cli-app', STREAM_TASK_OUTPUT]);
     assert.match(output, 'monocov: cli-app is not measured in this run (--exclude/--projects left it out); the merge carries its last data forward');
     assert.not.match(output, 'monocov: cli-app: statements');
     assert.equal(snapshotFiles(join(workspace.root, 'coverage/projects')), before);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NO_TEST_FILES } from '@monocov/core';
-import { createFixtureWorkspace, readJson, removeWorkspace, runNx } from './helpers/fixture-workspace';
+import { createFixtureWorkspace, readJson, removeWorkspace, runNx, STREAM_TASK_OUTPUT } from './helpers/fixture-workspace';
 
 // Issue 15 on a workspace shaped like the real pnpm one: members from pnpm-workspace.yaml (with a
 // negation), `test:lib` scripts, lint checks named `test:*`, a root script that calls nx itself,
@@ -75,12 +75,6 @@ const files: Record<string, string> = {
 const root = createFixtureWorkspace(files);
 test.after(() => removeWorkspace(root));
 
-// The runs whose task lines a test reads stream them. Static output (run-many's default without a terminal) prints
-// each task's output as Nx 22.6 joined it when the task's process exited, before its pipes closed: the last lines a
-// task writes can miss that copy, in the printed output and in the cache's (nrwl/nx#35302, fixed by nrwl/nx#35422).
-// Streamed, Nx passes them on as they arrive. A line Nx replays from its cache is judged by Nx's own line and the data.
-const STREAMED = '--output-style=stream';
-
 function ran(output: string): string[] {
   // Nx colours its task headers.
   return [...output.replace(/\x1b\[[0-9;]*m/g, '').matchAll(/> nx run ([\w-]+:[\w:-]+)/g)].map((match) => match[1]!).sort();
@@ -143,7 +137,7 @@ test('run-many -t coverage measures every tested project on the first try and en
 
 test("--exclude='examples/**': no coverage task of an excluded project runs its tests; the merge ends the run and carries their data forward", () => {
   const before = readFileSync(join(root, 'coverage/projects/examples/tested/coverage-final.json'), 'utf8');
-  const result = runNx(root, ['run-many', '-t', 'coverage', '--exclude=examples/**', STREAMED]);
+  const result = runNx(root, ['run-many', '-t', 'coverage', '--exclude=examples/**', STREAM_TASK_OUTPUT]);
   assert.is(result.status, 0, result.output);
   // Nx still schedules the task (the merge depends on it) and the cache has no entry for it left out: it runs, but no tests.
   assert.match(result.output, 'monocov: tested-example is not measured in this run (--exclude/--projects left it out); the merge carries its last data forward');
@@ -162,7 +156,7 @@ test("--exclude='examples/**': no coverage task of an excluded project runs its 
   const all = runNx(root, ['run-many', '-t', 'coverage']);
   assert.is(all.status, 0, all.output);
   assert.not.match(all.output, 'is not measured in this run');
-  // Nx's own line for the task, not the task's output replayed from the cache (see STREAMED).
+  // Nx's own line for the task, not the task's output replayed from the cache (see STREAM_TASK_OUTPUT).
   assert.match(all.output, /nx run tested-example:coverage/);
   assert.is(readFileSync(join(root, 'coverage/projects/examples/tested/coverage-final.json'), 'utf8'), before);
 });
@@ -170,7 +164,7 @@ test("--exclude='examples/**': no coverage task of an excluded project runs its 
 test('--projects: the projects not named are left out the same way; naming the root project keeps the merge', () => {
   // A project left out that was never measured (as most are in a first run scoped with -p): the merge says so, not that its coverage failed.
   rmSync(join(root, 'coverage/projects/examples/tested'), { recursive: true });
-  const result = runNx(root, ['run-many', '-t', 'coverage', '--projects=store,pnpm-like', '--skip-nx-cache', STREAMED]);
+  const result = runNx(root, ['run-many', '-t', 'coverage', '--projects=store,pnpm-like', '--skip-nx-cache', STREAM_TASK_OUTPUT]);
   assert.is(result.status, 0, result.output);
   for (const project of ['react-binding', 'vue-binding', 'tested-example']) assert.match(result.output, `monocov: ${project} is not measured in this run`);
   assert.match(result.output, 'examples/tested (tested-example): no data — left out of this run (--exclude/--projects) and not measured before: run its coverage target once');
@@ -185,11 +179,11 @@ test('--projects: the projects not named are left out the same way; naming the r
 
 test('space-separated lists (-p a b, --exclude a b) select what Nx selects: every name up to the next option', () => {
   // How typescript-eslint's own scripts write them ("nx run-many -t test --exclude integration-tests website website-eslint").
-  const projects = runNx(root, ['run-many', '-t', 'coverage', '-p', 'store', 'vue-binding', 'pnpm-like', '--skip-nx-cache', STREAMED]);
+  const projects = runNx(root, ['run-many', '-t', 'coverage', '-p', 'store', 'vue-binding', 'pnpm-like', '--skip-nx-cache', STREAM_TASK_OUTPUT]);
   assert.is(projects.status, 0, projects.output);
   for (const project of ['store', 'vue-binding']) assert.match(projects.output, `monocov: ${project}: statements`);
   for (const project of ['react-binding', 'tested-example']) assert.match(projects.output, `monocov: ${project} is not measured in this run`);
-  const excluded = runNx(root, ['run-many', '-t', 'coverage', '--exclude', 'react-binding', 'tested-example', '--skip-nx-cache', STREAMED]);
+  const excluded = runNx(root, ['run-many', '-t', 'coverage', '--exclude', 'react-binding', 'tested-example', '--skip-nx-cache', STREAM_TASK_OUTPUT]);
   assert.is(excluded.status, 0, excluded.output);
   for (const project of ['store', 'vue-binding']) assert.match(excluded.output, `monocov: ${project}: statements`);
   for (const project of ['react-binding', 'tested-example']) assert.match(excluded.output, `monocov: ${project} is not measured in this run`);
@@ -197,7 +191,7 @@ test('space-separated lists (-p a b, --exclude a b) select what Nx selects: ever
 
 test('nx affected with --exclude: the excluded project is left out, an unaffected one still comes back from the cache', () => {
   // Without data, so that the data tells whether its tests ran: Nx may replay its task from an earlier run that left
-  // it out the same way, and with it that run's line (see STREAMED).
+  // it out the same way, and with it that run's line (see STREAM_TASK_OUTPUT).
   rmSync(join(root, 'coverage/projects/examples/tested'), { recursive: true });
   // --files stands in for git: examples/tested and packages/react changed; packages/store did not.
   const result = runNx(root, ['affected', '-t', 'coverage', '--files=examples/tested/src/index.js,packages/react/src/index.js', '--exclude=tested-example']);

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createFixtureWorkspace, readJson, REPO_ROOT, removeWorkspace, runNx } from './helpers/fixture-workspace';
+import { createFixtureWorkspace, readJson, REPO_ROOT, removeWorkspace, runNx, STREAM_TASK_OUTPUT } from './helpers/fixture-workspace';
 
 // Issue 7 through real nx runs, one fixture workspace for the file: test targets killed by
 // SIGKILL and SIGTERM fail their coverage task naming the signal (items 3), an include glob that
@@ -56,7 +56,7 @@ const meta = (projectRoot: string) => readJson(join(root, 'coverage/projects', p
 
 let signalRun: { status: number | null; output: string };
 test.before(() => {
-  signalRun = runNx(root, ['run-many', '-t', 'coverage', '--projects=killed,termed,typo', '--parallel=3']);
+  signalRun = runNx(root, ['run-many', '-t', 'coverage', '--projects=killed,termed,typo', '--parallel=3', STREAM_TASK_OUTPUT]);
 });
 
 // Guards: the coverage executor learning how the test target's processes ended: the status

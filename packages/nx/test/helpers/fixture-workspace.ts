@@ -62,8 +62,8 @@ function outsideNx(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('NX_') && !key.startsWith('MONOCOV_NX_')));
 }
 
-// The e2e scenarios compare files the same way.
-export { snapshotFiles } from '../../../../tools/e2e/lib';
+// The e2e scenarios compare files and read task lines the same way.
+export { snapshotFiles, STREAM_TASK_OUTPUT } from '../../../../tools/e2e/lib';
 
 export function readJson<T = any>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8'));
