@@ -248,6 +248,7 @@ class SourceSelector {
   private readonly unrepresentable = new Map<string, string>();
   private readonly packageDirs = new Map<string, string>();
   private readonly nestedPackages = new Map<string, boolean>();
+  private readonly namedPackageDirs = new Map<string, boolean>();
 
   constructor(options: SourceFilterOptions) {
     this.workspaceDir = resolve(options.workspaceRoot);
@@ -312,15 +313,18 @@ class SourceSelector {
     if (!SOURCE_EXTENSION.test(absPath)) return false;
     const globPath = this.globPath(absPath);
     if (globPath === undefined || !this.include(globPath)) return false;
-    if (!this.omit(globPath)) {
+    // The built-in rules anchored at a project's root (`dist/**`, `test/**`) hold at each package's root too
+    // when the root project holds them all: a root Jest run with `projects` loads packages/server/dist/.
+    const omitPaths = [globPath, ...(this.holdsPackages() ? [this.ownPackagePath(absPath)] : [])];
+    if (!omitPaths.some((path) => this.omit(path))) {
       const workspaceRelative = toPosix(absPath.slice(this.workspacePrefix.length));
       const character = unrepresentableCharacter(workspaceRelative);
       if (character === undefined) return true;
       this.unrepresentable.set(workspaceRelative, character);
       return false;
     }
-    if (!this.userOmit(globPath) && !compileGlobs(TEST_OMIT, true)(globPath)) {
-      const rule = BUILTIN_OMIT.find((glob) => compileGlobs([glob], true)(globPath));
+    if (!this.userOmit(globPath) && !omitPaths.some((path) => compileGlobs(TEST_OMIT, true)(path))) {
+      const rule = BUILTIN_OMIT.find((glob) => omitPaths.some((path) => compileGlobs([glob], true)(path)));
       if (rule !== undefined) this.builtinOmitted.set(toPosix(absPath.slice(this.workspacePrefix.length)), rule);
     }
     return false;
@@ -342,6 +346,27 @@ class SourceSelector {
       this.nestedPackages.set(dir, nested);
     }
     return nested;
+  }
+
+  /** The workspace root's project under `source: "project"`: it holds every package (inNestedPackage). */
+  private holdsPackages(): boolean {
+    return this.source === 'project' && this.projectDir === this.workspaceDir;
+  }
+
+  /** The POSIX path of a file in the root project relative to the package that holds it (a project.json or named package.json), or to the root. */
+  private ownPackagePath(absPath: string): string {
+    let dir = dirname(absPath);
+    while (dir !== this.workspaceDir && dir.startsWith(this.workspacePrefix) && !this.isPackageDir(dir)) dir = dirname(dir);
+    return toPosix(absPath.slice(withSep(dir).length));
+  }
+
+  private isPackageDir(dir: string): boolean {
+    let found = this.namedPackageDirs.get(dir);
+    if (found === undefined) {
+      found = existsSync(join(dir, 'project.json')) || isNamedPackage(join(dir, 'package.json'));
+      this.namedPackageDirs.set(dir, found);
+    }
+    return found;
   }
 
   /** The file's nearest folder with package.json or project.json, not above the workspace root. */

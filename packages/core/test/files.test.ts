@@ -164,6 +164,36 @@ test('project mode: a folder inside the project with its own project.json or nam
   assert.is(createSourceFilter({ ...options, projectRoot: '.' })(join(root, 'packages/render/src/render.ts')), true);
 });
 
+// apollographql/apollo-server: its root Jest run (`projects`) loads packages/server/dist/cjs/*.js through the
+// package's `exports`; measured as the root project, they counted as sources beside packages/server/src/.
+test("project mode: the root project leaves out each package's build output and test folders, as the package's own run does", () => {
+  const root = tree({
+    'package.json': '{"name":"monorepo","workspaces":["packages/*"]}',
+    'jest.setup.js': '',
+    'packages/server/package.json': '{"name":"@ws/server"}',
+    'packages/server/src/index.ts': '',
+    'packages/server/src/build/x.ts': '',
+    'packages/server/dist/cjs/index.js': '',
+    'packages/server/test/helpers.ts': '',
+    'packages/server/src/esm/package.json': '{"type":"module"}',
+    'packages/server/src/esm/dist/x.js': '',
+    'dist/bundle.js': '',
+  });
+  const options = { workspaceRoot: root, projectRoot: '.', run: runConfig() };
+  assert.equal(listSourceFiles(options), [
+    join(root, 'jest.setup.js'),
+    join(root, 'packages/server/src/build/x.ts'),
+    join(root, 'packages/server/src/esm/dist/x.js'),
+    join(root, 'packages/server/src/index.ts'),
+  ]);
+  const accepts = createSourceFilter(options);
+  assert.is(accepts(join(root, 'packages/server/dist/cjs/index.js')), false);
+  assert.is(accepts(join(root, 'packages/server/test/helpers.ts')), false);
+  assert.equal(accepts.omittedByBuiltinRules(), [{ path: 'packages/server/dist/cjs/index.js', rule: 'dist/**' }], 'a test file is left out without a word');
+  // A package's own run reads the same rules from its root.
+  assert.is(createSourceFilter({ ...options, projectRoot: 'packages/server' })(join(root, 'packages/server/dist/cjs/index.js')), false);
+});
+
 test("workspace mode: globs are relative to each file's nearest package folder", () => {
   const root = tree({
     'package.json': '{"workspaces":["packages/*"]}',
