@@ -10,7 +10,7 @@ import { normalizeProjectRoot } from './layout';
 import { projectLabel } from './report/projects';
 import type { ProjectCompleteness, ProjectDataState } from './store/format';
 import { toPosix } from './workspace-path';
-import { ownCoverageScriptReason, runsMonocov, testScripts } from './test-scripts';
+import { MEASURED_BY_ROOT, ownCoverageScriptReason, rootTestScript, runsMonocov, testScripts } from './test-scripts';
 import { findsNoTestFile, NO_TEST_FILES } from './test-files';
 import { readWorkspaceMembers } from './workspace-members';
 import { compareStrings } from './compare';
@@ -205,7 +205,8 @@ export function describeCompleteness(completeness: Completeness, { verbose = fal
     });
   // Projects without tests are expected, often many (example apps): one line, the reasons in
   // --verbose and meta.json (the Markdown summary names the projects, without reasons).
-  const untested = completeness.projects.filter((entry) => entry.state === 'untested');
+  // Packages whose files the root's tests measure (MEASURED_BY_ROOT) are in the table, not "not measured" there.
+  const untested = completeness.projects.filter((entry) => entry.state === 'untested' && !entry.reasons.includes(MEASURED_BY_ROOT));
   if (!verbose && untested.length > 0) {
     const names = untested.slice(0, 5).map((entry) => entry.projectRoot);
     const more = untested.length > 5 ? ` and ${untested.length - 5} more` : '';
@@ -265,12 +266,26 @@ function projectFolders(workspaceRoot: string, dataDir: string): string[] {
  * The packages the workspace's package manager declares (npm, yarn and bun `workspaces`,
  * pnpm-workspace.yaml, lerna.json): what `monocov merge` expects when no --expect is given.
  * Those without a test script, or whose test run would find no test file (and that have no
- * data), are listed as untested. Empty outside a workspace.
+ * data), are listed as untested. The root is expected too when its `test` script runs the tests
+ * itself (rootTestScript: `monocov init` measures it), and then a package without a test script of its
+ * own is untested for that reason. Empty outside a workspace.
  */
 export function findWorkspaceMemberProjects(workspaceRoot: string): ExpectedProject[] {
   const root = resolve(workspaceRoot);
-  return readWorkspaceMembers(root).folders.map((projectRoot) => describeFolder(root, projectRoot, false));
+  const folders = readWorkspaceMembers(root).folders;
+  if (folders.length === 0) return [];
+  const members = folders.map((projectRoot) => describeFolder(root, projectRoot, false));
+  // The root's `coverage` script is the workspace's (it merges), not the root project's own: only its `test` script counts.
+  const manifest = readJson(join(root, 'package.json'));
+  const test = rootTestScript(manifest?.scripts);
+  if (folders.includes('.') || test === undefined || findsNoTestFile({ workspaceRoot: root, projectRoot: '.', commands: [test.command], options: [] })) return members;
+  return [
+    { project: stringOr(manifest?.name) ?? basename(root), projectRoot: '.' },
+    ...members.map((member) => (member.untested === NO_TEST_SCRIPT_OR_TARGET ? { ...member, untested: MEASURED_BY_ROOT } : member)),
+  ];
 }
+
+const NO_TEST_SCRIPT_OR_TARGET = 'no test script or target';
 
 function describeFolder(workspaceRoot: string, projectRoot: string, named: boolean): ExpectedProject {
   const dir = join(workspaceRoot, projectRoot);
@@ -287,7 +302,7 @@ function describeFolder(workspaceRoot: string, projectRoot: string, named: boole
   const testTarget = ((project?.targets as Record<string, unknown> | undefined)?.test ?? (manifest?.nx as { targets?: Record<string, unknown> } | undefined)?.targets?.test) as
     { options?: Record<string, unknown> } | undefined;
   const tests = testScripts(scripts);
-  if (testTarget === undefined && tests.length === 0) return { project: name, projectRoot, untested: 'no test script or target' };
+  if (testTarget === undefined && tests.length === 0) return { project: name, projectRoot, untested: NO_TEST_SCRIPT_OR_TARGET };
   // The rule `monocov init` applies before it adds a coverage script, so a package it left without one is not expected either.
   const targetCommand = testTarget?.options?.command;
   const noTestFiles = findsNoTestFile({

@@ -8,7 +8,7 @@ import { projectDataDir } from './layout';
 import { toPosix } from './workspace-path';
 import { findsNoTestFile, noTestFilesReason } from './test-files';
 import { testCommandKind } from './runners/test-commands';
-import { ownCoverageScriptReason, runsMonocov, testScripts } from './test-scripts';
+import { MEASURED_BY_ROOT, ownCoverageScriptReason, rootTestScript, runsMonocov, testScripts } from './test-scripts';
 import { readWorkspaceMembers } from './workspace-members';
 
 /**
@@ -73,19 +73,34 @@ export function initWorkspace(workspaceRoot: string): InitResult {
   if (!files.exists(RC_FILE)) files.writeJson(RC_FILE, starterConfig());
   const dataDir = loadConfig({ workspaceRoot }).config.run.dataDir;
 
+  const root = measuredRoot(files);
   const measured: MeasuredPackage[] = [];
   const skipped: SkippedPackage[] = [];
   for (const projectRoot of members.folders) {
     const outcome = addCoverageScript(files, projectRoot, packageManager);
-    if ('reason' in outcome) skipped.push(outcome);
-    else measured.push(outcome);
+    if (!('reason' in outcome)) measured.push(outcome);
+    else skipped.push(root !== undefined && outcome.reason.startsWith(NO_TEST_SCRIPT) ? { ...outcome, reason: MEASURED_BY_ROOT } : outcome);
   }
-  if (loadConfig({ workspaceRoot }).config.run.source === 'project') notes.push(...untestedDependencyNotes(files, measured, skipped));
+  // The root project holds every package's files: no package's code is left out of its report.
+  if (root === undefined && loadConfig({ workspaceRoot }).config.run.source === 'project') notes.push(...untestedDependencyNotes(files, measured, skipped));
   if (turbo) addTurboTasks(files, measured, dataDir);
-  const command = addRootScript(files, packageManager, turbo, members.folders, notes);
+  const command = addRootScript(files, { packageManager, turbo, folders: members.folders, rootMeasured: root !== undefined }, notes);
   ignoreDataDir(files, dataDir, notes);
-  return { packageManager, turbo, measured, skipped, written: files.written, notes, command };
+  return { packageManager, turbo, measured: root === undefined ? measured : [root, ...measured], skipped, written: files.written, notes, command };
 }
+
+/**
+ * The workspace root as a measured project, when its `test` script runs the tests itself (a root
+ * Jest config with `projects`): the root `coverage` script runs it under `monocov run`.
+ */
+function measuredRoot(files: WorkspaceFiles): MeasuredPackage | undefined {
+  const manifest = files.readJson('package.json') ?? {};
+  const test = rootTestScript(manifest.scripts);
+  if (test === undefined || findsNoTestFile({ workspaceRoot: files.root, projectRoot: '.', commands: [test.command], options: [] })) return undefined;
+  return { projectRoot: '.', name: typeof manifest.name === 'string' ? manifest.name : '.', testScript: test.name };
+}
+
+const NO_TEST_SCRIPT = 'no test script';
 
 /**
  * A package without tests that measured packages depend on: their tests run its code, but with
@@ -99,7 +114,7 @@ function untestedDependencyNotes(files: WorkspaceFiles, measured: readonly Measu
       return ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].some((key) => Object.hasOwn(manifest[key] ?? {}, name));
     });
   return skipped.flatMap(({ projectRoot, name, reason }) => {
-    const users = reason.startsWith('no test script') ? dependents(name) : [];
+    const users = reason.startsWith(NO_TEST_SCRIPT) ? dependents(name) : [];
     if (users.length === 0) return [];
     return [
       `${projectRoot} has no tests of its own, but ${users.map((entry) => entry.projectRoot).join(', ')} depend${users.length === 1 ? 's' : ''} on it: to count its code as their tests run it, set \`"run": { "source": "workspace" }\` in ${RC_FILE} (docs/configuration.md)`,
@@ -148,7 +163,7 @@ function addCoverageScript(files: WorkspaceFiles, projectRoot: string, packageMa
         tests.length === 0
           ? typeof scripts.test === 'string' && testCommandKind(scripts.test, stringScripts(scripts)) === 'e2e'
             ? `its "test" script runs end-to-end tests ("${scripts.test}"), which monocov does not measure yet`
-            : 'no test script (`test`, or a `test:*` script running a test runner)'
+            : `${NO_TEST_SCRIPT} (\`test\`, or a \`test:*\` script running a test runner)`
           : `several test scripts (${tests.map((script) => script.name).join(', ')}) and no \`test\`; add \`"coverage": "monocov run -- ${runScript(packageManager, tests[0]!.name)}"\` for the one to measure`,
     };
   }
@@ -227,15 +242,25 @@ const RUN_COVERAGE: Record<Exclude<PackageManager, 'yarn-classic'> | 'turbo', Ru
  */
 const PLAIN_NAME = '@?[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?';
 
+interface RootScriptOptions {
+  packageManager: PackageManager;
+  turbo: boolean;
+  folders: string[];
+  /** The root's own `test` script is measured (measuredRoot): the root script runs it under `monocov run` first. */
+  rootMeasured: boolean;
+}
+
 /**
- * The root `coverage` script: the packages' coverage scripts, then `monocov merge`. When a package
+ * The root `coverage` script: the root's own tests under `monocov run` when it has them, the
+ * packages' coverage scripts, then `monocov merge`. When a package
  * has a `coverage` script of its own (`vitest run --coverage`), it runs only the packages whose
  * script runs monocov, by name: monocov never reads the other coverage, which can take minutes,
  * and a failing one (its own thresholds) would stop the script before the merge. A root script
  * init wrote before (either form) is brought up to date; any other is left as it is. Returns the
  * command to run.
  */
-function addRootScript(files: WorkspaceFiles, packageManager: PackageManager, turbo: boolean, folders: string[], notes: string[]): string {
+function addRootScript(files: WorkspaceFiles, { packageManager, turbo, folders, rootMeasured }: RootScriptOptions, notes: string[]): string {
+  const rootRun = `monocov run -- ${runScript(packageManager, 'test')}`;
   if (!turbo && packageManager === 'yarn-classic') {
     // Yarn 1 fails on a workspace without the script and has no filter by name in its own CLI.
     notes.push("yarn 1 has no way to run a script only where it exists: run each package's `coverage` script, then `monocov merge` (or add Turborepo)");
@@ -263,10 +288,12 @@ function addRootScript(files: WorkspaceFiles, packageManager: PackageManager, tu
       ownScriptsNote = `the root \`coverage\` script runs every package's \`coverage\` script, so the own ones of ${own.join(', ')} run too (and one that fails stops it before \`monocov merge\`): ${notPlain.map((entry) => entry.projectRoot).join(', ')} ${notPlain.length === 1 ? 'has' : 'have'} no package name that a script can hold unquoted in every shell, to run only the packages monocov measures`;
     }
   }
-  const wanted = `${runCoverage} && monocov merge`;
+  // Packages' coverage scripts are run when some package has one; with a measured root, only then.
+  const steps = [...(rootMeasured ? [rootRun] : []), ...(rootMeasured && byMonocov.length === 0 ? [] : [runCoverage]), 'monocov merge'];
+  const wanted = steps.join(' && ');
   const manifest = files.readJson('package.json') ?? {};
   const scripts = (manifest.scripts ?? {}) as Record<string, unknown>;
-  if (scripts.coverage === wanted || scripts.coverage === undefined || writtenByInit(scripts.coverage, forms)) {
+  if (scripts.coverage === wanted || scripts.coverage === undefined || writtenByInit(scripts.coverage, forms, rootRun)) {
     // Rewritten only to change the script: the file's other formatting stays the user's.
     if (scripts.coverage !== wanted) files.writeJson('package.json', { ...manifest, scripts: { ...scripts, coverage: wanted } });
     if (ownScriptsNote !== undefined) notes.push(ownScriptsNote);
@@ -276,12 +303,13 @@ function addRootScript(files: WorkspaceFiles, packageManager: PackageManager, tu
   return wanted;
 }
 
-/** Whether a root `coverage` script is one init writes with this tool (every package, or some by name), which init may bring up to date. */
-function writtenByInit(script: unknown, forms: RunCoverageForms): boolean {
+/** Whether a root `coverage` script is one init writes with this tool (the root's tests, every package or some by name), which init may bring up to date. */
+function writtenByInit(script: unknown, forms: RunCoverageForms, rootRun: string): boolean {
   if (typeof script !== 'string') return false;
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const some = `${escape(forms.prefix)}(?: ${escape(forms.flag)} ${PLAIN_NAME})+${escape(forms.suffix)}`;
-  return new RegExp(`^(?:${escape(forms.all)}|${some}) && monocov merge$`).test(script);
+  const packages = `(?:${escape(forms.all)}|${some})`;
+  return new RegExp(`^(?:${packages}|${escape(rootRun)}(?: && ${packages})?) && monocov merge$`).test(script);
 }
 
 /** The data folder out of git, and out of the linters that read an ignore file (an HTML report is thousands of lint errors). */

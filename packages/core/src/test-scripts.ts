@@ -39,3 +39,18 @@ export function runsMonocov(coverageScript: string): boolean {
 export function ownCoverageScriptReason(coverageScript: string): string {
   return `has its own \`coverage\` script ("${coverageScript}"); make it \`monocov run -- <test command>\` to measure it`;
 }
+
+/**
+ * The workspace root's `test` script when it runs the tests itself (`jest` with a root config's
+ * `projects`, `vitest run` with `test.projects`), not a fan-out over the packages (`npm test
+ * --workspaces`, `turbo run test`): then the root is a project that `monocov run` measures, its data
+ * holding the files of every package its tests load (apollographql/apollo-server's packages have no
+ * test script of their own).
+ */
+export function rootTestScript(scripts: unknown): TestScript | undefined {
+  const first = testScripts(scripts)[0];
+  return first?.name === 'test' ? first : undefined;
+}
+
+/** Why a package without tests of its own is not measured on its own when the root's tests run every package's. */
+export const MEASURED_BY_ROOT = "no test script of its own; its files count in the root's data, whose `test` script runs the workspace's tests";

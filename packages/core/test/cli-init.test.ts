@@ -300,6 +300,42 @@ test('after init, the root coverage script measures each tested package and merg
   assert.is(required.status, 4, required.stderr);
 });
 
+// apollographql/apollo-server: the root's `test` script runs Jest over every package (a root `projects` list), and
+// no package has a test script. init measured nothing and named a root script that ran nothing; the data of
+// `monocov run` at the root was "unexpected — not a project of the workspace now".
+test("a root test script that runs the workspace's tests itself: init measures the root, and the merge expects its data and lists the packages' files", () => {
+  const root = workspace({
+    'package.json': json({ name: 'ws', private: true, workspaces: ['packages/*'], scripts: { test: 'node --test packages/a/test/add.test.js packages/b/test/add.test.js' } }),
+    'packages/a/package.json': json({ name: '@ws/a' }),
+    'packages/a/src/add.js': 'exports.add = (a, b) => a + b;\n',
+    'packages/a/test/add.test.js': NODE_TEST,
+    'packages/b/package.json': json({ name: '@ws/b' }),
+    'packages/b/src/add.js': 'exports.add = (a, b) => a + b;\n',
+    'packages/b/test/add.test.js': NODE_TEST,
+  });
+  linkMonocovBin(root);
+  const init = monocov(root, ['init']);
+  assert.is(init.status, 0, init.stderr);
+  assert.match(init.stdout, 'measured      . (script "test")');
+  assert.match(init.stdout, "not measured  packages/a: no test script of its own; its files count in the root's data");
+  assert.is(read(root, 'package.json').scripts.coverage, 'monocov run -- npm run test && monocov merge');
+
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$)/i.test(key)));
+  const measured = spawnSync('npm', ['run', 'coverage'], { cwd: root, encoding: 'utf8', env });
+  assert.is(measured.status, 0, measured.stdout + measured.stderr);
+  assert.equal(Object.keys(read(root, 'coverage/projects/.root/coverage-final.json')).sort(), ['packages/a/src/add.js', 'packages/b/src/add.js']);
+  assert.match(measured.stdout, /packages\/a \(@ws\/a\) +\| +100\.00 /);
+  assert.not.match(measured.stderr, 'unexpected data');
+  assert.not.match(measured.stderr, 'not measured');
+  const required = monocov(root, ['merge', '--require-complete']);
+  assert.is(required.status, 0, required.stderr);
+  assert.match(monocov(root, ['merge', '--verbose']).stderr, "packages/a (@ws/a): not measured — no test script of its own; its files count in the root's data");
+
+  const once = snapshot(root);
+  assert.match(monocov(root, ['init']).stdout, 'already set up: nothing to change');
+  assert.equal(snapshot(root), once, 'a second run changes no file');
+});
+
 // A package's own coverage (Vitest's, minutes in open-circle/valibot) that fails on its own thresholds, leaving a mark that it ran.
 const OWN_COVERAGE = "require('fs').writeFileSync('own-coverage-ran', ''); console.error('ERROR: coverage thresholds not met'); process.exit(1);\n";
 

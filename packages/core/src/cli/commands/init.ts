@@ -12,7 +12,9 @@ Outside Nx (in Nx, run \`nx add @monocov/nx\`). Sets up the workspace around the
 workspace package with tests; with a turbo.json, the \`coverage\` task (the test task's
 dependsOn and inputs, plus the rc file) and each package's data folder as its outputs in the
 package's own turbo.json; a root \`coverage\` script that measures every package and merges (only
-the packages whose \`coverage\` script runs monocov, by name, when another keeps its own); the
+the packages whose \`coverage\` script runs monocov, by name, when another keeps its own; first
+\`monocov run -- <pm> run test\` at the root when the root's \`test\` script runs the tests itself, as
+a root Jest config with \`projects\` does); the
 data folder in .gitignore (and .prettierignore, .eslintignore when present). Changes nothing that
 is already set up: a second run writes nothing. Prints which packages are measured, and why the
 others are not.`,
