@@ -266,15 +266,17 @@ function projectFolders(workspaceRoot: string, dataDir: string): string[] {
  * The packages the workspace's package manager declares (npm, yarn and bun `workspaces`,
  * pnpm-workspace.yaml, lerna.json): what `monocov merge` expects when no --expect is given.
  * Those without a test script, or whose test run would find no test file (and that have no
- * data), are listed as untested. The root is expected too when its `test` script runs the tests
- * itself (rootTestScript: `monocov init` measures it), and then a package without a test script of its
- * own is untested for that reason. Empty outside a workspace.
+ * data), are listed as untested. When none is tested, the root is expected instead if its `test`
+ * script runs the tests itself (rootTestScript: `monocov init` measures it), and a package without a
+ * test script of its own is untested for that reason. Empty outside a workspace.
  */
 export function findWorkspaceMemberProjects(workspaceRoot: string): ExpectedProject[] {
   const root = resolve(workspaceRoot);
   const folders = readWorkspaceMembers(root).folders;
   if (folders.length === 0) return [];
   const members = folders.map((projectRoot) => describeFolder(root, projectRoot, false));
+  // The root is measured only where no package is, as init decides.
+  if (members.some((member) => member.untested === undefined)) return members;
   // The root's `coverage` script is the workspace's (it merges), not the root project's own: only its `test` script counts.
   const manifest = readJson(join(root, 'package.json'));
   const test = rootTestScript(manifest?.scripts);

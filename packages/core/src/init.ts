@@ -73,14 +73,20 @@ export function initWorkspace(workspaceRoot: string): InitResult {
   if (!files.exists(RC_FILE)) files.writeJson(RC_FILE, starterConfig());
   const dataDir = loadConfig({ workspaceRoot }).config.run.dataDir;
 
-  const root = measuredRoot(files);
   const measured: MeasuredPackage[] = [];
-  const skipped: SkippedPackage[] = [];
+  let skipped: SkippedPackage[] = [];
   for (const projectRoot of members.folders) {
     const outcome = addCoverageScript(files, projectRoot, packageManager);
-    if (!('reason' in outcome)) measured.push(outcome);
-    else skipped.push(root !== undefined && outcome.reason.startsWith(NO_TEST_SCRIPT) ? { ...outcome, reason: MEASURED_BY_ROOT } : outcome);
+    if ('reason' in outcome) skipped.push(outcome);
+    else measured.push(outcome);
   }
+  // The root's own tests are measured only where no package's are: a root `jest` over the packages
+  // that have test scripts of their own would run their tests a second time.
+  const rootTests = measuredRoot(files);
+  const root = measured.length === 0 ? rootTests : undefined;
+  if (root !== undefined) skipped = skipped.map((entry) => (entry.reason.startsWith(NO_TEST_SCRIPT) ? { ...entry, reason: MEASURED_BY_ROOT } : entry));
+  else if (rootTests !== undefined)
+    notes.push("the root's `test` script runs tests too: monocov measures the packages' own test scripts instead, as running both would run the packages' tests twice");
   // The root project holds every package's files: no package's code is left out of its report.
   if (root === undefined && loadConfig({ workspaceRoot }).config.run.source === 'project') notes.push(...untestedDependencyNotes(files, measured, skipped));
   if (turbo) addTurboTasks(files, measured, dataDir);
@@ -90,7 +96,7 @@ export function initWorkspace(workspaceRoot: string): InitResult {
 }
 
 /**
- * The workspace root as a measured project, when its `test` script runs the tests itself (a root
+ * The workspace root as a project to measure, when its `test` script runs the tests itself (a root
  * Jest config with `projects`): the root `coverage` script runs it under `monocov run`.
  */
 function measuredRoot(files: WorkspaceFiles): MeasuredPackage | undefined {

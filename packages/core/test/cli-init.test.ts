@@ -336,6 +336,31 @@ test("a root test script that runs the workspace's tests itself: init measures t
   assert.equal(snapshot(root), once, 'a second run changes no file');
 });
 
+test("a root test script beside packages with test scripts of their own: the packages are measured and the root's tests are not run a second time", () => {
+  const root = workspace({
+    'package.json': json({ name: 'ws', private: true, workspaces: ['packages/*'], scripts: { test: 'node --test packages/a/test/add.test.js packages/b/test/add.test.js' } }),
+    'packages/a/package.json': json({ name: '@ws/a', scripts: { test: 'node --test' } }),
+    'packages/a/src/add.js': 'exports.add = (a, b) => a + b;\n',
+    'packages/a/test/add.test.js': NODE_TEST,
+    'packages/b/package.json': json({ name: '@ws/b' }),
+    'packages/b/src/add.js': 'exports.add = (a, b) => a + b;\n',
+    'packages/b/test/add.test.js': NODE_TEST,
+  });
+  linkMonocovBin(root);
+  const init = monocov(root, ['init']);
+  assert.is(init.status, 0, init.stderr);
+  assert.match(init.stdout, 'measured      packages/a (script "test")');
+  assert.not.match(init.stdout, 'measured      . ');
+  assert.match(init.stdout, "the root's `test` script runs tests too: monocov measures the packages' own test scripts instead");
+  assert.is(read(root, 'package.json').scripts.coverage, 'npm run coverage --workspaces --if-present && monocov merge');
+  // The merge expects what init measures: the package, not the root.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$)/i.test(key)));
+  const measured = spawnSync('npm', ['run', 'coverage'], { cwd: root, encoding: 'utf8', env });
+  assert.is(measured.status, 0, measured.stdout + measured.stderr);
+  assert.not.ok(existsSync(join(root, 'coverage/projects/.root')), 'the root was measured');
+  assert.is(monocov(root, ['merge', '--require-complete']).status, 0);
+});
+
 // A package's own coverage (Vitest's, minutes in open-circle/valibot) that fails on its own thresholds, leaving a mark that it ran.
 const OWN_COVERAGE = "require('fs').writeFileSync('own-coverage-ran', ''); console.error('ERROR: coverage thresholds not met'); process.exit(1);\n";
 
