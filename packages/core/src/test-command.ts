@@ -4,7 +4,6 @@ import type crossSpawn from 'cross-spawn';
 import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isProcessRunning } from './fs-atomic';
@@ -77,6 +76,8 @@ export function removeAbandonedRawDirs(): void {
  * not fail a run whose tests passed. What stays is removed by a later run (removeAbandonedRawDirs).
  */
 export async function removeRawDir(rawDir: string): Promise<void> {
+  // Asked for here, not before the test command starts: it loads seven more of Node's modules (docs/performance.md).
+  const { rm } = require('node:fs/promises') as typeof import('node:fs/promises');
   await rm(rawDir, { recursive: true, force: true }).catch(() => undefined);
 }
 
