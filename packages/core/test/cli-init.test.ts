@@ -68,6 +68,12 @@ function turboWorkspace(): string {
   });
 }
 
+/** `npm run coverage` as a user runs it: nothing of the test runner's npm or coverage environment passed on. */
+function runCoverageScript(root: string, ...npmArgs: string[]) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$)/i.test(key)));
+  return spawnSync('npm', ['run', 'coverage', ...npmArgs], { cwd: root, encoding: 'utf8', env });
+}
+
 test("Turborepo + npm: rc file, a coverage script per tested package, the coverage task with the test task's dependsOn, outputs per package, root script, ignores", () => {
   const root = turboWorkspace();
   const result = monocov(join(root, 'libs/math'), ['init']);
@@ -284,8 +290,7 @@ test('after init, the root coverage script measures each tested package and merg
   linkMonocovBin(root);
   assert.is(monocov(root, ['init']).status, 0);
 
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$)/i.test(key)));
-  const measured = spawnSync('npm', ['run', 'coverage'], { cwd: root, encoding: 'utf8', env });
+  const measured = runCoverageScript(root);
   assert.is(measured.status, 0, measured.stdout + measured.stderr);
   assert.equal(Object.keys(read(root, 'coverage/workspace/coverage-final.json')).sort(), ['packages/a/src/add.js', 'packages/b/src/add.js']);
   assert.not.match(measured.stderr, 'no data');
@@ -303,10 +308,11 @@ test('after init, the root coverage script measures each tested package and merg
 // apollographql/apollo-server: the root's `test` script runs Jest over every package (a root `projects` list), and
 // no package has a test script. init measured nothing and named a root script that ran nothing; the data of
 // `monocov run` at the root was "unexpected — not a project of the workspace now".
-test("a root test script that runs the workspace's tests itself: init measures the root, and the merge expects its data and lists the packages' files", () => {
+/** Two packages whose tests the root's `test` script runs; `aScripts`: package a's own scripts. */
+function rootTestsWorkspace(aScripts?: Record<string, string>): string {
   const root = workspace({
     'package.json': json({ name: 'ws', private: true, workspaces: ['packages/*'], scripts: { test: 'node --test packages/a/test/add.test.js packages/b/test/add.test.js' } }),
-    'packages/a/package.json': json({ name: '@ws/a' }),
+    'packages/a/package.json': json({ name: '@ws/a', ...(aScripts && { scripts: aScripts }) }),
     'packages/a/src/add.js': 'exports.add = (a, b) => a + b;\n',
     'packages/a/test/add.test.js': NODE_TEST,
     'packages/b/package.json': json({ name: '@ws/b' }),
@@ -314,14 +320,18 @@ test("a root test script that runs the workspace's tests itself: init measures t
     'packages/b/test/add.test.js': NODE_TEST,
   });
   linkMonocovBin(root);
+  return root;
+}
+
+test("a root test script that runs the workspace's tests itself: init measures the root, and the merge expects its data and lists the packages' files", () => {
+  const root = rootTestsWorkspace();
   const init = monocov(root, ['init']);
   assert.is(init.status, 0, init.stderr);
   assert.match(init.stdout, 'measured      . (script "test")');
   assert.match(init.stdout, "not measured  packages/a: no test script of its own; its files count in the root's data");
   assert.is(read(root, 'package.json').scripts.coverage, 'monocov run -- npm run test && monocov merge');
 
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$)/i.test(key)));
-  const measured = spawnSync('npm', ['run', 'coverage'], { cwd: root, encoding: 'utf8', env });
+  const measured = runCoverageScript(root);
   assert.is(measured.status, 0, measured.stdout + measured.stderr);
   assert.equal(Object.keys(read(root, 'coverage/projects/.root/coverage-final.json')).sort(), ['packages/a/src/add.js', 'packages/b/src/add.js']);
   assert.match(measured.stdout, /packages\/a \(@ws\/a\) +\| +100\.00 /);
@@ -337,16 +347,7 @@ test("a root test script that runs the workspace's tests itself: init measures t
 });
 
 test("a root test script beside packages with test scripts of their own: the packages are measured and the root's tests are not run a second time", () => {
-  const root = workspace({
-    'package.json': json({ name: 'ws', private: true, workspaces: ['packages/*'], scripts: { test: 'node --test packages/a/test/add.test.js packages/b/test/add.test.js' } }),
-    'packages/a/package.json': json({ name: '@ws/a', scripts: { test: 'node --test' } }),
-    'packages/a/src/add.js': 'exports.add = (a, b) => a + b;\n',
-    'packages/a/test/add.test.js': NODE_TEST,
-    'packages/b/package.json': json({ name: '@ws/b' }),
-    'packages/b/src/add.js': 'exports.add = (a, b) => a + b;\n',
-    'packages/b/test/add.test.js': NODE_TEST,
-  });
-  linkMonocovBin(root);
+  const root = rootTestsWorkspace({ test: 'node --test' });
   const init = monocov(root, ['init']);
   assert.is(init.status, 0, init.stderr);
   assert.match(init.stdout, 'measured      packages/a (script "test")');
@@ -354,8 +355,7 @@ test("a root test script beside packages with test scripts of their own: the pac
   assert.match(init.stdout, "the root's `test` script runs tests too: monocov measures the packages' own test scripts instead");
   assert.is(read(root, 'package.json').scripts.coverage, 'npm run coverage --workspaces --if-present && monocov merge');
   // The merge expects what init measures: the package, not the root.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$)/i.test(key)));
-  const measured = spawnSync('npm', ['run', 'coverage'], { cwd: root, encoding: 'utf8', env });
+  const measured = runCoverageScript(root);
   assert.is(measured.status, 0, measured.stdout + measured.stderr);
   assert.not.ok(existsSync(join(root, 'coverage/projects/.root')), 'the root was measured');
   assert.is(monocov(root, ['merge', '--require-complete']).status, 0);
@@ -386,8 +386,7 @@ test('a package with its own coverage script: the root script init wrote before 
   assert.match(init.stdout, 'the own `coverage` scripts of packages/own are left out');
   assert.match(init.stdout, 'measure every package and merge: npm run coverage');
 
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$)/i.test(key)));
-  const measured = spawnSync('npm', ['run', 'coverage'], { cwd: root, encoding: 'utf8', env });
+  const measured = runCoverageScript(root);
   assert.is(measured.status, 0, measured.stdout + measured.stderr);
   assert.not.ok(existsSync(join(root, 'packages/own/own-coverage-ran')), "the package's own coverage script ran");
   assert.equal(Object.keys(read(root, 'coverage/workspace/coverage-final.json')).sort(), ['packages/a/src/add.js', 'packages/b/src/add.js']);
@@ -436,8 +435,7 @@ test('a package whose test script would find no test file: init gives it no cove
   assert.is(read(root, 'packages/b/package.json').scripts.coverage, undefined);
 
   // What `turbo run coverage` runs: the coverage script of each package that has one.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|NODE_V8_COVERAGE$|NODE_OPTIONS$)/i.test(key)));
-  const measured = spawnSync('npm', ['run', 'coverage', '--workspaces', '--if-present'], { cwd: root, encoding: 'utf8', env });
+  const measured = runCoverageScript(root, '--workspaces', '--if-present');
   assert.is(measured.status, 0, measured.stdout + measured.stderr);
   assert.ok(existsSync(join(root, 'coverage/projects/packages/a/coverage-final.json')), measured.stdout + measured.stderr);
 
