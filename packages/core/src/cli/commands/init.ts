@@ -14,7 +14,7 @@ dependsOn and inputs, plus the rc file) and each package's data folder as its ou
 package's own turbo.json; a root \`coverage\` script that measures every package and merges (only
 the packages whose \`coverage\` script runs monocov, by name, when another keeps its own; first
 \`monocov run -- <pm> run test\` at the root when the root's \`test\` script runs the tests itself, as
-a root Jest config with \`projects\` does); the
+a root Jest config with \`projects\` does, and no package has a test script); the
 data folder in .gitignore (and .prettierignore, .eslintignore when present). Changes nothing that
 is already set up: a second run writes nothing. Prints which packages are measured, and why the
 others are not.`,
