@@ -146,10 +146,13 @@ async function main() {
 
   const found = allTestFiles();
   const totals = { passed: 0, failed: 0 };
+  /** Named again before the summary: a FAIL line is far up a long log, and a log's tail is what a job page shows. */
+  const failedFiles = [];
   const missing = HEAVY_FILES.filter((file) => !found.includes(file));
   for (const file of missing) {
     console.log(`FAIL ${file} (listed in HEAVY_FILES of tools/run-tests.mjs but not found: update the list)`);
     totals.failed += 1;
+    failedFiles.push(file);
   }
   const isHeavy = (file) => HEAVY_FILES.includes(file);
   const files = filters.length > 0 ? found.filter((file) => filters.some((f) => file.includes(f))) : found.filter((file) => isHeavy(file) === Boolean(values.heavy));
@@ -161,6 +164,7 @@ async function main() {
       const result = await runFile(file, timeoutOverride ?? TIMEOUT_SECONDS[isHeavy(file) ? 'heavy' : 'regular']);
       totals.passed += result.passed;
       totals.failed += result.failed;
+      if (result.failed > 0) failedFiles.push(file);
     }
   });
   await Promise.all(workers);
@@ -168,6 +172,7 @@ async function main() {
     console.log('no test files found');
     totals.failed += 1;
   }
+  if (failedFiles.length > 0) console.log(`failed: ${failedFiles.join(', ')}`);
   console.log(`${totals.passed} passed, ${totals.failed} failed`);
   process.exitCode = totals.failed > 0 ? 1 : 0;
 }

@@ -68,7 +68,7 @@ test('a file that hangs is killed with its children, reported with its output, a
   assert.match(stdout, 'FAIL packages/a/test/hang.test.ts (timed out after 15s, killed)');
   assert.match(stdout, '     | a line printed before the hang');
   assert.match(stdout, /^ok {3}packages\/a\/test\/ok\.test\.ts \(1 passed, 0 failed/m);
-  assert.ok(stdout.trimEnd().endsWith('\n1 passed, 1 failed'), stdout);
+  assert.ok(stdout.trimEnd().endsWith('\nfailed: packages/a/test/hang.test.ts\n1 passed, 1 failed'), stdout);
   for (const file of heavyFiles) assert.not.match(stdout, file);
   const sleeper = Number(readFileSync(join(root, 'sleeper.pid'), 'utf8'));
   assert.not.ok(await survivesKill(sleeper), `the hung file's child ${sleeper} still runs`);
