@@ -166,7 +166,11 @@ async function measureSuite(suite, reps) {
       sample.ms.push(result.ms);
       sample.cpuMs.push(result.cpuMs);
       sample.rssKB.push(result.rssKB);
-      if (result.code !== 0) sample.failures.push(`exit ${result.code}: ${result.failed.output.trim().split('\n').slice(-3).join(' / ')}`);
+      if (result.code !== 0) {
+        // A test runner's recap of its failed files (tools/run-tests.mjs) may sit above a wrapper's own last lines.
+        const recap = result.failed.output.match(/^failed: .*$/m)?.[0];
+        sample.failures.push(`exit ${result.code}: ${[recap, ...result.failed.output.trim().split('\n').slice(-3)].filter(Boolean).join(' / ')}`);
+      }
       if (variant.check) {
         sample.notes.add(variant.check(result.lastOutput));
       }
