@@ -279,8 +279,7 @@ export function findWorkspaceMemberProjects(workspaceRoot: string): ExpectedProj
   if (members.some((member) => member.untested === undefined)) return members;
   // The root's `coverage` script is the workspace's (it merges), not the root project's own: only its `test` script counts.
   const manifest = readJson(join(root, 'package.json'));
-  const test = rootTestScript(manifest?.scripts);
-  if (folders.includes('.') || test === undefined || findsNoTestFile({ workspaceRoot: root, projectRoot: '.', commands: [test.command], options: [] })) return members;
+  if (folders.includes('.') || rootTestScript(root, manifest?.scripts) === undefined) return members;
   return [
     { project: stringOr(manifest?.name) ?? basename(root), projectRoot: '.' },
     ...members.map((member) => (member.untested === NO_TEST_SCRIPT_OR_TARGET ? { ...member, untested: MEASURED_BY_ROOT } : member)),

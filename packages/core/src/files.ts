@@ -248,7 +248,7 @@ class SourceSelector {
   private readonly unrepresentable = new Map<string, string>();
   private readonly packageDirs = new Map<string, string>();
   private readonly nestedPackages = new Map<string, boolean>();
-  private readonly namedPackageDirs = new Map<string, boolean>();
+  private readonly packageFolders = new Map<string, boolean>();
 
   constructor(options: SourceFilterOptions) {
     this.workspaceDir = resolve(options.workspaceRoot);
@@ -342,7 +342,7 @@ class SourceSelector {
     if (this.projectDir === this.workspaceDir || dir === this.projectDir || !dir.startsWith(this.projectPrefix)) return false;
     let nested = this.nestedPackages.get(dir);
     if (nested === undefined) {
-      nested = existsSync(join(dir, 'project.json')) || isNamedPackage(join(dir, 'package.json')) || this.inNestedPackage(dirname(dir));
+      nested = this.isPackageDir(dir) || this.inNestedPackage(dirname(dir));
       this.nestedPackages.set(dir, nested);
     }
     return nested;
@@ -360,11 +360,12 @@ class SourceSelector {
     return toPosix(absPath.slice(withSep(dir).length));
   }
 
+  /** A project.json, or a package.json with a name: a package of its own (inNestedPackage). */
   private isPackageDir(dir: string): boolean {
-    let found = this.namedPackageDirs.get(dir);
+    let found = this.packageFolders.get(dir);
     if (found === undefined) {
       found = existsSync(join(dir, 'project.json')) || isNamedPackage(join(dir, 'package.json'));
-      this.namedPackageDirs.set(dir, found);
+      this.packageFolders.set(dir, found);
     }
     return found;
   }

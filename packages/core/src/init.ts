@@ -101,8 +101,8 @@ export function initWorkspace(workspaceRoot: string): InitResult {
  */
 function measuredRoot(files: WorkspaceFiles): MeasuredPackage | undefined {
   const manifest = files.readJson('package.json') ?? {};
-  const test = rootTestScript(manifest.scripts);
-  if (test === undefined || findsNoTestFile({ workspaceRoot: files.root, projectRoot: '.', commands: [test.command], options: [] })) return undefined;
+  const test = rootTestScript(files.root, manifest.scripts);
+  if (test === undefined) return undefined;
   return { projectRoot: '.', name: typeof manifest.name === 'string' ? manifest.name : '.', testScript: test.name };
 }
 

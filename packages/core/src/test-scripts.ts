@@ -1,4 +1,5 @@
 import { testCommandKind, withoutRepeats } from './runners/test-commands';
+import { findsNoTestFile } from './test-files';
 
 /**
  * Which package.json scripts run tests, outside Nx: `test` (unless it is npm's placeholder or
@@ -43,13 +44,14 @@ export function ownCoverageScriptReason(coverageScript: string): string {
 /**
  * The workspace root's `test` script when it runs the tests itself (`jest` with a root config's
  * `projects`, `vitest run` with `test.projects`), not a fan-out over the packages (`npm test
- * --workspaces`, `turbo run test`): then the root is a project that `monocov run` measures, its data
+ * --workspaces`, `turbo run test`) and would find a test file: then the root is a project that `monocov run` measures, its data
  * holding the files of every package its tests load (apollographql/apollo-server's packages have no
  * test script of their own).
  */
-export function rootTestScript(scripts: unknown): TestScript | undefined {
+export function rootTestScript(workspaceRoot: string, scripts: unknown): TestScript | undefined {
   const first = testScripts(scripts)[0];
-  return first?.name === 'test' ? first : undefined;
+  if (first?.name !== 'test') return undefined;
+  return findsNoTestFile({ workspaceRoot, projectRoot: '.', commands: [first.command], options: [] }) ? undefined : first;
 }
 
 /** Why a package without tests of its own is not measured on its own when the root's tests run every package's. */
