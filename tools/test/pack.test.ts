@@ -84,6 +84,7 @@ test('@monocov/core: the monocov bin, the runner hook and the rc file schema are
     'the code cache is left out',
   );
   assert.ok(core.paths.includes('hooks/runner-argv.cjs'), 'Node preloads it into Jest and Vitest commands');
+  assert.ok(core.paths.includes('hooks/jest-coverage-reporter.cjs'), 'Jest requires it by path as its coverage reporter');
   assert.ok(core.paths.includes('coveragerc.schema.json'));
 });
 

@@ -18,7 +18,11 @@ if (target) {
   mkdirSync(setup.outputDir, { recursive: true });
   // Named in start order (monocov keeps the first run's provider when runs disagree).
   const outputDir = mkdtempSync(join(setup.outputDir, `${target.runner}-${String(Date.now()).padStart(15, '0')}-`));
-  const merged = mergeRunnerArgs(target.runner, process.argv.slice(2), { ...target.flags, [target.outputFlag]: outputDir });
+  const flags = { ...target.flags };
+  // Jest's reporter reads its folder from this process's environment (src/runners/flags.ts says why).
+  if (target.output.flag) flags[target.output.flag] = outputDir;
+  else process.env[target.output.variable] = outputDir;
+  const merged = mergeRunnerArgs(target.runner, process.argv.slice(2), flags);
   if (merged.watchMode !== undefined) {
     // monocov reports it once the command has ended.
     writeFileSync(join(outputDir, 'refused.json'), JSON.stringify({ runner: target.runner, watchMode: merged.watchMode }));

@@ -27,8 +27,8 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
-// A stand-in CLI that records the arguments and title it ran with.
-const RECORDER = `require('node:fs').writeFileSync(process.env.RECORD_TO, JSON.stringify({ args: process.argv.slice(2), title: process.title }));\n`;
+// A stand-in CLI that records the arguments, title and Jest reporter's output folder it ran with.
+const RECORDER = `require('node:fs').writeFileSync(process.env.RECORD_TO, JSON.stringify({ args: process.argv.slice(2), title: process.title, jestOutput: process.env.MONOCOV_JEST_OUTPUT_DIR }));\n`;
 
 test('the hook gives the runner CLI its flags, with an output folder per process, and nothing to other processes', () => {
   const root = tree({
@@ -46,19 +46,23 @@ test('the hook gives the runner CLI its flags, with an output folder per process
     const recordTo = join(root, 'record.json');
     const result = spawnSync(process.execPath, [script, ...args], { cwd: root, env: { ...process.env, ...variables, RECORD_TO: recordTo }, encoding: 'utf8' });
     assert.is(result.status, 0, result.stderr);
-    return JSON.parse(readFileSync(recordTo, 'utf8')) as { args: string[]; title: string };
+    return JSON.parse(readFileSync(recordTo, 'utf8')) as { args: string[]; title: string; jestOutput?: string };
   };
 
   const jest = record('node_modules/.bin/jest', '--ci');
-  assert.equal(jest.args.slice(0, 3), ['--ci', '--coverage', '--coverageReporters=json']);
-  assert.match(jest.args.at(-1)!, new RegExp(`^--coverageDirectory=${outputDir}/jest-[\\w-]+$`));
+  assert.equal(jest.args.slice(0, 3), ['--ci', '--coverage', `--coverageReporters=${join(__dirname, '..', 'hooks', 'jest-coverage-reporter.cjs')}`]);
+  assert.not.ok(
+    jest.args.some((arg) => arg.startsWith('--coverageDirectory')),
+    "Jest's own folder, which keys its transform cache, is left as it is",
+  );
+  assert.match(jest.jestOutput!, new RegExp(`^${outputDir}/jest-[\\w-]+$`));
   assert.is(jest.title, 'under-test', "the command's own NODE_OPTIONS still apply");
 
   const vitest = record('node_modules/vitest/vitest.mjs', 'run');
   assert.equal(vitest.args.slice(0, 3), ['run', '--coverage.enabled', '--coverage.reporter=json'], '`vitest run` is not given `--run` again');
   assert.match(vitest.args.at(-1)!, /^--coverage\.reportsDirectory=.*\/raw\/vitest-[\w-]+$/);
 
-  assert.equal(record('other.js', 'x').args, ['x']);
+  assert.equal(record('other.js', 'x'), { args: ['x'], title: 'under-test' });
   assert.equal(
     readdirSync(outputDir)
       .map((name) => name.replace(/-.*$/, ''))
@@ -470,7 +474,7 @@ const JEST_HALF = `exports.half = (n) => {
 };
 `;
 
-test('real Jest: `jest --ci --coverage` and `--coverageDirectory` of its own are merged, not repeated', () => {
+test('real Jest: `jest --ci --coverage` and a reporter of its own are merged, not repeated; its own `--coverageDirectory` gets nothing', () => {
   const root = tree({
     'package.json': JSON.stringify({ name: 'jt', scripts: { test: 'jest --ci --coverage --coverageDirectory=own --coverageReporters text' } }),
     '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] } }),
@@ -483,6 +487,31 @@ test('real Jest: `jest --ci --coverage` and `--coverageDirectory` of its own are
   const data = JSON.parse(readFileSync(join(root, 'coverage/projects/.root/coverage-final.json'), 'utf8'));
   assert.equal({ ...createFileCoverage(data['src/half.js']).getLineCoverage() }, { '1': 1, '2': 1, '3': 0, '5': 1 });
   assert.equal(readdirSync(root).sort(), ['.coveragerc.json', 'coverage', 'node_modules', 'package.json', 'src', 'test'], 'no report of its own');
+});
+
+test("real Jest: a second run finds every file in Jest's transform cache", () => {
+  // A transform that logs each file it is asked for: Jest calls it only on a cache miss.
+  const root = tree({
+    'package.json': JSON.stringify({ name: 'jc', scripts: { test: 'jest' } }),
+    'jest.config.js': `module.exports = { testEnvironment: 'node', cacheDirectory: '<rootDir>/.jest-cache', transform: { '\\\\.js$': '<rootDir>/logging-transform.cjs' } };\n`,
+    'logging-transform.cjs': `module.exports = { process(code, file) { require('node:fs').appendFileSync(__dirname + '/transformed.log', file + '\\n'); return { code }; } };\n`,
+    '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] } }),
+    'src/half.js': JEST_HALF,
+    'test/half.test.js': `const { half } = require('../src/half');\ntest('half', () => expect(half(4)).toBe(2));\n`,
+  });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  const transformed = () => readFileSync(join(root, 'transformed.log'), 'utf8').trim().split('\n').sort();
+  const dataFile = join(root, 'coverage/projects/.root/coverage-final.json');
+  const first = monocov(root, ['run', '--', 'npm', 'test']);
+  assert.is(first.status, 0, first.stderr + first.stdout);
+  assert.equal(transformed(), [join(root, 'src/half.js'), join(root, 'test/half.test.js')]);
+  const data = readFileSync(dataFile, 'utf8');
+  rmSync(dataFile);
+  const second = monocov(root, ['run', '--', 'npm', 'test']);
+  assert.is(second.status, 0, second.stderr + second.stdout);
+  assert.is(transformed().length, 2, 'nothing transformed again');
+  assert.is(readFileSync(dataFile, 'utf8'), data, 'the same data');
+  assert.equal({ ...createFileCoverage(JSON.parse(data)['src/half.js']).getLineCoverage() }, { '1': 1, '2': 1, '3': 0, '5': 1 });
 });
 
 test('real Jest with ts-jest: data of the compiled JavaScript (tsconfig "sourceMap": false) is refused with its fix, the earlier data kept', () => {

@@ -170,16 +170,16 @@ function flagsToArgv(runner: TestRunner, flags: Record<string, FlagValue>): stri
 test('the flags each runner is given', () => {
   const options = { workspaceRoot: '/ws', projectRoot: 'libs/a (old)', run: run({ include: ['src/**'] }) };
   const jest = runnerFlags('jest', options);
-  assert.is(jest.outputFlag, 'coverageDirectory');
+  assert.equal(jest.output, { variable: 'MONOCOV_JEST_OUTPUT_DIR' });
   assert.equal(flagsToArgv('jest', jest.flags), [
     '--coverage',
-    '--coverageReporters=json',
+    `--coverageReporters=${join(__dirname, '..', 'hooks', 'jest-coverage-reporter.cjs')}`,
     '--collectCoverageFrom=[]',
     '--coveragePathIgnorePatterns=[\\\\/]node_modules[\\\\/]',
     '--coverageThreshold={}',
   ]);
   const vitest = runnerFlags('vitest', options);
-  assert.is(vitest.outputFlag, 'coverage.reportsDirectory');
+  assert.equal(vitest.output, { flag: 'coverage.reportsDirectory' });
   const argv = flagsToArgv('vitest', vitest.flags);
   assert.equal(argv.slice(0, 4), ['--run', '--coverage.enabled', '--coverage.reporter=json', '--coverage.include=/ws/libs/a \\(old\\)/src/**']);
   assert.ok(argv.includes('--coverage.exclude=**/*.test.*'));

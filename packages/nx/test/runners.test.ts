@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFileCoverage, type FileCoverageData } from 'istanbul-lib-coverage';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig, mergeWorkspace } from '@monocov/core';
 import { REPO_ROOT, createFixtureWorkspace, readJson, removeWorkspace, runNx, snapshotFiles } from './helpers/fixture-workspace';
-import { UNCOVERED_LINES, runnerProjectFiles } from './helpers/runner-projects';
+import { JEST_CACHE_DIR, UNCOVERED_LINES, runnerProjectFiles } from './helpers/runner-projects';
 
 // One workspace for the file: the real runner runs are the slow part, so each test builds on the first.
 const root = createFixtureWorkspace(runnerProjectFiles());
@@ -119,6 +119,22 @@ test('the same tests give the same bytes', () => {
   const result = runNx(root, ['run-many', '-t', 'coverage', '--projects=jest-lib,vitest-lib', '--parallel=2', '--skip-nx-cache']);
   assert.is(result.status, 0, result.output);
   assert.equal(snapshotFiles(projectsDir), before);
+});
+
+test("a second run of the Jest projects takes every file from Jest's transform cache (@nx/jest's executor and a `jest` script)", () => {
+  // Jest writes a file into its cache for each transform it could not find there.
+  const transforms = () =>
+    readdirSync(join(root, JEST_CACHE_DIR), { recursive: true, encoding: 'utf8' })
+      .filter((path) => path.startsWith('jest-transform-cache-'))
+      .sort();
+  const before = transforms();
+  assert.ok(
+    before.some((path) => path.endsWith('math.ts') || /math_[\da-f]+$/.test(path)),
+    before.join('\n'),
+  );
+  const result = runNx(root, ['run-many', '-t', 'coverage', '--projects=jest-lib,jest-v8-lib', '--parallel=2', '--skip-nx-cache']);
+  assert.is(result.status, 0, result.output);
+  assert.equal(transforms(), before);
 });
 
 test('mergeWorkspace: one report of the five projects, each file as its project measured it', () => {

@@ -22,11 +22,11 @@ export interface TestSetup {
    */
   variables(env: NodeJS.ProcessEnv): Record<string, string>;
   /**
-   * Runner route: each runner's coverage flags, output folder included, for callers that start
-   * the runner through options (the Nx Jest and Vitest executors) instead of a command, which
-   * the hook in `variables` cannot reach.
+   * Runner route: each runner's coverage flags, and the variables its output folder takes where no
+   * flag names it (Jest), for callers that start the runner through options in their own process
+   * (the Nx Jest and Vitest executors) instead of a command, which the hook in `variables` cannot reach.
    */
-  runnerFlags: Array<{ runner: TestRunner; flags: Record<string, FlagValue> }>;
+  runnerFlags: Array<{ runner: TestRunner; flags: Record<string, FlagValue>; env: Record<string, string> }>;
 }
 
 /** What every route works with: the project, its source filter and this run's folders. */

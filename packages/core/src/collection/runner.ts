@@ -55,7 +55,10 @@ export function runnerCollection(runners: TestRunner[], command: string | undefi
   const setup: TestSetup = {
     env: { ...env, ...variables(env) },
     variables,
-    runnerFlags: sets.map((set) => ({ runner: set.runner, flags: { ...set.flags, [set.outputFlag]: join(rawDir, set.runner) } })),
+    runnerFlags: sets.map(({ runner, flags, output }) => {
+      const outputDir = join(rawDir, runner);
+      return 'flag' in output ? { runner, flags: { ...flags, [output.flag]: outputDir }, env: {} } : { runner, flags, env: { [output.variable]: outputDir } };
+    }),
   };
   // The hook stopped a runner before its tests (watch mode): that is the news, not the missing data.
   const checkRefusal = () => {

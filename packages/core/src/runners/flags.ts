@@ -1,6 +1,7 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CoverageConfig } from '../config/types';
 import { BUILTIN_OMIT } from '../files';
+import { HOOKS_DIR } from '../package-dir';
 import type { TestRunner } from './detect';
 
 /** A flag's value as the runner's CLI (and the Nx executor wrapping it) takes it. */
@@ -11,9 +12,19 @@ export interface RunnerFlags {
   runner: TestRunner;
   /** Flag name (without `--`) → value; everything but the output folder. */
   flags: Record<string, FlagValue>;
-  /** The flag naming the folder the runner writes coverage-final.json into. */
-  outputFlag: string;
+  /** How the runner is told the folder to write coverage-final.json into: a flag, or a variable (Jest, JEST_OUTPUT_VARIABLE). */
+  output: { flag: string } | { variable: string };
 }
+
+/**
+ * Read by name in hooks/jest-coverage-reporter.cjs, the reporter monocov gives Jest. Jest's
+ * `coverageDirectory` is part of the key of its transform cache (and ts-jest's): a folder of each
+ * run's own there made every run re-transform every file (apollographql/apollo-server: 20.9 s a run
+ * where `jest --coverage` took 13.8 s warm), so Jest keeps its own and the reporter writes here.
+ */
+export const JEST_OUTPUT_VARIABLE = 'MONOCOV_JEST_OUTPUT_DIR';
+
+const JEST_COVERAGE_REPORTER = join(HOOKS_DIR, 'jest-coverage-reporter.cjs');
 
 export interface RunnerFlagsOptions {
   workspaceRoot: string;
@@ -42,7 +53,8 @@ function jestFlags(): RunnerFlags {
     runner: 'jest',
     flags: {
       coverage: true,
-      coverageReporters: ['json'],
+      // Required by path: istanbul's json report, written where monocov reads it (JEST_OUTPUT_VARIABLE).
+      coverageReporters: [JEST_COVERAGE_REPORTER],
       // Jest reads collectCoverageFrom relative to its rootDir, which is known only once it has
       // read its config: cleared, Jest instruments every file the tests load, and monocov adds
       // the files none loaded.
@@ -50,7 +62,7 @@ function jestFlags(): RunnerFlags {
       coveragePathIgnorePatterns: ['[\\\\/]node_modules[\\\\/]'],
       coverageThreshold: '{}',
     },
-    outputFlag: 'coverageDirectory',
+    output: { variable: JEST_OUTPUT_VARIABLE },
   };
 }
 
@@ -83,7 +95,7 @@ function vitestFlags({ workspaceRoot, projectRoot, run, astAwareRemapping }: Run
     'coverage.allowExternal': true,
   };
   if (astAwareRemapping === true) flags['coverage.experimentalAstAwareRemapping'] = true;
-  return { runner: 'vitest', flags, outputFlag: 'coverage.reportsDirectory' };
+  return { runner: 'vitest', flags, output: { flag: 'coverage.reportsDirectory' } };
 }
 
 function escapeGlob(path: string): string {

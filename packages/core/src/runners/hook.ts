@@ -52,7 +52,7 @@ export function watchModeMessage(runner: TestRunner, argument: string): string {
 export function runnerHookVariables(sets: RunnerFlags[], outputDir: string, env: NodeJS.ProcessEnv): Record<string, string> {
   const preload = `--require ${JSON.stringify(HOOK_FILE)}`;
   const existing = env.NODE_OPTIONS?.trim();
-  const runners = sets.map((set) => ({ runner: set.runner, entries: CLI_ENTRIES[set.runner], flags: set.flags, outputFlag: set.outputFlag }));
+  const runners = sets.map((set) => ({ runner: set.runner, entries: CLI_ENTRIES[set.runner], flags: set.flags, output: set.output }));
   return {
     NODE_OPTIONS: existing ? `${preload} ${existing}` : preload,
     [RUNNER_HOOK_VARIABLE]: JSON.stringify({ outputDir, runners }),

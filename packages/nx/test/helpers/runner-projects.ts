@@ -84,10 +84,14 @@ function sources(projectRoot: string): Record<string, string> {
   return { [`${projectRoot}/src/math.ts`]: MATH_TS, [`${projectRoot}/src/format.ts`]: FORMAT_TS, [`${projectRoot}/src/unused.ts`]: UNUSED_TS };
 }
 
+/** Where the Jest projects keep their cache (at the workspace root, outside every project's inputs). */
+export const JEST_CACHE_DIR = '.jest-cache';
+
 /** The user's own Jest config: leaves unused.ts out of its selection, reports lcov, wants 100% of lines. */
 function jestConfig(provider: 'babel' | 'v8'): string {
   return `module.exports = {
   testEnvironment: 'node',
+  cacheDirectory: '<rootDir>/../../${JEST_CACHE_DIR}',
   transform: { '^.+\\\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   coverageProvider: '${provider}',
   collectCoverageFrom: ['src/math.ts', 'src/format.ts'],

@@ -146,8 +146,8 @@ async function runTestTarget(args: {
   // takes the runner's flags as options. Everything else starts processes, which inherit
   // monocov's variables from process.env.
   const runner = runnerOfExecutor(args.target.executor);
-  const flags = runner && setup.runnerFlags.find((set) => set.runner === runner)?.flags;
-  const overrides = runner && flags ? runnerExecutorOptions(runner, flags, context.root) : {};
+  const runnerSet = runner && setup.runnerFlags.find((set) => set.runner === runner);
+  const overrides = runnerSet ? runnerExecutorOptions(runnerSet.runner, runnerSet.flags) : {};
   // The test target's own .env files (`.env.test`, `.env.test.<configuration>`…), in Nx's order, instead of the coverage task's.
   const testEnv = testTaskEnv({
     workspaceRoot: context.root,
@@ -159,7 +159,7 @@ async function runTestTarget(args: {
   // monocov's NODE_OPTIONS extends the test task's own (NODE_OPTIONS=--experimental-vm-modules in .env.test), not the coverage task's.
   const testEnvironment: NodeJS.ProcessEnv = { ...process.env, ...testEnv.set };
   for (const name of testEnv.unset) delete testEnvironment[name];
-  const restore = setTemporarily({ ...testEnv.set, ...(flags ? {} : setup.variables(testEnvironment)) }, testEnv.unset);
+  const restore = setTemporarily({ ...testEnv.set, ...(runnerSet ? runnerSet.env : setup.variables(testEnvironment)) }, testEnv.unset);
   // runExecutor reports only success (run-commands adds its exit code): the processes it starts
   // tell whether the tests were killed by a signal, so the failure can name it.
   const children = watchChildExits();
@@ -183,14 +183,13 @@ async function runTestTarget(args: {
 /**
  * The runner's flags as the Nx executor's options. @nx/vitest turns its options back into
  * Vitest CLI flags, so they pass as they are; its `reportsDirectory` option would override the
- * output folder, so it is set too. @nx/jest names coverage `codeCoverage`, joins
- * `coverageDirectory` to the workspace root, and hands options it does not know (the rest) to
- * Jest's CLI parser.
+ * output folder, so it is set too. @nx/jest names coverage `codeCoverage` and hands options it
+ * does not know (the rest) to Jest's CLI parser.
  */
-function runnerExecutorOptions(runner: TestRunner, flags: Record<string, FlagValue>, workspaceRoot: string): Record<string, unknown> {
+function runnerExecutorOptions(runner: TestRunner, flags: Record<string, FlagValue>): Record<string, unknown> {
   if (runner === 'vitest') return { ...flags, reportsDirectory: flags['coverage.reportsDirectory'] };
-  const { coverage, coverageDirectory, ...rest } = flags;
-  return { ...rest, codeCoverage: coverage, coverageDirectory: relative(workspaceRoot, String(coverageDirectory)) };
+  const { coverage, ...rest } = flags;
+  return { ...rest, codeCoverage: coverage };
 }
 
 /**
