@@ -370,19 +370,25 @@ class SourceSelector {
     return found;
   }
 
-  /** The file's nearest folder with package.json or project.json, not above the workspace root. */
+  /**
+   * The folder a file's globs are relative to under source "workspace": its nearest package (isPackageDir), so that a
+   * module-type marker (`src/esm/package.json`) is not taken for one; else its nearest package.json of any kind (a
+   * workspace whose packages have no names); else the workspace root.
+   */
   private packageDirOf(dir: string): string {
-    const cached = this.packageDirs.get(dir);
-    if (cached !== undefined) return cached;
-    let found: string;
-    if (dir === this.workspaceDir || !dir.startsWith(this.workspacePrefix)) {
-      found = this.workspaceDir;
-    } else if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, 'project.json'))) {
-      found = dir;
-    } else {
-      found = this.packageDirOf(dirname(dir));
+    let found = this.packageDirs.get(dir);
+    if (found === undefined) {
+      let nameless: string | undefined;
+      for (let current = dir; current !== this.workspaceDir && current.startsWith(this.workspacePrefix); current = dirname(current)) {
+        if (this.isPackageDir(current)) {
+          found = current;
+          break;
+        }
+        if (nameless === undefined && existsSync(join(current, 'package.json'))) nameless = current;
+      }
+      found ??= nameless ?? this.workspaceDir;
+      this.packageDirs.set(dir, found);
     }
-    this.packageDirs.set(dir, found);
     return found;
   }
 }

@@ -200,8 +200,11 @@ test("workspace mode: globs are relative to each file's nearest package folder",
     'packages/a/package.json': '{}',
     'packages/b/package.json': '{}',
     'libs/c/project.json': '{}',
+    'packages/d/package.json': '{"name":"d"}',
+    'packages/d/src/esm/package.json': '{"type":"module"}',
   });
   const accepts = createSourceFilter({ workspaceRoot: root, projectRoot: 'packages/a', run: runConfig({ source: 'workspace', include: ['src/**'] }) });
+  assert.is(accepts(join(root, 'packages/d/src/esm/x.js')), true, "a module-type marker in a named package is no package: the file is in d's src/");
   assert.is(accepts(join(root, 'packages/a/src/x.ts')), true);
   assert.is(accepts(join(root, 'packages/b/src/x.ts')), true, 'other packages count');
   assert.is(accepts(join(root, 'packages/b/src/deep/y.ts')), true);
