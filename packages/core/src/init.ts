@@ -268,7 +268,12 @@ interface RootScriptOptions {
 function addRootScript(files: WorkspaceFiles, { packageManager, turbo, folders, rootMeasured }: RootScriptOptions, notes: string[]): string {
   const rootRun = `monocov run -- ${runScript(packageManager, 'test')}`;
   if (!turbo && packageManager === 'yarn-classic') {
-    // Yarn 1 fails on a workspace without the script and has no filter by name in its own CLI.
+    // Yarn 1 fails on a workspace without the script and has no filter by name in its own CLI; the
+    // root's own tests it runs like any script (measured only where no package is).
+    if (rootMeasured) {
+      const wanted = `${rootRun} && monocov merge`;
+      return writeRootScript(files, packageManager, { wanted, ours: (script) => script === wanted }, notes);
+    }
     notes.push("yarn 1 has no way to run a script only where it exists: run each package's `coverage` script, then `monocov merge` (or add Turborepo)");
     return 'monocov merge';
   }
@@ -297,12 +302,25 @@ function addRootScript(files: WorkspaceFiles, { packageManager, turbo, folders, 
   // Packages' coverage scripts are run when some package has one; with a measured root, only then.
   const steps = [...(rootMeasured ? [rootRun] : []), ...(rootMeasured && byMonocov.length === 0 ? [] : [runCoverage]), 'monocov merge'];
   const wanted = steps.join(' && ');
+  return writeRootScript(files, packageManager, { wanted, ours: (script) => writtenByInit(script, forms, rootRun), noteIfWritten: ownScriptsNote }, notes);
+}
+
+interface RootScript {
+  wanted: string;
+  /** Whether a `coverage` script there is one init wrote before, which it may bring up to date. */
+  ours: (script: unknown) => boolean;
+  /** Said only when the script is monocov's. */
+  noteIfWritten?: string;
+}
+
+/** Writes the root `coverage` script unless the user has one of their own; returns the command to run. */
+function writeRootScript(files: WorkspaceFiles, packageManager: PackageManager, { wanted, ours, noteIfWritten }: RootScript, notes: string[]): string {
   const manifest = files.readJson('package.json') ?? {};
   const scripts = (manifest.scripts ?? {}) as Record<string, unknown>;
-  if (scripts.coverage === wanted || scripts.coverage === undefined || writtenByInit(scripts.coverage, forms, rootRun)) {
+  if (scripts.coverage === wanted || scripts.coverage === undefined || ours(scripts.coverage)) {
     // Rewritten only to change the script: the file's other formatting stays the user's.
     if (scripts.coverage !== wanted) files.writeJson('package.json', { ...manifest, scripts: { ...scripts, coverage: wanted } });
-    if (ownScriptsNote !== undefined) notes.push(ownScriptsNote);
+    if (noteIfWritten !== undefined) notes.push(noteIfWritten);
     return runScript(packageManager, 'coverage');
   }
   notes.push(`package.json already has a \`coverage\` script ("${String(scripts.coverage)}"), left as it is; monocov's is "${wanted}"`);

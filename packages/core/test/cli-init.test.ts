@@ -346,6 +346,17 @@ test("a root test script that runs the workspace's tests itself: init measures t
   assert.equal(snapshot(root), once, 'a second run changes no file');
 });
 
+test("yarn 1: the root script runs the root's own tests under monocov, then the merge", () => {
+  const root = rootTestsWorkspace();
+  writeFileSync(join(root, 'yarn.lock'), '');
+  const init = monocov(root, ['init']);
+  assert.is(init.status, 0, init.stderr);
+  assert.match(init.stdout, 'measured      . (script "test")');
+  assert.is(read(root, 'package.json').scripts.coverage, 'monocov run -- yarn run test && monocov merge');
+  assert.not.match(init.stdout, 'yarn 1 has no way');
+  assert.match(monocov(root, ['init']).stdout, 'already set up: nothing to change');
+});
+
 test("a root test script beside packages with test scripts of their own: the packages are measured and the root's tests are not run a second time", () => {
   const root = rootTestsWorkspace({ test: 'node --test' });
   const init = monocov(root, ['init']);
