@@ -22,7 +22,7 @@ export interface RunnerFlags {
  * run's own there made every run re-transform every file (apollographql/apollo-server: 20.9 s a run
  * where `jest --coverage` took 13.8 s warm), so Jest keeps its own and the reporter writes here.
  */
-export const JEST_OUTPUT_VARIABLE = 'MONOCOV_JEST_OUTPUT_DIR';
+const JEST_OUTPUT_VARIABLE = 'MONOCOV_JEST_OUTPUT_DIR';
 
 const JEST_COVERAGE_REPORTER = join(HOOKS_DIR, 'jest-coverage-reporter.cjs');
 
