@@ -3,8 +3,8 @@
 // runner's own process (runner-argv.cjs), so whatever wrapper started it (npm test, pnpm -r, npx,
 // `tsc && vitest`) the runner sees one command line. A flag the user's command gives already is
 // replaced, never repeated: Vitest refuses a single-valued option given twice (`Expected a single
-// value for option "--run"`), Jest a second `--coverageDirectory`, and a user's
-// `--coverage.enabled=false` must not switch monocov's coverage off. Flags go before a `--`, after
+// value for option "--run"`), and a user's `--coverage.enabled=false` must not switch monocov's
+// coverage off. Flags go before a `--`, after
 // which both CLIs read only test names. A command that watches for changes never ends, so it is
 // refused with the change to make. Plain CommonJS without dependencies; see docs/runners.md.
 
@@ -19,7 +19,7 @@ const SYNTAX = {
     // yargs reads `--coverage-directory` as `--coverageDirectory`.
     normalize: (name) => name.replace(/-([a-z])/g, (_, letter) => letter.toUpperCase()),
     owns: { coverage: ['coverage', 'collectCoverage'] },
-    valued: ['coverageReporters', 'coverageDirectory', 'collectCoverageFrom', 'coveragePathIgnorePatterns', 'coverageThreshold', 'coverageProvider'],
+    valued: ['coverageReporters', 'collectCoverageFrom', 'coveragePathIgnorePatterns', 'coverageThreshold', 'coverageProvider'],
     greedy: ['coverageReporters', 'coveragePathIgnorePatterns'],
   },
   vitest: {

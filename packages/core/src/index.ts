@@ -56,7 +56,7 @@ export { findsNoTestFile, isTestFile, NO_TEST_FILES, noTestFilesReason, ownTestD
 export type { TargetDescription } from './runners/detect';
 export { resolveCollection, type CollectionRoute, type ResolveCollectionOptions } from './collection/choose-route';
 /** Options and result of collectProjectCoverage; TestSetup is what the caller's test run must be given. */
-export type { ProjectCoverageOptions, ProjectCoverageResult, TestSetup } from './collection/project-coverage';
+export type { ProjectCoverageOptions, ProjectCoverageResult, RunnerOptions, TestSetup } from './collection/project-coverage';
 
 // The workspace: merge every project's data, write the reports, check thresholds.
 /** Whether a merge's inputs were complete (missing, stale or unexpected projects). */

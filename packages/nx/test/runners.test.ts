@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFileCoverage, type FileCoverageData } from 'istanbul-lib-coverage';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig, mergeWorkspace } from '@monocov/core';
-import { REPO_ROOT, createFixtureWorkspace, readJson, removeWorkspace, runNx, snapshotFiles } from './helpers/fixture-workspace';
+import { REPO_ROOT, STREAM_TASK_OUTPUT, createFixtureWorkspace, readJson, removeWorkspace, runNx, snapshotFiles } from './helpers/fixture-workspace';
 import { JEST_CACHE_DIR, UNCOVERED_LINES, runnerProjectFiles } from './helpers/runner-projects';
 
 // One workspace for the file: the real runner runs are the slow part, so each test builds on the first.
@@ -135,6 +135,76 @@ test("a second run of the Jest projects takes every file from Jest's transform c
   const result = runNx(root, ['run-many', '-t', 'coverage', '--projects=jest-lib,jest-v8-lib', '--parallel=2', '--skip-nx-cache']);
   assert.is(result.status, 0, result.output);
   assert.equal(transforms(), before);
+});
+
+// Two targets of one runner in one coverage task (`unit` and `integration`, both @nx/jest:jest or
+// @nx/vitest:test): both runs wrote into one folder, so the second's data replaced the first's.
+// And @nx/vitest, an async generator, returns its result rather than yielding it: failing tests passed.
+function twoTargetProject(runner: 'jest' | 'vitest'): Record<string, string> {
+  const dir = `libs/${runner}-two`;
+  const configFile = (kind: string) => `${dir}/${kind}.config.${runner === 'jest' ? 'js' : 'mjs'}`;
+  const configText = (kind: string) =>
+    runner === 'jest'
+      ? `module.exports = { testEnvironment: 'node', testMatch: ['<rootDir>/test/${kind}.test.js'] };\n`
+      : `export default { test: { include: ['test/${kind}.test.js'] } };\n`;
+  const files: Record<string, string> = {
+    [`${dir}/project.json`]: JSON.stringify({
+      name: `${runner}-two`,
+      targets: {
+        ...Object.fromEntries(
+          ['unit', 'integration'].map((kind) => [
+            kind,
+            runner === 'jest'
+              ? { executor: '@nx/jest:jest', options: { jestConfig: configFile(kind) } }
+              : { executor: '@nx/vitest:test', options: { configFile: configFile(kind) } },
+          ]),
+        ),
+        coverage: { executor: '@monocov/nx:coverage', options: { testTarget: ['unit', 'integration'] } },
+      },
+    }),
+    [`${dir}/tsconfig.json`]: '{}', // @nx/vitest reads it
+  };
+  for (const [kind, name] of [
+    ['unit', 'first'],
+    ['integration', 'second'],
+  ] as const) {
+    files[configFile(kind)] = configText(kind);
+    files[`${dir}/src/${name}.js`] = `exports.${name} = (n) => {\n  if (n % 2) return 0;\n  return n / 2;\n};\n`;
+    files[`${dir}/test/${kind}.test.js`] = twoTargetTest(runner, name, 2);
+  }
+  return files;
+}
+
+function twoTargetTest(runner: 'jest' | 'vitest', name: string, expected: number): string {
+  const imports = runner === 'jest' ? `const { ${name} } = require('../src/${name}.js');` : `import { expect, test } from 'vitest';\nimport { ${name} } from '../src/${name}.js';`;
+  return `${imports}\ntest('${name}', () => expect(${name}(4)).toBe(${expected}));\n`;
+}
+
+test('one coverage task running two test targets of one runner through its Nx executor counts the files each tests; a failing test fails the task', () => {
+  const workspace = createFixtureWorkspace({
+    'package.json': JSON.stringify({ name: 'two-targets', private: true }),
+    'nx.json': '{}',
+    '.coveragerc.json': JSON.stringify({ run: { include: ['src/**'] } }),
+    ...twoTargetProject('jest'),
+    ...twoTargetProject('vitest'),
+  });
+  try {
+    for (const runner of ['jest', 'vitest'] as const) {
+      const task = `${runner}-two:coverage`;
+      const passing = runNx(workspace, ['run', task, '--skip-nx-cache']);
+      assert.is(passing.status, 0, passing.output);
+      const data: Record<string, FileCoverageData> = readJson(join(workspace, 'coverage/projects/libs', `${runner}-two`, 'coverage-final.json'));
+      for (const name of ['first', 'second']) assert.equal(lineHits(data[`libs/${runner}-two/src/${name}.js`]!), { '1': 1, '2': 1, '3': 1 }, `${runner}: ${name}.js`);
+
+      writeFileSync(join(workspace, `libs/${runner}-two/test/integration.test.js`), twoTargetTest(runner, 'second', 3));
+      const failing = runNx(workspace, ['run', task, '--skip-nx-cache', STREAM_TASK_OUTPUT]);
+      assert.is.not(failing.status, 0, failing.output);
+      // Failed, not "killed by SIGTERM": the runner ends its own worker processes.
+      assert.ok(failing.output.includes(`${runner}-two:integration failed (exit status 1)`), failing.output);
+    }
+  } finally {
+    removeWorkspace(workspace);
+  }
 });
 
 test('mergeWorkspace: one report of the five projects, each file as its project measured it', () => {

@@ -10,7 +10,7 @@ export function istanbulJsonCollection(path: string, context: RouteContext): Rou
   // some file systems keep modification times no finer.
   const started = Math.floor(Date.now() / 1000) * 1000;
   return istanbulInputCollection(context, {
-    setup: { env, variables: () => ({}), runnerFlags: [] },
+    setup: { env, variables: () => ({}), runnerOptions: () => undefined },
     read: () => readIstanbulJson(path, started, { workspaceRoot, projectRoot }),
     noOutput: () => new DataError(noIstanbulJsonMessage(path), path),
     collector: 'istanbul-json',

@@ -25,7 +25,7 @@ import { recordRunWithoutTests, toPortableCoverage, writeProjectData } from '../
 import { workspaceRelative } from '../workspace-path';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
 
-export type { TestSetup } from './route';
+export type { RunnerOptions, TestSetup } from './route';
 
 /** One project's coverage run: where it is, its configuration, the route, and how to run its tests. */
 export interface ProjectCoverageOptions {

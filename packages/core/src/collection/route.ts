@@ -22,11 +22,19 @@ export interface TestSetup {
    */
   variables(env: NodeJS.ProcessEnv): Record<string, string>;
   /**
-   * Runner route: each runner's coverage flags, and the variables its output folder takes where no
-   * flag names it (Jest), for callers that start the runner through options in their own process
-   * (the Nx Jest and Vitest executors) instead of a command, which the hook in `variables` cannot reach.
+   * Runner route: a runner's coverage flags, and the variables its output folder takes where no flag
+   * names it (Jest), for callers that start the runner through options in their own process (the Nx
+   * Jest and Vitest executors) instead of a command, which the hook in `variables` cannot reach.
+   * Undefined for a runner the route does not measure. Each call gets an output folder of its own:
+   * a coverage task may run two test targets of one runner.
    */
-  runnerFlags: Array<{ runner: TestRunner; flags: Record<string, FlagValue>; env: Record<string, string> }>;
+  runnerOptions(runner: TestRunner): RunnerOptions | undefined;
+}
+
+export interface RunnerOptions {
+  flags: Record<string, FlagValue>;
+  /** Set on process.env while the runner runs. */
+  env: Record<string, string>;
 }
 
 /** What every route works with: the project, its source filter and this run's folders. */

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import { ConfigError, DataError } from '../errors';
@@ -55,10 +55,14 @@ export function runnerCollection(runners: TestRunner[], command: string | undefi
   const setup: TestSetup = {
     env: { ...env, ...variables(env) },
     variables,
-    runnerFlags: sets.map(({ runner, flags, output }) => {
-      const outputDir = join(rawDir, runner);
-      return 'flag' in output ? { runner, flags: { ...flags, [output.flag]: outputDir }, env: {} } : { runner, flags, env: { [output.variable]: outputDir } };
-    }),
+    runnerOptions: (runner) => {
+      const set = sets.find((candidate) => candidate.runner === runner);
+      if (set === undefined) return undefined;
+      // Named in start order, as the hook names the folders of the runners it starts (hooks/runner-argv.cjs).
+      const outputDir = mkdtempSync(join(rawDir, `${runner}-${String(Date.now()).padStart(15, '0')}-`));
+      const { flags, output } = set;
+      return 'flag' in output ? { flags: { ...flags, [output.flag]: outputDir }, env: {} } : { flags, env: { [output.variable]: outputDir } };
+    },
   };
   // The hook stopped a runner before its tests (watch mode): that is the news, not the missing data.
   const checkRefusal = () => {

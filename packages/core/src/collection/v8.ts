@@ -55,7 +55,7 @@ export function v8Collection(context: RouteContext): RouteCollection {
       onServedScriptWithoutSourceMap: (url) => withoutSourceMap.add(url),
     }));
   return {
-    setup: { env: { ...env, ...variables(env) }, variables, runnerFlags: [] },
+    setup: { env: { ...env, ...variables(env) }, variables, runnerOptions: () => undefined },
     whileTestsRun: async (tests) => {
       // With `run.all` every source needs its maps: they are prepared while the tests run.
       if (run.all) await convert().prepareFileMaps(context.sourceScan().files, { files: files(), workspaceRoot, stop: tests.ended });

@@ -146,8 +146,8 @@ async function runTestTarget(args: {
   // takes the runner's flags as options. Everything else starts processes, which inherit
   // monocov's variables from process.env.
   const runner = runnerOfExecutor(args.target.executor);
-  const runnerSet = runner && setup.runnerFlags.find((set) => set.runner === runner);
-  const overrides = runnerSet ? runnerExecutorOptions(runnerSet.runner, runnerSet.flags) : {};
+  const runnerOptions = runner ? setup.runnerOptions(runner) : undefined;
+  const overrides = runner && runnerOptions ? runnerExecutorOptions(runner, runnerOptions.flags) : {};
   // The test target's own .env files (`.env.test`, `.env.test.<configuration>`…), in Nx's order, instead of the coverage task's.
   const testEnv = testTaskEnv({
     workspaceRoot: context.root,
@@ -159,21 +159,30 @@ async function runTestTarget(args: {
   // monocov's NODE_OPTIONS extends the test task's own (NODE_OPTIONS=--experimental-vm-modules in .env.test), not the coverage task's.
   const testEnvironment: NodeJS.ProcessEnv = { ...process.env, ...testEnv.set };
   for (const name of testEnv.unset) delete testEnvironment[name];
-  const restore = setTemporarily({ ...testEnv.set, ...(runnerSet ? runnerSet.env : setup.variables(testEnvironment)) }, testEnv.unset);
-  // runExecutor reports only success (run-commands adds its exit code): the processes it starts
-  // tell whether the tests were killed by a signal, so the failure can name it.
-  const children = watchChildExits();
+  const restore = setTemporarily({ ...testEnv.set, ...(runnerOptions ? runnerOptions.env : setup.variables(testEnvironment)) }, testEnv.unset);
+  // runExecutor reports only success (run-commands adds its exit code): the processes a command
+  // starts tell whether the tests were killed by a signal, so the failure can name it. A runner
+  // executor's child processes are its workers, which it ends itself (Vitest's pool with SIGTERM).
+  const children = runnerOptions ? undefined : watchChildExits();
   let success = true;
   let exitCode: number | undefined;
   try {
-    for await (const output of await runExecutor({ project, target: testTarget, configuration }, overrides, context)) {
-      success &&= output.success;
-      const code = (output as { code?: unknown }).code; // nx:run-commands reports its command's status
-      if (!output.success && typeof code === 'number') exitCode ??= code;
+    const outputs = (await runExecutor({ project, target: testTarget, configuration }, overrides, context))[Symbol.asyncIterator]();
+    // Not `for await`: an executor written as an async generator (@nx/vitest, @nx/vite) returns its
+    // result instead of yielding it, and `for await` drops a returned value, so failing tests
+    // passed. Nx's own run reads it too (getLastValueFromAsyncIterableIterator).
+    for (let next = await outputs.next(); ; next = await outputs.next()) {
+      const output = next.value as { success: boolean; code?: unknown } | undefined;
+      if (output !== undefined) {
+        success &&= output.success;
+        // nx:run-commands reports its command's status
+        if (!output.success && typeof output.code === 'number') exitCode ??= output.code;
+      }
+      if (next.done === true) break;
     }
-    return children.finish({ passed: success, exitCode });
+    return children?.finish({ passed: success, exitCode }) ?? { exitCode: success ? 0 : 1, signal: null };
   } catch (error) {
-    children.finish({ passed: false });
+    children?.finish({ passed: false });
     throw error;
   } finally {
     restore();
