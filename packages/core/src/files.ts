@@ -23,7 +23,22 @@ import { isObject } from './is-object';
  * jscodeshift's input/output fixtures: test data, often not even valid code (valibot's zod-to-valibot
  * codemod has 213 of them beside its 210 sources).
  */
-const TEST_OMIT: readonly string[] = ['**/*.test.*', '**/*.spec.*', 'test/**', 'tests/**', '**/__tests__/**', '**/__mocks__/**', '**/__testfixtures__/**'];
+const TEST_OMIT: readonly string[] = [
+  '**/*.test.*',
+  '**/*.spec.*',
+  'test/**',
+  'tests/**',
+  '**/__tests__/**',
+  '**/__mocks__/**',
+  '**/__testfixtures__/**',
+  // The runners' setup files by their conventional names (Nx's `src/test-setup.ts` in every Jest
+  // project it generates, create-react-app's `src/setupTests.ts`): Jest never instruments a
+  // setup file, so monocov had counted nrwl/nx-examples' at 0 as untested sources.
+  '**/test-setup.*',
+  '**/setupTests.*',
+  '**/jest.setup.*',
+  '**/vitest.setup.*',
+];
 
 /** Always left out, whatever `run.omit` says: tests, declarations, generated code, dependencies, build output, config. */
 export const BUILTIN_OMIT: readonly string[] = [

@@ -59,6 +59,10 @@ const PROJECT_CASES: Array<[string, boolean]> = [
   ['src/__tests__/a.ts', false],
   ['__mocks__/fs.js', false],
   ['__testfixtures__/zod-enum/input.ts', false], // jscodeshift's fixtures: test data
+  ['src/test-setup.ts', false], // runners' setup files
+  ['src/setupTests.js', false],
+  ['jest.setup.js', false],
+  ['vitest.setup.ts', false],
   ['src/types.d.ts', false],
   ['src/types.d.mts', false],
   ['src/types.d.cts', false],
@@ -169,7 +173,7 @@ test('project mode: a folder inside the project with its own project.json or nam
 test("project mode: the root project leaves out each package's build output and test folders, as the package's own run does", () => {
   const root = tree({
     'package.json': '{"name":"monorepo","workspaces":["packages/*"]}',
-    'jest.setup.js': '',
+    'scripts/release.mjs': '',
     'packages/server/package.json': '{"name":"@ws/server"}',
     'packages/server/src/index.ts': '',
     'packages/server/src/build/x.ts': '',
@@ -181,10 +185,10 @@ test("project mode: the root project leaves out each package's build output and 
   });
   const options = { workspaceRoot: root, projectRoot: '.', run: runConfig() };
   assert.equal(listSourceFiles(options), [
-    join(root, 'jest.setup.js'),
     join(root, 'packages/server/src/build/x.ts'),
     join(root, 'packages/server/src/esm/dist/x.js'),
     join(root, 'packages/server/src/index.ts'),
+    join(root, 'scripts/release.mjs'),
   ]);
   const accepts = createSourceFilter(options);
   assert.is(accepts(join(root, 'packages/server/dist/cjs/index.js')), false);
