@@ -6,7 +6,7 @@
 // (what @nx/jest's generators write). The coverage task is the test run: same environment, same
 // configurations, the same inputs (jest.preset.js, named only by the inferred test target), and
 // Jest's own numbers.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -58,7 +58,11 @@ const steps = nxAddScenario({
       "test('endpoint reads API_URL from .env.test', () => expect(endpoint('users')).toBe('https://api.test.example/users'));\n" +
       "test('retries follows RETRIES', () => expect(retries()).toBe(Number(process.env.RETRIES ?? 0)));\n",
     'libs/greeting/project.json': project('greeting', 'libs/greeting'),
-    'libs/greeting/jest.config.cjs': "module.exports = { displayName: 'greeting', preset: '../../jest.preset.js' };\n",
+    // As Nx's generators write it (nrwl/nx-examples): a setup file, which Jest never instruments and
+    // monocov leaves out, and a coverage folder of its own, which monocov's runs leave empty.
+    'libs/greeting/jest.config.cjs':
+      "module.exports = {\n  displayName: 'greeting',\n  preset: '../../jest.preset.js',\n  setupFilesAfterEnv: ['<rootDir>/src/test-setup.js'],\n  coverageDirectory: '../../coverage/libs/greeting',\n};\n",
+    'libs/greeting/src/test-setup.js': 'globalThis.GREETING_SETUP = true;\n',
     'libs/greeting/src/greeting.js':
       'exports.greet = function greet(name) {\n  return `Hello, ${name}!`;\n};\n\nexports.shout = function shout(name) {\n  return exports.greet(name).toUpperCase();\n};\n\nexports.whisper = function whisper(name) {\n  return exports.greet(name).toLowerCase();\n};\n',
     'libs/greeting/src/greeting.spec.js':
@@ -97,6 +101,7 @@ test('.env.test reached the tests under nx run-many -t coverage: API_URL was rea
   assert.equal(hitsByFunction(api), { endpoint: 1, retries: 1 });
   assert.equal(branchHits(api), [[0, 1]], 'retries() took the no-RETRIES path');
   assert.equal(hitsByFunction(dataOf('libs/greeting')['libs/greeting/src/greeting.js']), { greet: 2, shout: 1, whisper: 0 });
+  assert.not.ok(existsSync(join(steps.workspace().root, 'coverage/libs')), "greeting's own coverageDirectory got nothing");
 });
 
 test("the numbers are Jest's own: `nx run <p>:test --coverage` writes the same counts for every file", () => {
