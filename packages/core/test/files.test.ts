@@ -36,6 +36,7 @@ const PROJECT_CASES: Array<[string, boolean]> = [
   ['src/latest.ts', true], // "test" inside a name is not a test file
   ['src/contest/x.ts', true],
   ['src/testing.ts', true],
+  ['src/bench.ts', true], // only *.bench.* is a benchmark
   ['src/distance.ts', true],
   ['src/output/x.ts', true],
   ['src/config.ts', true], // only *.config.* is a config file
@@ -54,6 +55,10 @@ const PROJECT_CASES: Array<[string, boolean]> = [
   // every built-in omit
   ['src/a.test.ts', false],
   ['src/a.spec.tsx', false],
+  ['src/a.test-d.ts', false], // Vitest's type tests and benchmarks
+  ['src/types.spec-d.tsx', false],
+  ['__benchmarks__/ref.bench.ts', false],
+  ['src/parse.benchmark.mjs', false],
   ['test/a.ts', false],
   ['tests/a.ts', false],
   ['src/__tests__/a.ts', false],
