@@ -33,6 +33,8 @@ const TEST_OMIT: readonly string[] = [
   '**/*.spec-d.*',
   '**/*.bench.*',
   '**/*.benchmark.*',
+  // Cypress's specs, end-to-end and component (`src/Button.cy.tsx` beside `src/Button.tsx`).
+  '**/*.cy.*',
   'test/**',
   'tests/**',
   '**/__tests__/**',

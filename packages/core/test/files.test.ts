@@ -59,6 +59,7 @@ const PROJECT_CASES: Array<[string, boolean]> = [
   ['src/types.spec-d.tsx', false],
   ['__benchmarks__/ref.bench.ts', false],
   ['src/parse.benchmark.mjs', false],
+  ['src/Button.cy.tsx', false], // Cypress specs
   ['test/a.ts', false],
   ['tests/a.ts', false],
   ['src/__tests__/a.ts', false],
