@@ -41,12 +41,12 @@ export interface RunResult {
   output: string;
 }
 
-/** Runs the real nx CLI in the workspace, without the daemon or Nx Cloud. */
+/** Runs the real nx CLI in the workspace, without the daemon or Nx Cloud, and without colour (the tests read its output). */
 export function runNx(root: string, args: string[], env: NodeJS.ProcessEnv = {}): RunResult {
   const result = spawnSync(process.execPath, [NX_BIN, ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...outsideNx(process.env), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', ...env },
+    env: { ...outsideNx(process.env), NO_COLOR: '1', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', ...env },
     timeout: 240_000,
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
@@ -56,10 +56,11 @@ export function runNx(root: string, args: string[], env: NodeJS.ProcessEnv = {})
  * The environment without the NX_* variables of an Nx run we may be inside (this repository
  * measures itself with Nx): an inherited NX_SKIP_NX_CACHE or NX_TASK_TARGET_PROJECT would
  * change what the fixture's own nx does, and so would the marks of projects an outer run's
- * --exclude left out (MONOCOV_NX_NOT_SELECTED_*).
+ * --exclude left out (MONOCOV_NX_NOT_SELECTED_*). Nx gives its tasks FORCE_COLOR, which beside
+ * NO_COLOR makes Node warn in every process.
  */
 function outsideNx(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('NX_') && !key.startsWith('MONOCOV_NX_')));
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('NX_') && !key.startsWith('MONOCOV_NX_') && key !== 'FORCE_COLOR'));
 }
 
 // The e2e scenarios compare files and read task lines the same way.
