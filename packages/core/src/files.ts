@@ -267,10 +267,11 @@ class SourceSelector {
   private readonly include: (path: string) => boolean;
   private readonly omit: (path: string) => boolean;
   private readonly userOmit: (path: string) => boolean;
+  private readonly testOmit = compileGlobs(TEST_OMIT, true);
   private readonly verdicts = new Map<string, boolean>();
   private readonly builtinOmitted = new Map<string, string>();
   private readonly unrepresentable = new Map<string, string>();
-  private readonly packageDirs = new Map<string, string>();
+  private readonly packageDirs = new Map<string, { named?: string; nameless?: string }>();
   private readonly nestedPackages = new Map<string, boolean>();
   private readonly packageFolders = new Map<string, boolean>();
 
@@ -347,7 +348,7 @@ class SourceSelector {
       this.unrepresentable.set(workspaceRelative, character);
       return false;
     }
-    if (!this.userOmit(globPath) && !omitPaths.some((path) => compileGlobs(TEST_OMIT, true)(path))) {
+    if (!this.userOmit(globPath) && !omitPaths.some((path) => this.testOmit(path))) {
       const rule = BUILTIN_OMIT.find((glob) => omitPaths.some((path) => compileGlobs([glob], true)(path)));
       if (rule !== undefined) this.builtinOmitted.set(toPosix(absPath.slice(this.workspacePrefix.length)), rule);
     }
@@ -379,8 +380,7 @@ class SourceSelector {
 
   /** The POSIX path of a file in the root project relative to the package that holds it (a project.json or named package.json), or to the root. */
   private ownPackagePath(absPath: string): string {
-    let dir = dirname(absPath);
-    while (dir !== this.workspaceDir && dir.startsWith(this.workspacePrefix) && !this.isPackageDir(dir)) dir = dirname(dir);
+    const dir = this.enclosingPackages(dirname(absPath)).named ?? this.workspaceDir;
     return toPosix(absPath.slice(withSep(dir).length));
   }
 
@@ -400,17 +400,22 @@ class SourceSelector {
    * workspace whose packages have no names); else the workspace root.
    */
   private packageDirOf(dir: string): string {
+    const { named, nameless } = this.enclosingPackages(dir);
+    return named ?? nameless ?? this.workspaceDir;
+  }
+
+  /** The nearest folder at or above `dir`, below the workspace root, that is a package (isPackageDir), and the nearest holding any package.json below that one. */
+  private enclosingPackages(dir: string): { named?: string; nameless?: string } {
     let found = this.packageDirs.get(dir);
     if (found === undefined) {
-      let nameless: string | undefined;
+      found = {};
       for (let current = dir; current !== this.workspaceDir && current.startsWith(this.workspacePrefix); current = dirname(current)) {
         if (this.isPackageDir(current)) {
-          found = current;
+          found.named = current;
           break;
         }
-        if (nameless === undefined && existsSync(join(current, 'package.json'))) nameless = current;
+        if (found.nameless === undefined && existsSync(join(current, 'package.json'))) found.nameless = current;
       }
-      found ??= nameless ?? this.workspaceDir;
       this.packageDirs.set(dir, found);
     }
     return found;

@@ -33,6 +33,8 @@ export interface SkippedPackage {
   name: string;
   /** Why it gets no coverage script, and what to do to measure it. */
   reason: string;
+  /** It has no test script at all (rather than one monocov cannot measure): its code runs only in other packages' tests. */
+  withoutTests?: true;
 }
 
 export interface InitResult {
@@ -71,7 +73,8 @@ export function initWorkspace(workspaceRoot: string): InitResult {
   if (turbo) for (const path of ['turbo.json', ...members.folders.map((folder) => `${folder}/turbo.json`)]) files.readTurboJson(path);
 
   if (!files.exists(RC_FILE)) files.writeJson(RC_FILE, starterConfig());
-  const dataDir = loadConfig({ workspaceRoot }).config.run.dataDir;
+  const { run } = loadConfig({ workspaceRoot }).config;
+  const { dataDir } = run;
 
   const measured: MeasuredPackage[] = [];
   let skipped: SkippedPackage[] = [];
@@ -84,11 +87,11 @@ export function initWorkspace(workspaceRoot: string): InitResult {
   // that have test scripts of their own would run their tests a second time.
   const rootTests = measuredRoot(files);
   const root = measured.length === 0 ? rootTests : undefined;
-  if (root !== undefined) skipped = skipped.map((entry) => (entry.reason.startsWith(NO_TEST_SCRIPT) ? { ...entry, reason: MEASURED_BY_ROOT } : entry));
+  if (root !== undefined) skipped = skipped.map((entry) => (entry.withoutTests ? { ...entry, reason: MEASURED_BY_ROOT } : entry));
   else if (rootTests !== undefined)
     notes.push("the root's `test` script runs tests too: monocov measures the packages' own test scripts instead, as running both would run the packages' tests twice");
   // The root project holds every package's files: no package's code is left out of its report.
-  if (root === undefined && loadConfig({ workspaceRoot }).config.run.source === 'project') notes.push(...untestedDependencyNotes(files, measured, skipped));
+  if (root === undefined && run.source === 'project') notes.push(...untestedDependencyNotes(files, measured, skipped));
   if (turbo) addTurboTasks(files, measured, dataDir);
   const command = addRootScript(files, { packageManager, turbo, folders: members.folders, rootMeasured: root !== undefined }, notes);
   ignoreDataDir(files, dataDir, notes);
@@ -106,8 +109,6 @@ function measuredRoot(files: WorkspaceFiles): MeasuredPackage | undefined {
   return { projectRoot: '.', name: typeof manifest.name === 'string' ? manifest.name : '.', testScript: test.name };
 }
 
-const NO_TEST_SCRIPT = 'no test script';
-
 /**
  * A package without tests that measured packages depend on: their tests run its code, but with
  * `run.source: "project"` each package counts only its own files, so it would be in no report
@@ -119,8 +120,8 @@ function untestedDependencyNotes(files: WorkspaceFiles, measured: readonly Measu
       const manifest = files.readJson(`${entry.projectRoot}/package.json`) ?? {};
       return ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].some((key) => Object.hasOwn(manifest[key] ?? {}, name));
     });
-  return skipped.flatMap(({ projectRoot, name, reason }) => {
-    const users = reason.startsWith(NO_TEST_SCRIPT) ? dependents(name) : [];
+  return skipped.flatMap(({ projectRoot, name, withoutTests }) => {
+    const users = withoutTests ? dependents(name) : [];
     if (users.length === 0) return [];
     return [
       `${projectRoot} has no tests of its own, but ${users.map((entry) => entry.projectRoot).join(', ')} depend${users.length === 1 ? 's' : ''} on it: to count its code as their tests run it, set \`"run": { "source": "workspace" }\` in ${RC_FILE} (docs/configuration.md)`,
@@ -162,16 +163,13 @@ function addCoverageScript(files: WorkspaceFiles, projectRoot: string, packageMa
   const tests = testScripts(scripts);
   const chosen = tests[0]?.name === 'test' ? tests[0] : tests.length === 1 ? tests[0] : undefined;
   if (chosen === undefined) {
-    return {
-      projectRoot,
-      name,
-      reason:
-        tests.length === 0
-          ? typeof scripts.test === 'string' && testCommandKind(scripts.test, stringScripts(scripts)) === 'e2e'
-            ? `its "test" script runs end-to-end tests ("${scripts.test}"), which monocov does not measure yet`
-            : `${NO_TEST_SCRIPT} (\`test\`, or a \`test:*\` script running a test runner)`
-          : `several test scripts (${tests.map((script) => script.name).join(', ')}) and no \`test\`; add \`"coverage": "monocov run -- ${runScript(packageManager, tests[0]!.name)}"\` for the one to measure`,
-    };
+    if (tests.length > 0) {
+      const add = `"coverage": "monocov run -- ${runScript(packageManager, tests[0]!.name)}"`;
+      return { projectRoot, name, reason: `several test scripts (${tests.map((script) => script.name).join(', ')}) and no \`test\`; add \`${add}\` for the one to measure` };
+    }
+    if (typeof scripts.test === 'string' && testCommandKind(scripts.test, stringScripts(scripts)) === 'e2e')
+      return { projectRoot, name, reason: `its "test" script runs end-to-end tests ("${scripts.test}"), which monocov does not measure yet` };
+    return { projectRoot, name, reason: 'no test script (`test`, or a `test:*` script running a test runner)', withoutTests: true };
   }
   if (findsNoTestFile({ workspaceRoot: files.root, projectRoot, commands: [chosen.command], options: [] }))
     return { projectRoot, name, reason: `"${chosen.name}" is not measured: ${noTestFilesReason('run monocov init again')}` };
@@ -272,7 +270,7 @@ function addRootScript(files: WorkspaceFiles, { packageManager, turbo, folders, 
     // root's own tests it runs like any script (measured only where no package is).
     if (rootMeasured) {
       const wanted = `${rootRun} && monocov merge`;
-      return writeRootScript(files, packageManager, { wanted, ours: (script) => script === wanted }, notes);
+      return writeRootScript(files, packageManager, { wanted }, notes);
     }
     notes.push("yarn 1 has no way to run a script only where it exists: run each package's `coverage` script, then `monocov merge` (or add Turborepo)");
     return 'monocov merge';
@@ -307,8 +305,8 @@ function addRootScript(files: WorkspaceFiles, { packageManager, turbo, folders, 
 
 interface RootScript {
   wanted: string;
-  /** Whether a `coverage` script there is one init wrote before, which it may bring up to date. */
-  ours: (script: unknown) => boolean;
+  /** Whether a `coverage` script there is one init wrote before, which it may bring up to date; only `wanted` when absent. */
+  ours?: (script: unknown) => boolean;
   /** Said only when the script is monocov's. */
   noteIfWritten?: string;
 }
@@ -317,7 +315,7 @@ interface RootScript {
 function writeRootScript(files: WorkspaceFiles, packageManager: PackageManager, { wanted, ours, noteIfWritten }: RootScript, notes: string[]): string {
   const manifest = files.readJson('package.json') ?? {};
   const scripts = (manifest.scripts ?? {}) as Record<string, unknown>;
-  if (scripts.coverage === wanted || scripts.coverage === undefined || ours(scripts.coverage)) {
+  if (scripts.coverage === wanted || scripts.coverage === undefined || ours?.(scripts.coverage) === true) {
     // Rewritten only to change the script: the file's other formatting stays the user's.
     if (scripts.coverage !== wanted) files.writeJson('package.json', { ...manifest, scripts: { ...scripts, coverage: wanted } });
     if (noteIfWritten !== undefined) notes.push(noteIfWritten);

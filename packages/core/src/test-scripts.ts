@@ -43,10 +43,10 @@ export function ownCoverageScriptReason(coverageScript: string): string {
 
 /**
  * The workspace root's `test` script when it runs the tests itself (`jest` with a root config's
- * `projects`, `vitest run` with `test.projects`), not a fan-out over the packages (`npm test
- * --workspaces`, `turbo run test`) and would find a test file: then the root is a project that `monocov run` measures, its data
- * holding the files of every package its tests load (apollographql/apollo-server's packages have no
- * test script of their own).
+ * `projects`, `vitest run` with `test.projects`) rather than fanning out over the packages (`npm
+ * test --workspaces`, `turbo run test`), and would find a test file. The root is then a project
+ * that `monocov run` measures, its data holding the files of every package its tests load
+ * (apollographql/apollo-server's packages have no test script of their own).
  */
 export function rootTestScript(workspaceRoot: string, scripts: unknown): TestScript | undefined {
   const first = testScripts(scripts)[0];
