@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createFileCoverage, type FileCoverageData } from 'istanbul-lib-coverage';
+import { createCoverageMap, createFileCoverage, type FileCoverageData } from 'istanbul-lib-coverage';
+import { createContext, type Context } from 'istanbul-lib-report';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultConfig } from '../src/config';
@@ -490,6 +491,35 @@ test('real Jest: `jest --ci --coverage` and a reporter of its own are merged, no
   const data = JSON.parse(readFileSync(join(root, 'coverage/projects/.root/coverage-final.json'), 'utf8'));
   assert.equal({ ...createFileCoverage(data['src/half.js']).getLineCoverage() }, { '1': 1, '2': 1, '3': 0, '5': 1 });
   assert.equal(readdirSync(root).sort(), ['.coveragerc.json', 'coverage', 'node_modules', 'package.json', 'src', 'test'], 'no report of its own');
+});
+
+test("monocov's Jest reporter writes the whole map, called as Jest 25 and later call it (execute) and as Jest 24 does (a visitor of its tree)", () => {
+  const Reporter = require('../hooks/jest-coverage-reporter.cjs') as new () => { execute(context: unknown): void };
+  const file = (path: string, hits: number): FileCoverageData => ({
+    path,
+    statementMap: { '0': { start: { line: 1, column: 0 }, end: { line: 1, column: 9 } } },
+    fnMap: {},
+    branchMap: {},
+    s: { '0': hits },
+    f: {},
+    b: {},
+  });
+  const map = createCoverageMap({ '/ws/src/a.js': file('/ws/src/a.js', 1), '/ws/lib/b.js': file('/ws/lib/b.js', 0) });
+  const root = tree({});
+  for (const [kind, report] of [
+    ['execute', (context: Context) => new Reporter().execute(context)],
+    ['visitor', (context: Context) => context.getTree('pkg').visit(new Reporter() as never, context)],
+  ] as const) {
+    const outputDir = join(root, kind);
+    process.env.MONOCOV_JEST_OUTPUT_DIR = outputDir;
+    try {
+      report(createContext({ coverageMap: map, dir: join(root, 'unused') }));
+    } finally {
+      delete process.env.MONOCOV_JEST_OUTPUT_DIR;
+    }
+    assert.equal(JSON.parse(readFileSync(join(outputDir, 'coverage-final.json'), 'utf8')), JSON.parse(JSON.stringify(map)), kind);
+    assert.equal(readdirSync(outputDir), ['coverage-final.json'], `${kind}: no partial file left`);
+  }
 });
 
 test("real Jest: a second run finds every file in Jest's transform cache", () => {
